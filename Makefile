@@ -1,0 +1,36 @@
+# Two entry points, used by the README and by CI:
+#   make run   installs into .venv and starts the playground on http://127.0.0.1:8000
+#   make test  installs into .venv (plus Debian's Chromium) and runs the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint bench screenshot
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+
+run: $(BIN)/python
+	$(BIN)/pip install -q -e .
+	$(BIN)/playground
+
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+test: $(BIN)/python $(CHROMIUM)
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/ruff check engine server tests bench scripts
+	$(BIN)/mypy engine server
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/browser.py
+
+screenshot: $(BIN)/python $(CHROMIUM)
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python scripts/screenshot.py
