@@ -1,0 +1,45 @@
+"""Initial weights W[l] of shape (n[l], n[l-1]); biases always start at zero."""
+
+from collections.abc import Callable
+
+import numpy as np
+
+from engine.registry import Array, lookup
+
+Initializer = Callable[[int, int, np.random.Generator], Array]
+
+NORMAL_STD = 0.1
+"""The course's 'small random numbers'."""
+
+
+def zeros(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    # Every neuron of a layer then computes the same thing forever: the symmetry lesson.
+    return np.zeros((n_out, n_in))
+
+
+def uniform(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    return rng.uniform(-1.0, 1.0, size=(n_out, n_in))
+
+
+def normal(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    return rng.normal(0.0, NORMAL_STD, size=(n_out, n_in))
+
+
+def xavier(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    # Var(W) = 1/n[l-1] keeps Var(Z) ≈ Var(A[l-1]), so tanh layers neither saturate nor fade.
+    return rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_out, n_in))
+
+
+def he(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    # ReLU zeroes half of its inputs, so He doubles Xavier's variance to compensate.
+    return rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_out, n_in))
+
+
+INITIALIZERS: dict[str, Initializer] = {
+    "zeros": zeros, "uniform": uniform, "normal": normal, "xavier": xavier, "he": he,
+}
+
+
+def get(name: str) -> Initializer:
+    """The initializer registered under name; ValueError lists the valid names."""
+    return lookup(INITIALIZERS, name, "initializer")

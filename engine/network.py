@@ -1,0 +1,221 @@
+"""A fully connected network in the course's notation.
+
+X has shape (n[0], m), one column per sample. For l = 1..L:
+    Z[l] = W[l] A[l-1] + b[l],   A[l] = g[l](Z[l]),   A[0] = X,   Ŷ = A[L].
+Lists W, b, Z, A, dZ, dW, db are indexed by l; index 0 is a placeholder (or X for A).
+
+All W[l] and b[l] live in one flat vector θ, as the blocks [W[l] | b[l]], so that an optimizer
+updates every parameter in one call and Z[l] is one product [W[l] b[l]] [A[l-1]; 1].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine import activations, initializers, losses
+from engine.activations import Activation
+from engine.registry import Array
+
+F = npt.NDArray[Any]
+_NONE = np.zeros((0, 0))
+
+
+class ParamList(list[Array]):
+    """W[l] or b[l] for l in 1..L. Assigning an array copies it into the existing storage."""
+
+    def __setitem__(self, l: Any, value: Any) -> None:
+        target = list.__getitem__(self, l)
+        new = np.asarray(value, dtype=np.float64)
+        if new.shape != target.shape:
+            raise ValueError(f"layer {l}: expected shape {target.shape}, got {new.shape}")
+        target[...] = new
+
+
+class Parameters:
+    """W[l] (n[l], n[l-1]) and b[l] (n[l], 1) as views into one flat float64 vector."""
+
+    def __init__(self, sizes: list[int]) -> None:
+        self.sizes = list(sizes)
+        L = len(sizes) - 1
+        self.flat: Array = np.zeros(sum(sizes[l] * (sizes[l - 1] + 1) for l in range(1, L + 1)))
+        self.Wb: list[Array] = [_NONE]
+        mask = np.zeros_like(self.flat)
+        start = 0
+        for l in range(1, L + 1):
+            rows, cols = sizes[l], sizes[l - 1] + 1
+            self.Wb.append(self.flat[start:start + rows * cols].reshape(rows, cols))
+            mask[start:start + rows * cols].reshape(rows, cols)[:, :-1] = 1.0
+            start += rows * cols
+        self.W = ParamList([_NONE] + [Wb[:, :-1] for Wb in self.Wb[1:]])
+        self.b = ParamList([_NONE] + [Wb[:, -1:] for Wb in self.Wb[1:]])
+        self.weight_mask: Array = mask
+        """1 on the entries of every W[l], 0 on the biases (regularization skips biases)."""
+
+
+class Workspace:
+    """Preallocated Z, A, dZ, dA for batches of m columns.
+
+    A1[l] is [A[l]; 1], shape (n[l] + 1, m): its last row of ones multiplies b[l].
+    """
+
+    def __init__(self, sizes: list[int], m: int, dtype: type = np.float64) -> None:
+        L = len(sizes) - 1
+        self.m = m
+        self.A1: list[F] = []
+        for n in sizes:
+            a1: F = np.empty((n + 1, m), dtype=dtype)
+            a1[n] = 1.0
+            self.A1.append(a1)
+        self.A: list[F] = [a1[:n] for a1, n in zip(self.A1, sizes, strict=True)]
+        self.A1T: list[F] = [a1.T for a1 in self.A1]
+        self.Z: list[F] = [self.A[0]] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
+        self.dZ: list[F] = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
+        self.dA: list[F] = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
+
+    def set_input(self, A1_0: F) -> None:
+        """Use A1_0 = [X; 1] (shape (n[0] + 1, m)) as the input without copying it."""
+        self.A1[0] = A1_0
+        self.A[0] = A1_0[:-1]
+        self.A1T[0] = A1_0.T
+
+
+def forward_pass(Wb: list[F], g: list[Activation], ws: Workspace) -> F:
+    """Ŷ = A[L] for the input already in ws.A1[0]; every Z[l], A[l] stays in ws."""
+    for l in range(1, len(Wb)):
+        np.matmul(Wb[l], ws.A1[l - 1], out=ws.Z[l])    # Z[l] = W[l] A[l-1] + b[l]
+        g[l].forward(ws.Z[l], out=ws.A[l])             # A[l] = g[l](Z[l])
+    return ws.A[-1]
+
+
+class Network:
+    """Fully connected network: sizes [n0, ..., nL], one activation name per layer 1..L."""
+
+    def __init__(self, sizes: list[int], activations: list[str], init: str = "xavier",
+                 seed: int | None = None) -> None:
+        _check_architecture(sizes, activations)
+        self.sizes = [int(n) for n in sizes]
+        self.activations = list(activations)
+        self.L = len(self.sizes) - 1
+        self.init = init
+        self.seed = seed
+        # g[0] is the identity: A[0] = X.
+        self.g: list[Activation] = [activations_get("linear")]
+        self.g += [activations_get(name) for name in self.activations]
+        self.params = Parameters(self.sizes)
+        self.W, self.b = self.params.W, self.params.b
+        make_W = initializers.get(init)
+        rng = np.random.default_rng(seed)
+        for l in range(1, self.L + 1):
+            self.W[l] = make_W(self.sizes[l], self.sizes[l - 1], rng)
+        self.WT: list[Array] = [_NONE] + [W.T for W in self.W[1:]]
+        self._ws: Workspace | None = None
+        self.Z: list[Array] = []
+        self.A: list[Array] = []
+        self.dZ: list[Array] = []
+
+    def num_params(self) -> int:
+        """Σ_l n[l] (n[l-1] + 1): every weight and bias."""
+        return int(self.params.flat.size)
+
+    def forward(self, X: Array, ws: Workspace | None = None) -> Array:
+        """Ŷ = A[L] for X of shape (n[0], m); keeps Z[l] and A[l] in net.Z, net.A."""
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[0] != self.sizes[0]:
+            raise ValueError(f"X: expected shape ({self.sizes[0]}, m), got {X.shape}")
+        if ws is None:
+            ws = Workspace(self.sizes, X.shape[1])
+        ws.A[0][...] = X
+        return np.asarray(self._forward(ws))
+
+    def _forward(self, ws: Workspace) -> Array:
+        """Forward pass on the input already in ws (the trainer's allocation-free path)."""
+        self._ws = ws
+        self.Z, self.A, self.dZ = ws.Z, ws.A, ws.dZ
+        return np.asarray(forward_pass(self.params.Wb, self.g, ws))
+
+    def backward(self, Y: Array, loss: str | losses.Loss,
+                 grads: Parameters | None = None) -> tuple[list[Array], list[Array]]:
+        """(dW, db) of J = (1/m) Σ L(ŷ, y) for the last forward's X; Y has shape (n[L], m)."""
+        ws = self._ws
+        if ws is None:
+            raise ValueError("backward needs a forward pass first")
+        if np.shape(Y) != ws.A[self.L].shape:
+            raise ValueError(f"Y: expected shape {ws.A[self.L].shape}, got {np.shape(Y)}")
+        if grads is None:
+            grads = Parameters(self.sizes)
+        fn = losses.get(loss) if isinstance(loss, str) else loss
+        self._backward(np.asarray(Y, dtype=np.float64), fn, ws, grads)
+        return grads.W, grads.b
+
+    def _backward(self, Y: Array, loss: losses.Loss, ws: Workspace, grads: Parameters) -> None:
+        L, g, Z, A, dZ, dA = self.L, self.g, ws.Z, ws.A, ws.dZ, ws.dA
+        # dZ[L] carries the 1/m of J, so every dW[l] below is already averaged over the batch.
+        losses.output_delta(loss, g[L], Z[L], A[L], Y, dA[L], dZ[L], 1.0 / ws.m)
+        for l in range(L, 0, -1):
+            np.matmul(dZ[l], ws.A1T[l - 1], out=grads.Wb[l])  # [dW[l] db[l]] = dZ[l] [A[l-1]; 1]ᵀ
+            if l > 1:
+                np.matmul(self.WT[l], dZ[l], out=dA[l - 1])    # dA[l-1] = W[l]ᵀ dZ[l]
+                g[l - 1].backward(dA[l - 1], Z[l - 1], A[l - 1], out=dZ[l - 1])  # ⊙ g'(Z[l-1])
+
+    def cost(self, X: Array, Y: Array, loss: str | losses.Loss) -> float:
+        """J = (1/m) Σ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) on X (n[0], m) and Y (n[L], m)."""
+        fn = losses.get(loss) if isinstance(loss, str) else loss
+        A_L = self.forward(X)
+        return losses.cost(fn, self.g[self.L], self.Z[self.L], A_L, np.asarray(Y, np.float64))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Architecture and exact weights as plain lists and floats (JSON-safe, bit-exact)."""
+        return {
+            "sizes": list(self.sizes),
+            "activations": list(self.activations),
+            "init": self.init,
+            "seed": self.seed,
+            "W": [self.W[l].tolist() for l in range(1, self.L + 1)],
+            "b": [self.b[l].tolist() for l in range(1, self.L + 1)],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Network:
+        """Rebuild a network saved by to_dict, weights bit for bit."""
+        for key in ("sizes", "activations", "W", "b"):
+            if key not in d:
+                raise ValueError(f"model.{key}: missing")
+        net = cls(d["sizes"], d["activations"], init="zeros", seed=None)
+        net.init, net.seed = d.get("init", "xavier"), d.get("seed")
+        for key in ("W", "b"):
+            values = d[key]
+            if not isinstance(values, list) or len(values) != net.L:
+                raise ValueError(f"model.{key}: expected a list of {net.L} layers")
+            for l in range(1, net.L + 1):
+                try:
+                    getattr(net, key)[l] = values[l - 1]
+                except (ValueError, TypeError) as exc:
+                    raise ValueError(f"model.{key}[{l}]: {exc}") from None
+        return net
+
+    def copy(self) -> Network:
+        """An independent network with the same architecture and weights."""
+        return Network.from_dict(self.to_dict())
+
+    def __repr__(self) -> str:
+        shape = "-".join(str(n) for n in self.sizes)
+        return f"Network({shape}, {'/'.join(self.activations)}, {self.num_params()} params)"
+
+
+def activations_get(name: str) -> Activation:
+    return activations.get(name)
+
+
+def _check_architecture(sizes: list[int], names: list[str]) -> None:
+    if not isinstance(sizes, list | tuple) or len(sizes) < 2:
+        raise ValueError("sizes: expected [n0, n1, ..., nL] with at least one layer")
+    for i, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise ValueError(f"sizes[{i}]: expected a positive integer, got {n!r}")
+    if not isinstance(names, list | tuple) or len(names) != len(sizes) - 1:
+        raise ValueError(f"activations: expected {len(sizes) - 1} names, one per layer 1..L")
+    for name in names:
+        activations.get(name)
