@@ -1,0 +1,279 @@
+"""What the network is doing inside: dead ReLUs, saturation, activation and gradient statistics.
+
+Every function takes the network and the inputs X (n[0], m) and runs one forward pass, or takes
+the activations `A` of a forward pass already done (A[0] = X, ..., A[L] = Ŷ) so that a caller
+computing several diagnostics pays for one pass. `summary` computes them all at once.
+Hidden layers are l = 1..L-1; results are dicts keyed by the layer number l.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[np.float64]
+Layers = Sequence[Array | None] | Mapping[int, Array]
+"""Per-layer arrays indexed by l (a list whose index 0 is unused, or a dict)."""
+
+SATURATION = 0.1
+"""A sigmoid/tanh unit is saturated when g'(z) < 10% of its peak (|z| > 3.6 resp. 1.8)."""
+
+_PEAK = {"sigmoid": 0.25, "tanh": 1.0}
+RELU_LIKE = ("relu", "leaky_relu", "elu")
+
+
+class Net(Protocol):
+    """The part of engine.Network the diagnostics read."""
+
+    L: int
+    sizes: Sequence[int]
+    activations: Sequence[str]
+    W: Any
+    b: Any
+    A: Any
+
+    def forward(self, X: Array) -> Array: ...
+
+
+def activation_of(net: Net, l: int) -> str:
+    """The activation name of layer l (1..L)."""
+    return net.activations[l - 1]
+
+
+def forward_all(net: Net, X: Array) -> list[Array]:
+    """Run one forward pass; return [A[0], ..., A[L]], A[l] of shape (n[l], m)."""
+    net.forward(np.asarray(X, dtype=np.float64))
+    return [np.asarray(net.A[l]) for l in range(net.L + 1)]
+
+
+def _acts(net: Net, X: Array | None, A: Sequence[Array] | None) -> Sequence[Array]:
+    if A is not None:
+        if len(A) != net.L + 1:
+            raise ValueError(f"A: expected {net.L + 1} arrays A[0..L], got {len(A)}")
+        return A
+    if X is None:
+        raise ValueError("X: give the inputs X or the activations A of a forward pass")
+    return forward_all(net, X)
+
+
+def dead_neurons(
+    net: Net, X: Array | None = None, *, A: Sequence[Array] | None = None
+) -> dict[int, list[int]]:
+    """{l: [j, ...]} for each hidden ReLU layer: neurons whose A[l][j] is 0 on every column."""
+    acts = _acts(net, X, A)
+    out: dict[int, list[int]] = {}
+    for l in range(1, net.L):
+        if activation_of(net, l) == "relu":
+            out[l] = [int(j) for j in np.flatnonzero(~(acts[l] > 0.0).any(axis=1))]
+    return out
+
+
+def _unsaturated(name: str, a: Array) -> npt.NDArray[np.bool_]:
+    """Where a sigmoid/tanh unit is out of the flat region: g'(z) >= SATURATION · peak."""
+    slope = a * (1.0 - a) if name == "sigmoid" else 1.0 - a * a
+    return slope >= SATURATION * _PEAK[name]
+
+
+def active_share(
+    net: Net, X: Array | None = None, *, A: Sequence[Array] | None = None
+) -> dict[int, Array]:
+    """{l: (n[l],)} per hidden neuron, the share of columns of X on which it is active.
+
+    Active means A > 0 (z > 0) for relu, leaky_relu and elu; not saturated for sigmoid and
+    tanh (g'(z) >= SATURATION · peak); always for linear.
+    """
+    acts = _acts(net, X, A)
+    out: dict[int, Array] = {}
+    for l in range(1, net.L):
+        name, a = activation_of(net, l), acts[l]
+        if name in RELU_LIKE:
+            on = a > 0.0
+        elif name in _PEAK:
+            on = _unsaturated(name, a)
+        else:
+            out[l] = np.ones(a.shape[0])
+            continue
+        out[l] = on.mean(axis=1) if a.shape[1] else np.zeros(a.shape[0])
+    return out
+
+
+def saturation(
+    net: Net, X: Array | None = None, *, A: Sequence[Array] | None = None
+) -> dict[int, float]:
+    """{l: share} for each hidden sigmoid/tanh layer: share of (unit, sample) pairs saturated."""
+    acts = _acts(net, X, A)
+    out: dict[int, float] = {}
+    for l in range(1, net.L):
+        name = activation_of(net, l)
+        if name in _PEAK and acts[l].size:
+            out[l] = 1.0 - float(_unsaturated(name, acts[l]).mean())
+    return out
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k that is >= x (x > 0): a bound that moves in few steps."""
+    k = math.floor(math.log10(x))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        bound = step * 10.0**k
+        if bound >= x:
+            return bound
+    return 10.0 ** (k + 1)
+
+
+def _bound(x: float, floor: float) -> float:
+    return nice_ceiling(x) if math.isfinite(x) and x > floor else floor
+
+
+def activation_range(name: str, a: Array) -> tuple[float, float]:
+    """Histogram range for one layer's A: fixed for bounded g, a 1-2-5 step bound otherwise."""
+    if name in ("sigmoid", "softmax"):
+        return 0.0, 1.0
+    if name == "tanh":
+        return -1.0, 1.0
+    top = float(a.max()) if a.size else 0.0
+    if name == "relu":
+        return 0.0, _bound(top, 1.0)
+    if name == "elu":
+        return -1.0, _bound(top, 1.0)
+    if name == "leaky_relu":
+        low = float(-a.min()) if a.size else 0.0
+        return -_bound(low, 0.1), _bound(top, 1.0)
+    s = _bound(float(np.abs(a).max()) if a.size else 0.0, 1.0)
+    return -s, s
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """counts (bins,) of values in [edges[i], edges[i+1]); edges (bins+1,) evenly spaced."""
+
+    counts: npt.NDArray[np.int64]
+    edges: Array
+
+    @property
+    def range(self) -> tuple[float, float]:
+        return float(self.edges[0]), float(self.edges[-1])
+
+
+def histogram(values: Array, lo: float, hi: float, bins: int) -> Histogram:
+    """Counts of values over `bins` equal bins of [lo, hi] (values outside are clipped in)."""
+    if bins < 1:
+        raise ValueError(f"bins: must be >= 1, got {bins}")
+    flat = np.ravel(values)
+    if not np.isfinite(flat).all():
+        flat = flat[np.isfinite(flat)]
+    idx = np.floor((flat - lo) * (bins / (hi - lo))).astype(np.int64)
+    np.clip(idx, 0, bins - 1, out=idx)
+    counts = np.bincount(idx, minlength=bins).astype(np.int64)
+    return Histogram(counts, np.linspace(lo, hi, bins + 1))
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """Mean and standard deviation of A[l] over all units and columns, and its histogram."""
+
+    mean: float
+    std: float
+    hist: Histogram
+
+
+def layer_stats(
+    net: Net, X: Array | None = None, bins: int = 20, *, A: Sequence[Array] | None = None
+) -> dict[int, LayerStats]:
+    """{l: LayerStats} of A[l] for l in 1..L, histograms over each activation's fixed range."""
+    acts = _acts(net, X, A)
+    out: dict[int, LayerStats] = {}
+    for l in range(1, net.L + 1):
+        a = acts[l]
+        lo, hi = activation_range(activation_of(net, l), a)
+        mean, std = (float(a.mean()), float(a.std())) if a.size else (0.0, 0.0)
+        out[l] = LayerStats(mean, std, histogram(a, lo, hi, bins))
+    return out
+
+
+def _items(dW: Layers) -> list[tuple[int, Array]]:
+    if isinstance(dW, Mapping):
+        return sorted((int(l), np.asarray(g)) for l, g in dW.items())
+    return [(l, np.asarray(g)) for l, g in enumerate(dW) if l > 0 and g is not None]
+
+
+def gradient_norms(dW: Layers) -> dict[int, float]:
+    """{l: ||dW[l]||_F}, the Frobenius norm of each layer's weight gradient."""
+    return {l: float(np.linalg.norm(g)) for l, g in _items(dW)}
+
+
+def gradient_stats(dW: Layers, bins: int = 20) -> dict[int, Histogram]:
+    """{l: Histogram} of the entries of dW[l] over a symmetric 1-2-5 step range [-s, s]."""
+    out: dict[int, Histogram] = {}
+    for l, g in _items(dW):
+        top = float(np.abs(g).max()) if g.size else 0.0
+        s = nice_ceiling(top) if math.isfinite(top) and top > 0.0 else 1.0
+        out[l] = histogram(g, -s, s, bins)
+    return out
+
+
+def symmetric_layers(net: Net, atol: float = 1e-12) -> list[int]:
+    """Hidden layers l with n[l] >= 2 whose neurons all share the same weights and bias."""
+    out = []
+    for l in range(1, net.L):
+        Wb = np.hstack([np.asarray(net.W[l]), np.asarray(net.b[l]).reshape(-1, 1)])
+        if Wb.shape[0] >= 2 and np.allclose(Wb, Wb[:1], rtol=0.0, atol=atol):
+            out.append(l)
+    return out
+
+
+@dataclass
+class DeadTracker:
+    """Remembers the epoch at which each dead ReLU neuron died; forgets it when it revives."""
+
+    died_at: dict[int, dict[int, int]] = field(default_factory=dict)
+    first_epoch: int | None = None
+
+    def update(self, epoch: int, dead: Mapping[int, Sequence[int]]) -> None:
+        """Record the dead neurons {l: [j, ...]} observed at `epoch`."""
+        if self.first_epoch is None:
+            self.first_epoch = epoch
+        now: dict[int, dict[int, int]] = {}
+        for l, js in dead.items():
+            before = self.died_at.get(l, {})
+            now[l] = {j: before.get(j, epoch) for j in js}
+        self.died_at = now
+
+    def reset(self) -> None:
+        """Forget everything (a new network)."""
+        self.died_at = {}
+        self.first_epoch = None
+
+
+@dataclass(frozen=True)
+class LayerReport:
+    """All diagnostics of one layer l in 1..L (hidden-only fields are None on the output)."""
+
+    stats: LayerStats
+    active_share: Array | None
+    saturation: float | None
+    dead: list[int] | None
+    grad_norm: float | None
+    grad_hist: Histogram | None
+    symmetric: bool
+
+
+def summary(
+    net: Net, X: Array, dW: Layers | None = None, bins: int = 20
+) -> dict[int, LayerReport]:
+    """{l: LayerReport} for l in 1..L from a single forward pass over X (n[0], m)."""
+    acts = forward_all(net, X)
+    stats = layer_stats(net, bins=bins, A=acts)
+    share, sat = active_share(net, A=acts), saturation(net, A=acts)
+    dead = dead_neurons(net, A=acts)
+    norms = gradient_norms(dW) if dW is not None else {}
+    ghist = gradient_stats(dW, bins) if dW is not None else {}
+    sym = set(symmetric_layers(net))
+    return {
+        l: LayerReport(
+            stats[l], share.get(l), sat.get(l), dead.get(l), norms.get(l), ghist.get(l), l in sym
+        )
+        for l in range(1, net.L + 1)
+    }
