@@ -1,0 +1,60 @@
+"""Linear collapse: a network whose hidden activations are all linear is one layer in disguise.
+
+With g[l] = identity for l < L, Z[L] = W[L](…(W[2](W[1]X + b[1]) + b[2])…) + b[L] = W'X + b', where
+W' = W[L]···W[2]W[1] (n[L], n[0]) and b' = W[L](…(W[2]b[1] + b[2])…) + b[L] (n[L], 1).
+Stacking linear layers adds parameters but no power: the boundary is still a line (a hyperplane
+in the features).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from engine import activations
+from engine.registry import Array
+
+
+class Net(Protocol):
+    """The part of engine.Network that the collapse reads."""
+
+    L: int
+    activations: Sequence[str]
+    W: Any
+    b: Any
+
+
+@dataclass(frozen=True)
+class Collapsed:
+    """The equivalent single layer Ŷ = g[L](W' X + b'); W' (n[L], n[0]), b' (n[L], 1)."""
+
+    W: Array
+    b: Array
+    activation: str
+
+    def forward(self, X: Array) -> Array:
+        """Ŷ (n[L], m) for inputs X (n[0], m), exactly as the collapsed network computes it."""
+        Z = self.W @ np.asarray(X, dtype=np.float64) + self.b
+        return activations.get(self.activation)(Z)
+
+
+def is_collapsible(net: Net) -> bool:
+    """True when every hidden activation (layers 1..L-1) is linear."""
+    return all(net.activations[l - 1] == "linear" for l in range(1, net.L))
+
+
+def collapse(net: Net) -> Collapsed:
+    """The single layer equivalent to net; ValueError if a hidden layer is not linear."""
+    hidden = [(l, net.activations[l - 1]) for l in range(1, net.L)]
+    bad = [(l, name) for l, name in hidden if name != "linear"]
+    if bad:
+        where = ", ".join(f"layer {l} is {name!r}" for l, name in bad)
+        raise ValueError(f"activations: collapse needs linear hidden layers ({where})")
+    W1 = np.asarray(net.W[1], dtype=np.float64)
+    Wc, bc = W1.copy(), np.asarray(net.b[1], dtype=np.float64).reshape(-1, 1).copy()
+    for l in range(2, net.L + 1):
+        Wl = np.asarray(net.W[l], dtype=np.float64)
+        Wc = Wl @ Wc
+        bc = Wl @ bc + np.asarray(net.b[l], dtype=np.float64).reshape(-1, 1)
+    return Collapsed(Wc, bc, net.activations[net.L - 1])
