@@ -1,0 +1,116 @@
+"""The matrix inspector: the actual numbers of one forward and one backward pass, layer by layer.
+
+Meant for small data (the four-student example): every matrix of the course with its shape.
+Forward: Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]).
+Backward: dZ[L] = ∂L/∂Z[L] per sample (Ŷ - Y for sigmoid+bce, softmax+cce, linear+mse),
+dW[l] = (1/m) dZ[l] A[l-1]ᵀ, db[l] = (1/m) Σ_i dZ[l][:, i], dA[l-1] = W[l]ᵀ dZ[l],
+dZ[l-1] = dA[l-1] ⊙ g'[l-1](Z[l-1]). dZ is per sample as on the slides; the 1/m comes in dW, db.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from engine import activations, losses
+from engine.registry import Array
+
+
+class Net(Protocol):
+    """The part of engine.Network that the inspector reads."""
+
+    L: int
+    sizes: Sequence[int]
+    activations: Sequence[str]
+    W: Any
+    b: Any
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """Layer l's matrices: W (n[l], n[l-1]), b (n[l], 1); Z, A, dA, dZ (n[l], m); dW, db."""
+
+    l: int
+    activation: str
+    W: Array
+    b: Array
+    Z: Array
+    A: Array
+    dA: Array
+    dZ: Array
+    dW: Array
+    db: Array
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """X (n[0], m), Y and Ŷ (n[L], m), the cost J, and layers[l - 1] for l = 1..L."""
+
+    X: Array
+    Y: Array
+    Y_hat: Array
+    loss: str
+    J: float
+    layers: list[LayerTrace]
+
+    @property
+    def m(self) -> int:
+        return int(self.X.shape[1])
+
+    def layer(self, l: int) -> LayerTrace:
+        """The trace of layer l (1..L)."""
+        if not 1 <= l <= len(self.layers):
+            raise ValueError(f"layer: expected 1..{len(self.layers)}, got {l}")
+        return self.layers[l - 1]
+
+    def steps(self) -> list[tuple[str, int]]:
+        """The order of the course: ("Z", 1), ("A", 1), …, ("A", L), ("dZ", L), ("dW", L), …"""
+        L = len(self.layers)
+        out = [(name, l) for l in range(1, L + 1) for name in ("Z", "A")]
+        for l in range(L, 0, -1):
+            if l < L:
+                out += [("dA", l), ("dZ", l)]
+            else:
+                out.append(("dZ", l))
+            out += [("dW", l), ("db", l)]
+        return out
+
+
+def _check(net: Net, X: Array, Y: Array) -> tuple[Array, Array]:
+    X = np.array(X, dtype=np.float64)
+    Y = np.array(Y, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] != net.sizes[0] or X.shape[1] < 1:
+        raise ValueError(f"X: expected shape ({net.sizes[0]}, m) with m >= 1, got {X.shape}")
+    if Y.shape != (net.sizes[-1], X.shape[1]):
+        raise ValueError(f"Y: expected shape ({net.sizes[-1]}, {X.shape[1]}), got {Y.shape}")
+    return X, Y
+
+
+def inspect(net: Net, X: Array, Y: Array, loss: str) -> Inspection:
+    """One forward and one backward pass on X (n[0], m), Y (n[L], m), every matrix copied out."""
+    X, Y = _check(net, X, Y)
+    fn = losses.get(loss)
+    L, m = net.L, X.shape[1]
+    g = [activations.get(name) for name in ("linear", *net.activations)]
+    W = [np.zeros((0, 0))] + [np.array(net.W[l], dtype=np.float64) for l in range(1, L + 1)]
+    b = [np.zeros((0, 0))] + [np.array(net.b[l], dtype=np.float64) for l in range(1, L + 1)]
+    Z, A = [X], [X]
+    for l in range(1, L + 1):
+        Z.append(W[l] @ A[l - 1] + b[l])
+        A.append(g[l](Z[l]))
+    dA, dZ = [np.zeros_like(z) for z in Z], [np.zeros_like(z) for z in Z]
+    losses.output_delta(fn, g[L], Z[L], A[L], Y, dA[L], dZ[L], 1.0)
+    fn.gradient(A[L], Y, out=dA[L])  # ∂L/∂Ŷ for display; dZ[L] above is the stable form
+    traces = []
+    for l in range(L, 0, -1):
+        if l > 1:
+            dA[l - 1] = W[l].T @ dZ[l]
+            g[l - 1].backward(dA[l - 1], Z[l - 1], A[l - 1], out=dZ[l - 1])
+        dW = dZ[l] @ A[l - 1].T / m
+        db = dZ[l].sum(axis=1, keepdims=True) / m
+        traces.append(
+            LayerTrace(l, net.activations[l - 1], W[l], b[l], Z[l], A[l], dA[l], dZ[l], dW, db)
+        )
+    J = losses.cost(fn, g[L], Z[L], A[L], Y)
+    return Inspection(X, Y, A[L], fn.name, J, traces[::-1])
