@@ -1,0 +1,193 @@
+// @ts-check
+/**
+ * The custom-data editor: a small canvas of the input plane where a click adds a point of the
+ * chosen class (`add_points`), and a CSV upload. Part of the data panel.
+ */
+import { CLASS_COLORS, pointColor } from './colors.js';
+import { fitCanvas } from './dom.js';
+
+/** Default upload limit when the server's `hello.limits` names none (bytes). */
+const DEFAULT_MAX_BYTES = 1_000_000;
+
+/**
+ * The upload size limit from `hello.limits`, whatever the server calls it.
+ * @param {Record<string, unknown> | undefined} limits
+ * @returns {number}
+ */
+export function uploadLimit(limits) {
+  if (!limits) return DEFAULT_MAX_BYTES;
+  for (const key of ['csv_bytes', 'max_csv_bytes', 'message_bytes', 'max_message_bytes']) {
+    const v = limits[key];
+    if (typeof v === 'number' && v > 0) return v;
+  }
+  return DEFAULT_MAX_BYTES;
+}
+
+/**
+ * @param {HTMLElement} root  element the editor fills
+ * @param {{ send: (m: object) => unknown, t: (k: string, p?: object) => string,
+ *           onLocalError: (msg: string | null, ids?: unknown[]) => void }} deps
+ */
+export function createCustomEditor(root, deps) {
+  root.classList.add('pp-custom');
+  root.innerHTML = `
+    <div class="pp-custom-head">
+      <span class="pp-label" data-i18n="data.custom.class"></span>
+      <div class="pp-classes" role="radiogroup"></div>
+      <label class="pp-value" hidden><span data-i18n="data.custom.value"></span>
+        <input type="number" step="0.1" value="1" data-testid="custom-value"></label>
+    </div>
+    <canvas class="pp-custom-canvas" data-testid="custom-canvas" tabindex="0"></canvas>
+    <p class="pp-hint" data-i18n="data.custom.hint"></p>
+    <div class="pp-custom-actions">
+      <button type="button" class="pp-btn" data-testid="custom-clear" data-i18n="data.custom.clear"></button>
+      <label class="pp-btn pp-file">
+        <span data-i18n="data.csv.upload"></span>
+        <input type="file" accept=".csv,text/csv,text/plain" data-testid="csv-upload">
+      </label>
+    </div>
+    <p class="pp-hint pp-csv-help" data-i18n="data.csv.help"></p>`;
+  const classesEl = /** @type {HTMLElement} */ (root.querySelector('.pp-classes'));
+  const valueLabel = /** @type {HTMLElement} */ (root.querySelector('.pp-value'));
+  const valueInput = /** @type {HTMLInputElement} */ (root.querySelector('[data-testid="custom-value"]'));
+  const canvas = /** @type {HTMLCanvasElement} */ (root.querySelector('canvas'));
+  const clearBtn = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="custom-clear"]'));
+  const fileInput = /** @type {HTMLInputElement} */ (root.querySelector('[data-testid="csv-upload"]'));
+
+  let chosen = 0;
+  let classes = 2;
+  let regression = false;
+  /** @type {any} */ let data = null;
+  let maxBytes = DEFAULT_MAX_BYTES;
+  /** Cleared locally: the next click replaces the data instead of adding to it. */
+  let cleared = false;
+
+  function renderClasses() {
+    classesEl.replaceChildren();
+    classesEl.hidden = regression;
+    valueLabel.hidden = !regression;
+    if (regression) return;
+    if (chosen >= classes) chosen = 0;
+    for (let k = 0; k < classes; k++) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'pp-swatch';
+      b.dataset.testid = `custom-class-${k}`;
+      b.setAttribute('role', 'radio');
+      b.setAttribute('aria-checked', String(k === chosen));
+      b.setAttribute('aria-label', deps.t('data.custom.classN', { k }));
+      b.style.setProperty('--swatch', CLASS_COLORS[k % CLASS_COLORS.length]);
+      b.textContent = String(k);
+      b.addEventListener('click', () => {
+        chosen = k;
+        renderClasses();
+      });
+      classesEl.append(b);
+    }
+  }
+
+  function domain() {
+    const d = data?.domain;
+    return Array.isArray(d) && d.length === 4 ? d : [-6, 6, -6, 6];
+  }
+
+  function draw() {
+    const { w: size, dpr } = fitCanvas(canvas);
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, size, size);
+    g.fillStyle = '#fafafa';
+    g.fillRect(0, 0, size, size);
+    const [x0, x1, y0, y1] = domain();
+    const px = (/** @type {number} */ x) => ((x - x0) / (x1 - x0)) * size;
+    const py = (/** @type {number} */ y) => ((y1 - y) / (y1 - y0)) * size;
+    g.strokeStyle = '#d0d0d0';
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(px(0), 0);
+    g.lineTo(px(0), size);
+    g.moveTo(0, py(0));
+    g.lineTo(size, py(0));
+    g.stroke();
+    if (!data || cleared) return;
+    let scale = 0;
+    if (regression) {
+      for (const part of ['train', 'validation', 'test']) {
+        for (const v of data[part]?.label ?? []) scale = Math.max(scale, Math.abs(v));
+      }
+    }
+    const r = Math.max(2, size / 90);
+    for (const part of ['train', 'validation', 'test']) {
+      const p = data[part];
+      if (!p) continue;
+      for (let i = 0; i < p.x1.length; i++) {
+        g.beginPath();
+        g.arc(px(p.x1[i]), py(p.x2[i]), r, 0, 2 * Math.PI);
+        g.fillStyle = pointColor(p.label[i], regression, scale);
+        g.fill();
+        g.strokeStyle = part === 'train' ? 'rgba(0,0,0,0.55)' : '#000';
+        g.lineWidth = part === 'train' ? 0.6 : 1.4;
+        g.stroke();
+      }
+    }
+  }
+
+  canvas.addEventListener('click', (ev) => {
+    const rect = canvas.getBoundingClientRect();
+    const [x0, x1, y0, y1] = domain();
+    const x = x0 + ((ev.clientX - rect.left) / rect.width) * (x1 - x0);
+    const y = y1 - ((ev.clientY - rect.top) / rect.height) * (y1 - y0);
+    const label = regression ? Number(valueInput.value) || 0 : chosen;
+    const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
+    const id = deps.send({ type: 'add_points', points: [point], replace: cleared });
+    cleared = false;
+    deps.onLocalError(null, [id]);
+  });
+
+  new ResizeObserver(() => draw()).observe(canvas);
+
+  clearBtn.addEventListener('click', () => {
+    cleared = true;
+    draw();
+  });
+
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (!file) return;
+    if (file.size > maxBytes) {
+      deps.onLocalError(deps.t('data.csv.tooLarge', {
+        size: Math.ceil(file.size / 1024), limit: Math.floor(maxBytes / 1024),
+      }));
+      return;
+    }
+    const text = await file.text();
+    if (!text.trim()) {
+      deps.onLocalError(deps.t('data.csv.empty'));
+      return;
+    }
+    const id = deps.send({ type: 'add_points', csv: text, replace: true });
+    deps.onLocalError(null, [id]);
+  });
+
+  return {
+    /** @param {any} newData the `data` message */
+    setData(newData) {
+      data = newData;
+      regression = data?.task === 'regression';
+      classes = regression ? 1 : Math.max(2, Math.min(6, Number(data?.classes) || 2));
+      cleared = false;
+      renderClasses();
+      draw();
+    },
+    /** @param {Record<string, unknown> | undefined} limits */
+    setLimits(limits) {
+      maxBytes = uploadLimit(limits);
+    },
+    relabel() {
+      renderClasses();
+    },
+    draw,
+  };
+}

@@ -1,0 +1,54 @@
+// @ts-check
+/**
+ * The engine's input features as fixed functions of (x1, x2), for the feature thumbnails.
+ * Keys are the engine's `FEATURES` registry keys.
+ */
+import { diverging } from './colors.js';
+
+/** @type {{key: string, html: string, fn: (x1: number, x2: number) => number}[]} */
+export const FEATURES = [
+  { key: 'x1', html: 'x<sub>1</sub>', fn: (a) => a },
+  { key: 'x2', html: 'x<sub>2</sub>', fn: (_a, b) => b },
+  { key: 'x1_sq', html: 'x<sub>1</sub><sup>2</sup>', fn: (a) => a * a },
+  { key: 'x2_sq', html: 'x<sub>2</sub><sup>2</sup>', fn: (_a, b) => b * b },
+  { key: 'x1x2', html: 'x<sub>1</sub>x<sub>2</sub>', fn: (a, b) => a * b },
+  { key: 'sin_x1', html: 'sin(x<sub>1</sub>)', fn: (a) => Math.sin(a) },
+  { key: 'sin_x2', html: 'sin(x<sub>2</sub>)', fn: (_a, b) => Math.sin(b) },
+];
+
+/**
+ * Paints feature `fn` over `domain` into `canvas` at `res`×`res` (CSS scales it up).
+ * Values are divided by their largest magnitude over the domain, so every thumbnail uses the
+ * whole ramp; row 0 is the top (largest x2), as in the boundary plot.
+ * @param {HTMLCanvasElement} canvas
+ * @param {(x1: number, x2: number) => number} fn
+ * @param {number[]} domain [x1min, x1max, x2min, x2max]
+ * @param {number} [res]
+ */
+export function paintFeature(canvas, fn, domain, res = 32) {
+  const [x0, x1, y0, y1] = domain;
+  canvas.width = res;
+  canvas.height = res;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const values = new Float64Array(res * res);
+  let max = 0;
+  for (let r = 0; r < res; r++) {
+    const b = y1 - ((r + 0.5) / res) * (y1 - y0);
+    for (let c = 0; c < res; c++) {
+      const a = x0 + ((c + 0.5) / res) * (x1 - x0);
+      const v = fn(a, b);
+      values[r * res + c] = v;
+      if (Math.abs(v) > max) max = Math.abs(v);
+    }
+  }
+  const img = ctx.createImageData(res, res);
+  for (let i = 0; i < values.length; i++) {
+    const [R, G, B] = diverging(max > 0 ? values[i] / max : 0);
+    img.data[4 * i] = R;
+    img.data[4 * i + 1] = G;
+    img.data[4 * i + 2] = B;
+    img.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}

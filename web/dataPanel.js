@@ -1,0 +1,489 @@
+// @ts-check
+/**
+ * The data panel: dataset picker with thumbnails, classes, noise, train/validation split,
+ * regenerate, input-feature toggles with their heatmaps, and the custom-data editor / CSV upload.
+ */
+import { schematic } from './data/schematics.js';
+import { pointColor } from './data/colors.js';
+import { FEATURES, paintFeature } from './data/features.js';
+import { createCustomEditor } from './data/customEditor.js';
+import { ensureStyles, tr } from './data/dom.js';
+
+/** Engine datasets, in picker order, used until the server's catalog arrives. */
+const DEFAULT_DATASETS = [
+  'circle', 'xor', 'gauss', 'spiral', 'moons', 'blobs', 'plane', 'multigauss', 'student', 'custom',
+];
+/** Datasets whose number of classes can be chosen, unless the catalog says otherwise. */
+const MULTICLASS = new Set(['spiral', 'blobs']);
+const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
+
+const STRINGS = {
+  en: {
+    'data.title': 'Data',
+    'data.dataset': 'Dataset',
+    'data.classes': 'Classes',
+    'data.noise': 'Noise',
+    'data.points': 'Points',
+    'data.train': 'Training share',
+    'data.validation': 'Validation share',
+    'data.test': 'test: {pct}%',
+    'data.regenerate': 'Regenerate',
+    'data.regenerate.title': 'Draw new points (new data seed)',
+    'data.features': 'Input features',
+    'data.features.help': 'Each thumbnail shows the feature over the input plane (orange < 0 < blue).',
+    'data.features.last': 'Keep at least one input feature.',
+    'data.custom': 'Custom data',
+    'data.custom.class': 'Class',
+    'data.custom.classN': 'class {k}',
+    'data.custom.value': 'Target',
+    'data.custom.hint': 'Click in the square to add a point of the chosen class.',
+    'data.custom.clear': 'Start empty',
+    'data.csv.upload': 'Upload CSV…',
+    'data.csv.help': 'CSV columns: x1,x2,label (a header line is allowed).',
+    'data.csv.tooLarge': 'CSV file too large: {size} KB (limit {limit} KB).',
+    'data.csv.empty': 'CSV file is empty.',
+    'data.task.binary': 'binary',
+    'data.task.multiclass': 'multi-class',
+    'data.task.regression': 'regression',
+    'dataset.circle': 'Circle',
+    'dataset.xor': 'XOR',
+    'dataset.gauss': 'Two Gaussians',
+    'dataset.spiral': 'Spiral',
+    'dataset.plane': 'Plane',
+    'dataset.multigauss': 'Gaussian bumps',
+    'dataset.moons': 'Moons',
+    'dataset.blobs': 'Blobs',
+    'dataset.student': 'Four students',
+    'dataset.custom': 'Custom',
+  },
+  fr: {
+    'data.title': 'Données',
+    'data.dataset': 'Jeu de données',
+    'data.classes': 'Classes',
+    'data.noise': 'Bruit',
+    'data.points': 'Points',
+    'data.train': 'Part d’entraînement',
+    'data.validation': 'Part de validation',
+    'data.test': 'test : {pct} %',
+    'data.regenerate': 'Régénérer',
+    'data.regenerate.title': 'Tirer de nouveaux points (nouvelle graine)',
+    'data.features': 'Caractéristiques d’entrée',
+    'data.features.help': 'Chaque vignette montre la caractéristique sur le plan d’entrée (orange < 0 < bleu).',
+    'data.features.last': 'Gardez au moins une caractéristique d’entrée.',
+    'data.custom': 'Données personnalisées',
+    'data.custom.class': 'Classe',
+    'data.custom.classN': 'classe {k}',
+    'data.custom.value': 'Cible',
+    'data.custom.hint': 'Cliquez dans le carré pour ajouter un point de la classe choisie.',
+    'data.custom.clear': 'Repartir de zéro',
+    'data.csv.upload': 'Importer un CSV…',
+    'data.csv.help': 'Colonnes du CSV : x1,x2,label (une ligne d’en-tête est permise).',
+    'data.csv.tooLarge': 'Fichier CSV trop gros : {size} Ko (limite {limit} Ko).',
+    'data.csv.empty': 'Le fichier CSV est vide.',
+    'data.task.binary': 'binaire',
+    'data.task.multiclass': 'multiclasse',
+    'data.task.regression': 'régression',
+    'dataset.circle': 'Cercle',
+    'dataset.xor': 'XOR',
+    'dataset.gauss': 'Deux gaussiennes',
+    'dataset.spiral': 'Spirale',
+    'dataset.plane': 'Plan',
+    'dataset.multigauss': 'Bosses gaussiennes',
+    'dataset.moons': 'Lunes',
+    'dataset.blobs': 'Amas',
+    'dataset.student': 'Quatre étudiants',
+    'dataset.custom': 'Personnalisé',
+  },
+};
+
+/**
+ * @typedef {{name: string, task?: string, classes?: number | number[], preview?: number[][],
+ *            max_classes?: number, multiclass?: boolean}} DatasetEntry
+ */
+
+/**
+ * Normalizes `catalog.datasets` (a list of names or of objects) into entries.
+ * @param {any} catalog
+ * @returns {DatasetEntry[]}
+ */
+function datasetEntries(catalog) {
+  const list = catalog?.datasets;
+  if (!Array.isArray(list) || list.length === 0) return DEFAULT_DATASETS.map((name) => ({ name }));
+  return list.map((d) => (typeof d === 'string' ? { name: d } : d)).filter((d) => d && d.name);
+}
+
+/** @param {DatasetEntry | undefined} entry */
+function hasClassChoice(entry) {
+  if (!entry) return false;
+  if (typeof entry.multiclass === 'boolean') return entry.multiclass;
+  if (typeof entry.max_classes === 'number') return entry.max_classes > 2;
+  if (Array.isArray(entry.classes)) return entry.classes.length > 1;
+  return MULTICLASS.has(entry.name);
+}
+
+/**
+ * Draws a dataset thumbnail: the server's preview points if any, else a client-side schematic.
+ * @param {HTMLCanvasElement} canvas
+ * @param {DatasetEntry} entry
+ * @param {number} classes
+ */
+function drawThumbnail(canvas, entry, classes) {
+  const dpr = window.devicePixelRatio || 1;
+  const size = 52;
+  canvas.width = size * dpr;
+  canvas.height = size * dpr;
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.fillStyle = '#fbfbfb';
+  g.fillRect(0, 0, size, size);
+  const server = Array.isArray(entry.preview) && entry.preview.length > 0;
+  const pts = server ? /** @type {number[][]} */ (entry.preview) : schematic(entry.name, classes);
+  canvas.dataset.source = server ? 'server' : 'schematic';
+  const regression = entry.task === 'regression' || entry.name === 'plane' || entry.name === 'multigauss';
+  let extent = 1e-9;
+  let scale = 1e-9;
+  for (const [a, b, l] of pts) {
+    extent = Math.max(extent, Math.abs(a), Math.abs(b));
+    scale = Math.max(scale, Math.abs(l));
+  }
+  const half = size / 2;
+  const k = (half - 4) / extent;
+  const r = pts.length <= 10 ? 3.2 : 1.9;
+  for (const [a, b, l] of pts) {
+    g.beginPath();
+    g.arc(half + a * k, half - b * k, r, 0, 2 * Math.PI);
+    g.fillStyle = pointColor(l, regression, scale);
+    g.fill();
+    if (pts.length <= 10) {
+      g.strokeStyle = '#333';
+      g.lineWidth = 0.8;
+      g.stroke();
+    }
+  }
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx  the view context (store, send, configure, t, i18n)
+ * @returns {{update(state: any, changed: Set<string>): void}}
+ */
+export function mountDataPanel(container, ctx) {
+  ensureStyles();
+  ctx.i18n.register(STRINGS);
+  const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
+  container.classList.add('pp-panel', 'pp-data');
+  container.innerHTML = `
+    <h2 class="pp-title" data-i18n="data.title"></h2>
+    <div class="pp-datasets" role="group" data-i18n-aria="data.dataset"></div>
+    <div class="pp-grid">
+      <label class="pp-field pp-classes-field" hidden><span data-i18n="data.classes"></span>
+        <select data-testid="classes">${[2, 3, 4, 5, 6].map((k) => `<option value="${k}">${k}</option>`).join('')}</select>
+      </label>
+      <label class="pp-field"><span data-i18n="data.points"></span>
+        <select data-testid="points"></select>
+      </label>
+      <label class="pp-field pp-range"><span data-i18n="data.noise"></span>
+        <input type="range" min="0" max="0.5" step="0.05" data-testid="noise">
+        <output class="pp-out" data-out="noise"></output>
+      </label>
+      <label class="pp-field pp-range"><span data-i18n="data.train"></span>
+        <input type="range" min="0.1" max="0.9" step="0.05" data-testid="train-fraction">
+        <output class="pp-out" data-out="train"></output>
+      </label>
+      <label class="pp-field pp-range"><span data-i18n="data.validation"></span>
+        <input type="range" min="0" max="0.4" step="0.05" data-testid="validation-fraction">
+        <output class="pp-out" data-out="validation"></output>
+      </label>
+      <div class="pp-field pp-split">
+        <span class="pp-split-bar" aria-hidden="true"><i class="tr"></i><i class="va"></i><i class="te"></i></span>
+        <span class="pp-split-test"></span>
+      </div>
+    </div>
+    <button type="button" class="pp-btn pp-regen" data-testid="regenerate"
+      data-i18n="data.regenerate" data-i18n-title="data.regenerate.title"></button>
+    <p class="pp-error" data-testid="data-error" role="alert" hidden></p>
+    <h3 class="pp-subtitle" data-i18n="data.features"></h3>
+    <div class="pp-features" role="group" data-i18n-aria="data.features"></div>
+    <p class="pp-hint" data-i18n="data.features.help"></p>
+    <details class="pp-custom-wrap" open>
+      <summary class="pp-subtitle" data-i18n="data.custom"></summary>
+      <div class="pp-custom-root"></div>
+    </details>`;
+
+  const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (container.querySelector(sel));
+  const datasetsEl = $('.pp-datasets');
+  const classesField = $('.pp-classes-field');
+  const classesSel = /** @type {HTMLSelectElement} */ ($('[data-testid="classes"]'));
+  const pointsSel = /** @type {HTMLSelectElement} */ ($('[data-testid="points"]'));
+  const noise = /** @type {HTMLInputElement} */ ($('[data-testid="noise"]'));
+  const train = /** @type {HTMLInputElement} */ ($('[data-testid="train-fraction"]'));
+  const validation = /** @type {HTMLInputElement} */ ($('[data-testid="validation-fraction"]'));
+  const regen = $('[data-testid="regenerate"]');
+  const errorEl = $('[data-testid="data-error"]');
+  const featuresEl = $('.pp-features');
+
+  /** @type {any} */ let config = null;
+  /** @type {DatasetEntry[]} */ let entries = datasetEntries(null);
+  /** @type {number[]} */ let domain = [-6, 6, -6, 6];
+  /** Ids of this panel's requests whose errors it shows. */
+  const ownIds = new Set();
+  /** @type {string | null} */ let localError = null;
+  /** @type {any} */ let shownError = null;
+  /** Error messages already looked at, so an old one never comes back. */
+  const seenErrors = new WeakSet();
+
+  const editor = createCustomEditor($('.pp-custom-root'), {
+    send: (m) => ctx.send(m),
+    t,
+    onLocalError(msg, ids) {
+      localError = msg;
+      if (!msg) shownError = null;
+      if (ids) for (const id of ids) if (id !== undefined) ownIds.add(id);
+      renderError();
+    },
+  });
+
+  /** @param {object} partial */
+  function configure(partial) {
+    const id = ctx.configure(partial);
+    if (id !== undefined) ownIds.add(id);
+    localError = null;
+    shownError = null;
+    renderError();
+  }
+
+  /** @param {object} patch merged into the current dataset config */
+  function setDataset(patch) {
+    configure({ dataset: { ...(config?.dataset ?? {}), ...patch } });
+  }
+
+  function renderDatasets() {
+    datasetsEl.replaceChildren();
+    const current = config?.dataset?.name;
+    const k = Number(config?.dataset?.classes) || 2;
+    for (const entry of entries) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'pp-dataset';
+      b.dataset.testid = `dataset-${entry.name}`;
+      b.dataset.name = entry.name;
+      b.setAttribute('aria-pressed', String(entry.name === current));
+      const c = document.createElement('canvas');
+      c.className = 'pp-thumb';
+      drawThumbnail(c, entry, MULTICLASS.has(entry.name) ? Math.max(3, k) : 2);
+      const label = document.createElement('span');
+      label.className = 'pp-dataset-name';
+      label.textContent = t(`dataset.${entry.name}`);
+      b.append(c, label);
+      b.addEventListener('click', () => {
+        if (entry.name === config?.dataset?.name) return;
+        if (entry.name === 'custom') {
+          // Custom data is made by clicking or uploading; open the editor instead.
+          /** @type {HTMLDetailsElement} */ ($('.pp-custom-wrap')).open = true;
+          $('.pp-custom-canvas')?.focus();
+          return;
+        }
+        setDataset({ name: entry.name });
+      });
+      datasetsEl.append(b);
+    }
+  }
+
+  function renderFeatures() {
+    featuresEl.replaceChildren();
+    const on = new Set(config?.features ?? ['x1', 'x2']);
+    for (const f of FEATURES) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'pp-feature';
+      b.dataset.testid = `feature-${f.key}`;
+      b.setAttribute('aria-pressed', String(on.has(f.key)));
+      const c = document.createElement('canvas');
+      c.className = 'pp-feature-map';
+      paintFeature(c, f.fn, domain);
+      const label = document.createElement('span');
+      label.className = 'pp-feature-name';
+      label.innerHTML = f.html;
+      b.append(c, label);
+      b.addEventListener('click', () => toggleFeature(f.key));
+      featuresEl.append(b);
+    }
+  }
+
+  /** @param {string} key */
+  function toggleFeature(key) {
+    const current = /** @type {string[]} */ (config?.features ?? ['x1', 'x2']);
+    const on = current.includes(key);
+    if (on && current.length === 1) {
+      localError = t('data.features.last');
+      renderError();
+      return;
+    }
+    const order = FEATURES.map((f) => f.key);
+    const next = on ? current.filter((k) => k !== key) : [...current, key];
+    next.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    configure({ features: next });
+  }
+
+  /** @param {HTMLInputElement} input @param {number} value */
+  function setRange(input, value) {
+    if (document.activeElement === input && input.dataset.dragging === 'true') return;
+    input.value = String(value);
+  }
+
+  function renderOutputs() {
+    const d = config?.dataset ?? {};
+    const tf = Number(train.value);
+    const vf = Number(validation.value);
+    $('[data-out="noise"]').textContent = Number(noise.value).toFixed(2);
+    $('[data-out="train"]').textContent = `${Math.round(tf * 100)}%`;
+    $('[data-out="validation"]').textContent = `${Math.round(vf * 100)}%`;
+    const te = Math.max(0, 1 - tf - vf);
+    $('.pp-split-test').textContent = t('data.test', { pct: Math.round(te * 100) });
+    const bar = $('.pp-split-bar');
+    bar.style.setProperty('--tr', String(tf));
+    bar.style.setProperty('--va', String(vf));
+    bar.style.setProperty('--te', String(te));
+    classesField.hidden = !hasClassChoice(entries.find((e) => e.name === d.name));
+  }
+
+  function syncInputs() {
+    const d = config?.dataset;
+    if (!d) return;
+    setRange(noise, Number(d.noise) || 0);
+    setRange(train, Number(d.train_fraction) || 0.5);
+    setRange(validation, Number(d.validation_fraction) || 0);
+    classesSel.value = String(d.classes ?? 2);
+    renderPoints();
+    renderOutputs();
+  }
+
+  /** @param {any} limits */
+  function renderPoints(limits = ctx.store?.state?.hello?.limits) {
+    const max = Number(limits?.max_points ?? limits?.points) || Infinity;
+    const current = Number(config?.dataset?.points) || 500;
+    const values = [...new Set([...POINT_CHOICES.filter((v) => v <= max), current])].sort((a, b) => a - b);
+    pointsSel.replaceChildren(...values.map((v) => new Option(String(v), String(v))));
+    pointsSel.value = String(current);
+  }
+
+  function renderError() {
+    const server = shownError;
+    const msg = localError ?? (server ? String(server.message ?? server.code) : null);
+    errorEl.hidden = !msg;
+    errorEl.textContent = msg ?? '';
+  }
+
+  function relabel() {
+    for (const el of container.querySelectorAll('[data-i18n]')) {
+      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n ?? '');
+    }
+    for (const el of container.querySelectorAll('[data-i18n-title]')) {
+      el.setAttribute('title', t(/** @type {HTMLElement} */ (el).dataset.i18nTitle ?? ''));
+    }
+    for (const el of container.querySelectorAll('[data-i18n-aria]')) {
+      el.setAttribute('aria-label', t(/** @type {HTMLElement} */ (el).dataset.i18nAria ?? ''));
+    }
+    for (const el of datasetsEl.querySelectorAll('.pp-dataset')) {
+      const name = /** @type {HTMLElement} */ (el).dataset.name;
+      const label = el.querySelector('.pp-dataset-name');
+      if (label) label.textContent = t(`dataset.${name}`);
+    }
+    renderOutputs();
+    editor.relabel();
+  }
+
+  for (const input of [noise, train, validation]) {
+    input.addEventListener('pointerdown', () => { input.dataset.dragging = 'true'; });
+    input.addEventListener('input', () => {
+      if (input === train && Number(train.value) + Number(validation.value) > 0.95) {
+        validation.value = String(Math.max(0, 0.95 - Number(train.value)).toFixed(2));
+      }
+      if (input === validation && Number(train.value) + Number(validation.value) > 0.95) {
+        train.value = String(Math.max(0.1, 0.95 - Number(validation.value)).toFixed(2));
+      }
+      renderOutputs();
+    });
+    input.addEventListener('change', () => {
+      input.dataset.dragging = 'false';
+      setDataset({
+        noise: Number(noise.value),
+        train_fraction: Number(train.value),
+        validation_fraction: Number(validation.value),
+      });
+    });
+  }
+  classesSel.addEventListener('change', () => setDataset({ classes: Number(classesSel.value) }));
+  pointsSel.addEventListener('change', () => setDataset({ points: Number(pointsSel.value) }));
+  regen.addEventListener('click', () => {
+    setDataset({ seed: ((Number(config?.dataset?.seed) || 0) + 1) % 2147483647 });
+  });
+
+  renderDatasets();
+  renderFeatures();
+  relabel();
+
+  return {
+    update(state, changed) {
+      if (changed.has('catalog') && state.catalog) {
+        entries = datasetEntries(state.catalog);
+        renderDatasets();
+      }
+      if (changed.has('hello')) {
+        editor.setLimits(state.hello?.limits);
+        renderPoints(state.hello?.limits);
+      }
+      if (changed.has('config') && state.config) {
+        const prev = config;
+        config = state.config;
+        const nameChanged = prev?.dataset?.name !== config.dataset?.name
+          || prev?.dataset?.classes !== config.dataset?.classes;
+        if (nameChanged) renderDatasets();
+        else {
+          for (const b of datasetsEl.querySelectorAll('.pp-dataset')) {
+            b.setAttribute('aria-pressed', String(/** @type {HTMLElement} */ (b).dataset.name === config.dataset?.name));
+          }
+        }
+        const on = new Set(config.features ?? []);
+        for (const b of featuresEl.querySelectorAll('.pp-feature')) {
+          const key = /** @type {HTMLElement} */ (b).dataset.testid?.slice('feature-'.length) ?? '';
+          b.setAttribute('aria-pressed', String(on.has(key)));
+        }
+        syncInputs();
+      }
+      if (changed.has('data') && state.data) {
+        const d = state.data.domain;
+        if (Array.isArray(d) && d.length === 4 && d.some((v, i) => v !== domain[i])) {
+          domain = d.slice();
+          renderFeatures();
+        }
+        editor.setData(state.data);
+      }
+      if (changed.has('errors')) {
+        const errors = Array.isArray(state.errors) ? state.errors : [];
+        for (const e of errors) {
+          if (!e || typeof e !== 'object' || seenErrors.has(e)) continue;
+          seenErrors.add(e);
+          if (ownIds.has(e.id) || isDataField(e.field)) {
+            shownError = e;
+            localError = null;
+          }
+        }
+        renderError();
+      } else if (shownError && (changed.has('config') || changed.has('data'))) {
+        // An accepted change supersedes this panel's earlier error.
+        shownError = null;
+        renderError();
+      }
+      if (changed.has('lang')) relabel();
+    },
+  };
+}
+
+/** @param {unknown} field */
+function isDataField(field) {
+  if (typeof field !== 'string') return false;
+  return field === 'csv' || field === 'points' || field.startsWith('csv') || field.startsWith('points')
+    || field.startsWith('config.dataset') || field.startsWith('config.features');
+}

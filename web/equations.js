@@ -1,0 +1,192 @@
+// @ts-check
+/**
+ * The course's forward-pass equations for the current network, in matrix form, with the shape
+ * of every matrix for the current number m of training points and the parameter counts:
+ * Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]), for l = 1..L, A[0] = X, Ŷ = A[L].
+ */
+import { ensureStyles, tr } from './data/dom.js';
+
+const STRINGS = {
+  en: {
+    'eq.title': 'Forward pass',
+    'eq.m': 'm = {m} training points, one per column',
+    'eq.layer': 'layer',
+    'eq.equations': 'equations',
+    'eq.shapes': 'shapes',
+    'eq.params': 'parameters',
+    'eq.input': 'input',
+    'eq.output': 'output',
+    'eq.hidden': 'hidden',
+    'eq.total': 'Total parameters',
+    'eq.broadcast': 'b[l] is added to each of the m columns (broadcasting).',
+    'eq.cost': 'cost',
+    'eq.features': 'features',
+    'eq.activations': 'Activations used',
+  },
+  fr: {
+    'eq.title': 'Propagation avant',
+    'eq.m': 'm = {m} points d’entraînement, un par colonne',
+    'eq.layer': 'couche',
+    'eq.equations': 'équations',
+    'eq.shapes': 'dimensions',
+    'eq.params': 'paramètres',
+    'eq.input': 'entrée',
+    'eq.output': 'sortie',
+    'eq.hidden': 'cachée',
+    'eq.total': 'Nombre total de paramètres',
+    'eq.broadcast': 'b[l] est ajouté à chacune des m colonnes (diffusion).',
+    'eq.cost': 'coût',
+    'eq.features': 'caractéristiques',
+    'eq.activations': 'Activations utilisées',
+  },
+};
+
+/** Name of g in the equations and its definition. */
+const ACTIVATIONS = /** @type {Record<string, {name: string, def: string}>} */ ({
+  sigmoid: { name: 'σ', def: 'σ(z) = 1 / (1 + e<sup>−z</sup>)' },
+  tanh: { name: 'tanh', def: 'tanh(z) = (e<sup>z</sup> − e<sup>−z</sup>) / (e<sup>z</sup> + e<sup>−z</sup>)' },
+  relu: { name: 'ReLU', def: 'ReLU(z) = max(0, z)' },
+  leaky_relu: { name: 'LeakyReLU', def: 'LeakyReLU(z) = max(0.01z, z)' },
+  elu: { name: 'ELU', def: 'ELU(z) = z if z > 0, e<sup>z</sup> − 1 otherwise' },
+  linear: { name: 'id', def: 'id(z) = z (linear)' },
+  softmax: { name: 'softmax', def: 'softmax(z)<sub>i</sub> = e<sup>z<sub>i</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>' },
+});
+
+const LOSSES = /** @type {Record<string, string>} */ ({
+  bce: '−[y log ŷ + (1 − y) log(1 − ŷ)]',
+  cce: '−Σ<sub>k</sub> y<sub>k</sub> log ŷ<sub>k</sub>',
+  mse: '½ (ŷ − y)<sup>2</sup>',
+});
+
+/** @param {string} task */
+function defaultOutput(task) {
+  if (task === 'multiclass') return { activation: 'softmax', loss: 'cce' };
+  if (task === 'regression') return { activation: 'linear', loss: 'mse' };
+  return { activation: 'sigmoid', loss: 'bce' };
+}
+
+/**
+ * The layer sizes n[0..L] and activations g[1..L] of a config.
+ * @param {any} config
+ * @param {any} data the `data` message (task, classes), or null
+ * @returns {{sizes: number[], activations: string[], loss: string}}
+ */
+export function architecture(config, data) {
+  const task = data?.task ?? 'binary';
+  const n0 = Array.isArray(config?.features) ? config.features.length : 2;
+  const hidden = Array.isArray(config?.hidden) ? config.hidden : [];
+  const nL = task === 'multiclass' ? Math.max(2, Number(data?.classes) || 2) : 1;
+  const def = defaultOutput(task);
+  const out = config?.output ?? {};
+  const pick = (/** @type {unknown} */ v, /** @type {unknown} */ resolved, /** @type {string} */ fallback) => {
+    if (typeof v === 'string' && v !== 'auto') return v;
+    return typeof resolved === 'string' && resolved !== 'auto' ? resolved : fallback;
+  };
+  return {
+    sizes: [n0, ...hidden.map((h) => Number(h.units) || 0), nL],
+    activations: [...hidden.map((h) => String(h.activation)), pick(out.activation, out.resolved_activation, def.activation)],
+    loss: pick(out.loss, out.resolved_loss, def.loss),
+  };
+}
+
+/** Parameters of layer l: n[l]·n[l−1] weights + n[l] biases. @param {number[]} sizes */
+export function paramCounts(sizes) {
+  const counts = [];
+  for (let l = 1; l < sizes.length; l++) counts.push(sizes[l] * sizes[l - 1] + sizes[l]);
+  return counts;
+}
+
+/** @param {string} name @param {string | number} l */
+const sym = (name, l) => `<var>${name}</var><sup>[${l}]</sup>`;
+/** @param {number | string} r @param {number | string} c */
+const dim = (r, c) => `<span class="pp-dim">${r}×${c}</span>`;
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ * @returns {{update(state: any, changed: Set<string>): void}}
+ */
+export function mountEquations(container, ctx) {
+  ensureStyles();
+  ctx.i18n.register(STRINGS);
+  const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
+  container.classList.add('pp-panel', 'pp-eq');
+  container.innerHTML = `
+    <h2 class="pp-title"></h2>
+    <p class="pp-eq-m"></p>
+    <div class="pp-eq-body"></div>
+    <p class="pp-eq-total"><span class="pp-eq-total-label"></span>
+      <b class="pp-eq-total-n" data-testid="param-count">0</b></p>
+    <p class="pp-hint pp-eq-broadcast"></p>
+    <div class="pp-eq-defs"></div>`;
+  const q = (/** @type {string} */ s) => /** @type {HTMLElement} */ (container.querySelector(s));
+
+  /** @type {any} */ let config = null;
+  /** @type {any} */ let data = null;
+
+  function render() {
+    const { sizes, activations, loss } = architecture(config, data);
+    const L = sizes.length - 1;
+    const m = data?.train?.x1?.length ?? 0;
+    const ms = m > 0 ? String(m) : '<var>m</var>';
+    const counts = paramCounts(sizes);
+    const total = counts.reduce((a, b) => a + b, 0);
+    q('.pp-title').textContent = t('eq.title');
+    q('.pp-eq-m').innerHTML = t('eq.m', { m: m > 0 ? m : 'm' });
+    const features = Array.isArray(config?.features) ? config.features : ['x1', 'x2'];
+    const rows = [`
+      <tr class="pp-eq-input">
+        <th scope="row">0 <small>${t('eq.input')}</small></th>
+        <td><var>A</var><sup>[0]</sup> = <var>X</var> <small class="pp-eq-feat">(${t('eq.features')}: ${features.map(featureHtml).join(', ')})</small></td>
+        <td>${sym('A', 0)} : ${dim(sizes[0], ms)}</td>
+        <td class="pp-num">—</td>
+      </tr>`];
+    for (let l = 1; l <= L; l++) {
+      const g = ACTIVATIONS[activations[l - 1]]?.name ?? activations[l - 1];
+      const kind = l === L ? t('eq.output') : t('eq.hidden');
+      rows.push(`
+      <tr data-layer="${l}">
+        <th scope="row">${l} <small>${kind}</small></th>
+        <td class="pp-eq-lines">
+          <div>${sym('Z', l)} = ${sym('W', l)} ${sym('A', l - 1)} + ${sym('b', l)}</div>
+          <div>${sym('A', l)} = <span class="pp-g" data-testid="eq-g-${l}">${g}</span>(${sym('Z', l)})${l === L ? ' = <var>Ŷ</var>' : ''}</div>
+        </td>
+        <td class="pp-eq-shapes">
+          <div>${sym('W', l)} : ${dim(sizes[l], sizes[l - 1])}, ${sym('b', l)} : ${dim(sizes[l], 1)}</div>
+          <div>${sym('Z', l)}, ${sym('A', l)} : ${dim(sizes[l], ms)}</div>
+        </td>
+        <td class="pp-num" data-testid="params-${l}"><span class="pp-eq-arith">${sizes[l]}·${sizes[l - 1]} + ${sizes[l]} =</span> ${counts[l - 1]}</td>
+      </tr>`);
+    }
+    q('.pp-eq-body').innerHTML = `
+      <table class="pp-eq-table">
+        <thead><tr><th>${t('eq.layer')}</th><th>${t('eq.equations')}</th><th>${t('eq.shapes')}</th><th>${t('eq.params')}</th></tr></thead>
+        <tbody>${rows.join('')}</tbody>
+      </table>
+      <p class="pp-eq-cost">${t('eq.cost')}: <var>J</var> = <sup>1</sup>⁄<sub><var>m</var></sub> Σ<sub><var>i</var>=1..<var>m</var></sub> ℒ(<var>ŷ</var><sup>(<var>i</var>)</sup>, <var>y</var><sup>(<var>i</var>)</sup>),
+        ℒ(<var>ŷ</var>, <var>y</var>) = ${LOSSES[loss] ?? loss} <small>(${loss})</small></p>`;
+    q('.pp-eq-total-label').textContent = t('eq.total');
+    q('[data-testid="param-count"]').textContent = String(total);
+    q('.pp-eq-broadcast').textContent = t('eq.broadcast');
+    const used = [...new Set(activations)].filter((a) => ACTIVATIONS[a]);
+    q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}:</span> ${used.map((a) => `<span class="pp-eq-def">${ACTIVATIONS[a].def}</span>`).join(' ')}`;
+  }
+
+  render();
+  return {
+    update(state, changed) {
+      let dirty = changed.has('lang');
+      if (changed.has('config') && state.config) { config = state.config; dirty = true; }
+      if (changed.has('data') && state.data) { data = state.data; dirty = true; }
+      if (dirty) render();
+    },
+  };
+}
+
+/** @param {string} key */
+function featureHtml(key) {
+  return ({
+    x1: 'x<sub>1</sub>', x2: 'x<sub>2</sub>', x1_sq: 'x<sub>1</sub><sup>2</sup>', x2_sq: 'x<sub>2</sub><sup>2</sup>',
+    x1x2: 'x<sub>1</sub>x<sub>2</sub>', sin_x1: 'sin(x<sub>1</sub>)', sin_x2: 'sin(x<sub>2</sub>)',
+  })[key] ?? key;
+}

@@ -1,0 +1,356 @@
+// @ts-check
+/**
+ * The loss chart: train, validation and test loss per epoch from `state.history` (linear or log
+ * scale), accuracy below it for classification, and a marker at the best validation epoch.
+ * Redraws only when the history changes; long histories are reduced to a min/max per pixel.
+ */
+import { ensureStyles, fitCanvas, tr } from './data/dom.js';
+
+/** Series: key in history, color (Okabe–Ito) and dash, so they differ without color too. */
+const SERIES = [
+  { part: 'train', color: '#0072b2', dash: [] },
+  { part: 'validation', color: '#d55e00', dash: [7, 4] },
+  { part: 'test', color: '#009e73', dash: [2, 3] },
+];
+
+const STRINGS = {
+  en: {
+    'loss.title': 'Loss',
+    'loss.log': 'log scale',
+    'loss.train': 'train',
+    'loss.validation': 'validation',
+    'loss.test': 'test',
+    'loss.accuracy': 'accuracy',
+    'loss.epoch': 'epoch',
+    'loss.best': 'best validation: epoch {epoch}',
+    'loss.bestShort': 'best',
+    'loss.empty': 'Press play: the curves appear here.',
+    'loss.noValidation': 'Set a validation share in the data panel to watch for overfitting.',
+    'loss.aria': 'Loss per epoch for the training, validation and test sets',
+  },
+  fr: {
+    'loss.title': 'Perte',
+    'loss.log': 'échelle log',
+    'loss.train': 'entraînement',
+    'loss.validation': 'validation',
+    'loss.test': 'test',
+    'loss.accuracy': 'exactitude',
+    'loss.epoch': 'époque',
+    'loss.best': 'meilleure validation : époque {epoch}',
+    'loss.bestShort': 'meilleure',
+    'loss.empty': 'Lancez l’entraînement : les courbes apparaissent ici.',
+    'loss.noValidation': 'Choisissez une part de validation dans le panneau Données pour surveiller le surapprentissage.',
+    'loss.aria': 'Perte par époque sur les ensembles d’entraînement, de validation et de test',
+  },
+};
+
+/**
+ * @typedef {{epoch: number, [key: string]: number | null | undefined}} HistoryRow
+ */
+
+/**
+ * Points of one series as [epoch, value], at most ~2 per pixel column: each bucket keeps its
+ * minimum and maximum in epoch order, so spikes (divergence, oscillation) survive.
+ * @param {HistoryRow[]} rows
+ * @param {string} key
+ * @param {number} buckets
+ * @returns {(number[] | null)[]}  null breaks the line (missing or non-finite value)
+ */
+export function downsample(rows, key, buckets) {
+  /** @type {(number[] | null)[]} */ const out = [];
+  const n = rows.length;
+  if (n <= buckets * 2) {
+    for (const r of rows) {
+      const v = r[key];
+      out.push(typeof v === 'number' && Number.isFinite(v) ? [r.epoch, v] : null);
+    }
+    return out;
+  }
+  const size = n / buckets;
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor(b * size);
+    const hi = Math.min(n, Math.floor((b + 1) * size));
+    let iMin = -1;
+    let iMax = -1;
+    for (let i = lo; i < hi; i++) {
+      const v = rows[i][key];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      if (iMin < 0 || v < /** @type {number} */ (rows[iMin][key])) iMin = i;
+      if (iMax < 0 || v > /** @type {number} */ (rows[iMax][key])) iMax = i;
+    }
+    if (iMin < 0) { out.push(null); continue; }
+    for (const i of iMin === iMax ? [iMin] : [Math.min(iMin, iMax), Math.max(iMin, iMax)]) {
+      out.push([rows[i].epoch, /** @type {number} */ (rows[i][key])]);
+    }
+  }
+  return out;
+}
+
+/**
+ * About `count` round tick values covering [lo, hi].
+ * @param {number} lo @param {number} hi @param {number} count
+ */
+function niceTicks(lo, hi, count) {
+  const span = hi - lo || 1;
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((s) => s * mag).find((s) => s >= raw) ?? 10 * mag;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** @param {number} v */
+function fmt(v) {
+  if (!Number.isFinite(v)) return '—';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1000 || a < 1e-3) return v.toExponential(1);
+  return v.toPrecision(3).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m));
+}
+
+/**
+ * The epoch of the lowest validation loss, or null.
+ * @param {HistoryRow[]} rows
+ */
+export function bestValidationEpoch(rows) {
+  let best = null;
+  let bestV = Infinity;
+  for (const r of rows) {
+    const v = r.validation_loss;
+    if (typeof v === 'number' && Number.isFinite(v) && v < bestV) {
+      bestV = v;
+      best = r.epoch;
+    }
+  }
+  return best;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ * @returns {{update(state: any, changed: Set<string>): void}}
+ */
+export function mountLossChart(container, ctx) {
+  ensureStyles();
+  ctx.i18n.register(STRINGS);
+  const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
+  container.classList.add('pp-panel', 'pp-loss');
+  container.innerHTML = `
+    <div class="pp-loss-head">
+      <h2 class="pp-title" data-i18n="loss.title"></h2>
+      <label class="pp-check"><input type="checkbox" data-testid="loss-log"><span data-i18n="loss.log"></span></label>
+    </div>
+    <div class="pp-legend">
+      ${SERIES.map((s) => `
+        <span class="pp-key" data-part="${s.part}" style="--key:${s.color}">
+          <svg width="28" height="10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" stroke="${s.color}"
+            stroke-width="3" stroke-dasharray="${s.dash.join(' ')}"/></svg>
+          <span data-i18n="loss.${s.part}"></span>
+          <b class="pp-num" ${s.part === 'validation' ? 'data-testid="loss-validation"' : ''} data-value="${s.part}">—</b>
+          <span class="pp-acc" data-acc="${s.part}" hidden></span>
+        </span>`).join('')}
+    </div>
+    <canvas class="pp-loss-canvas" data-testid="loss-chart" role="img"></canvas>
+    <p class="pp-hint pp-loss-note" aria-live="polite"></p>`;
+  const canvas = /** @type {HTMLCanvasElement} */ (container.querySelector('canvas'));
+  const logBox = /** @type {HTMLInputElement} */ (container.querySelector('[data-testid="loss-log"]'));
+  const note = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-note'));
+
+  /** @type {HistoryRow[]} */ let history = [];
+  /** @type {number | null} */ let headerBest = null;
+  let classification = true;
+  let drawn = 0;
+
+  function relabel() {
+    for (const el of container.querySelectorAll('[data-i18n]')) {
+      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n ?? '');
+    }
+    canvas.setAttribute('aria-label', t('loss.aria'));
+  }
+
+  function best() {
+    return headerBest ?? bestValidationEpoch(history);
+  }
+
+  function renderLegend() {
+    const last = history[history.length - 1];
+    for (const s of SERIES) {
+      const v = last?.[`${s.part}_loss`];
+      const el = /** @type {HTMLElement} */ (container.querySelector(`[data-value="${s.part}"]`));
+      el.textContent = typeof v === 'number' ? fmt(v) : '—';
+      const acc = /** @type {HTMLElement} */ (container.querySelector(`[data-acc="${s.part}"]`));
+      const a = last?.[`${s.part}_accuracy`];
+      acc.hidden = !(classification && typeof a === 'number');
+      acc.textContent = typeof a === 'number' ? `${(a * 100).toFixed(1)}%` : '';
+      acc.title = t('loss.accuracy');
+    }
+    const hasValidation = history.some((r) => typeof r.validation_loss === 'number');
+    const b = best();
+    if (history.length === 0) note.textContent = t('loss.empty');
+    else if (!hasValidation) note.textContent = t('loss.noValidation');
+    else note.textContent = b === null ? '' : t('loss.best', { epoch: b });
+  }
+
+  function draw() {
+    const { w, h, dpr } = fitCanvas(canvas);
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const font = parseFloat(getComputedStyle(canvas).fontSize) || 12;
+    g.font = `${font}px system-ui, sans-serif`;
+    const left = font * 3.4;
+    const right = 10;
+    const top = 8;
+    const bottom = font * 3;
+    const accH = classification ? Math.min(h * 0.3, 90) : 0;
+    const gap = classification ? font * 1.6 : 0;
+    const plotW = Math.max(10, w - left - right);
+    const lossH = Math.max(10, h - top - bottom - accH - gap);
+    const rows = history;
+    drawn = rows.length;
+    if (rows.length === 0) return;
+    const e0 = rows[0].epoch;
+    const e1 = Math.max(rows[rows.length - 1].epoch, e0 + 1);
+    const X = (/** @type {number} */ e) => left + ((e - e0) / (e1 - e0)) * plotW;
+    const log = logBox.checked;
+    const buckets = Math.max(10, Math.floor(plotW));
+    const lines = SERIES.map((s) => downsample(rows, `${s.part}_loss`, buckets));
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const line of lines) {
+      for (const p of line) {
+        if (!p) continue;
+        const v = log ? Math.log10(Math.max(p[1], 1e-8)) : p[1];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    if (!Number.isFinite(lo)) return;
+    if (!log) lo = Math.min(0, lo);
+    if (hi - lo < 1e-9) { hi += log ? 0.5 : Math.abs(hi) * 0.1 + 0.05; lo -= log ? 0.5 : 0; }
+    const Y = (/** @type {number} */ v) => top + (1 - ((log ? Math.log10(Math.max(v, 1e-8)) : v) - lo) / (hi - lo)) * lossH;
+
+    // Grid and axes.
+    g.strokeStyle = '#e3e3e3';
+    g.fillStyle = '#555';
+    g.lineWidth = 1;
+    g.textAlign = 'right';
+    g.textBaseline = 'middle';
+    const yTicks = log
+      ? niceTicks(Math.floor(lo), Math.ceil(hi), Math.min(5, Math.ceil(hi) - Math.floor(lo))).filter((v) => Number.isInteger(v) && v >= lo - 1e-9 && v <= hi + 1e-9)
+      : niceTicks(lo, hi, 4);
+    for (const v of yTicks) {
+      const y = log ? top + (1 - (v - lo) / (hi - lo)) * lossH : Y(v);
+      g.beginPath(); g.moveTo(left, y); g.lineTo(left + plotW, y); g.stroke();
+      g.fillText(log ? fmt(10 ** v) : fmt(v), left - 4, y);
+    }
+    g.textAlign = 'center';
+    g.textBaseline = 'top';
+    const xBase = top + lossH + accH + gap;
+    for (const e of niceTicks(e0, e1, Math.max(2, Math.floor(plotW / (font * 6))))) {
+      if (!Number.isInteger(e)) continue;
+      g.fillText(String(e), X(e), xBase + 4);
+    }
+    g.textAlign = 'right';
+    g.fillText(t('loss.epoch'), left + plotW, xBase + font + 6);
+    g.strokeStyle = '#999';
+    g.beginPath(); g.moveTo(left, top); g.lineTo(left, xBase); g.lineTo(left + plotW, xBase); g.stroke();
+
+    // Best validation epoch.
+    const b = best();
+    if (b !== null && b >= e0 && b <= e1) {
+      g.save();
+      g.strokeStyle = SERIES[1].color;
+      g.setLineDash([3, 3]);
+      g.beginPath(); g.moveTo(X(b), top); g.lineTo(X(b), xBase); g.stroke();
+      g.restore();
+      g.fillStyle = SERIES[1].color;
+      g.textAlign = X(b) > left + plotW - font * 5 ? 'right' : 'left';
+      g.textBaseline = 'top';
+      g.fillText(`${t('loss.bestShort')} (${b})`, X(b) + (g.textAlign === 'left' ? 4 : -4), top);
+    }
+
+    /** @param {(number[] | null)[]} line @param {(v: number) => number} toY @param {typeof SERIES[0]} s */
+    const stroke = (line, toY, s) => {
+      g.save();
+      g.strokeStyle = s.color;
+      g.lineWidth = 2;
+      g.setLineDash(s.dash);
+      g.lineJoin = 'round';
+      g.beginPath();
+      let pen = false;
+      for (const p of line) {
+        if (!p) { pen = false; continue; }
+        const x = X(p[0]);
+        const y = toY(p[1]);
+        if (pen) g.lineTo(x, y); else g.moveTo(x, y);
+        pen = true;
+      }
+      g.stroke();
+      g.restore();
+    };
+    g.save();
+    g.beginPath(); g.rect(left, top - 2, plotW, lossH + 4); g.clip();
+    lines.forEach((line, i) => stroke(line, Y, SERIES[i]));
+    g.restore();
+
+    if (classification) {
+      const aTop = top + lossH + gap;
+      const AY = (/** @type {number} */ v) => aTop + (1 - v) * accH;
+      g.strokeStyle = '#e3e3e3';
+      g.fillStyle = '#555';
+      g.textAlign = 'right';
+      g.textBaseline = 'middle';
+      for (const v of [0, 0.5, 1]) {
+        g.beginPath(); g.moveTo(left, AY(v)); g.lineTo(left + plotW, AY(v)); g.stroke();
+        g.fillText(`${v * 100}%`, left - 4, AY(v));
+      }
+      g.textAlign = 'left';
+      g.textBaseline = 'top';
+      g.fillText(t('loss.accuracy'), left + 4, aTop + 1);
+      SERIES.forEach((s) => stroke(downsample(rows, `${s.part}_accuracy`, buckets), AY, s));
+    }
+  }
+
+  let pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      draw();
+    });
+  }
+
+  logBox.addEventListener('change', schedule);
+  new ResizeObserver(schedule).observe(canvas);
+  relabel();
+  renderLegend();
+
+  return {
+    update(state, changed) {
+      if (changed.has('data') && state.data) {
+        const was = classification;
+        classification = state.data.task !== 'regression';
+        if (was !== classification) { renderLegend(); draw(); }
+      }
+      if (changed.has('frame')) {
+        const b = state.frame?.header?.best_validation_epoch;
+        headerBest = typeof b === 'number' ? b : null;
+      }
+      if (changed.has('history')) {
+        history = Array.isArray(state.history) ? state.history : [];
+        renderLegend();
+        draw();
+      }
+      if (changed.has('lang')) {
+        relabel();
+        renderLegend();
+        draw();
+      }
+      canvas.dataset.points = String(drawn);
+    },
+  };
+}
