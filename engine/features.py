@@ -1,0 +1,57 @@
+"""Input features: the network sees chosen functions of the raw point (x1, x2)."""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine.registry import lookup
+
+F = npt.NDArray[Any]
+Feature = Callable[[F, F], F]
+
+FEATURES: dict[str, Feature] = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1_sq": lambda x1, x2: x1 * x1,
+    "x2_sq": lambda x1, x2: x2 * x2,
+    "x1x2": lambda x1, x2: x1 * x2,
+    "sin_x1": lambda x1, x2: np.sin(x1),
+    "sin_x2": lambda x1, x2: np.sin(x2),
+}
+
+LABELS = {
+    "x1": "x₁", "x2": "x₂", "x1_sq": "x₁²", "x2_sq": "x₂²", "x1x2": "x₁x₂",
+    "sin_x1": "sin(x₁)", "sin_x2": "sin(x₂)",
+}
+"""How each feature is written for people."""
+
+
+def check(names: Sequence[str]) -> list[str]:
+    """The feature names as a list; ValueError for an empty list, a duplicate or an unknown name."""
+    if isinstance(names, str) or not names:
+        raise ValueError("features: choose at least one of " + ", ".join(FEATURES))
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        try:
+            lookup(FEATURES, name, "feature")
+        except ValueError as exc:
+            raise ValueError(f"features[{i}]: {exc}") from None
+        if name in seen:
+            raise ValueError(f"features[{i}]: {name!r} is listed twice")
+        seen.add(name)
+    return list(names)
+
+
+def transform(X: F, names: Sequence[str], out: F | None = None) -> F:
+    """Network inputs (len(names), m) from raw points X (2, m), one row per feature."""
+    names = check(names)
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[0] != 2:
+        raise ValueError(f"X: expected shape (2, m), got {X.shape}")
+    if out is None:
+        out = np.empty((len(names), X.shape[1]), dtype=np.result_type(X.dtype, np.float32))
+    for row, name in enumerate(names):
+        out[row] = FEATURES[name](X[0], X[1])
+    return out

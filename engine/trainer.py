@@ -1,0 +1,209 @@
+"""Training: epochs of mini-batch steps, metrics on train/validation/test, divergence stop.
+
+Each epoch shuffles the training columns (seeded) into a preallocated buffer and steps through
+batch views cut once, so a mini-batch step allocates nothing: forward and backward write into a
+Workspace, the optimizer updates the flat parameter vector in place.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from engine import features as feats
+from engine import losses, optimizers
+from engine.datasets import Dataset, Split
+from engine.network import Network, Parameters, Workspace
+from engine.registry import Array, lookup
+
+REGULARIZATIONS = ("none", "l1", "l2")
+MAX_REG_RATE = 10.0
+MAX_HISTORY = 10_000
+"""history keeps at most this many entries: beyond it, every other old entry is dropped."""
+Batch = tuple[Workspace, Array, Array, Array, Array]
+
+
+class Trainer:
+    """Trains net on split.train; reports loss and accuracy on every part of the split."""
+
+    def __init__(self, net: Network, split: Split, features: Sequence[str] = ("x1", "x2"),
+                 loss: str | None = None, optimizer: optimizers.Optimizer | None = None,
+                 batch_size: int = 10, regularization: str = "none", reg_rate: float = 0.0,
+                 seed: int = 0) -> None:
+        self.net, self.split = net, split
+        self.features = feats.check(features)
+        self.loss = losses.get(loss or losses.default_for(split.train.task)[1])
+        _check_shapes(net, self.features, split.train)
+        self.optimizer = optimizer or optimizers.make("sgd")
+        self.rng = np.random.default_rng(seed)
+        self.epoch = 0
+        self.diverged: str | None = None
+        self.history: list[dict[str, Any]] = []
+        self._grads = Parameters(net.sizes)
+        self._snapshot = net.params.flat.copy()
+        self._reg_tmp = np.zeros_like(self._snapshot)
+        self._X1 = self._inputs(split.train)
+        self._Xs1, self._Ys = self._X1.copy(), split.train.Y.copy()
+        self._eval = {name: (Workspace(net.sizes, part.m), part)
+                      for name, part in self._parts().items() if part.m}
+        for ws, part in self._eval.values():
+            ws.A[0][...] = self._inputs(part)[:-1]
+        self.set_regularization(regularization, reg_rate)
+        self.set_batch_size(batch_size)
+
+    def _parts(self) -> dict[str, Dataset]:
+        return {"train": self.split.train, "validation": self.split.validation,
+                "test": self.split.test}
+
+    def _inputs(self, part: Dataset) -> Array:
+        """[features(X); 1], shape (n[0] + 1, m): the network's input with its row of ones."""
+        X1 = np.ones((len(self.features) + 1, part.m))
+        feats.transform(part.X, self.features, out=X1[:-1])
+        return X1
+
+    @property
+    def last_gradients(self) -> tuple[list[Array], list[Array]]:
+        """(dW, db) of the last step, regularization included, indexable by l like W and b."""
+        return self._grads.W, self._grads.b
+
+    def set_optimizer(self, optimizer: optimizers.Optimizer) -> None:
+        """Switch optimizer (its state starts fresh); the weights are kept."""
+        self.optimizer = optimizer
+        self._cut_batches()
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Change the rate and keep the optimizer's state (velocity, moments)."""
+        self.optimizer.learning_rate = learning_rate
+
+    def set_batch_size(self, batch_size: int) -> None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size: expected a positive integer, got {batch_size!r}")
+        self.batch_size = batch_size
+        self._cut_batches()
+
+    def set_regularization(self, kind: str, rate: float) -> None:
+        """L1 adds rate·Σ|w| to J, L2 adds (rate/2)·Σw²; biases are never penalized."""
+        lookup({k: k for k in REGULARIZATIONS}, kind, "regularization")
+        if isinstance(rate, bool) or not isinstance(rate, int | float) \
+                or not 0 <= rate <= MAX_REG_RATE:
+            raise ValueError(f"reg_rate: expected a number from 0 to {MAX_REG_RATE:g}, "
+                             f"got {rate!r}")
+        self.regularization, self.reg_rate = kind, float(rate)
+        self._reg_scale = self.net.params.weight_mask * self.reg_rate
+
+    def _cut_batches(self) -> None:
+        """Views of the shuffled buffers, one per mini-batch, cut once (full batch: no shuffle)."""
+        m = self._X1.shape[1]
+        size = m if self.optimizer.full_batch else min(self.batch_size, m)
+        source_X, source_Y = (self._X1, self.split.train.Y) if size == m else (self._Xs1, self._Ys)
+        workspaces: dict[int, Workspace] = {}
+        self._batches: list[Batch] = []
+        for start in range(0, m, size):
+            x1, y = source_X[:, start:start + size], source_Y[:, start:start + size]
+            ws = workspaces.setdefault(x1.shape[1], Workspace(self.net.sizes, x1.shape[1]))
+            self._batches.append((ws, x1, x1[:-1], x1.T, y))
+        self._shuffle = size < m
+
+    def run(self, epochs: int, max_seconds: float | None = None) -> int:
+        """Train up to `epochs` epochs (or until max_seconds); returns how many ran."""
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs: expected a non-negative integer, got {epochs!r}")
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        done = 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            while done < epochs and self.diverged is None:
+                if not self._epoch():
+                    break
+                done += 1
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+        return done
+
+    def _epoch(self) -> bool:
+        """One pass over the training set; False (weights restored) when it diverged."""
+        theta, grad, net = self.net.params.flat, self._grads.flat, self.net
+        np.copyto(self._snapshot, theta)
+        if self._shuffle:
+            order = self.rng.permutation(self._X1.shape[1])
+            np.take(self._X1[:-1], order, axis=1, out=self._Xs1[:-1], mode="clip")
+            np.take(self.split.train.Y, order, axis=1, out=self._Ys, mode="clip")
+        for ws, x1, x, x1T, y in self._batches:
+            ws.A1[0], ws.A[0], ws.A1T[0] = x1, x, x1T
+            net._forward(ws)
+            net._backward(y, self.loss, ws, self._grads)
+            self._regularize(theta, grad)
+            self.optimizer.step(theta, grad)
+        if not (math.isfinite(theta.sum()) and math.isfinite(ws.A[-1].sum())):
+            np.copyto(theta, self._snapshot)
+            self.diverged = f"diverged at epoch {self.epoch + 1}"
+            return False
+        self.epoch += 1
+        return True
+
+    def _regularize(self, theta: Array, grad: Array) -> None:
+        if self.regularization == "l2":      # ∂/∂w (rate/2) w² = rate·w
+            np.multiply(theta, self._reg_scale, out=self._reg_tmp)
+            np.add(grad, self._reg_tmp, out=grad)
+        elif self.regularization == "l1":    # ∂/∂w rate·|w| = rate·sign(w)
+            np.sign(theta, out=self._reg_tmp)
+            np.multiply(self._reg_tmp, self._reg_scale, out=self._reg_tmp)
+            np.add(grad, self._reg_tmp, out=grad)
+
+    def clear_divergence(self) -> None:
+        """Allow training again after a divergence (the optimizer's state starts fresh)."""
+        self.diverged = None
+        self.optimizer = optimizers.make(self.optimizer.name, **self.optimizer.params())
+
+    def metrics(self) -> dict[str, float | None]:
+        """Loss J (data term only) and accuracy on train/validation/test; None when n/a."""
+        parts = ("train", "validation", "test")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            results = {name: self._evaluate(name) for name in parts}
+        out = {f"{name}_loss": results[name][0] for name in parts}
+        out.update({f"{name}_accuracy": results[name][1] for name in parts})
+        return out
+
+    def _evaluate(self, name: str) -> tuple[float | None, float | None]:
+        if name not in self._eval:
+            return None, None
+        ws, part = self._eval[name]
+        A_L = self.net._forward(ws)
+        J = losses.cost(self.loss, self.net.g[self.net.L], ws.Z[-1], A_L, part.Y)
+        return _finite(J), _finite(accuracy(A_L, part))
+
+    def record(self) -> dict[str, Any]:
+        """Append {"epoch", **metrics()} to history (replacing an entry of the same epoch)."""
+        entry: dict[str, Any] = {"epoch": self.epoch, **self.metrics()}
+        if self.history and self.history[-1]["epoch"] == self.epoch:
+            self.history[-1] = entry
+        else:
+            self.history.append(entry)
+        if len(self.history) > MAX_HISTORY:
+            self.history = self.history[-2::-2][::-1] + self.history[-1:]
+        return entry
+
+
+def accuracy(A_L: Array, part: Dataset) -> float | None:
+    """Share of points classified right: ŷ > 0.5 for binary, argmax for multiclass."""
+    if part.task == "regression" or part.m == 0:
+        return None
+    if part.task == "binary":
+        return float(np.mean((A_L[0] > 0.5) == (part.labels == 1)))
+    return float(np.mean(np.argmax(A_L, axis=0) == part.labels))
+
+
+def _finite(x: float | None) -> float | None:
+    return x if x is not None and math.isfinite(x) else None
+
+
+def _check_shapes(net: Network, names: list[str], train: Dataset) -> None:
+    if net.sizes[0] != len(names):
+        raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
+                         f"but {len(names)} features are selected")
+    if net.sizes[-1] != train.Y.shape[0]:
+        raise ValueError(f"sizes: the output layer has {net.sizes[-1]} units, "
+                         f"but the {train.task} data needs {train.Y.shape[0]}")
