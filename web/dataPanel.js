@@ -37,9 +37,12 @@ const STRINGS = {
     'data.custom.classN': 'class {k}',
     'data.custom.value': 'Target',
     'data.custom.hint': 'Click in the square to add a point of the chosen class.',
+    'data.custom.fresh': 'New data: your first click (or CSV) replaces the current points.',
+    'data.custom.kind': 'Kind of data',
+    'data.custom.classesN': '{k} classes',
     'data.custom.clear': 'Start empty',
     'data.csv.upload': 'Upload CSV…',
-    'data.csv.help': 'CSV columns: x1,x2,label (a header line is allowed).',
+    'data.csv.help': 'CSV columns: x1,x2,label (a header line is allowed); labels 0 to k−1, or any number for regression.',
     'data.csv.tooLarge': 'CSV file too large: {size} KB (limit {limit} KB).',
     'data.csv.empty': 'CSV file is empty.',
     'data.task.binary': 'binary',
@@ -75,9 +78,12 @@ const STRINGS = {
     'data.custom.classN': 'classe {k}',
     'data.custom.value': 'Cible',
     'data.custom.hint': 'Cliquez dans le carré pour ajouter un point de la classe choisie.',
+    'data.custom.fresh': 'Nouvelles données : votre premier clic (ou CSV) remplace les points actuels.',
+    'data.custom.kind': 'Type de données',
+    'data.custom.classesN': '{k} classes',
     'data.custom.clear': 'Repartir de zéro',
     'data.csv.upload': 'Importer un CSV…',
-    'data.csv.help': 'Colonnes du CSV : x1,x2,label (une ligne d’en-tête est permise).',
+    'data.csv.help': 'Colonnes du CSV : x1,x2,label (une ligne d’en-tête est permise) ; étiquettes de 0 à k−1, ou un nombre quelconque en régression.',
     'data.csv.tooLarge': 'Fichier CSV trop gros : {size} Ko (limite {limit} Ko).',
     'data.csv.empty': 'Le fichier CSV est vide.',
     'data.task.binary': 'binaire',
@@ -97,8 +103,9 @@ const STRINGS = {
 };
 
 /**
- * @typedef {{name: string, task?: string, classes?: number | number[], preview?: number[][],
- *            max_classes?: number, multiclass?: boolean}} DatasetEntry
+ * A catalog dataset: `task` is binary, classes (2 to 6, chosen), regression or custom;
+ * `preview` (optional) a list of [x1, x2, label] points to draw in the thumbnail.
+ * @typedef {{name: string, task?: string, has_classes?: boolean, preview?: number[][]}} DatasetEntry
  */
 
 /**
@@ -115,10 +122,8 @@ function datasetEntries(catalog) {
 /** @param {DatasetEntry | undefined} entry */
 function hasClassChoice(entry) {
   if (!entry) return false;
-  if (typeof entry.multiclass === 'boolean') return entry.multiclass;
-  if (typeof entry.max_classes === 'number') return entry.max_classes > 2;
-  if (Array.isArray(entry.classes)) return entry.classes.length > 1;
-  return MULTICLASS.has(entry.name);
+  if (typeof entry.has_classes === 'boolean') return entry.has_classes;
+  return entry.task === 'classes' || MULTICLASS.has(entry.name);
 }
 
 /**
@@ -184,7 +189,7 @@ export function mountDataPanel(container, ctx) {
         <select data-testid="points"></select>
       </label>
       <label class="pp-field pp-range"><span data-i18n="data.noise"></span>
-        <input type="range" min="0" max="0.5" step="0.05" data-testid="noise">
+        <input type="range" min="0" max="1" step="0.05" data-testid="noise">
         <output class="pp-out" data-out="noise"></output>
       </label>
       <label class="pp-field pp-range"><span data-i18n="data.train"></span>
@@ -271,7 +276,7 @@ export function mountDataPanel(container, ctx) {
       b.setAttribute('aria-pressed', String(entry.name === current));
       const c = document.createElement('canvas');
       c.className = 'pp-thumb';
-      drawThumbnail(c, entry, MULTICLASS.has(entry.name) ? Math.max(3, k) : 2);
+      drawThumbnail(c, entry, hasClassChoice(entry) ? Math.max(3, k) : 2);
       const label = document.createElement('span');
       label.className = 'pp-dataset-name';
       label.textContent = t(`dataset.${entry.name}`);
@@ -431,8 +436,10 @@ export function mountDataPanel(container, ctx) {
         renderDatasets();
       }
       if (changed.has('hello')) {
-        editor.setLimits(state.hello?.limits);
-        renderPoints(state.hello?.limits);
+        const limits = state.hello?.limits;
+        editor.setLimits(limits);
+        renderPoints(limits);
+        if (typeof limits?.max_noise === 'number') noise.max = String(limits.max_noise);
       }
       if (changed.has('config') && state.config) {
         const prev = config;

@@ -31,6 +31,9 @@ export function uploadLimit(limits) {
 export function createCustomEditor(root, deps) {
   root.classList.add('pp-custom');
   root.innerHTML = `
+    <label class="pp-field pp-kind"><span data-i18n="data.custom.kind"></span>
+      <select data-testid="custom-task"></select>
+    </label>
     <div class="pp-custom-head">
       <span class="pp-label" data-i18n="data.custom.class"></span>
       <div class="pp-classes" role="radiogroup"></div>
@@ -38,7 +41,7 @@ export function createCustomEditor(root, deps) {
         <input type="number" step="0.1" value="1" data-testid="custom-value"></label>
     </div>
     <canvas class="pp-custom-canvas" data-testid="custom-canvas" tabindex="0"></canvas>
-    <p class="pp-hint" data-i18n="data.custom.hint"></p>
+    <p class="pp-hint pp-custom-status" aria-live="polite"></p>
     <div class="pp-custom-actions">
       <button type="button" class="pp-btn" data-testid="custom-clear" data-i18n="data.custom.clear"></button>
       <label class="pp-btn pp-file">
@@ -53,6 +56,8 @@ export function createCustomEditor(root, deps) {
   const canvas = /** @type {HTMLCanvasElement} */ (root.querySelector('canvas'));
   const clearBtn = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="custom-clear"]'));
   const fileInput = /** @type {HTMLInputElement} */ (root.querySelector('[data-testid="csv-upload"]'));
+  const kindSel = /** @type {HTMLSelectElement} */ (root.querySelector('[data-testid="custom-task"]'));
+  const status = /** @type {HTMLElement} */ (root.querySelector('.pp-custom-status'));
 
   let chosen = 0;
   let classes = 2;
@@ -61,6 +66,20 @@ export function createCustomEditor(root, deps) {
   let maxBytes = DEFAULT_MAX_BYTES;
   /** Cleared locally: the next click replaces the data instead of adding to it. */
   let cleared = false;
+
+  /** The `task` and `classes` fields of add_points for the chosen kind of data. */
+  function taskFields() {
+    if (regression) return { task: 'regression' };
+    return classes === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes };
+  }
+
+  function renderKinds() {
+    const options = [2, 3, 4, 5, 6].map((k) => new Option(deps.t('data.custom.classesN', { k }), String(k)));
+    options.push(new Option(deps.t('data.task.regression'), 'regression'));
+    kindSel.replaceChildren(...options);
+    kindSel.value = regression ? 'regression' : String(classes);
+    status.textContent = deps.t(cleared ? 'data.custom.fresh' : 'data.custom.hint');
+  }
 
   function renderClasses() {
     classesEl.replaceChildren();
@@ -140,8 +159,12 @@ export function createCustomEditor(root, deps) {
     const y = y1 - ((ev.clientY - rect.top) / rect.height) * (y1 - y0);
     const label = regression ? Number(valueInput.value) || 0 : chosen;
     const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
-    const id = deps.send({ type: 'add_points', points: [point], replace: cleared });
+    const message = cleared
+      ? { type: 'add_points', points: [point], replace: true, ...taskFields() }
+      : { type: 'add_points', points: [point], replace: false };
+    const id = deps.send(message);
     cleared = false;
+    status.textContent = deps.t('data.custom.hint');
     deps.onLocalError(null, [id]);
   });
 
@@ -149,6 +172,16 @@ export function createCustomEditor(root, deps) {
 
   clearBtn.addEventListener('click', () => {
     cleared = true;
+    renderKinds();
+    draw();
+  });
+
+  kindSel.addEventListener('change', () => {
+    regression = kindSel.value === 'regression';
+    classes = regression ? 1 : Number(kindSel.value);
+    cleared = true;
+    renderKinds();
+    renderClasses();
     draw();
   });
 
@@ -167,9 +200,12 @@ export function createCustomEditor(root, deps) {
       deps.onLocalError(deps.t('data.csv.empty'));
       return;
     }
-    const id = deps.send({ type: 'add_points', csv: text, replace: true });
+    const id = deps.send({ type: 'add_points', csv: text, replace: true, ...taskFields() });
     deps.onLocalError(null, [id]);
   });
+
+  renderKinds();
+  renderClasses();
 
   return {
     /** @param {any} newData the `data` message */
@@ -178,14 +214,17 @@ export function createCustomEditor(root, deps) {
       regression = data?.task === 'regression';
       classes = regression ? 1 : Math.max(2, Math.min(6, Number(data?.classes) || 2));
       cleared = false;
+      renderKinds();
       renderClasses();
       draw();
     },
     /** @param {Record<string, unknown> | undefined} limits */
     setLimits(limits) {
-      maxBytes = uploadLimit(limits);
+      // The CSV travels inside a JSON message: leave room for the envelope and escapes.
+      maxBytes = Math.floor(uploadLimit(limits) * 0.95);
     },
     relabel() {
+      renderKinds();
       renderClasses();
     },
     draw,

@@ -3,7 +3,9 @@
  * The engine's input features as fixed functions of (x1, x2), for the feature thumbnails.
  * Keys are the engine's `FEATURES` registry keys.
  */
-import { diverging } from './colors.js';
+import { divergingLut } from '../palette.js';
+
+const LUT = divergingLut();
 
 /** @type {{key: string, html: string, fn: (x1: number, x2: number) => number}[]} */
 export const FEATURES = [
@@ -43,12 +45,10 @@ export function paintFeature(canvas, fn, domain, res = 32) {
     }
   }
   const img = ctx.createImageData(res, res);
+  const pixels = new Uint32Array(img.data.buffer);
   for (let i = 0; i < values.length; i++) {
-    const [R, G, B] = diverging(max > 0 ? values[i] / max : 0);
-    img.data[4 * i] = R;
-    img.data[4 * i + 1] = G;
-    img.data[4 * i + 2] = B;
-    img.data[4 * i + 3] = 255;
+    const t = max > 0 ? values[i] / max : 0;
+    pixels[i] = LUT[Math.round((t + 1) * 127.5)];
   }
   ctx.putImageData(img, 0, 0);
 }

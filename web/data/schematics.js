@@ -87,14 +87,18 @@ const MAKERS = {
     return pts;
   },
   multigauss(rand) {
-    const centers = [[-0.5, 0.5, 1], [0.5, -0.5, 1], [0.5, 0.5, -1], [-0.5, -0.5, -1]];
+    // The engine's six signed bumps, in units of the (-6, 6) plane divided by 6.
+    const bumps = [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]];
     /** @type {Point[]} */ const pts = [];
-    for (let i = 0; i < N; i++) {
-      const x = rand() * 1.8 - 0.9;
-      const y = rand() * 1.8 - 0.9;
-      let v = 0;
-      for (const [cx, cy, s] of centers) v += s * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 0.12);
-      pts.push([x, y, Math.max(-1, Math.min(1, v))]);
+    for (let i = 0; i < N * 1.5; i++) {
+      const x = rand() * 12 - 6;
+      const y = rand() * 12 - 6;
+      let best = 0;
+      for (const [cx, cy, sign] of bumps) {
+        const v = sign * Math.max(0, 1 - Math.hypot(x - cx, y - cy) / 2);
+        if (Math.abs(v) > Math.abs(best)) best = v;
+      }
+      pts.push([x / 6, y / 6, best]);
     }
     return pts;
   },
@@ -105,7 +109,7 @@ const MAKERS = {
       const a = rand() * Math.PI;
       const x = c ? 1 - Math.cos(a) : Math.cos(a);
       const y = c ? 0.5 - Math.sin(a) : Math.sin(a);
-      pts.push([(x - 0.5) * 0.6 + 0.04 * normal(rand), (y - 0.25) * 0.8 + 0.04 * normal(rand), c]);
+      pts.push([(x - 0.5) * 0.5 + 0.03 * normal(rand), (y - 0.25) * 0.5 + 0.03 * normal(rand), c]);
     }
     return pts;
   },
@@ -114,14 +118,15 @@ const MAKERS = {
     const k = Math.max(2, classes);
     for (let i = 0; i < N; i++) {
       const c = i % k;
-      const a = (2 * Math.PI * c) / k + 0.4;
-      pts.push([0.55 * Math.cos(a) + 0.14 * normal(rand), 0.55 * Math.sin(a) + 0.14 * normal(rand), c]);
+      const a = Math.PI / 4 + (2 * Math.PI * c) / k;
+      const r = k === 2 ? 0.47 : 0.58;
+      pts.push([r * Math.cos(a) + 0.12 * normal(rand), r * Math.sin(a) + 0.12 * normal(rand), c]);
     }
     return pts;
   },
   student() {
-    // The course's four students: hours studied and slept, passed (1) or not (0).
-    return [[-0.6, -0.5, 0], [-0.3, 0.5, 0], [0.4, -0.2, 1], [0.7, 0.6, 1]];
+    // The course's four students (hours studied, hours of rest, passed) on the 0..10 plane.
+    return [[0, 0.6, 1], [-0.8, -0.2, 0], [0.4, 0.2, 1], [-0.6, -0.6, 0]];
   },
   custom() {
     return [[-0.55, 0.45, 0], [-0.3, -0.4, 0], [0.5, 0.35, 1], [0.3, -0.5, 1], [0.05, 0.6, 1]];
