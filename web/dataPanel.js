@@ -45,6 +45,7 @@ const STRINGS = {
     'data.csv.help': 'CSV columns: x1,x2,label (a header line is allowed); labels 0 to k−1, or any number for regression.',
     'data.csv.tooLarge': 'CSV file too large: {size} KB (limit {limit} KB).',
     'data.csv.empty': 'CSV file is empty.',
+    'data.summary': '{task} · {train} train, {validation} validation, {test} test',
     'data.task.binary': 'binary',
     'data.task.multiclass': 'multi-class',
     'data.task.regression': 'regression',
@@ -86,6 +87,7 @@ const STRINGS = {
     'data.csv.help': 'Colonnes du CSV : x1,x2,label (une ligne d’en-tête est permise) ; étiquettes de 0 à k−1, ou un nombre quelconque en régression.',
     'data.csv.tooLarge': 'Fichier CSV trop gros : {size} Ko (limite {limit} Ko).',
     'data.csv.empty': 'Le fichier CSV est vide.',
+    'data.summary': '{task} · {train} entraînement, {validation} validation, {test} test',
     'data.task.binary': 'binaire',
     'data.task.multiclass': 'multiclasse',
     'data.task.regression': 'régression',
@@ -205,8 +207,11 @@ export function mountDataPanel(container, ctx) {
         <span class="pp-split-test"></span>
       </div>
     </div>
-    <button type="button" class="pp-btn pp-regen" data-testid="regenerate"
-      data-i18n="data.regenerate" data-i18n-title="data.regenerate.title"></button>
+    <div class="pp-row">
+      <button type="button" class="pp-btn pp-regen" data-testid="regenerate"
+        data-i18n="data.regenerate" data-i18n-title="data.regenerate.title"></button>
+      <span class="pp-summary pp-hint" data-testid="data-summary"></span>
+    </div>
     <p class="pp-error" data-testid="data-error" role="alert" hidden></p>
     <h3 class="pp-subtitle" data-i18n="data.features"></h3>
     <div class="pp-features" role="group" data-i18n-aria="data.features"></div>
@@ -229,6 +234,9 @@ export function mountDataPanel(container, ctx) {
   const featuresEl = $('.pp-features');
 
   /** @type {any} */ let config = null;
+  /** @type {any} */ let data = null;
+  /** Feature keys the server offers (all of ours until the catalog says otherwise). */
+  let offered = new Set(FEATURES.map((f) => f.key));
   /** @type {DatasetEntry[]} */ let entries = datasetEntries(null);
   /** @type {number[]} */ let domain = [-6, 6, -6, 6];
   /** Ids of this panel's requests whose errors it shows. */
@@ -299,6 +307,7 @@ export function mountDataPanel(container, ctx) {
     featuresEl.replaceChildren();
     const on = new Set(config?.features ?? ['x1', 'x2']);
     for (const f of FEATURES) {
+      if (!offered.has(f.key)) continue;
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'pp-feature';
@@ -373,6 +382,18 @@ export function mountDataPanel(container, ctx) {
     pointsSel.value = String(current);
   }
 
+  function renderSummary() {
+    const el = $('[data-testid="data-summary"]');
+    if (!data) { el.textContent = ''; return; }
+    const count = (/** @type {string} */ part) => data[part]?.x1?.length ?? 0;
+    const task = data.task === 'multiclass'
+      ? `${data.classes} ${t('data.classes').toLowerCase()}`
+      : t(`data.task.${data.task}`);
+    el.textContent = t('data.summary', {
+      task, train: count('train'), validation: count('validation'), test: count('test'),
+    });
+  }
+
   function renderError() {
     const server = shownError;
     const msg = localError ?? (server ? String(server.message ?? server.code) : null);
@@ -396,6 +417,7 @@ export function mountDataPanel(container, ctx) {
       if (label) label.textContent = t(`dataset.${name}`);
     }
     renderOutputs();
+    renderSummary();
     editor.relabel();
   }
 
@@ -434,6 +456,11 @@ export function mountDataPanel(container, ctx) {
       if (changed.has('catalog') && state.catalog) {
         entries = datasetEntries(state.catalog);
         renderDatasets();
+        const names = (state.catalog.features ?? []).map((/** @type {any} */ f) => (typeof f === 'string' ? f : f?.name));
+        if (names.length > 0) {
+          offered = new Set(names);
+          renderFeatures();
+        }
       }
       if (changed.has('hello')) {
         const limits = state.hello?.limits;
@@ -465,7 +492,9 @@ export function mountDataPanel(container, ctx) {
           domain = d.slice();
           renderFeatures();
         }
-        editor.setData(state.data);
+        data = state.data;
+        editor.setData(data);
+        renderSummary();
       }
       if (changed.has('errors')) {
         const errors = Array.isArray(state.errors) ? state.errors : [];

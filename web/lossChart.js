@@ -100,6 +100,31 @@ function niceTicks(lo, hi, count) {
   return ticks;
 }
 
+/**
+ * Tick values for a log axis spanning 10^lo .. 10^hi: 1, 2, 5 per decade, or only powers of ten
+ * when that would crowd the axis.
+ * @param {number} lo @param {number} hi
+ */
+function logTicks(lo, hi) {
+  const all = [];
+  for (let d = Math.floor(lo); d <= Math.ceil(hi); d++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** d;
+      const e = Math.log10(v);
+      if (e >= lo - 1e-9 && e <= hi + 1e-9) all.push(v);
+    }
+  }
+  const decades = all.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  return all.length > 6 && decades.length >= 2 ? decades : all;
+}
+
+/** @param {number} v */
+function tickLabel(v) {
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}
+
 /** @param {number} v */
 function fmt(v) {
   if (!Number.isFinite(v)) return '—';
@@ -151,11 +176,19 @@ export function mountLossChart(container, ctx) {
           <span class="pp-acc" data-acc="${s.part}" hidden></span>
         </span>`).join('')}
     </div>
-    <canvas class="pp-loss-canvas" data-testid="loss-chart" role="img"></canvas>
+    <div class="pp-loss-plot">
+      <canvas class="pp-loss-canvas" data-testid="loss-chart" role="img"></canvas>
+      <div class="pp-loss-cursor" hidden></div>
+      <div class="pp-loss-tip" data-testid="loss-tooltip" hidden></div>
+    </div>
     <p class="pp-hint pp-loss-note" aria-live="polite"></p>`;
   const canvas = /** @type {HTMLCanvasElement} */ (container.querySelector('canvas'));
   const logBox = /** @type {HTMLInputElement} */ (container.querySelector('[data-testid="loss-log"]'));
   const note = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-note'));
+  const cursor = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-cursor'));
+  const tip = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-tip'));
+  /** Plot geometry of the last draw, for the hover readout. */
+  let geom = { left: 0, width: 0, top: 0, height: 0, e0: 0, e1: 1 };
 
   /** @type {HistoryRow[]} */ let history = [];
   /** @type {number | null} */ let headerBest = null;
@@ -214,6 +247,7 @@ export function mountLossChart(container, ctx) {
     const e0 = rows[0].epoch;
     const e1 = Math.max(rows[rows.length - 1].epoch, e0 + 1);
     const X = (/** @type {number} */ e) => left + ((e - e0) / (e1 - e0)) * plotW;
+    geom = { left, width: plotW, top, height: h - top - bottom, e0, e1 };
     const log = logBox.checked;
     const buckets = Math.max(10, Math.floor(plotW));
     const lines = SERIES.map((s) => downsample(rows, `${s.part}_loss`, buckets));
@@ -238,13 +272,11 @@ export function mountLossChart(container, ctx) {
     g.lineWidth = 1;
     g.textAlign = 'right';
     g.textBaseline = 'middle';
-    const yTicks = log
-      ? niceTicks(Math.floor(lo), Math.ceil(hi), Math.min(5, Math.ceil(hi) - Math.floor(lo))).filter((v) => Number.isInteger(v) && v >= lo - 1e-9 && v <= hi + 1e-9)
-      : niceTicks(lo, hi, 4);
+    const yTicks = log ? logTicks(lo, hi) : niceTicks(lo, hi, 4);
     for (const v of yTicks) {
-      const y = log ? top + (1 - (v - lo) / (hi - lo)) * lossH : Y(v);
+      const y = Y(v);
       g.beginPath(); g.moveTo(left, y); g.lineTo(left + plotW, y); g.stroke();
-      g.fillText(log ? fmt(10 ** v) : fmt(v), left - 4, y);
+      g.fillText(tickLabel(v), left - 4, y);
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';
@@ -325,6 +357,51 @@ export function mountLossChart(container, ctx) {
   }
 
   logBox.addEventListener('change', schedule);
+
+  /** The history row nearest to an epoch (rows are sorted by epoch). @param {number} epoch */
+  function rowAt(epoch) {
+    let lo = 0;
+    let hi = history.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (history[mid].epoch < epoch) lo = mid + 1; else hi = mid;
+    }
+    if (lo > 0 && Math.abs(history[lo - 1].epoch - epoch) < Math.abs(history[lo].epoch - epoch)) lo -= 1;
+    return history[lo];
+  }
+
+  function hideTip() {
+    cursor.hidden = true;
+    tip.hidden = true;
+  }
+
+  canvas.addEventListener('pointermove', (ev) => {
+    if (history.length === 0 || geom.width <= 0) return hideTip();
+    const rect = canvas.getBoundingClientRect();
+    const x = ev.clientX - rect.left;
+    if (x < geom.left || x > geom.left + geom.width) return hideTip();
+    const row = rowAt(geom.e0 + ((x - geom.left) / geom.width) * (geom.e1 - geom.e0));
+    const px = geom.left + ((row.epoch - geom.e0) / (geom.e1 - geom.e0)) * geom.width;
+    cursor.hidden = false;
+    cursor.style.left = `${px}px`;
+    cursor.style.top = `${geom.top}px`;
+    cursor.style.height = `${geom.height}px`;
+    const lines = [`<b>${t('loss.epoch')} ${row.epoch}</b>`];
+    for (const s of SERIES) {
+      const v = row[`${s.part}_loss`];
+      if (typeof v !== 'number') continue;
+      const a = row[`${s.part}_accuracy`];
+      const acc = classification && typeof a === 'number' ? ` · ${(a * 100).toFixed(1)}%` : '';
+      lines.push(`<span style="color:${s.color}">■</span> ${t(`loss.${s.part}`)} ${fmt(v)}${acc}`);
+    }
+    tip.innerHTML = lines.join('<br>');
+    tip.hidden = false;
+    const right = px > rect.width / 2;
+    tip.style.left = right ? '' : `${px + 8}px`;
+    tip.style.right = right ? `${rect.width - px + 8}px` : '';
+    tip.style.top = `${geom.top}px`;
+  });
+  canvas.addEventListener('pointerleave', hideTip);
   new ResizeObserver(schedule).observe(canvas);
   relabel();
   renderLegend();
