@@ -18,8 +18,9 @@ const STRINGS = {
     'eq.output': 'output',
     'eq.hidden': 'hidden',
     'eq.total': 'Total parameters',
-    'eq.broadcast': 'b[l] is added to each of the m columns (broadcasting).',
-    'eq.cost': 'cost',
+    'eq.broadcast': 'is added to each of the m columns (broadcasting).',
+    'eq.cost': 'Cost:',
+    'eq.check': 'product',
     'eq.features': 'features',
     'eq.activations': 'Activations used',
   },
@@ -34,8 +35,9 @@ const STRINGS = {
     'eq.output': 'sortie',
     'eq.hidden': 'cachée',
     'eq.total': 'Nombre total de paramètres',
-    'eq.broadcast': 'b[l] est ajouté à chacune des m colonnes (diffusion).',
-    'eq.cost': 'coût',
+    'eq.broadcast': 'est ajouté à chacune des m colonnes (diffusion).',
+    'eq.cost': 'Coût :',
+    'eq.check': 'produit',
     'eq.features': 'caractéristiques',
     'eq.activations': 'Activations utilisées',
   },
@@ -116,7 +118,7 @@ export function mountEquations(container, ctx) {
     <p class="pp-eq-m"></p>
     <div class="pp-eq-body"></div>
     <p class="pp-eq-total"><span class="pp-eq-total-label"></span>
-      <b class="pp-eq-total-n" data-testid="param-count">0</b></p>
+      <b class="pp-eq-total-n" data-testid="param-count">0</b> <span class="pp-eq-sum"></span></p>
     <p class="pp-hint pp-eq-broadcast"></p>
     <div class="pp-eq-defs"></div>`;
   const q = (/** @type {string} */ s) => /** @type {HTMLElement} */ (container.querySelector(s));
@@ -154,6 +156,7 @@ export function mountEquations(container, ctx) {
         <td class="pp-eq-shapes">
           <div>${sym('W', l)} : ${dim(sizes[l], sizes[l - 1])}, ${sym('b', l)} : ${dim(sizes[l], 1)}</div>
           <div>${sym('Z', l)}, ${sym('A', l)} : ${dim(sizes[l], ms)}</div>
+          <div class="pp-eq-check" title="${t('eq.check')}">(${sizes[l]}×${sizes[l - 1]})(${sizes[l - 1]}×${ms}) → ${sizes[l]}×${ms}</div>
         </td>
         <td class="pp-num" data-testid="params-${l}"><span class="pp-eq-arith">${sizes[l]}·${sizes[l - 1]} + ${sizes[l]} =</span> ${counts[l - 1]}</td>
       </tr>`);
@@ -163,11 +166,12 @@ export function mountEquations(container, ctx) {
         <thead><tr><th>${t('eq.layer')}</th><th>${t('eq.equations')}</th><th>${t('eq.shapes')}</th><th>${t('eq.params')}</th></tr></thead>
         <tbody>${rows.join('')}</tbody>
       </table>
-      <p class="pp-eq-cost">${t('eq.cost')}: <var>J</var> = <sup>1</sup>⁄<sub><var>m</var></sub> Σ<sub><var>i</var>=1..<var>m</var></sub> ℒ(<var>ŷ</var><sup>(<var>i</var>)</sup>, <var>y</var><sup>(<var>i</var>)</sup>),
+      <p class="pp-eq-cost">${t('eq.cost')} <var>J</var> = <sup>1</sup>⁄<sub><var>m</var></sub> Σ<sub><var>i</var>=1..<var>m</var></sub> ℒ(<var>ŷ</var><sup>(<var>i</var>)</sup>, <var>y</var><sup>(<var>i</var>)</sup>),
         ℒ(<var>ŷ</var>, <var>y</var>) = ${LOSSES[loss] ?? loss} <small>(${loss})</small></p>`;
     q('.pp-eq-total-label').textContent = t('eq.total');
     q('[data-testid="param-count"]').textContent = String(total);
-    q('.pp-eq-broadcast').textContent = t('eq.broadcast');
+    q('.pp-eq-broadcast').innerHTML = `${sym('b', 'l')} ${t('eq.broadcast')}`;
+    q('.pp-eq-sum').textContent = counts.length > 1 ? `= ${counts.join(' + ')}` : '';
     const used = [...new Set(activations)].filter((a) => ACTIVATIONS[a]);
     q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}:</span> ${used.map((a) => `<span class="pp-eq-def">${ACTIVATIONS[a].def}</span>`).join(' ')}`;
   }
