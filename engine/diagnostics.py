@@ -45,7 +45,8 @@ def activation_of(net: Net, l: int) -> str:
 
 def forward_all(net: Net, X: Array) -> list[Array]:
     """Run one forward pass; return [A[0], ..., A[L]], A[l] of shape (n[l], m)."""
-    net.forward(np.asarray(X, dtype=np.float64))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        net.forward(np.asarray(X, dtype=np.float64))  # a diverged net must not flood the logs
     return [np.asarray(net.A[l]) for l in range(net.L + 1)]
 
 

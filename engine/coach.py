@@ -1,0 +1,245 @@
+"""The pitfall coach: spots the course's classic mistakes in a training session.
+
+`advise(snapshot)` is pure and cheap (it reads at most the last HISTORY_LIMIT history entries)
+and returns `Advice(code, params)`; the front end words each code in the reader's language.
+Codes: symmetry, lr_too_high, no_nonlinearity, output_mismatch, loss_mismatch, underfitting,
+overfitting, dead_relu. Params hold only str, int, float, bool and lists of them.
+"""
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import losses
+
+CODES = (
+    "symmetry", "lr_too_high", "no_nonlinearity", "output_mismatch", "loss_mismatch",
+    "underfitting", "overfitting", "dead_relu",
+)
+HISTORY_LIMIT = 2000
+"""Only the most recent entries are read, so a call costs the same at epoch 10 and 10⁶."""
+OSCILLATION_WINDOW = 20
+"""Entries of train loss examined for oscillation."""
+OSCILLATION_UPS = 0.3
+"""Oscillating: at least this share of steps go up ..."""
+OSCILLATION_AMPLITUDE = 0.25
+"""... and the rises add up to at least this share of the window's mean loss ..."""
+STALLED = 0.5
+"""... which is still at least this share of the first loss: zigzags while learning are fine."""
+NOISE_FLOOR = 0.05
+"""A rise smaller than this share of the first loss in the history is noise."""
+DIVERGING_FACTOR = 3.0
+"""Blowing up: the train loss is this many times the best seen so far (and above the start)."""
+DEATH_WINDOW = 10
+"""Dying fast: at least half of the ReLU neurons died within this many epochs of each other."""
+MIN_EPOCHS = 100
+"""Underfitting and a missing hidden layer are only judged after this many epochs ..."""
+PLATEAU_EPOCHS = 50
+"""... when the last PLATEAU_EPOCHS did not beat the best earlier accuracy by PLATEAU_GAIN."""
+PLATEAU_GAIN = 0.02
+UNDERFIT_ACCURACY = 0.8
+"""Underfitting: training accuracy below this on a classification task."""
+LINEAR_ENOUGH = 0.95
+"""A network without hidden layers is fine if it reaches this training accuracy."""
+OVERFIT_RISE = 0.1
+"""Overfitting: the held-out loss is this share above its best (and NOISE_FLOOR of its first
+value above it) ..."""
+OVERFIT_PATIENCE = 20
+"""... at least this many epochs after that best, while the training loss kept falling."""
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One pitfall: its stable code and the numbers the message shows."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the coach looks at; sizes [n0..nL], activations one name per layer 1..L.
+
+    history: Trainer.history entries ({"epoch", "train_loss", "validation_loss", "test_loss",
+    "train_accuracy", ...}, None when not applicable); dead: {l: [j]} from dead_neurons;
+    died_at, first_epoch: from a DeadTracker; symmetric: from symmetric_layers;
+    diverged: Trainer.diverged.
+    """
+
+    task: str
+    sizes: Sequence[int]
+    activations: Sequence[str]
+    loss: str
+    init: str = "xavier"
+    learning_rate: float = 0.03
+    history: Sequence[Mapping[str, Any]] = ()
+    dead: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    died_at: Mapping[int, Mapping[int, int]] = field(default_factory=dict)
+    first_epoch: int = 0
+    symmetric: Sequence[int] = ()
+    diverged: str | None = None
+
+    @property
+    def hidden(self) -> list[str]:
+        return list(self.activations[:-1])
+
+    @property
+    def output(self) -> str:
+        return self.activations[-1]
+
+
+def _series(snap: Snapshot, key: str) -> list[tuple[int, float]]:
+    """(epoch, value) of one metric over the recent history, skipping None and NaN."""
+    out = []
+    for i, entry in enumerate(snap.history[-HISTORY_LIMIT:]):
+        v = entry.get(key)
+        if v is not None and math.isfinite(v):
+            out.append((int(entry.get("epoch", i)), float(v)))
+    return out
+
+
+def symmetry(snap: Snapshot) -> list[Advice]:
+    """Neurons of a hidden layer all identical: they were not started from random weights."""
+    if not snap.symmetric:
+        return []
+    return [Advice("symmetry", {"layers": [int(l) for l in snap.symmetric], "init": snap.init})]
+
+
+def _oscillates(loss: list[float]) -> bool:
+    window = loss[-OSCILLATION_WINDOW:]
+    if len(window) < OSCILLATION_WINDOW // 2:
+        return False
+    steps = [b - a for a, b in zip(window, window[1:], strict=False)]
+    rises = [s for s in steps if s > 0]
+    mean = sum(window) / len(window)
+    return (len(rises) >= OSCILLATION_UPS * len(steps)
+            and sum(rises) >= OSCILLATION_AMPLITUDE * mean > 0 and mean >= STALLED * loss[0])
+
+
+def _blows_up(loss: list[float]) -> bool:
+    return len(loss) >= 2 and loss[-1] > DIVERGING_FACTOR * min(loss) and loss[-1] > loss[0]
+
+
+def _fast_deaths(snap: Snapshot) -> int:
+    """The most ReLU neurons that died within DEATH_WINDOW epochs (deaths at birth excluded)."""
+    epochs = sorted(e for layer in snap.died_at.values() for e in layer.values()
+                    if e > snap.first_epoch)
+    best, start = 0, 0
+    for end, e in enumerate(epochs):
+        while e - epochs[start] > DEATH_WINDOW:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def _relu_count(snap: Snapshot) -> int:
+    return sum(n for n, g in zip(snap.sizes[1:-1], snap.hidden, strict=False) if g == "relu")
+
+
+def lr_too_high(snap: Snapshot) -> list[Advice]:
+    """The loss diverges, blows up or zigzags strongly, or ReLUs die en masse in a few epochs."""
+    base = {"learning_rate": snap.learning_rate}
+    if snap.diverged:
+        return [Advice("lr_too_high", {**base, "reason": "diverged"})]
+    loss = [v for _, v in _series(snap, "train_loss")]
+    if _blows_up(loss):
+        return [Advice("lr_too_high", {**base, "reason": "diverging"})]
+    if _oscillates(loss):
+        return [Advice("lr_too_high", {**base, "reason": "oscillating"})]
+    relus, died = _relu_count(snap), _fast_deaths(snap)
+    if relus and died >= max(2, relus / 2):
+        return [Advice("lr_too_high", {**base, "reason": "dying_relu", "count": died})]
+    return []
+
+
+def _plateau(snap: Snapshot) -> tuple[int, float] | None:
+    """(epoch, training accuracy) if it has stopped improving after MIN_EPOCHS, else None."""
+    acc = _series(snap, "train_accuracy")
+    if not acc or acc[-1][0] < MIN_EPOCHS:
+        return None
+    now, cut = acc[-1], acc[-1][0] - PLATEAU_EPOCHS
+    recent, earlier = [v for e, v in acc if e > cut], [v for e, v in acc if e <= cut]
+    # Against the best so far, not the last value: noisy SGD accuracy is not progress.
+    if not earlier or max(recent) - max(earlier) >= PLATEAU_GAIN:
+        return None
+    return now
+
+
+def no_nonlinearity(snap: Snapshot) -> list[Advice]:
+    """Linear hidden layers collapse into one; no hidden layer at all stalls on curved data."""
+    if snap.hidden and all(g == "linear" for g in snap.hidden):
+        return [Advice("no_nonlinearity", {"reason": "linear_hidden", "layers": len(snap.hidden)})]
+    if not snap.hidden and snap.task != "regression":
+        stuck = _plateau(snap)
+        if stuck is not None and stuck[1] < LINEAR_ENOUGH:
+            return [Advice("no_nonlinearity", {"reason": "no_hidden", "accuracy": stuck[1]})]
+    return []
+
+
+def output_mismatch(snap: Snapshot) -> list[Advice]:
+    """The last activation is not the course's for the task (sigmoid, softmax or linear)."""
+    expected = losses.default_for(snap.task)[0]
+    if snap.output == expected:
+        return []
+    return [Advice("output_mismatch",
+                   {"task": snap.task, "output": snap.output, "expected": expected})]
+
+
+def loss_mismatch(snap: Snapshot) -> list[Advice]:
+    """The loss is not the course's for the task: bce (binary), cce (classes), mse (regression)."""
+    expected = losses.default_for(snap.task)[1]
+    if snap.loss == expected:
+        return []
+    return [Advice("loss_mismatch", {"task": snap.task, "loss": snap.loss, "expected": expected})]
+
+
+def underfitting(snap: Snapshot) -> list[Advice]:
+    """Training accuracy stuck low after MIN_EPOCHS: the model is too small or too constrained."""
+    if snap.task == "regression" or snap.diverged:
+        return []
+    stuck = _plateau(snap)
+    if stuck is None or stuck[1] >= UNDERFIT_ACCURACY:
+        return []
+    return [Advice("underfitting", {"accuracy": stuck[1], "epoch": stuck[0]})]
+
+
+def overfitting(snap: Snapshot) -> list[Advice]:
+    """Held-out loss rising from its best while the training loss keeps falling."""
+    key = "validation_loss" if _series(snap, "validation_loss") else "test_loss"
+    held = dict(_series(snap, key))
+    train = dict(_series(snap, "train_loss"))
+    epochs = [e for e in held if e in train]
+    if not epochs:
+        return []
+    best = min(epochs, key=lambda e: held[e])
+    now = epochs[-1]
+    rise = held[now] - held[best]
+    if now - best < OVERFIT_PATIENCE or rise <= max(OVERFIT_RISE * held[best],
+                                                    NOISE_FLOOR * held[epochs[0]]):
+        return []
+    if train[now] >= train[best] or held[now] - train[now] <= held[best] - train[best]:
+        return []
+    return [Advice("overfitting", {"best_epoch": best, "split": key.removesuffix("_loss"),
+                                   "best_loss": held[best], "loss": held[now]})]
+
+
+def dead_relu(snap: Snapshot) -> list[Advice]:
+    """One advice per hidden layer that has dead ReLU neurons."""
+    return [
+        Advice("dead_relu", {"layer": int(l), "count": len(js), "total": int(snap.sizes[l]),
+                             "neurons": [int(j) for j in js]})
+        for l, js in sorted(snap.dead.items()) if js
+    ]
+
+
+DETECTORS: dict[str, Callable[[Snapshot], list[Advice]]] = {
+    "symmetry": symmetry, "lr_too_high": lr_too_high, "no_nonlinearity": no_nonlinearity,
+    "output_mismatch": output_mismatch, "loss_mismatch": loss_mismatch,
+    "underfitting": underfitting, "overfitting": overfitting, "dead_relu": dead_relu,
+}
+
+
+def advise(snap: Snapshot) -> list[Advice]:
+    """Every pitfall present in the session, in the order of CODES."""
+    return [advice for code in CODES for advice in DETECTORS[code](snap)]
