@@ -1,0 +1,43 @@
+"""HTTP routes: health, the catalog and the protocol's JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from server import catalog, protocol
+from server.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings (a dependency, so tests can override it)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    """200 while the server can accept sessions; also says how many are open in this process."""
+    return {
+        "status": "ok",
+        "protocol": protocol.PROTOCOL_VERSION,
+        "sessions": request.app.state.scheduler.session_count,
+    }
+
+
+@router.get("/api/catalog")
+def get_catalog() -> dict[str, Any]:
+    """Every name a user can pick, the limits and the default config."""
+    return catalog.catalog()
+
+
+@router.get("/api/schema")
+def get_schema() -> dict[str, Any]:
+    """The JSON Schema of every protocol message and of the frame header."""
+    return protocol.json_schema()

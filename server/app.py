@@ -1,0 +1,47 @@
+"""The app factory: `create_app(settings)` wires the HTTP routes, the websocket and web/."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from server import api, runner
+from server.scheduler import Scheduler
+from server.settings import Settings
+from server.static import WebFiles
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; its training scheduler runs while the app's lifespan does."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with app.state.scheduler.running():
+            yield
+
+    app = FastAPI(
+        title="NN Playground",
+        summary="Watch a neural network learn, live.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.scheduler = Scheduler(slice_seconds=settings.slice_seconds)
+    app.include_router(api.router)
+    app.include_router(runner.router)
+    app.mount("/", WebFiles(directory=settings.web_dir, html=True, check_dir=False), name="web")
+    log.debug("app created, serving %s", settings.web_dir)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (one per worker process): settings from PLAYGROUND_*."""
+    return create_app(Settings.from_env())

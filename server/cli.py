@@ -1,0 +1,128 @@
+"""`playground` (also `python -m server`): start the server and open the page."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+import webbrowser
+from collections.abc import Sequence
+from dataclasses import replace
+
+import uvicorn
+
+from server.settings import Settings
+
+log = logging.getLogger("server")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="playground", description="Watch a neural network learn, live, in your browser."
+    )
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (0.0.0.0: every interface, for a classroom)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="do not open the page in a browser")
+    parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                        help="another page origin (scheme://host:port) allowed to connect; "
+                        "repeatable")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (a session lives in the process that accepted it)")
+    parser.add_argument("--log-level", default="info",
+                        choices=["critical", "error", "warning", "info", "debug"])
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    return args
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only selects the outgoing interface
+            address: str = probe.getsockname()[0]
+            return address
+        except OSError:
+            return socket.gethostbyname(socket.gethostname())
+
+
+def page_urls(host: str, port: int) -> tuple[str, str | None]:
+    """The URL to open here, and the one students on the network should open (or None)."""
+    if is_loopback(host):
+        return f"http://{host}:{port}/", None
+    if host in ("0.0.0.0", "::", ""):
+        return f"http://127.0.0.1:{port}/", f"http://{lan_address()}:{port}/"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/", f"http://{shown}:{port}/"
+
+
+def display_available() -> bool:
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def open_when_ready(url: str, host: str, port: int, timeout: float = 15.0) -> None:
+    """Open `url` in the browser once the port accepts connections (from a daemon thread)."""
+
+    def wait_then_open() -> None:
+        target = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((target, port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            return
+        webbrowser.open(url)
+
+    threading.Thread(target=wait_then_open, name="open-browser", daemon=True).start()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    settings = replace(Settings(), host=args.host, port=args.port,
+                       allowed_origins=tuple(args.allow_origin))
+    local_url, lan_url = page_urls(args.host, args.port)
+    print(f"NN Playground: {local_url}", flush=True)
+    if lan_url is not None:
+        print(f"Students on this network open: {lan_url}", flush=True)
+    if not args.no_browser and display_available():
+        open_when_ready(local_url, args.host, args.port)
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "ws_max_size": settings.ws_max_bytes,
+        "timeout_graceful_shutdown": 2,
+    }
+    if args.workers == 1:
+        from server.app import create_app
+
+        uvicorn.run(create_app(settings), **common)
+    else:
+        os.environ.update(settings.to_env())
+        uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers,
+                    **common)

@@ -1,0 +1,100 @@
+"""Binary frames: a little-endian uint32 N, N bytes of JSON header, then the raw arrays.
+
+The header is padded with spaces so that the arrays start at a multiple of 4 bytes from the
+start of the message: a browser can then view every float32 array in place, without a copy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+UINT8_LEVELS = 255
+
+
+@dataclass(frozen=True)
+class FrameArray:
+    """One array of a frame: uint8 (quantized over `range`) or float32."""
+
+    name: str
+    data: npt.NDArray[np.uint8] | npt.NDArray[np.float32]
+    range: tuple[float, float] | None = None
+
+
+def quantize(
+    values: npt.NDArray[np.floating[Any]],
+    lo: float,
+    hi: float,
+    out: npt.NDArray[np.uint8],
+    scratch: npt.NDArray[np.float32],
+) -> npt.NDArray[np.uint8]:
+    """q = round((v - lo) / (hi - lo) * 255), clipped to 0..255, into `out` (same shape)."""
+    scale = UINT8_LEVELS / (hi - lo) if hi > lo else 0.0
+    np.subtract(values, lo, out=scratch)
+    np.multiply(scratch, scale, out=scratch)
+    np.clip(scratch, 0, UINT8_LEVELS, out=scratch)
+    np.rint(scratch, out=scratch)
+    np.copyto(out, scratch, casting="unsafe")
+    return out
+
+
+def finite_or_none(x: float | None, digits: int = 6) -> float | None:
+    """JSON has no NaN or infinity: they travel as null. Rounded to keep headers short."""
+    if x is None or not math.isfinite(x):
+        return None
+    return float(f"{x:.{digits}g}")
+
+
+def encode(header: dict[str, Any], arrays: list[FrameArray]) -> bytes:
+    """The frame bytes; `header["arrays"]` is filled with each array's dtype, shape, offset."""
+    entries: list[dict[str, Any]] = []
+    offset = 0
+    for array in arrays:
+        if array.data.dtype == np.float32:
+            offset += -offset % 4
+        entry: dict[str, Any] = {
+            "name": array.name,
+            "dtype": str(array.data.dtype),
+            "shape": list(array.data.shape),
+            "offset": offset,
+        }
+        if array.range is not None:
+            entry["range"] = [finite_or_none(array.range[0]), finite_or_none(array.range[1])]
+        entries.append(entry)
+        offset += array.data.nbytes
+    header = {**header, "arrays": entries}
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    text += b" " * (-(4 + len(text)) % 4)
+    body = bytearray(4 + len(text) + offset)
+    struct.pack_into("<I", body, 0, len(text))
+    start = 4 + len(text)
+    body[4:start] = text
+    for entry, array in zip(entries, arrays, strict=True):
+        at = start + entry["offset"]
+        body[at : at + array.data.nbytes] = np.ascontiguousarray(array.data).tobytes()
+    return bytes(body)
+
+
+def decode(message: bytes) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+    """The header and the arrays of a frame (uint8 arrays dequantized to float64)."""
+    (n,) = struct.unpack_from("<I", message, 0)
+    header: dict[str, Any] = json.loads(message[4 : 4 + n])
+    start = 4 + n
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    for entry in header["arrays"]:
+        dtype = np.dtype(entry["dtype"])
+        count = int(np.prod(entry["shape"]))
+        raw = np.frombuffer(message, dtype=dtype, count=count, offset=start + entry["offset"])
+        raw = raw.reshape(entry["shape"])
+        if dtype == np.uint8:
+            lo, hi = entry["range"]
+            arrays[entry["name"]] = lo + raw.astype(np.float64) / UINT8_LEVELS * (hi - lo)
+        else:
+            arrays[entry["name"]] = raw
+    return header, arrays

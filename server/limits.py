@@ -1,0 +1,56 @@
+"""The limits every config and message is checked against (published in the catalog)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# TF Playground's own limits: 6 hidden layers of at most 8 neurons. Its largest network
+# (6 x 8) is our standard workload, and a frame of it stays under 32 KB at default settings.
+MAX_HIDDEN_LAYERS: Final = 6
+MAX_UNITS: Final = 8
+MIN_POINTS: Final = 4
+MAX_POINTS: Final = 5000
+MAX_NOISE: Final = 1.0
+MIN_CLASSES: Final = 2
+MAX_CLASSES: Final = 6
+MAX_BATCH_SIZE: Final = 1000
+MIN_LEARNING_RATE: Final = 1e-6
+MAX_LEARNING_RATE: Final = 10.0
+MAX_REG_RATE: Final = 10.0
+MIN_RESOLUTION: Final = 10
+MAX_RESOLUTION: Final = 200
+MIN_NEURON_RESOLUTION: Final = 4
+MAX_NEURON_RESOLUTION: Final = 64
+MAX_FPS: Final = 60
+MAX_EPOCHS_PER_SECOND: Final = 10_000.0
+MAX_STEP_EPOCHS: Final = 10_000
+MAX_SEED: Final = 2**31 - 1
+MAX_INSPECT_SAMPLES: Final = 16
+MAX_MESSAGE_BYTES: Final = 1_048_576
+
+
+def as_dict() -> dict[str, int | float]:
+    """The limits as sent in `hello.limits` and `GET /api/catalog`."""
+    return {
+        "max_hidden_layers": MAX_HIDDEN_LAYERS,
+        "max_units": MAX_UNITS,
+        "min_points": MIN_POINTS,
+        "max_points": MAX_POINTS,
+        "max_noise": MAX_NOISE,
+        "min_classes": MIN_CLASSES,
+        "max_classes": MAX_CLASSES,
+        "max_batch_size": MAX_BATCH_SIZE,
+        "min_learning_rate": MIN_LEARNING_RATE,
+        "max_learning_rate": MAX_LEARNING_RATE,
+        "max_regularization_rate": MAX_REG_RATE,
+        "min_resolution": MIN_RESOLUTION,
+        "max_resolution": MAX_RESOLUTION,
+        "min_neuron_resolution": MIN_NEURON_RESOLUTION,
+        "max_neuron_resolution": MAX_NEURON_RESOLUTION,
+        "max_fps": MAX_FPS,
+        "max_epochs_per_second": MAX_EPOCHS_PER_SECOND,
+        "max_step_epochs": MAX_STEP_EPOCHS,
+        "max_seed": MAX_SEED,
+        "max_inspect_samples": MAX_INSPECT_SAMPLES,
+        "max_message_bytes": MAX_MESSAGE_BYTES,
+    }

@@ -1,0 +1,474 @@
+"""The websocket protocol, version 1: every message as a pydantic model (the single schema).
+
+Client messages are validated by these models; server messages are built from them. The unions
+are discriminated on `type`. `docs/protocol.md` explains them; `json_schema()` publishes them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    WithJsonSchema,
+)
+
+from server import limits
+from server.names import (
+    ACTIVATIONS,
+    DATASETS,
+    FEATURES,
+    HIDDEN_ACTIVATIONS,
+    INITIALIZERS,
+    LOSSES,
+    OPTIMIZERS,
+    check_name,
+)
+
+PROTOCOL_VERSION = 1
+
+MessageId = Annotated[str | int | None, Field(description="echoed in every reply")]
+
+
+def _valid(kind: str, names: tuple[str, ...]) -> AfterValidator:
+    """Restricts a string to one engine registry's keys (an error lists the valid ones)."""
+    return AfterValidator(lambda value: check_name(kind, value, names))
+
+
+def _enum(names: tuple[str, ...]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "enum": list(names)})
+
+
+OUTPUT_ACTIVATIONS = ("auto", *ACTIVATIONS)
+OUTPUT_LOSSES = ("auto", *LOSSES)
+ActivationName = Annotated[str, _valid("activation", ACTIVATIONS), _enum(ACTIVATIONS)]
+HiddenActivationName = Annotated[
+    str, _valid("hidden activation", HIDDEN_ACTIVATIONS), _enum(HIDDEN_ACTIVATIONS)
+]
+OutputActivationName = Annotated[
+    str, _valid("output activation", OUTPUT_ACTIVATIONS), _enum(OUTPUT_ACTIVATIONS)
+]
+LossName = Annotated[str, _valid("loss", LOSSES), _enum(LOSSES)]
+OutputLossName = Annotated[str, _valid("loss", OUTPUT_LOSSES), _enum(OUTPUT_LOSSES)]
+InitName = Annotated[str, _valid("initializer", INITIALIZERS), _enum(INITIALIZERS)]
+OptimizerName = Annotated[str, _valid("optimizer", OPTIMIZERS), _enum(OPTIMIZERS)]
+DatasetName = Annotated[str, _valid("dataset", DATASETS), _enum(DATASETS)]
+FeatureName = Annotated[str, _valid("feature", FEATURES), _enum(FEATURES)]
+Task = Literal["binary", "multiclass", "regression"]
+Seed = Annotated[int, Field(ge=0, le=limits.MAX_SEED)]
+
+
+def _unique(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("features must not repeat")
+    return values
+
+
+class ClientModel(BaseModel):
+    """Unknown fields and non-finite numbers are errors in everything a client sends."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+# ---------------------------------------------------------------------------------------- config
+
+
+class DatasetConfig(ClientModel):
+    name: DatasetName = "circle"
+    points: int = Field(default=500, ge=limits.MIN_POINTS, le=limits.MAX_POINTS)
+    noise: float = Field(
+        default=0.0, ge=0, le=limits.MAX_NOISE,
+        description="0 to 1 (TF Playground's slider stops at 0.5)",
+    )
+    classes: int = Field(default=2, ge=limits.MIN_CLASSES, le=limits.MAX_CLASSES)
+    train_fraction: float = Field(default=0.5, gt=0, lt=1)
+    validation_fraction: float = Field(default=0.2, ge=0, lt=1)
+    seed: Seed = 1
+
+
+class HiddenLayer(ClientModel):
+    units: int = Field(default=4, ge=1, le=limits.MAX_UNITS)
+    activation: HiddenActivationName = "tanh"
+
+
+class OutputConfig(ClientModel):
+    activation: OutputActivationName = "auto"
+    loss: OutputLossName = "auto"
+    resolved_activation: ActivationName | None = Field(
+        default=None, description="set by the server: what `auto` picked (ignored when sent)"
+    )
+    resolved_loss: LossName | None = Field(
+        default=None, description="set by the server: what `auto` picked (ignored when sent)"
+    )
+
+
+class OptimizerConfig(ClientModel):
+    name: OptimizerName = "sgd"
+    learning_rate: float = Field(
+        default=0.03, ge=limits.MIN_LEARNING_RATE, le=limits.MAX_LEARNING_RATE
+    )
+    batch_size: int = Field(default=10, ge=1, le=limits.MAX_BATCH_SIZE)
+    momentum: float = Field(default=0.9, ge=0, lt=1)
+    beta1: float = Field(default=0.9, ge=0, lt=1)
+    beta2: float = Field(default=0.999, ge=0, lt=1)
+
+
+class RegularizationConfig(ClientModel):
+    kind: Literal["none", "l1", "l2"] = "none"
+    rate: float = Field(default=0.0, ge=0, le=limits.MAX_REG_RATE)
+
+
+class ViewConfig(ClientModel):
+    resolution: int = Field(default=100, ge=limits.MIN_RESOLUTION, le=limits.MAX_RESOLUTION)
+    neuron_resolution: int = Field(
+        default=16, ge=limits.MIN_NEURON_RESOLUTION, le=limits.MAX_NEURON_RESOLUTION
+    )
+    fps: int = Field(default=30, ge=1, le=limits.MAX_FPS)
+    epochs_per_second: float = Field(
+        default=0.0, ge=0, le=limits.MAX_EPOCHS_PER_SECOND, description="0 = as fast as possible"
+    )
+
+
+def _default_hidden() -> list[HiddenLayer]:
+    return [HiddenLayer(units=4), HiddenLayer(units=2)]
+
+
+class Config(ClientModel):
+    """A session's whole configuration. Every field has a default: any subset is a valid update."""
+
+    dataset: DatasetConfig = Field(default_factory=lambda: DatasetConfig())
+    features: Annotated[
+        list[FeatureName], Field(min_length=1), AfterValidator(_unique)
+    ] = Field(default_factory=lambda: ["x1", "x2"])
+    hidden: list[HiddenLayer] = Field(
+        default_factory=_default_hidden, max_length=limits.MAX_HIDDEN_LAYERS
+    )
+    output: OutputConfig = Field(default_factory=lambda: OutputConfig())
+    init: InitName = "xavier"
+    optimizer: OptimizerConfig = Field(default_factory=lambda: OptimizerConfig())
+    regularization: RegularizationConfig = Field(default_factory=lambda: RegularizationConfig())
+    seed: Seed = 1
+    view: ViewConfig = Field(default_factory=lambda: ViewConfig())
+
+
+# ------------------------------------------------------------------------------- export payload
+
+
+class ExportedModel(ClientModel):
+    """The network's parameters: `W[l-1]` is W[l] as rows, `b[l-1]` is b[l] as a flat list."""
+
+    sizes: list[Annotated[int, Field(ge=1)]] = Field(min_length=2)
+    activations: list[ActivationName]
+    W: list[list[list[float]]]
+    b: list[list[float]]
+
+
+class ExportedData(ClientModel):
+    """The session's points in generation order; the split is recomputed from the config."""
+
+    task: Task
+    classes: int = Field(ge=1, le=limits.MAX_CLASSES)
+    points: list[tuple[float, float, float]] = Field(
+        min_length=1, max_length=limits.MAX_POINTS, description="[x1, x2, label]"
+    )
+
+
+class ExportPayload(ClientModel):
+    format: Literal["nn-playground"] = "nn-playground"
+    version: Literal[1] = 1
+    epoch: int = Field(default=0, ge=0)
+    config: Config
+    model: ExportedModel
+    data: ExportedData
+
+
+# ------------------------------------------------------------------------------ client messages
+
+
+class ConfigureMessage(ClientModel):
+    type: Literal["configure"]
+    id: MessageId = None
+    config: Config = Field(description="full or partial: only the fields sent are merged")
+
+
+class PlayMessage(ClientModel):
+    type: Literal["play"]
+    id: MessageId = None
+
+
+class PauseMessage(ClientModel):
+    type: Literal["pause"]
+    id: MessageId = None
+
+
+class StepMessage(ClientModel):
+    type: Literal["step"]
+    id: MessageId = None
+    epochs: int = Field(default=1, ge=1, le=limits.MAX_STEP_EPOCHS)
+
+
+class ResetMessage(ClientModel):
+    type: Literal["reset"]
+    id: MessageId = None
+
+
+class SetWeightMessage(ClientModel):
+    """Sets W[layer][row, col], or b[layer][row] when `bias` is true."""
+
+    type: Literal["set_weight"]
+    id: MessageId = None
+    layer: int = Field(ge=1)
+    row: int = Field(ge=0)
+    col: int | None = Field(default=None, ge=0)
+    bias: bool = False
+    value: float = Field(ge=-1000, le=1000)
+
+
+class AddPointsMessage(ClientModel):
+    """Custom data: `points` ([[x1, x2, label], ...]) or `csv` text with lines `x1,x2,label`."""
+
+    type: Literal["add_points"]
+    id: MessageId = None
+    points: list[tuple[float, float, float]] | None = Field(
+        default=None, max_length=limits.MAX_POINTS
+    )
+    csv: str | None = None
+    task: Task | None = Field(default=None, description="default: the current task")
+    classes: int | None = Field(default=None, ge=limits.MIN_CLASSES, le=limits.MAX_CLASSES)
+    replace: bool = Field(default=False, description="true: replace the data; false: add to it")
+
+
+class ExportMessage(ClientModel):
+    type: Literal["export"]
+    id: MessageId = None
+
+
+class ImportMessage(ClientModel):
+    type: Literal["import"]
+    id: MessageId = None
+    data: ExportPayload
+
+
+class InspectMessage(ClientModel):
+    type: Literal["inspect"]
+    id: MessageId = None
+    sample_limit: int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
+
+
+ClientMessage = Annotated[
+    ConfigureMessage
+    | PlayMessage
+    | PauseMessage
+    | StepMessage
+    | ResetMessage
+    | SetWeightMessage
+    | AddPointsMessage
+    | ExportMessage
+    | ImportMessage
+    | InspectMessage,
+    Field(discriminator="type"),
+]
+
+CLIENT_MESSAGES: dict[str, type[ClientModel]] = {
+    "configure": ConfigureMessage,
+    "play": PlayMessage,
+    "pause": PauseMessage,
+    "step": StepMessage,
+    "reset": ResetMessage,
+    "set_weight": SetWeightMessage,
+    "add_points": AddPointsMessage,
+    "export": ExportMessage,
+    "import": ImportMessage,
+    "inspect": InspectMessage,
+}
+
+# ------------------------------------------------------------------------------ server messages
+
+State = Literal["playing", "paused", "diverged"]
+ErrorCode = Literal[
+    "bad_json", "unknown_type", "invalid", "too_large", "bad_data", "not_applicable", "internal"
+]
+
+
+class ServerModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HelloMessage(ServerModel):
+    type: Literal["hello"] = "hello"
+    protocol: Literal[1] = 1
+    session: str
+    limits: dict[str, int | float]
+    catalog: dict[str, Any] = Field(description="the same as GET /api/catalog")
+    config: Config
+
+
+class ConfigMessage(ServerModel):
+    type: Literal["config"] = "config"
+    id: MessageId = None
+    config: Config
+
+
+class PointSet(ServerModel):
+    x1: list[float]
+    x2: list[float]
+    label: list[float]
+
+
+class DataMessage(ServerModel):
+    type: Literal["data"] = "data"
+    id: MessageId = None
+    task: Task
+    classes: int
+    domain: tuple[float, float, float, float] = Field(description="x1min, x1max, x2min, x2max")
+    train: PointSet
+    validation: PointSet
+    test: PointSet
+
+
+class StatusMessage(ServerModel):
+    type: Literal["status"] = "status"
+    id: MessageId = None
+    state: State
+    epoch: int
+    message: str | None = None
+
+
+class ErrorMessage(ServerModel):
+    type: Literal["error"] = "error"
+    id: MessageId = None
+    code: ErrorCode
+    message: str
+    field: str | None = Field(description="dotted path of the offending field, e.g. config.seed")
+
+
+class ExportReply(ServerModel):
+    type: Literal["export"] = "export"
+    id: MessageId = None
+    data: ExportPayload
+
+
+class Matrix(ServerModel):
+    shape: list[int]
+    values: list[list[float]]
+
+
+class InspectedLayer(ServerModel):
+    l: int
+    activation: str
+    W: Matrix
+    b: Matrix
+    Z: Matrix
+    A: Matrix
+    dZ: Matrix
+    dW: Matrix
+    db: Matrix
+
+
+class InspectionMessage(ServerModel):
+    type: Literal["inspection"] = "inspection"
+    id: MessageId = None
+    loss: str
+    cost: float
+    X: Matrix
+    Y: Matrix
+    Y_hat: Matrix
+    layers: list[InspectedLayer]
+
+
+ServerMessage = Annotated[
+    HelloMessage
+    | ConfigMessage
+    | DataMessage
+    | StatusMessage
+    | ErrorMessage
+    | ExportReply
+    | InspectionMessage,
+    Field(discriminator="type"),
+]
+
+# ---------------------------------------------------------------------------------- frame header
+
+
+class FrameArray(ServerModel):
+    name: str = Field(description="output, collapse_output, neurons/<l>, W/<l> or b/<l>")
+    dtype: Literal["uint8", "float32"]
+    shape: list[int]
+    offset: int = Field(description="bytes from the first byte after the header")
+    range: tuple[float, float] | None = Field(
+        default=None, description="uint8 only: q decodes as lo + q / 255 * (hi - lo)"
+    )
+
+
+class LayerDiagnostics(ServerModel):
+    active_share: list[float]
+    saturation: float | None
+    mean: float
+    std: float
+    hist: list[int]
+    edges: tuple[float, float]
+    grad_norm: float
+    grad_hist: list[int]
+    grad_edges: tuple[float, float]
+    symmetric: bool
+
+
+class Diagnostics(ServerModel):
+    layers: dict[str, LayerDiagnostics]
+
+
+class Metrics(ServerModel):
+    train_loss: float | None
+    validation_loss: float | None
+    test_loss: float | None
+    train_accuracy: float | None
+    validation_accuracy: float | None
+    test_accuracy: float | None
+
+
+class Advice(ServerModel):
+    code: str
+    params: dict[str, Any]
+
+
+class FrameHeader(ServerModel):
+    seq: int
+    epoch: int
+    state: State
+    metrics: Metrics
+    best_validation_epoch: int | None
+    dead: dict[str, list[int]]
+    dead_since: dict[str, dict[str, int]]
+    diagnostics: Diagnostics
+    coach: list[Advice]
+    collapse: bool
+    arrays: list[FrameArray]
+
+
+class _ProtocolDocument(BaseModel):
+    client_message: ClientMessage
+    server_message: ServerMessage
+    frame_header: FrameHeader
+
+
+CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of every message and of the frame header (`GET /api/schema`)."""
+    document = _ProtocolDocument.model_json_schema()
+    properties = document["properties"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"NN Playground websocket protocol, version {PROTOCOL_VERSION}",
+        "description": "See docs/protocol.md. Text messages are client_message (client to "
+        "server) and server_message (server to client); binary frames start with frame_header.",
+        "client_message": properties["client_message"],
+        "server_message": properties["server_message"],
+        "frame_header": properties["frame_header"],
+        "$defs": document["$defs"],
+    }

@@ -1,0 +1,203 @@
+"""Frame content: decision boundary, neuron grids, weights, metrics and diagnostics of a session.
+
+The grids are evaluated for every frame (the engine does it without allocating). Diagnostics
+that need passes over the data (histograms, gradients, dead neurons, the coach) are refreshed
+at most every `diagnostics_interval` seconds while training runs, and on every frame otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from engine import coach, diagnostics, inspector
+from engine.collapse import Net as CollapseNet
+from engine.collapse import collapse, is_collapsible
+from engine.datasets import Split
+from engine.features import transform
+from engine.grid import GridEvaluator
+from engine.network import Network
+from engine.trainer import Trainer
+from server.frames import FrameArray, encode, finite_or_none, quantize
+
+HIST_BINS = 20
+F32 = npt.NDArray[np.float32]
+
+
+@dataclass
+class Quantizer:
+    """Reused buffers for one grid shape (no allocation per frame)."""
+
+    shape: tuple[int, ...]
+    out: npt.NDArray[np.uint8] = field(init=False)
+    scratch: F32 = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.out = np.empty(self.shape, dtype=np.uint8)
+        self.scratch = np.empty(self.shape, dtype=np.float32)
+
+    def __call__(self, values: npt.NDArray[Any], lo: float, hi: float) -> npt.NDArray[np.uint8]:
+        with np.errstate(invalid="ignore", over="ignore"):
+            quantize(values, lo, hi, self.out, self.scratch)
+        return self.out
+
+
+def grid_range(activation: str, values: npt.NDArray[Any]) -> tuple[float, float]:
+    """The value range a grid is quantized over: the activation's own, or a 1-2-5 bound."""
+    finite = values[np.isfinite(values)] if not np.isfinite(values).all() else values
+    lo, hi = diagnostics.activation_range(activation, finite.astype(np.float64, copy=False))
+    if activation in ("linear", "leaky_relu") and finite.size:
+        low = float(finite.min())
+        if low < lo:
+            lo = -diagnostics.nice_ceiling(-low)
+    return lo, hi
+
+
+class Renderer:
+    """Builds the frames of one network (rebuild it when the network or the view changes)."""
+
+    def __init__(self, net: Network, trainer: Trainer, split: Split, features: list[str],
+                 task: str, init: str, resolution: int, neuron_resolution: int,
+                 diagnostics_interval: float) -> None:
+        self.net, self.trainer, self.split, self.task, self.init = net, trainer, split, task, init
+        domain = split.full.domain
+        self.grid = GridEvaluator(net, features, domain, resolution=resolution,
+                                  neuron_resolution=neuron_resolution)
+        self.quantizers: dict[str, Quantizer] = {}
+        self.diagnostics_interval = diagnostics_interval
+        self.tracker = diagnostics.DeadTracker()
+        self._train_X = transform(split.train.X, features).astype(np.float64)
+        self._diag_version = -1
+        self._diag_time = -math.inf
+        self._diag: dict[str, Any] = {"dead": {}, "dead_since": {}, "diagnostics": {"layers": {}},
+                                      "coach": [], "collapse": False}
+        self._collapse_X = self._grid_inputs(features, domain, resolution)
+        self._resolution = resolution
+
+    @staticmethod
+    def _grid_inputs(features: list[str], domain: tuple[float, float, float, float],
+                     resolution: int) -> npt.NDArray[np.float64]:
+        """Network inputs at the output grid's points, row 0 at the top (largest x2)."""
+        x1 = np.linspace(domain[0], domain[1], resolution)
+        x2 = np.linspace(domain[3], domain[2], resolution)
+        g1, g2 = np.meshgrid(x1, x2)
+        return transform(np.vstack([g1.ravel(), g2.ravel()]), features).astype(np.float64)
+
+    def _quantize(self, name: str, values: npt.NDArray[Any], lo: float, hi: float) -> FrameArray:
+        q = self.quantizers.get(name)
+        if q is None or q.shape != values.shape:
+            q = self.quantizers[name] = Quantizer(values.shape)
+        return FrameArray(name, q(values, lo, hi), (lo, hi))
+
+    def refresh_diagnostics(self, version: int, playing: bool, learning_rate: float,
+                            loss: str) -> None:
+        """Recompute the heavy diagnostics if the model changed and (when playing) it is time."""
+        now = time.monotonic()
+        if version == self._diag_version:
+            return
+        if playing and now - self._diag_time < self.diagnostics_interval:
+            return
+        self._diag_version, self._diag_time = version, now
+        net, trainer = self.net, self.trainer
+        with np.errstate(all="ignore"):
+            if self._train_X.shape[1] and trainer.diverged is None:
+                Y = self.split.train.Y
+                trace = inspector.inspect(cast(inspector.Net, net), self._train_X, Y, loss)
+                dW = {t.l: t.dW for t in trace.layers}
+                report = diagnostics.summary(cast(diagnostics.Net, net), self._train_X, dW,
+                                             bins=HIST_BINS)
+            else:
+                report = {}
+        dead = {l: r.dead for l, r in report.items() if r.dead is not None}
+        self.tracker.update(trainer.epoch, dead)
+        layers: dict[str, Any] = {}
+        for l, r in report.items():
+            if l == net.L:
+                continue
+            grad = r.grad_hist
+            layers[str(l)] = {
+                "active_share": [finite_or_none(float(x), 4) for x in _list(r.active_share)],
+                "saturation": finite_or_none(r.saturation, 4),
+                "mean": finite_or_none(r.stats.mean, 4),
+                "std": finite_or_none(r.stats.std, 4),
+                "hist": [int(c) for c in r.stats.hist.counts],
+                "edges": [finite_or_none(x) for x in r.stats.hist.range],
+                "grad_norm": finite_or_none(r.grad_norm, 4),
+                "grad_hist": [int(c) for c in grad.counts] if grad is not None else [],
+                "grad_edges": [finite_or_none(x) for x in grad.range] if grad else [-1, 1],
+                "symmetric": r.symmetric,
+            }
+        snapshot = coach.Snapshot(
+            task=self.task, sizes=net.sizes, activations=net.activations, loss=loss,
+            init=self.init, learning_rate=learning_rate, history=trainer.history,
+            dead=dead, died_at=self.tracker.died_at,
+            first_epoch=self.tracker.first_epoch or 0,
+            symmetric=[l for l, r in report.items() if r.symmetric],
+            diverged=trainer.diverged,
+        )
+        self._diag = {
+            "dead": {str(l): js for l, js in dead.items() if js},
+            "dead_since": {
+                str(l): {str(j): e for j, e in js.items()}
+                for l, js in self.tracker.died_at.items() if js
+            },
+            "diagnostics": {"layers": layers},
+            "coach": [{"code": a.code, "params": _json_safe(a.params)}
+                      for a in coach.advise(snapshot)],
+            "collapse": net.L >= 2 and is_collapsible(cast(CollapseNet, net)),
+        }
+
+    def frame(self, seq: int, state: str, metrics: dict[str, float | None],
+              best_validation_epoch: int | None) -> bytes:
+        """One frame's bytes (see docs/protocol.md)."""
+        net = self.net
+        with np.errstate(all="ignore"):
+            grids = self.grid.evaluate()
+        output_activation = net.activations[-1]
+        arrays = [self._quantize("output", grids.output,
+                                 *grid_range(output_activation, grids.output))]
+        if self._diag["collapse"]:
+            arrays.append(self._collapse_output(output_activation))
+        for l in range(1, net.L):
+            values = grids.neurons[l]
+            arrays.append(self._quantize(f"neurons/{l}", values,
+                                         *grid_range(net.activations[l - 1], values)))
+        for l in range(1, net.L + 1):
+            arrays.append(FrameArray(f"W/{l}", net.W[l].astype(np.float32)))
+            arrays.append(FrameArray(f"b/{l}", net.b[l].astype(np.float32)))
+        header = {
+            "seq": seq,
+            "epoch": self.trainer.epoch,
+            "state": state,
+            "metrics": {k: finite_or_none(v) for k, v in metrics.items()},
+            "best_validation_epoch": best_validation_epoch,
+            **self._diag,
+        }
+        return encode(header, arrays)
+
+    def _collapse_output(self, activation: str) -> FrameArray:
+        single = collapse(cast(CollapseNet, self.net))
+        r = self._resolution
+        with np.errstate(all="ignore"):
+            values = single.forward(self._collapse_X).reshape(-1, r, r)
+        return self._quantize("collapse_output", values, *grid_range(activation, values))
+
+
+def _list(values: npt.NDArray[Any] | None) -> list[float]:
+    return [] if values is None else [float(x) for x in values]
+
+
+def _json_safe(value: Any) -> Any:
+    """Advice params with non-finite floats as null."""
+    if isinstance(value, float):
+        return finite_or_none(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value

@@ -1,0 +1,179 @@
+"""The websocket at /ws: one session per connection, run by a consumer and a producer task.
+
+The consumer reads client messages, validates them and applies them to the session. The
+producer is the only writer: it sends the session's queued replies in order, and a frame when
+the session changed and the frame interval has passed. It awaits each send before building the
+next frame, so a slow client gets fewer frames instead of a growing queue. Training itself runs
+in the process's scheduler (see scheduler.py). When either task ends, the other is cancelled
+and the session is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from server import protocol
+from server.config import ProtocolError, first_error
+from server.origins import origin_allowed
+from server.scheduler import Scheduler
+from server.session import FRAME, Session
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+MAX_PENDING_REPLIES = 64
+"""The consumer stops reading while this many replies wait: a flooding client slows itself."""
+
+
+def parse(text: str, max_bytes: int) -> protocol.ClientModel:
+    """A validated client message, or ProtocolError with the error to send back."""
+    if len(text) > max_bytes or len(text.encode()) > max_bytes:
+        raise ProtocolError("too_large", f"message is larger than {max_bytes} bytes", None)
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        raise ProtocolError("bad_json", f"not JSON: {error}", None) from None
+    if not isinstance(raw, dict):
+        raise ProtocolError("bad_json", "a message must be a JSON object with a type", None)
+    kind = raw.get("type")
+    model = protocol.CLIENT_MESSAGES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        valid = ", ".join(protocol.CLIENT_MESSAGES)
+        raise ProtocolError("unknown_type", f"type: unknown message type {kind!r}; valid: "
+                            f"{valid}", "type")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise first_error(error) from None
+
+
+def message_id(text: str) -> protocol.MessageId:
+    """The `id` of a message that failed validation, if it has a usable one."""
+    with contextlib.suppress(ValueError, RecursionError):
+        raw: Any = json.loads(text)
+        if isinstance(raw, dict):
+            value = raw.get("id")
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                return value
+    return None
+
+
+def error_reply(error: ProtocolError, id: protocol.MessageId) -> protocol.ErrorMessage:
+    return protocol.ErrorMessage(id=id, code=error.code,  # type: ignore[arg-type]
+                                 message=error.message, field=error.field)
+
+
+class Connection:
+    """The consumer/producer pair of one websocket."""
+
+    def __init__(self, websocket: WebSocket, session: Session, settings: Settings) -> None:
+        self.websocket, self.session, self.settings = websocket, session, settings
+        self.changed = asyncio.Event()
+        self.room = asyncio.Event()
+        session.wake = self.changed.set
+
+    async def consume(self) -> None:
+        session = self.session
+        while True:
+            message = await self.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                data = message.get("bytes") or b""
+                text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
+            try:
+                session.handle(parse(text, self.settings.max_message_bytes))
+            except ProtocolError as error:
+                session.send(error_reply(error, message_id(text[:4096])))
+            except Exception as error:
+                log.exception("message failed")
+                session.send(protocol.ErrorMessage(id=message_id(text), code="internal",
+                                                   message=f"internal error: {error}",
+                                                   field=None))
+            self.scheduler_wake()
+            while len(session.outbox) > MAX_PENDING_REPLIES:
+                self.room.clear()
+                await self.room.wait()
+
+    def scheduler_wake(self) -> None:
+        scheduler: Scheduler = self.websocket.app.state.scheduler
+        scheduler.wake()
+
+    async def send_frame(self) -> None:
+        try:
+            frame = self.session.frame()
+        except Exception as error:  # a bug in one frame must not end the session
+            log.exception("frame failed")
+            self.session.sent_version = self.session.version
+            await self.websocket.send_text(protocol.ErrorMessage(
+                code="internal", message=f"frame failed: {error}", field=None).model_dump_json())
+            return
+        await self.websocket.send_bytes(frame)
+
+    async def produce(self) -> None:
+        session, ws = self.session, self.websocket
+        next_frame = 0.0
+        while True:
+            if session.outbox:
+                item = session.outbox.popleft()
+                if item is FRAME:
+                    await self.send_frame()
+                    next_frame = time.monotonic() + 1 / session.config.view.fps
+                else:
+                    await ws.send_text(str(item))
+                if len(session.outbox) <= MAX_PENDING_REPLIES:
+                    self.room.set()
+                continue
+            now = time.monotonic()
+            timeout: float | None = None
+            if session.frame_due():
+                if now >= next_frame:
+                    await self.send_frame()
+                    next_frame = max(next_frame + 1 / session.config.view.fps, now)
+                    continue
+                timeout = next_frame - now
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), timeout)
+
+
+async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler) -> None:
+    session = Session(settings)
+    connection = Connection(websocket, session, settings)
+    session.hello()
+    scheduler.add(session)
+    log.info("session %s opened (%d in this process)", session.id, scheduler.session_count)
+    try:
+        async with asyncio.TaskGroup() as group:
+            consumer = group.create_task(connection.consume())
+            producer = group.create_task(connection.produce())
+            consumer.add_done_callback(lambda _: producer.cancel())
+            producer.add_done_callback(lambda _: consumer.cancel())
+    except* (WebSocketDisconnect, OSError, RuntimeError):
+        pass
+    finally:
+        scheduler.remove(session)
+        log.info("session %s closed (%d left)", session.id, scheduler.session_count)
+
+
+@router.websocket("/ws")
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    settings: Settings = websocket.app.state.settings
+    scheduler: Scheduler = websocket.app.state.scheduler
+    origin = websocket.headers.get("origin")
+    if not origin_allowed(origin, websocket.headers.get("host"), settings.allowed_origins):
+        log.warning("refused websocket from origin %s", origin)
+        await websocket.close(code=1008, reason="origin not allowed")
+        return
+    await websocket.accept()
+    await run_session(websocket, settings, scheduler)

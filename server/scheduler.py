@@ -1,0 +1,104 @@
+"""One training loop per process: round-robin time slices over every session that wants CPU.
+
+A single task trains one session for about `slice_seconds`, then yields to the event loop,
+which polls the sockets and runs the frame producers before the next slice. A pause therefore
+waits for at most one slice, however many sessions are open, and every playing session gets
+the same share of the CPU (one slice per turn).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class Trainable(Protocol):
+    """What the scheduler needs from a session."""
+
+    def training_delay(self, now: float) -> float | None:
+        """None: nothing to train; 0: train now; > 0: seconds until the next epoch is due."""
+
+    def train_slice(self, budget: float) -> None:
+        """Train for about `budget` seconds (at least one epoch)."""
+
+    def training_failed(self, error: Exception) -> None:
+        """An unexpected error while training: stop and tell the client."""
+
+
+class Scheduler:
+    """Shares the CPU among the sessions of this process (see the module docstring)."""
+
+    def __init__(self, slice_seconds: float = 0.004) -> None:
+        self.slice_seconds = slice_seconds
+        self._sessions: list[Trainable] = []
+        self._turn = 0
+        self._wake: asyncio.Event | None = None
+
+    @property
+    def session_count(self) -> int:
+        return len(self._sessions)
+
+    def add(self, session: Trainable) -> None:
+        self._sessions.append(session)
+        self.wake()
+
+    def remove(self, session: Trainable) -> None:
+        with contextlib.suppress(ValueError):
+            self._sessions.remove(session)
+
+    def wake(self) -> None:
+        """Call after anything that may make a session want training (play, step, ...)."""
+        if self._wake is not None:
+            self._wake.set()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Run the training loop while the context is open (the app's lifespan)."""
+        self._wake = asyncio.Event()
+        task = asyncio.create_task(self._run(), name="training-scheduler")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            self._wake = None
+
+    def _pick(self, now: float) -> tuple[Trainable | None, float | None]:
+        """The next session due for a slice (round robin), or the time until one is due."""
+        count = len(self._sessions)
+        soonest: float | None = None
+        for i in range(count):
+            index = (self._turn + i) % count
+            session = self._sessions[index]
+            delay = session.training_delay(now)
+            if delay is None:
+                continue
+            if delay <= 0:
+                self._turn = index + 1
+                return session, None
+            soonest = delay if soonest is None else min(soonest, delay)
+        return None, soonest
+
+    async def _run(self) -> None:
+        wake = self._wake
+        assert wake is not None
+        while True:
+            session, delay = self._pick(time.monotonic())
+            if session is not None:
+                try:
+                    session.train_slice(self.slice_seconds)
+                except Exception as error:  # a bug must not stop every other session
+                    log.exception("training failed")
+                    session.training_failed(error)
+                await asyncio.sleep(0)
+                continue
+            wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=delay)

@@ -1,0 +1,55 @@
+"""Server settings: one frozen dataclass, built from the command line or the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+ENV_PREFIX = "PLAYGROUND_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `create_app` needs. Tests build their own (e.g. a temporary `web_dir`)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    web_dir: Path = DEFAULT_WEB_DIR
+    # Extra origins (scheme://host[:port]) allowed to open the websocket besides the page's own.
+    allowed_origins: tuple[str, ...] = ()
+    # Text messages longer than this get a `too_large` error; the transport closes the socket
+    # only above `ws_max_bytes` (1009), so a slightly too large import still gets a clear error.
+    max_message_bytes: int = 1_048_576
+    ws_max_bytes: int = 4 * 1_048_576
+    # Training slice: the scheduler yields to the event loop after about this long.
+    slice_seconds: float = 0.004
+    # Heavy diagnostics (histograms, gradients) are recomputed at most this often while playing.
+    diagnostics_interval: float = 0.2
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that `from_env` reads back (used by `--workers`)."""
+        return {
+            ENV_PREFIX + "HOST": self.host,
+            ENV_PREFIX + "PORT": str(self.port),
+            ENV_PREFIX + "WEB_DIR": str(self.web_dir),
+            ENV_PREFIX + "ALLOW_ORIGINS": json.dumps(list(self.allowed_origins)),
+        }
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from `PLAYGROUND_*` variables; unset ones keep their defaults."""
+        env = dict(os.environ) if environ is None else environ
+        settings = cls()
+        if ENV_PREFIX + "HOST" in env:
+            settings = replace(settings, host=env[ENV_PREFIX + "HOST"])
+        if ENV_PREFIX + "PORT" in env:
+            settings = replace(settings, port=int(env[ENV_PREFIX + "PORT"]))
+        if ENV_PREFIX + "WEB_DIR" in env:
+            settings = replace(settings, web_dir=Path(env[ENV_PREFIX + "WEB_DIR"]))
+        if ENV_PREFIX + "ALLOW_ORIGINS" in env:
+            origins = json.loads(env[ENV_PREFIX + "ALLOW_ORIGINS"])
+            settings = replace(settings, allowed_origins=tuple(str(o) for o in origins))
+        return settings
