@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from engine import activations
+from engine import features as feats
+from engine.grid import Domain, grid_points
 from engine.registry import Array
 
 
@@ -58,3 +61,19 @@ def collapse(net: Net) -> Collapsed:
         Wc = Wl @ Wc
         bc = Wl @ bc + np.asarray(net.b[l], dtype=np.float64).reshape(-1, 1)
     return Collapsed(Wc, bc, net.activations[net.L - 1])
+
+
+class CollapseGrid:
+    """The collapsed model's output over the R×R display grid, oriented like GridEvaluator."""
+
+    def __init__(self, features: Sequence[str], domain: Domain, resolution: int = 100) -> None:
+        self.resolution = resolution
+        self.X = feats.transform(grid_points(domain, resolution), features).astype(np.float64)
+        """(n[0], R²) featurized pixel centres, computed once."""
+
+    def evaluate(self, net: Net) -> npt.NDArray[np.float32]:
+        """float32 (C, R, R) of the collapse of net; row 0 is x2 = max. ValueError if not linear."""
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            Y = collapse(net).forward(self.X)
+        R = self.resolution
+        return Y.astype(np.float32).reshape(Y.shape[0], R, R)

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from engine import Network, features
-from engine.collapse import collapse, is_collapsible
+from engine import Network, features, grid
+from engine.collapse import CollapseGrid, collapse, is_collapsible
 
 
 def grid_points(resolution: int = 60, half: float = 6.0) -> np.ndarray:
@@ -64,3 +64,20 @@ def test_collapsed_model_does_not_follow_later_weight_changes() -> None:
     before = single.W.copy()
     net.W[1] = net.W[1] * 2.0
     np.testing.assert_array_equal(single.W, before)
+
+
+def test_collapse_grid_draws_the_same_boundary_as_the_network() -> None:
+    names = ["x1", "x2", "x1x2"]
+    net = Network([3, 4, 3, 1], ["linear", "linear", "sigmoid"], init="xavier", seed=5)
+    domain = (-6.0, 6.0, -5.0, 5.0)
+    drawn = CollapseGrid(names, domain, resolution=40)
+    out = drawn.evaluate(net)
+    assert out.shape == (1, 40, 40) and out.dtype == np.float32
+    X = features.transform(grid.grid_points(domain, 40), names)
+    np.testing.assert_allclose(collapse(net).forward(X), net.forward(X), rtol=0, atol=1e-9)
+    exact = net.forward(X).reshape(1, 40, 40)
+    np.testing.assert_allclose(out, exact, rtol=0, atol=1e-6)
+    shown = grid.GridEvaluator(net, names, domain, resolution=40, neuron_resolution=8).evaluate()
+    np.testing.assert_allclose(out, shown.output, rtol=0, atol=1e-5)
+    with pytest.raises(ValueError, match="activations"):
+        drawn.evaluate(Network([3, 2, 1], ["tanh", "sigmoid"], seed=0))
