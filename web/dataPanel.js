@@ -37,7 +37,7 @@ const STRINGS = {
     'data.custom.classN': 'class {k}',
     'data.custom.value': 'Target',
     'data.custom.hint': 'Click in the square to add a point of the chosen class.',
-    'data.custom.fresh': 'New data: your first click (or CSV) replaces the current points.',
+    'data.custom.fresh': 'New data: {n} of {min} points placed; at {min} they replace the current data (or upload a CSV).',
     'data.custom.kind': 'Kind of data',
     'data.custom.classesN': '{k} classes',
     'data.custom.clear': 'Start empty',
@@ -79,7 +79,7 @@ const STRINGS = {
     'data.custom.classN': 'classe {k}',
     'data.custom.value': 'Cible',
     'data.custom.hint': 'Cliquez dans le carré pour ajouter un point de la classe choisie.',
-    'data.custom.fresh': 'Nouvelles données : votre premier clic (ou CSV) remplace les points actuels.',
+    'data.custom.fresh': 'Nouvelles données : {n} points placés sur {min} ; à {min}, ils remplacent les données actuelles (ou importez un CSV).',
     'data.custom.kind': 'Type de données',
     'data.custom.classesN': '{k} classes',
     'data.custom.clear': 'Repartir de zéro',
@@ -235,6 +235,8 @@ export function mountDataPanel(container, ctx) {
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let data = null;
+  /** Whether this session has custom points the server can switch back to. */
+  let hadCustom = false;
   /** Feature keys the server offers (all of ours until the catalog says otherwise). */
   let offered = new Set(FEATURES.map((f) => f.key));
   /** @type {DatasetEntry[]} */ let entries = datasetEntries(null);
@@ -291,8 +293,8 @@ export function mountDataPanel(container, ctx) {
       b.append(c, label);
       b.addEventListener('click', () => {
         if (entry.name === config?.dataset?.name) return;
-        if (entry.name === 'custom') {
-          // Custom data is made by clicking or uploading; open the editor instead.
+        if (entry.name === 'custom' && !hadCustom) {
+          // No custom points in this session yet: they are made by clicking or uploading.
           /** @type {HTMLDetailsElement} */ ($('.pp-custom-wrap')).open = true;
           $('.pp-custom-canvas')?.focus();
           return;
@@ -463,6 +465,7 @@ export function mountDataPanel(container, ctx) {
         }
       }
       if (changed.has('hello')) {
+        hadCustom = state.config?.dataset?.name === 'custom';
         const limits = state.hello?.limits;
         editor.setLimits(limits);
         renderPoints(limits);
@@ -471,6 +474,7 @@ export function mountDataPanel(container, ctx) {
       if (changed.has('config') && state.config) {
         const prev = config;
         config = state.config;
+        if (config.dataset?.name === 'custom') hadCustom = true;
         const nameChanged = prev?.dataset?.name !== config.dataset?.name
           || prev?.dataset?.classes !== config.dataset?.classes;
         if (nameChanged) renderDatasets();

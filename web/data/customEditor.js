@@ -64,8 +64,10 @@ export function createCustomEditor(root, deps) {
   let regression = false;
   /** @type {any} */ let data = null;
   let maxBytes = DEFAULT_MAX_BYTES;
-  /** Cleared locally: the next click replaces the data instead of adding to it. */
+  /** Cleared locally: clicks collect new points, sent (replacing the data) once there are enough. */
   let cleared = false;
+  /** @type {number[][]} */ let fresh = [];
+  let minPoints = 4;
 
   /** The `task` and `classes` fields of add_points for the chosen kind of data. */
   function taskFields() {
@@ -78,7 +80,13 @@ export function createCustomEditor(root, deps) {
     options.push(new Option(deps.t('data.task.regression'), 'regression'));
     kindSel.replaceChildren(...options);
     kindSel.value = regression ? 'regression' : String(classes);
-    status.textContent = deps.t(cleared ? 'data.custom.fresh' : 'data.custom.hint');
+    renderStatus();
+  }
+
+  function renderStatus() {
+    status.textContent = cleared
+      ? deps.t('data.custom.fresh', { n: fresh.length, min: minPoints })
+      : deps.t('data.custom.hint');
   }
 
   function renderClasses() {
@@ -129,16 +137,20 @@ export function createCustomEditor(root, deps) {
     g.moveTo(0, py(0));
     g.lineTo(size, py(0));
     g.stroke();
-    if (!data || cleared) return;
+    /** @type {Record<string, {x1: number[], x2: number[], label: number[]}>} */
+    const parts = {};
+    if (cleared) {
+      parts.train = { x1: fresh.map((p) => p[0]), x2: fresh.map((p) => p[1]), label: fresh.map((p) => p[2]) };
+    } else if (data) {
+      for (const part of ['train', 'validation', 'test']) if (data[part]) parts[part] = data[part];
+    }
     let scale = 0;
     if (regression) {
-      for (const part of ['train', 'validation', 'test']) {
-        for (const v of data[part]?.label ?? []) scale = Math.max(scale, Math.abs(v));
-      }
+      for (const p of Object.values(parts)) for (const v of p.label) scale = Math.max(scale, Math.abs(v));
     }
-    const r = Math.max(2, size / 90);
+    const r = Math.max(2, size / (cleared ? 50 : 90));
     for (const part of ['train', 'validation', 'test']) {
-      const p = data[part];
+      const p = parts[part];
       if (!p) continue;
       for (let i = 0; i < p.x1.length; i++) {
         g.beginPath();
@@ -159,12 +171,17 @@ export function createCustomEditor(root, deps) {
     const y = y1 - ((ev.clientY - rect.top) / rect.height) * (y1 - y0);
     const label = regression ? Number(valueInput.value) || 0 : chosen;
     const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
-    const message = cleared
-      ? { type: 'add_points', points: [point], replace: true, ...taskFields() }
-      : { type: 'add_points', points: [point], replace: false };
-    const id = deps.send(message);
-    cleared = false;
-    status.textContent = deps.t('data.custom.hint');
+    if (cleared) {
+      // The server needs a few points to make a data set: collect them here first.
+      fresh.push(point);
+      renderStatus();
+      draw();
+      if (fresh.length < minPoints) return;
+      const id = deps.send({ type: 'add_points', points: fresh, replace: true, ...taskFields() });
+      deps.onLocalError(null, [id]);
+      return;
+    }
+    const id = deps.send({ type: 'add_points', points: [point], replace: false });
     deps.onLocalError(null, [id]);
   });
 
@@ -172,6 +189,7 @@ export function createCustomEditor(root, deps) {
 
   clearBtn.addEventListener('click', () => {
     cleared = true;
+    fresh = [];
     renderKinds();
     draw();
   });
@@ -180,6 +198,7 @@ export function createCustomEditor(root, deps) {
     regression = kindSel.value === 'regression';
     classes = regression ? 1 : Number(kindSel.value);
     cleared = true;
+    fresh = [];
     renderKinds();
     renderClasses();
     draw();
@@ -214,6 +233,7 @@ export function createCustomEditor(root, deps) {
       regression = data?.task === 'regression';
       classes = regression ? 1 : Math.max(2, Math.min(6, Number(data?.classes) || 2));
       cleared = false;
+      fresh = [];
       renderKinds();
       renderClasses();
       draw();
@@ -222,6 +242,8 @@ export function createCustomEditor(root, deps) {
     setLimits(limits) {
       // The CSV travels inside a JSON message: leave room for the envelope and escapes.
       maxBytes = Math.floor(uploadLimit(limits) * 0.95);
+      const min = Number(limits?.min_points);
+      if (Number.isInteger(min) && min > 0) minPoints = min;
     },
     relabel() {
       renderKinds();
