@@ -1,0 +1,152 @@
+// @ts-check
+/**
+ * The pitfall coach: words the server's `frame.header.coach` advice (engine/coach.py) in plain
+ * language with its fix, one list item per advice with `data-code` set to the stable code.
+ * Codes whose fix is a setting get a one-click "apply the fix" button.
+ */
+import { h, hiddenLayers, translator } from './util.js';
+
+export const STRINGS = {
+  en: {
+    'coach.title': 'Coach',
+    'coach.none': 'No pitfall spotted. Train the network and watch this space.',
+    'coach.fix': 'Fix',
+    'coach.task.binary': 'binary classification',
+    'coach.task.multiclass': 'classification into several classes',
+    'coach.task.regression': 'regression',
+    'coach.symmetry': 'Layer {layers}: every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so the layer behaves like a single neuron. Fix: start from random weights (Xavier for tanh or sigmoid, He for ReLU).',
+    'coach.lr_too_high.diverged': 'The loss exploded (learning rate {learning_rate}): each step overshoots the minimum. Fix: divide the learning rate by 10 and reset.',
+    'coach.lr_too_high.diverging': 'The loss is climbing instead of falling (learning rate {learning_rate}): the steps are too large. Fix: lower the learning rate.',
+    'coach.lr_too_high.oscillating': 'The loss zigzags up and down (learning rate {learning_rate}): each step jumps across the valley. Fix: lower the learning rate.',
+    'coach.lr_too_high.dying_relu': '{count} ReLU neurons died within a few epochs (learning rate {learning_rate}): a large step pushed their inputs below zero for every point. Fix: lower the learning rate, or use Leaky ReLU.',
+    'coach.no_nonlinearity.linear_hidden': 'Every hidden layer is linear: {layers} linear layers compose into one linear map, so the network can only draw a straight boundary. Fix: use a non-linear activation (tanh, ReLU) in the hidden layers.',
+    'coach.no_nonlinearity.no_hidden': 'Without a hidden layer the model is linear and stalls at {accuracy}% training accuracy on curved data. Fix: add a hidden layer with a non-linear activation.',
+    'coach.output_mismatch': 'The last activation is {output}, which does not fit {task}. Fix: use {expected} at the output.',
+    'coach.loss_mismatch': 'The loss {loss} does not fit {task}. Fix: use {expected}.',
+    'coach.underfitting': 'Underfitting: training accuracy stays at {accuracy}% after {epoch} epochs. The model is too simple for these data. Fix: add neurons or layers, or train longer with a better learning rate.',
+    'coach.overfitting': 'Overfitting: the {split} loss rose from {best_loss} (epoch {best_epoch}) to {loss} while the training loss keeps falling. The network memorizes the training points. Fix: regularize (L2), use more data or a smaller network, or stop at epoch {best_epoch}.',
+    'coach.dead_relu': 'Layer {layer}: {count} of {total} ReLU neurons are dead (neurons {neurons}): their input is negative for every point, so their gradient is zero and they never recover. Fix: lower the learning rate, or switch to Leaky ReLU.',
+    'coach.unknown': 'Pitfall “{code}”.',
+  },
+  fr: {
+    'coach.title': 'Coach',
+    'coach.none': 'Aucun piège repéré. Entraînez le réseau et surveillez cet encadré.',
+    'coach.fix': 'Corriger',
+    'coach.task.binary': 'une classification binaire',
+    'coach.task.multiclass': 'une classification à plusieurs classes',
+    'coach.task.regression': 'une régression',
+    'coach.symmetry': 'Couche {layers} : tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : la couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
+    'coach.lr_too_high.diverged': 'La perte a explosé (taux d’apprentissage {learning_rate}) : chaque pas dépasse le minimum. Correction : diviser le taux d’apprentissage par 10 et réinitialiser.',
+    'coach.lr_too_high.diverging': 'La perte monte au lieu de baisser (taux d’apprentissage {learning_rate}) : les pas sont trop grands. Correction : baisser le taux d’apprentissage.',
+    'coach.lr_too_high.oscillating': 'La perte zigzague (taux d’apprentissage {learning_rate}) : chaque pas saute d’un bord à l’autre de la vallée. Correction : baisser le taux d’apprentissage.',
+    'coach.lr_too_high.dying_relu': '{count} neurones ReLU sont morts en quelques époques (taux d’apprentissage {learning_rate}) : un grand pas a rendu leur entrée négative pour tous les points. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
+    'coach.no_nonlinearity.linear_hidden': 'Toutes les couches cachées sont linéaires : {layers} couches linéaires se composent en une seule application linéaire, et le réseau ne trace qu’une frontière droite. Correction : une activation non linéaire (tanh, ReLU) dans les couches cachées.',
+    'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} % d’exactitude d’entraînement sur des données courbes. Correction : ajouter une couche cachée non linéaire.',
+    'coach.output_mismatch': 'La dernière activation est {output}, qui ne convient pas à {task}. Correction : utiliser {expected} en sortie.',
+    'coach.loss_mismatch': 'La perte {loss} ne convient pas à {task}. Correction : utiliser {expected}.',
+    'coach.underfitting': 'Sous-apprentissage : l’exactitude d’entraînement reste à {accuracy} % après {epoch} époques. Le modèle est trop simple pour ces données. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux.',
+    'coach.overfitting': 'Surapprentissage : la perte de {split} est passée de {best_loss} (époque {best_epoch}) à {loss} alors que la perte d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
+    'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
+    'coach.unknown': 'Piège « {code} ».',
+  },
+};
+
+/** Split names as the coach says them. */
+const SPLITS = { en: { validation: 'validation', test: 'test' }, fr: { validation: 'validation', test: 'test' } };
+
+/**
+ * The config change that fixes an advice, or null when the fix is not one setting.
+ * @param {{code: string, params: any}} advice
+ * @param {any} config the current normalized config
+ * @returns {any}
+ */
+export function fixFor(advice, config) {
+  const p = advice.params ?? {};
+  const hidden = hiddenLayers(config);
+  switch (advice.code) {
+    case 'symmetry':
+      return { init: hidden.some((l) => l.activation === 'relu') ? 'he' : 'xavier' };
+    case 'lr_too_high': {
+      const lr = Number(p.learning_rate ?? config?.optimizer?.learning_rate);
+      return Number.isFinite(lr) && lr > 0 ? { optimizer: { learning_rate: Number((lr / 10).toPrecision(3)) } } : null;
+    }
+    case 'no_nonlinearity':
+      return p.reason === 'linear_hidden'
+        ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'linear' ? 'tanh' : l.activation })) }
+        : { hidden: [{ units: 4, activation: 'tanh' }] };
+    case 'output_mismatch':
+      return { output: { activation: 'auto' } };
+    case 'loss_mismatch':
+      return { output: { loss: 'auto' } };
+    case 'dead_relu':
+      return { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The sentence for one advice in the current language.
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {{code: string, params: any}} advice
+ * @param {string} lang
+ */
+export function wording(t, advice, lang) {
+  const p = { ...(advice.params ?? {}) };
+  if (typeof p.task === 'string') p.task = t(`coach.task.${p.task}`);
+  if (typeof p.accuracy === 'number') p.accuracy = Math.round(p.accuracy * 1000) / 10;
+  if (typeof p.split === 'string') p.split = (SPLITS[lang === 'fr' ? 'fr' : 'en'])[/** @type {'validation'} */ (p.split)] ?? p.split;
+  for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = p[k].replace('_', ' ');
+  let key = `coach.${advice.code}`;
+  if (advice.code === 'lr_too_high' || advice.code === 'no_nonlinearity') key += `.${p.reason}`;
+  const text = t(key, p);
+  return text === key ? t('coach.unknown', { code: advice.code }) : text;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ */
+export function mountCoach(container, ctx) {
+  const t = translator(ctx);
+  const title = h('h2', { class: 'ls-coach-title' });
+  const list = h('ul', { class: 'ls-coach-list', 'aria-live': 'polite' });
+  const empty = h('p', { class: 'ls-coach-empty', 'data-testid': 'coach-empty' });
+  container.append(title, list, empty);
+  container.setAttribute('data-testid', 'coach');
+  container.classList.add('ls-coach');
+  let shown = '';
+  /** @type {any} */ let config = null;
+
+  /** @param {any} state @param {any[]} advice */
+  function render(state, advice) {
+    title.textContent = t('coach.title');
+    empty.textContent = t('coach.none');
+    empty.hidden = advice.length > 0;
+    list.replaceChildren(...advice.map((a) => {
+      const fix = fixFor(a, config);
+      const item = h('li', { class: 'ls-coach-item', 'data-code': a.code }, [
+        h('span', { class: 'ls-coach-text', text: wording(t, a, state.lang) }),
+      ]);
+      if (fix) {
+        const button = h('button', { class: 'ls-btn ls-coach-fix', type: 'button', 'data-testid': `coach-fix-${a.code}`, text: t('coach.fix') });
+        button.addEventListener('click', () => ctx.configure(fix));
+        item.append(' ', button);
+      }
+      return item;
+    }));
+  }
+
+  return {
+    /** @param {any} state @param {Set<string>} changed */
+    update(state, changed) {
+      if (changed.has('config')) config = state.config;
+      if (!changed.has('frame') && !changed.has('lang') && !changed.has('config') && shown) return;
+      const advice = Array.isArray(state.frame?.header?.coach) ? state.frame.header.coach : [];
+      const key = `${state.lang}|${JSON.stringify(advice)}|${JSON.stringify(config?.hidden ?? null)}`;
+      if (key === shown) return;
+      shown = key;
+      render(state, advice);
+    },
+  };
+}

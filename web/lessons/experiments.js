@@ -1,0 +1,300 @@
+// @ts-check
+/**
+ * The experiments: one click (or one URL, `?experiment=<name>`) sets up each demonstration of
+ * the course. Each preset is a config applied over the server's default config, so nothing
+ * left over from earlier tinkering changes what the class sees; `view` settings are kept.
+ */
+import { h, translator } from './util.js';
+
+/**
+ * @typedef {{
+ *   tab: string, epochs: number, config: any,
+ *   variants?: {label: string, config: any}[],
+ * }} Experiment
+ */
+
+/** @param {number} n @param {number} units @param {string} activation */
+const layers = (n, units, activation) => Array.from({ length: n }, () => ({ units, activation }));
+
+/** @type {Record<string, Experiment>} */
+export const EXPERIMENTS = {
+  zero_init: {
+    tab: 'symmetry', epochs: 200,
+    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'zeros',
+      optimizer: { name: 'sgd', learning_rate: 0.1 } },
+    variants: [{ label: 'zeros', config: { init: 'zeros' } }, { label: 'xavier', config: { init: 'xavier' } }],
+  },
+  dead_relu: {
+    tab: 'dead', epochs: 100,
+    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 8, 'relu'), init: 'he',
+      optimizer: { name: 'sgd', learning_rate: 3 } },
+    variants: [{ label: 'lr 3', config: { optimizer: { learning_rate: 3 } } }, { label: 'lr 0.03', config: { optimizer: { learning_rate: 0.03 } } }],
+  },
+  linear_collapse: {
+    tab: 'collapse', epochs: 300,
+    config: { dataset: { name: 'xor', points: 300, noise: 0 }, hidden: layers(2, 4, 'linear'), init: 'xavier',
+      optimizer: { name: 'sgd', learning_rate: 0.03 } },
+    variants: [{ label: 'linear', config: { hidden: layers(2, 4, 'linear') } }, { label: 'tanh', config: { hidden: layers(2, 4, 'tanh') } }],
+  },
+  deep_init: {
+    tab: 'init', epochs: 50,
+    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(6, 8, 'tanh'), init: 'uniform',
+      optimizer: { name: 'sgd', learning_rate: 0.03 } },
+    variants: ['uniform', 'xavier', 'normal', 'zeros'].map((init) => ({ label: init, config: { init } })),
+  },
+  activations_spiral: {
+    tab: 'gradients', epochs: 300,
+    config: { dataset: { name: 'spiral', points: 400, noise: 0, classes: 2 }, hidden: layers(4, 8, 'sigmoid'), init: 'xavier',
+      optimizer: { name: 'sgd', learning_rate: 0.1 } },
+    variants: ['sigmoid', 'tanh', 'relu'].map((g) => ({ label: g, config: { hidden: layers(4, 8, g), init: g === 'relu' ? 'he' : 'xavier' } })),
+  },
+  overfitting: {
+    tab: 'experiments', epochs: 400,
+    config: { dataset: { name: 'gauss', points: 40, noise: 0.5, train_fraction: 0.5, validation_fraction: 0.25 },
+      hidden: layers(3, 8, 'relu'), init: 'he', optimizer: { name: 'adam', learning_rate: 0.03, batch_size: 10 } },
+    variants: [{ label: 'L2 0', config: { regularization: { kind: 'none', rate: 0 } } }, { label: 'L2 0.03', config: { regularization: { kind: 'l2', rate: 0.03 } } }],
+  },
+  softmax: {
+    tab: 'inspector', epochs: 200,
+    config: { dataset: { name: 'blobs', points: 300, noise: 0.2, classes: 3 }, hidden: layers(1, 6, 'tanh'), init: 'xavier',
+      optimizer: { name: 'sgd', learning_rate: 0.1 } },
+  },
+  student: {
+    tab: 'inspector', epochs: 0,
+    config: { dataset: { name: 'student', points: 4, train_fraction: 0.9, validation_fraction: 0 }, hidden: layers(1, 3, 'sigmoid'), init: 'xavier',
+      optimizer: { name: 'gd', learning_rate: 0.1, batch_size: 4 } },
+  },
+  wrong_output: {
+    tab: 'experiments', epochs: 100,
+    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
+      output: { activation: 'relu', loss: 'bce' }, optimizer: { name: 'sgd', learning_rate: 0.03 } },
+  },
+  wrong_loss: {
+    tab: 'experiments', epochs: 100,
+    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
+      output: { activation: 'sigmoid', loss: 'mse' }, optimizer: { name: 'sgd', learning_rate: 0.03 } },
+  },
+  underfitting: {
+    tab: 'experiments', epochs: 300,
+    config: { dataset: { name: 'spiral', points: 400, noise: 0, classes: 2 }, hidden: layers(1, 2, 'tanh'), init: 'xavier',
+      optimizer: { name: 'sgd', learning_rate: 0.03 } },
+    variants: [{ label: '1 × 2', config: { hidden: layers(1, 2, 'tanh') } }, { label: '3 × 8', config: { hidden: layers(3, 8, 'tanh') } }],
+  },
+};
+
+export const STRINGS = {
+  en: {
+    'exp.menu': 'Experiments',
+    'exp.pitfalls': 'Pitfalls',
+    'exp.run': 'Train {epochs} epochs',
+    'exp.link': 'Link to this experiment',
+    'exp.watch': 'What to watch:',
+    'exp.try': 'Try:',
+    'exp.pick': 'Pick an experiment: one click sets up the network, the data and the instrument to watch.',
+    'exp.zero_init.title': 'Zero initialization',
+    'exp.zero_init.text': 'All weights start at zero. Every neuron of a layer computes the same thing, gets the same gradient and moves the same way: symmetry is never broken.',
+    'exp.zero_init.watch': 'The symmetry banner: identical weights in every layer, and identical neuron thumbnails. Switch to Xavier and the neurons become different.',
+    'exp.dead_relu.title': 'Dead ReLUs at a large learning rate',
+    'exp.dead_relu.text': 'A learning rate of 3 makes huge steps. One bad step can push a ReLU’s input below zero for every point; its gradient is then zero and it never comes back.',
+    'exp.dead_relu.watch': 'The dead ReLU tracker: which neurons died and at which epoch. Then press “Revive: switch to Leaky ReLU”.',
+    'exp.linear_collapse.title': 'Linear collapse on XOR',
+    'exp.linear_collapse.text': 'With linear hidden activations, the layers compose into a single linear map W′ = W[2]W[1]: a deep network is no better than logistic regression and cannot separate XOR.',
+    'exp.linear_collapse.watch': 'The collapse view: the single-layer boundary coincides with the network’s. Switch to tanh and XOR is solved.',
+    'exp.deep_init.title': 'Xavier vs bounded uniform on a deep tanh net',
+    'exp.deep_init.text': 'Six tanh layers of eight units. Weights drawn from uniform [−1, 1] are too large: the signal saturates tanh or fades from layer to layer. Xavier (Glorot and Bengio, 2010) scales the weights by the layer width to keep the variance of the signal stable.',
+    'exp.deep_init.watch': 'The initialization lab: the activation histograms layer by layer. Switch between uniform, Xavier, normal and zeros.',
+    'exp.activations_spiral.title': 'Sigmoid vs tanh vs ReLU on the spiral',
+    'exp.activations_spiral.text': 'A deep sigmoid network on the spiral learns very slowly: the derivative of the sigmoid is at most 0.25, so the gradient shrinks at every layer on its way back. Tanh and ReLU keep it larger.',
+    'exp.activations_spiral.watch': 'The gradients tab: gradient norms per layer (log scale) and the share of saturated units. Compare the three activations.',
+    'exp.overfitting.title': 'Overfitting: few points, a big network',
+    'exp.overfitting.text': 'Twenty training points with noise and a network of three layers of eight ReLUs. It learns the training points by heart, noise included, and does worse on new points.',
+    'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 regularization.',
+    'exp.softmax.title': 'Softmax on 3 classes',
+    'exp.softmax.text': 'Three classes need three output units and softmax: each column of Ŷ holds three probabilities that add up to one, trained with categorical cross-entropy.',
+    'exp.softmax.watch': 'The matrix inspector: Ŷ is 3 × m and each of its columns sums to 1; dZ[L] = Ŷ − Y.',
+    'exp.student.title': 'The four students, matrix by matrix',
+    'exp.student.text': 'The course’s four students (hours of study and of sleep, pass or fail) and a 2-3-1 network. Every number of one forward and one backward pass, with the shape of each matrix.',
+    'exp.student.watch': 'The matrix inspector: press “Inspect”, then Next to follow Z[1], A[1], … Ŷ, and back through dZ, dW, db.',
+    'exp.wrong_output.title': 'A ReLU at the output',
+    'exp.wrong_output.text': 'For a yes/no answer the output must be a probability between 0 and 1: a sigmoid. A ReLU output is unbounded and can get stuck at zero.',
+    'exp.wrong_output.watch': 'The coach names the mismatch and offers the fix.',
+    'exp.wrong_loss.title': 'Mean squared error for classification',
+    'exp.wrong_loss.text': 'With a sigmoid output, the squared error gives tiny gradients when the network is confidently wrong; cross-entropy does not. Each task has its loss: bce, cce, mse.',
+    'exp.wrong_loss.watch': 'The coach names the mismatch and offers the fix.',
+    'exp.underfitting.title': 'Underfitting: too small a network',
+    'exp.underfitting.text': 'Two tanh neurons cannot draw a spiral. The training accuracy stops improving well below 100%: the model, not the training, is the limit.',
+    'exp.underfitting.watch': 'The coach says “underfitting” after a hundred epochs. Give it three layers of eight.',
+  },
+  fr: {
+    'exp.menu': 'Expériences',
+    'exp.pitfalls': 'Pièges',
+    'exp.run': 'Entraîner {epochs} époques',
+    'exp.link': 'Lien vers cette expérience',
+    'exp.watch': 'À observer :',
+    'exp.try': 'Essayer :',
+    'exp.pick': 'Choisissez une expérience : un clic règle le réseau, les données et l’instrument à observer.',
+    'exp.zero_init.title': 'Initialisation à zéro',
+    'exp.zero_init.text': 'Tous les poids partent de zéro. Les neurones d’une couche calculent la même chose, reçoivent le même gradient et bougent pareil : la symétrie n’est jamais brisée.',
+    'exp.zero_init.watch': 'Le bandeau de symétrie : des poids identiques dans chaque couche et des vignettes de neurones identiques. Passez à Xavier et les neurones se différencient.',
+    'exp.dead_relu.title': 'ReLU mortes à grand taux d’apprentissage',
+    'exp.dead_relu.text': 'Un taux d’apprentissage de 3 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’une ReLU négative pour tous les points ; son gradient est alors nul et elle ne revient jamais.',
+    'exp.dead_relu.watch': 'Le suivi des ReLU mortes : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU ».',
+    'exp.linear_collapse.title': 'Effondrement linéaire sur XOR',
+    'exp.linear_collapse.text': 'Avec des activations cachées linéaires, les couches se composent en une seule application linéaire W′ = W[2]W[1] : un réseau profond ne fait pas mieux qu’une régression logistique et ne sépare pas XOR.',
+    'exp.linear_collapse.watch': 'La vue d’effondrement : la frontière de la couche unique coïncide avec celle du réseau. Passez à tanh et XOR est résolu.',
+    'exp.deep_init.title': 'Xavier contre uniforme borné sur un réseau tanh profond',
+    'exp.deep_init.text': 'Six couches tanh de huit neurones. Des poids tirés uniformément dans [−1, 1] sont trop grands : le signal sature tanh ou s’éteint de couche en couche. Xavier (Glorot et Bengio, 2010) adapte l’échelle des poids à la largeur des couches pour garder la variance du signal stable.',
+    'exp.deep_init.watch': 'Le labo d’initialisation : les histogrammes d’activations couche par couche. Alternez uniforme, Xavier, normale et zéros.',
+    'exp.activations_spiral.title': 'Sigmoïde, tanh ou ReLU sur la spirale',
+    'exp.activations_spiral.text': 'Un réseau sigmoïde profond apprend très lentement la spirale : la dérivée de la sigmoïde vaut au plus 0,25, le gradient rétrécit donc à chaque couche en remontant. Tanh et ReLU le gardent plus grand.',
+    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) et la part de neurones saturés. Comparez les trois activations.',
+    'exp.overfitting.title': 'Surapprentissage : peu de points, un grand réseau',
+    'exp.overfitting.text': 'Vingt points d’entraînement bruités et un réseau de trois couches de huit ReLU. Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
+    'exp.overfitting.watch': 'La courbe de perte : la perte de validation atteint sa meilleure époque puis remonte alors que la perte d’entraînement baisse encore. Le coach signale le surapprentissage. Essayez la régularisation L2.',
+    'exp.softmax.title': 'Softmax sur 3 classes',
+    'exp.softmax.text': 'Trois classes demandent trois neurones de sortie et softmax : chaque colonne de Ŷ contient trois probabilités de somme 1, apprises avec l’entropie croisée catégorielle.',
+    'exp.softmax.watch': 'L’inspecteur de matrices : Ŷ est de taille 3 × m et chacune de ses colonnes a pour somme 1 ; dZ[L] = Ŷ − Y.',
+    'exp.student.title': 'Les quatre étudiants, matrice par matrice',
+    'exp.student.text': 'Les quatre étudiants du cours (heures d’étude et de sommeil, réussite ou échec) et un réseau 2-3-1. Tous les nombres d’une propagation avant et arrière, avec la dimension de chaque matrice.',
+    'exp.student.watch': 'L’inspecteur de matrices : « Inspecter », puis Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db.',
+    'exp.wrong_output.title': 'Une ReLU en sortie',
+    'exp.wrong_output.text': 'Pour une réponse oui/non, la sortie doit être une probabilité entre 0 et 1 : une sigmoïde. Une sortie ReLU n’est pas bornée et peut rester bloquée à zéro.',
+    'exp.wrong_output.watch': 'Le coach nomme l’erreur et propose la correction.',
+    'exp.wrong_loss.title': 'Erreur quadratique pour classer',
+    'exp.wrong_loss.text': 'Avec une sortie sigmoïde, l’erreur quadratique donne des gradients minuscules quand le réseau se trompe avec assurance ; l’entropie croisée non. À chaque tâche sa perte : bce, cce, mse.',
+    'exp.wrong_loss.watch': 'Le coach nomme l’erreur et propose la correction.',
+    'exp.underfitting.title': 'Sous-apprentissage : un réseau trop petit',
+    'exp.underfitting.text': 'Deux neurones tanh ne peuvent pas tracer une spirale. L’exactitude d’entraînement plafonne bien en dessous de 100 % : c’est le modèle qui limite, pas l’entraînement.',
+    'exp.underfitting.watch': 'Le coach signale le sous-apprentissage après une centaine d’époques. Donnez-lui trois couches de huit.',
+  },
+};
+
+/** The lessons in the menu, in teaching order; the pitfalls come after. */
+export const LESSON_ORDER = ['zero_init', 'dead_relu', 'linear_collapse', 'deep_init', 'activations_spiral', 'overfitting', 'softmax', 'student'];
+export const PITFALL_ORDER = ['wrong_output', 'wrong_loss', 'underfitting'];
+
+/** @param {unknown} v */
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * `base` with `patch` merged in: objects merge key by key, anything else (arrays included)
+ * is replaced.
+ * @param {any} base
+ * @param {any} patch
+ * @returns {any}
+ */
+export function merge(base, patch) {
+  if (!isObject(base) || !isObject(patch)) return structuredClone(patch);
+  /** @type {Record<string, any>} */ const out = structuredClone(base);
+  for (const [k, v] of Object.entries(patch)) out[k] = k in out ? merge(out[k], v) : structuredClone(v);
+  return out;
+}
+
+/**
+ * The full config of an experiment: the server's default config (from `hello`) with the
+ * preset merged in; the current `view` settings are kept; fields the server fills are dropped.
+ * @param {string} name
+ * @param {any} defaults  `hello.config`
+ * @param {any} current   the current config (for `view`), or null
+ */
+export function experimentConfig(name, defaults, current) {
+  const preset = EXPERIMENTS[name];
+  if (!preset) throw new Error(`experiment: unknown name ${name}; expected one of ${Object.keys(EXPERIMENTS).join(', ')}`);
+  const full = merge(defaults ?? {}, preset.config);
+  if (isObject(full.output)) {
+    delete full.output.resolved_activation;
+    delete full.output.resolved_loss;
+    full.output.activation ??= 'auto';
+    full.output.loss ??= 'auto';
+    if (!preset.config.output) Object.assign(full.output, { activation: 'auto', loss: 'auto' });
+  }
+  if (current?.view) full.view = structuredClone(current.view);
+  return full;
+}
+
+/** The experiment named in a URL's query string, or null. @param {string} search */
+export function experimentFromUrl(search) {
+  const name = new URLSearchParams(search).get('experiment');
+  return name && Object.hasOwn(EXPERIMENTS, name) ? name : null;
+}
+
+/** A link to an experiment on this page. @param {string} name */
+export function experimentHref(name) {
+  const url = new URL(window.location.href);
+  url.search = `?experiment=${encodeURIComponent(name)}`;
+  url.hash = '';
+  return url.href;
+}
+
+/**
+ * The experiments menu and the card of the chosen experiment.
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ * @param {{start: (name: string) => void, active: () => string | null}} host
+ */
+export function mountExperiments(container, ctx, host) {
+  const t = translator(ctx);
+  const menu = h('div', { class: 'ls-exp-menu', role: 'list' });
+  const card = h('article', { class: 'ls-exp-card', 'data-testid': 'experiment-card', 'aria-live': 'polite' });
+  container.append(menu, card);
+  /** @type {Record<string, HTMLElement>} */ const items = {};
+
+  const group = (/** @type {string} */ labelKey, /** @type {string[]} */ names) => {
+    const label = h('h3', { class: 'ls-exp-group', 'data-key': labelKey });
+    const row = h('div', { class: 'ls-exp-row' });
+    for (const name of names) {
+      const b = h('button', { class: 'ls-btn ls-exp-item', type: 'button', role: 'listitem', 'data-testid': `experiment-${name}`, 'data-name': name });
+      b.addEventListener('click', () => host.start(name));
+      items[name] = b;
+      row.append(b);
+    }
+    menu.append(label, row);
+  };
+  group('exp.menu', LESSON_ORDER);
+  group('exp.pitfalls', PITFALL_ORDER);
+
+  function render() {
+    for (const label of menu.querySelectorAll('.ls-exp-group')) label.textContent = t(String(label.getAttribute('data-key')));
+    const active = host.active();
+    for (const [name, b] of Object.entries(items)) {
+      b.textContent = t(`exp.${name}.title`);
+      b.setAttribute('aria-pressed', String(name === active));
+    }
+    if (!active) {
+      card.replaceChildren(h('p', { class: 'ls-hint', text: t('exp.pick') }));
+      card.removeAttribute('data-experiment');
+      return;
+    }
+    const preset = EXPERIMENTS[active];
+    card.setAttribute('data-experiment', active);
+    const actions = h('div', { class: 'ls-exp-actions' });
+    if (preset.epochs > 0) {
+      const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text: t('exp.run', { epochs: preset.epochs }) });
+      run.addEventListener('click', () => ctx.send({ type: 'step', epochs: preset.epochs }));
+      actions.append(run);
+    }
+    if (preset.variants) {
+      actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));
+      for (const v of preset.variants) {
+        const b = h('button', { class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: v.label });
+        b.addEventListener('click', () => ctx.configure(v.config));
+        actions.append(b);
+      }
+    }
+    card.replaceChildren(
+      h('h3', { class: 'ls-exp-title', text: t(`exp.${active}.title`) }),
+      h('p', { text: t(`exp.${active}.text`) }),
+      h('p', {}, [h('strong', { text: t('exp.watch') }), ' ', t(`exp.${active}.watch`)]),
+      actions,
+      h('p', { class: 'ls-hint' }, [h('a', { href: experimentHref(active), 'data-testid': 'experiment-link', text: t('exp.link') })]),
+    );
+  }
+
+  render();
+  return {
+    /** @param {any} _state @param {Set<string>} changed */
+    update(_state, changed) {
+      if (changed.has('lang') || changed.has('experiment')) render();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// @ts-check
+/** Helpers shared by the lesson instruments: DOM building, wording, canvases, throttling. */
+
+const STYLESHEET = new URL('./lessons.css', import.meta.url).href;
+
+/** Links lessons.css once, unless the page already links it. */
+export function ensureLessonStyles() {
+  for (const l of document.querySelectorAll('link[rel="stylesheet"]')) {
+    if (/** @type {HTMLLinkElement} */ (l).href === STYLESHEET) return;
+  }
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = STYLESHEET;
+  document.head.append(link);
+}
+
+/**
+ * An element with attributes and children. `class`, `text` and `data-*`/`aria-*` are handled;
+ * other keys are set as attributes.
+ * @param {string} tag
+ * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @param {(Node | string | null | undefined | false)[]} [children]
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') node.className = String(v);
+    else if (k === 'text') node.textContent = String(v);
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return node;
+}
+
+/**
+ * The translator of a view: `ctx.t(key, params)`, then any `{name}` placeholder the core's
+ * translator left in place is filled from params (numbers rounded for reading).
+ * @param {{t: (k: string, p?: object) => string}} ctx
+ * @returns {(key: string, params?: Record<string, unknown>) => string}
+ */
+export function translator(ctx) {
+  return (key, params = {}) => {
+    /** @type {Record<string, unknown>} */
+    const shown = {};
+    for (const [k, v] of Object.entries(params)) shown[k] = readable(v);
+    const s = String(ctx.t(key, shown));
+    return s.replace(/\{(\w+)\}/g, (m, name) => (name in shown ? String(shown[name]) : m));
+  };
+}
+
+/** A parameter as a reader sees it: numbers to 3 significant digits, lists joined. */
+export function readable(/** @type {unknown} */ v) {
+  if (typeof v === 'number') return fmt(v);
+  if (Array.isArray(v)) return v.map(readable).join(', ');
+  return v;
+}
+
+/** A number for a table cell or a label: 3 significant digits, exponent when tiny or huge. */
+export function fmt(/** @type {number} */ x, digits = 3) {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1).replace('e', 'e');
+  return String(Number(x.toPrecision(digits)));
+}
+
+/**
+ * Sizes a canvas's backing store to its CSS box times devicePixelRatio and returns a context
+ * scaled so that drawing uses CSS pixels.
+ * @param {HTMLCanvasElement} canvas
+ */
+export function prepareCanvas(canvas) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, canvas.clientWidth);
+  const hgt = Math.max(1, canvas.clientHeight);
+  const W = Math.round(w * dpr);
+  const H = Math.round(hgt * dpr);
+  if (canvas.width !== W || canvas.height !== H) {
+    canvas.width = W;
+    canvas.height = H;
+  }
+  const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, hgt);
+  return { g, w, h: hgt };
+}
+
+/**
+ * Calls `fn` at most once per `ms`; a call inside the quiet period is deferred to its end, so
+ * the last input is always drawn.
+ * @param {() => void} fn
+ * @param {number} ms
+ */
+export function throttle(fn, ms) {
+  let last = -Infinity;
+  /** @type {ReturnType<typeof setTimeout> | null} */ let timer = null;
+  const run = () => {
+    timer = null;
+    last = performance.now();
+    fn();
+  };
+  return () => {
+    if (timer !== null) return;
+    const wait = last + ms - performance.now();
+    if (wait <= 0) run();
+    else timer = setTimeout(run, wait);
+  };
+}
+
+/**
+ * The layer numbers present in a frame's diagnostics, ascending.
+ * @param {any} header
+ * @returns {number[]}
+ */
+export function diagnosticLayers(header) {
+  const layers = header?.diagnostics?.layers ?? {};
+  return Object.keys(layers).map(Number).filter(Number.isFinite).sort((a, b) => a - b);
+}
+
+/**
+ * The hidden layers of a config as [{units, activation}], or [].
+ * @param {any} config
+ * @returns {{units: number, activation: string}[]}
+ */
+export function hiddenLayers(config) {
+  return Array.isArray(config?.hidden) ? config.hidden : [];
+}
