@@ -9,6 +9,7 @@ overfitting, dead_relu. Params hold only str, int, float, bool and lists of them
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from engine import losses
@@ -17,7 +18,7 @@ CODES = (
     "symmetry", "lr_too_high", "no_nonlinearity", "output_mismatch", "loss_mismatch",
     "underfitting", "overfitting", "dead_relu",
 )
-HISTORY_LIMIT = 2000
+HISTORY_LIMIT = 1000
 """Only the most recent entries are read, so a call costs the same at epoch 10 and 10⁶."""
 OSCILLATION_WINDOW = 20
 """Entries of train loss examined for oscillation."""
@@ -88,15 +89,25 @@ class Snapshot:
     def output(self) -> str:
         return self.activations[-1]
 
+    @cached_property
+    def series(self) -> dict[str, list[tuple[int, float]]]:
+        """{metric: [(epoch, value), ...]} over the recent history, skipping None and NaN."""
+        out: dict[str, list[tuple[int, float]]] = {key: [] for key in METRICS}
+        for i, entry in enumerate(self.history[-HISTORY_LIMIT:]):
+            epoch = int(entry.get("epoch", i))
+            for key, values in out.items():
+                v = entry.get(key)
+                if v is not None and math.isfinite(v):
+                    values.append((epoch, float(v)))
+        return out
+
+
+METRICS = ("train_loss", "validation_loss", "test_loss", "train_accuracy")
+
 
 def _series(snap: Snapshot, key: str) -> list[tuple[int, float]]:
-    """(epoch, value) of one metric over the recent history, skipping None and NaN."""
-    out = []
-    for i, entry in enumerate(snap.history[-HISTORY_LIMIT:]):
-        v = entry.get(key)
-        if v is not None and math.isfinite(v):
-            out.append((int(entry.get("epoch", i)), float(v)))
-    return out
+    """(epoch, value) of one metric over the recent history (read once per snapshot)."""
+    return snap.series[key]
 
 
 def symmetry(snap: Snapshot) -> list[Advice]:

@@ -21,7 +21,12 @@ Layers = Sequence[Array | None] | Mapping[int, Array]
 SATURATION = 0.1
 """A sigmoid/tanh unit is saturated when g'(z) < 10% of its peak (|z| > 3.6 resp. 1.8)."""
 
-_PEAK = {"sigmoid": 0.25, "tanh": 1.0}
+# g'(z) >= SATURATION · peak  ⟺  |a - centre| <= half-width, with a = g(z):
+# σ' = a(1 - a) >= 0.025 ⟺ |a - ½| <= √(¼ - 0.025);  tanh' = 1 - a² >= 0.1 ⟺ |a| <= √0.9.
+_FLAT = {
+    "sigmoid": (0.5, math.sqrt(0.25 - SATURATION * 0.25)),
+    "tanh": (0.0, math.sqrt(1.0 - SATURATION)),
+}
 RELU_LIKE = ("relu", "leaky_relu", "elu")
 
 
@@ -74,8 +79,9 @@ def dead_neurons(
 
 def _unsaturated(name: str, a: Array) -> npt.NDArray[np.bool_]:
     """Where a sigmoid/tanh unit is out of the flat region: g'(z) >= SATURATION · peak."""
-    slope = a * (1.0 - a) if name == "sigmoid" else 1.0 - a * a
-    return slope >= SATURATION * _PEAK[name]
+    centre, half = _FLAT[name]
+    gap = np.abs(a - centre) if centre else np.abs(a)
+    return gap <= half
 
 
 def active_share(
@@ -92,12 +98,12 @@ def active_share(
         name, a = activation_of(net, l), acts[l]
         if name in RELU_LIKE:
             on = a > 0.0
-        elif name in _PEAK:
+        elif name in _FLAT:
             on = _unsaturated(name, a)
         else:
             out[l] = np.ones(a.shape[0])
             continue
-        out[l] = on.mean(axis=1) if a.shape[1] else np.zeros(a.shape[0])
+        out[l] = np.count_nonzero(on, axis=1) / max(a.shape[1], 1)
     return out
 
 
@@ -106,12 +112,13 @@ def saturation(
 ) -> dict[int, float]:
     """{l: share} for each hidden sigmoid/tanh layer: share of (unit, sample) pairs saturated."""
     acts = _acts(net, X, A)
-    out: dict[int, float] = {}
-    for l in range(1, net.L):
-        name = activation_of(net, l)
-        if name in _PEAK and acts[l].size:
-            out[l] = 1.0 - float(_unsaturated(name, acts[l]).mean())
-    return out
+    return _saturation(net, active_share(net, A=acts), acts[0].shape[1])
+
+
+def _saturation(net: Net, share: Mapping[int, Array], m: int) -> dict[int, float]:
+    # Every neuron sees the same m columns, so the layer's share is the mean of its neurons'.
+    return {l: 1.0 - float(on.mean()) for l, on in share.items()
+            if activation_of(net, l) in _FLAT and m > 0}
 
 
 def nice_ceiling(x: float) -> float:
@@ -162,13 +169,30 @@ def histogram(values: Array, lo: float, hi: float, bins: int) -> Histogram:
     """Counts of values over `bins` equal bins of [lo, hi] (values outside are clipped in)."""
     if bins < 1:
         raise ValueError(f"bins: must be >= 1, got {bins}")
-    flat = np.ravel(values)
-    if not np.isfinite(flat).all():
-        flat = flat[np.isfinite(flat)]
-    idx = np.floor((flat - lo) * (bins / (hi - lo))).astype(np.int64)
-    np.clip(idx, 0, bins - 1, out=idx)
-    counts = np.bincount(idx, minlength=bins).astype(np.int64)
+    t = _finite(values) - lo
+    t *= bins / (hi - lo)
+    # Clipped to [0, bins - 1] first, the cast's truncation is the floor.
+    np.clip(t, 0, bins - 1, out=t)
+    counts = np.bincount(t.astype(np.intp), minlength=bins).astype(np.int64)
     return Histogram(counts, np.linspace(lo, hi, bins + 1))
+
+
+def _finite(values: Array) -> Array:
+    """values flattened (a view when possible), without NaN and ±inf."""
+    flat = np.ravel(values)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ok = math.isfinite(float(flat.sum()))
+    return flat if ok else flat[np.isfinite(flat)]
+
+
+def _mean_std(values: Array) -> tuple[float, float]:
+    """Mean and standard deviation of the finite values (0, 0 when there are none)."""
+    flat = _finite(values)
+    if not flat.size:
+        return 0.0, 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean, std = float(flat.mean()), float(flat.std())
+    return mean, std if math.isfinite(std) else 0.0
 
 
 @dataclass(frozen=True)
@@ -189,7 +213,7 @@ def layer_stats(
     for l in range(1, net.L + 1):
         a = acts[l]
         lo, hi = activation_range(activation_of(net, l), a)
-        mean, std = (float(a.mean()), float(a.std())) if a.size else (0.0, 0.0)
+        mean, std = _mean_std(a)
         out[l] = LayerStats(mean, std, histogram(a, lo, hi, bins))
     return out
 
@@ -267,7 +291,8 @@ def summary(
     """{l: LayerReport} for l in 1..L from a single forward pass over X (n[0], m)."""
     acts = forward_all(net, X)
     stats = layer_stats(net, bins=bins, A=acts)
-    share, sat = active_share(net, A=acts), saturation(net, A=acts)
+    share = active_share(net, A=acts)
+    sat = _saturation(net, share, acts[0].shape[1])
     dead = dead_neurons(net, A=acts)
     norms = gradient_norms(dW) if dW is not None else {}
     ghist = gradient_stats(dW, bins) if dW is not None else {}
