@@ -106,7 +106,8 @@ def _plane(n: int, noise: float, rng: np.random.Generator, k: int) -> tuple[F, F
     X = rng.uniform(-6, 6, (2, n))
     jitter = rng.uniform(-6, 6, (2, n)) * noise
     x1, x2 = X + jitter
-    return X, (x1 + x2) / 10
+    # x1 + x2 spans [-12, 12] on the plane; noise can push it further, hence the clip.
+    return X, np.clip((x1 + x2) / 12, -1, 1)
 
 
 _BUMPS = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]

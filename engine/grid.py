@@ -1,0 +1,104 @@
+"""Evaluate the network over a grid of the input plane, for the decision boundary and thumbnails.
+
+One forward pass in float32 covers both grids at once: the columns are the R×R output grid
+points followed by the r×r neuron grid points, so each layer is a single matrix product.
+The featurized grid inputs are computed once per evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from engine import features as feats
+from engine.network import Network, Workspace, forward_pass
+
+F32 = npt.NDArray[np.float32]
+Domain = tuple[float, float, float, float]
+MAX_RESOLUTION = 512
+
+
+@dataclass
+class GridFrame:
+    """Display grids, overwritten by the next evaluate() of the same evaluator."""
+
+    output: F32
+    """(C, R, R), C = n[L]; row 0 is x2 = max (top), column 0 is x1 = min (left)."""
+    neurons: dict[int, F32]
+    """{l: (n[l], r, r)} for every hidden layer l in 1..L-1, same orientation."""
+
+
+def grid_points(domain: Domain, resolution: int) -> npt.NDArray[np.float64]:
+    """(2, R²) pixel centres, row by row from the top (x2 = max) and left (x1 = min)."""
+    x1_min, x1_max, x2_min, x2_max = domain
+    step1, step2 = (x1_max - x1_min) / resolution, (x2_max - x2_min) / resolution
+    x1 = x1_min + (np.arange(resolution) + 0.5) * step1
+    x2 = x2_max - (np.arange(resolution) + 0.5) * step2
+    X1, X2 = np.meshgrid(x1, x2)
+    return np.stack([X1.ravel(), X2.ravel()])
+
+
+class GridEvaluator:
+    """Output grid (C×R×R) and every hidden neuron's grid (n[l]×r×r) in one vectorized pass."""
+
+    def __init__(self, net: Network, features: Sequence[str], domain: Domain,
+                 resolution: int = 100, neuron_resolution: int = 32) -> None:
+        names = feats.check(features)
+        if len(names) != net.sizes[0]:
+            raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
+                             f"but {len(names)} features are selected")
+        _check_domain(domain)
+        for field, value in (("resolution", resolution), ("neuron_resolution", neuron_resolution)):
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or not 1 <= value <= MAX_RESOLUTION:
+                raise ValueError(f"{field}: expected an integer from 1 to {MAX_RESOLUTION}")
+        self.net, self.features = net, names
+        x1_min, x1_max, x2_min, x2_max = (float(v) for v in domain)
+        self.domain: Domain = (x1_min, x1_max, x2_min, x2_max)
+        self.resolution, self.neuron_resolution = resolution, neuron_resolution
+        R2, r2 = resolution**2, neuron_resolution**2
+        points = np.hstack([grid_points(self.domain, resolution),
+                            grid_points(self.domain, neuron_resolution)])
+        self._ws = Workspace(net.sizes, R2 + r2, dtype=np.float32)
+        feats.transform(points, names, out=self._ws.A[0])
+        self._Wb: list[F32] = [np.zeros((0, 0), np.float32)]
+        self._Wb += [np.empty(Wb.shape, np.float32) for Wb in net.params.Wb[1:]]
+        L = net.L
+        self._out_view = self._ws.A[L][:, :R2].reshape(net.sizes[L], resolution, resolution)
+        self._neuron_views = {
+            l: self._ws.A[l][:, R2:].reshape(net.sizes[l], neuron_resolution, neuron_resolution)
+            for l in range(1, L)
+        }
+        self.frame = GridFrame(np.empty(self._out_view.shape, np.float32),
+                               {l: np.empty(v.shape, np.float32)
+                                for l, v in self._neuron_views.items()})
+
+    def evaluate(self) -> GridFrame:
+        """Evaluate with the network's current weights; no allocation per call."""
+        for Wb32, Wb in zip(self._Wb[1:], self.net.params.Wb[1:], strict=True):
+            np.copyto(Wb32, Wb, casting="same_kind")
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            forward_pass(self._Wb, self.net.g, self._ws)
+        np.copyto(self.frame.output, self._out_view)
+        for l, view in self._neuron_views.items():
+            np.copyto(self.frame.neurons[l], view)
+        return self.frame
+
+    def matches(self, net: Network, features: Sequence[str], domain: Any) -> bool:
+        """True when this evaluator still fits (same architecture, features and domain)."""
+        return (net is self.net and list(features) == self.features
+                and tuple(domain) == self.domain)
+
+
+def _check_domain(domain: Domain) -> None:
+    try:
+        x1_min, x1_max, x2_min, x2_max = (float(v) for v in domain)
+    except (TypeError, ValueError):
+        raise ValueError("domain: expected (x1_min, x1_max, x2_min, x2_max)") from None
+    if not (np.isfinite([x1_min, x1_max, x2_min, x2_max]).all()
+            and x1_min < x1_max and x2_min < x2_max):
+        raise ValueError("domain: expected finite bounds with min < max on each axis")

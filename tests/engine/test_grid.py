@@ -1,0 +1,66 @@
+"""Display grids agree with the network's own forward pass on the same points."""
+
+import numpy as np
+import pytest
+
+from engine import Network, features
+from engine.grid import GridEvaluator, grid_points
+
+DOMAIN = (-6.0, 6.0, -6.0, 6.0)
+
+
+def _net() -> Network:
+    return Network([3, 5, 4, 2], ["tanh", "relu", "softmax"], init="xavier", seed=4)
+
+
+def test_grid_points_run_from_top_left_pixel_centres():
+    P = grid_points((0.0, 4.0, -2.0, 2.0), 4)
+    assert P.shape == (2, 16)
+    np.testing.assert_allclose(P[:, 0], [0.5, 1.5])     # top-left: x1 = min, x2 = max
+    np.testing.assert_allclose(P[:, 3], [3.5, 1.5])     # end of the first row
+    np.testing.assert_allclose(P[:, 15], [3.5, -1.5])   # bottom-right
+
+
+def test_output_and_neuron_grids_match_forward():
+    net, names = _net(), ["x1", "x2", "x1x2"]
+    frame = GridEvaluator(net, names, DOMAIN, resolution=20, neuron_resolution=7).evaluate()
+    assert frame.output.shape == (2, 20, 20) and frame.output.dtype == np.float32
+    assert {l: a.shape for l, a in frame.neurons.items()} == {1: (5, 7, 7), 2: (4, 7, 7)}
+    Y_hat = net.forward(features.transform(grid_points(DOMAIN, 20), names))
+    np.testing.assert_allclose(frame.output.reshape(2, -1), Y_hat, atol=1e-5)
+    net.forward(features.transform(grid_points(DOMAIN, 7), names))
+    for l in (1, 2):
+        np.testing.assert_allclose(frame.neurons[l].reshape(net.sizes[l], -1), net.A[l], atol=1e-5)
+
+
+def test_evaluate_follows_weight_changes_and_reuses_its_buffers():
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    grid = GridEvaluator(net, ["x1", "x2"], DOMAIN, resolution=8, neuron_resolution=4)
+    first = grid.evaluate()
+    output, neurons = first.output, first.neurons[1]
+    net.W[2] = np.zeros((1, 3))
+    net.b[2] = [[3.0]]
+    second = grid.evaluate()
+    assert second is first and second.output is output and second.neurons[1] is neurons
+    np.testing.assert_allclose(second.output, 1 / (1 + np.exp(-3.0)), rtol=1e-6)
+
+
+def test_row_zero_is_the_top_of_the_plane():
+    net = Network([2, 1], ["linear"], init="zeros")
+    net.W[1] = [[0.0, 1.0]]     # output = x2
+    out = GridEvaluator(net, ["x1", "x2"], DOMAIN, resolution=6, neuron_resolution=2).evaluate()
+    assert out.output[0, 0, 0] == pytest.approx(5.0) and out.output[0, -1, 0] == pytest.approx(-5.0)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"features": ["x1"]}, "features: the network has 2 inputs"),
+    ({"domain": (1, 0, -1, 1)}, "domain"),
+    ({"domain": (0, 1)}, "domain"),
+    ({"resolution": 0}, "resolution"),
+    ({"neuron_resolution": 10_000}, "neuron_resolution"),
+])
+def test_bad_arguments_raise(kwargs, message):
+    args = {"features": ["x1", "x2"], "domain": DOMAIN, "resolution": 10, "neuron_resolution": 5}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        GridEvaluator(Network([2, 2, 1], ["tanh", "sigmoid"]), **args)

@@ -1,0 +1,171 @@
+"""Training: fixed-seed learning results, metrics, history, settings, divergence."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from engine import Network, Trainer, datasets, losses, optimizers
+
+
+def _trainer(name: str, hidden: list[int], act: str, opt: str = "sgd", lr: float = 0.03,
+             seed: int = 0, classes: int = 2, noise: float = 0.0, n: int = 500,
+             validation: float = 0.0, **kwargs) -> Trainer:
+    data = datasets.make(name, n=n, noise=noise, seed=seed, classes=classes)
+    split = datasets.split(data, 0.5, validation, seed=seed)
+    out, loss = losses.default_for(data.task)
+    k = data.Y.shape[0]
+    net = Network([2, *hidden, k], [act] * len(hidden) + [out], init="xavier", seed=seed)
+    return Trainer(net, split, loss=loss, optimizer=optimizers.make(opt, lr), seed=seed, **kwargs)
+
+
+def _test_accuracy(tr: Trainer) -> float:
+    accuracy = tr.metrics()["test_accuracy"]
+    assert accuracy is not None
+    return accuracy
+
+
+def test_xor_is_learned_by_one_small_hidden_layer():
+    tr = _trainer("xor", [4], "tanh")
+    assert tr.run(100) == 100 and tr.epoch == 100
+    assert _test_accuracy(tr) >= 0.95
+
+
+def test_circle_is_learned_by_relu_with_momentum():
+    tr = _trainer("circle", [8, 8], "relu", opt="momentum")
+    tr.run(50)
+    assert _test_accuracy(tr) >= 0.97
+
+
+def test_spiral_is_learned_by_six_layers_of_eight_tanh():
+    tr = _trainer("spiral", [8] * 6, "tanh", opt="adam", lr=0.003)
+    tr.run(100)
+    assert _test_accuracy(tr) >= 0.9
+
+
+def test_three_class_blobs_are_learned_with_softmax():
+    tr = _trainer("blobs", [8], "tanh", opt="adam", lr=0.01, classes=3, noise=0.2)
+    assert tr.net.activations[-1] == "softmax" and tr.loss.name == "cce"
+    tr.run(50)
+    assert _test_accuracy(tr) >= 0.9
+
+
+def test_regression_loss_falls_and_has_no_accuracy():
+    tr = _trainer("plane", [4], "tanh", opt="adam", lr=0.01)
+    before = tr.metrics()["test_loss"]
+    tr.run(30)
+    after = tr.metrics()
+    assert after["test_loss"] < 0.1 * before
+    assert after["train_accuracy"] is None and after["test_accuracy"] is None
+
+
+def test_full_batch_gradient_descent_takes_one_step_per_epoch():
+    tr = _trainer("xor", [4], "tanh", opt="gd", lr=0.5, n=100)
+    assert len(tr._batches) == 1
+    tr.run(200)
+    assert _test_accuracy(tr) > 0.9
+
+
+def test_same_seed_trains_to_the_same_weights():
+    a, b = _trainer("circle", [4], "tanh", seed=3), _trainer("circle", [4], "tanh", seed=3)
+    a.run(5)
+    b.run(5)
+    assert a.net.params.flat.tobytes() == b.net.params.flat.tobytes()
+    c = _trainer("circle", [4], "tanh", seed=3, batch_size=7)
+    c.run(5)
+    assert c.net.params.flat.tobytes() != a.net.params.flat.tobytes()
+
+
+def test_metrics_cover_every_part_and_are_json_safe():
+    tr = _trainer("circle", [4], "tanh", validation=0.2)
+    tr.run(2)
+    m = tr.metrics()
+    assert list(m) == ["train_loss", "validation_loss", "test_loss",
+                       "train_accuracy", "validation_accuracy", "test_accuracy"]
+    assert all(isinstance(v, float) and math.isfinite(v) for v in m.values())
+    json.dumps(m, allow_nan=False)
+    empty = _trainer("circle", [4], "tanh").metrics()
+    assert empty["validation_loss"] is None and empty["validation_accuracy"] is None
+
+
+def test_history_gets_one_entry_per_record():
+    tr = _trainer("xor", [4], "tanh", n=100)
+    tr.record()
+    tr.run(3)
+    tr.record()
+    tr.record()
+    assert [h["epoch"] for h in tr.history] == [0, 3]
+    assert set(tr.history[-1]) == {"epoch", *tr.metrics()}
+
+
+def test_last_gradients_are_those_of_the_last_step():
+    tr = _trainer("xor", [3], "tanh", n=20, batch_size=20)
+    before = tr.net.copy()
+    tr.run(1)
+    dW, db = tr.last_gradients
+    before.forward(tr._X1[:-1])
+    expected_dW, expected_db = before.backward(tr.split.train.Y, "bce")
+    for l in (1, 2):
+        np.testing.assert_allclose(dW[l], expected_dW[l])
+        np.testing.assert_allclose(db[l], expected_db[l])
+
+
+def test_l2_regularization_shrinks_the_weights_but_not_the_biases():
+    plain = _trainer("circle", [8], "tanh", opt="sgd", lr=0.1)
+    l2 = _trainer("circle", [8], "tanh", opt="sgd", lr=0.1, regularization="l2", reg_rate=0.05)
+    plain.run(20)
+    l2.run(20)
+    norm = lambda tr: sum(float(np.sum(tr.net.W[l] ** 2)) for l in (1, 2))  # noqa: E731
+    assert norm(l2) < 0.7 * norm(plain)
+
+
+def test_l1_regularization_alone_drives_weights_toward_zero():
+    tr = _trainer("circle", [4], "tanh", opt="sgd", lr=0.01, regularization="l1", reg_rate=1.0)
+    tr.net.b[1] = np.full((4, 1), 0.5)
+    w0 = np.abs(tr.net.W[1]).sum()
+    tr.run(5)
+    assert np.abs(tr.net.W[1]).sum() < 0.5 * w0
+
+
+def test_settings_change_without_losing_weights():
+    tr = _trainer("circle", [4], "tanh", opt="momentum")
+    tr.run(2)
+    weights = tr.net.params.flat.copy()
+    tr.set_learning_rate(0.01)
+    tr.set_batch_size(25)
+    tr.set_regularization("l2", 0.001)
+    tr.set_optimizer(optimizers.make("adam", 0.01))
+    np.testing.assert_array_equal(tr.net.params.flat, weights)
+    assert len(tr._batches) == 10 and tr.run(1) == 1
+
+
+def test_huge_learning_rate_diverges_and_reports_the_epoch():
+    tr = _trainer("plane", [8, 8], "relu", opt="sgd", lr=10.0)
+    ran = tr.run(50)
+    assert tr.diverged == f"diverged at epoch {ran + 1}"
+    assert tr.epoch == ran < 50
+    assert np.isfinite(tr.net.params.flat).all()
+    m = tr.metrics()
+    assert all(v is None or math.isfinite(v) for v in m.values())
+    json.dumps(tr.record(), allow_nan=False)
+    assert tr.run(5) == 0
+    tr.clear_divergence()
+    assert tr.diverged is None
+
+
+def test_bad_settings_raise_naming_the_field():
+    tr = _trainer("xor", [4], "tanh", n=50)
+    with pytest.raises(ValueError, match="batch_size"):
+        tr.set_batch_size(0)
+    with pytest.raises(ValueError, match="unknown regularization 'l3'"):
+        tr.set_regularization("l3", 0.1)
+    with pytest.raises(ValueError, match="reg_rate"):
+        tr.set_regularization("l2", -1)
+    with pytest.raises(ValueError, match="epochs"):
+        tr.run(-1)
+    split = datasets.split(datasets.make("xor", n=50), 0.5)
+    with pytest.raises(ValueError, match="features: the network has 2 inputs, but 3"):
+        Trainer(Network([2, 1], ["sigmoid"]), split, features=["x1", "x2", "x1x2"])
+    with pytest.raises(ValueError, match="sizes: the output layer has 2 units"):
+        Trainer(Network([2, 2], ["softmax"]), split)
