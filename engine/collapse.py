@@ -22,10 +22,18 @@ from engine.registry import Array
 class Net(Protocol):
     """The part of engine.Network that the collapse reads."""
 
-    L: int
-    activations: Sequence[str]
-    W: Any
-    b: Any
+    # Read-only properties, so that engine.Network (plain list attributes) matches.
+    @property
+    def L(self) -> int: ...
+
+    @property
+    def activations(self) -> Sequence[str]: ...
+
+    @property
+    def W(self) -> Any: ...
+
+    @property
+    def b(self) -> Any: ...
 
 
 @dataclass(frozen=True)

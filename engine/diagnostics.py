@@ -33,12 +33,24 @@ RELU_LIKE = ("relu", "leaky_relu", "elu")
 class Net(Protocol):
     """The part of engine.Network the diagnostics read."""
 
-    L: int
-    sizes: Sequence[int]
-    activations: Sequence[str]
-    W: Any
-    b: Any
-    A: Any
+    # Read-only properties, so that engine.Network (plain list attributes) matches.
+    @property
+    def L(self) -> int: ...
+
+    @property
+    def sizes(self) -> Sequence[int]: ...
+
+    @property
+    def activations(self) -> Sequence[str]: ...
+
+    @property
+    def W(self) -> Any: ...
+
+    @property
+    def b(self) -> Any: ...
+
+    @property
+    def A(self) -> Any: ...
 
     def forward(self, X: Array) -> Array: ...
 
@@ -286,10 +298,11 @@ class LayerReport:
 
 
 def summary(
-    net: Net, X: Array, dW: Layers | None = None, bins: int = 20
+    net: Net, X: Array | None = None, dW: Layers | None = None, bins: int = 20,
+    *, A: Sequence[Array] | None = None,
 ) -> dict[int, LayerReport]:
-    """{l: LayerReport} for l in 1..L from a single forward pass over X (n[0], m)."""
-    acts = forward_all(net, X)
+    """{l: LayerReport} for l in 1..L from a single forward pass over X (n[0], m), or from A."""
+    acts = _acts(net, X, A)
     stats = layer_stats(net, bins=bins, A=acts)
     share = active_share(net, A=acts)
     sat = _saturation(net, share, acts[0].shape[1])

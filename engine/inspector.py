@@ -20,11 +20,21 @@ from engine.registry import Array
 class Net(Protocol):
     """The part of engine.Network that the inspector reads."""
 
-    L: int
-    sizes: Sequence[int]
-    activations: Sequence[str]
-    W: Any
-    b: Any
+    # Read-only properties, so that engine.Network (plain list attributes) matches.
+    @property
+    def L(self) -> int: ...
+
+    @property
+    def sizes(self) -> Sequence[int]: ...
+
+    @property
+    def activations(self) -> Sequence[str]: ...
+
+    @property
+    def W(self) -> Any: ...
+
+    @property
+    def b(self) -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from engine import Network, datasets, features, losses, optimizers
 from engine import diagnostics as d
 from engine.coach import (

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from engine import Network, features, grid
 from engine.collapse import CollapseGrid, collapse, is_collapsible
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from engine import Network
 from engine import diagnostics as d
 
@@ -227,3 +228,15 @@ def test_summary_gathers_every_diagnostic_from_one_pass() -> None:
     assert rep[1].stats.hist.counts.sum() == 4 * 200
     assert not any(rep[l].symmetric for l in rep)
     assert d.summary(net, X)[1].grad_norm is None
+
+
+def test_summary_reuses_a_forward_pass_whose_backward_gave_the_gradients() -> None:
+    net = Network([2, 4, 1], ["relu", "sigmoid"], init="he", seed=2)
+    X = inputs(100)
+    A = d.forward_all(net, X)
+    dW, _ = net.backward(labels(100), "bce")
+    once, again = d.summary(net, dW=dW, A=A), d.summary(net, X, dW)
+    assert once[1].dead == again[1].dead
+    assert (once[1].stats.mean, once[1].stats.std) == (again[1].stats.mean, again[1].stats.std)
+    np.testing.assert_array_equal(once[1].stats.hist.counts, again[1].stats.hist.counts)
+    assert once[2].grad_norm == again[2].grad_norm

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 from engine import Network, datasets
 from engine.inspector import inspect
 
