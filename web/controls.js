@@ -1,0 +1,484 @@
+// @ts-check
+/**
+ * The toolbar: play/pause, step, reset, speed and every training setting, the epoch counter and
+ * metrics, the language toggle, presenter mode, the connection indicator and the error banner.
+ * Keyboard: space plays or pauses, right arrow steps one epoch, r resets.
+ */
+
+const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
+const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+/** Epochs per second; 0 is as fast as possible. */
+const SPEEDS = [0, 1, 3, 10, 30, 100, 300, 1000];
+const FALLBACK = {
+  optimizers: ['gd', 'sgd', 'momentum', 'adam'],
+  initializers: ['zeros', 'uniform', 'normal', 'xavier', 'he'],
+  regularization: ['none', 'l1', 'l2'],
+};
+
+const STRINGS = {
+  en: {
+    'controls.play': 'Play',
+    'controls.pause': 'Pause',
+    'controls.playTitle': 'Play or pause training (space)',
+    'controls.step': 'Step',
+    'controls.stepTitle': 'Train one epoch (right arrow)',
+    'controls.reset': 'Reset',
+    'controls.resetTitle': 'New initial weights, epoch 0 (r)',
+    'controls.epoch': 'Epoch',
+    'controls.speed': 'Speed',
+    'controls.speedMax': 'max',
+    'controls.speedN': '{n}/s',
+    'controls.learningRate': 'Learning rate',
+    'controls.batchSize': 'Batch size',
+    'controls.optimizer': 'Optimizer',
+    'controls.init': 'Initialization',
+    'controls.regularization': 'Regularization',
+    'controls.regRate': 'Reg. rate',
+    'controls.seed': 'Seed',
+    'controls.newSeed': 'New random seed (new weights)',
+    'controls.trainLoss': 'Train loss',
+    'controls.testLoss': 'Test loss',
+    'controls.trainAcc': 'Train acc.',
+    'controls.testAcc': 'Test acc.',
+    'controls.lang': 'Français',
+    'controls.langTitle': 'Passer en français',
+    'controls.presenter': 'Presenter',
+    'controls.presenterTitle': 'Large type and full screen, for projecting in class',
+    'controls.connection.open': 'Connected',
+    'controls.connection.connecting': 'Connecting…',
+    'controls.connection.closed': 'Connection lost: reconnecting…',
+    'controls.dismiss': 'Dismiss',
+    'controls.diverged': 'Training diverged: {message}',
+    'optimizer.gd': 'Gradient descent (full batch)',
+    'optimizer.sgd': 'SGD',
+    'optimizer.momentum': 'Momentum',
+    'optimizer.adam': 'Adam',
+    'init.zeros': 'Zeros',
+    'init.uniform': 'Uniform [-1, 1]',
+    'init.normal': 'Small normal',
+    'init.xavier': 'Xavier (Glorot)',
+    'init.he': 'He',
+    'reg.none': 'None',
+    'reg.l1': 'L1',
+    'reg.l2': 'L2',
+    'field.config.optimizer.learning_rate': 'Learning rate',
+    'field.config.optimizer.batch_size': 'Batch size',
+    'field.config.optimizer.name': 'Optimizer',
+    'field.config.init': 'Initialization',
+    'field.config.regularization': 'Regularization',
+    'field.config.seed': 'Seed',
+    'field.config.view': 'Speed',
+    'field.config.hidden': 'Network',
+    'field.config.output': 'Output layer',
+    'field.config.dataset': 'Data',
+    'field.config.features': 'Input features',
+    'field.url': 'Link',
+  },
+  fr: {
+    'controls.play': 'Lancer',
+    'controls.pause': 'Pause',
+    'controls.playTitle': 'Lancer ou mettre en pause l’entraînement (espace)',
+    'controls.step': 'Pas',
+    'controls.stepTitle': 'Entraîner une époque (flèche droite)',
+    'controls.reset': 'Réinitialiser',
+    'controls.resetTitle': 'Nouveaux poids initiaux, époque 0 (r)',
+    'controls.epoch': 'Époque',
+    'controls.speed': 'Vitesse',
+    'controls.speedMax': 'max',
+    'controls.speedN': '{n}/s',
+    'controls.learningRate': 'Taux d’apprentissage',
+    'controls.batchSize': 'Taille de lot',
+    'controls.optimizer': 'Optimiseur',
+    'controls.init': 'Initialisation',
+    'controls.regularization': 'Régularisation',
+    'controls.regRate': 'Taux de régul.',
+    'controls.seed': 'Graine',
+    'controls.newSeed': 'Nouvelle graine aléatoire (nouveaux poids)',
+    'controls.trainLoss': 'Perte entraîn.',
+    'controls.testLoss': 'Perte test',
+    'controls.trainAcc': 'Exact. entraîn.',
+    'controls.testAcc': 'Exact. test',
+    'controls.lang': 'English',
+    'controls.langTitle': 'Switch to English',
+    'controls.presenter': 'Présentation',
+    'controls.presenterTitle': 'Grands caractères et plein écran, pour projeter en cours',
+    'controls.connection.open': 'Connecté',
+    'controls.connection.connecting': 'Connexion…',
+    'controls.connection.closed': 'Connexion perdue : reconnexion…',
+    'controls.dismiss': 'Fermer',
+    'controls.diverged': 'L’entraînement a divergé : {message}',
+    'optimizer.gd': 'Descente de gradient (lot complet)',
+    'optimizer.sgd': 'SGD',
+    'optimizer.momentum': 'Momentum',
+    'optimizer.adam': 'Adam',
+    'init.zeros': 'Zéros',
+    'init.uniform': 'Uniforme [-1, 1]',
+    'init.normal': 'Normale réduite',
+    'init.xavier': 'Xavier (Glorot)',
+    'init.he': 'He',
+    'reg.none': 'Aucune',
+    'reg.l1': 'L1',
+    'reg.l2': 'L2',
+    'field.config.optimizer.learning_rate': 'Taux d’apprentissage',
+    'field.config.optimizer.batch_size': 'Taille de lot',
+    'field.config.optimizer.name': 'Optimiseur',
+    'field.config.init': 'Initialisation',
+    'field.config.regularization': 'Régularisation',
+    'field.config.seed': 'Graine',
+    'field.config.view': 'Vitesse',
+    'field.config.hidden': 'Réseau',
+    'field.config.output': 'Couche de sortie',
+    'field.config.dataset': 'Données',
+    'field.config.features': 'Caractéristiques d’entrée',
+    'field.url': 'Lien',
+  },
+};
+
+/** Which control a config field belongs to (longest prefix wins). */
+const FIELD_CONTROLS = [
+  ['config.optimizer.learning_rate', 'learning-rate'],
+  ['config.optimizer.batch_size', 'batch-size'],
+  ['config.optimizer', 'optimizer'],
+  ['config.init', 'init'],
+  ['config.regularization.rate', 'regularization-rate'],
+  ['config.regularization', 'regularization'],
+  ['config.seed', 'seed'],
+  ['config.view.epochs_per_second', 'speed'],
+];
+
+/**
+ * The names of one catalog list (plain strings or objects with `name`).
+ * @param {any} catalog
+ * @param {string} key
+ * @param {string[]} fallback
+ * @returns {string[]}
+ */
+export function catalogNames(catalog, key, fallback) {
+  const list = catalog?.[key];
+  if (!Array.isArray(list) || list.length === 0) return fallback;
+  return list.map((item) => (typeof item === 'string' ? item : item?.name)).filter(Boolean);
+}
+
+/** A number as a short label: 0.00001 -> "0.00001", 3 -> "3". */
+function numberLabel(/** @type {number} */ v) {
+  return String(Number(v.toPrecision(6)));
+}
+
+/** Loss as text: three decimals, or scientific when tiny. */
+export function formatLoss(/** @type {number | null | undefined} */ v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(2);
+  return v.toFixed(3);
+}
+
+function formatShare(/** @type {number | null | undefined} */ v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ */
+export function mountControls(container, ctx) {
+  ctx.i18n.register(STRINGS);
+  const t = ctx.t;
+  container.classList.add('controls');
+  container.innerHTML = `
+    <div class="toolbar">
+      <div class="playback">
+        <button type="button" class="btn-round reset" data-testid="reset" data-title="controls.resetTitle">
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 5V2L7 6l5 4V7a5 5 0 1 1-5 5H5a7 7 0 1 0 7-7z"/></svg>
+          <span class="sr" data-label="controls.reset"></span></button>
+        <button type="button" class="btn-round play" data-testid="play-pause" aria-pressed="false" data-title="controls.playTitle">
+          <svg class="icon-play" viewBox="0 0 24 24" aria-hidden="true"><path d="M8 5v14l11-7z"/></svg>
+          <svg class="icon-pause" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 5h4v14H6zm8 0h4v14h-4z"/></svg>
+          <span class="sr play-label"></span></button>
+        <button type="button" class="btn-round step" data-testid="step" data-title="controls.stepTitle">
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 5v14l9-7zM16 5h2.5v14H16z"/></svg>
+          <span class="sr" data-label="controls.step"></span></button>
+        <div class="readout epoch-box"><span class="readout-label" data-label="controls.epoch"></span>
+          <span class="readout-value epoch" data-testid="epoch">0</span></div>
+      </div>
+      <div class="settings">
+        <label class="field"><span data-label="controls.speed"></span><select data-testid="speed"></select></label>
+        <label class="field"><span data-label="controls.learningRate"></span><select data-testid="learning-rate"></select></label>
+        <label class="field"><span data-label="controls.batchSize"></span><select data-testid="batch-size"></select></label>
+        <label class="field"><span data-label="controls.optimizer"></span><select data-testid="optimizer"></select></label>
+        <label class="field"><span data-label="controls.init"></span><select data-testid="init"></select></label>
+        <label class="field"><span data-label="controls.regularization"></span><select data-testid="regularization"></select></label>
+        <label class="field"><span data-label="controls.regRate"></span><select data-testid="regularization-rate"></select></label>
+        <label class="field seed-field"><span data-label="controls.seed"></span>
+          <span class="seed-row"><input type="number" min="0" step="1" data-testid="seed">
+          <button type="button" class="btn-icon" data-testid="new-seed" data-title="controls.newSeed" aria-label="">⟳</button></span></label>
+      </div>
+      <div class="metrics">
+        <div class="readout"><span class="readout-label" data-label="controls.trainLoss"></span><span class="readout-value" data-testid="loss-train">–</span></div>
+        <div class="readout"><span class="readout-label" data-label="controls.testLoss"></span><span class="readout-value" data-testid="loss-test">–</span></div>
+        <div class="readout acc"><span class="readout-label" data-label="controls.trainAcc"></span><span class="readout-value" data-testid="accuracy-train">–</span></div>
+        <div class="readout acc"><span class="readout-label" data-label="controls.testAcc"></span><span class="readout-value" data-testid="accuracy-test">–</span></div>
+      </div>
+      <div class="app-buttons">
+        <span class="connection" data-testid="connection" data-state="connecting" role="status"><i></i><span class="connection-text"></span></span>
+        <button type="button" class="btn" data-testid="lang" data-title="controls.langTitle" data-label="controls.lang"></button>
+        <button type="button" class="btn" data-testid="presenter" aria-pressed="false" data-title="controls.presenterTitle" data-label="controls.presenter"></button>
+      </div>
+    </div>
+    <div class="error-banner" data-testid="error" role="alert" hidden>
+      <span class="error-text"></span>
+      <button type="button" class="btn-icon dismiss" data-testid="error-dismiss" data-title="controls.dismiss">×</button>
+    </div>`;
+
+  const q = (/** @type {string} */ id) => /** @type {any} */ (container.querySelector(`[data-testid="${id}"]`));
+  const playBtn = /** @type {HTMLButtonElement} */ (q('play-pause'));
+  const epochEl = q('epoch');
+  const selects = {
+    speed: /** @type {HTMLSelectElement} */ (q('speed')),
+    lr: /** @type {HTMLSelectElement} */ (q('learning-rate')),
+    batch: /** @type {HTMLSelectElement} */ (q('batch-size')),
+    optimizer: /** @type {HTMLSelectElement} */ (q('optimizer')),
+    init: /** @type {HTMLSelectElement} */ (q('init')),
+    reg: /** @type {HTMLSelectElement} */ (q('regularization')),
+    regRate: /** @type {HTMLSelectElement} */ (q('regularization-rate')),
+  };
+  const seedInput = /** @type {HTMLInputElement} */ (q('seed'));
+  const connectionEl = q('connection');
+  const errorEl = q('error');
+  const errorText = errorEl.querySelector('.error-text');
+
+  /** @type {any} */ let config = null;
+  /** @type {any} */ let catalog = null;
+  let playing = false;
+  /** @type {any} */ let shownError = null;
+  /** Id of the change that, once accepted, clears the shown error. */
+  /** @type {number | null} */ let clearOnReply = null;
+
+  /**
+   * Sends a config change from one control; its error (if any) is shown next to it.
+   * @param {any} partial
+   */
+  function configure(partial) {
+    const id = ctx.configure(partial);
+    if (shownError) clearOnReply = id;
+    return id;
+  }
+
+  /** Flips the button now (visible at the next paint); the server's status confirms it. */
+  function setPlaying(/** @type {boolean} */ next) {
+    playing = next;
+    playBtn.setAttribute('aria-pressed', String(next));
+    playBtn.classList.toggle('playing', next);
+    playBtn.querySelector('.play-label').textContent = t(next ? 'controls.pause' : 'controls.play');
+  }
+
+  function togglePlay() {
+    const next = !playing;
+    setPlaying(next);
+    ctx.send({ type: next ? 'play' : 'pause' });
+  }
+  function step() {
+    if (playing) {
+      setPlaying(false);
+      ctx.send({ type: 'pause' });
+    }
+    ctx.send({ type: 'step', epochs: 1 });
+  }
+  function reset() {
+    ctx.send({ type: 'reset' });
+  }
+
+  playBtn.addEventListener('click', togglePlay);
+  q('step').addEventListener('click', step);
+  q('reset').addEventListener('click', reset);
+  selects.speed.addEventListener('change', () => configure({ view: { epochs_per_second: Number(selects.speed.value) } }));
+  selects.lr.addEventListener('change', () => configure({ optimizer: { learning_rate: Number(selects.lr.value) } }));
+  selects.batch.addEventListener('change', () => configure({ optimizer: { batch_size: Number(selects.batch.value) } }));
+  selects.optimizer.addEventListener('change', () => configure({ optimizer: { name: selects.optimizer.value } }));
+  selects.init.addEventListener('change', () => configure({ init: selects.init.value }));
+  selects.reg.addEventListener('change', () => configure({ regularization: { kind: selects.reg.value } }));
+  selects.regRate.addEventListener('change', () => configure({ regularization: { rate: Number(selects.regRate.value) } }));
+  seedInput.addEventListener('change', () => {
+    const seed = Number(seedInput.value);
+    configure({ seed: Number.isInteger(seed) ? seed : seedInput.value });
+  });
+  q('new-seed').addEventListener('click', () => configure({ seed: Math.floor(Math.random() * 1e6) }));
+  q('lang').addEventListener('click', () => ctx.i18n.setLang(ctx.i18n.lang === 'fr' ? 'en' : 'fr'));
+  q('presenter').addEventListener('click', togglePresenter);
+  q('error-dismiss').addEventListener('click', () => showError(null));
+
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (target.closest('input, select, textarea, [contenteditable="true"]')) return;
+    if (event.key === ' ' && !target.closest('button, summary, a')) {
+      event.preventDefault();
+      togglePlay();
+    } else if (event.key === 'ArrowRight') {
+      event.preventDefault();
+      step();
+    } else if (event.key === 'r' || event.key === 'R') {
+      reset();
+    }
+  });
+
+  function togglePresenter() {
+    const on = !document.body.classList.contains('presenter');
+    document.body.classList.toggle('presenter', on);
+    q('presenter').setAttribute('aria-pressed', String(on));
+    if (on && document.documentElement.requestFullscreen && !document.fullscreenElement) {
+      document.documentElement.requestFullscreen().catch(() => {});
+    } else if (!on && document.fullscreenElement) {
+      document.exitFullscreen().catch(() => {});
+    }
+    window.dispatchEvent(new Event('resize'));
+  }
+
+  /**
+   * @param {HTMLSelectElement} select
+   * @param {Array<string | number>} values
+   * @param {(v: any) => string} label
+   * @param {string | number | undefined} current  added when not among the values
+   */
+  function fill(select, values, label, current) {
+    const list = [...values];
+    if (current !== undefined && !list.some((v) => String(v) === String(current))) {
+      list.push(current);
+      if (typeof current === 'number') list.sort((a, b) => Number(a) - Number(b));
+    }
+    const key = list.join('|');
+    if (select.dataset.options !== key || select.dataset.lang !== ctx.i18n.lang) {
+      select.replaceChildren(...list.map((v) => new Option(label(v), String(v))));
+      select.dataset.options = key;
+      select.dataset.lang = ctx.i18n.lang;
+    }
+    if (current !== undefined) {
+      select.value = String(current);
+      select.dataset.applied = String(current);
+    }
+  }
+
+  function renderSettings() {
+    const opt = config?.optimizer ?? {};
+    const names = (/** @type {string} */ key) => catalogNames(catalog, key, /** @type {any} */ (FALLBACK)[key]);
+    fill(selects.speed, SPEEDS, (v) => (v === 0 ? t('controls.speedMax') : t('controls.speedN', { n: v })), config?.view?.epochs_per_second);
+    fill(selects.lr, LEARNING_RATES, numberLabel, opt.learning_rate);
+    fill(selects.batch, BATCH_SIZES, String, opt.batch_size);
+    fill(selects.optimizer, names('optimizers'), (v) => t(`optimizer.${v}`), opt.name);
+    fill(selects.init, names('initializers'), (v) => t(`init.${v}`), config?.init);
+    fill(selects.reg, names('regularization'), (v) => t(`reg.${v}`), config?.regularization?.kind);
+    fill(selects.regRate, REG_RATES, numberLabel, config?.regularization?.rate);
+    selects.regRate.disabled = (config?.regularization?.kind ?? 'none') === 'none';
+    selects.batch.disabled = opt.name === 'gd';
+    if (config && document.activeElement !== seedInput) seedInput.value = String(config.seed);
+  }
+
+  function relabel() {
+    for (const el of container.querySelectorAll('[data-label]')) {
+      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.label);
+    }
+    for (const el of container.querySelectorAll('[data-title]')) {
+      const text = t(/** @type {HTMLElement} */ (el).dataset.title);
+      el.setAttribute('title', text);
+      if (el.classList.contains('btn-icon') || el.classList.contains('btn-round')) el.setAttribute('aria-label', text);
+    }
+    setPlaying(playing);
+    renderConnection(connectionEl.dataset.state);
+    renderSettings();
+    showError(shownError);
+  }
+
+  function renderConnection(/** @type {string} */ state) {
+    connectionEl.dataset.state = state;
+    connectionEl.querySelector('.connection-text').textContent = t(`controls.connection.${state}`);
+  }
+
+  /** The label of the control an error's field belongs to. */
+  function fieldLabel(/** @type {string | null | undefined} */ field) {
+    if (!field) return '';
+    const parts = field.split('.');
+    for (let n = parts.length; n > 0; n--) {
+      const key = `field.${parts.slice(0, n).join('.')}`;
+      const label = t(key);
+      if (label !== key) return label;
+    }
+    return '';
+  }
+
+  /** Shows an error in the banner and marks the control it belongs to. */
+  function showError(/** @type {any} */ error) {
+    shownError = error;
+    for (const el of container.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
+    if (!error) {
+      errorEl.hidden = true;
+      errorText.textContent = '';
+      return;
+    }
+    let text;
+    if (error.type === 'status') {
+      text = t('controls.diverged', { message: error.message ?? '' });
+    } else {
+      const label = fieldLabel(error.field);
+      text = label ? `${label}: ${error.message}` : String(error.message ?? error.code);
+    }
+    errorText.textContent = text;
+    errorEl.dataset.code = error.code ?? error.state ?? '';
+    errorEl.dataset.field = error.field ?? '';
+    errorEl.hidden = false;
+    const match = FIELD_CONTROLS.find(([prefix]) => typeof error.field === 'string' && error.field.startsWith(prefix));
+    if (match) {
+      const control = q(match[1]);
+      control.setAttribute('aria-invalid', 'true');
+      control.title = String(error.message);
+    }
+  }
+
+  relabel();
+
+  return {
+    /**
+     * @param {any} state
+     * @param {Set<string>} changed
+     */
+    update(state, changed) {
+      if (changed.has('lang')) {
+        q('lang').setAttribute('lang', ctx.i18n.lang === 'fr' ? 'en' : 'fr');
+        relabel();
+      }
+      if (changed.has('catalog')) {
+        catalog = state.catalog;
+        renderSettings();
+      }
+      if (changed.has('config') && state.config) {
+        config = state.config;
+        renderSettings();
+        if (clearOnReply !== null && state.configId === clearOnReply) {
+          clearOnReply = null;
+          showError(null);
+        }
+      }
+      if (changed.has('connection')) renderConnection(state.connection);
+      if (changed.has('status') && state.status) {
+        setPlaying(state.status.state === 'playing');
+        epochEl.textContent = String(state.status.epoch ?? 0);
+        if (state.status.state === 'diverged') showError(state.status);
+        else if (shownError?.type === 'status') showError(null);
+      }
+      if (changed.has('frame') && state.frame) {
+        const h = state.frame.header;
+        epochEl.textContent = String(h.epoch);
+        const m = h.metrics ?? {};
+        q('loss-train').textContent = formatLoss(m.train_loss);
+        q('loss-test').textContent = formatLoss(m.test_loss);
+        q('accuracy-train').textContent = formatShare(m.train_accuracy);
+        q('accuracy-test').textContent = formatShare(m.test_accuracy);
+        const classification = m.train_accuracy !== null && m.train_accuracy !== undefined;
+        for (const el of container.querySelectorAll('.readout.acc')) /** @type {HTMLElement} */ (el).hidden = !classification;
+      }
+      if (changed.has('errors') && state.errors.length) {
+        const latest = state.errors[state.errors.length - 1];
+        if (latest !== shownError) showError(latest);
+      }
+    },
+  };
+}

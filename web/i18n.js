@@ -1,0 +1,58 @@
+// @ts-check
+/**
+ * English and French strings: `t(key, params)` returns the string in the current language with
+ * `{name}` placeholders filled. Views add their own strings with `register`. A key missing in
+ * French falls back to English, and a key missing everywhere shows as itself (easy to spot).
+ */
+
+export const LANGUAGES = ['en', 'fr'];
+
+/** The browser's preferred language if we have it, else English. */
+export function browserLanguage(/** @type {readonly string[]} */ preferred) {
+  for (const tag of preferred) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return 'en';
+}
+
+/** @param {string} lang */
+export function createI18n(lang) {
+  /** @type {Record<string, Record<string, string>>} */
+  const tables = { en: {}, fr: {} };
+  let current = LANGUAGES.includes(lang) ? lang : 'en';
+
+  /**
+   * @param {string} key
+   * @param {Record<string, unknown>} [params]
+   */
+  function t(key, params) {
+    const s = tables[current][key] ?? tables.en[key] ?? key;
+    if (!params) return s;
+    return s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  }
+
+  return {
+    t,
+    get lang() {
+      return current;
+    },
+    /** @param {string} next */
+    setLang(next) {
+      if (!LANGUAGES.includes(next)) throw new Error(`unknown language ${next}; valid: ${LANGUAGES.join(', ')}`);
+      current = next;
+    },
+    /** @param {Record<string, Record<string, string>>} strings  {en: {...}, fr: {...}} */
+    register(strings) {
+      for (const [language, table] of Object.entries(strings)) {
+        tables[language] = { ...(tables[language] ?? {}), ...table };
+      }
+    },
+    /** Keys that exist in English but not in French (a test keeps this empty). */
+    missing() {
+      return Object.keys(tables.en).filter((k) => !(k in tables.fr));
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createI18n>} I18n */

@@ -1,0 +1,192 @@
+// @ts-check
+/**
+ * Wiring: builds the store, opens the socket, mounts every view into its container and draws
+ * them all from one requestAnimationFrame. Restores the session config on reconnect and keeps
+ * the config in the URL.
+ */
+import { createStore } from './state.js';
+import { connectSocket, socketUrl } from './socket.js';
+import { browserLanguage, createI18n } from './i18n.js';
+import { configFromUrl, langFromUrl, restorable, urlFromConfig } from './url.js';
+
+/** Container selector, module, mount function: one row per view. */
+const VIEWS = [
+  ['#controls', './controls.js', 'mountControls'],
+  ['#data-panel', './dataPanel.js', 'mountDataPanel'],
+  ['#network', './network.js', 'mountNetwork'],
+  ['#output', './heatmap.js', 'mountHeatmap'],
+  ['#loss-chart', './lossChart.js', 'mountLossChart'],
+  ['#equations', './equations.js', 'mountEquations'],
+  ['#lessons', './lessons/index.js', 'mountLessons'],
+];
+
+const STRINGS = {
+  en: {
+    'app.title': 'NN Playground',
+    'app.tagline': 'Watch a neural network learn, live',
+    'app.viewFailed': 'Part of the page failed to load ({view}): {message}',
+    'app.badFrame': 'A frame from the server could not be read: {message}',
+    'app.badUrl': 'Ignored in the link: {message}',
+    'section.network': 'Network',
+    'section.output': 'Output',
+  },
+  fr: {
+    'app.title': 'NN Playground',
+    'app.tagline': 'Regardez un réseau de neurones apprendre, en direct',
+    'app.viewFailed': 'Une partie de la page n’a pas pu se charger ({view}) : {message}',
+    'app.badFrame': 'Une trame du serveur est illisible : {message}',
+    'app.badUrl': 'Ignoré dans le lien : {message}',
+    'section.network': 'Réseau',
+    'section.output': 'Sortie',
+  },
+};
+
+const urlLang = langFromUrl(location.search);
+const i18n = createI18n(urlLang ?? browserLanguage(navigator.languages ?? [navigator.language]));
+i18n.register(STRINGS);
+const store = createStore({ lang: i18n.lang });
+
+/** What the bench and tests read: paints that drew a new frame, and the store. */
+const probe = { paints: 0, framePaints: 0, store };
+/** @type {any} */ (window).__playground = probe;
+
+const fromUrl = configFromUrl(location.search);
+for (const message of fromUrl.errors) {
+  store.addError({ type: 'error', code: 'invalid', field: 'url', message: i18n.t('app.badUrl', { message }) });
+}
+/** The config to send on the next `hello`: the URL's on the first, the session's after a drop. */
+/** @type {any} */ let restoreConfig = Object.keys(fromUrl.config).length ? fromUrl.config : null;
+let wasPlaying = false;
+let hadSession = false;
+
+const socket = connectSocket({
+  url: socketUrl(location),
+  onOpen() {
+    store.set('connection', 'open');
+  },
+  onClose() {
+    if (store.state.config) restoreConfig = restorable(store.state.config);
+    wasPlaying = store.state.status?.state === 'playing';
+    store.set('connection', 'closed');
+  },
+  onMessage: receive,
+  onFrame(frame) {
+    store.addFrame(frame);
+  },
+  onDecodeError(error) {
+    store.addError({ type: 'error', code: 'internal', field: null, message: i18n.t('app.badFrame', { message: error.message }) });
+  },
+});
+
+/** @param {any} message */
+function receive(message) {
+  switch (message.type) {
+    case 'hello':
+      store.set('hello', message);
+      store.set('catalog', message.catalog);
+      store.set('status', { type: 'status', state: 'paused', epoch: 0 });
+      if (!store.state.config || !restoreConfig) store.set('config', message.config);
+      if (restoreConfig) socket.send({ type: 'configure', config: restoreConfig });
+      if (hadSession && wasPlaying) socket.send({ type: 'play' });
+      socket.flushQueue();
+      hadSession = true;
+      break;
+    case 'config':
+      store.set('config', message.config);
+      store.set('configId', message.id ?? null);
+      history.replaceState(history.state, '', urlFromConfig(message.config, location.search) + location.hash);
+      break;
+    case 'data':
+      store.set('data', message);
+      break;
+    case 'status':
+      store.set('status', message);
+      break;
+    case 'error':
+      store.addError(message);
+      break;
+    case 'inspection':
+      store.set('inspection', message);
+      break;
+    case 'export':
+      store.set('exported', message.data);
+      break;
+    default:
+      console.warn('unknown server message', message.type);
+  }
+}
+
+/** The context every view receives (docs/web.md). */
+const ctx = {
+  store,
+  /** @param {{type: string, [key: string]: any}} message */
+  send: (message) => socket.send(message),
+  /** @param {any} partial */
+  configure: (partial) => socket.send({ type: 'configure', config: partial }),
+  t: i18n.t,
+  i18n: {
+    register: i18n.register,
+    get lang() { return i18n.lang; },
+    /** Switches the language: every view re-labels itself on the next frame. */
+    setLang(/** @type {string} */ lang) {
+      i18n.setLang(lang);
+      document.documentElement.lang = lang;
+      const params = new URLSearchParams(location.search);
+      params.set('lang', lang);
+      history.replaceState(history.state, '', `?${params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',')}${location.hash}`);
+      relabelPage();
+      store.set('lang', lang);
+    },
+    missing: i18n.missing,
+  },
+};
+
+function relabelPage() {
+  for (const el of document.querySelectorAll('[data-i18n]')) {
+    el.textContent = i18n.t(/** @type {HTMLElement} */ (el).dataset.i18n ?? '');
+  }
+  document.title = `${i18n.t('app.title')}: ${i18n.t('app.tagline')}`;
+}
+
+/** @type {Array<{name: string, view: {update(state: any, changed: Set<string>): void}, fresh: boolean, failed: boolean}>} */
+const mounted = [];
+
+store.onRender((state, changed) => {
+  probe.paints += 1;
+  if (changed.has('frame')) probe.framePaints += 1;
+  /** @type {Set<string> | null} */ let all = null;
+  for (const entry of mounted) {
+    if (entry.failed) continue;
+    let keys = changed;
+    if (entry.fresh) {
+      all ??= new Set(Object.keys(state));
+      keys = all;
+      entry.fresh = false;
+    }
+    try {
+      entry.view.update(state, keys);
+    } catch (error) {
+      entry.failed = true;
+      console.error(error);
+      store.addError({ type: 'error', code: 'internal', field: null, message: i18n.t('app.viewFailed', { view: entry.name, message: String(error) }) });
+    }
+  }
+});
+
+document.documentElement.lang = i18n.lang;
+relabelPage();
+
+// Views load in parallel; one that fails to load is reported, and the others still run.
+await Promise.all(VIEWS.map(async ([selector, path, name]) => {
+  const container = document.querySelector(selector);
+  if (!(container instanceof HTMLElement)) return;
+  try {
+    const module = await import(path);
+    const view = module[name](container, ctx);
+    mounted.push({ name, view, fresh: true, failed: false });
+    store.touch('lang');
+  } catch (error) {
+    console.error(error);
+    store.addError({ type: 'error', code: 'internal', field: null, message: i18n.t('app.viewFailed', { view: name, message: String(error) }) });
+  }
+}));

@@ -1,0 +1,97 @@
+// @ts-check
+/**
+ * The only module that touches `WebSocket`: connects to `/ws`, reconnects with backoff when the
+ * connection drops, numbers and sends client messages, decodes text and binary messages.
+ */
+import { decodeFrame } from './frame.js';
+
+const BACKOFF_MS = [250, 500, 1000, 2000];
+/** Messages kept while the socket is not open, sent once it is (oldest dropped first). */
+const QUEUE_LIMIT = 50;
+
+/**
+ * @param {{
+ *   url: string,
+ *   onOpen: () => void,
+ *   onClose: () => void,
+ *   onMessage: (message: any) => void,
+ *   onFrame: (frame: import('./frame.js').Frame) => void,
+ *   onDecodeError: (error: Error) => void,
+ * }} handlers
+ */
+export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDecodeError }) {
+  /** @type {WebSocket | null} */
+  let ws = null;
+  let nextId = 1;
+  let attempt = 0;
+  /** @type {string[]} */
+  let queue = [];
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let retry = null;
+
+  function open() {
+    retry = null;
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    ws = socket;
+    socket.onopen = () => {
+      attempt = 0;
+      onOpen();
+    };
+    socket.onmessage = (event) => {
+      try {
+        if (typeof event.data === 'string') onMessage(JSON.parse(event.data));
+        else onFrame(decodeFrame(event.data));
+      } catch (error) {
+        onDecodeError(/** @type {Error} */ (error));
+      }
+    };
+    socket.onclose = () => {
+      if (ws !== socket) return;
+      ws = null;
+      onClose();
+      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+      attempt += 1;
+      retry = setTimeout(open, delay);
+    };
+  }
+
+  open();
+
+  return {
+    /**
+     * Sends a client message with a fresh `id` (queued while disconnected) and returns the id.
+     * @param {{type: string, [key: string]: any}} message
+     */
+    send(message) {
+      const id = nextId++;
+      const text = JSON.stringify({ ...message, id });
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
+      else queue = [...queue.slice(-(QUEUE_LIMIT - 1)), text];
+      return id;
+    },
+    /** Sends what was queued while disconnected (after the session is restored). */
+    flushQueue() {
+      const pending = queue;
+      queue = [];
+      for (const text of pending) ws?.send(text);
+    },
+    /** Drops what was queued (a restored config supersedes queued changes). */
+    clearQueue() {
+      queue = [];
+    },
+    /** Closes the connection now and reconnects right away (as after a drop). */
+    reconnect() {
+      if (retry) clearTimeout(retry);
+      attempt = 0;
+      ws?.close();
+      if (!ws) open();
+    },
+  };
+}
+
+/** The websocket URL of the page's own server. */
+export function socketUrl(/** @type {Location} */ location) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/ws`;
+}

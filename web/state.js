@@ -1,0 +1,112 @@
+// @ts-check
+/**
+ * The store: the latest server state (AppState, see docs/web.md) and the set of keys changed
+ * since the last draw. Every change schedules one requestAnimationFrame; that frame hands the
+ * merged changes to the renderer, so many messages between two paints cost one redraw.
+ */
+
+/** History rows kept before older ones are thinned to every other row. */
+const HISTORY_LIMIT = 4000;
+
+/**
+ * @typedef {{
+ *   connection: 'connecting' | 'open' | 'closed',
+ *   hello: any, catalog: any, config: any, data: any, status: any,
+ *   frame: import('./frame.js').Frame | null,
+ *   history: Array<Record<string, number | null>>,
+ *   errors: any[], lang: string, inspection: any,
+ *   configId: number | string | null, exported: any,
+ * }} AppState
+ */
+
+/**
+ * @param {{lang: string, schedule?: (fn: () => void) => void}} options
+ */
+export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn) }) {
+  /** @type {AppState} */
+  const state = {
+    connection: 'connecting',
+    hello: null,
+    catalog: null,
+    config: null,
+    data: null,
+    status: null,
+    frame: null,
+    history: [],
+    errors: [],
+    lang,
+    inspection: null,
+    configId: null,
+    exported: null,
+  };
+  /** @type {Set<string>} */
+  let changed = new Set();
+  let scheduled = false;
+  /** @type {(state: AppState, changed: Set<string>) => void} */
+  let render = () => {};
+
+  function flush() {
+    scheduled = false;
+    if (changed.size === 0) return;
+    const keys = changed;
+    changed = new Set();
+    render(state, keys);
+  }
+
+  /** Marks `key` changed and makes sure one animation frame will draw it. */
+  function touch(/** @type {string} */ key) {
+    changed.add(key);
+    if (!scheduled) {
+      scheduled = true;
+      schedule(flush);
+    }
+  }
+
+  return {
+    state,
+    /**
+     * @template {keyof AppState} K
+     * @param {K} key
+     * @param {AppState[K]} value
+     */
+    set(key, value) {
+      state[key] = value;
+      touch(key);
+    },
+    /** Marks a key changed after an in-place edit. */
+    touch,
+    /** The function that draws; called at most once per animation frame. */
+    onRender(/** @type {(state: AppState, changed: Set<string>) => void} */ fn) {
+      render = fn;
+    },
+    /** Stores a decoded frame and appends its metrics to the history. */
+    addFrame(/** @type {import('./frame.js').Frame} */ frame) {
+      const epoch = Number(frame.header.epoch) || 0;
+      const rows = state.history;
+      const last = rows.length ? rows[rows.length - 1].epoch ?? 0 : -1;
+      if (epoch < last || (epoch === 0 && last > 0)) {
+        state.history = [];
+      }
+      const history = state.history;
+      const tail = history.length ? history[history.length - 1] : null;
+      const row = { epoch, ...frame.header.metrics };
+      if (tail && tail.epoch === epoch) history[history.length - 1] = row;
+      else history.push(row);
+      if (history.length > HISTORY_LIMIT) {
+        state.history = history.filter((_, i) => i % 2 === 0 || i >= history.length - 10);
+      }
+      state.frame = frame;
+      touch('frame');
+      touch('history');
+    },
+    /** Keeps the latest error messages (newest last). */
+    addError(/** @type {any} */ error) {
+      state.errors = [...state.errors.slice(-9), error];
+      touch('errors');
+    },
+    /** Draws now if anything changed (tests and benchmarks). */
+    flush,
+  };
+}
+
+/** @typedef {ReturnType<typeof createStore>} Store */

@@ -1,0 +1,157 @@
+// @ts-check
+/**
+ * The whole config in the URL's query string, and back. One declarative table maps each short,
+ * readable parameter to its config path, so a teacher can read and edit a shared link:
+ * `?dataset=spiral&hidden=8:tanh,8:tanh&lr=0.03`. Parameters this module does not own (such as
+ * `experiment`) are left untouched.
+ */
+
+/** @typedef {'string' | 'int' | 'float' | 'list' | 'hidden'} Kind */
+
+/** @type {Array<[string, string, Kind]>} parameter, dotted config path, kind */
+export const URL_PARAMS = [
+  ['dataset', 'dataset.name', 'string'],
+  ['points', 'dataset.points', 'int'],
+  ['noise', 'dataset.noise', 'float'],
+  ['classes', 'dataset.classes', 'int'],
+  ['train', 'dataset.train_fraction', 'float'],
+  ['val', 'dataset.validation_fraction', 'float'],
+  ['dseed', 'dataset.seed', 'int'],
+  ['features', 'features', 'list'],
+  ['hidden', 'hidden', 'hidden'],
+  ['out', 'output.activation', 'string'],
+  ['loss', 'output.loss', 'string'],
+  ['init', 'init', 'string'],
+  ['opt', 'optimizer.name', 'string'],
+  ['lr', 'optimizer.learning_rate', 'float'],
+  ['batch', 'optimizer.batch_size', 'int'],
+  ['momentum', 'optimizer.momentum', 'float'],
+  ['beta1', 'optimizer.beta1', 'float'],
+  ['beta2', 'optimizer.beta2', 'float'],
+  ['reg', 'regularization.kind', 'string'],
+  ['rate', 'regularization.rate', 'float'],
+  ['seed', 'seed', 'int'],
+  ['res', 'view.resolution', 'int'],
+  ['nres', 'view.neuron_resolution', 'int'],
+  ['fps', 'view.fps', 'int'],
+  ['eps', 'view.epochs_per_second', 'float'],
+];
+
+/**
+ * @param {any} object
+ * @param {string} path
+ */
+function getPath(object, path) {
+  return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), object);
+}
+
+/**
+ * @param {any} object
+ * @param {string} path
+ * @param {unknown} value
+ */
+function setPath(object, path, value) {
+  const keys = path.split('.');
+  let o = object;
+  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+  o[keys[keys.length - 1]] = value;
+}
+
+/**
+ * @param {unknown} value
+ * @param {Kind} kind
+ */
+function encodeValue(value, kind) {
+  if (kind === 'list') return /** @type {string[]} */ (value).join(',');
+  if (kind === 'hidden') {
+    return /** @type {{units: number, activation: string}[]} */ (value)
+      .map((h) => `${h.units}:${h.activation}`).join(',');
+  }
+  return String(value);
+}
+
+/**
+ * @param {string} text
+ * @param {Kind} kind
+ * @param {string} name  the parameter, for error messages
+ */
+function decodeValue(text, kind, name) {
+  if (kind === 'string') {
+    if (!/^[a-z0-9_]+$/.test(text)) throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not a name`);
+    return text;
+  }
+  if (kind === 'int' || kind === 'float') {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) {
+      throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not ${kind === 'int' ? 'an integer' : 'a number'}`);
+    }
+    return n;
+  }
+  if (kind === 'list') return text.split(',').filter((s) => s !== '');
+  if (text === '' || text === 'none') return [];
+  return text.split(',').map((part) => {
+    const [units, activation] = part.split(':');
+    const n = Number(units);
+    if (!Number.isInteger(n) || !activation) {
+      throw new Error(`URL parameter hidden: ${JSON.stringify(part)} is not units:activation (e.g. 4:tanh)`);
+    }
+    return { units: n, activation };
+  });
+}
+
+/**
+ * The partial config a query string describes, and the errors of the parameters it ignored.
+ * @param {string} search  e.g. location.search
+ * @returns {{config: any, errors: string[]}}
+ */
+export function configFromUrl(search) {
+  const params = new URLSearchParams(search);
+  /** @type {any} */
+  const config = {};
+  /** @type {string[]} */
+  const errors = [];
+  for (const [name, path, kind] of URL_PARAMS) {
+    const text = params.get(name);
+    if (text === null) continue;
+    try {
+      setPath(config, path, decodeValue(text, kind, name));
+    } catch (error) {
+      errors.push(/** @type {Error} */ (error).message);
+    }
+  }
+  return { config, errors };
+}
+
+/**
+ * `search` with every config parameter set from `config` (other parameters kept).
+ * @param {any} config  a normalized config
+ * @param {string} search
+ */
+export function urlFromConfig(config, search) {
+  const params = new URLSearchParams(search);
+  for (const [name, path, kind] of URL_PARAMS) {
+    const value = getPath(config, path);
+    if (value === undefined || value === null) params.delete(name);
+    else params.set(name, encodeValue(value, kind));
+  }
+  return `?${params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',')}`;
+}
+
+/**
+ * The config a client sends to restore a session: the normalized config without the fields the
+ * server fills in itself.
+ * @param {any} config
+ */
+export function restorable(config) {
+  const copy = structuredClone(config);
+  if (copy?.output) {
+    delete copy.output.resolved_activation;
+    delete copy.output.resolved_loss;
+  }
+  return copy;
+}
+
+/** The language the URL asks for, if any. */
+export function langFromUrl(/** @type {string} */ search) {
+  return new URLSearchParams(search).get('lang');
+}
