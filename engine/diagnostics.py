@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from engine.network import Network
+
 Array = npt.NDArray[np.float64]
 Layers = Sequence[Array | None] | Mapping[int, Array]
 """Per-layer arrays indexed by l (a list whose index 0 is unused, or a dict)."""
@@ -31,27 +33,20 @@ RELU_LIKE = ("relu", "leaky_relu", "elu")
 
 
 class Net(Protocol):
-    """The part of engine.Network the diagnostics read."""
+    """The part of engine.Network the diagnostics read (read-only, so Network matches)."""
 
-    # Read-only properties, so that engine.Network (plain list attributes) matches.
     @property
     def L(self) -> int: ...
-
     @property
     def sizes(self) -> Sequence[int]: ...
-
     @property
     def activations(self) -> Sequence[str]: ...
-
     @property
     def W(self) -> Any: ...
-
     @property
     def b(self) -> Any: ...
-
     @property
     def A(self) -> Any: ...
-
     def forward(self, X: Array) -> Array: ...
 
 
@@ -282,6 +277,21 @@ class DeadTracker:
         """Forget everything (a new network)."""
         self.died_at = {}
         self.first_epoch = None
+
+
+def revive(net: Network) -> Network:
+    """A copy of net, same weights, whose hidden relu layers are leaky_relu.
+
+    A dead ReLU has g' = 0 on every input, so no gradient ever reaches it; Leaky ReLU's slope
+    0.01 for z < 0 lets gradient descent pull it back.
+    """
+    d = net.to_dict()
+    L = len(d["activations"])
+    d["activations"] = [
+        "leaky_relu" if name == "relu" and l < L else name
+        for l, name in enumerate(d["activations"], start=1)
+    ]
+    return Network.from_dict(d)
 
 
 @dataclass(frozen=True)

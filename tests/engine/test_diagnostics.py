@@ -240,3 +240,23 @@ def test_summary_reuses_a_forward_pass_whose_backward_gave_the_gradients() -> No
     assert (once[1].stats.mean, once[1].stats.std) == (again[1].stats.mean, again[1].stats.std)
     np.testing.assert_array_equal(once[1].stats.hist.counts, again[1].stats.hist.counts)
     assert once[2].grad_norm == again[2].grad_norm
+
+
+def test_revive_switches_hidden_relus_to_leaky_keeping_the_weights() -> None:
+    net = Network([2, 4, 3, 1], ["relu", "relu", "sigmoid"], init="he", seed=2)
+    net.b[1][1, 0] = -50.0
+    X, Y = inputs(200), labels(200)
+    net.forward(X)
+    dW, _ = net.backward(Y, "bce")
+    assert d.dead_neurons(net, X)[1] == [1]
+    assert not dW[1][1].any()  # a dead ReLU gets no gradient: it can never come back
+    alive = d.revive(net)
+    assert alive.activations == ["leaky_relu", "leaky_relu", "sigmoid"]
+    for l in (1, 2, 3):
+        np.testing.assert_array_equal(alive.W[l], net.W[l])
+        np.testing.assert_array_equal(alive.b[l], net.b[l])
+    alive.forward(X)
+    dW, db = alive.backward(Y, "bce")
+    assert dW[1][1].any() and db[1][1, 0] != 0.0
+    assert d.dead_neurons(alive, X) == {}
+    assert net.activations == ["relu", "relu", "sigmoid"]
