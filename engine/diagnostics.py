@@ -80,7 +80,8 @@ def dead_neurons(
     out: dict[int, list[int]] = {}
     for l in range(1, net.L):
         if activation_of(net, l) == "relu":
-            out[l] = [int(j) for j in np.flatnonzero(~(acts[l] > 0.0).any(axis=1))]
+            alive = (acts[l] > 0.0).any(axis=1) | (acts[l].shape[1] == 0)  # no data: no verdict
+            out[l] = [int(j) for j in np.flatnonzero(~alive)]
     return out
 
 

@@ -226,3 +226,19 @@ def test_every_code_has_a_detector_and_params_are_json_safe() -> None:
     assert [a.code for a in found] == sorted((a.code for a in found), key=CODES.index)
     json.dumps([{"code": a.code, "params": a.params} for a in found])
     assert {"symmetry", "output_mismatch", "loss_mismatch"} <= {a.code for a in found}
+
+
+def test_a_loss_climbing_far_above_its_best_is_diverging() -> None:
+    losses_ = [0.7, 0.5, 0.3, 0.2, 0.4, 0.9, 1.5, 2.5]
+    hist = [{"epoch": e, "train_loss": v} for e, v in enumerate(losses_)]
+    advice = only(snap("binary", "sigmoid", "bce", history=hist, learning_rate=2.0),
+                  "lr_too_high")
+    assert advice.params == {"learning_rate": 2.0, "reason": "diverging"}
+    # Zigzags while the loss keeps going down are not blamed on the learning rate.
+    zigzag = [0.7 * 0.97**e * (1.3 if e % 2 else 1.0) for e in range(40)]
+    hist = [{"epoch": e, "train_loss": v} for e, v in enumerate(zigzag)]
+    assert codes(snap("binary", "sigmoid", "bce", history=hist)) == []
+    stalled = [0.7 * (1.3 if e % 2 else 1.0) for e in range(40)]
+    hist = [{"epoch": e, "train_loss": v} for e, v in enumerate(stalled)]
+    assert only(snap("binary", "sigmoid", "bce", history=hist), "lr_too_high").params[
+        "reason"] == "oscillating"

@@ -36,6 +36,16 @@ def test_dead_neuron_has_zero_active_share_and_others_positive() -> None:
     assert np.all(share[1][[0, 2, 3]] > 0.0)
 
 
+def test_no_data_gives_no_verdict_and_empty_statistics() -> None:
+    net = Network([2, 3, 1], ["relu", "sigmoid"], seed=0)
+    X = np.zeros((2, 0))
+    assert d.dead_neurons(net, X) == {1: []}
+    np.testing.assert_array_equal(d.active_share(net, X)[1], np.zeros(3))
+    stats = d.layer_stats(net, X, bins=4)
+    assert (stats[1].mean, stats[1].std) == (0.0, 0.0)
+    assert stats[1].hist.counts.tolist() == [0, 0, 0, 0]
+
+
 def test_dead_neurons_only_reports_relu_hidden_layers() -> None:
     net = Network([2, 3, 3, 1], ["tanh", "leaky_relu", "relu"], seed=0)
     net.b[2][:] = -1e3
