@@ -182,6 +182,16 @@ def test_uniform_init_saturates_a_deep_tanh_network_while_xavier_does_not() -> N
     assert max(xavier[l] for l in range(2, 9)) < 0.05
 
 
+def test_he_keeps_a_deep_relu_signal_while_xavier_halves_its_variance_per_layer() -> None:
+    sizes, acts = [2] + [32] * 8 + [1], ["relu"] * 8 + ["sigmoid"]
+    for seed in (1, 2, 3):
+        he = d.layer_stats(Network(sizes, acts, init="he", seed=seed), inputs())
+        xavier = d.layer_stats(Network(sizes, acts, init="xavier", seed=seed), inputs())
+        # ReLU zeroes half of Z: Var(W) = 1/n loses a factor √2 of std per layer, 2/n does not.
+        assert 0.5 < he[8].std / he[1].std < 2.0
+        assert xavier[8].std / xavier[1].std < 0.2
+
+
 def test_zero_init_layers_are_symmetric_and_random_ones_are_not() -> None:
     zero = Network([2, 4, 3, 1], ["tanh", "tanh", "sigmoid"], init="zeros", seed=0)
     assert d.symmetric_layers(zero) == [1, 2]
