@@ -28,8 +28,6 @@ OSCILLATION_AMPLITUDE = 0.25
 """... and the rises add up to at least this share of the window's mean loss ..."""
 STALLED = 0.5
 """... which is still at least this share of the first loss: zigzags while learning are fine."""
-NOISE_FLOOR = 0.05
-"""A rise smaller than this share of the first loss in the history is noise."""
 DIVERGING_FACTOR = 3.0
 """Blowing up: the train loss is this many times the best seen so far (and above the start)."""
 DEATH_WINDOW = 10
@@ -48,6 +46,8 @@ OVERFIT_RISE = 0.1
 value above it) ..."""
 OVERFIT_PATIENCE = 20
 """... at least this many epochs after that best, while the training loss kept falling."""
+NOISE_FLOOR = 0.05
+"""A rise smaller than this share of the first loss in the history is noise."""
 
 
 @dataclass(frozen=True)
