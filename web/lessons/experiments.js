@@ -227,23 +227,23 @@ export function experimentHref(name) {
 }
 
 /**
- * The experiments menu and the card of the chosen experiment.
+ * The experiments menu.
  * @param {HTMLElement} container
  * @param {any} ctx
  * @param {{start: (name: string) => void, active: () => string | null}} host
  */
 export function mountExperiments(container, ctx, host) {
   const t = translator(ctx);
-  const menu = h('div', { class: 'ls-exp-menu', role: 'list' });
-  const card = h('article', { class: 'ls-exp-card', 'data-testid': 'experiment-card', 'aria-live': 'polite' });
-  container.append(menu, card);
+  const pick = h('p', { class: 'ls-hint' });
+  const menu = h('div', { class: 'ls-exp-menu' });
+  container.append(pick, menu);
   /** @type {Record<string, HTMLElement>} */ const items = {};
 
   const group = (/** @type {string} */ labelKey, /** @type {string[]} */ names) => {
     const label = h('h3', { class: 'ls-exp-group', 'data-key': labelKey });
     const row = h('div', { class: 'ls-exp-row' });
     for (const name of names) {
-      const b = h('button', { class: 'ls-btn ls-exp-item', type: 'button', role: 'listitem', 'data-testid': `experiment-${name}`, 'data-name': name });
+      const b = h('button', { class: 'ls-btn ls-exp-item', type: 'button', 'data-testid': `experiment-${name}`, 'data-name': name });
       b.addEventListener('click', () => host.start(name));
       items[name] = b;
       row.append(b);
@@ -254,19 +254,47 @@ export function mountExperiments(container, ctx, host) {
   group('exp.pitfalls', PITFALL_ORDER);
 
   function render() {
+    pick.textContent = t('exp.pick');
     for (const label of menu.querySelectorAll('.ls-exp-group')) label.textContent = t(String(label.getAttribute('data-key')));
     const active = host.active();
     for (const [name, b] of Object.entries(items)) {
       b.textContent = t(`exp.${name}.title`);
       b.setAttribute('aria-pressed', String(name === active));
     }
+  }
+
+  render();
+  return {
+    /** @param {any} _state @param {Set<string>} changed */
+    update(_state, changed) {
+      if (changed.has('lang') || changed.has('experiment')) render();
+    },
+  };
+}
+
+/**
+ * The card of the running experiment, shown above the instruments: what it shows, what to
+ * watch, a button that trains its number of epochs, variants to compare, and its link.
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ * @param {{active: () => string | null}} host
+ */
+export function mountExperimentCard(container, ctx, host) {
+  const t = translator(ctx);
+  container.classList.add('ls-exp-card');
+  container.setAttribute('data-testid', 'experiment-card');
+  /** @type {any} */ let config = null;
+
+  function render() {
+    const active = host.active();
+    container.hidden = !active;
     if (!active) {
-      card.replaceChildren(h('p', { class: 'ls-hint', text: t('exp.pick') }));
-      card.removeAttribute('data-experiment');
+      container.removeAttribute('data-experiment');
+      container.replaceChildren();
       return;
     }
     const preset = EXPERIMENTS[active];
-    card.setAttribute('data-experiment', active);
+    container.setAttribute('data-experiment', active);
     const actions = h('div', { class: 'ls-exp-actions' });
     if (preset.epochs > 0) {
       const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text: t('exp.run', { epochs: preset.epochs }) });
@@ -276,12 +304,15 @@ export function mountExperiments(container, ctx, host) {
     if (preset.variants) {
       actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));
       for (const v of preset.variants) {
-        const b = h('button', { class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: v.label });
+        const b = h('button', {
+          class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: v.label,
+          'aria-pressed': String(Boolean(config) && isSubset(v.config, config)),
+        });
         b.addEventListener('click', () => ctx.configure(v.config));
         actions.append(b);
       }
     }
-    card.replaceChildren(
+    container.replaceChildren(
       h('h3', { class: 'ls-exp-title', text: t(`exp.${active}.title`) }),
       h('p', { text: t(`exp.${active}.text`) }),
       h('p', {}, [h('strong', { text: t('exp.watch') }), ' ', t(`exp.${active}.watch`)]),
@@ -292,9 +323,26 @@ export function mountExperiments(container, ctx, host) {
 
   render();
   return {
-    /** @param {any} _state @param {Set<string>} changed */
-    update(_state, changed) {
-      if (changed.has('lang') || changed.has('experiment')) render();
+    /** @param {any} state @param {Set<string>} changed */
+    update(state, changed) {
+      if (changed.has('config')) config = state.config;
+      if (changed.has('lang') || changed.has('experiment') || changed.has('config')) render();
     },
   };
+}
+
+/**
+ * Whether every value in `part` equals the one at the same place in `whole` (arrays compared
+ * element by element, so `hidden` matches on units and activations).
+ * @param {any} part
+ * @param {any} whole
+ * @returns {boolean}
+ */
+export function isSubset(part, whole) {
+  if (part !== null && typeof part === 'object') {
+    if (whole === null || typeof whole !== 'object') return false;
+    if (Array.isArray(part) && (!Array.isArray(whole) || part.length !== whole.length)) return false;
+    return Object.entries(part).every(([k, v]) => isSubset(v, whole[k]));
+  }
+  return part === whole;
 }

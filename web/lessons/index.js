@@ -10,8 +10,15 @@
  */
 import { mountCoach, STRINGS as COACH_STRINGS } from './coach.js';
 import {
-  EXPERIMENTS, experimentConfig, experimentFromUrl, mountExperiments, STRINGS as EXP_STRINGS,
+  EXPERIMENTS, experimentConfig, experimentFromUrl, mountExperimentCard, mountExperiments,
+  STRINGS as EXP_STRINGS,
 } from './experiments.js';
+import { mountCollapse, STRINGS as COLLAPSE_STRINGS } from './collapse.js';
+import { mountDeadRelu, STRINGS as DEAD_STRINGS } from './deadRelu.js';
+import { mountGradients, STRINGS as GRAD_STRINGS } from './gradients.js';
+import { mountInitLab, STRINGS as INIT_STRINGS } from './initLab.js';
+import { mountInspector, SAMPLE_LIMIT, STRINGS as INSPECT_STRINGS } from './inspector.js';
+import { mountSymmetry, STRINGS as SYM_STRINGS } from './symmetry.js';
 import { ensureLessonStyles, h, translator } from './util.js';
 
 const STRINGS = {
@@ -32,6 +39,17 @@ const STRINGS = {
  */
 const TABS = [
   { name: 'experiments', mount: mountExperiments },
+  { name: 'init', mount: mountInitLab },
+  { name: 'symmetry', mount: mountSymmetry },
+  { name: 'gradients', mount: mountGradients },
+  { name: 'dead', mount: mountDeadRelu },
+  { name: 'collapse', mount: mountCollapse },
+  { name: 'inspector', mount: mountInspector },
+];
+
+const ALL_STRINGS = [
+  STRINGS, COACH_STRINGS, EXP_STRINGS, INIT_STRINGS, SYM_STRINGS, GRAD_STRINGS, DEAD_STRINGS,
+  COLLAPSE_STRINGS, INSPECT_STRINGS,
 ];
 
 /** Every key an instrument may read, handed over when its tab is shown. */
@@ -44,22 +62,22 @@ const ALL_KEYS = ['config', 'data', 'frame', 'history', 'inspection', 'lang', 'e
  */
 export function mountLessons(container, ctx) {
   ensureLessonStyles();
-  for (const strings of [STRINGS, COACH_STRINGS, EXP_STRINGS]) ctx.i18n.register(strings);
+  for (const strings of ALL_STRINGS) ctx.i18n.register(strings);
   const t = translator(ctx);
   container.classList.add('ls');
 
   const title = h('h2', { class: 'ls-title' });
   const coachBox = h('section', { class: 'ls-coach' });
+  const cardBox = h('section', { 'aria-live': 'polite' });
   const tablist = h('div', { class: 'ls-tabs', role: 'tablist' });
   const panels = h('div', { class: 'ls-panels' });
-  container.append(title, coachBox, tablist, panels);
+  container.append(title, coachBox, cardBox, tablist, panels);
   const coach = mountCoach(coachBox, ctx);
 
   /** @type {string | null} */ let experiment = null;
   /** @type {string | null} */ let pendingUrlExperiment = experimentFromUrl(window.location.search);
   let current = 'experiments';
   /** @type {any} */ let lastState = null;
-  /** @type {Set<string>} */ const internal = new Set();
 
   const host = {
     /** Applies an experiment: its full config, its instrument tab. @param {string} name */
@@ -67,9 +85,11 @@ export function mountLessons(container, ctx) {
       const state = lastState ?? ctx.store?.state;
       if (!EXPERIMENTS[name] || !state?.hello) return;
       ctx.configure(experimentConfig(name, state.hello.config, state.config));
+      // The server answers in order: this inspection is of the network just configured.
+      if (EXPERIMENTS[name].tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
       experiment = name;
-      internal.add('experiment');
-      open(EXPERIMENTS[name].tab === 'experiments' ? 'experiments' : EXPERIMENTS[name].tab);
+      open(EXPERIMENTS[name].tab);
+      refresh(new Set(['experiment']));
     },
     active: () => experiment,
     /** Shows one tab. @param {string} name */
@@ -103,9 +123,15 @@ export function mountLessons(container, ctx) {
       v.tab.tabIndex = on ? 0 : -1;
       v.panel.hidden = !on;
     }
-    if (lastState) views[name].view.update(lastState, new Set([...ALL_KEYS, ...internal]), true);
-    for (const [n, v] of Object.entries(views)) if (n !== name && internal.size) v.view.update(lastState ?? {}, new Set(internal), false);
-    internal.clear();
+    if (lastState) views[name].view.update(lastState, new Set(ALL_KEYS), true);
+  }
+
+  /** Hands a change that did not come from the store to every view. @param {Set<string>} keys */
+  function refresh(keys) {
+    const state = lastState ?? ctx.store?.state;
+    if (!state) return;
+    card.update(state, keys);
+    for (const [n, v] of Object.entries(views)) v.view.update(state, keys, n === current);
   }
 
   function label() {
@@ -124,6 +150,7 @@ export function mountLessons(container, ctx) {
     views[next].tab.focus();
   });
 
+  const card = mountExperimentCard(cardBox, ctx, host);
   label();
   open(current);
 
@@ -137,9 +164,8 @@ export function mountLessons(container, ctx) {
       }
       if (changed.has('lang')) label();
       coach.update(state, changed);
-      const all = new Set([...changed, ...internal]);
-      internal.clear();
-      for (const [n, v] of Object.entries(views)) v.view.update(state, all, n === current);
+      card.update(state, changed);
+      for (const [n, v] of Object.entries(views)) v.view.update(state, changed, n === current);
     },
   };
 }

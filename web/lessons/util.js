@@ -130,3 +130,94 @@ export function diagnosticLayers(header) {
 export function hiddenLayers(config) {
   return Array.isArray(config?.hidden) ? config.hidden : [];
 }
+
+/** Okabe–Ito colors for one line per layer. */
+export const LAYER_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
+
+/**
+ * Draws a histogram: counts over equal bins between edges[0] and edges[1], with the bounds
+ * written under the axis.
+ * @param {HTMLCanvasElement} canvas
+ * @param {number[]} counts
+ * @param {[number, number]} edges
+ * @param {string} color
+ */
+export function drawHistogram(canvas, counts, edges, color) {
+  const { g, w, h: H } = prepareCanvas(canvas);
+  const font = parseFloat(getComputedStyle(canvas).fontSize) || 12;
+  const axis = font * 1.2;
+  const plotH = H - axis;
+  g.strokeStyle = '#9aa1a9';
+  g.beginPath();
+  g.moveTo(0, plotH + 0.5);
+  g.lineTo(w, plotH + 0.5);
+  g.stroke();
+  const n = counts.length;
+  const max = Math.max(1, ...counts);
+  if (n) {
+    g.fillStyle = color;
+    const bw = w / n;
+    for (let i = 0; i < n; i++) {
+      const bh = (counts[i] / max) * (plotH - 2);
+      if (bh > 0) g.fillRect(i * bw + 0.5, plotH - bh, Math.max(1, bw - 1), bh);
+    }
+  }
+  g.fillStyle = '#5b636d';
+  g.font = `${font * 0.85}px system-ui, sans-serif`;
+  g.textBaseline = 'bottom';
+  g.textAlign = 'left';
+  g.fillText(fmt(edges[0], 2), 0, H);
+  g.textAlign = 'right';
+  g.fillText(fmt(edges[1], 2), w, H);
+}
+
+/**
+ * A matrix as a captioned table: name, shape and values (rows × columns), cut to `maxRows` and
+ * `maxCols` with an ellipsis so a 2 × 500 X stays readable.
+ * @param {string} nameHtml  the matrix name as HTML (e.g. `W<sup>[1]</sup>`)
+ * @param {{shape: number[], values: number[][]}} matrix
+ * @param {{testid?: string, maxRows?: number, maxCols?: number, note?: string}} [options]
+ */
+export function matrixTable(nameHtml, matrix, { testid, maxRows = 8, maxCols = 8, note } = {}) {
+  const [rows, cols] = matrix.shape.length === 2 ? matrix.shape : [matrix.values.length, matrix.values[0]?.length ?? 0];
+  const figure = h('figure', { class: 'ls-matrix', 'data-testid': testid, 'data-shape': `${rows}x${cols}` });
+  const caption = h('figcaption');
+  caption.innerHTML = `${nameHtml} <span class="ls-dim">${rows}×${cols}</span>${note ? ` <span class="ls-hint">${note}</span>` : ''}`;
+  const table = h('table');
+  const shownCols = Math.min(cols, maxCols);
+  for (let i = 0; i < Math.min(rows, maxRows); i++) {
+    const tr = h('tr');
+    for (let j = 0; j < shownCols; j++) {
+      const v = Number(matrix.values[i]?.[j]);
+      tr.append(h('td', { class: v < 0 ? 'ls-neg' : undefined, text: fmt(v) }));
+    }
+    if (cols > shownCols) tr.append(h('td', { class: 'ls-more', text: '…' }));
+    table.append(tr);
+  }
+  if (rows > maxRows) {
+    const tr = h('tr');
+    for (let j = 0; j < shownCols + (cols > shownCols ? 1 : 0); j++) tr.append(h('td', { class: 'ls-more', text: '⋮' }));
+    table.append(tr);
+  }
+  figure.append(caption, table);
+  return figure;
+}
+
+/** `X<sup>[l]</sup>`: a course symbol with its layer index. @param {string} name @param {number | string} l */
+export const sym = (name, l) => `${name}<sup>[${l}]</sup>`;
+
+/**
+ * The float32 frame array `name` as a Matrix ({shape, values}), or null.
+ * @param {any} frame
+ * @param {string} name
+ */
+export function frameMatrix(frame, name) {
+  const a = frame?.arrays?.[name];
+  if (!a || a.shape.length !== 2) return null;
+  const [r, c] = a.shape;
+  /** @type {number[][]} */ const values = [];
+  const [lo, hi] = a.range ?? [0, 255];
+  const scale = a.range ? (v) => lo + (v / 255) * (hi - lo) : Number;
+  for (let i = 0; i < r; i++) values.push(Array.from(a.data.subarray(i * c, (i + 1) * c), /** @type {(v: number) => number} */ (scale)));
+  return { shape: [r, c], values };
+}

@@ -1,0 +1,114 @@
+// @ts-check
+/**
+ * The dead ReLU tracker: per hidden layer, the share of training points each neuron is active
+ * on (bars), which ReLUs are dead and since which epoch (frame.header.dead_since), and one
+ * action that revives them by switching every ReLU layer to Leaky ReLU.
+ */
+import { h, hiddenLayers, throttle, translator } from './util.js';
+
+export const STRINGS = {
+  en: {
+    'lessons.tab.dead': 'Dead ReLUs',
+    'dead.layer': 'Layer {l} · {activation}',
+    'dead.summary': '{count} of {units} dead',
+    'dead.neuron': 'neuron {j}',
+    'dead.since': 'dead since epoch {epoch}',
+    'dead.active': 'active on {share}% of the points',
+    'dead.revive': 'Revive: switch to Leaky ReLU',
+    'dead.noRelu': 'No ReLU layer in this network: try the “Dead ReLUs at a large learning rate” experiment.',
+    'dead.waiting': 'Activity appears with the first frame.',
+    'dead.explain': 'A ReLU outputs max(0, z). When a large step pushes its input z below zero for every training point, it outputs 0 everywhere, its derivative is 0, no gradient reaches its weights and it stays dead for good. Leaky ReLU keeps a small slope (0.01) for z < 0, so a gradient still flows and the neuron can come back. Switching rebuilds the network from new weights.',
+  },
+  fr: {
+    'lessons.tab.dead': 'ReLU mortes',
+    'dead.layer': 'Couche {l} · {activation}',
+    'dead.summary': '{count} sur {units} mortes',
+    'dead.neuron': 'neurone {j}',
+    'dead.since': 'morte depuis l’époque {epoch}',
+    'dead.active': 'active sur {share} % des points',
+    'dead.revive': 'Ranimer : passer à Leaky ReLU',
+    'dead.noRelu': 'Pas de couche ReLU dans ce réseau : essayez l’expérience « ReLU mortes à grand taux d’apprentissage ».',
+    'dead.waiting': 'L’activité apparaît avec la première trame.',
+    'dead.explain': 'Une ReLU renvoie max(0, z). Quand un grand pas rend son entrée z négative pour tous les points d’entraînement, elle renvoie 0 partout, sa dérivée est nulle, aucun gradient n’atteint ses poids et elle reste morte pour de bon. Leaky ReLU garde une petite pente (0,01) pour z < 0 : un gradient passe encore et le neurone peut revenir. Le changement reconstruit le réseau avec de nouveaux poids.',
+  },
+};
+
+/**
+ * The config change that turns every ReLU hidden layer into Leaky ReLU (others unchanged).
+ * @param {any} config
+ */
+export function reviveConfig(config) {
+  return { hidden: hiddenLayers(config).map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) };
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ */
+export function mountDeadRelu(container, ctx) {
+  const t = translator(ctx);
+  const revive = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'revive' });
+  const layersBox = h('div', { class: 'ls-dead-layers', 'data-testid': 'dead-tracker' });
+  const explain = h('p', { class: 'ls-explain' });
+  container.append(h('div', {}, [revive]), layersBox, explain);
+  /** @type {any} */ let state = null;
+  let shown = '';
+  revive.addEventListener('click', () => ctx.configure(reviveConfig(state?.config)));
+
+  const draw = throttle(() => {
+    const header = state?.frame?.header;
+    const hidden = hiddenLayers(state?.config);
+    const hasRelu = hidden.some((l) => l.activation === 'relu');
+    revive.toggleAttribute('disabled', !hasRelu);
+    const layers = header?.diagnostics?.layers ?? {};
+    const key = JSON.stringify([state?.lang, hidden, header?.dead_since, hidden.map((_, i) => layers[String(i + 1)]?.active_share?.map((/** @type {number} */ v) => Math.round(v * 100)))]);
+    if (key === shown) return;
+    shown = key;
+    if (!hidden.some((l) => l.activation === 'relu' || l.activation === 'leaky_relu')) {
+      layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t('dead.noRelu') }));
+      return;
+    }
+    if (!header) { layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t('dead.waiting') })); return; }
+    layersBox.replaceChildren(...hidden.map((layer, i) => {
+      const l = i + 1;
+      const share = /** @type {number[]} */ (layers[String(l)]?.active_share ?? []);
+      const since = header.dead_since?.[String(l)] ?? {};
+      const dead = new Set([...(header.dead?.[String(l)] ?? []), ...Object.keys(since).map(Number)]);
+      const section = h('section', { class: 'ls-dead-layer', 'data-testid': `dead-layer-${l}`, 'data-dead': String(dead.size) }, [
+        h('h3', { class: 'ls-subtitle' }, [
+          t('dead.layer', { l, activation: layer.activation }), ' ',
+          h('span', { class: dead.size ? 'ls-badge ls-badge-warn' : 'ls-badge', text: t('dead.summary', { count: dead.size, units: layer.units }) }),
+        ]),
+      ]);
+      const list = h('ul', { class: 'ls-neurons' });
+      for (let j = 0; j < Math.max(share.length, layer.units); j++) {
+        const s = share[j];
+        const isDead = dead.has(j);
+        const pct = typeof s === 'number' ? Math.round(s * 100) : 0;
+        list.append(h('li', { class: `ls-neuron${isDead ? ' ls-dead' : ''}`, 'data-testid': `neuron-${l}-${j}`, 'data-dead': String(isDead) }, [
+          h('span', { class: 'ls-label', text: t('dead.neuron', { j: j + 1 }) }),
+          h('div', { class: 'ls-bar', title: t('dead.active', { share: pct }) }, [h('div', { class: 'ls-bar-fill', style: `width:${pct}%` })]),
+          h('span', { class: 'ls-num', text: isDead && since[String(j)] !== undefined ? t('dead.since', { epoch: since[String(j)] }) : `${pct}%` }),
+        ]));
+      }
+      section.append(list);
+      return section;
+    }));
+  }, 200);
+
+  function labels() {
+    revive.textContent = t('dead.revive');
+    explain.textContent = t('dead.explain');
+    shown = '';
+  }
+
+  labels();
+  return {
+    /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
+    update(next, changed, visible) {
+      state = next;
+      if (changed.has('lang')) labels();
+      if (visible && (changed.has('frame') || changed.has('lang') || changed.has('config'))) draw();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// @ts-check
+/**
+ * The matrix inspector: the actual numbers of one forward and one backward pass on a few
+ * training points (the `inspection` reply to `inspect`), as small tables with their shapes,
+ * walked through one layer at a time: X, then Z[l] = W[l]A[l-1] + b[l] and A[l] = g(Z[l]) for
+ * l = 1..L, Ŷ and the cost, then dZ[l], dW[l], db[l] for l = L..1.
+ */
+import { fmt, h, matrixTable, sym, translator } from './util.js';
+
+export const STRINGS = {
+  en: {
+    'lessons.tab.inspector': 'Matrices',
+    'insp.inspect': 'Inspect {m} points',
+    'insp.students': 'Load the four students',
+    'insp.prev': 'Previous',
+    'insp.next': 'Next',
+    'insp.empty': 'Press “Inspect” to see every number of one forward and one backward pass on the first training points. Each column of X is one point.',
+    'insp.input': 'Input: X, one column per point, and the targets Y',
+    'insp.forward': 'Forward pass, layer {l} of {L} ({activation})',
+    'insp.output': 'Output Ŷ and cost J = {cost} ({loss})',
+    'insp.backward': 'Backward pass, layer {l} of {L}',
+    'insp.count': 'step {i} of {n}',
+    'insp.dzOut': 'dZ[{L}] = Ŷ − Y for this output and loss, then',
+    'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), then',
+    'insp.explain': 'Shapes follow the course: W[l] is n[l] × n[l−1], b[l] is n[l] × 1 and is added to every column, Z[l] and A[l] are n[l] × m. The backward pass goes from the last layer to the first; dW[l] and db[l] average over the m points.',
+  },
+  fr: {
+    'lessons.tab.inspector': 'Matrices',
+    'insp.inspect': 'Inspecter {m} points',
+    'insp.students': 'Charger les quatre étudiants',
+    'insp.prev': 'Précédent',
+    'insp.next': 'Suivant',
+    'insp.empty': 'Appuyez sur « Inspecter » pour voir tous les nombres d’une propagation avant et arrière sur les premiers points d’entraînement. Chaque colonne de X est un point.',
+    'insp.input': 'Entrée : X, une colonne par point, et les cibles Y',
+    'insp.forward': 'Propagation avant, couche {l} sur {L} ({activation})',
+    'insp.output': 'Sortie Ŷ et coût J = {cost} ({loss})',
+    'insp.backward': 'Rétropropagation, couche {l} sur {L}',
+    'insp.count': 'étape {i} sur {n}',
+    'insp.dzOut': 'dZ[{L}] = Ŷ − Y pour cette sortie et cette perte, puis',
+    'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), puis',
+    'insp.explain': 'Les dimensions suivent le cours : W[l] est n[l] × n[l−1], b[l] est n[l] × 1 et s’ajoute à chaque colonne, Z[l] et A[l] sont n[l] × m. La rétropropagation va de la dernière couche à la première ; dW[l] et db[l] font la moyenne sur les m points.',
+  },
+};
+
+/** Points sent with `inspect` (the four students fit exactly). */
+export const SAMPLE_LIMIT = 4;
+
+/**
+ * The steps of an inspection in the course's order.
+ * @param {any} inspection
+ * @returns {{kind: 'input' | 'forward' | 'output' | 'backward', l: number}[]}
+ */
+export function inspectionSteps(inspection) {
+  const L = Array.isArray(inspection?.layers) ? inspection.layers.length : 0;
+  /** @type {{kind: 'input' | 'forward' | 'output' | 'backward', l: number}[]} */
+  const steps = [{ kind: 'input', l: 0 }];
+  for (let l = 1; l <= L; l++) steps.push({ kind: 'forward', l });
+  steps.push({ kind: 'output', l: L });
+  for (let l = L; l >= 1; l--) steps.push({ kind: 'backward', l });
+  return steps;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ * @param {{start: (name: string) => void}} host
+ */
+export function mountInspector(container, ctx, host) {
+  const t = translator(ctx);
+  const inspect = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'inspect' });
+  const students = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspect-students' });
+  const prev = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspector-prev' });
+  const next = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspector-next' });
+  const stepLabel = h('h3', { class: 'ls-subtitle', 'data-testid': 'inspector-step', 'aria-live': 'polite' });
+  const count = h('span', { class: 'ls-hint' });
+  const body = h('div', { class: 'ls-insp-body', 'data-testid': 'inspector' });
+  const explain = h('p', { class: 'ls-explain' });
+  container.append(
+    h('div', { class: 'ls-exp-actions' }, [inspect, students]),
+    h('div', { class: 'ls-exp-actions' }, [prev, next, count]),
+    stepLabel, body, explain,
+  );
+  /** @type {any} */ let inspection = null;
+  let step = 0;
+
+  inspect.addEventListener('click', () => ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT }));
+  students.addEventListener('click', () => host.start('student'));
+  prev.addEventListener('click', () => { step = Math.max(0, step - 1); render(); });
+  next.addEventListener('click', () => { step = Math.min(inspectionSteps(inspection).length - 1, step + 1); render(); });
+
+  /** @param {any} m @param {string} name @param {string} [testid] */
+  const table = (m, name, testid) => (m ? matrixTable(name, m, { testid }) : null);
+  const eq = (/** @type {string} */ html) => {
+    const p = h('p', { class: 'ls-formula' });
+    p.innerHTML = html;
+    return p;
+  };
+  const op = (/** @type {string} */ s) => h('span', { class: 'ls-op', text: s });
+
+  function render() {
+    inspect.textContent = t('insp.inspect', { m: SAMPLE_LIMIT });
+    students.textContent = t('insp.students');
+    prev.textContent = t('insp.prev');
+    next.textContent = t('insp.next');
+    explain.textContent = t('insp.explain');
+    const steps = inspectionSteps(inspection);
+    const layers = inspection?.layers ?? [];
+    const L = layers.length;
+    if (!inspection || !L) {
+      stepLabel.textContent = '';
+      stepLabel.removeAttribute('data-step');
+      count.textContent = '';
+      body.replaceChildren(h('p', { class: 'ls-hint', text: t('insp.empty') }));
+      prev.toggleAttribute('disabled', true);
+      next.toggleAttribute('disabled', true);
+      return;
+    }
+    step = Math.max(0, Math.min(step, steps.length - 1));
+    const { kind, l } = steps[step];
+    prev.toggleAttribute('disabled', step === 0);
+    next.toggleAttribute('disabled', step === steps.length - 1);
+    count.textContent = t('insp.count', { i: step + 1, n: steps.length });
+    stepLabel.setAttribute('data-step', kind === 'input' || kind === 'output' ? kind : `${kind}-${l}`);
+    const layer = layers[l - 1];
+    const Aprev = l > 1 ? layers[l - 2]?.A : inspection.X;
+    const AprevName = l > 1 ? sym('A', l - 1) : `X = ${sym('A', 0)}`;
+    const row = (/** @type {(Node | null)[]} */ items) => h('div', { class: 'ls-matrices' }, items);
+    if (kind === 'input') {
+      stepLabel.textContent = t('insp.input');
+      body.replaceChildren(row([table(inspection.X, 'X', 'matrix-X'), table(inspection.Y, 'Y', 'matrix-Y')]));
+    } else if (kind === 'forward') {
+      stepLabel.textContent = t('insp.forward', { l, L, activation: layer.activation });
+      body.replaceChildren(
+        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${layer.activation}(${sym('Z', l)})`),
+        row([table(layer.W, sym('W', l), `matrix-W-${l}`), op('·'), table(Aprev, AprevName), op('+'), table(layer.b, sym('b', l), `matrix-b-${l}`)]),
+        row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`)]),
+      );
+    } else if (kind === 'output') {
+      stepLabel.textContent = t('insp.output', { cost: fmt(Number(inspection.cost), 4), loss: inspection.loss });
+      body.replaceChildren(row([table(inspection.Y_hat, 'Ŷ', 'matrix-Y_hat'), table(inspection.Y, 'Y')]));
+    } else {
+      stepLabel.textContent = t('insp.backward', { l, L });
+      const how = l === L ? t('insp.dzOut', { L }) : t('insp.dzHidden', { l, next: l + 1 });
+      body.replaceChildren(
+        eq(`${how} d${sym('W', l)} = <sup>1</sup>⁄<sub>m</sub> d${sym('Z', l)} ${l > 1 ? sym('A', l - 1) : 'X'}<sup>T</sup>, &nbsp; d${sym('b', l)} = <sup>1</sup>⁄<sub>m</sub> Σ<sub>i</sub> d${sym('Z', l)}<sub>:,i</sub>`),
+        row([table(layer.dZ, `d${sym('Z', l)}`, `matrix-dZ-${l}`), table(layer.dW, `d${sym('W', l)}`, `matrix-dW-${l}`), table(layer.db, `d${sym('b', l)}`, `matrix-db-${l}`)]),
+      );
+    }
+  }
+
+  render();
+  return {
+    /** @param {any} state @param {Set<string>} changed @param {boolean} visible */
+    update(state, changed, visible) {
+      if (changed.has('inspection') && state.inspection && state.inspection !== inspection) {
+        inspection = state.inspection;
+        step = 0;
+        if (visible) render();
+        return;
+      }
+      if (visible && (changed.has('lang') || changed.has('inspection'))) render();
+    },
+  };
+}

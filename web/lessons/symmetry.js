@@ -1,0 +1,119 @@
+// @ts-check
+/**
+ * Symmetry: for each hidden layer, whether all its neurons are identical
+ * (diagnostics.layers[l].symmetric), their incoming weights W[l] row by row and their
+ * thumbnails, so a class sees identical rows and identical pictures after a zero init.
+ */
+import { divergingLut } from '../palette.js';
+import { diagnosticLayers, frameMatrix, h, hiddenLayers, matrixTable, sym, throttle, translator } from './util.js';
+
+export const STRINGS = {
+  en: {
+    'lessons.tab.symmetry': 'Symmetry',
+    'sym.same': 'Layer {l}: all {units} neurons are identical.',
+    'sym.different': 'Layer {l}: the neurons differ.',
+    'sym.why': 'Why: when every weight starts at the same value (zeros, or any constant), every neuron of a layer computes the same output, receives the same gradient and takes the same step. They stay clones for ever, and the layer is no better than one neuron. Random initial weights break the symmetry.',
+    'sym.weights': 'one row per neuron: its incoming weights',
+    'sym.fix': 'Break the symmetry: Xavier',
+    'sym.waiting': 'Weights appear with the first frame.',
+    'sym.none': 'This network has no hidden layer.',
+  },
+  fr: {
+    'lessons.tab.symmetry': 'Symétrie',
+    'sym.same': 'Couche {l} : les {units} neurones sont identiques.',
+    'sym.different': 'Couche {l} : les neurones sont différents.',
+    'sym.why': 'Pourquoi : quand tous les poids partent de la même valeur (zéro, ou une constante), tous les neurones d’une couche calculent la même sortie, reçoivent le même gradient et font le même pas. Ils restent des clones pour toujours, et la couche ne vaut pas mieux qu’un seul neurone. Des poids initiaux aléatoires brisent la symétrie.',
+    'sym.weights': 'une ligne par neurone : ses poids entrants',
+    'sym.fix': 'Briser la symétrie : Xavier',
+    'sym.waiting': 'Les poids apparaissent avec la première trame.',
+    'sym.none': 'Ce réseau n’a pas de couche cachée.',
+  },
+};
+
+const LUT = divergingLut(1);
+
+/**
+ * Draws neuron j of a `neurons/<l>` frame array (n, r, r) on a canvas at grid resolution.
+ * @param {HTMLCanvasElement} canvas
+ * @param {import('../frame.js').FrameArray} array
+ * @param {number} j
+ */
+function drawThumbnail(canvas, array, j) {
+  const [, r, c] = array.shape;
+  if (canvas.width !== c || canvas.height !== r) { canvas.width = c; canvas.height = r; }
+  const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const image = g.createImageData(c, r);
+  const px = new Uint32Array(image.data.buffer);
+  const base = j * r * c;
+  const [lo, hi] = array.range ?? [-1, 1];
+  const span = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  for (let i = 0; i < r * c; i++) {
+    const q = array.data[base + i];
+    const v = array.data instanceof Uint8Array && array.range ? lo + (q / 255) * (hi - lo) : q;
+    px[i] = LUT[Math.max(0, Math.min(255, Math.round(((v / span + 1) / 2) * 255)))];
+  }
+  g.putImageData(image, 0, 0);
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx
+ */
+export function mountSymmetry(container, ctx) {
+  const t = translator(ctx);
+  const layersBox = h('div', { class: 'ls-sym-layers' });
+  const why = h('p', { class: 'ls-explain' });
+  const fix = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'symmetry-fix' });
+  fix.addEventListener('click', () => {
+    const relu = hiddenLayers(ctx.store?.state?.config).some((l) => l.activation === 'relu');
+    ctx.configure({ init: relu ? 'he' : 'xavier' });
+  });
+  container.append(layersBox, h('div', {}, [fix]), why);
+  /** @type {any} */ let state = null;
+
+  const draw = throttle(() => {
+    const frame = state?.frame;
+    const header = frame?.header;
+    const hidden = hiddenLayers(state?.config);
+    const present = diagnosticLayers(header).filter((l) => l <= hidden.length);
+    if (!hidden.length) { layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t('sym.none') })); return; }
+    if (!present.length) { layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t('sym.waiting') })); return; }
+    layersBox.replaceChildren(...present.map((l) => {
+      const same = Boolean(header.diagnostics.layers[String(l)]?.symmetric);
+      const units = hidden[l - 1]?.units ?? '';
+      const card = h('section', { class: `ls-sym-layer${same ? ' ls-sym-same' : ''}`, 'data-testid': `symmetry-layer-${l}`, 'data-symmetric': String(same) }, [
+        h('p', { class: same ? 'ls-banner ls-banner-warn' : 'ls-banner', 'data-testid': same ? 'symmetry-banner' : undefined, text: t(same ? 'sym.same' : 'sym.different', { l, units }) }),
+      ]);
+      const row = h('div', { class: 'ls-sym-row' });
+      const W = frameMatrix(frame, `W/${l}`);
+      if (W) row.append(matrixTable(sym('W', l), W, { testid: `symmetry-weights-${l}`, note: t('sym.weights') }));
+      const neurons = frame.arrays?.[`neurons/${l}`];
+      if (neurons && neurons.shape.length === 3) {
+        const thumbs = h('div', { class: 'ls-thumbs' });
+        for (let j = 0; j < neurons.shape[0]; j++) {
+          const c = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-thumb', 'aria-hidden': 'true' }));
+          drawThumbnail(c, neurons, j);
+          thumbs.append(c);
+        }
+        row.append(thumbs);
+      }
+      card.append(row);
+      return card;
+    }));
+  }, 200);
+
+  function labels() {
+    why.textContent = t('sym.why');
+    fix.textContent = t('sym.fix');
+  }
+
+  labels();
+  return {
+    /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
+    update(next, changed, visible) {
+      state = next;
+      if (changed.has('lang')) labels();
+      if (visible && (changed.has('frame') || changed.has('lang') || changed.has('config'))) draw();
+    },
+  };
+}
