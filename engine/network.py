@@ -73,7 +73,9 @@ class Workspace:
         self.A1T: list[F] = [a1.T for a1 in self.A1]
         self.Z: list[F] = [self.A[0]] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
         self.dZ: list[F] = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
-        self.dA: list[F] = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
+        # dA1[l] has a spare last row so that [W b]ᵀ dZ can be written without a copy of Wᵀ.
+        self.dA1: list[F] = [np.empty((n + 1, m), dtype) for n in sizes]
+        self.dA: list[F] = [_NONE] + [a1[:-1] for a1 in self.dA1[1:]]
 
     def set_input(self, A1_0: F) -> None:
         """Use A1_0 = [X; 1] (shape (n[0] + 1, m)) as the input without copying it."""
@@ -84,8 +86,9 @@ class Workspace:
 
 def forward_pass(Wb: list[F], g: list[Activation], ws: Workspace) -> F:
     """Ŷ = A[L] for the input already in ws.A1[0]; every Z[l], A[l] stays in ws."""
+    # np.dot, not matmul: with out= on small matrices it has far less overhead per call.
     for l in range(1, len(Wb)):
-        np.matmul(Wb[l], ws.A1[l - 1], out=ws.Z[l])    # Z[l] = W[l] A[l-1] + b[l]
+        np.dot(Wb[l], ws.A1[l - 1], out=ws.Z[l])       # Z[l] = W[l] A[l-1] + b[l]
         g[l].forward(ws.Z[l], out=ws.A[l])             # A[l] = g[l](Z[l])
     return ws.A[-1]
 
@@ -110,7 +113,7 @@ class Network:
         rng = np.random.default_rng(seed)
         for l in range(1, self.L + 1):
             self.W[l] = make_W(self.sizes[l], self.sizes[l - 1], rng)
-        self.WT: list[Array] = [_NONE] + [W.T for W in self.W[1:]]
+        self.WbT: list[Array] = [Wb.T for Wb in self.params.Wb]
         self._ws: Workspace | None = None
         self.Z: list[Array] = []
         self.A: list[Array] = []
@@ -155,9 +158,9 @@ class Network:
         # dZ[L] carries the 1/m of J, so every dW[l] below is already averaged over the batch.
         losses.output_delta(loss, g[L], Z[L], A[L], Y, dA[L], dZ[L], 1.0 / ws.m)
         for l in range(L, 0, -1):
-            np.matmul(dZ[l], ws.A1T[l - 1], out=grads.Wb[l])  # [dW[l] db[l]] = dZ[l] [A[l-1]; 1]ᵀ
+            np.dot(dZ[l], ws.A1T[l - 1], out=grads.Wb[l])  # [dW[l] db[l]] = dZ[l] [A[l-1]; 1]ᵀ
             if l > 1:
-                np.matmul(self.WT[l], dZ[l], out=dA[l - 1])    # dA[l-1] = W[l]ᵀ dZ[l]
+                np.dot(self.WbT[l], dZ[l], out=ws.dA1[l - 1])  # dA[l-1] = W[l]ᵀ dZ[l], spare row
                 g[l - 1].backward(dA[l - 1], Z[l - 1], A[l - 1], out=dZ[l - 1])  # ⊙ g'(Z[l-1])
 
     def cost(self, X: Array, Y: Array, loss: str | losses.Loss) -> float:
