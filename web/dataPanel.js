@@ -15,6 +15,8 @@ const DEFAULT_DATASETS = [
 ];
 /** Datasets whose number of classes can be chosen, unless the catalog says otherwise. */
 const MULTICLASS = new Set(['spiral', 'blobs']);
+/** Datasets whose points are given, not generated: no noise, size or new draw. */
+const FIXED = new Set(['custom', 'student']);
 const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
 
 const STRINGS = {
@@ -362,6 +364,11 @@ export function mountDataPanel(container, ctx) {
     bar.style.setProperty('--va', String(vf));
     bar.style.setProperty('--te', String(te));
     classesField.hidden = !hasClassChoice(entries.find((e) => e.name === d.name));
+    // Custom points and the four students are fixed: only their split applies.
+    const fixed = FIXED.has(d.name);
+    noise.disabled = fixed;
+    pointsSel.disabled = fixed;
+    /** @type {HTMLButtonElement} */ (regen).disabled = fixed;
   }
 
   function syncInputs() {

@@ -298,6 +298,17 @@ export function mountLossChart(container, ctx) {
       g.setLineDash([3, 3]);
       g.beginPath(); g.moveTo(X(b), top); g.lineTo(X(b), xBase); g.stroke();
       g.restore();
+      const row = rows.find((r) => r.epoch === b);
+      const v = row?.validation_loss;
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        g.beginPath();
+        g.arc(X(b), Y(v), 4, 0, 2 * Math.PI);
+        g.fillStyle = '#fff';
+        g.fill();
+        g.lineWidth = 2;
+        g.strokeStyle = SERIES[1].color;
+        g.stroke();
+      }
       g.fillStyle = SERIES[1].color;
       g.textAlign = X(b) > left + plotW - font * 5 ? 'right' : 'left';
       g.textBaseline = 'top';
@@ -339,9 +350,9 @@ export function mountLossChart(container, ctx) {
         g.beginPath(); g.moveTo(left, AY(v)); g.lineTo(left + plotW, AY(v)); g.stroke();
         g.fillText(`${v * 100}%`, left - 4, AY(v));
       }
-      g.textAlign = 'left';
-      g.textBaseline = 'top';
-      g.fillText(t('loss.accuracy'), left + 4, aTop + 1);
+      g.textAlign = 'right';
+      g.textBaseline = 'bottom';
+      g.fillText(t('loss.accuracy'), left + plotW, aTop - 1);
       SERIES.forEach((s) => stroke(downsample(rows, `${s.part}_accuracy`, buckets), AY, s));
     }
   }

@@ -148,7 +148,9 @@ export function createCustomEditor(root, deps) {
     if (regression) {
       for (const p of Object.values(parts)) for (const v of p.label) scale = Math.max(scale, Math.abs(v));
     }
-    const r = Math.max(2, size / (cleared ? 50 : 90));
+    let m = 0;
+    for (const p of Object.values(parts)) m += p.x1.length;
+    const r = Math.max(2, size / (m < 60 ? 45 : 90));
     for (const part of ['train', 'validation', 'test']) {
       const p = parts[part];
       if (!p) continue;
