@@ -1,0 +1,195 @@
+"""Browser test fixtures: one headless Chromium per session, one real server per module.
+
+    def test_something(app: App) -> None:
+        app.open("?dataset=xor")                 # loads the page and waits for the connection
+        app.page.get_by_test_id("play-pause").click()
+
+- `browser`: Debian's Chromium (/usr/bin/chromium), headless; missing Chromium fails the tests.
+- `server`: a `python -m server` subprocess on a free port, shared by a test module; it can be
+  stopped and started again on the same port (`server.restart()`).
+- `page`: a fresh browser context and page per test. Any uncaught page error fails the test;
+  on failure a screenshot goes to tests/artifacts/ and the server's log is printed.
+- `app`: the page and the server together, with `open(query)`, `probe(js)` and `wait(js)`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from tests.server_process import ROOT, free_port, wait_healthy
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+VIEWPORT = {"width": 1400, "height": 900}
+
+expect.set_options(timeout=10_000)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser carries the `browser` marker."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keeps each phase's report on the item, so fixtures know whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def failed(request: pytest.FixtureRequest) -> bool:
+    report = getattr(request.node, "report_call", None)
+    return report is None or report.failed
+
+
+class ServerProcess:
+    """`python -m server` on a fixed port, which can be stopped and started again."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        # Kept open across restarts, closed by close(): a context manager cannot span them.
+        self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "server", "--no-browser", "--port", str(self.port)]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env
+        )
+        wait_healthy(self.url, self.process, timeout=20)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
+
+    def dump_log(self) -> None:
+        self.log.seek(0)
+        text = self.log.read().decode(errors="replace")
+        self.log.seek(0, os.SEEK_END)
+        sys.stderr.write(f"--- server log (port {self.port}) ---\n{text}")
+        sys.stderr.write("--- end of server log ---\n")
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: install it (`apt-get install chromium`, or "
+            "`make test` does it) or deselect the browser tests with -m 'not browser'",
+            pytrace=False,
+        )
+    browser = playwright_instance.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    process = ServerProcess()
+    process.start()
+    yield process
+    process.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, server: ServerProcess, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
+    yield page
+    if failed(request):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            sys.stderr.write(f"screenshot: {path}\n")
+        except Exception as error:  # a crashed page still gets its log dumped
+            sys.stderr.write(f"no screenshot: {error}\n")
+        server.dump_log()
+    context.close()
+    if errors:
+        pytest.fail("uncaught errors in the page:\n" + "\n".join(errors), pytrace=False)
+
+
+class App:
+    """The page and its server, with the few helpers every browser test needs."""
+
+    def __init__(self, page: Page, server: ServerProcess) -> None:
+        self.page = page
+        self.server = server
+
+    def open(self, query: str = "") -> Page:
+        """Loads the app (with an optional `?query`) and waits until its session is open."""
+        self.page.goto(self.server.url + "/" + query)
+        expect(self.page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+        self.wait("s => s.frame !== null && s.config !== null")
+        return self.page
+
+    def probe(self, expression: str) -> Any:
+        """Evaluates `expression` (a function of the store's state) in the page."""
+        return self.page.evaluate(f"({expression})(window.__playground.store.state)")
+
+    def wait(self, predicate: str) -> Any:
+        """Waits (retrying, no sleep) until `predicate(state)` is truthy; returns its value."""
+        handle = self.page.wait_for_function(
+            f"() => ({predicate})(window.__playground.store.state)", timeout=15_000
+        )
+        return handle.json_value()
+
+    def testid(self, name: str) -> Any:
+        return self.page.get_by_test_id(name)
+
+
+@pytest.fixture
+def app(page: Page, server: ServerProcess) -> App:
+    return App(page, server)
