@@ -14,12 +14,41 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from engine import activations
 from engine import features as feats
+from engine.activations import Activation
 from engine.network import Network, Workspace, forward_pass
 
 F32 = npt.NDArray[np.float32]
 Domain = tuple[float, float, float, float]
 MAX_RESOLUTION = 512
+
+
+class DisplayTanh(activations.Tanh):
+    """tanh(z) = 1 - 2 / (e^{2z} + 1): in float32, NumPy's exp is much cheaper than its tanh."""
+
+    def forward(self, Z: F32, out: F32) -> F32:
+        np.multiply(Z, 2.0, out=out)
+        np.exp(out, out=out)            # overflows to inf for large z, giving exactly 1 below
+        np.add(out, 1.0, out=out)
+        np.divide(-2.0, out, out=out)
+        np.add(out, 1.0, out=out)
+        return out
+
+
+class DisplaySigmoid(activations.Sigmoid):
+    """σ(z) = 1 / (1 + e^{-z}), the cheaper form in float32 (overflow gives exactly 0)."""
+
+    def forward(self, Z: F32, out: F32) -> F32:
+        np.negative(Z, out=out)
+        np.exp(out, out=out)
+        np.add(out, 1.0, out=out)
+        np.reciprocal(out, out=out)
+        return out
+
+
+DISPLAY = {"tanh": DisplayTanh(), "sigmoid": DisplaySigmoid()}
+"""Float32 forms used for the display grids; equal to the training forms to ~1e-7."""
 
 
 @dataclass
@@ -65,6 +94,7 @@ class GridEvaluator:
                             grid_points(self.domain, neuron_resolution)])
         self._ws = Workspace(net.sizes, R2 + r2, dtype=np.float32)
         feats.transform(points, names, out=self._ws.A[0])
+        self._g: list[Activation] = [DISPLAY.get(g.name, g) for g in net.g]
         self._Wb: list[F32] = [np.zeros((0, 0), np.float32)]
         self._Wb += [np.empty(Wb.shape, np.float32) for Wb in net.params.Wb[1:]]
         L = net.L
@@ -82,7 +112,7 @@ class GridEvaluator:
         for Wb32, Wb in zip(self._Wb[1:], self.net.params.Wb[1:], strict=True):
             np.copyto(Wb32, Wb, casting="same_kind")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            forward_pass(self._Wb, self.net.g, self._ws)
+            forward_pass(self._Wb, self._g, self._ws)
         np.copyto(self.frame.output, self._out_view)
         for l, view in self._neuron_views.items():
             np.copyto(self.frame.neurons[l], view)

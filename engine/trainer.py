@@ -183,7 +183,8 @@ class Trainer:
         else:
             self.history.append(entry)
         if len(self.history) > MAX_HISTORY:
-            self.history = self.history[-2::-2][::-1] + self.history[-1:]
+            # Keep the whole span at half the density: the first and latest entries stay.
+            self.history = self.history[::2] + ([entry] if len(self.history) % 2 == 0 else [])
         return entry
 
 

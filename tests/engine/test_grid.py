@@ -9,8 +9,8 @@ from engine.grid import GridEvaluator, grid_points
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 
 
-def _net() -> Network:
-    return Network([3, 5, 4, 2], ["tanh", "relu", "softmax"], init="xavier", seed=4)
+def _net(names: tuple[str, ...] = ("tanh", "relu", "softmax")) -> Network:
+    return Network([3, 5, 4, 2], list(names), init="xavier", seed=4)
 
 
 def test_grid_points_run_from_top_left_pixel_centres():
@@ -21,16 +21,20 @@ def test_grid_points_run_from_top_left_pixel_centres():
     np.testing.assert_allclose(P[:, 15], [3.5, -1.5])   # bottom-right
 
 
-def test_output_and_neuron_grids_match_forward():
-    net, names = _net(), ["x1", "x2", "x1x2"]
+@pytest.mark.parametrize("layers", [("tanh", "relu", "softmax"), ("sigmoid", "elu", "sigmoid"),
+                                    ("leaky_relu", "tanh", "linear")])
+def test_output_and_neuron_grids_match_forward(layers):
+    net, names = _net(layers), ["x1", "x2", "x1x2"]
+    net.W[3] = net.W[3] * 30    # saturate the output too
     frame = GridEvaluator(net, names, DOMAIN, resolution=20, neuron_resolution=7).evaluate()
     assert frame.output.shape == (2, 20, 20) and frame.output.dtype == np.float32
     assert {l: a.shape for l, a in frame.neurons.items()} == {1: (5, 7, 7), 2: (4, 7, 7)}
     Y_hat = net.forward(features.transform(grid_points(DOMAIN, 20), names))
-    np.testing.assert_allclose(frame.output.reshape(2, -1), Y_hat, atol=1e-5)
+    np.testing.assert_allclose(frame.output.reshape(2, -1), Y_hat, rtol=1e-5, atol=1e-5)
     net.forward(features.transform(grid_points(DOMAIN, 7), names))
     for l in (1, 2):
-        np.testing.assert_allclose(frame.neurons[l].reshape(net.sizes[l], -1), net.A[l], atol=1e-5)
+        np.testing.assert_allclose(frame.neurons[l].reshape(net.sizes[l], -1), net.A[l],
+                                   rtol=1e-5, atol=1e-5)
 
 
 def test_evaluate_follows_weight_changes_and_reuses_its_buffers():
@@ -43,6 +47,14 @@ def test_evaluate_follows_weight_changes_and_reuses_its_buffers():
     second = grid.evaluate()
     assert second is first and second.output is output and second.neurons[1] is neurons
     np.testing.assert_allclose(second.output, 1 / (1 + np.exp(-3.0)), rtol=1e-6)
+
+
+def test_matches_says_when_to_rebuild():
+    net = _net()
+    grid = GridEvaluator(net, ["x1", "x2", "x1x2"], DOMAIN, resolution=4, neuron_resolution=2)
+    assert grid.matches(net, ["x1", "x2", "x1x2"], list(DOMAIN))
+    assert not grid.matches(net, ["x1", "x2", "x1_sq"], DOMAIN)
+    assert not grid.matches(net.copy(), ["x1", "x2", "x1x2"], DOMAIN)
 
 
 def test_row_zero_is_the_top_of_the_plane():

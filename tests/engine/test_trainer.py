@@ -99,6 +99,24 @@ def test_history_gets_one_entry_per_record():
     assert set(tr.history[-1]) == {"epoch", *tr.metrics()}
 
 
+def test_history_keeps_its_span_when_thinned(monkeypatch):
+    monkeypatch.setattr("engine.trainer.MAX_HISTORY", 10)
+    tr = _trainer("xor", [2], "tanh", n=20)
+    for epoch in range(26):
+        tr.epoch = epoch
+        tr.record()
+    epochs = [h["epoch"] for h in tr.history]
+    assert len(epochs) <= 10 and epochs[0] == 0 and epochs[-1] == 25
+    assert epochs == sorted(epochs)
+
+
+def test_run_stops_after_the_epoch_that_crosses_the_time_budget():
+    tr = _trainer("xor", [4], "tanh", n=100)
+    ran = tr.run(10**9, max_seconds=0.01)
+    assert 1 <= ran < 10**9 and tr.epoch == ran
+    assert tr.run(0) == 0
+
+
 def test_last_gradients_are_those_of_the_last_step():
     tr = _trainer("xor", [3], "tanh", n=20, batch_size=20)
     before = tr.net.copy()
