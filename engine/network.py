@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine import activations, initializers, losses
+from engine import initializers, losses
 from engine.activations import Activation
+from engine.activations import get as get_activation
 from engine.registry import Array
 
 F = npt.NDArray[Any]
@@ -105,8 +106,8 @@ class Network:
         self.init = init
         self.seed = seed
         # g[0] is the identity: A[0] = X.
-        self.g: list[Activation] = [activations_get("linear")]
-        self.g += [activations_get(name) for name in self.activations]
+        self.g: list[Activation] = [get_activation("linear")]
+        self.g += [get_activation(name) for name in self.activations]
         self.params = Parameters(self.sizes)
         self.W, self.b = self.params.W, self.params.b
         make_W = initializers.get(init)
@@ -131,13 +132,13 @@ class Network:
         if ws is None:
             ws = Workspace(self.sizes, X.shape[1])
         ws.A[0][...] = X
-        return np.asarray(self._forward(ws))
+        return self._forward(ws)
 
     def _forward(self, ws: Workspace) -> Array:
         """Forward pass on the input already in ws (the trainer's allocation-free path)."""
         self._ws = ws
         self.Z, self.A, self.dZ = ws.Z, ws.A, ws.dZ
-        return np.asarray(forward_pass(self.params.Wb, self.g, ws))
+        return forward_pass(self.params.Wb, self.g, ws)
 
     def backward(self, Y: Array, loss: str | losses.Loss,
                  grads: Parameters | None = None) -> tuple[list[Array], list[Array]]:
@@ -208,10 +209,6 @@ class Network:
         return f"Network({shape}, {'/'.join(self.activations)}, {self.num_params()} params)"
 
 
-def activations_get(name: str) -> Activation:
-    return activations.get(name)
-
-
 def _check_architecture(sizes: list[int], names: list[str]) -> None:
     if not isinstance(sizes, list | tuple) or len(sizes) < 2:
         raise ValueError("sizes: expected [n0, n1, ..., nL] with at least one layer")
@@ -220,5 +217,8 @@ def _check_architecture(sizes: list[int], names: list[str]) -> None:
             raise ValueError(f"sizes[{i}]: expected a positive integer, got {n!r}")
     if not isinstance(names, list | tuple) or len(names) != len(sizes) - 1:
         raise ValueError(f"activations: expected {len(sizes) - 1} names, one per layer 1..L")
-    for name in names:
-        activations.get(name)
+    for i, name in enumerate(names):
+        try:
+            get_activation(name)
+        except ValueError as exc:
+            raise ValueError(f"activations[{i}]: {exc}") from None
