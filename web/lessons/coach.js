@@ -14,6 +14,7 @@ export const STRINGS = {
     'coach.task.binary': 'binary classification',
     'coach.task.multiclass': 'classification into several classes',
     'coach.task.regression': 'regression',
+    'coach.symmetry.many': 'Layers {layers}: in each, every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so each layer behaves like a single neuron. Fix: start from random weights (Xavier for tanh or sigmoid, He for ReLU).',
     'coach.symmetry': 'Layer {layers}: every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so the layer behaves like a single neuron. Fix: start from random weights (Xavier for tanh or sigmoid, He for ReLU).',
     'coach.lr_too_high.diverged': 'The loss exploded (learning rate {learning_rate}): each step overshoots the minimum. Fix: divide the learning rate by 10 and reset.',
     'coach.lr_too_high.diverging': 'The loss is climbing instead of falling (learning rate {learning_rate}): the steps are too large. Fix: lower the learning rate.',
@@ -35,6 +36,7 @@ export const STRINGS = {
     'coach.task.binary': 'une classification binaire',
     'coach.task.multiclass': 'une classification à plusieurs classes',
     'coach.task.regression': 'une régression',
+    'coach.symmetry.many': 'Couches {layers} : dans chacune, tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : chaque couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
     'coach.symmetry': 'Couche {layers} : tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : la couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
     'coach.lr_too_high.diverged': 'La perte a explosé (taux d’apprentissage {learning_rate}) : chaque pas dépasse le minimum. Correction : diviser le taux d’apprentissage par 10 et réinitialiser.',
     'coach.lr_too_high.diverging': 'La perte monte au lieu de baisser (taux d’apprentissage {learning_rate}) : les pas sont trop grands. Correction : baisser le taux d’apprentissage.',
@@ -99,6 +101,7 @@ export function wording(t, advice, lang) {
   for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = p[k].replace('_', ' ');
   let key = `coach.${advice.code}`;
   if (advice.code === 'lr_too_high' || advice.code === 'no_nonlinearity') key += `.${p.reason}`;
+  if (advice.code === 'symmetry' && Array.isArray(advice.params?.layers) && advice.params.layers.length > 1) key += '.many';
   const text = t(key, p);
   return text === key ? t('coach.unknown', { code: advice.code }) : text;
 }

@@ -37,13 +37,13 @@ export const EXPERIMENTS = {
     variants: [{ label: 'linear', config: { hidden: layers(2, 4, 'linear') } }, { label: 'tanh', config: { hidden: layers(2, 4, 'tanh') } }],
   },
   deep_init: {
-    tab: 'init', epochs: 50,
+    tab: 'init', epochs: 20,
     config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(6, 8, 'tanh'), init: 'uniform',
       optimizer: { name: 'sgd', learning_rate: 0.03 } },
     variants: ['uniform', 'xavier', 'normal', 'zeros'].map((init) => ({ label: init, config: { init } })),
   },
   activations_spiral: {
-    tab: 'gradients', epochs: 300,
+    tab: 'gradients', epochs: 100,
     config: { dataset: { name: 'spiral', points: 400, noise: 0, classes: 2 }, hidden: layers(4, 8, 'sigmoid'), init: 'xavier',
       optimizer: { name: 'sgd', learning_rate: 0.1 } },
     variants: ['sigmoid', 'tanh', 'relu'].map((g) => ({ label: g, config: { hidden: layers(4, 8, g), init: g === 'relu' ? 'he' : 'xavier' } })),
@@ -60,7 +60,7 @@ export const EXPERIMENTS = {
       optimizer: { name: 'sgd', learning_rate: 0.1 } },
   },
   student: {
-    tab: 'inspector', epochs: 0,
+    tab: 'inspector', epochs: 1,
     config: { dataset: { name: 'student', points: 4, train_fraction: 0.9, validation_fraction: 0 }, hidden: layers(1, 3, 'sigmoid'), init: 'xavier',
       optimizer: { name: 'gd', learning_rate: 0.1, batch_size: 4 } },
   },
@@ -87,6 +87,7 @@ export const STRINGS = {
     'exp.menu': 'Experiments',
     'exp.pitfalls': 'Pitfalls',
     'exp.run': 'Train {epochs} epochs',
+    'exp.runOne': 'Train one epoch',
     'exp.link': 'Link to this experiment',
     'exp.watch': 'What to watch:',
     'exp.try': 'Try:',
@@ -114,7 +115,7 @@ export const STRINGS = {
     'exp.softmax.watch': 'The matrix inspector: Ŷ is 3 × m and each of its columns sums to 1; dZ[L] = Ŷ − Y.',
     'exp.student.title': 'The four students, matrix by matrix',
     'exp.student.text': 'The course’s four students (hours of study and of sleep, pass or fail) and a 2-3-1 network. Every number of one forward and one backward pass, with the shape of each matrix.',
-    'exp.student.watch': 'The matrix inspector: press “Inspect”, then Next to follow Z[1], A[1], … Ŷ, and back through dZ, dW, db.',
+    'exp.student.watch': 'The matrix inspector: press Next to follow Z[1], A[1], … Ŷ, and back through dZ, dW, db. “Train one epoch” takes one gradient step, W ← W − α dW, and shows the new numbers.',
     'exp.wrong_output.title': 'A ReLU at the output',
     'exp.wrong_output.text': 'For a yes/no answer the output must be a probability between 0 and 1: a sigmoid. A ReLU output is unbounded and can get stuck at zero.',
     'exp.wrong_output.watch': 'The coach names the mismatch and offers the fix.',
@@ -129,6 +130,7 @@ export const STRINGS = {
     'exp.menu': 'Expériences',
     'exp.pitfalls': 'Pièges',
     'exp.run': 'Entraîner {epochs} époques',
+    'exp.runOne': 'Entraîner une époque',
     'exp.link': 'Lien vers cette expérience',
     'exp.watch': 'À observer :',
     'exp.try': 'Essayer :',
@@ -156,7 +158,7 @@ export const STRINGS = {
     'exp.softmax.watch': 'L’inspecteur de matrices : Ŷ est de taille 3 × m et chacune de ses colonnes a pour somme 1 ; dZ[L] = Ŷ − Y.',
     'exp.student.title': 'Les quatre étudiants, matrice par matrice',
     'exp.student.text': 'Les quatre étudiants du cours (heures d’étude et de sommeil, réussite ou échec) et un réseau 2-3-1. Tous les nombres d’une propagation avant et arrière, avec la dimension de chaque matrice.',
-    'exp.student.watch': 'L’inspecteur de matrices : « Inspecter », puis Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db.',
+    'exp.student.watch': 'L’inspecteur de matrices : Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db. « Entraîner une époque » fait un pas de gradient, W ← W − α dW, et montre les nouveaux nombres.',
     'exp.wrong_output.title': 'Une ReLU en sortie',
     'exp.wrong_output.text': 'Pour une réponse oui/non, la sortie doit être une probabilité entre 0 et 1 : une sigmoïde. Une sortie ReLU n’est pas bornée et peut rester bloquée à zéro.',
     'exp.wrong_output.watch': 'Le coach nomme l’erreur et propose la correction.',
@@ -297,8 +299,13 @@ export function mountExperimentCard(container, ctx, host) {
     container.setAttribute('data-experiment', active);
     const actions = h('div', { class: 'ls-exp-actions' });
     if (preset.epochs > 0) {
-      const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text: t('exp.run', { epochs: preset.epochs }) });
-      run.addEventListener('click', () => ctx.send({ type: 'step', epochs: preset.epochs }));
+      const text = preset.epochs === 1 ? t('exp.runOne') : t('exp.run', { epochs: preset.epochs });
+      const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text });
+      run.addEventListener('click', () => {
+        ctx.send({ type: 'step', epochs: preset.epochs });
+        // Answered after the step: the matrices of the updated network.
+        if (preset.tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: 4 });
+      });
       actions.append(run);
     }
     if (preset.variants) {

@@ -1,0 +1,280 @@
+"""The lesson instruments, the experiments and the pitfall coach, driven in headless Chromium.
+
+Each experiment's link is opened as a teacher's course notes would, its training is run with the
+experiment's own "Train" button (one `step` of many epochs, no waiting on play), and the coach
+must name the pitfall the experiment demonstrates with its stable `data-code`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import App
+
+pytestmark = pytest.mark.browser
+
+
+def tanh(n: int, units: int) -> list[dict[str, Any]]:
+    return [{"units": units, "activation": "tanh"}] * n
+
+
+# name: (instrument tab, part of the config it must set, train before checking, coach codes)
+EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
+    "zero_init": ("symmetry", {"init": "zeros", "hidden": tanh(2, 4)}, False, ("symmetry",)),
+    "dead_relu": (
+        "dead",
+        {"optimizer": {"learning_rate": 3}, "hidden": [{"units": 8, "activation": "relu"}] * 2},
+        True,
+        ("lr_too_high", "dead_relu"),
+    ),
+    "linear_collapse": (
+        "collapse",
+        {"dataset": {"name": "xor"}, "hidden": [{"units": 4, "activation": "linear"}] * 2},
+        False,
+        ("no_nonlinearity",),
+    ),
+    "deep_init": ("init", {"init": "uniform", "hidden": tanh(6, 8)}, False, ()),
+    "activations_spiral": (
+        "gradients",
+        {"dataset": {"name": "spiral"}, "hidden": [{"units": 8, "activation": "sigmoid"}] * 4},
+        False,
+        (),
+    ),
+    "overfitting": (
+        "experiments",
+        {"dataset": {"name": "gauss", "points": 40, "validation_fraction": 0.25}},
+        True,
+        ("overfitting",),
+    ),
+    "softmax": (
+        "inspector",
+        {"dataset": {"name": "blobs", "classes": 3}, "output": {"resolved_activation": "softmax"}},
+        False,
+        (),
+    ),
+    "student": ("inspector", {"dataset": {"name": "student"}}, False, ()),
+    "wrong_output": (
+        "experiments", {"output": {"activation": "relu"}}, False, ("output_mismatch",)
+    ),
+    "wrong_loss": ("experiments", {"output": {"loss": "mse"}}, False, ("loss_mismatch",)),
+    "underfitting": (
+        "experiments",
+        {"dataset": {"name": "spiral"}, "hidden": tanh(1, 2)},
+        True,
+        ("underfitting",),
+    ),
+}
+
+
+def config_has(app: App, part: dict[str, Any]) -> None:
+    """Waits until the session's config contains `part` (nested objects compared key by key)."""
+    app.wait(
+        """s => { const has = (p, w) => p !== null && typeof p === 'object'
+            ? w !== null && typeof w === 'object' && Object.keys(p).every(k => has(p[k], w[k]))
+            : p === w;
+          return s.config !== null && has(%s, s.config); }"""
+        % json.dumps(part)
+    )
+
+
+def coach_code(page: Page, code: str) -> Any:
+    return page.get_by_test_id("coach").locator(f'[data-code="{code}"]')
+
+
+def open_experiment(app: App, name: str, query: str = "") -> Page:
+    page = app.open(f"?experiment={name}{query}")
+    expect(page.get_by_test_id("experiment-card")).to_have_attribute("data-experiment", name)
+    config_has(app, EXPERIMENTS[name][1])
+    return page
+
+
+def train(app: App, page: Page) -> None:
+    """Clicks the experiment's Train button and waits until its epochs are done."""
+    button = page.get_by_test_id("lesson-train")
+    epochs = int(re.sub(r"\D", "", button.inner_text()) or 1)
+    button.click()
+    app.wait(f"s => s.frame.header.epoch >= {epochs} || s.frame.header.state === 'diverged'")
+
+
+@pytest.mark.parametrize("name", list(EXPERIMENTS))
+def test_experiment_link_sets_up_its_lesson_and_the_coach_names_its_pitfall(
+    app: App, name: str
+) -> None:
+    tab, _, run, codes = EXPERIMENTS[name]
+    page = open_experiment(app, name)
+    expect(page.get_by_test_id(f"lesson-tab-{tab}")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id(f"lesson-panel-{tab}")).to_be_visible()
+    expect(page.get_by_test_id("experiment-link")).to_have_attribute(
+        "href", re.compile(rf"\?experiment={name}$")
+    )
+    if run:
+        train(app, page)
+    for code in codes:
+        expect(coach_code(page, code)).to_be_visible()
+        expect(coach_code(page, code)).to_contain_text("Fix:")
+
+
+def test_menu_item_applies_the_experiment_and_opens_its_instrument(app: App) -> None:
+    page = app.open()
+    expect(page.get_by_test_id("coach")).to_be_visible()
+    page.get_by_test_id("lesson-tab-experiments").click()
+    page.get_by_test_id("experiment-linear_collapse").click()
+    config_has(app, EXPERIMENTS["linear_collapse"][1])
+    expect(page.get_by_test_id("experiment-linear_collapse")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_test_id("lesson-tab-collapse")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id("experiment-card")).to_contain_text("XOR")
+
+
+def test_coach_fix_button_applies_the_fix_and_the_message_goes(app: App) -> None:
+    page = open_experiment(app, "wrong_output")
+    expect(coach_code(page, "output_mismatch")).to_contain_text("sigmoid")
+    page.get_by_test_id("coach-fix-output_mismatch").click()
+    config_has(app, {"output": {"activation": "auto", "resolved_activation": "sigmoid"}})
+    expect(coach_code(page, "output_mismatch")).to_have_count(0)
+
+
+def test_coach_and_lessons_speak_french(app: App) -> None:
+    page = open_experiment(app, "zero_init", "&lang=fr")
+    expect(coach_code(page, "symmetry")).to_contain_text("identiques")
+    expect(page.get_by_test_id("lesson-tab-symmetry")).to_have_text("Symétrie")
+    expect(page.get_by_test_id("experiment-card")).to_contain_text("Initialisation à zéro")
+
+
+def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: App) -> None:
+    page = open_experiment(app, "deep_init")
+    expect(page.get_by_test_id("init-uniform")).to_have_attribute("aria-pressed", "true")
+    for l in range(1, 7):
+        expect(page.get_by_test_id(f"hist-act-{l}")).to_be_visible()
+        expect(page.get_by_test_id(f"hist-grad-{l}")).to_be_visible()
+    stats = page.get_by_test_id("hist-stats-6")
+    expect(stats).to_contain_text(re.compile(r"std 0\.[1-9]"))
+
+    page.get_by_test_id("init-zeros").click()
+    config_has(app, {"init": "zeros"})
+    # tanh(0) = 0: with zero weights every activation of every layer is exactly 0.
+    expect(page.get_by_test_id("hist-stats-1")).to_contain_text("mean 0, std 0,")
+    expect(stats).to_contain_text("mean 0, std 0,")
+
+    page.get_by_test_id("init-xavier").click()
+    config_has(app, {"init": "xavier"})
+    expect(page.get_by_test_id("init-xavier")).to_have_attribute("aria-pressed", "true")
+    expect(stats).to_contain_text(re.compile(r"std 0\.[1-9]"))
+
+
+def test_symmetry_shows_identical_neurons_after_zero_init_and_xavier_breaks_it(app: App) -> None:
+    page = open_experiment(app, "zero_init")
+    layer = page.get_by_test_id("symmetry-layer-1")
+    expect(layer).to_have_attribute("data-symmetric", "true")
+    expect(layer.get_by_test_id("symmetry-banner")).to_contain_text("identical")
+    rows = page.get_by_test_id("symmetry-weights-2").locator("tr")
+    expect(rows).to_have_count(4)
+    assert len(set(rows.all_inner_texts())) == 1
+
+    page.get_by_test_id("symmetry-fix").click()
+    config_has(app, {"init": "xavier"})
+    expect(layer).to_have_attribute("data-symmetric", "false")
+    expect(coach_code(page, "symmetry")).to_have_count(0)
+
+
+def test_gradient_norms_per_layer_and_saturation_are_drawn(app: App) -> None:
+    page = open_experiment(app, "activations_spiral")
+    chart = page.get_by_test_id("grad-norm-chart")
+    blank = str(chart.evaluate("c => c.toDataURL()"))
+    train(app, page)
+    for l in range(1, 5):
+        expect(page.get_by_test_id(f"saturation-{l}")).to_have_attribute(
+            "data-value", re.compile(r"^[01]\.\d{4}$")
+        )
+    expect(page.get_by_test_id("grad-ratio")).to_contain_text(re.compile(r"Layer 1 gets [\d.e-]+×"))
+    page.wait_for_function(
+        "before => document.querySelector('[data-testid=grad-norm-chart]').toDataURL() !== before",
+        arg=blank,
+    )
+
+
+def test_dead_relu_tracker_shows_when_neurons_died_and_revive_switches_to_leaky(
+    app: App,
+) -> None:
+    page = open_experiment(app, "dead_relu")
+    train(app, page)
+    tracker = page.get_by_test_id("dead-tracker")
+    expect(tracker.locator('[data-dead="true"]').first).to_contain_text("dead since epoch")
+    expect(tracker.locator("section:not([data-dead='0'])").first).to_contain_text(" dead")
+
+    page.get_by_test_id("revive").click()
+    config_has(app, {"hidden": [{"units": 8, "activation": "leaky_relu"}] * 2})
+    expect(coach_code(page, "dead_relu")).to_have_count(0)
+    expect(page.get_by_test_id("revive")).to_be_disabled()
+
+
+def test_linear_collapse_shows_the_single_layer_that_coincides(app: App) -> None:
+    page = open_experiment(app, "linear_collapse")
+    view = page.get_by_test_id("collapse-view")
+    expect(view).to_be_visible()
+    expect(page.get_by_test_id("collapse-formula")).to_contain_text("W′ = W[3] W[2] W[1]")
+    expect(page.get_by_test_id("collapse-formula")).to_contain_text("b′ = W[3](W[2]b[1] + b[2]) + b[3]")
+    diff = page.get_by_test_id("collapse-diff")
+    expect(diff).to_contain_text("coincide")
+    # Both pictures are quantized to 1/255: equal models differ by at most a step or two.
+    assert float(diff.get_attribute("data-value") or "1") <= 2 / 255
+
+    page.get_by_test_id("variant-tanh").click()
+    config_has(app, {"hidden": tanh(2, 4)})
+    expect(page.get_by_test_id("collapse-off")).to_be_visible()
+    expect(view).to_be_hidden()
+
+
+def test_matrix_inspector_steps_through_forward_then_backward(app: App) -> None:
+    page = open_experiment(app, "student")
+    step = page.get_by_test_id("inspector-step")
+    expect(step).to_have_attribute("data-step", "input")
+    expect(page.get_by_test_id("matrix-X")).to_have_attribute("data-shape", "2x4")
+    nxt = page.get_by_test_id("inspector-next")
+    shapes = {
+        "forward-1": {"matrix-W-1": "3x2", "matrix-b-1": "3x1", "matrix-Z-1": "3x4", "matrix-A-1": "3x4"},
+        "forward-2": {"matrix-W-2": "1x3", "matrix-Z-2": "1x4", "matrix-A-2": "1x4"},
+        "output": {"matrix-Y_hat": "1x4"},
+        "backward-2": {"matrix-dZ-2": "1x4", "matrix-dW-2": "1x3", "matrix-db-2": "1x1"},
+        "backward-1": {"matrix-dZ-1": "3x4", "matrix-dW-1": "3x2", "matrix-db-1": "3x1"},
+    }
+    for name, matrices in shapes.items():
+        nxt.click()
+        expect(step).to_have_attribute("data-step", name)
+        for testid, shape in matrices.items():
+            expect(page.get_by_test_id(testid)).to_have_attribute("data-shape", shape)
+    expect(nxt).to_be_disabled()
+    page.get_by_test_id("inspector-prev").click()
+    expect(step).to_have_attribute("data-step", "backward-2")
+
+    page.get_by_test_id("inspector-prev").click()
+    page.get_by_test_id("inspector-prev").click()
+    page.get_by_test_id("inspector-prev").click()
+    expect(step).to_have_attribute("data-step", "forward-1")
+    before = page.get_by_test_id("matrix-W-1").inner_text()
+    page.get_by_test_id("lesson-train").click()  # one epoch of gradient descent, then inspect
+    expect(step).to_have_attribute("data-step", "input")
+    nxt.click()
+    expect(page.get_by_test_id("matrix-W-1")).not_to_have_text(before)
+
+
+def test_inspector_shows_softmax_columns_for_three_classes(app: App) -> None:
+    page = open_experiment(app, "softmax")
+    page.get_by_test_id("inspect").click()
+    nxt = page.get_by_test_id("inspector-next")
+    for _ in range(3):
+        nxt.click()
+    expect(page.get_by_test_id("inspector-step")).to_have_attribute("data-step", "output")
+    y_hat = page.get_by_test_id("matrix-Y_hat")
+    expect(y_hat).to_have_attribute("data-shape", "3x4")
+    sums = app.probe(
+        "s => s.inspection.Y_hat.values[0].map((_, j) => s.inspection.Y_hat.values"
+        ".reduce((a, row) => a + row[j], 0))"
+    )
+    assert sums == pytest.approx([1.0] * 4, abs=1e-9)
