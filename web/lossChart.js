@@ -5,6 +5,7 @@
  * Redraws only when the history changes; long histories are reduced to a min/max per pixel.
  */
 import { ensureStyles, fitCanvas, tr } from './data/dom.js';
+import { argmin, createColumns, downsample } from './data/series.js';
 
 /** Series: key in history, color (Okabe–Ito) and dash, so they differ without color too. */
 const SERIES = [
@@ -12,6 +13,9 @@ const SERIES = [
   { part: 'validation', color: '#d55e00', dash: [7, 4] },
   { part: 'test', color: '#009e73', dash: [2, 3] },
 ];
+
+/** Shortest time between two redraws of the curves (a 10 Hz chart reads as live). */
+const MIN_INTERVAL_MS = 100;
 
 const STRINGS = {
   en: {
@@ -47,44 +51,6 @@ const STRINGS = {
 /**
  * @typedef {{epoch: number, [key: string]: number | null | undefined}} HistoryRow
  */
-
-/**
- * Points of one series as [epoch, value], at most ~2 per pixel column: each bucket keeps its
- * minimum and maximum in epoch order, so spikes (divergence, oscillation) survive.
- * @param {HistoryRow[]} rows
- * @param {string} key
- * @param {number} buckets
- * @returns {(number[] | null)[]}  null breaks the line (missing or non-finite value)
- */
-export function downsample(rows, key, buckets) {
-  /** @type {(number[] | null)[]} */ const out = [];
-  const n = rows.length;
-  if (n <= buckets * 2) {
-    for (const r of rows) {
-      const v = r[key];
-      out.push(typeof v === 'number' && Number.isFinite(v) ? [r.epoch, v] : null);
-    }
-    return out;
-  }
-  const size = n / buckets;
-  for (let b = 0; b < buckets; b++) {
-    const lo = Math.floor(b * size);
-    const hi = Math.min(n, Math.floor((b + 1) * size));
-    let iMin = -1;
-    let iMax = -1;
-    for (let i = lo; i < hi; i++) {
-      const v = rows[i][key];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      if (iMin < 0 || v < /** @type {number} */ (rows[iMin][key])) iMin = i;
-      if (iMax < 0 || v > /** @type {number} */ (rows[iMax][key])) iMax = i;
-    }
-    if (iMin < 0) { out.push(null); continue; }
-    for (const i of iMin === iMax ? [iMin] : [Math.min(iMin, iMax), Math.max(iMin, iMax)]) {
-      out.push([rows[i].epoch, /** @type {number} */ (rows[i][key])]);
-    }
-  }
-  return out;
-}
 
 /**
  * About `count` round tick values covering [lo, hi].
@@ -135,23 +101,6 @@ function fmt(v) {
 }
 
 /**
- * The epoch of the lowest validation loss, or null.
- * @param {HistoryRow[]} rows
- */
-export function bestValidationEpoch(rows) {
-  let best = null;
-  let bestV = Infinity;
-  for (const r of rows) {
-    const v = r.validation_loss;
-    if (typeof v === 'number' && Number.isFinite(v) && v < bestV) {
-      bestV = v;
-      best = r.epoch;
-    }
-  }
-  return best;
-}
-
-/**
  * @param {HTMLElement} container
  * @param {any} ctx
  * @returns {{update(state: any, changed: Set<string>): void}}
@@ -191,6 +140,7 @@ export function mountLossChart(container, ctx) {
   let geom = { left: 0, width: 0, top: 0, height: 0, e0: 0, e1: 1 };
 
   /** @type {HistoryRow[]} */ let history = [];
+  const columns = createColumns(SERIES.flatMap((s) => [`${s.part}_loss`, `${s.part}_accuracy`]));
   /** @type {number | null} */ let headerBest = null;
   let classification = true;
   let drawn = 0;
@@ -203,7 +153,9 @@ export function mountLossChart(container, ctx) {
   }
 
   function best() {
-    return headerBest ?? bestValidationEpoch(history);
+    if (headerBest !== null) return headerBest;
+    const i = argmin(columns.column('validation_loss'), columns.n);
+    return i < 0 ? null : columns.epoch[i];
   }
 
   function renderLegend() {
@@ -218,7 +170,7 @@ export function mountLossChart(container, ctx) {
       acc.textContent = typeof a === 'number' ? `${(a * 100).toFixed(1)}%` : '';
       acc.title = t('loss.accuracy');
     }
-    const hasValidation = history.some((r) => typeof r.validation_loss === 'number');
+    const hasValidation = typeof last?.validation_loss === 'number';
     const b = best();
     if (history.length === 0) note.textContent = t('loss.empty');
     else if (!hasValidation) note.textContent = t('loss.noValidation');
@@ -241,22 +193,26 @@ export function mountLossChart(container, ctx) {
     const gap = classification ? font * 1.6 : 0;
     const plotW = Math.max(10, w - left - right);
     const lossH = Math.max(10, h - top - bottom - accH - gap);
-    const rows = history;
-    drawn = rows.length;
-    if (rows.length === 0) return;
-    const e0 = rows[0].epoch;
-    const e1 = Math.max(rows[rows.length - 1].epoch, e0 + 1);
+    const n = columns.n;
+    const xs = columns.epoch;
+    drawn = n;
+    lastDraw = performance.now();
+    canvas.dataset.points = String(drawn);
+    if (n === 0) return;
+    const e0 = xs[0];
+    const e1 = Math.max(xs[n - 1], e0 + 1);
     const X = (/** @type {number} */ e) => left + ((e - e0) / (e1 - e0)) * plotW;
     geom = { left, width: plotW, top, height: h - top - bottom, e0, e1 };
     const log = logBox.checked;
-    const buckets = Math.max(10, Math.floor(plotW));
-    const lines = SERIES.map((s) => downsample(rows, `${s.part}_loss`, buckets));
+    // One bucket per two pixels: each keeps its min and max, so a line never loses a spike.
+    const buckets = Math.max(10, Math.floor(plotW / 2));
+    const lines = SERIES.map((s) => downsample(xs, columns.column(`${s.part}_loss`), n, buckets));
     let lo = Infinity;
     let hi = -Infinity;
     for (const line of lines) {
-      for (const p of line) {
-        if (!p) continue;
-        const v = log ? Math.log10(Math.max(p[1], 1e-8)) : p[1];
+      for (let i = 1; i < line.length; i += 2) {
+        if (line[i] !== line[i]) continue;
+        const v = log ? Math.log10(Math.max(line[i], 1e-8)) : line[i];
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }
@@ -298,9 +254,9 @@ export function mountLossChart(container, ctx) {
       g.setLineDash([3, 3]);
       g.beginPath(); g.moveTo(X(b), top); g.lineTo(X(b), xBase); g.stroke();
       g.restore();
-      const row = rows.find((r) => r.epoch === b);
-      const v = row?.validation_loss;
-      if (typeof v === 'number' && Number.isFinite(v)) {
+      const at = xs.subarray(0, n).indexOf(b);
+      const v = at < 0 ? NaN : columns.column('validation_loss')[at];
+      if (Number.isFinite(v)) {
         g.beginPath();
         g.arc(X(b), Y(v), 4, 0, 2 * Math.PI);
         g.fillStyle = '#fff';
@@ -315,7 +271,7 @@ export function mountLossChart(container, ctx) {
       g.fillText(`${t('loss.bestShort')} (${b})`, X(b) + (g.textAlign === 'left' ? 4 : -4), top);
     }
 
-    /** @param {(number[] | null)[]} line @param {(v: number) => number} toY @param {typeof SERIES[0]} s */
+    /** @param {number[]} line flat [x, y, ...] @param {(v: number) => number} toY @param {typeof SERIES[0]} s */
     const stroke = (line, toY, s) => {
       g.save();
       g.strokeStyle = s.color;
@@ -324,10 +280,10 @@ export function mountLossChart(container, ctx) {
       g.lineJoin = 'round';
       g.beginPath();
       let pen = false;
-      for (const p of line) {
-        if (!p) { pen = false; continue; }
-        const x = X(p[0]);
-        const y = toY(p[1]);
+      for (let i = 0; i < line.length; i += 2) {
+        if (line[i + 1] !== line[i + 1]) { pen = false; continue; }
+        const x = X(line[i]);
+        const y = toY(line[i + 1]);
         if (pen) g.lineTo(x, y); else g.moveTo(x, y);
         pen = true;
       }
@@ -353,7 +309,24 @@ export function mountLossChart(container, ctx) {
       g.textAlign = 'right';
       g.textBaseline = 'bottom';
       g.fillText(t('loss.accuracy'), left + plotW, aTop - 1);
-      SERIES.forEach((s) => stroke(downsample(rows, `${s.part}_accuracy`, buckets), AY, s));
+      SERIES.forEach((s) => stroke(downsample(xs, columns.column(`${s.part}_accuracy`), n, buckets), AY, s));
+    }
+  }
+
+  /** While training, the curves redraw at most every MIN_INTERVAL_MS; the numbers every frame. */
+  let lastDraw = -Infinity;
+  let timer = 0;
+  function drawThrottled() {
+    const wait = lastDraw + MIN_INTERVAL_MS - performance.now();
+    if (wait <= 0 || history.length === 0) {
+      draw();
+      return;
+    }
+    if (!timer) {
+      timer = window.setTimeout(() => {
+        timer = 0;
+        draw();
+      }, wait);
     }
   }
 
@@ -430,15 +403,15 @@ export function mountLossChart(container, ctx) {
       }
       if (changed.has('history')) {
         history = Array.isArray(state.history) ? state.history : [];
+        columns.sync(history);
         renderLegend();
-        draw();
+        drawThrottled();
       }
       if (changed.has('lang')) {
         relabel();
         renderLegend();
         draw();
       }
-      canvas.dataset.points = String(drawn);
     },
   };
 }
