@@ -254,14 +254,33 @@ export function mountControls(container, ctx) {
   /** Id of the change that, once accepted, clears the shown error. */
   /** @type {number | null} */ let clearOnReply = null;
 
+  /** Controls whose change the server has not confirmed yet, by message id. */
+  /** @type {Map<HTMLElement, number>} */ const pending = new Map();
+
   /**
-   * Sends a config change from one control; its error (if any) is shown next to it.
+   * Sends a config change from one control, marked pending until the server confirms it; its
+   * error (if any) is shown next to it.
    * @param {any} partial
+   * @param {HTMLElement} [control]
    */
-  function configure(partial) {
+  function configure(partial, control) {
     const id = ctx.configure(partial);
     if (shownError) clearOnReply = id;
+    if (control) {
+      control.dataset.pending = 'true';
+      pending.set(control, id);
+    }
     return id;
+  }
+
+  /** Clears the pending mark of every change up to the confirmed message id. */
+  function confirm(/** @type {number | string | null} */ id) {
+    for (const [control, sent] of pending) {
+      if (typeof id === 'number' && sent <= id) {
+        control.dataset.pending = 'false';
+        pending.delete(control);
+      }
+    }
   }
 
   /** Flips the button now (visible at the next paint); the server's status confirms it. */
@@ -291,16 +310,19 @@ export function mountControls(container, ctx) {
   playBtn.addEventListener('click', togglePlay);
   q('step').addEventListener('click', step);
   q('reset').addEventListener('click', reset);
-  selects.speed.addEventListener('change', () => configure({ view: { epochs_per_second: Number(selects.speed.value) } }));
-  selects.lr.addEventListener('change', () => configure({ optimizer: { learning_rate: Number(selects.lr.value) } }));
-  selects.batch.addEventListener('change', () => configure({ optimizer: { batch_size: Number(selects.batch.value) } }));
-  selects.optimizer.addEventListener('change', () => configure({ optimizer: { name: selects.optimizer.value } }));
-  selects.init.addEventListener('change', () => configure({ init: selects.init.value }));
-  selects.reg.addEventListener('change', () => configure({ regularization: { kind: selects.reg.value } }));
-  selects.regRate.addEventListener('change', () => configure({ regularization: { rate: Number(selects.regRate.value) } }));
+  const on = (/** @type {HTMLSelectElement} */ select, /** @type {(v: string) => any} */ partial) => {
+    select.addEventListener('change', () => configure(partial(select.value), select));
+  };
+  on(selects.speed, (v) => ({ view: { epochs_per_second: Number(v) } }));
+  on(selects.lr, (v) => ({ optimizer: { learning_rate: Number(v) } }));
+  on(selects.batch, (v) => ({ optimizer: { batch_size: Number(v) } }));
+  on(selects.optimizer, (v) => ({ optimizer: { name: v } }));
+  on(selects.init, (v) => ({ init: v }));
+  on(selects.reg, (v) => ({ regularization: { kind: v } }));
+  on(selects.regRate, (v) => ({ regularization: { rate: Number(v) } }));
   seedInput.addEventListener('change', () => {
     const seed = Number(seedInput.value);
-    configure({ seed: Number.isInteger(seed) ? seed : seedInput.value });
+    configure({ seed: Number.isInteger(seed) ? seed : seedInput.value }, seedInput);
   });
   q('new-seed').addEventListener('click', () => configure({ seed: Math.floor(Math.random() * 1e6) }));
   q('lang').addEventListener('click', () => ctx.i18n.setLang(ctx.i18n.lang === 'fr' ? 'en' : 'fr'));
@@ -451,6 +473,7 @@ export function mountControls(container, ctx) {
       }
       if (changed.has('config') && state.config) {
         config = state.config;
+        confirm(state.configId);
         renderSettings();
         if (clearOnReply !== null && state.configId === clearOnReply) {
           clearOnReply = null;
@@ -477,6 +500,7 @@ export function mountControls(container, ctx) {
       }
       if (changed.has('errors') && state.errors.length) {
         const latest = state.errors[state.errors.length - 1];
+        confirm(latest.id);
         if (latest !== shownError) showError(latest);
       }
     },

@@ -46,8 +46,8 @@ const i18n = createI18n(urlLang ?? browserLanguage(navigator.languages ?? [navig
 i18n.register(STRINGS);
 const store = createStore({ lang: i18n.lang });
 
-/** What the bench and tests read: paints (and those that drew a new frame), the store, i18n. */
-const probe = { paints: 0, framePaints: 0, store, i18n };
+/** What the bench and tests read: frames received, paints (and those that drew a new frame), the store, i18n. */
+const probe = { frames: 0, paints: 0, framePaints: 0, store, i18n };
 /** @type {any} */ (window).__playground = probe;
 
 const fromUrl = configFromUrl(location.search);
@@ -71,6 +71,7 @@ const socket = connectSocket({
   },
   onMessage: receive,
   onFrame(frame) {
+    probe.frames += 1;
     store.addFrame(frame);
   },
   onDecodeError(error) {

@@ -243,8 +243,10 @@ export function mountNetwork(container, ctx) {
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    const margin = 46;
-    const xs = n.map((_, l) => margin + (L === 0 ? 0 : (l * (width - 2 * margin)) / L));
+    // Room for the input labels on the left and the output selects on the right.
+    const left = 70;
+    const right = 60;
+    const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
     const ys = (/** @type {number} */ count, /** @type {number} */ j) => HEAD + (tallest - count) * PITCH / 2 + j * PITCH + PITCH / 2;
 
     visibleLinks.replaceChildren();
@@ -360,6 +362,7 @@ export function mountNetwork(container, ctx) {
         <option value="auto">${autoLoss}</option>
         ${lossNames().map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
       </select>`);
+    outHead.classList.add('col-head-output');
     nodes.append(outHead);
     const actSelect = /** @type {HTMLSelectElement} */ (outHead.querySelector('[data-testid="output-activation"]'));
     const lossSelect = /** @type {HTMLSelectElement} */ (outHead.querySelector('[data-testid="output-loss"]'));

@@ -1,0 +1,190 @@
+"""How smooth the page is while training the standard workload, measured in headless Chromium.
+
+    .venv/bin/python bench/browser.py [--seconds 10] [--json]
+
+Starts a server, opens the page on TF Playground's largest network (spiral, 6 hidden layers of
+8 tanh units, x1 and x2, tanh output with squared error, lr 0.03, batch 10), presses play and
+measures:
+- painted frames/s: animation frames that drew a newly received frame (and frames received/s:
+  the page paints every frame the server sends when the two agree);
+- main-thread busy share: Chrome's TaskDuration (DevTools Performance metrics) over wall time;
+- pause latency: from the pointer press on pause to the animation frame that paints the
+  pressed state (and, separately, to the server's `paused` status);
+- learning-rate latency: from choosing a new rate to the animation frame that paints it as sent
+  (`data-pending`), and to the one that paints the server's confirmation (`data-applied`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from tests.server_process import running_server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WORKLOAD = (
+    "?dataset=spiral&points=500&noise=0&train=0.5&val=0&features=x1,x2"
+    "&hidden=" + ",".join(["8:tanh"] * 6) + "&out=tanh&loss=mse&opt=sgd&lr=0.03&batch=10&eps=0"
+)
+
+# In the page: time from an input event to the animation frame after the UI showed its effect.
+PROBE = """() => {
+  const probe = window.__playground;
+  probe.latency = [];
+  probe.arm = (kind, selector, attribute, expected) => {
+    const el = document.querySelector(selector);
+    let start = null;
+    const onInput = (e) => { start = e.timeStamp; };
+    document.addEventListener(kind, onInput, { capture: true, once: true });
+    const observer = new MutationObserver(() => {
+      if (el.getAttribute(attribute) !== expected || start === null) return;
+      observer.disconnect();
+      requestAnimationFrame(() => probe.latency.push(performance.now() - start));
+    });
+    observer.observe(el, { attributes: true, attributeFilter: [attribute] });
+  };
+  probe.ackLatency = [];
+  probe.armAck = (state) => {
+    const begin = performance.now();
+    const poll = () => {
+      const now = performance.now();
+      if (probe.store.state.status?.state === state) probe.ackLatency.push(now - begin);
+      else requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+  };
+}"""
+
+
+def counters(page: Page) -> dict[str, float]:
+    value: dict[str, float] = page.evaluate(
+        "() => ({framePaints: window.__playground.framePaints,"
+        " frames: window.__playground.frames,"
+        " epoch: window.__playground.store.state.frame?.header?.epoch ?? 0,"
+        " now: performance.now()})"
+    )
+    return value
+
+
+def task_seconds(cdp: Any) -> float:
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
+
+
+def measure(base_url: str, seconds: float) -> dict[str, Any]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(base_url + "/" + WORKLOAD)
+        page.wait_for_function(
+            "() => window.__playground?.store.state.frame?.arrays?.['neurons/6'] !== undefined"
+        )
+        page.evaluate(PROBE)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        play = page.get_by_test_id("play-pause")
+        play.click()
+        page.wait_for_timeout(2000)  # warm up: the first frames and JIT
+
+        before, busy_before, wall_before = counters(page), task_seconds(cdp), time.monotonic()
+        page.wait_for_timeout(seconds * 1000)
+        after, busy_after, wall_after = counters(page), task_seconds(cdp), time.monotonic()
+        elapsed = (after["now"] - before["now"]) / 1000
+        result: dict[str, Any] = {
+            "painted_frames_per_s": (after["framePaints"] - before["framePaints"]) / elapsed,
+            "received_frames_per_s": (after["frames"] - before["frames"]) / elapsed,
+            "main_thread_busy": (busy_after - busy_before) / (wall_after - wall_before),
+            "epochs_per_s": (after["epoch"] - before["epoch"]) / elapsed,
+        }
+
+        select = "[data-testid='play-pause']"
+        for _ in range(10):
+            page.evaluate(f"() => window.__playground.arm('pointerdown', \"{select}\", "
+                          "'aria-pressed', 'false')")
+            page.evaluate("() => window.__playground.armAck('paused')")
+            play.click()
+            page.wait_for_function("() => window.__playground.store.state.status.state === "
+                                   "'paused'")
+            page.wait_for_timeout(150)
+            play.click()
+            page.wait_for_function("() => window.__playground.store.state.status.state === "
+                                   "'playing'")
+            page.wait_for_timeout(400)
+        pause = page.evaluate("() => window.__playground.latency.splice(0)")
+        ack = page.evaluate("() => window.__playground.ackLatency.splice(0)")
+
+        rate = page.get_by_test_id("learning-rate")
+        lr: dict[str, list[float]] = {"data-pending": [], "data-applied": []}
+        for i in range(20):
+            value = "0.1" if i % 2 == 0 else "0.03"
+            attribute = "data-pending" if i < 10 else "data-applied"
+            expected = "true" if i < 10 else value
+            page.evaluate("([a, v]) => window.__playground.arm('change', "
+                          "\"[data-testid='learning-rate']\", a, v)", [attribute, expected])
+            rate.select_option(value)
+            page.wait_for_function("(v) => document.querySelector(\"[data-testid='learning-rate']"
+                                   "\").dataset.applied === v", arg=value)
+            page.wait_for_timeout(300)
+            lr[attribute] += page.evaluate("() => window.__playground.latency.splice(0)")
+        browser.close()
+
+    result.update(
+        pause_visible_ms_median=statistics.median(pause),
+        pause_visible_ms_max=max(pause),
+        pause_acknowledged_ms_median=statistics.median(ack),
+        learning_rate_shown_ms_median=statistics.median(lr["data-pending"]),
+        learning_rate_shown_ms_max=max(lr["data-pending"]),
+        learning_rate_confirmed_ms_median=statistics.median(lr["data-applied"]),
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measurement window")
+    parser.add_argument("--json", action="store_true", help="print one JSON line")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"Chromium is missing at {CHROMIUM} (apt-get install chromium)")
+    with running_server() as base_url:
+        result = measure(base_url, args.seconds)
+    if args.json:
+        print(json.dumps({k: round(v, 2) for k, v in result.items()}))
+        return
+    rows = [
+        ("painted frames/s", result["painted_frames_per_s"], "≥ 30"),
+        ("frames received/s", result["received_frames_per_s"], ""),
+        ("main thread busy", result["main_thread_busy"] * 100, "≤ 50 %"),
+        ("epochs/s (server, while painting)", result["epochs_per_s"], ""),
+        ("pause visible, median ms", result["pause_visible_ms_median"], "≤ 50"),
+        ("pause visible, max ms", result["pause_visible_ms_max"], "≤ 50"),
+        ("pause acknowledged by server, median ms", result["pause_acknowledged_ms_median"], ""),
+        ("learning rate shown, median ms", result["learning_rate_shown_ms_median"], "≤ 50"),
+        ("learning rate shown, max ms", result["learning_rate_shown_ms_max"], "≤ 50"),
+        ("learning rate confirmed by server, median ms",
+         result["learning_rate_confirmed_ms_median"], ""),
+    ]
+    print("Browser, standard workload (spiral, 6 x 8 tanh) while training, headless Chromium")
+    for name, value, target in rows:
+        print(f"  {name:<42} {value:8.1f}   {target}")
+
+
+if __name__ == "__main__":
+    main()
