@@ -286,6 +286,8 @@ export function mountDataPanel(container, ctx) {
       b.dataset.testid = `dataset-${entry.name}`;
       b.dataset.name = entry.name;
       b.setAttribute('aria-pressed', String(entry.name === current));
+      const kind = entry.task === 'classes' ? 'multiclass' : entry.task;
+      if (kind && kind !== 'custom') b.title = `${t(`dataset.${entry.name}`)} (${t(`data.task.${kind}`)})`;
       const c = document.createElement('canvas');
       c.className = 'pp-thumb';
       drawThumbnail(c, entry, hasClassChoice(entry) ? Math.max(3, k) : 2);
@@ -420,11 +422,7 @@ export function mountDataPanel(container, ctx) {
     for (const el of container.querySelectorAll('[data-i18n-aria]')) {
       el.setAttribute('aria-label', t(/** @type {HTMLElement} */ (el).dataset.i18nAria ?? ''));
     }
-    for (const el of datasetsEl.querySelectorAll('.pp-dataset')) {
-      const name = /** @type {HTMLElement} */ (el).dataset.name;
-      const label = el.querySelector('.pp-dataset-name');
-      if (label) label.textContent = t(`dataset.${name}`);
-    }
+    renderDatasets();
     renderOutputs();
     renderSummary();
     editor.relabel();
@@ -456,7 +454,6 @@ export function mountDataPanel(container, ctx) {
     setDataset({ seed: ((Number(config?.dataset?.seed) || 0) + 1) % 2147483647 });
   });
 
-  renderDatasets();
   renderFeatures();
   relabel();
 

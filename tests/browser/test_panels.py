@@ -58,6 +58,9 @@ def test_dataset_buttons_switch_the_data_and_its_points(app: App) -> None:
     expect(page.get_by_test_id("custom-class-2")).to_be_visible()
     app.wait("s => s.frame.header.arrays.find(a => a.name === 'output').shape[0] === 3")
     wait_canvas_changes(page, "boundary", boundary)
+    # Softmax over 3 classes: the output layer grows to 3 units (2-4-2-3).
+    expect(page.get_by_test_id("param-count")).to_have_text("31")
+    expect(page.get_by_test_id("eq-g-3")).to_have_text("softmax")
 
 
 def test_noise_split_and_regenerate_reconfigure_the_data(app: App) -> None:
@@ -107,7 +110,7 @@ def test_csv_upload_rejects_bad_files_and_switches_to_custom_data(app: App) -> N
     expect(page.get_by_test_id("error")).to_contain_text("csv line 3")
     expect(page.get_by_test_id("dataset-circle")).to_have_attribute("aria-pressed", "true")
 
-    too_big = b"x1,x2,label\n" + b"1.000001,2.000001,0\n" * 60_000
+    too_big = b"x1,x2,label\n" + b"1.000001,2.000001,0\n" * 52_500  # 1.05 MB
     upload.set_input_files(files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": too_big}])
     expect(error).to_contain_text("too large")
 
