@@ -59,7 +59,10 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
     ),
     "student": ("inspector", {"dataset": {"name": "student"}}, False, ()),
     "wrong_output": (
-        "experiments", {"output": {"activation": "relu"}}, False, ("output_mismatch",)
+        "experiments",
+        {"output": {"activation": "relu"}},
+        False,
+        ("output_mismatch",),
     ),
     "wrong_loss": ("experiments", {"output": {"loss": "mse"}}, False, ("loss_mismatch",)),
     "underfitting": (
@@ -73,12 +76,12 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
 
 def config_has(app: App, part: dict[str, Any]) -> None:
     """Waits until the session's config contains `part` (nested objects compared key by key)."""
+    has = """(p, w) => p !== null && typeof p === 'object'
+        ? w !== null && typeof w === 'object' && Object.keys(p).every(k => has(p[k], w[k]))
+        : p === w"""
     app.wait(
-        """s => { const has = (p, w) => p !== null && typeof p === 'object'
-            ? w !== null && typeof w === 'object' && Object.keys(p).every(k => has(p[k], w[k]))
-            : p === w;
-          return s.config !== null && has(%s, s.config); }"""
-        % json.dumps(part)
+        f"s => {{ const has = {has}; "
+        f"return s.config !== null && has({json.dumps(part)}, s.config); }}"
     )
 
 
@@ -150,9 +153,9 @@ def test_coach_and_lessons_speak_french(app: App) -> None:
 def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: App) -> None:
     page = open_experiment(app, "deep_init")
     expect(page.get_by_test_id("init-uniform")).to_have_attribute("aria-pressed", "true")
-    for l in range(1, 7):
-        expect(page.get_by_test_id(f"hist-act-{l}")).to_be_visible()
-        expect(page.get_by_test_id(f"hist-grad-{l}")).to_be_visible()
+    for layer in range(1, 7):
+        expect(page.get_by_test_id(f"hist-act-{layer}")).to_be_visible()
+        expect(page.get_by_test_id(f"hist-grad-{layer}")).to_be_visible()
     stats = page.get_by_test_id("hist-stats-6")
     expect(stats).to_contain_text(re.compile(r"std 0\.[1-9]"))
 
@@ -187,9 +190,9 @@ def test_gradient_norms_per_layer_and_saturation_are_drawn(app: App) -> None:
     page = open_experiment(app, "activations_spiral")
     chart = page.get_by_test_id("grad-norm-chart")
     blank = str(chart.evaluate("c => c.toDataURL()"))
-    train(app, page)
-    for l in range(1, 5):
-        expect(page.get_by_test_id(f"saturation-{l}")).to_have_attribute(
+    page.get_by_test_id("lesson-train").click()  # frames stream while the epochs run
+    for layer in range(1, 5):
+        expect(page.get_by_test_id(f"saturation-{layer}")).to_have_attribute(
             "data-value", re.compile(r"^[01]\.\d{4}$")
         )
     expect(page.get_by_test_id("grad-ratio")).to_contain_text(re.compile(r"Layer 1 gets [\d.e-]+×"))
@@ -218,8 +221,9 @@ def test_linear_collapse_shows_the_single_layer_that_coincides(app: App) -> None
     page = open_experiment(app, "linear_collapse")
     view = page.get_by_test_id("collapse-view")
     expect(view).to_be_visible()
-    expect(page.get_by_test_id("collapse-formula")).to_contain_text("W′ = W[3] W[2] W[1]")
-    expect(page.get_by_test_id("collapse-formula")).to_contain_text("b′ = W[3](W[2]b[1] + b[2]) + b[3]")
+    formula = page.get_by_test_id("collapse-formula")
+    expect(formula).to_contain_text("W′ = W[3] W[2] W[1]")
+    expect(formula).to_contain_text("b′ = W[3](W[2]b[1] + b[2]) + b[3]")
     diff = page.get_by_test_id("collapse-diff")
     expect(diff).to_contain_text("coincide")
     # Both pictures are quantized to 1/255: equal models differ by at most a step or two.
@@ -238,7 +242,12 @@ def test_matrix_inspector_steps_through_forward_then_backward(app: App) -> None:
     expect(page.get_by_test_id("matrix-X")).to_have_attribute("data-shape", "2x4")
     nxt = page.get_by_test_id("inspector-next")
     shapes = {
-        "forward-1": {"matrix-W-1": "3x2", "matrix-b-1": "3x1", "matrix-Z-1": "3x4", "matrix-A-1": "3x4"},
+        "forward-1": {
+            "matrix-W-1": "3x2",
+            "matrix-b-1": "3x1",
+            "matrix-Z-1": "3x4",
+            "matrix-A-1": "3x4",
+        },
         "forward-2": {"matrix-W-2": "1x3", "matrix-Z-2": "1x4", "matrix-A-2": "1x4"},
         "output": {"matrix-Y_hat": "1x4"},
         "backward-2": {"matrix-dZ-2": "1x4", "matrix-dW-2": "1x3", "matrix-db-2": "1x1"},
