@@ -254,3 +254,35 @@ def test_reconnects_after_a_server_restart_and_restores_the_config(app: App) -> 
         raise
     finally:
         server.close()
+
+
+def test_discretize_show_test_and_presenter_toggles(app: App) -> None:
+    page = app.open("?dataset=gauss&hidden=3:tanh")
+    page.wait_for_function(f"({BOUNDARY_COLORS})() > 2")
+    page.get_by_test_id("discretize").check()
+    page.wait_for_function(f"(n => n > 0 && n <= 2)(({BOUNDARY_COLORS})())")
+    page.get_by_test_id("discretize").uncheck()
+    page.wait_for_function(f"({BOUNDARY_COLORS})() > 2")
+    page.get_by_test_id("show-test").uncheck()
+    expect(page.get_by_test_id("show-test")).not_to_be_checked()
+
+    presenter = page.get_by_test_id("presenter")
+    presenter.click()
+    expect(presenter).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bpresenter\b"))
+    presenter.click()
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\bpresenter\b"))
+
+
+def test_output_colors_follow_the_task(app: App) -> None:
+    page = app.open("?dataset=blobs&classes=3&hidden=4:tanh")
+    legend = page.get_by_test_id("output-legend")
+    expect(legend.locator(".swatch")).to_have_count(3)
+    expect(page.get_by_test_id("output-2")).to_be_visible()
+    expect(page.get_by_test_id("accuracy-train")).to_be_visible()
+
+    page.get_by_test_id("dataset-plane").click()
+    expect(legend.locator(".legend-bar")).to_be_visible()
+    expect(legend.locator(".swatch")).to_have_count(0)
+    expect(page.get_by_test_id("output-1")).to_have_count(0)
+    expect(page.get_by_test_id("accuracy-train")).to_be_hidden()
