@@ -35,7 +35,7 @@ export function createCustomEditor(root, deps) {
       <select data-testid="custom-task"></select>
     </label>
     <div class="pp-custom-head">
-      <span class="pp-label" data-i18n="data.custom.class"></span>
+      <span class="pp-label pp-class-label" data-i18n="data.custom.class"></span>
       <div class="pp-classes" role="radiogroup"></div>
       <label class="pp-value" hidden><span data-i18n="data.custom.value"></span>
         <input type="number" step="0.1" value="1" data-testid="custom-value"></label>
@@ -86,12 +86,13 @@ export function createCustomEditor(root, deps) {
   function renderStatus() {
     status.textContent = cleared
       ? deps.t('data.custom.fresh', { n: fresh.length, min: minPoints })
-      : deps.t('data.custom.hint');
+      : deps.t(regression ? 'data.custom.hintValue' : 'data.custom.hint');
   }
 
   function renderClasses() {
     classesEl.replaceChildren();
     classesEl.hidden = regression;
+    /** @type {HTMLElement} */ (root.querySelector('.pp-class-label')).hidden = regression;
     valueLabel.hidden = !regression;
     if (regression) return;
     if (chosen >= classes) chosen = 0;
@@ -160,7 +161,7 @@ export function createCustomEditor(root, deps) {
         g.fillStyle = pointColor(p.label[i], regression, scale);
         g.fill();
         g.strokeStyle = part === 'train' ? 'rgba(0,0,0,0.55)' : '#000';
-        g.lineWidth = part === 'train' ? 0.6 : 1.4;
+        g.lineWidth = part === 'train' ? 0.6 : 1.1;
         g.stroke();
       }
     }
