@@ -178,6 +178,12 @@ def test_loss_chart_draws_train_validation_and_test_after_play(app: App) -> None
     page.get_by_test_id("loss-log").check()
     wait_canvas_changes(page, "loss-chart", before)
     assert epoch > 0
+    box = chart.bounding_box()
+    assert box is not None
+    chart.hover(position={"x": box["width"] - 20, "y": box["height"] / 3})
+    tooltip = page.get_by_test_id("loss-tooltip")
+    expect(tooltip).to_contain_text("epoch")
+    expect(tooltip).to_contain_text("validation")
 
 
 def test_panels_relabel_in_french(app: App) -> None:
