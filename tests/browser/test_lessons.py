@@ -135,6 +135,24 @@ def test_menu_item_applies_the_experiment_and_opens_its_instrument(app: App) -> 
     expect(page.get_by_test_id("experiment-card")).to_contain_text("XOR")
 
 
+def test_reload_returns_to_the_experiment_and_keeps_the_changes_made_since(app: App) -> None:
+    page = app.open()
+    page.get_by_test_id("lesson-tab-experiments").click()
+    page.get_by_test_id("experiment-zero_init").click()
+    config_has(app, EXPERIMENTS["zero_init"][1])
+    page.get_by_test_id("variant-xavier").click()
+    config_has(app, {"init": "xavier"})
+    expect(page).to_have_url(
+        re.compile(r"experiment=zero_init.*init=xavier|init=xavier.*experiment=zero_init")
+    )
+
+    page.reload()
+    expect(page.get_by_test_id("experiment-card")).to_have_attribute("data-experiment", "zero_init")
+    expect(page.get_by_test_id("lesson-tab-symmetry")).to_have_attribute("aria-selected", "true")
+    app.wait("s => s.config !== null && s.config.init === 'xavier' && s.frame !== null")
+    expect(page.get_by_test_id("variant-xavier")).to_have_attribute("aria-pressed", "true")
+
+
 def test_coach_fix_button_applies_the_fix_and_the_message_goes(app: App) -> None:
     page = open_experiment(app, "wrong_output")
     expect(coach_code(page, "output_mismatch")).to_contain_text("sigmoid")

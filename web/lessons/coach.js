@@ -97,6 +97,8 @@ export function wording(t, advice, lang) {
   const p = { ...(advice.params ?? {}) };
   if (typeof p.task === 'string') p.task = t(`coach.task.${p.task}`);
   if (typeof p.accuracy === 'number') p.accuracy = Math.round(p.accuracy * 1000) / 10;
+  // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
+  if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
   if (typeof p.split === 'string') p.split = (SPLITS[lang === 'fr' ? 'fr' : 'en'])[/** @type {'validation'} */ (p.split)] ?? p.split;
   for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = p[k].replace('_', ' ');
   let key = `coach.${advice.code}`;

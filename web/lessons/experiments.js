@@ -4,6 +4,7 @@
  * the course. Each preset is a config applied over the server's default config, so nothing
  * left over from earlier tinkering changes what the class sees; `view` settings are kept.
  */
+import { URL_PARAMS } from '../url.js';
 import { h, translator } from './util.js';
 
 /**
@@ -214,10 +215,31 @@ export function experimentConfig(name, defaults, current) {
   return full;
 }
 
-/** The experiment named in a URL's query string, or null. @param {string} search */
+/**
+ * The experiment named in a URL's query string (or null), and whether the URL also carries
+ * config parameters of its own (web/url.js writes them after every change, so a reloaded page
+ * has them: it keeps its current settings instead of resetting to the preset).
+ * @param {string} search
+ * @returns {{name: string | null, hasConfig: boolean}}
+ */
 export function experimentFromUrl(search) {
-  const name = new URLSearchParams(search).get('experiment');
-  return name && Object.hasOwn(EXPERIMENTS, name) ? name : null;
+  const params = new URLSearchParams(search);
+  const name = params.get('experiment');
+  return {
+    name: name && Object.hasOwn(EXPERIMENTS, name) ? name : null,
+    hasConfig: URL_PARAMS.some(([key]) => params.has(key)),
+  };
+}
+
+/**
+ * Records the running experiment in the page's URL (other parameters kept), so that a reload
+ * returns to it.
+ * @param {string} name
+ */
+export function rememberExperiment(name) {
+  const params = new URLSearchParams(window.location.search);
+  params.set('experiment', name);
+  history.replaceState(history.state, '', `?${params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',')}${window.location.hash}`);
 }
 
 /** A link to an experiment on this page. @param {string} name */

@@ -10,7 +10,7 @@
  */
 import { mountCoach, STRINGS as COACH_STRINGS } from './coach.js';
 import {
-  EXPERIMENTS, experimentConfig, experimentFromUrl, mountExperimentCard, mountExperiments,
+  EXPERIMENTS, experimentConfig, experimentFromUrl, mountExperimentCard, mountExperiments, rememberExperiment,
   STRINGS as EXP_STRINGS,
 } from './experiments.js';
 import { mountCollapse, STRINGS as COLLAPSE_STRINGS } from './collapse.js';
@@ -75,7 +75,8 @@ export function mountLessons(container, ctx) {
   const coach = mountCoach(coachBox, ctx);
 
   /** @type {string | null} */ let experiment = null;
-  /** @type {string | null} */ let pendingUrlExperiment = experimentFromUrl(window.location.search);
+  /** The experiment in the page's link, applied once the server has said hello. */
+  let fromUrl = experimentFromUrl(window.location.search);
   let current = 'experiments';
   /** @type {any} */ let lastState = null;
 
@@ -85,11 +86,8 @@ export function mountLessons(container, ctx) {
       const state = lastState ?? ctx.store?.state;
       if (!EXPERIMENTS[name] || !state?.hello) return;
       ctx.configure(experimentConfig(name, state.hello.config, state.config));
-      // The server answers in order: this inspection is of the network just configured.
-      if (EXPERIMENTS[name].tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
-      experiment = name;
-      open(EXPERIMENTS[name].tab);
-      refresh(new Set(['experiment']));
+      rememberExperiment(name);
+      show(name);
     },
     active: () => experiment,
     /** Shows one tab. @param {string} name */
@@ -111,6 +109,15 @@ export function mountLessons(container, ctx) {
     tablist.append(tab);
     panels.append(panel);
     views[name] = { tab, panel, view: mount(panel, ctx, host) };
+  }
+
+  /** Shows an experiment's card and instrument (its config already sent). @param {string} name */
+  function show(name) {
+    // The server answers in order: this inspection is of the network just configured.
+    if (EXPERIMENTS[name].tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
+    experiment = name;
+    open(EXPERIMENTS[name].tab);
+    refresh(new Set(['experiment']));
   }
 
   /** @param {string} name */
@@ -157,10 +164,13 @@ export function mountLessons(container, ctx) {
   return {
     update(state, changed) {
       lastState = state;
-      if (pendingUrlExperiment && state.hello && state.connection !== 'closed') {
-        const name = pendingUrlExperiment;
-        pendingUrlExperiment = null;
-        host.start(name);
+      if (fromUrl.name && state.hello && state.connection !== 'closed') {
+        const { name, hasConfig } = fromUrl;
+        fromUrl = { name: null, hasConfig };
+        // A link with its own settings (a reload, an edited link) keeps them; a bare
+        // `?experiment=` link gets the preset.
+        if (hasConfig) show(name);
+        else host.start(name);
       }
       if (changed.has('lang')) label();
       coach.update(state, changed);
