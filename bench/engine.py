@@ -5,6 +5,7 @@ tanh output with squared error, learning rate 0.03, batch 10.
 
     python bench/engine.py            # a readable table
     python bench/engine.py --json     # one JSON line (epochs_per_s, full_batch_epochs_per_s, ...)
+    python bench/engine.py --compare-threads   # default OpenBLAS threading vs one thread
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -79,12 +81,36 @@ def measure(seconds: float, neuron_resolution: int) -> dict[str, float | int | s
     }
 
 
+def compare_threads(seconds: float, neuron_resolution: int) -> None:
+    """Run the benchmark in two fresh processes: OpenBLAS as configured, then one thread."""
+    results = []
+    for threads in (os.environ.get("OPENBLAS_NUM_THREADS"), "1"):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+        if threads is not None:
+            env["OPENBLAS_NUM_THREADS"] = threads
+        out = subprocess.run([sys.executable, __file__, "--json", "--seconds", str(seconds),
+                              "--neuron-resolution", str(neuron_resolution)],
+                             env=env, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(out))
+    keys = ["epochs_per_s", "full_batch_epochs_per_s", "adam_epochs_per_s", "frame_ms",
+            "metrics_ms"]
+    labels = [f"OPENBLAS_NUM_THREADS={r['OPENBLAS_NUM_THREADS'] or 'unset'}" for r in results]
+    print(f"{'measure':<26}" + "".join(f"{label:>28}" for label in labels))
+    for key in keys:
+        print(f"{key:<26}" + "".join(f"{r[key]:>28}" for r in results))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON line")
+    parser.add_argument("--compare-threads", action="store_true",
+                        help="compare default OpenBLAS threading with one thread")
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     parser.add_argument("--neuron-resolution", type=int, default=32)
     args = parser.parse_args()
+    if args.compare_threads:
+        compare_threads(args.seconds, args.neuron_resolution)
+        return
     result = measure(args.seconds, args.neuron_resolution)
     if args.json:
         print(json.dumps(result))

@@ -1,8 +1,10 @@
 """Evaluate the network over a grid of the input plane, for the decision boundary and thumbnails.
 
-One forward pass in float32 covers both grids at once: the columns are the R×R output grid
-points followed by the r×r neuron grid points, so each layer is a single matrix product.
-The featurized grid inputs are computed once per evaluator.
+One vectorized float32 forward pass covers both grids: the R×R output grid points and the r×r
+neuron grid points, cut into a few blocks of whole grid rows. Each block is small enough that
+OpenBLAS multiplies it on one thread (its threads cost far more than they save for these thin
+products on a busy 2-core machine) and that its buffers stay in cache. The featurized grid
+inputs and every buffer and view are prepared once per evaluator.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from engine.network import Network, Workspace, forward_pass
 F32 = npt.NDArray[np.float32]
 Domain = tuple[float, float, float, float]
 MAX_RESOLUTION = 512
+BLAS_ONE_THREAD = 1 << 18
+"""OpenBLAS keeps a product (n × k)(k × m) on one thread while n·k·m is below this."""
+MAX_BLOCK_COLUMNS = 4096
 
 
 class DisplayTanh(activations.Tanh):
@@ -71,6 +76,14 @@ def grid_points(domain: Domain, resolution: int) -> npt.NDArray[np.float64]:
     return np.stack([X1.ravel(), X2.ravel()])
 
 
+@dataclass
+class _Block:
+    """A slab of whole grid rows: its workspace and (frame view, workspace view) pairs to copy."""
+
+    ws: Workspace
+    copies: list[tuple[F32, F32]]
+
+
 class GridEvaluator:
     """Output grid (C×R×R) and every hidden neuron's grid (n[l]×r×r) in one vectorized pass."""
 
@@ -89,33 +102,47 @@ class GridEvaluator:
         x1_min, x1_max, x2_min, x2_max = (float(v) for v in domain)
         self.domain: Domain = (x1_min, x1_max, x2_min, x2_max)
         self.resolution, self.neuron_resolution = resolution, neuron_resolution
-        R2, r2 = resolution**2, neuron_resolution**2
-        points = np.hstack([grid_points(self.domain, resolution),
-                            grid_points(self.domain, neuron_resolution)])
-        self._ws = Workspace(net.sizes, R2 + r2, dtype=np.float32)
-        feats.transform(points, names, out=self._ws.A[0])
         self._g: list[Activation] = [DISPLAY.get(g.name, g) for g in net.g]
         self._Wb: list[F32] = [np.zeros((0, 0), np.float32)]
         self._Wb += [np.empty(Wb.shape, np.float32) for Wb in net.params.Wb[1:]]
-        L = net.L
-        self._out_view = self._ws.A[L][:, :R2].reshape(net.sizes[L], resolution, resolution)
-        self._neuron_views = {
-            l: self._ws.A[l][:, R2:].reshape(net.sizes[l], neuron_resolution, neuron_resolution)
-            for l in range(1, L)
-        }
-        self.frame = GridFrame(np.empty(self._out_view.shape, np.float32),
-                               {l: np.empty(v.shape, np.float32)
-                                for l, v in self._neuron_views.items()})
+        L, n = net.L, net.sizes
+        self.frame = GridFrame(
+            np.empty((n[L], resolution, resolution), np.float32),
+            {l: np.empty((n[l], neuron_resolution, neuron_resolution), np.float32)
+             for l in range(1, L)})
+        output = {L: self.frame.output}
+        self._blocks = self._cut(resolution, output) + self._cut(neuron_resolution,
+                                                                 self.frame.neurons)
+
+    def _cut(self, resolution: int, targets: dict[int, F32]) -> list[_Block]:
+        """Blocks of whole rows of the resolution×resolution grid, filling targets[l] from A[l]."""
+        if not targets:
+            return []
+        sizes = self.net.sizes
+        widest = max(sizes[l] * (sizes[l - 1] + 1) for l in range(1, len(sizes)))
+        columns = min(MAX_BLOCK_COLUMNS, BLAS_ONE_THREAD // widest - 1)
+        rows = max(1, columns // resolution)
+        points = grid_points(self.domain, resolution)
+        blocks = []
+        for top in range(0, resolution, rows):
+            bottom = min(resolution, top + rows)
+            ws = Workspace(sizes, (bottom - top) * resolution, dtype=np.float32)
+            feats.transform(points[:, top * resolution:bottom * resolution], self.features,
+                            out=ws.A[0])
+            copies = [(target[:, top:bottom], ws.A[l].reshape(sizes[l], bottom - top, resolution))
+                      for l, target in targets.items()]
+            blocks.append(_Block(ws, copies))
+        return blocks
 
     def evaluate(self) -> GridFrame:
         """Evaluate with the network's current weights; no allocation per call."""
         for Wb32, Wb in zip(self._Wb[1:], self.net.params.Wb[1:], strict=True):
             np.copyto(Wb32, Wb, casting="same_kind")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            forward_pass(self._Wb, self._g, self._ws)
-        np.copyto(self.frame.output, self._out_view)
-        for l, view in self._neuron_views.items():
-            np.copyto(self.frame.neurons[l], view)
+            for block in self._blocks:
+                forward_pass(self._Wb, self._g, block.ws)
+                for target, source in block.copies:
+                    np.copyto(target, source)
         return self.frame
 
     def matches(self, net: Network, features: Sequence[str], domain: Any) -> bool:

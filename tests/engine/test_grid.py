@@ -37,6 +37,19 @@ def test_output_and_neuron_grids_match_forward(layers):
                                    rtol=1e-5, atol=1e-5)
 
 
+def test_wide_layers_are_evaluated_in_several_blocks_with_the_same_result():
+    # 64 × 65 weights per product leave room for 62 columns on one BLAS thread: blocks of 3
+    # output rows (20 wide, 7 blocks) and of 6 neuron rows (9 wide, 2 blocks).
+    net = Network([2, 64, 64, 1], ["tanh", "relu", "sigmoid"], init="xavier", seed=1)
+    grid = GridEvaluator(net, ["x1", "x2"], DOMAIN, resolution=20, neuron_resolution=9)
+    assert len(grid._blocks) == 7 + 2
+    frame = grid.evaluate()
+    Y_hat = net.forward(features.transform(grid_points(DOMAIN, 20), ["x1", "x2"]))
+    np.testing.assert_allclose(frame.output.reshape(1, -1), Y_hat, rtol=1e-5, atol=1e-5)
+    net.forward(features.transform(grid_points(DOMAIN, 9), ["x1", "x2"]))
+    np.testing.assert_allclose(frame.neurons[2].reshape(64, -1), net.A[2], rtol=1e-5, atol=1e-5)
+
+
 def test_evaluate_follows_weight_changes_and_reuses_its_buffers():
     net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=0)
     grid = GridEvaluator(net, ["x1", "x2"], DOMAIN, resolution=8, neuron_resolution=4)
