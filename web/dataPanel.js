@@ -3,176 +3,17 @@
  * The data panel: dataset picker with thumbnails, classes, noise, train/validation split,
  * regenerate, input-feature toggles with their heatmaps, and the custom-data editor / CSV upload.
  */
-import { schematic } from './data/schematics.js';
-import { pointColor } from './data/colors.js';
+import { datasetEntries, drawThumbnail, hasClassChoice } from './data/picker.js';
+import { DATA_STRINGS } from './data/strings.js';
 import { FEATURES, paintFeature } from './data/features.js';
 import { createCustomEditor } from './data/customEditor.js';
 import { ensureStyles, tr } from './data/dom.js';
 
-/** Engine datasets, in picker order, used until the server's catalog arrives. */
-const DEFAULT_DATASETS = [
-  'circle', 'xor', 'gauss', 'spiral', 'moons', 'blobs', 'plane', 'multigauss', 'student', 'custom',
-];
-/** Datasets whose number of classes can be chosen, unless the catalog says otherwise. */
-const MULTICLASS = new Set(['spiral', 'blobs']);
 /** Datasets whose points are given, not generated: no noise, size or new draw. */
 const FIXED = new Set(['custom', 'student']);
 const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
 
-const STRINGS = {
-  en: {
-    'data.title': 'Data',
-    'data.dataset': 'Dataset',
-    'data.classes': 'Classes',
-    'data.noise': 'Noise',
-    'data.points': 'Points',
-    'data.train': 'Training share',
-    'data.validation': 'Validation share',
-    'data.test': 'test: {pct}%',
-    'data.regenerate': 'Regenerate',
-    'data.regenerate.title': 'Draw new points (new data seed)',
-    'data.features': 'Input features',
-    'data.features.help': 'Each thumbnail shows the feature over the input plane (orange < 0 < blue).',
-    'data.features.last': 'Keep at least one input feature.',
-    'data.custom': 'Custom data',
-    'data.custom.class': 'Class',
-    'data.custom.classN': 'class {k}',
-    'data.custom.value': 'Target',
-    'data.custom.hint': 'Click in the square to add a point of the chosen class.',
-    'data.custom.hintValue': 'Click in the square to add a point with this target value.',
-    'data.custom.fresh': 'New data: {n} of {min} points placed; at {min} they replace the current data (or upload a CSV).',
-    'data.custom.kind': 'Kind of data',
-    'data.custom.classesN': '{k} classes',
-    'data.custom.clear': 'Start empty',
-    'data.csv.upload': 'Upload CSV…',
-    'data.csv.help': 'CSV columns: x1,x2,label (a header line is allowed); labels 0 to k−1, or any number for regression.',
-    'data.csv.tooLarge': 'CSV file too large: {size} KB (limit {limit} KB).',
-    'data.csv.empty': 'CSV file is empty.',
-    'data.summary': '{task} · {train} train, {validation} validation, {test} test',
-    'data.task.binary': 'binary',
-    'data.task.multiclass': 'multi-class',
-    'data.task.regression': 'regression',
-    'dataset.circle': 'Circle',
-    'dataset.xor': 'XOR',
-    'dataset.gauss': 'Two Gaussians',
-    'dataset.spiral': 'Spiral',
-    'dataset.plane': 'Plane',
-    'dataset.multigauss': 'Gaussian bumps',
-    'dataset.moons': 'Moons',
-    'dataset.blobs': 'Blobs',
-    'dataset.student': 'Four students',
-    'dataset.custom': 'Custom',
-  },
-  fr: {
-    'data.title': 'Données',
-    'data.dataset': 'Jeu de données',
-    'data.classes': 'Classes',
-    'data.noise': 'Bruit',
-    'data.points': 'Points',
-    'data.train': 'Part d’entraînement',
-    'data.validation': 'Part de validation',
-    'data.test': 'test : {pct} %',
-    'data.regenerate': 'Régénérer',
-    'data.regenerate.title': 'Tirer de nouveaux points (nouvelle graine)',
-    'data.features': 'Caractéristiques d’entrée',
-    'data.features.help': 'Chaque vignette montre la caractéristique sur le plan d’entrée (orange < 0 < bleu).',
-    'data.features.last': 'Gardez au moins une caractéristique d’entrée.',
-    'data.custom': 'Données personnalisées',
-    'data.custom.class': 'Classe',
-    'data.custom.classN': 'classe {k}',
-    'data.custom.value': 'Cible',
-    'data.custom.hint': 'Cliquez dans le carré pour ajouter un point de la classe choisie.',
-    'data.custom.hintValue': 'Cliquez dans le carré pour ajouter un point avec cette valeur cible.',
-    'data.custom.fresh': 'Nouvelles données : {n} points placés sur {min} ; à {min}, ils remplacent les données actuelles (ou importez un CSV).',
-    'data.custom.kind': 'Type de données',
-    'data.custom.classesN': '{k} classes',
-    'data.custom.clear': 'Repartir de zéro',
-    'data.csv.upload': 'Importer un CSV…',
-    'data.csv.help': 'Colonnes du CSV : x1,x2,label (une ligne d’en-tête est permise) ; étiquettes de 0 à k−1, ou un nombre quelconque en régression.',
-    'data.csv.tooLarge': 'Fichier CSV trop gros : {size} Ko (limite {limit} Ko).',
-    'data.csv.empty': 'Le fichier CSV est vide.',
-    'data.summary': '{task} · {train} entraînement, {validation} validation, {test} test',
-    'data.task.binary': 'binaire',
-    'data.task.multiclass': 'multiclasse',
-    'data.task.regression': 'régression',
-    'dataset.circle': 'Cercle',
-    'dataset.xor': 'XOR',
-    'dataset.gauss': 'Deux gaussiennes',
-    'dataset.spiral': 'Spirale',
-    'dataset.plane': 'Plan',
-    'dataset.multigauss': 'Bosses gaussiennes',
-    'dataset.moons': 'Lunes',
-    'dataset.blobs': 'Amas',
-    'dataset.student': 'Quatre étudiants',
-    'dataset.custom': 'Personnalisé',
-  },
-};
-
-/**
- * A catalog dataset: `task` is binary, classes (2 to 6, chosen), regression or custom;
- * `preview` (optional) a list of [x1, x2, label] points to draw in the thumbnail.
- * @typedef {{name: string, task?: string, has_classes?: boolean, preview?: number[][]}} DatasetEntry
- */
-
-/**
- * Normalizes `catalog.datasets` (a list of names or of objects) into entries.
- * @param {any} catalog
- * @returns {DatasetEntry[]}
- */
-function datasetEntries(catalog) {
-  const list = catalog?.datasets;
-  if (!Array.isArray(list) || list.length === 0) return DEFAULT_DATASETS.map((name) => ({ name }));
-  return list.map((d) => (typeof d === 'string' ? { name: d } : d)).filter((d) => d && d.name);
-}
-
-/** @param {DatasetEntry | undefined} entry */
-function hasClassChoice(entry) {
-  if (!entry) return false;
-  if (typeof entry.has_classes === 'boolean') return entry.has_classes;
-  return entry.task === 'classes' || MULTICLASS.has(entry.name);
-}
-
-/**
- * Draws a dataset thumbnail: the server's preview points if any, else a client-side schematic.
- * @param {HTMLCanvasElement} canvas
- * @param {DatasetEntry} entry
- * @param {number} classes
- */
-function drawThumbnail(canvas, entry, classes) {
-  const dpr = window.devicePixelRatio || 1;
-  const size = 52;
-  canvas.width = size * dpr;
-  canvas.height = size * dpr;
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  g.fillStyle = '#fbfbfb';
-  g.fillRect(0, 0, size, size);
-  const server = Array.isArray(entry.preview) && entry.preview.length > 0;
-  const pts = server ? /** @type {number[][]} */ (entry.preview) : schematic(entry.name, classes);
-  canvas.dataset.source = server ? 'server' : 'schematic';
-  const regression = entry.task === 'regression' || entry.name === 'plane' || entry.name === 'multigauss';
-  let extent = 1e-9;
-  let scale = 1e-9;
-  for (const [a, b, l] of pts) {
-    extent = Math.max(extent, Math.abs(a), Math.abs(b));
-    scale = Math.max(scale, Math.abs(l));
-  }
-  const half = size / 2;
-  const k = (half - 4) / extent;
-  const r = pts.length <= 10 ? 3.2 : 1.9;
-  for (const [a, b, l] of pts) {
-    g.beginPath();
-    g.arc(half + a * k, half - b * k, r, 0, 2 * Math.PI);
-    g.fillStyle = pointColor(l, regression, scale);
-    g.fill();
-    if (pts.length <= 10) {
-      g.strokeStyle = '#333';
-      g.lineWidth = 0.8;
-      g.stroke();
-    }
-  }
-}
+/** @typedef {import('./data/picker.js').DatasetEntry} DatasetEntry */
 
 /**
  * @param {HTMLElement} container
@@ -181,7 +22,7 @@ function drawThumbnail(canvas, entry, classes) {
  */
 export function mountDataPanel(container, ctx) {
   ensureStyles();
-  ctx.i18n.register(STRINGS);
+  ctx.i18n.register(DATA_STRINGS);
   const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
   container.classList.add('pp-panel', 'pp-data');
   container.innerHTML = `
