@@ -23,7 +23,7 @@ const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
 export function mountDataPanel(container, ctx) {
   ensureStyles();
   ctx.i18n.register(DATA_STRINGS);
-  const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
+  const t = (/** @type {string} */ k, /** @type {Record<string, unknown>} */ p = {}) => tr(ctx, k, p);
   container.classList.add('pp-panel', 'pp-data');
   container.innerHTML = `
     <h2 class="pp-title" data-i18n="data.title"></h2>

@@ -76,6 +76,7 @@ function defaultOutput(task) {
 export function architecture(config, data) {
   const task = data?.task ?? 'binary';
   const n0 = Array.isArray(config?.features) ? config.features.length : 2;
+  /** @type {{units: number, activation: string}[]} */
   const hidden = Array.isArray(config?.hidden) ? config.hidden : [];
   const nL = task === 'multiclass' ? Math.max(2, Number(data?.classes) || 2) : 1;
   const def = defaultOutput(task);
@@ -111,7 +112,7 @@ const dim = (r, c) => `<span class="pp-dim">${r}×${c}</span>`;
 export function mountEquations(container, ctx) {
   ensureStyles();
   ctx.i18n.register(STRINGS);
-  const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
+  const t = (/** @type {string} */ k, /** @type {Record<string, unknown>} */ p = {}) => tr(ctx, k, p);
   container.classList.add('pp-panel', 'pp-eq');
   container.innerHTML = `
     <h2 class="pp-title"></h2>

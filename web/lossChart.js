@@ -108,7 +108,7 @@ function fmt(v) {
 export function mountLossChart(container, ctx) {
   ensureStyles();
   ctx.i18n.register(STRINGS);
-  const t = (/** @type {string} */ k, /** @type {object} */ p = {}) => tr(ctx, k, p);
+  const t = (/** @type {string} */ k, /** @type {Record<string, unknown>} */ p = {}) => tr(ctx, k, p);
   container.classList.add('pp-panel', 'pp-loss');
   container.innerHTML = `
     <div class="pp-loss-head">

@@ -25,7 +25,7 @@ export function uploadLimit(limits) {
 
 /**
  * @param {HTMLElement} root  element the editor fills
- * @param {{ send: (m: object) => unknown, t: (k: string, p?: object) => string,
+ * @param {{ send: (m: object) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
  *           onLocalError: (msg: string | null, ids?: unknown[]) => void }} deps
  */
 export function createCustomEditor(root, deps) {

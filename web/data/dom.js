@@ -19,7 +19,7 @@ export function ensureStyles() {
 
 /**
  * `ctx.t(key, params)`, then fills any `{name}` placeholder the translator left in place.
- * @param {{t: (k: string, p?: object) => string}} ctx
+ * @param {{t: (k: string, p?: Record<string, unknown>) => string}} ctx
  * @param {string} key
  * @param {Record<string, unknown>} [params]
  */
