@@ -100,7 +100,18 @@ def open_when_ready(url: str, host: str, port: int, timeout: float = 15.0) -> No
     threading.Thread(target=wait_then_open, name="open-browser", daemon=True).start()
 
 
+def single_threaded_blas() -> None:
+    """One BLAS thread per process: sessions are the parallelism.
+
+    The products here are small (8 x 9 by 9 x 22 288 at most); on a busy machine BLAS threads
+    spinning for a core make them tens of times slower. Must run before NumPy is imported.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    single_threaded_blas()
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     settings = replace(Settings(), host=args.host, port=args.port,

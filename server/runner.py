@@ -56,8 +56,10 @@ def parse(text: str, max_bytes: int) -> protocol.ClientModel:
         raise first_error(error) from None
 
 
-def message_id(text: str) -> protocol.MessageId:
+def message_id(text: str, max_bytes: int) -> protocol.MessageId:
     """The `id` of a message that failed validation, if it has a usable one."""
+    if len(text) > max_bytes:
+        return None
     with contextlib.suppress(ValueError, RecursionError):
         raw: Any = json.loads(text)
         if isinstance(raw, dict):
@@ -91,13 +93,14 @@ class Connection:
             if text is None:
                 data = message.get("bytes") or b""
                 text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
+            limit = self.settings.max_message_bytes
             try:
-                session.handle(parse(text, self.settings.max_message_bytes))
+                session.handle(parse(text, limit))
             except ProtocolError as error:
-                session.send(error_reply(error, message_id(text[:4096])))
-            except Exception as error:
+                session.send(error_reply(error, message_id(text, limit)))
+            except Exception as error:  # a bug must not end the session
                 log.exception("message failed")
-                session.send(protocol.ErrorMessage(id=message_id(text), code="internal",
+                session.send(protocol.ErrorMessage(id=message_id(text, limit), code="internal",
                                                    message=f"internal error: {error}",
                                                    field=None))
             self.scheduler_wake()

@@ -273,6 +273,8 @@ class Session:
         if self.state == "playing":
             self.state = "paused"
         self.status(message.id)
+        if self.frame_due():
+            self.send_frame()  # the last frame shows exactly the epoch the status reports
 
     def on_step(self, message: protocol.StepMessage) -> None:
         if self.state == "diverged":

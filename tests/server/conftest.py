@@ -1,0 +1,91 @@
+"""A TestClient on a fresh app, and helpers to talk to its websocket."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
+
+from server.app import create_app
+from server.frames import decode
+from server.settings import Settings
+
+
+@pytest.fixture
+def web_dir(tmp_path: Path) -> Path:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<!doctype html><title>NN Playground</title>")
+    (web / "main.js").write_text("export const answer = 42;\n")
+    (web / "style.css").write_text("body { margin: 0 }\n")
+    (tmp_path / "secret.txt").write_text("not for the web")
+    return web
+
+
+@pytest.fixture
+def settings(web_dir: Path) -> Settings:
+    return replace(Settings(), web_dir=web_dir)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+class Peer:
+    """The client side of one session: sends messages, reads texts and frames in order."""
+
+    def __init__(self, ws: WebSocketTestSession) -> None:
+        self.ws = ws
+        self.frames: list[dict[str, Any]] = []
+        self.sent = 0
+
+    def send(self, **message: Any) -> None:
+        self.ws.send_text(json.dumps(message))
+
+    def receive(self) -> dict[str, Any]:
+        """The next message: a text message as a dict, or a frame as {"type": "frame", ...}."""
+        message = self.ws.receive()
+        if message.get("text") is not None:
+            result: dict[str, Any] = json.loads(message["text"])
+            return result
+        header, arrays = decode(message["bytes"])
+        frame = {"type": "frame", "header": header, "arrays": arrays,
+                 "size": len(message["bytes"])}
+        self.frames.append(frame)
+        return frame
+
+    def until(self, kind: str) -> dict[str, Any]:
+        """Read until a message of this type arrives (frames and others are skipped)."""
+        while True:
+            message = self.receive()
+            if message["type"] == kind:
+                return message
+
+    def request(self, kind: str, reply: str, **fields: Any) -> dict[str, Any]:
+        """Send a message and return its reply of type `reply` (matched by the echoed id)."""
+        self.sent += 1
+        id = f"{kind}-{self.sent}"
+        self.send(type=kind, id=id, **fields)
+        while True:
+            message = self.until(reply)
+            if message.get("id") == id:
+                return message
+
+
+@pytest.fixture
+def peer(client: TestClient) -> Iterator[Peer]:
+    with client.websocket_connect("/ws") as ws:
+        p = Peer(ws)
+        assert p.receive()["type"] == "hello"
+        assert p.receive()["type"] == "data"
+        assert p.receive()["type"] == "status"
+        assert p.receive()["type"] == "frame"
+        yield p

@@ -1,0 +1,71 @@
+"""One session against a real `python -m server` process, over a real websocket client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from server.frames import decode
+from tests.server_process import running_server
+
+
+async def next_of(ws: Any, kind: str) -> dict[str, Any]:
+    while True:
+        message = await asyncio.wait_for(ws.recv(), timeout=20)
+        if isinstance(message, bytes):
+            header, _ = decode(message)
+            if kind == "frame":
+                return header
+            continue
+        reply: dict[str, Any] = json.loads(message)
+        if reply["type"] == kind:
+            return reply
+
+
+async def session(url: str) -> None:
+    async with connect(url + "/ws", max_size=None) as ws:
+        hello = await next_of(ws, "hello")
+        assert hello["protocol"] == 1
+        await ws.send(json.dumps({"type": "configure", "id": 1,
+                                  "config": {"dataset": {"name": "xor"}}}))
+        assert (await next_of(ws, "config"))["config"]["dataset"]["name"] == "xor"
+        await ws.send(json.dumps({"type": "step", "id": 2, "epochs": 5}))
+        status = await next_of(ws, "status")
+        while status["id"] != 2:
+            status = await next_of(ws, "status")
+        assert (status["state"], status["epoch"]) == ("paused", 5)
+        await ws.send(json.dumps({"type": "play"}))
+        first = await next_of(ws, "frame")
+        frame = first
+        while frame["epoch"] < first["epoch"] + 100:
+            frame = await next_of(ws, "frame")
+        assert frame["metrics"]["train_loss"] < first["metrics"]["train_loss"]
+        await ws.send(json.dumps({"type": "pause", "id": 3}))
+        status = await next_of(ws, "status")
+        while status["id"] != 3:
+            status = await next_of(ws, "status")
+        assert status["state"] == "paused"
+        await ws.send("not json")
+        assert (await next_of(ws, "error"))["code"] == "bad_json"
+
+
+async def refused(url: str) -> None:
+    with pytest.raises(InvalidStatus) as error:
+        async with connect(url + "/ws", origin="http://evil.example"):  # type: ignore[arg-type]
+            pass
+    assert error.value.response.status_code == 403
+
+
+def test_a_real_server_trains_streams_and_refuses_foreign_origins() -> None:
+    with running_server() as base_url:
+        with urllib.request.urlopen(base_url + "/health", timeout=5) as response:
+            assert json.loads(response.read())["status"] == "ok"
+        url = base_url.replace("http://", "ws://")
+        asyncio.run(session(url))
+        asyncio.run(refused(url))
