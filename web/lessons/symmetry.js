@@ -5,7 +5,7 @@
  * thumbnails, so a class sees identical rows and identical pictures after a zero init.
  */
 import { divergingLut } from '../palette.js';
-import { diagnosticLayers, frameMatrix, h, hiddenLayers, matrixTable, sym, throttle, translator } from './util.js';
+import { diagnosticLayers, frameMatrix, h, hiddenLayers, matrixView, sym, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -71,35 +71,57 @@ export function mountSymmetry(container, ctx) {
   container.append(layersBox, h('div', {}, [fix]), why);
   /** @type {any} */ let state = null;
 
+  /** @type {Record<number, {card: HTMLElement, banner: HTMLElement, weights: ReturnType<typeof matrixView>, thumbs: HTMLElement}>} */
+  let cards = {};
+  let layout = '';
+
+  /** Builds one card per hidden layer when the layers (or the language) change. */
+  function ensureCards(/** @type {number[]} */ present) {
+    const key = `${present.join(',')}|${state?.lang}`;
+    if (key === layout) return;
+    layout = key;
+    cards = {};
+    layersBox.replaceChildren(...present.map((l) => {
+      const banner = h('p', { class: 'ls-banner' });
+      const weights = matrixView(sym('W', l), { testid: `symmetry-weights-${l}`, note: t('sym.weights') });
+      const thumbs = h('div', { class: 'ls-thumbs' });
+      const card = h('section', { class: 'ls-sym-layer', 'data-testid': `symmetry-layer-${l}` }, [
+        banner, h('div', { class: 'ls-sym-row' }, [weights.element, thumbs]),
+      ]);
+      cards[l] = { card, banner, weights, thumbs };
+      return card;
+    }));
+  }
+
   const draw = throttle(() => {
     const frame = state?.frame;
     const header = frame?.header;
     const hidden = hiddenLayers(state?.config);
     const present = diagnosticLayers(header).filter((l) => l <= hidden.length);
-    if (!hidden.length) { layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t('sym.none') })); return; }
-    if (!present.length) { layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t('sym.waiting') })); return; }
-    layersBox.replaceChildren(...present.map((l) => {
+    if (!hidden.length || !present.length) {
+      layout = '';
+      layersBox.replaceChildren(h('p', { class: 'ls-hint', text: t(hidden.length ? 'sym.waiting' : 'sym.none') }));
+      return;
+    }
+    ensureCards(present);
+    for (const l of present) {
+      const { card, banner, weights, thumbs } = cards[l];
       const same = Boolean(header.diagnostics.layers[String(l)]?.symmetric);
-      const units = hidden[l - 1]?.units ?? '';
-      const card = h('section', { class: `ls-sym-layer${same ? ' ls-sym-same' : ''}`, 'data-testid': `symmetry-layer-${l}`, 'data-symmetric': String(same) }, [
-        h('p', { class: same ? 'ls-banner ls-banner-warn' : 'ls-banner', 'data-testid': same ? 'symmetry-banner' : undefined, text: t(same ? 'sym.same' : 'sym.different', { l, units }) }),
-      ]);
-      const row = h('div', { class: 'ls-sym-row' });
+      card.classList.toggle('ls-sym-same', same);
+      card.setAttribute('data-symmetric', String(same));
+      banner.className = same ? 'ls-banner ls-banner-warn' : 'ls-banner';
+      banner.toggleAttribute('data-testid', same);
+      if (same) banner.setAttribute('data-testid', 'symmetry-banner');
+      banner.textContent = t(same ? 'sym.same' : 'sym.different', { l, units: hidden[l - 1]?.units ?? '' });
       const W = frameMatrix(frame, `W/${l}`);
-      if (W) row.append(matrixTable(sym('W', l), W, { testid: `symmetry-weights-${l}`, note: t('sym.weights') }));
+      if (W) weights.set(W);
       const neurons = frame.arrays?.[`neurons/${l}`];
       if (neurons && neurons.shape.length === 3) {
-        const thumbs = h('div', { class: 'ls-thumbs' });
-        for (let j = 0; j < neurons.shape[0]; j++) {
-          const c = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-thumb', 'aria-hidden': 'true' }));
-          drawThumbnail(c, neurons, j);
-          thumbs.append(c);
-        }
-        row.append(thumbs);
+        while (thumbs.children.length > neurons.shape[0]) thumbs.lastElementChild?.remove();
+        while (thumbs.children.length < neurons.shape[0]) thumbs.append(h('canvas', { class: 'ls-thumb', 'aria-hidden': 'true' }));
+        [...thumbs.children].forEach((c, j) => drawThumbnail(/** @type {HTMLCanvasElement} */ (c), neurons, j));
       }
-      card.append(row);
-      return card;
-    }));
+    }
   }, 200);
 
   function labels() {

@@ -221,3 +221,36 @@ export function frameMatrix(frame, name) {
   for (let i = 0; i < r; i++) values.push(Array.from(a.data.subarray(i * c, (i + 1) * c), /** @type {(v: number) => number} */ (scale)));
   return { shape: [r, c], values };
 }
+
+/**
+ * A matrix table that updates in place (cells rewritten only when their text changes; the
+ * table rebuilt only when the shape changes), for matrices redrawn while training runs.
+ * @param {string} nameHtml
+ * @param {{testid?: string, note?: string, maxRows?: number, maxCols?: number}} [options]
+ */
+export function matrixView(nameHtml, options = {}) {
+  /** @type {HTMLElement} */ let element = h('figure', { class: 'ls-matrix', 'data-testid': options.testid });
+  let shape = '';
+  /** @type {HTMLElement[][]} */ let cells = [];
+  return {
+    get element() { return element; },
+    /** @param {{shape: number[], values: number[][]}} matrix */
+    set(matrix) {
+      const key = matrix.shape.join('x');
+      if (key !== shape) {
+        const fresh = matrixTable(nameHtml, matrix, options);
+        element.replaceWith(fresh);
+        element = fresh;
+        shape = key;
+        cells = [...fresh.querySelectorAll('tr')].map((tr) => /** @type {HTMLElement[]} */ ([...tr.querySelectorAll('td:not(.ls-more)')]));
+        return;
+      }
+      cells.forEach((row, i) => row.forEach((td, j) => {
+        const v = Number(matrix.values[i]?.[j]);
+        const text = fmt(v);
+        if (td.textContent !== text) td.textContent = text;
+        td.classList.toggle('ls-neg', v < 0);
+      }));
+    },
+  };
+}
