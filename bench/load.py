@@ -83,7 +83,7 @@ def count(message: bytes, stats: ClientStats) -> None:
 async def client(url: str, duration: float, pause_every: float, start: asyncio.Event,
                  ready: list[int]) -> ClientStats:
     stats = ClientStats()
-    async with connect(url, max_size=None, compression=None) as ws:
+    async with connect(url, max_size=None) as ws:
         await ws.send(json.dumps({"type": "configure", "id": "c", "config": STANDARD}))
         await wait_for(ws, "config", "c", ClientStats())
         ready.append(1)
@@ -180,11 +180,15 @@ def main() -> None:
     parser.add_argument("--pause-every", type=float, default=2.0,
                         help="seconds between pause/play cycles of each client")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--no-compression", action="store_true",
+                        help="run the server (and clients) without permessage-deflate")
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
     args = parser.parse_args()
 
     bare = bare_engine_epochs_per_second()
     extra = ["--log-level", "warning", "--workers", str(args.workers)]
+    if args.no_compression:
+        extra.append("--no-compression")
     with server_process(extra_args=extra) as (process, base_url):
         url = base_url.replace("http://", "ws://") + "/ws"
         result = asyncio.run(run(args, url, process.pid))

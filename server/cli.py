@@ -35,6 +35,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         "repeatable")
     parser.add_argument("--workers", type=int, default=1,
                         help="server processes (a session lives in the process that accepted it)")
+    parser.add_argument("--no-compression", action="store_true",
+                        help="do not deflate websocket messages (saves CPU, costs bandwidth)")
     parser.add_argument("--log-level", default="info",
                         choices=["critical", "error", "warning", "info", "debug"])
     args = parser.parse_args(argv)
@@ -115,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     settings = replace(Settings(), host=args.host, port=args.port,
-                       allowed_origins=tuple(args.allow_origin))
+                       allowed_origins=tuple(args.allow_origin),
+                       compression=not args.no_compression)
     local_url, lan_url = page_urls(args.host, args.port)
     print(f"NN Playground: {local_url}", flush=True)
     if lan_url is not None:
@@ -127,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "port": args.port,
         "log_level": args.log_level,
         "ws_max_size": settings.ws_max_bytes,
+        "ws_per_message_deflate": settings.compression,
         "timeout_graceful_shutdown": 2,
     }
     if args.workers == 1:

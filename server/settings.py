@@ -24,6 +24,9 @@ class Settings:
     # only above `ws_max_bytes` (1009), so a slightly too large import still gets a clear error.
     max_message_bytes: int = 1_048_576
     ws_max_bytes: int = 4 * 1_048_576
+    # permessage-deflate roughly halves a frame on the wire (for classroom Wi-Fi) for about
+    # as much CPU as building it again; turn it off when the network is not the bottleneck.
+    compression: bool = True
     # Training slice: the scheduler yields to the event loop after about this long.
     slice_seconds: float = 0.004
     # Heavy diagnostics (histograms, gradients) are recomputed at most this often while playing.
@@ -36,6 +39,7 @@ class Settings:
             ENV_PREFIX + "PORT": str(self.port),
             ENV_PREFIX + "WEB_DIR": str(self.web_dir),
             ENV_PREFIX + "ALLOW_ORIGINS": json.dumps(list(self.allowed_origins)),
+            ENV_PREFIX + "COMPRESSION": "1" if self.compression else "0",
         }
 
     @classmethod
@@ -52,4 +56,6 @@ class Settings:
         if ENV_PREFIX + "ALLOW_ORIGINS" in env:
             origins = json.loads(env[ENV_PREFIX + "ALLOW_ORIGINS"])
             settings = replace(settings, allowed_origins=tuple(str(o) for o in origins))
+        if ENV_PREFIX + "COMPRESSION" in env:
+            settings = replace(settings, compression=env[ENV_PREFIX + "COMPRESSION"] != "0")
         return settings

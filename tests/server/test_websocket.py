@@ -304,3 +304,45 @@ def test_allowed_origin_setting_lets_another_origin_connect(settings: Any) -> No
         "/ws", headers={"origin": "http://localhost:5173"}
     ) as ws:
         assert Peer(ws).receive()["type"] == "hello"
+
+
+def test_closing_the_socket_ends_the_session(client: TestClient) -> None:
+    with client.websocket_connect("/ws") as ws:
+        peer = Peer(ws)
+        peer.until("frame")
+        peer.request("play", "status")
+        assert client.get("/health").json()["sessions"] == 1
+    assert client.get("/health").json()["sessions"] == 0
+
+
+def test_pause_interrupts_a_long_step(peer: Peer) -> None:
+    peer.send(type="step", epochs=limits.MAX_STEP_EPOCHS)
+    peer.until("frame")
+    status = peer.request("pause", "status")
+    assert status["state"] == "paused"
+    assert 0 < status["epoch"] < limits.MAX_STEP_EPOCHS
+    assert peer.request("export", "export")["data"]["epoch"] == status["epoch"]
+
+
+def test_slow_motion_trains_at_most_the_requested_pace(peer: Peer) -> None:
+    import time
+
+    peer.request("configure", "config", config={"view": {"epochs_per_second": 20}})
+    started = time.monotonic()
+    peer.request("play", "status")
+    epoch = 0
+    while epoch < 3:
+        epoch = peer.until("frame")["header"]["epoch"]
+    status = peer.request("pause", "status")
+    elapsed = time.monotonic() - started
+    # A pace is an upper bound: a busy machine may be slower, never faster (+1 for rounding).
+    assert status["epoch"] <= 20 * elapsed + 1
+
+
+def test_multiclass_output_has_one_grid_per_class(peer: Peer) -> None:
+    peer.request("configure", "config", config={"dataset": {"name": "blobs", "classes": 4}})
+    frame = peer.until("frame")
+    assert frame["arrays"]["output"].shape == (4, 100, 100)
+    config = peer.request("configure", "config", config={})["config"]
+    assert config["output"]["resolved_activation"] == "softmax"
+    assert config["output"]["resolved_loss"] == "cce"

@@ -1,0 +1,82 @@
+"""Small pieces of the server: frame encoding, origin check, config merge, command line."""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pytest
+
+from server import cli, frames
+from server.config import ProtocolError, merge, updated
+from server.origins import origin_allowed
+from server.protocol import Config
+
+
+def test_frame_arrays_round_trip_and_float32_arrays_are_aligned() -> None:
+    grid = np.linspace(-1, 1, 2 * 3 * 3, dtype=np.float32).reshape(2, 3, 3)
+    q = np.empty(grid.shape, np.uint8)
+    frames.quantize(grid, -1.0, 1.0, q, np.empty(grid.shape, np.float32))
+    W = np.arange(6, dtype=np.float32).reshape(3, 2)
+    message = frames.encode({"seq": 1}, [frames.FrameArray("output", q, (-1.0, 1.0)),
+                                         frames.FrameArray("W/1", W)])
+    (n,) = struct.unpack_from("<I", message, 0)
+    header, arrays = frames.decode(message)
+    assert (4 + n) % 4 == 0
+    entry = next(a for a in header["arrays"] if a["name"] == "W/1")
+    assert (4 + n + entry["offset"]) % 4 == 0
+    assert np.array_equal(arrays["W/1"], W)
+    assert np.abs(arrays["output"] - grid).max() <= 1 / 255 + 1e-7
+
+
+def test_quantize_maps_the_range_ends_to_0_and_255() -> None:
+    values = np.array([-5.0, 0.0, 0.5, 1.0, 7.0], dtype=np.float32)
+    q = np.empty(values.shape, np.uint8)
+    frames.quantize(values, 0.0, 1.0, q, np.empty(values.shape, np.float32))
+    assert q.tolist() == [0, 0, 128, 255, 255]
+
+
+@pytest.mark.parametrize(("origin", "host", "allowed", "ok"), [
+    (None, "localhost:8000", (), True),
+    ("http://localhost:8000", "localhost:8000", (), True),
+    ("http://LOCALHOST:8000/", "localhost:8000", (), True),
+    ("http://localhost:9000", "localhost:8000", (), False),
+    ("http://evil.example", "localhost:8000", (), False),
+    ("null", "localhost:8000", (), False),
+    ("http://localhost:5173", "localhost:8000", ("http://localhost:5173",), True),
+])
+def test_origin_check(origin: str | None, host: str, allowed: tuple[str, ...],
+                      ok: bool) -> None:
+    assert origin_allowed(origin, host, allowed) is ok
+
+
+def test_merge_merges_objects_and_replaces_lists() -> None:
+    base = {"a": {"x": 1, "y": 2}, "l": [1, 2]}
+    assert merge(base, {"a": {"y": 3}, "l": [5]}) == {"a": {"x": 1, "y": 3}, "l": [5]}
+    assert base == {"a": {"x": 1, "y": 2}, "l": [1, 2]}
+
+
+def test_partial_update_is_checked_against_the_merged_config() -> None:
+    current = Config.model_validate({"dataset": {"train_fraction": 0.3,
+                                                 "validation_fraction": 0.1}})
+    # Alone, 0.5 (default train) + 0.6 would be too much; merged, 0.3 + 0.6 is fine.
+    patch = Config.model_validate({"dataset": {"validation_fraction": 0.6}})
+    assert updated(current, patch).dataset.validation_fraction == 0.6
+    with pytest.raises(ProtocolError) as error:
+        updated(current, Config.model_validate({"dataset": {"train_fraction": 0.95}}))
+    assert error.value.field == "config.dataset.validation_fraction"
+
+
+def test_command_line_defaults_and_urls() -> None:
+    args = cli.parse_args([])
+    assert (args.host, args.port, args.no_browser, args.workers) == ("127.0.0.1", 8000,
+                                                                     False, 1)
+    args = cli.parse_args(["--allow-origin", "http://a:1", "--allow-origin", "http://b:2",
+                           "--no-browser", "--workers", "2"])
+    assert args.allow_origin == ["http://a:1", "http://b:2"] and args.workers == 2
+    assert cli.page_urls("127.0.0.1", 8000) == ("http://127.0.0.1:8000/", None)
+    local, lan = cli.page_urls("0.0.0.0", 8000)
+    assert local == "http://127.0.0.1:8000/"
+    assert lan is not None and lan.endswith(":8000/") and "0.0.0.0" not in lan
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--port", "70000"])
