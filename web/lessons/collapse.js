@@ -99,14 +99,16 @@ export function formulaHtml(L) {
  * @param {number} L
  */
 export function collapseFromFrame(frame, L) {
-  let W = frameMatrix(frame, 'W/1')?.values;
-  let b = frameMatrix(frame, 'b/1')?.values;
+  /** @type {number[][] | undefined} */ let W = frameMatrix(frame, 'W/1')?.values;
+  /** @type {number[][] | undefined} */ let b = frameMatrix(frame, 'b/1')?.values;
   if (!W || !b) return null;
   for (let l = 2; l <= L; l++) {
     const Wl = frameMatrix(frame, `W/${l}`)?.values;
     const bl = frameMatrix(frame, `b/${l}`)?.values;
     if (!Wl || !bl) return null;
-    const prevW = W, prevB = b;
+    /** @type {number[][]} */ const prevW = W;
+    /** @type {number[][]} */ const prevB = b;
+    // W' ← W[l] W', b' ← W[l] b' + b[l]
     W = Wl.map((row) => prevW[0].map((_, j) => row.reduce((s, w, k) => s + w * prevW[k][j], 0)));
     b = Wl.map((row, i) => [row.reduce((s, w, k) => s + w * prevB[k][0], 0) + bl[i][0]]);
   }

@@ -42,6 +42,9 @@ export const STRINGS = {
   },
 };
 
+/** @param {string} s */
+const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+
 /** Points sent with `inspect` (the four students fit exactly). */
 export const SAMPLE_LIMIT = 4;
 
@@ -140,7 +143,8 @@ export function mountInspector(container, ctx, host) {
       body.replaceChildren(row([table(inspection.Y_hat, 'Ŷ', 'matrix-Y_hat'), table(inspection.Y, 'Y')]));
     } else {
       stepLabel.textContent = t('insp.backward', { l, L });
-      const how = l === L ? t('insp.dzOut', { L }) : t('insp.dzHidden', { l, next: l + 1 });
+      const words = l === L ? t('insp.dzOut', { L }) : t('insp.dzHidden', { l, next: l + 1 });
+      const how = escapeHtml(words).replace(/([A-Za-z])\[(\d+)\]/g, '$1<sup>[$2]</sup>');
       body.replaceChildren(
         eq(`${how} d${sym('W', l)} = <sup>1</sup>⁄<sub>m</sub> d${sym('Z', l)} ${l > 1 ? sym('A', l - 1) : 'X'}<sup>T</sup>, &nbsp; d${sym('b', l)} = <sup>1</sup>⁄<sub>m</sub> Σ<sub>i</sub> d${sym('Z', l)}<sub>:,i</sub>`),
         row([table(layer.dZ, `d${sym('Z', l)}`, `matrix-dZ-${l}`), table(layer.dW, `d${sym('W', l)}`, `matrix-dW-${l}`), table(layer.db, `d${sym('b', l)}`, `matrix-db-${l}`)]),

@@ -53,8 +53,12 @@ export function translator(ctx) {
   };
 }
 
-/** A parameter as a reader sees it: numbers to 3 significant digits, lists joined. */
-export function readable(/** @type {unknown} */ v) {
+/**
+ * A parameter as a reader sees it: numbers to 3 significant digits, lists joined.
+ * @param {unknown} v
+ * @returns {unknown}
+ */
+export function readable(v) {
   if (typeof v === 'number') return fmt(v);
   if (Array.isArray(v)) return v.map(readable).join(', ');
   return v;
@@ -217,8 +221,9 @@ export function frameMatrix(frame, name) {
   const [r, c] = a.shape;
   /** @type {number[][]} */ const values = [];
   const [lo, hi] = a.range ?? [0, 255];
+  /** @type {(v: number) => number} */
   const scale = a.range ? (v) => lo + (v / 255) * (hi - lo) : Number;
-  for (let i = 0; i < r; i++) values.push(Array.from(a.data.subarray(i * c, (i + 1) * c), /** @type {(v: number) => number} */ (scale)));
+  for (let i = 0; i < r; i++) values.push(Array.from(a.data.subarray(i * c, (i + 1) * c), scale));
   return { shape: [r, c], values };
 }
 
