@@ -34,7 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.scheduler = Scheduler(slice_seconds=settings.slice_seconds)
+    app.state.scheduler = Scheduler(slice_seconds=settings.slice_seconds,
+                                    thread_above=settings.thread_epochs_above)
     app.include_router(api.router)
     app.include_router(runner.router)
     app.mount("/", WebFiles(directory=settings.web_dir, html=True, check_dir=False), name="web")

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +21,23 @@ log = logging.getLogger(__name__)
 class Trainable(Protocol):
     """What the scheduler needs from a session."""
 
+    epoch_seconds: float
+    busy: bool
+
     def training_delay(self, now: float) -> float | None:
         """None: nothing to train; 0: train now; > 0: seconds until the next epoch is due."""
 
     def train_slice(self, budget: float) -> None:
-        """Train for about `budget` seconds (at least one epoch)."""
+        """Train for about `budget` seconds (at least one epoch), on this thread."""
+
+    def plan(self, budget: float) -> tuple[Any, int]:
+        """(trainer, epochs) for the next slice."""
+
+    def run(self, trainer: Any, epochs: int, budget: float) -> tuple[int, float]:
+        """Train; touches only the trainer (safe in a worker thread)."""
+
+    def trained(self, trainer: Any, ran: int, seconds: float) -> None:
+        """Account for a run, on the event loop."""
 
     def training_failed(self, error: Exception) -> None:
         """An unexpected error while training: stop and tell the client."""
@@ -34,8 +46,10 @@ class Trainable(Protocol):
 class Scheduler:
     """Shares the CPU among the sessions of this process (see the module docstring)."""
 
-    def __init__(self, slice_seconds: float = 0.004) -> None:
+    def __init__(self, slice_seconds: float = 0.004, thread_above: float = 0.02) -> None:
         self.slice_seconds = slice_seconds
+        self.thread_above = thread_above
+        self._threads: set[asyncio.Task[None]] = set()
         self._sessions: list[Trainable] = []
         self._turn = 0
         self._wake: asyncio.Event | None = None
@@ -68,6 +82,9 @@ class Scheduler:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            for thread in list(self._threads):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await thread
             self._wake = None
 
     def _pick(self, now: float) -> tuple[Trainable | None, float | None]:
@@ -86,17 +103,40 @@ class Scheduler:
             soonest = delay if soonest is None else min(soonest, delay)
         return None, soonest
 
+    def _start_thread(self, session: Trainable) -> None:
+        """Run one long epoch in a worker thread: the event loop keeps serving meanwhile
+        (it gets the GIL back at least every switch interval, 5 ms by default)."""
+        session.busy = True
+        task = asyncio.create_task(self._threaded(session))
+        self._threads.add(task)
+        task.add_done_callback(self._threads.discard)
+
+    async def _threaded(self, session: Trainable) -> None:
+        try:
+            trainer, _ = session.plan(self.slice_seconds)
+            ran, seconds = await asyncio.to_thread(session.run, trainer, 1, self.slice_seconds)
+            session.trained(trainer, ran, seconds)
+        except Exception as error:
+            log.exception("training failed")
+            session.training_failed(error)
+        finally:
+            session.busy = False
+            self.wake()
+
     async def _run(self) -> None:
         wake = self._wake
         assert wake is not None
         while True:
             session, delay = self._pick(time.monotonic())
             if session is not None:
-                try:
-                    session.train_slice(self.slice_seconds)
-                except Exception as error:  # a bug must not stop every other session
-                    log.exception("training failed")
-                    session.training_failed(error)
+                if session.epoch_seconds > self.thread_above:
+                    self._start_thread(session)
+                else:
+                    try:
+                        session.train_slice(self.slice_seconds)
+                    except Exception as error:  # a bug must not stop every other session
+                        log.exception("training failed")
+                        session.training_failed(error)
                 await asyncio.sleep(0)
                 continue
             wake.clear()

@@ -130,6 +130,9 @@ class Session:
         self.step_left = 0
         self.step_id: MessageId = None
         self.epoch_seconds = 0.0
+        self.busy = False
+        """An epoch runs in a worker thread (epochs too long for one slice)."""
+        self._estimate_epoch()
         self._pace_start = 0.0
         self._pace_epoch = 0
         self._best: tuple[int, float] | None = None
@@ -186,6 +189,14 @@ class Session:
         if self.state == "diverged":
             self.state = "paused"
         self._restart_pace()
+        self._estimate_epoch()
+
+    def _estimate_epoch(self) -> None:
+        """A first guess of an epoch's duration (about 20 µs per mini-batch step), replaced by
+        the measured one after the first slice: decides whether the first epoch gets a thread."""
+        config, m = self.config, self.model.split.train.m
+        steps = 1 if config.optimizer.name == "gd" else math.ceil(m / config.optimizer.batch_size)
+        self.epoch_seconds = steps * 2e-5
 
     def _restart_pace(self) -> None:
         self._pace_start, self._pace_epoch = time.monotonic(), self.epoch
@@ -256,6 +267,9 @@ class Session:
             self._restart_pace()
         model.config = new
         self.version += 1
+        if (new.optimizer.name, new.optimizer.batch_size) != (old.optimizer.name,
+                                                             old.optimizer.batch_size):
+            self._estimate_epoch()
 
     def on_play(self, message: protocol.PlayMessage) -> None:
         if self.state == "diverged":
@@ -435,6 +449,8 @@ class Session:
     # ---------------------------------------------------------------------------- training
 
     def training_delay(self, now: float) -> float | None:
+        if self.busy:
+            return None
         if self.step_left > 0:
             return 0.0
         if self.state != "playing":
@@ -450,8 +466,8 @@ class Session:
         due = (self.epoch - self._pace_epoch + 1) / pace
         return max(0.0, due - elapsed)
 
-    def train_slice(self, budget: float) -> None:
-        trainer = self.model.trainer
+    def plan(self, budget: float) -> tuple[Trainer, int]:
+        """The trainer and how many epochs to run in the next slice of about `budget` s."""
         want = max(1, int(budget / self.epoch_seconds)) if self.epoch_seconds > 0 else 1
         if self.step_left > 0:
             want = min(want, self.step_left)
@@ -459,23 +475,43 @@ class Session:
             pace = self.config.view.epochs_per_second
             due = math.floor((time.monotonic() - self._pace_start) * pace)
             want = max(1, min(want, due - (self.epoch - self._pace_epoch)))
+        return self.model.trainer, want
+
+    @staticmethod
+    def run(trainer: Trainer, epochs: int, budget: float) -> tuple[int, float]:
+        """Train (touches only the trainer: safe in a worker thread); (epochs run, seconds)."""
         start = time.perf_counter()
-        ran = trainer.run(want, max_seconds=budget)
+        ran = trainer.run(epochs, max_seconds=budget)
+        return ran, time.perf_counter() - start
+
+    def trained(self, trainer: Trainer, ran: int, seconds: float) -> None:
+        """Bookkeeping after `run`, on the event loop: frames, statuses, step counting."""
+        if trainer is not self.model.trainer:
+            return  # the network was rebuilt meanwhile
         if ran:
-            self.epoch_seconds = (time.perf_counter() - start) / ran
+            self.epoch_seconds = seconds / ran
             self.version += 1
         if trainer.diverged is not None:
-            self.state, self.step_left = "diverged", 0
-            log.info("session %s %s", self.id, trainer.diverged)
-            self.send_frame()
-            self.status(self.step_id)
+            if self.state != "diverged":
+                self.state, self.step_left = "diverged", 0
+                log.info("session %s %s", self.id, trainer.diverged)
+                self.send_frame()
+                self.status(self.step_id)
             return
         if self.step_left > 0:
             self.step_left -= ran
-            if self.step_left == 0:
+            if self.step_left <= 0:
+                self.step_left = 0
                 self.send_frame()
                 self.status(self.step_id)
+        elif self.state != "playing" and ran:
+            self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
         self.wake()
+
+    def train_slice(self, budget: float) -> None:
+        """Plan, run and account for one slice on the calling thread."""
+        trainer, epochs = self.plan(budget)
+        self.trained(trainer, *self.run(trainer, epochs, budget))
 
     def training_failed(self, error: Exception) -> None:
         self.state, self.step_left = "paused", 0

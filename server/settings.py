@@ -29,6 +29,8 @@ class Settings:
     compression: bool = True
     # Training slice: the scheduler yields to the event loop after about this long.
     slice_seconds: float = 0.004
+    # An epoch longer than this (e.g. 4000 points at batch size 1) runs in a worker thread.
+    thread_epochs_above: float = 0.02
     # Heavy diagnostics (histograms, gradients) are recomputed at most this often while playing.
     diagnostics_interval: float = 0.2
 

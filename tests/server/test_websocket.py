@@ -346,3 +346,31 @@ def test_multiclass_output_has_one_grid_per_class(peer: Peer) -> None:
     config = peer.request("configure", "config", config={})["config"]
     assert config["output"]["resolved_activation"] == "softmax"
     assert config["output"]["resolved_loss"] == "cce"
+
+
+@pytest.fixture
+def threaded_peer(settings: Any) -> Any:
+    """Every epoch runs in a worker thread, as the longest epochs do."""
+    from dataclasses import replace
+
+    from server.app import create_app
+
+    app = create_app(replace(settings, thread_epochs_above=0.0))
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        peer = Peer(ws)
+        peer.until("frame")
+        yield peer
+
+
+def test_epochs_in_a_worker_thread_step_exactly_and_pause(threaded_peer: Peer) -> None:
+    peer = threaded_peer
+    assert peer.request("step", "status", epochs=6)["epoch"] == 6
+    assert peer.frames[-1]["header"]["epoch"] == 6
+    peer.request("play", "status")
+    while peer.until("frame")["header"]["epoch"] < 20:
+        pass
+    status = peer.request("pause", "status")
+    assert status["state"] == "paused"
+    exported = peer.request("export", "export")["data"]
+    # A threaded epoch may finish after the pause: a second status then tells its epoch.
+    assert exported["epoch"] in (status["epoch"], status["epoch"] + 1)
