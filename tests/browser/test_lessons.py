@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,9 +91,16 @@ def coach_code(page: Page, code: str) -> Any:
 
 
 def open_experiment(app: App, name: str, query: str = "") -> Page:
+    """Opens an experiment's link: its config is applied and its instrument tab opens."""
+    tab = EXPERIMENTS[name][0]
     page = app.open(f"?experiment={name}{query}")
     expect(page.get_by_test_id("experiment-card")).to_have_attribute("data-experiment", name)
     config_has(app, EXPERIMENTS[name][1])
+    expect(page.get_by_test_id(f"lesson-tab-{tab}")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_test_id(f"lesson-panel-{tab}")).to_be_visible()
+    expect(page.get_by_test_id("experiment-link")).to_have_attribute(
+        "href", re.compile(rf"\?experiment={name}$")
+    )
     return page
 
 
@@ -104,22 +112,29 @@ def train(app: App, page: Page) -> None:
     app.wait(f"s => s.frame.header.epoch >= {epochs} || s.frame.header.state === 'diverged'")
 
 
-@pytest.mark.parametrize("name", list(EXPERIMENTS))
-def test_experiment_link_sets_up_its_lesson_and_the_coach_names_its_pitfall(
-    app: App, name: str
-) -> None:
-    tab, _, run, codes = EXPERIMENTS[name]
-    page = open_experiment(app, name)
-    expect(page.get_by_test_id(f"lesson-tab-{tab}")).to_have_attribute("aria-selected", "true")
-    expect(page.get_by_test_id(f"lesson-panel-{tab}")).to_be_visible()
-    expect(page.get_by_test_id("experiment-link")).to_have_attribute(
-        "href", re.compile(rf"\?experiment={name}$")
-    )
-    if run:
-        train(app, page)
+def expect_coach(page: Page, *codes: str) -> None:
+    """Each code is listed, worded with its fix."""
     for code in codes:
         expect(coach_code(page, code)).to_be_visible()
         expect(coach_code(page, code)).to_contain_text("Fix:")
+
+
+# Every experiment's link is opened by one test below; these three are the coach's lessons.
+@pytest.mark.parametrize("name", ["overfitting", "wrong_loss", "underfitting"])
+def test_pitfall_experiment_link_makes_the_coach_name_its_pitfall(app: App, name: str) -> None:
+    _, _, run, codes = EXPERIMENTS[name]
+    page = open_experiment(app, name)
+    if run:
+        train(app, page)
+    expect_coach(page, *codes)
+
+
+def test_the_table_here_lists_every_experiment_preset() -> None:
+    """The presets in web/lessons/experiments.js and the table above list the same names."""
+    source = (Path(__file__).parents[2] / "web" / "lessons" / "experiments.js").read_text()
+    table = source[source.index("export const EXPERIMENTS") : source.index("export const STRINGS")]
+    names = re.findall(r"^  (\w+): \{$", table, flags=re.M)
+    assert names == list(EXPERIMENTS)
 
 
 def test_menu_item_applies_the_experiment_and_opens_its_instrument(app: App) -> None:
@@ -155,6 +170,7 @@ def test_reload_returns_to_the_experiment_and_keeps_the_changes_made_since(app: 
 
 def test_coach_fix_button_applies_the_fix_and_the_message_goes(app: App) -> None:
     page = open_experiment(app, "wrong_output")
+    expect_coach(page, "output_mismatch")
     expect(coach_code(page, "output_mismatch")).to_contain_text("sigmoid")
     page.get_by_test_id("coach-fix-output_mismatch").click()
     config_has(app, {"output": {"activation": "auto", "resolved_activation": "sigmoid"}})
@@ -191,6 +207,7 @@ def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: A
 
 def test_symmetry_shows_identical_neurons_after_zero_init_and_xavier_breaks_it(app: App) -> None:
     page = open_experiment(app, "zero_init")
+    expect_coach(page, "symmetry")
     layer = page.get_by_test_id("symmetry-layer-1")
     expect(layer).to_have_attribute("data-symmetric", "true")
     expect(layer.get_by_test_id("symmetry-banner")).to_contain_text("identical")
@@ -225,6 +242,7 @@ def test_dead_relu_tracker_shows_when_neurons_died_and_revive_switches_to_leaky(
 ) -> None:
     page = open_experiment(app, "dead_relu")
     train(app, page)
+    expect_coach(page, "lr_too_high", "dead_relu")
     tracker = page.get_by_test_id("dead-tracker")
     expect(tracker.locator('[data-dead="true"]').first).to_contain_text("dead since epoch")
     expect(tracker.locator("section:not([data-dead='0'])").first).to_contain_text(" dead")
@@ -237,6 +255,7 @@ def test_dead_relu_tracker_shows_when_neurons_died_and_revive_switches_to_leaky(
 
 def test_linear_collapse_shows_the_single_layer_that_coincides(app: App) -> None:
     page = open_experiment(app, "linear_collapse")
+    expect_coach(page, "no_nonlinearity")
     view = page.get_by_test_id("collapse-view")
     expect(view).to_be_visible()
     formula = page.get_by_test_id("collapse-formula")
