@@ -198,11 +198,13 @@ def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: A
     # tanh(0) = 0: with zero weights every activation of every layer is exactly 0.
     expect(page.get_by_test_id("hist-stats-1")).to_contain_text("mean 0, std 0,")
     expect(stats).to_contain_text("mean 0, std 0,")
+    expect(page.get_by_test_id("init-symmetric-1")).to_be_visible()
 
     page.get_by_test_id("init-xavier").click()
     config_has(app, {"init": "xavier"})
     expect(page.get_by_test_id("init-xavier")).to_have_attribute("aria-pressed", "true")
     expect(stats).to_contain_text(re.compile(r"std 0\.[1-9]"))
+    expect(page.get_by_test_id("init-symmetric-1")).to_be_hidden()
 
 
 def test_symmetry_shows_identical_neurons_after_zero_init_and_xavier_breaks_it(app: App) -> None:

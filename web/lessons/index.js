@@ -161,6 +161,16 @@ export function mountLessons(container, ctx) {
   label();
   open(current);
 
+  // Canvases are sized to their box: redraw the visible instrument when the panel resizes
+  // (presenter mode, a narrower window), even while training is paused.
+  let width = 0;
+  new ResizeObserver((entries) => {
+    const w = Math.round(entries[0]?.contentRect.width ?? 0);
+    if (w === width) return;
+    width = w;
+    if (lastState) views[current].view.update(lastState, new Set(['frame', 'lang']), true);
+  }).observe(container);
+
   return {
     update(state, changed) {
       lastState = state;

@@ -25,6 +25,7 @@ export const STRINGS = {
     'init.stats': 'mean {mean}, std {std}, gradient norm {norm}',
     'init.waiting': 'The histograms appear with the first frame: press play or step.',
     'init.rebuild': 'Changing the initializer starts a new network at epoch 0.',
+    'init.symmetric': 'all neurons identical (see Symmetry)',
   },
   fr: {
     'lessons.tab.init': 'Initialisation',
@@ -42,6 +43,7 @@ export const STRINGS = {
     'init.stats': 'moyenne {mean}, écart type {std}, norme du gradient {norm}',
     'init.waiting': 'Les histogrammes apparaissent avec la première trame : lancez ou avancez l’entraînement.',
     'init.rebuild': 'Changer l’initialisation repart d’un nouveau réseau à l’époque 0.',
+    'init.symmetric': 'neurones tous identiques (voir Symétrie)',
   },
 };
 
@@ -68,7 +70,7 @@ export function mountInitLab(container, ctx) {
 
   /** @type {any} */ let state = null;
   let layout = '';
-  /** @type {Record<number, {label: HTMLElement, stats: HTMLElement, act: HTMLCanvasElement, grad: HTMLCanvasElement, actLabel: HTMLElement, gradLabel: HTMLElement}>} */
+  /** @type {Record<number, {label: HTMLElement, stats: HTMLElement, same: HTMLElement, act: HTMLCanvasElement, grad: HTMLCanvasElement, actLabel: HTMLElement, gradLabel: HTMLElement}>} */
   let cells = {};
 
   function labels() {
@@ -92,6 +94,7 @@ export function mountInitLab(container, ctx) {
       const cell = {
         label: h('div', { class: 'ls-hist-label' }),
         stats: h('div', { class: 'ls-hint ls-num', 'data-testid': `hist-stats-${l}` }),
+        same: h('div', { class: 'ls-badge ls-badge-warn', 'data-testid': `init-symmetric-${l}`, hidden: true, text: t('init.symmetric') }),
         act: actCanvas, grad: gradCanvas,
         actLabel: h('div', { class: 'ls-label' }), gradLabel: h('div', { class: 'ls-label' }),
       };
@@ -106,12 +109,14 @@ export function mountInitLab(container, ctx) {
       cell.actLabel.textContent = t('init.activations', { l });
       cell.gradLabel.textContent = t('init.gradients', { l });
       return h('div', { class: 'ls-hist-row', 'data-layer': l }, [
-        h('div', {}, [cell.label, cell.stats]),
+        h('div', {}, [cell.label, cell.stats, cell.same]),
         h('div', {}, [cell.actLabel, actCanvas]),
         h('div', {}, [cell.gradLabel, gradCanvas]),
       ]);
     }));
   }
+
+  const isOutputLayer = (/** @type {number} */ l) => l > hiddenLayers(state?.config).length;
 
   const draw = throttle(() => {
     const header = state?.frame?.header;
@@ -125,6 +130,7 @@ export function mountInitLab(container, ctx) {
       const color = LAYER_COLORS[(l - 1) % LAYER_COLORS.length];
       drawHistogram(cell.act, d.hist ?? [], d.edges ?? [0, 0], color);
       drawHistogram(cell.grad, d.grad_hist ?? [], d.grad_edges ?? [0, 0], '#9aa1a9');
+      cell.same.hidden = !d.symmetric || isOutputLayer(l);
       cell.stats.textContent = t('init.stats', { mean: fmt(d.mean, 2), std: fmt(d.std, 2), norm: fmt(d.grad_norm, 2) });
     }
   }, 150);
