@@ -172,6 +172,11 @@ export function formatLoss(/** @type {number | null | undefined} */ v) {
   return v.toFixed(3);
 }
 
+/** Writes text only when it differs, so an unchanged readout costs no layout. */
+function setText(/** @type {HTMLElement} */ el, /** @type {string} */ text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 function formatShare(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   return `${(v * 100).toFixed(1)}%`;
@@ -243,6 +248,10 @@ export function mountControls(container, ctx) {
     regRate: /** @type {HTMLSelectElement} */ (q('regularization-rate')),
   };
   const seedInput = /** @type {HTMLInputElement} */ (q('seed'));
+  const readouts = {
+    trainLoss: q('loss-train'), testLoss: q('loss-test'), trainAcc: q('accuracy-train'), testAcc: q('accuracy-test'),
+  };
+  const accuracyBoxes = /** @type {HTMLElement[]} */ ([...container.querySelectorAll('.readout.acc')]);
   const connectionEl = q('connection');
   const errorEl = q('error');
   const errorText = errorEl.querySelector('.error-text');
@@ -483,20 +492,20 @@ export function mountControls(container, ctx) {
       if (changed.has('connection')) renderConnection(state.connection);
       if (changed.has('status') && state.status) {
         setPlaying(state.status.state === 'playing');
-        epochEl.textContent = String(state.status.epoch ?? 0);
+        setText(epochEl, String(state.status.epoch ?? 0));
         if (state.status.state === 'diverged') showError(state.status);
         else if (shownError?.type === 'status') showError(null);
       }
       if (changed.has('frame') && state.frame) {
         const h = state.frame.header;
-        epochEl.textContent = String(h.epoch);
         const m = h.metrics ?? {};
-        q('loss-train').textContent = formatLoss(m.train_loss);
-        q('loss-test').textContent = formatLoss(m.test_loss);
-        q('accuracy-train').textContent = formatShare(m.train_accuracy);
-        q('accuracy-test').textContent = formatShare(m.test_accuracy);
+        setText(epochEl, String(h.epoch));
+        setText(readouts.trainLoss, formatLoss(m.train_loss));
+        setText(readouts.testLoss, formatLoss(m.test_loss));
+        setText(readouts.trainAcc, formatShare(m.train_accuracy));
+        setText(readouts.testAcc, formatShare(m.test_accuracy));
         const classification = m.train_accuracy !== null && m.train_accuracy !== undefined;
-        for (const el of container.querySelectorAll('.readout.acc')) /** @type {HTMLElement} */ (el).hidden = !classification;
+        for (const el of accuracyBoxes) if (el.hidden === classification) el.hidden = !classification;
       }
       if (changed.has('errors') && state.errors.length) {
         const latest = state.errors[state.errors.length - 1];

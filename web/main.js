@@ -46,8 +46,11 @@ const i18n = createI18n(urlLang ?? browserLanguage(navigator.languages ?? [navig
 i18n.register(STRINGS);
 const store = createStore({ lang: i18n.lang });
 
-/** What the bench and tests read: frames received, paints (and those that drew a new frame), the store, i18n. */
-const probe = { frames: 0, paints: 0, framePaints: 0, store, i18n };
+/**
+ * What the bench and tests read: frames received, paints (and those that drew a new frame), the
+ * store, i18n, and the time spent in each view's update (ms, cumulative).
+ */
+const probe = { frames: 0, paints: 0, framePaints: 0, store, i18n, viewMs: /** @type {Record<string, number>} */ ({}) };
 /** @type {any} */ (window).__playground = probe;
 
 const fromUrl = configFromUrl(location.search);
@@ -165,7 +168,9 @@ store.onRender((state, changed) => {
       entry.fresh = false;
     }
     try {
+      const start = performance.now();
       entry.view.update(state, keys);
+      probe.viewMs[entry.name] = (probe.viewMs[entry.name] ?? 0) + performance.now() - start;
     } catch (error) {
       entry.failed = true;
       console.error(error);

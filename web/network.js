@@ -176,6 +176,7 @@ export function mountNetwork(container, ctx) {
   const lut = divergingLut(1);
   const grey = greyLut();
   const levels = new Uint32Array(256);
+  const greyLevels = new Uint32Array(256);
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let catalog = null;
@@ -340,9 +341,16 @@ export function mountNetwork(container, ctx) {
         el.addEventListener('pointerleave', () => { hovered = null; renderCard(); });
         el.addEventListener('focus', () => { hovered = { l, j }; renderCard(); });
         el.addEventListener('blur', () => { hovered = null; renderCard(); });
-        el.addEventListener('click', () => {
+        const editBias = () => {
           const r = el.getBoundingClientRect();
           openEditor({ l, j, i: null }, r.right, r.top + r.height / 2);
+        };
+        el.addEventListener('click', editBias);
+        el.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            editBias();
+          }
         });
         neurons[l].push({ el, canvas, image: null, pixels: new Uint32Array(0), dead: false });
       }
@@ -437,12 +445,12 @@ export function mountNetwork(container, ctx) {
       for (let k = 0; k < row.length; k++) {
         const w = W.data[k];
         const width = Math.min(Math.abs(w), 4) * 1.4 + 0.5;
-        const key = Math.sign(w) * Math.round(width * 4);
+        const key = Math.sign(w) * Math.round(width * 2);
         const link = row[k];
         if (key === link.key) continue;
         link.key = key;
         link.el.setAttribute('stroke', w < 0 ? NEGATIVE : POSITIVE);
-        link.el.setAttribute('stroke-width', (Math.round(width * 4) / 4).toFixed(2));
+        link.el.setAttribute('stroke-width', (Math.round(width * 2) / 2).toFixed(1));
       }
     }
     let total = 0;
@@ -453,13 +461,14 @@ export function mountNetwork(container, ctx) {
       const dead = new Set((f.header.dead?.[String(l)] ?? []).map(Number));
       total += dead.size;
       const counter = q(`dead-count-${l}`);
-      if (counter) counter.textContent = dead.size ? t('network.layerDead', { n: dead.size }) : '';
+      const label = dead.size ? t('network.layerDead', { n: dead.size }) : '';
+      if (counter && counter.textContent !== label) counter.textContent = label;
       if (!grid || grid.shape[0] !== layer.length) continue;
       const r = grid.shape[1];
       const count = r * grid.shape[2];
       const scale = rangeScale(grid.range);
       levelsToPixels(lut, grid.range, scale, levels);
-      const greyLevels = levelsToPixels(grey, grid.range, scale, new Uint32Array(256));
+      levelsToPixels(grey, grid.range, scale, greyLevels);
       for (let j = 0; j < layer.length; j++) {
         const neuron = layer[j];
         const isDead = dead.has(j);
@@ -478,8 +487,10 @@ export function mountNetwork(container, ctx) {
         /** @type {CanvasRenderingContext2D} */ (neuron.canvas.getContext('2d')).putImageData(neuron.image, 0, 0);
       }
     }
-    deadCount.textContent = String(total);
-    deadInfo.dataset.count = String(total);
+    if (deadCount.textContent !== String(total)) {
+      deadCount.textContent = String(total);
+      deadInfo.dataset.count = String(total);
+    }
     if (hovered) renderCard();
   }
 
