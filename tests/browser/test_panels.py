@@ -120,18 +120,16 @@ def test_csv_upload_rejects_bad_files_and_switches_to_custom_data(app: App) -> N
     }])
     expect(page.get_by_test_id("dataset-custom")).to_have_attribute("aria-pressed", "true")
     expect(error).to_be_hidden()
-    assert app.wait("s => s.config.dataset.name === 'custom' && s.config.dataset.points") == 8
     wait_point_count(page, 8)
 
     # A click in the editor adds one point of the chosen class to the custom data.
     page.get_by_test_id("custom-class-1").click()
     page.get_by_test_id("custom-canvas").click(position={"x": 20, "y": 20})
     expect(page.get_by_test_id("data-summary")).to_contain_text("binary")
-    app.wait("s => s.config.dataset.points === 9")
     wait_point_count(page, 9)
 
 
-def test_start_empty_collects_points_then_replaces_the_data(app: App) -> None:
+def test_new_custom_data_by_clicks_or_csv_takes_the_kind_of_its_labels(app: App) -> None:
     page = app.open()
     page.get_by_test_id("custom-task").select_option("3")
     canvas = page.get_by_test_id("custom-canvas")
@@ -141,6 +139,20 @@ def test_start_empty_collects_points_then_replaces_the_data(app: App) -> None:
     expect(page.get_by_test_id("dataset-custom")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("data-summary")).to_contain_text("3 classes")
     wait_point_count(page, 4)
+
+    # A CSV's labels say what kind of data it is: real numbers are a regression, 0..3 four classes.
+    upload = page.get_by_test_id("csv-upload")
+    grid = [(x, y) for x in (-3, -1, 1, 3) for y in (-2, 2)]
+    targets = "\n".join(f"{x},{y},{0.1 * x + 0.05 * y:.2f}" for x, y in grid)
+    upload.set_input_files(files=[{"name": "r.csv", "mimeType": "text/csv",
+                                   "buffer": targets.encode()}])
+    expect(page.get_by_test_id("data-summary")).to_contain_text("regression")
+    expect(page.get_by_test_id("custom-value")).to_be_visible()
+    labels = "\n".join(f"{x},{y},{i % 4}" for i, (x, y) in enumerate(grid))
+    upload.set_input_files(files=[{"name": "k.csv", "mimeType": "text/csv",
+                                   "buffer": labels.encode()}])
+    expect(page.get_by_test_id("data-summary")).to_contain_text("4 classes")
+    expect(page.get_by_test_id("custom-class-3")).to_be_visible()
 
 
 def test_param_count_and_shapes_follow_the_architecture(app: App) -> None:

@@ -24,6 +24,31 @@ export function uploadLimit(limits) {
 }
 
 /**
+ * The kind of data a CSV's labels suggest: integers 0..k-1 (k ≤ 6) are k classes, anything
+ * else is regression. Null when no label can be read (the server then names the bad line).
+ * @param {string} text  CSV "x1,x2,label" (header, blank and # lines allowed)
+ * @returns {{task: string, classes?: number} | null}
+ */
+export function inferKind(text) {
+  let integers = true;
+  let max = -Infinity;
+  let seen = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const cells = line.trim().split(/[,;\t]/);
+    if (cells.length !== 3 || line.trim().startsWith('#')) continue;
+    const y = Number(cells[2]);
+    if (cells[2].trim() === '' || !Number.isFinite(y)) continue;
+    seen += 1;
+    if (!Number.isInteger(y) || y < 0) integers = false;
+    max = Math.max(max, y);
+  }
+  if (seen === 0) return null;
+  if (!integers || max > 5) return { task: 'regression' };
+  const k = Math.max(2, max + 1);
+  return k === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes: k };
+}
+
+/**
  * @param {HTMLElement} root  element the editor fills
  * @param {{ send: (m: object) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
  *           onLocalError: (msg: string | null, ids?: unknown[]) => void }} deps
@@ -222,7 +247,9 @@ export function createCustomEditor(root, deps) {
       deps.onLocalError(deps.t('data.csv.empty'));
       return;
     }
-    const id = deps.send({ type: 'add_points', csv: text, replace: true, ...taskFields() });
+    // A kind picked by hand wins; otherwise the labels say what the data is.
+    const kind = (cleared ? null : inferKind(text)) ?? taskFields();
+    const id = deps.send({ type: 'add_points', csv: text, replace: true, ...kind });
     deps.onLocalError(null, [id]);
   });
 
