@@ -135,7 +135,11 @@ export function mountCoach(container, ctx) {
       ]);
       if (fix) {
         const button = h('button', { class: 'ls-btn ls-coach-fix', type: 'button', 'data-testid': `coach-fix-${a.code}`, text: t('coach.fix') });
-        button.addEventListener('click', () => ctx.configure(fix));
+        button.addEventListener('click', () => {
+          ctx.configure(fix);
+          // A diverged network holds NaN weights: the smaller rate needs fresh ones.
+          if (a.code === 'lr_too_high' && a.params?.reason === 'diverged') ctx.send({ type: 'reset' });
+        });
         item.append(' ', button);
       }
       return item;

@@ -276,6 +276,7 @@ export function mountExperiments(container, ctx, host) {
   };
   group('exp.menu', LESSON_ORDER);
   group('exp.pitfalls', PITFALL_ORDER);
+  let ready = true;
 
   function render() {
     pick.textContent = t('exp.pick');
@@ -289,9 +290,14 @@ export function mountExperiments(container, ctx, host) {
 
   render();
   return {
-    /** @param {any} _state @param {Set<string>} changed */
-    update(_state, changed) {
+    /** @param {any} state @param {Set<string>} changed */
+    update(state, changed) {
       if (changed.has('lang') || changed.has('experiment')) render();
+      // An experiment starts from the server's default config, known once it said hello.
+      const now = Boolean(state.hello) && state.connection === 'open';
+      if (now === ready) return;
+      ready = now;
+      for (const b of Object.values(items)) b.toggleAttribute('disabled', !ready);
     },
   };
 }
