@@ -49,7 +49,7 @@ const STRINGS = {
     'controls.connection.connecting': 'Connecting…',
     'controls.connection.closed': 'Connection lost: reconnecting…',
     'controls.dismiss': 'Dismiss',
-    'controls.diverged': 'Training diverged: {message}',
+    'controls.diverged': 'Training diverged at epoch {epoch}: the learning rate is too large. Lower it, then reset (r).',
     'optimizer.gd': 'Gradient descent (full batch)',
     'optimizer.sgd': 'SGD',
     'optimizer.momentum': 'Momentum',
@@ -107,7 +107,7 @@ const STRINGS = {
     'controls.connection.connecting': 'Connexion…',
     'controls.connection.closed': 'Connexion perdue : reconnexion…',
     'controls.dismiss': 'Fermer',
-    'controls.diverged': 'L’entraînement a divergé : {message}',
+    'controls.diverged': 'L’entraînement a divergé à l’époque {epoch} : le taux d’apprentissage est trop grand. Baissez-le, puis réinitialisez (r).',
     'optimizer.gd': 'Descente de gradient (lot complet)',
     'optimizer.sgd': 'SGD',
     'optimizer.momentum': 'Momentum',
@@ -447,20 +447,22 @@ export function mountControls(container, ctx) {
     }
     let text;
     if (error.type === 'status') {
-      text = t('controls.diverged', { message: error.message ?? '' });
+      text = t('controls.diverged', { epoch: error.epoch ?? '?' });
     } else {
       const label = fieldLabel(error.field);
       text = label ? `${label}: ${error.message}` : String(error.message ?? error.code);
     }
+    // Divergence is the learning rate's doing: it is marked like an error of that field.
+    const field = error.type === 'status' ? 'config.optimizer.learning_rate' : error.field;
     errorText.textContent = text;
     errorEl.dataset.code = error.code ?? error.state ?? '';
-    errorEl.dataset.field = error.field ?? '';
+    errorEl.dataset.field = field ?? '';
     errorEl.hidden = false;
-    const match = FIELD_CONTROLS.find(([prefix]) => typeof error.field === 'string' && error.field.startsWith(prefix));
+    const match = FIELD_CONTROLS.find(([prefix]) => typeof field === 'string' && field.startsWith(prefix));
     if (match) {
       const control = q(match[1]);
       control.setAttribute('aria-invalid', 'true');
-      control.title = String(error.message);
+      control.title = text;
     }
   }
 

@@ -286,3 +286,18 @@ def test_output_colors_follow_the_task(app: App) -> None:
     expect(legend.locator(".swatch")).to_have_count(0)
     expect(page.get_by_test_id("output-1")).to_have_count(0)
     expect(page.get_by_test_id("accuracy-train")).to_be_hidden()
+
+
+def test_divergence_is_shown_at_the_learning_rate_and_reset_recovers(app: App) -> None:
+    page = app.open("?dataset=circle&hidden=8:relu,8:relu&lr=10&out=linear&loss=mse&batch=1")
+    page.get_by_test_id("play-pause").click()
+    error = page.get_by_test_id("error")
+    expect(error).to_contain_text("diverged")
+    expect(error).to_have_attribute("data-code", "diverged")
+    expect(page.get_by_test_id("learning-rate")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("play-pause")).to_have_attribute("aria-pressed", "false")
+
+    page.get_by_test_id("learning-rate").select_option("0.001")
+    page.get_by_test_id("reset").click()
+    expect(error).to_be_hidden()
+    expect(page.get_by_test_id("epoch")).to_have_text("0")
