@@ -230,7 +230,11 @@ export function mountDataPanel(container, ctx) {
   /** @param {any} limits */
   function renderPoints(limits = ctx.store?.state?.hello?.limits) {
     const max = Number(limits?.max_points ?? limits?.points) || Infinity;
-    const current = Number(config?.dataset?.points) || 500;
+    // Given data (custom points, the four students) has the size it has.
+    const given = FIXED.has(config?.dataset?.name) && data
+      ? ['train', 'validation', 'test'].reduce((sum, part) => sum + (data[part]?.x1?.length ?? 0), 0)
+      : 0;
+    const current = given || Number(config?.dataset?.points) || 500;
     const values = [...new Set([...POINT_CHOICES.filter((v) => v <= max), current])].sort((a, b) => a - b);
     pointsSel.replaceChildren(...values.map((v) => new Option(String(v), String(v))));
     pointsSel.value = String(current);
@@ -346,6 +350,7 @@ export function mountDataPanel(container, ctx) {
         data = state.data;
         editor.setData(data);
         renderSummary();
+        renderPoints();
       }
       if (changed.has('errors')) {
         const errors = Array.isArray(state.errors) ? state.errors : [];
