@@ -116,6 +116,11 @@ def test_activation_selects_switch_layers_and_offer_every_activation(app: App) -
     page.get_by_test_id("learning-rate").select_option("0.3")
     app.wait("s => s.config.optimizer.learning_rate === 0.3")
     expect(page).to_have_url(re.compile(r"lr=0\.3(&|$)"))
+    expect(page.get_by_test_id("learning-rate")).to_have_attribute("data-pending", "false")
+    page.get_by_test_id("speed").select_option("10")
+    app.wait("s => s.config.view.epochs_per_second === 10")
+    page.get_by_test_id("optimizer").select_option("adam")
+    app.wait("s => s.config.optimizer.name === 'adam'")
 
 
 def test_dead_relu_neurons_are_flagged_on_the_diagram(app: App) -> None:
