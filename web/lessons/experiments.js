@@ -85,7 +85,7 @@ export const EXPERIMENTS = {
 
 export const STRINGS = {
   en: {
-    'exp.menu': 'Experiments',
+    'exp.menu': 'Demonstrations',
     'exp.pitfalls': 'Pitfalls',
     'exp.run': 'Train {epochs} epochs',
     'exp.runOne': 'Train one epoch',
@@ -128,7 +128,7 @@ export const STRINGS = {
     'exp.underfitting.watch': 'The coach says “underfitting” after a hundred epochs. Give it three layers of eight.',
   },
   fr: {
-    'exp.menu': 'Expériences',
+    'exp.menu': 'Démonstrations',
     'exp.pitfalls': 'Pièges',
     'exp.run': 'Entraîner {epochs} époques',
     'exp.runOne': 'Entraîner une époque',
