@@ -133,12 +133,20 @@ def test_new_custom_data_by_clicks_or_csv_takes_the_kind_of_its_labels(app: App)
     page = app.open()
     page.get_by_test_id("custom-task").select_option("3")
     canvas = page.get_by_test_id("custom-canvas")
-    for k, (x, y) in enumerate([(30, 30), (150, 30), (90, 150), (40, 140)]):
-        page.get_by_test_id(f"custom-class-{k % 3}").click()
+    for k, (x, y) in enumerate([(30, 30), (150, 30)]):
+        page.get_by_test_id(f"custom-class-{k}").click()
         canvas.click(position={"x": x, "y": y})
+    # The last two by keyboard: arrows move the cross, Enter adds a point (and never plays).
+    page.get_by_test_id("custom-class-2").click()
+    canvas.focus()
+    for key in ["ArrowDown"] * 6 + ["Enter"] + ["ArrowLeft"] * 6 + ["Enter"]:
+        canvas.press(key)
     expect(page.get_by_test_id("dataset-custom")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("data-summary")).to_contain_text("3 classes")
     wait_point_count(page, 4)
+    assert app.probe("s => s.status.state") == "paused"
+    assert app.probe("s => [...s.data.train.label, ...s.data.validation.label,"
+                     " ...s.data.test.label].filter(k => k === 2).length") == 2
 
     # A CSV's labels say what kind of data it is: real numbers are a regression, 0..3 four classes.
     upload = page.get_by_test_id("csv-upload")

@@ -93,6 +93,8 @@ export function createCustomEditor(root, deps) {
   let cleared = false;
   /** @type {number[][]} */ let fresh = [];
   let minPoints = 4;
+  /** Keyboard cross position as fractions of the plane, from the left and from the top. */
+  const cross = { u: 0.5, v: 0.5 };
 
   /** The `task` and `classes` fields of add_points for the chosen kind of data. */
   function taskFields() {
@@ -109,6 +111,7 @@ export function createCustomEditor(root, deps) {
   }
 
   function renderStatus() {
+    canvas.setAttribute('aria-label', deps.t('data.custom.canvas'));
     status.textContent = cleared
       ? deps.t('data.custom.fresh', { n: fresh.length, min: minPoints })
       : deps.t(regression ? 'data.custom.hintValue' : 'data.custom.hint');
@@ -190,13 +193,20 @@ export function createCustomEditor(root, deps) {
         g.stroke();
       }
     }
+    if (document.activeElement === canvas) {
+      const cx = cross.u * size;
+      const cy = cross.v * size;
+      g.strokeStyle = '#1f2328';
+      g.lineWidth = 1.5;
+      g.beginPath();
+      g.moveTo(cx - 7, cy); g.lineTo(cx + 7, cy);
+      g.moveTo(cx, cy - 7); g.lineTo(cx, cy + 7);
+      g.stroke();
+    }
   }
 
-  canvas.addEventListener('click', (ev) => {
-    const rect = canvas.getBoundingClientRect();
-    const [x0, x1, y0, y1] = domain();
-    const x = x0 + ((ev.clientX - rect.left) / rect.width) * (x1 - x0);
-    const y = y1 - ((ev.clientY - rect.top) / rect.height) * (y1 - y0);
+  /** Adds a point at (x, y) in data coordinates, of the chosen class or target. @param {number} x @param {number} y */
+  function addPoint(x, y) {
     const label = regression ? Number(valueInput.value) || 0 : chosen;
     const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
     if (cleared) {
@@ -211,7 +221,36 @@ export function createCustomEditor(root, deps) {
     }
     const id = deps.send({ type: 'add_points', points: [point], replace: false });
     deps.onLocalError(null, [id]);
+  }
+
+  canvas.addEventListener('click', (ev) => {
+    const rect = canvas.getBoundingClientRect();
+    const [x0, x1, y0, y1] = domain();
+    addPoint(x0 + ((ev.clientX - rect.left) / rect.width) * (x1 - x0),
+      y1 - ((ev.clientY - rect.top) / rect.height) * (y1 - y0));
   });
+
+  // Keyboard: arrows move a cross (a twentieth of the plane per press), Enter or Space adds.
+  canvas.addEventListener('keydown', (ev) => {
+    const step = 0.05;
+    const moves = /** @type {Record<string, [number, number]>} */ ({
+      ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step],
+    });
+    if (ev.key in moves) {
+      cross.u = Math.min(1, Math.max(0, cross.u + moves[ev.key][0]));
+      cross.v = Math.min(1, Math.max(0, cross.v + moves[ev.key][1]));
+    } else if (ev.key === 'Enter' || ev.key === ' ') {
+      const [x0, x1, y0, y1] = domain();
+      addPoint(x0 + cross.u * (x1 - x0), y1 - cross.v * (y1 - y0));
+    } else {
+      return;
+    }
+    // Handled here: the page's own shortcuts (space plays, arrows step) skip prevented keys.
+    ev.preventDefault();
+    draw();
+  });
+  canvas.addEventListener('focus', () => draw());
+  canvas.addEventListener('blur', () => draw());
 
   new ResizeObserver(() => draw()).observe(canvas);
 
