@@ -125,8 +125,8 @@ export function mountCollapse(container, ctx) {
   const offText = h('p', { class: 'ls-hint' });
   const makeLinear = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'collapse-make-linear' });
   off.append(offText, makeLinear);
-  const netCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-boundary', 'data-testid': 'collapse-network' }));
-  const oneCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-boundary', 'data-testid': 'collapse-single' }));
+  const netCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-boundary', 'data-testid': 'collapse-network', role: 'img' }));
+  const oneCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-boundary', 'data-testid': 'collapse-single', role: 'img' }));
   const netLabel = h('figcaption');
   const oneLabel = h('figcaption');
   const formula = h('p', { class: 'ls-formula', 'data-testid': 'collapse-formula' });
@@ -152,13 +152,14 @@ export function mountCollapse(container, ctx) {
     offText.textContent = t('col.off');
     makeLinear.textContent = t('col.makeLinear');
     makeLinear.toggleAttribute('disabled', L < 2);
-    explain.innerHTML = '';
     explain.textContent = t('col.explain', { L });
     if (!active) return;
     drawOutput(netCanvas, frame.arrays.output);
     drawOutput(oneCanvas, frame.arrays.collapse_output);
     netLabel.textContent = t('col.network', { L });
     oneLabel.textContent = t('col.single');
+    netCanvas.setAttribute('aria-label', netLabel.textContent);
+    oneCanvas.setAttribute('aria-label', oneLabel.textContent);
     const diff = maxDifference(frame.arrays.output, frame.arrays.collapse_output);
     same.textContent = t('col.same', { diff: fmt(diff, 2) });
     same.setAttribute('data-value', String(diff));

@@ -89,8 +89,8 @@ export function mountInitLab(container, ctx) {
     layout = key;
     cells = {};
     rows.replaceChildren(...layers.map((l) => {
-      const actCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-hist', 'data-testid': `hist-act-${l}` }));
-      const gradCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-hist', 'data-testid': `hist-grad-${l}` }));
+      const actCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-hist', 'data-testid': `hist-act-${l}`, role: 'img' }));
+      const gradCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'ls-hist', 'data-testid': `hist-grad-${l}`, role: 'img' }));
       const cell = {
         label: h('div', { class: 'ls-hist-label' }),
         stats: h('div', { class: 'ls-hint ls-num', 'data-testid': `hist-stats-${l}` }),
@@ -108,6 +108,8 @@ export function mountInitLab(container, ctx) {
         : t('init.layer', { l, activation, units: hidden[l - 1]?.units ?? '' });
       cell.actLabel.textContent = t('init.activations', { l });
       cell.gradLabel.textContent = t('init.gradients', { l });
+      actCanvas.setAttribute('aria-label', `${cell.label.textContent}: ${cell.actLabel.textContent}`);
+      gradCanvas.setAttribute('aria-label', `${cell.label.textContent}: ${cell.gradLabel.textContent}`);
       return h('div', { class: 'ls-hist-row', 'data-layer': l }, [
         h('div', {}, [cell.label, cell.stats, cell.same]),
         h('div', {}, [cell.actLabel, actCanvas]),
