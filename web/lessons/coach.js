@@ -73,15 +73,18 @@ export function fixFor(advice, config) {
       return Number.isFinite(lr) && lr > 0 ? { optimizer: { learning_rate: Number((lr / 10).toPrecision(3)) } } : null;
     }
     case 'no_nonlinearity':
-      return p.reason === 'linear_hidden'
+      if (p.reason !== 'linear_hidden') return { hidden: [{ units: 4, activation: 'tanh' }] };
+      return hidden.length
         ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'linear' ? 'tanh' : l.activation })) }
-        : { hidden: [{ units: 4, activation: 'tanh' }] };
+        : null;
     case 'output_mismatch':
       return { output: { activation: 'auto' } };
     case 'loss_mismatch':
       return { output: { loss: 'auto' } };
     case 'dead_relu':
-      return { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) };
+      return hidden.length
+        ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) }
+        : null;
     default:
       return null;
   }

@@ -26,6 +26,7 @@ export const STRINGS = {
     'init.waiting': 'The histograms appear with the first frame: press play or step.',
     'init.rebuild': 'Changing the initializer starts a new network at epoch 0.',
     'init.symmetric': 'all neurons identical (see Symmetry)',
+    'init.noHidden': 'This network has no hidden layer: add one to watch the signal travel through the layers.',
   },
   fr: {
     'lessons.tab.init': 'Initialisation',
@@ -44,6 +45,7 @@ export const STRINGS = {
     'init.waiting': 'Les histogrammes apparaissent avec la première trame : lancez ou avancez l’entraînement.',
     'init.rebuild': 'Changer l’initialisation repart d’un nouveau réseau à l’époque 0.',
     'init.symmetric': 'neurones tous identiques (voir Symétrie)',
+    'init.noHidden': 'Ce réseau n’a pas de couche cachée : ajoutez-en une pour suivre le signal de couche en couche.',
   },
 };
 
@@ -124,6 +126,7 @@ export function mountInitLab(container, ctx) {
     const header = state?.frame?.header;
     const layers = diagnosticLayers(header);
     waiting.hidden = layers.length > 0;
+    waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
     ensureRows(layers);
     for (const l of layers) {
       const d = header.diagnostics.layers[String(l)];
