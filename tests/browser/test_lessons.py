@@ -334,3 +334,56 @@ def test_inspector_shows_softmax_columns_for_three_classes(app: App) -> None:
         ".reduce((a, row) => a + row[j], 0))"
     )
     assert sums == pytest.approx([1.0] * 4, abs=1e-9)
+
+
+# One advice per code and reason, with the params engine/coach.py sends.
+ADVICE = [
+    {"code": "symmetry", "params": {"layers": [1], "init": "zeros"}},
+    {"code": "symmetry", "params": {"layers": [1, 2], "init": "zeros"}},
+    *(
+        {"code": "lr_too_high", "params": {"learning_rate": 3, "reason": r}}
+        for r in ("diverged", "diverging", "oscillating")
+    ),
+    {"code": "lr_too_high", "params": {"learning_rate": 3, "reason": "dying_relu", "count": 5}},
+    {"code": "no_nonlinearity", "params": {"reason": "linear_hidden", "layers": 2}},
+    {"code": "no_nonlinearity", "params": {"reason": "no_hidden", "accuracy": 0.61}},
+    {
+        "code": "output_mismatch",
+        "params": {"task": "binary", "output": "relu", "expected": "sigmoid"},
+    },
+    {"code": "loss_mismatch", "params": {"task": "multiclass", "loss": "mse", "expected": "cce"}},
+    {"code": "underfitting", "params": {"accuracy": 0.55, "epoch": 150}},
+    {
+        "code": "overfitting",
+        "params": {"best_epoch": 40, "split": "validation", "best_loss": 0.31, "loss": 0.52},
+    },
+    {"code": "dead_relu", "params": {"layer": 1, "count": 2, "total": 8, "neurons": [0, 3]}},
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_coach_words_every_code_and_reason_with_all_its_numbers(app: App, lang: str) -> None:
+    app.open()
+    texts = app.page.evaluate(
+        """async ([advice, lang]) => {
+          const { createI18n } = await import('/i18n.js');
+          const { STRINGS, wording } = await import('/lessons/coach.js');
+          const { translator } = await import('/lessons/util.js');
+          const i18n = createI18n(lang);
+          i18n.register(STRINGS);
+          const t = translator({ t: i18n.t });
+          return advice.map((a) => wording(t, a, lang));
+        }""",
+        [ADVICE, lang],
+    )
+    assert len(set(texts)) == len(ADVICE)
+    for advice, text in zip(ADVICE, texts, strict=True):
+        assert "{" not in text and "coach." not in text, text
+        for value in advice["params"].values():
+            if isinstance(value, int) and not isinstance(value, bool):
+                assert str(value) in text, (value, text)
+    fix = "Correction" if lang == "fr" else "Fix"
+    assert all(fix in text for text in texts)
+    # Accuracies are shown as percentages; dead neurons are numbered from 1.
+    assert "61" in texts[7] and "55" in texts[10]
+    assert "1, 4" in texts[-1]
