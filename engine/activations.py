@@ -77,6 +77,13 @@ class Tanh(Activation):
         np.subtract(1.0, out, out=out)
         return out
 
+    def backward(self, dA: F, Z: F, A: F, out: F) -> F:
+        # The hot path of the standard workload, so written out: dZ = dA ⊙ (1 - A²).
+        np.multiply(A, A, out=out)
+        np.subtract(1.0, out, out=out)
+        np.multiply(out, dA, out=out)
+        return out
+
 
 class ReLU(Activation):
     name = "relu"

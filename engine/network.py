@@ -78,12 +78,6 @@ class Workspace:
         self.dA1: list[F] = [np.empty((n + 1, m), dtype) for n in sizes]
         self.dA: list[F] = [_NONE] + [a1[:-1] for a1 in self.dA1[1:]]
 
-    def set_input(self, A1_0: F) -> None:
-        """Use A1_0 = [X; 1] (shape (n[0] + 1, m)) as the input without copying it."""
-        self.A1[0] = A1_0
-        self.A[0] = A1_0[:-1]
-        self.A1T[0] = A1_0.T
-
 
 def forward_pass(Wb: list[F], g: list[Activation], ws: Workspace) -> F:
     """Ŷ = A[L] for the input already in ws.A1[0]; every Z[l], A[l] stays in ws."""

@@ -135,7 +135,8 @@ class Trainer:
             ws.A1[0], ws.A[0], ws.A1T[0] = x1, x, x1T
             net._forward(ws)
             net._backward(y, self.loss, ws, self._grads)
-            self._regularize(theta, grad)
+            if self.regularization != "none":
+                self._regularize(theta, grad)
             self.optimizer.step(theta, grad)
         if not (math.isfinite(theta.sum()) and math.isfinite(ws.A[-1].sum())):
             np.copyto(theta, self._snapshot)
