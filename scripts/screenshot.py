@@ -1,9 +1,10 @@
 """Takes the README's screenshot: docs/screenshot.png, the app after a few seconds of training.
 
-    .venv/bin/python scripts/screenshot.py [--query '?dataset=spiral...'] [--seconds 4]
+    .venv/bin/python scripts/screenshot.py [--query '?dataset=spiral...'] [--epochs 150]
 
-Starts a server, opens the page in headless Chromium at 1400 x 900, plays, pauses and saves
-the visible window (the toolbar, the data, the network and the output).
+Starts a server, opens the page in headless Chromium at 1400 x 900, plays until the epoch
+counter passes --epochs, pauses and saves the visible window (the toolbar, the data, the
+network and the output).
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 # A network that learns a spiral in a few seconds, with features and a readable diagram.
 DEFAULT_QUERY = (
     "?dataset=spiral&noise=0&points=500&features=x1,x2,x1_sq,x2_sq,sin_x1,sin_x2"
-    "&hidden=8:tanh,6:tanh,4:tanh&lr=0.03&batch=10&opt=adam&lang=en"
+    "&hidden=8:tanh,6:tanh,4:tanh&lr=0.01&batch=10&opt=adam&seed=1&lang=en"
 )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--query", default=DEFAULT_QUERY, help="the page's query string")
-    parser.add_argument("--seconds", type=float, default=4.0, help="training time before the shot")
+    parser.add_argument("--epochs", type=int, default=150, help="train at least this long")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
@@ -44,7 +45,10 @@ def main() -> None:
         expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
         page.wait_for_function("() => window.__playground?.store.state.frame !== null")
         page.get_by_test_id("play-pause").click()
-        page.wait_for_timeout(args.seconds * 1000)
+        page.wait_for_function(
+            f"() => window.__playground.store.state.frame.header.epoch >= {args.epochs}",
+            timeout=120_000,
+        )
         page.get_by_test_id("play-pause").click()
         page.wait_for_function("() => window.__playground.store.state.status.state === 'paused'")
         page.mouse.move(0, 0)

@@ -120,7 +120,7 @@ const STRINGS = {
 
 /**
  * @typedef {{el: SVGPathElement, key: number}} Link
- * @typedef {{el: HTMLElement, canvas: HTMLCanvasElement, image: ImageData | null, pixels: Uint32Array, dead: boolean}} Neuron
+ * @typedef {{el: HTMLElement, canvas: HTMLCanvasElement, g: CanvasRenderingContext2D, image: ImageData | null, pixels: Uint32Array, dead: boolean}} Neuron
  */
 
 /**
@@ -352,7 +352,8 @@ export function mountNetwork(container, ctx) {
             editBias();
           }
         });
-        neurons[l].push({ el, canvas, image: null, pixels: new Uint32Array(0), dead: false });
+        const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+        neurons[l].push({ el, canvas, g, image: null, pixels: new Uint32Array(0), dead: false });
       }
     }
 
@@ -484,7 +485,7 @@ export function mountNetwork(container, ctx) {
           neuron.pixels = new Uint32Array(neuron.image.data.buffer);
         }
         paintValues(neuron.pixels, grid.data, j * count, count, isDead ? greyLevels : levels, isDead ? grey : lut, scale);
-        /** @type {CanvasRenderingContext2D} */ (neuron.canvas.getContext('2d')).putImageData(neuron.image, 0, 0);
+        neuron.g.putImageData(neuron.image, 0, 0);
       }
     }
     if (deadCount.textContent !== String(total)) {
