@@ -314,10 +314,19 @@ def test_matrix_inspector_steps_through_forward_then_backward(app: App) -> None:
     page.get_by_test_id("inspector-prev").click()
     expect(step).to_have_attribute("data-step", "forward-1")
     before = page.get_by_test_id("matrix-W-1").inner_text()
+    freshness = page.get_by_test_id("inspector-epoch")
+    expect(freshness).to_have_attribute("data-stale", "false")
     page.get_by_test_id("lesson-train").click()  # one epoch of gradient descent, then inspect
+    app.wait("s => s.frame.header.epoch === 1 && s.status.epoch === 1")
     expect(step).to_have_attribute("data-step", "input")
+    expect(freshness).to_have_attribute("data-stale", "false")
     nxt.click()
     expect(page.get_by_test_id("matrix-W-1")).not_to_have_text(before)
+    # The inspected W[1] is the network's current one, as in the latest frame.
+    assert app.probe(
+        "s => s.inspection.layers[0].W.values.flat()"
+        ".every((w, i) => Math.abs(w - s.frame.arrays['W/1'].data[i]) < 1e-6)"
+    )
 
 
 def test_inspector_shows_softmax_columns_for_three_classes(app: App) -> None:
@@ -334,6 +343,16 @@ def test_inspector_shows_softmax_columns_for_three_classes(app: App) -> None:
         ".reduce((a, row) => a + row[j], 0))"
     )
     assert sums == pytest.approx([1.0] * 4, abs=1e-9)
+
+    freshness = page.get_by_test_id("inspector-epoch")
+    expect(freshness).to_have_attribute("data-stale", "false")
+    page.get_by_test_id("play-pause").click()
+    app.wait("s => s.frame.header.epoch >= 3")
+    page.get_by_test_id("play-pause").click()
+    expect(freshness).to_have_attribute("data-stale", "true")
+    expect(freshness).to_contain_text("Inspect")
+    page.get_by_test_id("inspect").click()
+    expect(freshness).to_have_attribute("data-stale", "false")
 
 
 # One advice per code and reason, with the params engine/coach.py sends.

@@ -314,6 +314,8 @@ export function mountExperimentCard(container, ctx, host) {
   container.classList.add('ls-exp-card');
   container.setAttribute('data-testid', 'experiment-card');
   /** @type {any} */ let config = null;
+  /** The id of a `step` to follow with an `inspect` when its status arrives. */
+  /** @type {string | number | null} */ let inspectAfter = null;
 
   function render() {
     const active = host.active();
@@ -330,9 +332,9 @@ export function mountExperimentCard(container, ctx, host) {
       const text = preset.epochs === 1 ? t('exp.runOne') : t('exp.run', { epochs: preset.epochs });
       const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text });
       run.addEventListener('click', () => {
-        ctx.send({ type: 'step', epochs: preset.epochs });
-        // Answered after the step: the matrices of the updated network.
-        if (preset.tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: 4 });
+        const id = ctx.send({ type: 'step', epochs: preset.epochs });
+        // Steps run in the background: inspect once the step's status says it is done.
+        if (preset.tab === 'inspector') inspectAfter = id ?? null;
       });
       actions.append(run);
     }
@@ -360,6 +362,10 @@ export function mountExperimentCard(container, ctx, host) {
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
+      if (changed.has('status') && inspectAfter !== null && state.status?.id === inspectAfter) {
+        inspectAfter = null;
+        ctx.send({ type: 'inspect', sample_limit: 4 });
+      }
       if (changed.has('config')) config = state.config;
       if (changed.has('lang') || changed.has('experiment') || changed.has('config')) render();
     },

@@ -22,6 +22,8 @@ export const STRINGS = {
     'insp.count': 'step {i} of {n}',
     'insp.dzOut': 'dZ[{L}] = Ŷ − Y for this output and loss, then',
     'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), then',
+    'insp.epoch': 'These are the network’s current weights.',
+    'insp.stale': 'The weights have changed since (epoch {epoch} now): press “Inspect” for the current numbers.',
     'insp.explain': 'Shapes follow the course: W[l] is n[l] × n[l−1], b[l] is n[l] × 1 and is added to every column, Z[l] and A[l] are n[l] × m. The backward pass goes from the last layer to the first; dW[l] and db[l] average over the m points.',
   },
   fr: {
@@ -38,6 +40,8 @@ export const STRINGS = {
     'insp.count': 'étape {i} sur {n}',
     'insp.dzOut': 'dZ[{L}] = Ŷ − Y pour cette sortie et cette perte, puis',
     'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), puis',
+    'insp.epoch': 'Ce sont les poids actuels du réseau.',
+    'insp.stale': 'Les poids ont changé depuis (époque {epoch} maintenant) : « Inspecter » pour les nombres actuels.',
     'insp.explain': 'Les dimensions suivent le cours : W[l] est n[l] × n[l−1], b[l] est n[l] × 1 et s’ajoute à chaque colonne, Z[l] et A[l] sont n[l] × m. La rétropropagation va de la dernière couche à la première ; dW[l] et db[l] font la moyenne sur les m points.',
   },
 };
@@ -64,6 +68,26 @@ export function inspectionSteps(inspection) {
 }
 
 /**
+ * Whether the weights in a frame differ from those of an inspection (the network has trained
+ * or was rebuilt since). Frames carry float32 weights, hence the tolerance.
+ * @param {any} inspection
+ * @param {any} frame
+ */
+export function differs(inspection, frame) {
+  const layers = inspection?.layers ?? [];
+  for (const layer of layers) {
+    const W = frame?.arrays?.[`W/${layer.l}`];
+    if (!W) return true;
+    const values = layer.W.values.flat();
+    if (values.length !== W.data.length) return true;
+    for (let i = 0; i < values.length; i++) {
+      if (Math.abs(values[i] - W.data[i]) > 1e-6 * (1 + Math.abs(values[i]))) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * @param {HTMLElement} container
  * @param {any} ctx
  * @param {{start: (name: string) => void}} host
@@ -77,14 +101,25 @@ export function mountInspector(container, ctx, host) {
   const stepLabel = h('h3', { class: 'ls-subtitle', 'data-testid': 'inspector-step', 'aria-live': 'polite' });
   const count = h('span', { class: 'ls-hint' });
   const body = h('div', { class: 'ls-insp-body', 'data-testid': 'inspector' });
+  const when = h('p', { class: 'ls-hint', 'data-testid': 'inspector-epoch' });
   const explain = h('p', { class: 'ls-explain' });
   container.append(
     h('div', { class: 'ls-exp-actions' }, [inspect, students]),
     h('div', { class: 'ls-exp-actions' }, [prev, next, count]),
-    stepLabel, body, explain,
+    when, stepLabel, body, explain,
   );
   /** @type {any} */ let inspection = null;
   let step = 0;
+  /** Whether the network's weights (from the latest frame) differ from the inspected ones. */
+  let stale = false;
+  let epoch = 0;
+
+  function freshness() {
+    when.hidden = !inspection;
+    when.textContent = stale ? t('insp.stale', { epoch }) : t('insp.epoch');
+    when.classList.toggle('ls-banner-warn', stale);
+    when.setAttribute('data-stale', String(stale));
+  }
 
   inspect.addEventListener('click', () => ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT }));
   students.addEventListener('click', () => host.start('student'));
@@ -106,6 +141,7 @@ export function mountInspector(container, ctx, host) {
     prev.textContent = t('insp.prev');
     next.textContent = t('insp.next');
     explain.textContent = t('insp.explain');
+    freshness();
     const steps = inspectionSteps(inspection);
     const layers = inspection?.layers ?? [];
     const L = layers.length;
@@ -159,8 +195,12 @@ export function mountInspector(container, ctx, host) {
       if (changed.has('inspection') && state.inspection && state.inspection !== inspection) {
         inspection = state.inspection;
         step = 0;
-        if (visible) render();
-        return;
+      }
+      if (changed.has('frame') || changed.has('inspection')) {
+        const was = stale;
+        epoch = Number(state.frame?.header?.epoch ?? 0);
+        stale = Boolean(inspection) && differs(inspection, state.frame);
+        if (visible && was !== stale && !changed.has('inspection')) freshness();
       }
       if (visible && (changed.has('lang') || changed.has('inspection'))) render();
     },
