@@ -31,7 +31,7 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         "dead",
         {"optimizer": {"learning_rate": 3}, "hidden": [{"units": 8, "activation": "relu"}] * 2},
         True,
-        ("lr_too_high", "dead_relu"),
+        ("dead_relu",),
     ),
     "linear_collapse": (
         "collapse",
@@ -59,6 +59,12 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         (),
     ),
     "student": ("inspector", {"dataset": {"name": "student"}}, False, ()),
+    "lr_too_high": (
+        "experiments",
+        {"optimizer": {"learning_rate": 10}, "hidden": tanh(2, 4)},
+        True,
+        ("lr_too_high",),
+    ),
     "wrong_output": (
         "experiments",
         {"output": {"activation": "relu"}},
@@ -120,8 +126,8 @@ def expect_coach(page: Page, *codes: str) -> None:
 
 
 # Every experiment is opened by one test below (wrong_loss from the menu, the others by their
-# link); these two train long enough for the coach to judge the fit.
-@pytest.mark.parametrize("name", ["overfitting", "underfitting"])
+# link); these three train long enough for the coach to judge the run.
+@pytest.mark.parametrize("name", ["lr_too_high", "overfitting", "underfitting"])
 def test_pitfall_experiment_link_makes_the_coach_name_its_pitfall(app: App, name: str) -> None:
     _, _, run, codes = EXPERIMENTS[name]
     page = open_experiment(app, name)
@@ -252,7 +258,7 @@ def test_dead_relu_tracker_shows_when_neurons_died_and_revive_switches_to_leaky(
 ) -> None:
     page = open_experiment(app, "dead_relu")
     train(app, page)
-    expect_coach(page, "lr_too_high", "dead_relu")
+    expect_coach(page, "dead_relu")
     tracker = page.get_by_test_id("dead-tracker")
     expect(tracker.locator('[data-dead="true"]').first).to_contain_text("dead since epoch")
     expect(tracker.locator("section:not([data-dead='0'])").first).to_contain_text(" dead")

@@ -65,6 +65,12 @@ export const EXPERIMENTS = {
     config: { dataset: { name: 'student', points: 4, train_fraction: 0.9, validation_fraction: 0 }, hidden: layers(1, 3, 'sigmoid'), init: 'xavier',
       optimizer: { name: 'gd', learning_rate: 0.1, batch_size: 4 } },
   },
+  lr_too_high: {
+    tab: 'experiments', epochs: 100,
+    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
+      optimizer: { name: 'sgd', learning_rate: 10 } },
+    variants: [{ label: 'lr 10', config: { optimizer: { learning_rate: 10 } } }, { label: 'lr 0.1', config: { optimizer: { learning_rate: 0.1 } } }],
+  },
   wrong_output: {
     tab: 'experiments', epochs: 100,
     config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
@@ -117,6 +123,9 @@ export const STRINGS = {
     'exp.student.title': 'The four students, matrix by matrix',
     'exp.student.text': 'The course’s four students (hours of study and of rest, pass or fail) and a 2-3-1 network. Every number of one forward and one backward pass, with the shape of each matrix.',
     'exp.student.watch': 'The matrix inspector: press Next to follow Z[1], A[1], … Ŷ, and back through dZ, dW, db. “Train one epoch” takes one gradient step, W ← W − α dW, and shows the new numbers.',
+    'exp.lr_too_high.title': 'A learning rate too large',
+    'exp.lr_too_high.text': 'Gradient descent moves each weight by −α times its gradient. With α = 10 every step jumps past the bottom of the valley to a higher point on the other side, and the loss climbs instead of falling.',
+    'exp.lr_too_high.watch': 'The loss chart goes up; the coach says the learning rate is too large. Compare with lr 0.1 (press Reset after a divergence).',
     'exp.wrong_output.title': 'A ReLU at the output',
     'exp.wrong_output.text': 'For a yes/no answer the output must be a probability between 0 and 1: a sigmoid. A ReLU output is unbounded and can get stuck at zero.',
     'exp.wrong_output.watch': 'The coach names the mismatch and offers the fix.',
@@ -160,6 +169,9 @@ export const STRINGS = {
     'exp.student.title': 'Les quatre étudiants, matrice par matrice',
     'exp.student.text': 'Les quatre étudiants du cours (heures d’étude et de repos, réussite ou échec) et un réseau 2-3-1. Tous les nombres d’une propagation avant et arrière, avec la dimension de chaque matrice.',
     'exp.student.watch': 'L’inspecteur de matrices : Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db. « Entraîner une époque » fait un pas de gradient, W ← W − α dW, et montre les nouveaux nombres.',
+    'exp.lr_too_high.title': 'Un taux d’apprentissage trop grand',
+    'exp.lr_too_high.text': 'La descente de gradient déplace chaque poids de −α fois son gradient. Avec α = 10, chaque pas saute par-dessus le fond de la vallée vers un point plus haut de l’autre côté, et la perte monte au lieu de baisser.',
+    'exp.lr_too_high.watch': 'La courbe de perte monte ; le coach signale un taux d’apprentissage trop grand. Comparez avec lr 0.1 (Réinitialiser après une divergence).',
     'exp.wrong_output.title': 'Une ReLU en sortie',
     'exp.wrong_output.text': 'Pour une réponse oui/non, la sortie doit être une probabilité entre 0 et 1 : une sigmoïde. Une sortie ReLU n’est pas bornée et peut rester bloquée à zéro.',
     'exp.wrong_output.watch': 'Le coach nomme l’erreur et propose la correction.',
@@ -174,7 +186,7 @@ export const STRINGS = {
 
 /** The lessons in the menu, in teaching order; the pitfalls come after. */
 export const LESSON_ORDER = ['zero_init', 'dead_relu', 'linear_collapse', 'deep_init', 'activations_spiral', 'overfitting', 'softmax', 'student'];
-export const PITFALL_ORDER = ['wrong_output', 'wrong_loss', 'underfitting'];
+export const PITFALL_ORDER = ['lr_too_high', 'wrong_output', 'wrong_loss', 'underfitting'];
 
 /** @param {unknown} v */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
