@@ -71,3 +71,18 @@ def test_gradients_have_the_shapes_of_the_weights():
     for l in range(1, net.L + 1):
         assert dW[l].shape == net.W[l].shape
         assert db[l].shape == net.b[l].shape == (net.sizes[l], 1)
+
+
+def test_deep_network_gradients_match_finite_differences():
+    rng = np.random.default_rng(5)
+    names = ["tanh", "relu", "elu", "leaky_relu", "sigmoid", "softmax"]
+    net = Network([2, 4, 4, 4, 4, 4, 3], names, init="xavier", seed=5)
+    for l in range(1, net.L + 1):
+        net.b[l] = rng.normal(0, 0.3, net.b[l].shape)
+    X, Y = rng.normal(0, 1, (2, 6)), np.eye(3)[:, rng.integers(0, 3, 6)]
+    net.forward(X)
+    dW, db = net.backward(Y, "cce")
+    analytic = np.concatenate([np.hstack([dW[l], db[l]]).ravel() for l in range(1, net.L + 1)])
+    numeric = _numerical_gradient(net, X, Y, "cce")
+    rel = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+    assert rel < 1e-6
