@@ -24,7 +24,7 @@ def default_config() -> Config:
     """The landing page's config: TF Playground's (circle, 4-2 tanh, lr 0.03, batch 10)."""
     base = Config()
     task, _ = config.dataset_task(base.dataset.name, base.dataset.classes)
-    return config.normalized(base, task, base.dataset.points)
+    return config.normalized(base, task)
 
 
 @cache

@@ -88,8 +88,8 @@ def dataset_task(name: str, classes: int) -> tuple[str, int]:
     return "binary", 2
 
 
-def normalized(config: Config, task: str, points: int) -> Config:
-    """The config as it runs: what `auto` picked, the dataset's real class and point counts."""
+def normalized(config: Config, task: str) -> Config:
+    """The config as it runs: `output.resolved_*` say what `auto` picked for the task."""
     activation, loss = losses.default_for(task)
     if config.output.activation != "auto":
         activation = config.output.activation
@@ -98,6 +98,4 @@ def normalized(config: Config, task: str, points: int) -> Config:
     output = config.output.model_copy(
         update={"resolved_activation": activation, "resolved_loss": loss}
     )
-    # `classes` stays as chosen (spiral and blobs use it); the data message says what runs.
-    dataset = config.dataset.model_copy(update={"points": points})
-    return config.model_copy(update={"output": output, "dataset": dataset})
+    return config.model_copy(update={"output": output})

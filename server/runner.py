@@ -146,8 +146,11 @@ class Connection:
                     continue
                 timeout = next_frame - now
             self.changed.clear()
+            # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancel
+            # that races with the event, which would keep a closed session's producer alive.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self.changed.wait()
 
 
 async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler) -> None:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Scheduler:
         self.slice_seconds = slice_seconds
         self.thread_above = thread_above
         self._threads: set[asyncio.Task[None]] = set()
+        self._executor: ThreadPoolExecutor | None = None
         self._sessions: list[Trainable] = []
         self._turn = 0
         self._wake: asyncio.Event | None = None
@@ -75,6 +77,8 @@ class Scheduler:
     async def running(self) -> AsyncIterator[None]:
         """Run the training loop while the context is open (the app's lifespan)."""
         self._wake = asyncio.Event()
+        # One worker thread: more would fight the event loop for the GIL.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="long-epoch")
         task = asyncio.create_task(self._run(), name="training-scheduler")
         try:
             yield
@@ -85,7 +89,8 @@ class Scheduler:
             for thread in list(self._threads):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await thread
-            self._wake = None
+            self._executor.shutdown(wait=True)
+            self._wake = self._executor = None
 
     def _pick(self, now: float) -> tuple[Trainable | None, float | None]:
         """The next session due for a slice (round robin), or the time until one is due."""
@@ -95,7 +100,7 @@ class Scheduler:
             index = (self._turn + i) % count
             session = self._sessions[index]
             delay = session.training_delay(now)
-            if delay is None:
+            if delay is None or (self._threads and session.epoch_seconds > self.thread_above):
                 continue
             if delay <= 0:
                 self._turn = index + 1
@@ -104,8 +109,9 @@ class Scheduler:
         return None, soonest
 
     def _start_thread(self, session: Trainable) -> None:
-        """Run one long epoch in a worker thread: the event loop keeps serving meanwhile
-        (it gets the GIL back at least every switch interval, 5 ms by default)."""
+        """Run one long epoch in the worker thread: the event loop keeps serving meanwhile
+        (it gets the GIL back at least every switch interval, 5 ms by default). Only one
+        long epoch runs at a time; other long sessions wait their turn (see _pick)."""
         session.busy = True
         task = asyncio.create_task(self._threaded(session))
         self._threads.add(task)
@@ -114,13 +120,18 @@ class Scheduler:
     async def _threaded(self, session: Trainable) -> None:
         try:
             trainer, _ = session.plan(self.slice_seconds)
-            ran, seconds = await asyncio.to_thread(session.run, trainer, 1, self.slice_seconds)
+            loop = asyncio.get_running_loop()
+            ran, seconds = await loop.run_in_executor(
+                self._executor, session.run, trainer, 1, self.slice_seconds)
             session.trained(trainer, ran, seconds)
         except Exception as error:
             log.exception("training failed")
             session.training_failed(error)
         finally:
             session.busy = False
+            task = asyncio.current_task()
+            if task is not None:
+                self._threads.discard(task)  # before waking: _pick looks at _threads
             self.wake()
 
     async def _run(self) -> None:
@@ -141,4 +152,5 @@ class Scheduler:
                 continue
             wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=delay)
+                async with asyncio.timeout(delay):
+                    await wake.wait()

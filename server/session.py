@@ -66,7 +66,7 @@ def engine_error(error: ValueError, field: str) -> ProtocolError:
 def build(config: Config, dataset: Dataset, settings: Settings) -> Model:
     """A new network and trainer for config on dataset (raises ProtocolError, changes nothing)."""
     ds = config.dataset
-    config = normalized(config, dataset.task, dataset.m)
+    config = normalized(config, dataset.task)
     try:
         split = datasets.split(dataset, ds.train_fraction, ds.validation_fraction, seed=ds.seed)
     except ValueError as error:
@@ -232,7 +232,7 @@ class Session:
             self.send_frame()
             self.wake()
             return
-        self._retune(old, normalized(new, self.model.dataset.task, self.model.dataset.m))
+        self._retune(old, normalized(new, self.model.dataset.task))
         self.send(protocol.ConfigMessage(id=message.id, config=self.config))
         self.send_frame()
 
@@ -348,8 +348,7 @@ class Session:
             raise ProtocolError("bad_data", f"{field}: at least {limits.MIN_POINTS} points",
                                 field)
         config = self.config.model_copy(update={
-            "dataset": self.config.dataset.model_copy(update={"name": "custom",
-                                                              "points": added.m})})
+            "dataset": self.config.dataset.model_copy(update={"name": "custom"})})
         model = build(config, added, self.settings)
         self.custom = added
         self._install(model)
@@ -479,10 +478,14 @@ class Session:
 
     @staticmethod
     def run(trainer: Trainer, epochs: int, budget: float) -> tuple[int, float]:
-        """Train (touches only the trainer: safe in a worker thread); (epochs run, seconds)."""
-        start = time.perf_counter()
+        """Train (touches only the trainer: safe in a worker thread); (epochs run, CPU seconds).
+
+        CPU time of this thread, not wall time: on a busy machine the wall time of an epoch
+        says more about the other processes than about the epoch.
+        """
+        start = time.thread_time()
         ran = trainer.run(epochs, max_seconds=budget)
-        return ran, time.perf_counter() - start
+        return ran, time.thread_time() - start
 
     def trained(self, trainer: Trainer, ran: int, seconds: float) -> None:
         """Bookkeeping after `run`, on the event loop: frames, statuses, step counting."""

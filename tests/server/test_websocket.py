@@ -243,13 +243,17 @@ def test_import_with_a_wrongly_shaped_weight_names_the_field(peer: Peer) -> None
 def test_add_points_switches_to_custom_data(peer: Peer) -> None:
     points = [[1, 1, 1], [2, 2, 1], [-1, -1, 0], [-2, -2, 0], [1, -2, 0], [-2, 1, 1]]
     peer.send(type="add_points", points=points, replace=True)
-    config = peer.until("config")["config"]
-    assert config["dataset"]["name"] == "custom" and config["dataset"]["points"] == 6
-    data = peer.until("data")
-    assert len(data["train"]["x1"]) + len(data["validation"]["x1"]) + \
-        len(data["test"]["x1"]) == 6
+    assert peer.until("config")["config"]["dataset"]["name"] == "custom"
+    assert count(peer.until("data")) == 6
     peer.send(type="add_points", csv="x1,x2,label\n3,3,1\n-3,-3,0\n")
-    assert peer.until("config")["config"]["dataset"]["points"] == 8
+    assert count(peer.until("data")) == 8
+    # Back to a generated set: its own number of points again.
+    peer.send(type="configure", config={"dataset": {"name": "circle"}})
+    assert count(peer.until("data")) == 500
+
+
+def count(data: dict[str, Any]) -> int:
+    return sum(len(data[part]["x1"]) for part in ("train", "validation", "test"))
 
 
 def test_inspect_shows_one_forward_and_backward_pass(peer: Peer) -> None:
