@@ -5,6 +5,7 @@
  * Binary: orange–blue by probability; multi-class: the Okabe–Ito color of the most likely class,
  * paler where the network is unsure; regression: a diverging color scale with its legend.
  */
+import { valueAt } from './frame.js';
 import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
 
 const STRINGS = {
@@ -19,6 +20,9 @@ const STRINGS = {
     'output.scale': 'predicted value',
     'output.waiting': 'Waiting for the server…',
     'output.aria': 'Decision boundary of the network over the input plane',
+    'output.readout.binary': 'P(class 1) = {p}',
+    'output.readout.multiclass': 'class {k}, p = {p}',
+    'output.readout.regression': 'ŷ = {v}',
   },
   fr: {
     'output.title': 'Sortie',
@@ -31,6 +35,9 @@ const STRINGS = {
     'output.scale': 'valeur prédite',
     'output.waiting': 'En attente du serveur…',
     'output.aria': 'Frontière de décision du réseau sur le plan d’entrée',
+    'output.readout.binary': 'P(classe 1) = {p}',
+    'output.readout.multiclass': 'classe {k}, p = {p}',
+    'output.readout.regression': 'ŷ = {v}',
   },
 };
 
@@ -55,6 +62,7 @@ export function mountHeatmap(container, ctx) {
       <canvas class="boundary" data-testid="boundary" width="1" height="1" role="img"></canvas>
       <canvas class="overlay" aria-hidden="true"></canvas>
       <p class="plot-waiting" data-label="output.waiting"></p>
+      <p class="plot-readout" data-testid="boundary-readout" hidden></p>
     </div>
     <div class="legend" data-testid="output-legend"></div>`;
 
@@ -63,6 +71,7 @@ export function mountHeatmap(container, ctx) {
   const plot = /** @type {HTMLElement} */ (container.querySelector('.plot'));
   const waiting = /** @type {HTMLElement} */ (container.querySelector('.plot-waiting'));
   const legend = /** @type {HTMLElement} */ (container.querySelector('.legend'));
+  const readout = /** @type {HTMLElement} */ (container.querySelector('.plot-readout'));
   const showTest = /** @type {HTMLInputElement} */ (container.querySelector('[data-testid="show-test"]'));
   const discretize = /** @type {HTMLInputElement} */ (container.querySelector('[data-testid="discretize"]'));
   const gctx = /** @type {CanvasRenderingContext2D} */ (boundary.getContext('2d'));
@@ -229,6 +238,35 @@ export function mountHeatmap(container, ctx) {
     boundary.setAttribute('aria-label', t('output.aria'));
     renderLegend();
   }
+
+  /** What the network predicts under the pointer: (x1, x2) and its output there. */
+  function showReadout(/** @type {PointerEvent} */ event) {
+    const out = lastFrame?.arrays?.output;
+    if (!out || !data) return;
+    const box = plot.getBoundingClientRect();
+    const fx = (event.clientX - box.left) / box.width;
+    const fy = (event.clientY - box.top) / box.height;
+    if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return;
+    const [C, R] = out.shape;
+    const n = R * R;
+    const i = Math.floor(fy * R) * R + Math.floor(fx * R);
+    const [x0, x1, y0, y1] = data.domain;
+    const at = `x₁ = ${fmt(x0 + fx * (x1 - x0))}, x₂ = ${fmt(y1 - fy * (y1 - y0))}`;
+    let value;
+    if (C > 1) {
+      let best = 0;
+      for (let k = 1; k < C; k++) if (valueAt(out, k * n + i) > valueAt(out, best * n + i)) best = k;
+      value = t('output.readout.multiclass', { k: best, p: valueAt(out, best * n + i).toFixed(2) });
+    } else if (task() === 'regression') {
+      value = t('output.readout.regression', { v: valueAt(out, i).toFixed(3) });
+    } else {
+      value = t('output.readout.binary', { p: valueAt(out, i).toFixed(2) });
+    }
+    readout.textContent = `${at} · ${value}`;
+    readout.hidden = false;
+  }
+  plot.addEventListener('pointermove', showReadout);
+  plot.addEventListener('pointerleave', () => { readout.hidden = true; });
 
   showTest.addEventListener('change', drawPoints);
   discretize.addEventListener('change', () => paintOutput(lastFrame));

@@ -270,6 +270,12 @@ def test_discretize_show_test_and_presenter_toggles(app: App) -> None:
     page.wait_for_function(f"({BOUNDARY_COLORS})() > 2")
     page.get_by_test_id("show-test").uncheck()
     expect(page.get_by_test_id("show-test")).not_to_be_checked()
+    page.get_by_test_id("boundary").hover()
+    readout = page.get_by_test_id("boundary-readout")
+    expect(readout).to_be_visible()
+    number = r"-?[\d.]+"
+    prediction = rf"x₁ = {number}, x₂ = {number} · P\(class 1\) = [01]\.\d\d"
+    expect(readout).to_contain_text(re.compile(prediction))
 
     presenter = page.get_by_test_id("presenter")
     presenter.click()
