@@ -51,34 +51,34 @@ def finite_or_none(x: float | None, digits: int = 6) -> float | None:
     return float(f"{x:.{digits}g}")
 
 
+DTYPE_NAMES = {np.dtype(np.uint8): "uint8", np.dtype(np.float32): "float32"}
+
+
 def encode(header: dict[str, Any], arrays: list[FrameArray]) -> bytes:
     """The frame bytes; `header["arrays"]` is filled with each array's dtype, shape, offset."""
     entries: list[dict[str, Any]] = []
+    chunks: list[Any] = []
     offset = 0
     for array in arrays:
-        if array.data.dtype == np.float32:
+        data = array.data
+        if data.dtype == np.float32 and offset % 4:
+            chunks.append(b"\0" * (-offset % 4))
             offset += -offset % 4
         entry: dict[str, Any] = {
             "name": array.name,
-            "dtype": str(array.data.dtype),
-            "shape": list(array.data.shape),
+            "dtype": DTYPE_NAMES[data.dtype],
+            "shape": list(data.shape),
             "offset": offset,
         }
         if array.range is not None:
             entry["range"] = [finite_or_none(array.range[0]), finite_or_none(array.range[1])]
         entries.append(entry)
-        offset += array.data.nbytes
+        chunks.append(np.ascontiguousarray(data).view(np.uint8).reshape(-1).data)
+        offset += data.nbytes
     header = {**header, "arrays": entries}
     text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
     text += b" " * (-(4 + len(text)) % 4)
-    body = bytearray(4 + len(text) + offset)
-    struct.pack_into("<I", body, 0, len(text))
-    start = 4 + len(text)
-    body[4:start] = text
-    for entry, array in zip(entries, arrays, strict=True):
-        at = start + entry["offset"]
-        body[at : at + array.data.nbytes] = np.ascontiguousarray(array.data).tobytes()
-    return bytes(body)
+    return b"".join([struct.pack("<I", len(text)), text, *chunks])
 
 
 def decode(message: bytes) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:

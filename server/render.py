@@ -26,6 +26,7 @@ from engine.trainer import Trainer
 from server.frames import FrameArray, encode, finite_or_none, quantize
 
 HIST_BINS = 20
+DIAGNOSTICS_EVERY_FRAMES = 3
 F32 = npt.NDArray[np.float32]
 
 
@@ -74,6 +75,7 @@ class Renderer:
         self._train_X = transform(split.train.X, features).astype(np.float64)
         self._diag_version = -1
         self._diag_time = -math.inf
+        self._frames_since_diag = DIAGNOSTICS_EVERY_FRAMES
         self._diag: dict[str, Any] = {"dead": {}, "dead_since": {}, "diagnostics": {"layers": {}},
                                       "coach": [], "collapse": False}
         self._collapse_X = self._grid_inputs(features, domain, resolution)
@@ -100,9 +102,14 @@ class Renderer:
         now = time.monotonic()
         if version == self._diag_version:
             return
-        if playing and now - self._diag_time < self.diagnostics_interval:
+        self._frames_since_diag += 1
+        # While playing: at most every interval, and (when frames are slow because the
+        # machine is busy) on every third frame only, so frames stay cheap.
+        if playing and (now - self._diag_time < self.diagnostics_interval
+                        or self._frames_since_diag < DIAGNOSTICS_EVERY_FRAMES):
             return
         self._diag_version, self._diag_time = version, now
+        self._frames_since_diag = 0
         net, trainer = self.net, self.trainer
         with np.errstate(all="ignore"):
             if self._train_X.shape[1] and trainer.diverged is None:
