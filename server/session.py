@@ -13,18 +13,12 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, cast
 
-import numpy as np
-
-from engine import datasets, inspector, optimizers
-from engine.datasets import Dataset, Split
-from engine.features import transform
-from engine.network import Network
+from engine.datasets import Dataset
 from engine.trainer import Trainer
-from server import catalog, limits, protocol
+from server import catalog, limits, payloads, protocol
 from server.config import ProtocolError, check, normalized, updated
+from server.model import Model, build, engine_error, generate, optimizer_for, point_set
 from server.protocol import Config, MessageId
 from server.render import Renderer
 from server.settings import Settings
@@ -35,80 +29,6 @@ FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
 """Slow motion never tries to catch up more than this much lost time."""
-
-
-@dataclass
-class Model:
-    """Everything rebuilt together when the architecture, init, data or features change."""
-
-    config: Config
-    dataset: Dataset
-    split: Split
-    net: Network
-    trainer: Trainer
-    renderer: Renderer
-
-
-def optimizer_for(config: Config) -> optimizers.Optimizer:
-    opt = config.optimizer
-    extra: dict[str, float] = {}
-    if opt.name == "momentum":
-        extra = {"momentum": opt.momentum}
-    elif opt.name == "adam":
-        extra = {"beta1": opt.beta1, "beta2": opt.beta2}
-    return optimizers.make(opt.name, learning_rate=opt.learning_rate, **extra)
-
-
-def engine_error(error: ValueError, field: str) -> ProtocolError:
-    return ProtocolError("invalid", f"{field}: {error}", field)
-
-
-def build(config: Config, dataset: Dataset, settings: Settings) -> Model:
-    """A new network and trainer for config on dataset (raises ProtocolError, changes nothing)."""
-    ds = config.dataset
-    config = normalized(config, dataset.task)
-    try:
-        split = datasets.split(dataset, ds.train_fraction, ds.validation_fraction, seed=ds.seed)
-    except ValueError as error:
-        raise engine_error(error, "config.dataset.train_fraction") from None
-    if split.train.m == 0:
-        raise ProtocolError("invalid", "config.dataset.train_fraction: no training points",
-                            "config.dataset.train_fraction")
-    n_out = dataset.Y.shape[0]
-    sizes = [len(config.features), *(h.units for h in config.hidden), n_out]
-    names = [h.activation for h in config.hidden]
-    names.append(config.output.resolved_activation or "sigmoid")
-    try:
-        net = Network(sizes, names, init=config.init, seed=config.seed)
-    except ValueError as error:
-        raise engine_error(error, "config.hidden") from None
-    try:
-        trainer = Trainer(
-            net, split, features=config.features, loss=config.output.resolved_loss,
-            optimizer=optimizer_for(config), batch_size=config.optimizer.batch_size,
-            regularization=config.regularization.kind, reg_rate=config.regularization.rate,
-            seed=config.seed,
-        )
-    except ValueError as error:
-        raise engine_error(error, "config.output") from None
-    renderer = Renderer(net, trainer, split, config.features, dataset.task, config.init,
-                        config.view.resolution, config.view.neuron_resolution,
-                        settings.diagnostics_interval)
-    return Model(config, dataset, split, net, trainer, renderer)
-
-
-def generate(config: Config) -> Dataset:
-    ds = config.dataset
-    try:
-        return datasets.make(ds.name, n=ds.points, noise=ds.noise, seed=ds.seed,
-                             classes=ds.classes)
-    except ValueError as error:
-        raise engine_error(error, "config.dataset") from None
-
-
-def point_set(part: Dataset) -> protocol.PointSet:
-    return protocol.PointSet(x1=part.X[0].tolist(), x2=part.X[1].tolist(),
-                             label=part.labels.astype(np.float64).tolist())
 
 
 class Session:
@@ -323,30 +243,7 @@ class Session:
         self.send_frame()
 
     def on_add_points(self, message: protocol.AddPointsMessage) -> None:
-        if (message.points is None) == (message.csv is None):
-            raise ProtocolError("invalid", "points: give either points or csv", "points")
-        current = self.model.dataset
-        task = message.task or current.task
-        classes = message.classes or (current.classes if task == "multiclass" else 2)
-        field = "points" if message.points is not None else "csv"
-        try:
-            if message.points is not None:
-                added = datasets.from_points([list(p) for p in message.points], task, classes)
-            else:
-                added = datasets.from_csv(message.csv or "", task, classes)
-            if not message.replace:
-                if current.task != task or current.classes != added.classes:
-                    raise ProtocolError("not_applicable", f"{field}: these points are for a "
-                                        f"{task} task but the data is {current.task}; "
-                                        "use replace: true", field)
-                rows = np.vstack([current.X, current.labels]).T.tolist()
-                rows += np.vstack([added.X, added.labels]).T.tolist()
-                added = datasets.from_points(rows, task, classes)
-        except ValueError as error:
-            raise ProtocolError("bad_data", str(error), field) from None
-        if added.m < limits.MIN_POINTS:
-            raise ProtocolError("bad_data", f"{field}: at least {limits.MIN_POINTS} points",
-                                field)
+        added = payloads.added_points(self.model.dataset, message)
         config = self.config.model_copy(update={
             "dataset": self.config.dataset.model_copy(update={"name": "custom"})})
         model = build(config, added, self.settings)
@@ -357,47 +254,17 @@ class Session:
         self.status(message.id)
         self.send_frame()
 
-    def export_payload(self) -> protocol.ExportPayload:
-        net, ds = self.model.net, self.model.dataset
-        points = np.vstack([ds.X, ds.labels.astype(np.float64)]).T
-        return protocol.ExportPayload(
-            epoch=self.epoch,
-            config=self.config,
-            model=protocol.ExportedModel(
-                sizes=list(net.sizes), activations=list(net.activations),
-                W=[net.W[l].tolist() for l in range(1, net.L + 1)],
-                b=[net.b[l].ravel().tolist() for l in range(1, net.L + 1)],
-            ),
-            data=protocol.ExportedData(task=ds.task,  # type: ignore[arg-type]
-                                       classes=ds.classes,
-                                       points=[tuple(p) for p in points.tolist()]),
-        )
-
     def on_export(self, message: protocol.ExportMessage) -> None:
-        self.send(protocol.ExportReply(id=message.id, data=self.export_payload()))
+        self.send(protocol.ExportReply(id=message.id, data=payloads.export_payload(self.model)))
 
     def on_import(self, message: protocol.ImportMessage) -> None:
         payload = message.data
-        config = payload.config
-        check(config)
-        rows = [list(p) for p in payload.data.points]
-        try:
-            if config.dataset.name == "custom":
-                dataset = datasets.from_points(rows, payload.data.task, payload.data.classes)
-            else:
-                dataset = generate(config)
-                mine = np.vstack([dataset.X, dataset.labels.astype(np.float64)]).T
-                if mine.shape != (len(rows), 3) or not np.array_equal(mine, np.array(rows)):
-                    raise ProtocolError("bad_data", "data.data.points: the points are not "
-                                        f"those of dataset {config.dataset.name!r} with this "
-                                        "config; use dataset name 'custom'", "data.data.points")
-        except ValueError as error:
-            raise ProtocolError("bad_data", f"data.data.points: {error}",
-                                "data.data.points") from None
-        model = build(config, dataset, self.settings)
-        self._load_weights(model.net, payload.model)
+        check(payload.config)
+        dataset = payloads.imported_dataset(payload)
+        model = build(payload.config, dataset, self.settings)
+        payloads.load_weights(model.net, payload.model)
         model.trainer.epoch = payload.epoch
-        if config.dataset.name == "custom":
+        if payload.config.dataset.name == "custom":
             self.custom = dataset
         self._install(model)
         self.state = "paused"
@@ -406,44 +273,8 @@ class Session:
         self.status(message.id)
         self.send_frame()
 
-    @staticmethod
-    def _load_weights(net: Network, exported: protocol.ExportedModel) -> None:
-        if list(exported.sizes) != list(net.sizes):
-            raise ProtocolError("bad_data", f"data.model.sizes: the config builds {net.sizes}, "
-                                f"the model has {exported.sizes}", "data.model.sizes")
-        if list(exported.activations) != list(net.activations):
-            raise ProtocolError("bad_data", "data.model.activations: expected "
-                                f"{net.activations}", "data.model.activations")
-        for key, values in (("W", exported.W), ("b", exported.b)):
-            if len(values) != net.L:
-                raise ProtocolError("bad_data", f"data.model.{key}: expected {net.L} layers",
-                                    f"data.model.{key}")
-            for l in range(1, net.L + 1):
-                target = net.W[l] if key == "W" else net.b[l]
-                array = np.array(values[l - 1], dtype=np.float64)
-                if key == "b":
-                    array = array.reshape(-1, 1) if array.ndim == 1 else array
-                if array.shape != target.shape:
-                    field = f"data.model.{key}.{l - 1}"
-                    raise ProtocolError("bad_data", f"{field}: expected shape {target.shape}, "
-                                        f"got {array.shape}", field)
-                target[...] = array
-
     def on_inspect(self, message: protocol.InspectMessage) -> None:
-        train, net = self.model.split.train, self.model.net
-        k = min(message.sample_limit, train.m)
-        X = transform(train.X[:, :k], self.config.features).astype(np.float64)
-        loss = self.config.output.resolved_loss or "mse"
-        with np.errstate(all="ignore"):
-            trace = inspector.inspect(cast(inspector.Net, net), X, train.Y[:, :k], loss)
-        self.send(protocol.InspectionMessage(
-            id=message.id, loss=trace.loss, cost=_finite(trace.J), X=_matrix(trace.X),
-            Y=_matrix(trace.Y), Y_hat=_matrix(trace.Y_hat),
-            layers=[protocol.InspectedLayer(
-                l=t.l, activation=t.activation, W=_matrix(t.W), b=_matrix(t.b),
-                Z=_matrix(t.Z), A=_matrix(t.A), dZ=_matrix(t.dZ), dW=_matrix(t.dW),
-                db=_matrix(t.db)) for t in trace.layers],
-        ))
+        self.send(payloads.inspection(self.model, message.sample_limit, message.id))
 
     # ---------------------------------------------------------------------------- training
 
@@ -549,11 +380,3 @@ class Session:
         self.sent_version = self.version
         return model.renderer.frame(self.seq, self.state, metrics, self._best_validation_epoch())
 
-
-def _finite(x: float) -> float:
-    return x if math.isfinite(x) else float("nan")
-
-
-def _matrix(array: Any) -> protocol.Matrix:
-    a = np.atleast_2d(np.asarray(array, dtype=np.float64))
-    return protocol.Matrix(shape=list(a.shape), values=a.tolist())

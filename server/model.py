@@ -1,0 +1,91 @@
+"""A session's model: data, split, network, trainer and renderer, built together from a config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import datasets, optimizers
+from engine.datasets import Dataset, Split
+from engine.network import Network
+from engine.trainer import Trainer
+from server import protocol
+from server.config import ProtocolError, normalized
+from server.protocol import Config
+from server.render import Renderer
+from server.settings import Settings
+
+
+@dataclass
+class Model:
+    """Everything rebuilt together when the architecture, init, data or features change."""
+
+    config: Config
+    dataset: Dataset
+    split: Split
+    net: Network
+    trainer: Trainer
+    renderer: Renderer
+
+
+def optimizer_for(config: Config) -> optimizers.Optimizer:
+    opt = config.optimizer
+    extra: dict[str, float] = {}
+    if opt.name == "momentum":
+        extra = {"momentum": opt.momentum}
+    elif opt.name == "adam":
+        extra = {"beta1": opt.beta1, "beta2": opt.beta2}
+    return optimizers.make(opt.name, learning_rate=opt.learning_rate, **extra)
+
+
+def engine_error(error: ValueError, field: str) -> ProtocolError:
+    return ProtocolError("invalid", f"{field}: {error}", field)
+
+
+def build(config: Config, dataset: Dataset, settings: Settings) -> Model:
+    """A new network and trainer for config on dataset (raises ProtocolError, changes nothing)."""
+    ds = config.dataset
+    config = normalized(config, dataset.task)
+    try:
+        split = datasets.split(dataset, ds.train_fraction, ds.validation_fraction, seed=ds.seed)
+    except ValueError as error:
+        raise engine_error(error, "config.dataset.train_fraction") from None
+    if split.train.m == 0:
+        raise ProtocolError("invalid", "config.dataset.train_fraction: no training points",
+                            "config.dataset.train_fraction")
+    n_out = dataset.Y.shape[0]
+    sizes = [len(config.features), *(h.units for h in config.hidden), n_out]
+    names = [h.activation for h in config.hidden]
+    names.append(config.output.resolved_activation or "sigmoid")
+    try:
+        net = Network(sizes, names, init=config.init, seed=config.seed)
+    except ValueError as error:
+        raise engine_error(error, "config.hidden") from None
+    try:
+        trainer = Trainer(
+            net, split, features=config.features, loss=config.output.resolved_loss,
+            optimizer=optimizer_for(config), batch_size=config.optimizer.batch_size,
+            regularization=config.regularization.kind, reg_rate=config.regularization.rate,
+            seed=config.seed,
+        )
+    except ValueError as error:
+        raise engine_error(error, "config.output") from None
+    renderer = Renderer(net, trainer, split, config.features, dataset.task, config.init,
+                        config.view.resolution, config.view.neuron_resolution,
+                        settings.diagnostics_interval)
+    return Model(config, dataset, split, net, trainer, renderer)
+
+
+def generate(config: Config) -> Dataset:
+    ds = config.dataset
+    try:
+        return datasets.make(ds.name, n=ds.points, noise=ds.noise, seed=ds.seed,
+                             classes=ds.classes)
+    except ValueError as error:
+        raise engine_error(error, "config.dataset") from None
+
+
+def point_set(part: Dataset) -> protocol.PointSet:
+    return protocol.PointSet(x1=part.X[0].tolist(), x2=part.X[1].tolist(),
+                             label=part.labels.astype(np.float64).tolist())
