@@ -113,44 +113,37 @@ class Connection:
         scheduler.wake()
 
     async def send_frame(self) -> None:
-        try:
-            frame = self.session.frame()
-        except Exception as error:  # a bug in one frame must not end the session
-            log.exception("frame failed")
-            self.session.sent_version = self.session.version
-            await self.websocket.send_text(protocol.ErrorMessage(
-                code="internal", message=f"frame failed: {error}", field=None).model_dump_json())
-            return
-        await self.websocket.send_bytes(frame)
+        """Build a frame now (after a step, a reset, ...) and send it."""
+        self.session.ready_frame = None  # the fresh one supersedes a prebuilt one
+        await self.send(self.session.safe_frame())
+
+    async def send(self, item: bytes | str) -> None:
+        if isinstance(item, bytes):
+            await self.websocket.send_bytes(item)
+        else:
+            await self.websocket.send_text(item)
 
     async def produce(self) -> None:
-        session, ws = self.session, self.websocket
-        next_frame = 0.0
+        """Send queued replies in order, then the frame the scheduler built, if any."""
+        session = self.session
         while True:
             if session.outbox:
                 item = session.outbox.popleft()
                 if item is FRAME:
                     await self.send_frame()
-                    next_frame = time.monotonic() + 1 / session.config.view.fps
+                    session.next_frame_at = time.monotonic() + 1 / session.config.view.fps
                 else:
-                    await ws.send_text(str(item))
+                    await self.send(str(item))
                 if len(session.outbox) <= MAX_PENDING_REPLIES:
                     self.room.set()
                 continue
-            now = time.monotonic()
-            timeout: float | None = None
-            if session.frame_due():
-                if now >= next_frame:
-                    await self.send_frame()
-                    next_frame = max(next_frame + 1 / session.config.view.fps, now)
-                    continue
-                timeout = next_frame - now
+            if session.ready_frame is not None:
+                frame, session.ready_frame = session.ready_frame, None
+                await self.send(frame)
+                self.scheduler_wake()  # the next frame may be built now
+                continue
             self.changed.clear()
-            # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancel
-            # that races with the event, which would keep a closed session's producer alive.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self.changed.wait()
+            await self.changed.wait()
 
 
 async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler) -> None:

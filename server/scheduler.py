@@ -1,9 +1,10 @@
-"""One training loop per process: round-robin time slices over every session that wants CPU.
+"""One loop per process for all CPU work: training slices and periodic frames, in turns.
 
-A single task trains one session for about `slice_seconds`, then yields to the event loop,
-which polls the sockets and runs the frame producers before the next slice. A pause therefore
-waits for at most one slice, however many sessions are open, and every playing session gets
-the same share of the CPU (one slice per turn).
+A single task builds at most one frame (the most overdue) and trains one session for about
+`slice_seconds` (round robin), then yields to the event loop, which reads the sockets and
+lets the producers send. A pause therefore waits for at most one frame and one slice, however
+many sessions are open; every playing session gets the same share of training (one slice per
+turn), and frames go out in the order they fell due.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ class Trainable(Protocol):
 
     def training_failed(self, error: Exception) -> None:
         """An unexpected error while training: stop and tell the client."""
+
+    def frame_delay(self, now: float) -> float | None:
+        """None: no periodic frame wanted; 0: build one now; > 0: seconds until one is."""
+
+    def build_frame(self) -> None:
+        """Build the periodic frame for the session's producer to send."""
 
 
 class Scheduler:
@@ -134,10 +141,30 @@ class Scheduler:
                 self._threads.discard(task)  # before waking: _pick looks at _threads
             self.wake()
 
+    def _pick_frame(self, now: float) -> tuple[Trainable | None, float | None]:
+        """The session whose periodic frame is most overdue, or the time until one is due."""
+        best: Trainable | None = None
+        best_delay: float | None = None
+        for session in self._sessions:
+            delay = session.frame_delay(now)
+            if delay is not None and (best_delay is None or delay < best_delay):
+                best, best_delay = session, delay
+        if best is not None and best_delay is not None and best_delay <= 0:
+            return best, None
+        return None, best_delay
+
     async def _run(self) -> None:
+        # Each turn builds at most one frame and trains at most one slice, then yields: the
+        # event loop never runs more than about one frame plus one slice between two reads
+        # of the sockets, however many sessions are open.
         wake = self._wake
         assert wake is not None
         while True:
+            now = time.monotonic()
+            framed, frame_delay = self._pick_frame(now)
+            if framed is not None:
+                framed.build_frame()
+                await asyncio.sleep(0)
             session, delay = self._pick(time.monotonic())
             if session is not None:
                 if session.epoch_seconds > self.thread_above:
@@ -150,7 +177,10 @@ class Scheduler:
                         session.training_failed(error)
                 await asyncio.sleep(0)
                 continue
+            if framed is not None:
+                continue
+            delays = [d for d in (delay, frame_delay) if d is not None]
             wake.clear()
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(delay):
+                async with asyncio.timeout(min(delays) if delays else None):
                     await wake.wait()

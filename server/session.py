@@ -52,6 +52,9 @@ class Session:
         self.epoch_seconds = 0.0
         self.busy = False
         """An epoch runs in a worker thread (epochs too long for one slice)."""
+        self.ready_frame: bytes | str | None = None
+        """A periodic frame built by the scheduler, waiting for the producer to send it."""
+        self.next_frame_at = 0.0
         self._estimate_epoch()
         self._pace_start = 0.0
         self._pace_epoch = 0
@@ -358,6 +361,30 @@ class Session:
     def frame_due(self) -> bool:
         """A new frame would show something new."""
         return self.version != self.sent_version
+
+    def frame_delay(self, now: float) -> float | None:
+        """For the scheduler: None (no periodic frame wanted: nothing new, or the last one is
+        not sent yet), 0 (build it now) or the seconds until the frame interval has passed."""
+        if self.ready_frame is not None or not self.frame_due():
+            return None
+        return max(0.0, self.next_frame_at - now)
+
+    def build_frame(self) -> None:
+        """Build the periodic frame (the scheduler calls this); the producer sends it."""
+        now = time.monotonic()
+        self.ready_frame = self.safe_frame()
+        self.next_frame_at = max(self.next_frame_at + 1 / self.config.view.fps, now)
+        self.wake()
+
+    def safe_frame(self) -> bytes | str:
+        """frame(), or an `internal` error message if building it failed (a bug)."""
+        try:
+            return self.frame()
+        except Exception as error:  # a bug in one frame must not end the session
+            log.exception("frame failed")
+            self.sent_version = self.version
+            return protocol.ErrorMessage(code="internal", message=f"frame failed: {error}",
+                                         field=None).model_dump_json()
 
     def _best_validation_epoch(self) -> int | None:
         history = self.model.trainer.history
