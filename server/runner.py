@@ -1,11 +1,10 @@
 """The websocket at /ws: one session per connection, run by a consumer and a producer task.
 
 The consumer reads client messages, validates them and applies them to the session. The
-producer is the only writer: it sends the session's queued replies in order, and a frame when
-the session changed and the frame interval has passed. It awaits each send before building the
-next frame, so a slow client gets fewer frames instead of a growing queue. Training itself runs
-in the process's scheduler (see scheduler.py). When either task ends, the other is cancelled
-and the session is dropped.
+producer is the only writer: it sends the session's queued replies in order, and the periodic
+frame the scheduler built once the frame interval passed (see scheduler.py). The next one is
+built only after this one was sent, so a slow client gets fewer frames instead of a growing
+queue. When either task ends, the other is cancelled and the session is dropped.
 """
 
 from __future__ import annotations
