@@ -96,7 +96,7 @@ function fmt(v) {
   if (!Number.isFinite(v)) return '—';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1000 || a < 1e-3) return v.toExponential(1);
+  if (a >= 1000 || a < 1e-3) return v.toExponential(2);
   return v.toPrecision(3).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m));
 }
 

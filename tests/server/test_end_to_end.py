@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import urllib.request
+from collections.abc import Coroutine
 from typing import Any
 
 import pytest
@@ -13,6 +15,24 @@ from websockets.exceptions import InvalidStatus
 
 from server.frames import decode
 from tests.server_process import running_server
+
+
+def run_in_own_loop(coroutine: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run in a thread of its own: Playwright's sync API, used by the browser tests
+    in the same pytest process, leaves an event loop running in the main thread."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 async def next_of(ws: Any, kind: str) -> dict[str, Any]:
@@ -67,5 +87,5 @@ def test_a_real_server_trains_streams_and_refuses_foreign_origins() -> None:
         with urllib.request.urlopen(base_url + "/health", timeout=5) as response:
             assert json.loads(response.read())["status"] == "ok"
         url = base_url.replace("http://", "ws://")
-        asyncio.run(session(url))
-        asyncio.run(refused(url))
+        run_in_own_loop(session(url))
+        run_in_own_loop(refused(url))
