@@ -1,20 +1,22 @@
 # Two entry points, used by the README and by CI:
-#   make run   installs into .venv and starts the playground on http://127.0.0.1:8000
-#   make test  installs into .venv (plus Debian's Chromium) and runs the whole test suite
+#   make playground  installs into .venv and starts the playground on http://127.0.0.1:8000
+#   make test        installs into .venv (plus Debian's Chromium) and runs the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench screenshot
+.PHONY: playground run test bench screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 
-run: $(BIN)/python
+playground: $(BIN)/python
 	$(BIN)/pip install -q -e .
 	$(BIN)/playground
+
+run: playground
 
 $(CHROMIUM):
 	apt-get update && apt-get install -y chromium
