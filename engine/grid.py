@@ -3,8 +3,10 @@
 One vectorized float32 forward pass covers both grids: the R×R output grid points and the r×r
 neuron grid points, cut into a few blocks of whole grid rows. Each block is small enough that
 OpenBLAS multiplies it on one thread (its threads cost far more than they save for these thin
-products on a busy 2-core machine) and that its buffers stay in cache. The featurized grid
-inputs and every buffer and view are prepared once per evaluator.
+products on a busy 2-core machine) and that its buffers stay in cache. Only each block's
+featurized inputs are kept; the layers' buffers are one scratch shared by every block (a
+block's grids are copied out before the next block runs), so an evaluator holds about 3 floats
+per grid point plus one block's layers. Every buffer and view is prepared once per evaluator.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy.typing as npt
 from engine import activations
 from engine import features as feats
 from engine.activations import Activation
-from engine.network import Network, Workspace, forward_pass
+from engine.network import Network
 
 F32 = npt.NDArray[np.float32]
 Domain = tuple[float, float, float, float]
@@ -78,10 +80,20 @@ def grid_points(domain: Domain, resolution: int) -> npt.NDArray[np.float64]:
 
 @dataclass
 class _Block:
-    """A slab of whole grid rows: its workspace and (frame view, workspace view) pairs to copy."""
+    """A slab of whole grid rows: A1[l] = [A[l]; 1] (A1[0] its own inputs, the rest views of
+    the shared scratch), Z[l] (scratch views) and the (frame view, A[l] view) pairs to copy."""
 
-    ws: Workspace
+    A1: list[F32]
+    Z: list[F32]
     copies: list[tuple[F32, F32]]
+
+    def forward(self, Wb: list[F32], g: list[Activation]) -> None:
+        """Z[l] = [W b][l] A1[l-1], A[l] = g[l](Z[l]), as the network's forward pass."""
+        for a1 in self.A1[1:]:
+            a1[-1] = 1.0  # the previous block, cut at another width, wrote over it
+        for l in range(1, len(Wb)):
+            np.dot(Wb[l], self.A1[l - 1], out=self.Z[l])
+            g[l].forward(self.Z[l], out=self.A1[l][:-1])
 
 
 class GridEvaluator:
@@ -110,6 +122,15 @@ class GridEvaluator:
             np.empty((n[L], resolution, resolution), np.float32),
             {l: np.empty((n[l], neuron_resolution, neuron_resolution), np.float32)
              for l in range(1, L)})
+        widest = max(n[l] * (n[l - 1] + 1) for l in range(1, L + 1))
+        columns = min(MAX_BLOCK_COLUMNS, BLAS_ONE_THREAD // widest - 1)
+        self._rows = {res: max(1, min(res, columns // res))
+                      for res in (resolution, neuron_resolution)}
+        width = max(self._rows[resolution] * resolution,
+                    self._rows[neuron_resolution] * neuron_resolution if L > 1 else 0)
+        # One flat scratch for all blocks: A1[l] for l >= 1 (with its row of ones), then Z[l],
+        # each contiguous (np.dot writes only into contiguous arrays).
+        self._scratch = np.empty((sum(k + 1 for k in n[1:]) + max(n[1:])) * width, np.float32)
         output = {L: self.frame.output}
         self._blocks = self._cut(resolution, output) + self._cut(neuron_resolution,
                                                                  self.frame.neurons)
@@ -119,19 +140,25 @@ class GridEvaluator:
         if not targets:
             return []
         sizes = self.net.sizes
-        widest = max(sizes[l] * (sizes[l - 1] + 1) for l in range(1, len(sizes)))
-        columns = min(MAX_BLOCK_COLUMNS, BLAS_ONE_THREAD // widest - 1)
-        rows = max(1, columns // resolution)
+        rows = self._rows[resolution]
         points = grid_points(self.domain, resolution)
         blocks = []
         for top in range(0, resolution, rows):
             bottom = min(resolution, top + rows)
-            ws = Workspace(sizes, (bottom - top) * resolution, dtype=np.float32)
+            m = (bottom - top) * resolution
+            inputs = np.ones((sizes[0] + 1, m), np.float32)
             feats.transform(points[:, top * resolution:bottom * resolution], self.features,
-                            out=ws.A[0])
-            copies = [(target[:, top:bottom], ws.A[l].reshape(sizes[l], bottom - top, resolution))
+                            out=inputs[:-1])
+            A1, start = [inputs], 0
+            for k in sizes[1:]:
+                A1.append(self._scratch[start:start + (k + 1) * m].reshape(k + 1, m))
+                start += (k + 1) * m
+            Z = [inputs[:-1]] + [self._scratch[start:start + k * m].reshape(k, m)
+                                 for k in sizes[1:]]
+            copies = [(target[:, top:bottom], A1[l][:-1].reshape(sizes[l], bottom - top,
+                                                                 resolution))
                       for l, target in targets.items()]
-            blocks.append(_Block(ws, copies))
+            blocks.append(_Block(A1, Z, copies))
         return blocks
 
     def evaluate(self) -> GridFrame:
@@ -140,7 +167,7 @@ class GridEvaluator:
             np.copyto(Wb32, Wb, casting="same_kind")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             for block in self._blocks:
-                forward_pass(self._Wb, self._g, block.ws)
+                block.forward(self._Wb, self._g)
                 for target, source in block.copies:
                     np.copyto(target, source)
         return self.frame
