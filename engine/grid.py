@@ -100,7 +100,11 @@ class GridEvaluator:
     """Output grid (C×R×R) and every hidden neuron's grid (n[l]×r×r) in one vectorized pass."""
 
     def __init__(self, net: Network, features: Sequence[str], domain: Domain,
-                 resolution: int = 100, neuron_resolution: int = 32) -> None:
+                 resolution: int = 100, neuron_resolution: int = 32,
+                 share: GridEvaluator | None = None) -> None:
+        """`share`: an evaluator of the same network that is never evaluated at the same
+        time as this one (e.g. the same view at another resolution): its scratch is reused
+        when it is large enough."""
         names = feats.check(features)
         if len(names) != net.sizes[0]:
             raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
@@ -130,7 +134,12 @@ class GridEvaluator:
                     self._rows[neuron_resolution] * neuron_resolution if L > 1 else 0)
         # One flat scratch for all blocks: A1[l] for l >= 1 (with its row of ones), then Z[l],
         # each contiguous (np.dot writes only into contiguous arrays).
-        self._scratch = np.empty((sum(k + 1 for k in n[1:]) + max(n[1:])) * width, np.float32)
+        size = (sum(k + 1 for k in n[1:]) + max(n[1:])) * width
+        self._scratch: F32
+        if share is not None and share.net.sizes == n and share._scratch.size >= size:
+            self._scratch = share._scratch
+        else:
+            self._scratch = np.empty(size, np.float32)
         output = {L: self.frame.output}
         self._blocks = self._cut(resolution, output) + self._cut(neuron_resolution,
                                                                  self.frame.neurons)

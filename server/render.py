@@ -3,6 +3,11 @@
 The grids are evaluated for every frame (the engine does it without allocating). Diagnostics
 that need passes over the data (histograms, gradients, dead neurons, the coach) are refreshed
 at most every `diagnostics_interval` seconds while training runs, and on every frame otherwise.
+
+A light frame (the scheduler asks for one when it falls behind, like adaptive video) has the
+output grid at half the resolution, a quarter of the cost: the header's shape says so and the
+browser scales it like any other. Its diagnostics are refreshed `LIGHT_DIAGNOSTICS_SLOWER`
+times less often.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from server.frames import FrameArray, encode, finite_or_none, quantize
 
 HIST_BINS = 20
 DIAGNOSTICS_EVERY_FRAMES = 3
+LIGHT_DIAGNOSTICS_SLOWER = 5
+LIGHT_MIN_RESOLUTION = 16
+"""Light frames never make the output grid coarser than this."""
 F32 = npt.NDArray[np.float32]
 
 
@@ -69,7 +77,9 @@ class Renderer:
         domain = split.full.domain
         self.grid = GridEvaluator(net, features, domain, resolution=resolution,
                                   neuron_resolution=neuron_resolution)
-        self.quantizers: dict[str, Quantizer] = {}
+        self._features, self._domain = features, domain
+        self._light_grid: GridEvaluator | None = None
+        self.quantizers: dict[tuple[str, tuple[int, ...]], Quantizer] = {}
         self.diagnostics_interval = diagnostics_interval
         self.tracker = diagnostics.DeadTracker()
         self._train_X = transform(split.train.X, features).astype(np.float64)
@@ -91,22 +101,36 @@ class Renderer:
         return transform(np.vstack([g1.ravel(), g2.ravel()]), features).astype(np.float64)
 
     def _quantize(self, name: str, values: npt.NDArray[Any], lo: float, hi: float) -> FrameArray:
-        q = self.quantizers.get(name)
-        if q is None or q.shape != values.shape:
-            q = self.quantizers[name] = Quantizer(values.shape)
+        key = (name, values.shape)
+        q = self.quantizers.get(key)
+        if q is None:
+            q = self.quantizers[key] = Quantizer(values.shape)
         return FrameArray(name, q(values, lo, hi), (lo, hi))
 
+    def light_grid(self) -> GridEvaluator:
+        """The evaluator of light frames: output at half resolution, neurons unchanged."""
+        if self._resolution < 2 * LIGHT_MIN_RESOLUTION:
+            return self.grid
+        if self._light_grid is None:
+            self._light_grid = GridEvaluator(
+                self.net, self._features, self._domain,
+                resolution=self._resolution // 2,
+                neuron_resolution=self.grid.neuron_resolution, share=self.grid)
+        return self._light_grid
+
     def refresh_diagnostics(self, version: int, playing: bool, learning_rate: float,
-                            loss: str) -> None:
+                            loss: str, light: bool = False) -> None:
         """Recompute the heavy diagnostics if the model changed and (when playing) it is time."""
         now = time.monotonic()
         if version == self._diag_version:
             return
         self._frames_since_diag += 1
         # While playing: at most every interval, and (when frames are slow because the
-        # machine is busy) on every third frame only, so frames stay cheap.
-        if playing and (now - self._diag_time < self.diagnostics_interval
-                        or self._frames_since_diag < DIAGNOSTICS_EVERY_FRAMES):
+        # machine is busy) on every third frame only, so frames stay cheap; light frames
+        # (the server is behind) stretch both.
+        slower = LIGHT_DIAGNOSTICS_SLOWER if light else 1
+        if playing and (now - self._diag_time < self.diagnostics_interval * slower
+                        or self._frames_since_diag < DIAGNOSTICS_EVERY_FRAMES * slower):
             return
         self._diag_version, self._diag_time = version, now
         self._frames_since_diag = 0
@@ -160,11 +184,11 @@ class Renderer:
         }
 
     def frame(self, seq: int, state: str, metrics: dict[str, float | None],
-              best_validation_epoch: int | None) -> bytes:
-        """One frame's bytes (see docs/protocol.md)."""
+              best_validation_epoch: int | None, light: bool = False) -> bytes:
+        """One frame's bytes (see docs/protocol.md); `light`: the output at half resolution."""
         net = self.net
         with np.errstate(all="ignore"):
-            grids = self.grid.evaluate()
+            grids = (self.light_grid() if light else self.grid).evaluate()
         output_activation = net.activations[-1]
         arrays = [self._quantize("output", grids.output,
                                  *grid_range(output_activation, grids.output))]

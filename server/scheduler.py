@@ -5,6 +5,12 @@ A single task builds at most one frame (the most overdue) and trains one session
 lets the producers send. A pause therefore waits for at most one frame and one slice, however
 many sessions are open; every playing session gets the same share of training (one slice per
 turn), and frames go out in the order they fell due.
+
+Under overload two things keep frames flowing. A frame owed at the floor rate (the session's
+last frame is older than 1 / min(fps, 10) s) skips the turn's slice, so training gets what
+the frames leave; frames above the floor keep alternating with slices. And while frames are
+late on average (`behind_seconds`), they are built light (see render.py), like adaptive video.
+A single session is never late, so it is unaffected.
 """
 
 from __future__ import annotations
@@ -47,16 +53,30 @@ class Trainable(Protocol):
     def frame_delay(self, now: float) -> float | None:
         """None: no periodic frame wanted; 0: build one now; > 0: seconds until one is."""
 
-    def build_frame(self) -> None:
-        """Build the periodic frame for the session's producer to send."""
+    def frame_owed(self, now: float) -> bool:
+        """The session's last frame is older than its floor rate's interval."""
+
+    def build_frame(self, light: bool = False) -> None:
+        """Build the periodic frame for the session's producer to send (`light`: cheaper)."""
 
 
 class Scheduler:
     """Shares the CPU among the sessions of this process (see the module docstring)."""
 
-    def __init__(self, slice_seconds: float = 0.004, thread_above: float = 0.02) -> None:
+    LATENESS_SMOOTHING = 0.05
+    """Weight of the latest frame in the running mean of frame lateness (about 20 frames)."""
+    MAX_LATENESS = 0.5
+    """One very late frame (the machine stalled) counts as this late."""
+
+    def __init__(self, slice_seconds: float = 0.004, thread_above: float = 0.02,
+                 behind_seconds: float = 0.05) -> None:
         self.slice_seconds = slice_seconds
         self.thread_above = thread_above
+        self.behind_seconds = behind_seconds
+        self.lateness = 0.0
+        """Running mean of how late periodic frames are built (seconds)."""
+        self.behind = False
+        """Frames are built light: set above behind_seconds, cleared below half of it."""
         self._threads: set[asyncio.Task[None]] = set()
         self._executor: ThreadPoolExecutor | None = None
         self._sessions: list[Trainable] = []
@@ -142,7 +162,8 @@ class Scheduler:
             self.wake()
 
     def _pick_frame(self, now: float) -> tuple[Trainable | None, float | None]:
-        """The session whose periodic frame is most overdue, or the time until one is due."""
+        """The session whose periodic frame is most overdue and by how long (a delay <= 0),
+        or (None, the time until one is due)."""
         best: Trainable | None = None
         best_delay: float | None = None
         for session in self._sessions:
@@ -150,8 +171,20 @@ class Scheduler:
             if delay is not None and (best_delay is None or delay < best_delay):
                 best, best_delay = session, delay
         if best is not None and best_delay is not None and best_delay <= 0:
-            return best, None
+            return best, best_delay
         return None, best_delay
+
+    def _build(self, session: Trainable, delay: float, now: float) -> bool:
+        """Build its frame, light when behind; True when the frame was owed at the floor rate."""
+        late = min(-delay, self.MAX_LATENESS)
+        self.lateness += self.LATENESS_SMOOTHING * (late - self.lateness)
+        if self.lateness > self.behind_seconds:
+            self.behind = True
+        elif self.lateness < self.behind_seconds / 2:
+            self.behind = False
+        owed = session.frame_owed(now)
+        session.build_frame(self.behind)
+        return owed
 
     async def _run(self) -> None:
         # Each turn builds at most one frame and trains at most one slice, then yields: the
@@ -163,15 +196,21 @@ class Scheduler:
             now = time.monotonic()
             framed, frame_delay = self._pick_frame(now)
             if framed is not None:
-                framed.build_frame()
+                assert frame_delay is not None
+                owed = self._build(framed, frame_delay, now)
                 await asyncio.sleep(0)
+                if owed:
+                    continue
+                frame_delay = None
             session, delay = self._pick(time.monotonic())
             if session is not None:
                 if session.epoch_seconds > self.thread_above:
                     self._start_thread(session)
                 else:
                     try:
-                        session.train_slice(self.slice_seconds)
+                        # Behind: one epoch per slice, so that frames come as often as the
+                        # training leaves something new to show.
+                        session.train_slice(0.0 if self.behind else self.slice_seconds)
                     except Exception as error:  # a bug must not stop every other session
                         log.exception("training failed")
                         session.training_failed(error)

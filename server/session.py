@@ -29,6 +29,8 @@ FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
 """Slow motion never tries to catch up more than this much lost time."""
+FLOOR_FPS = 10.0
+"""Under overload, frames up to this rate (or the requested one, if lower) come before training."""
 
 
 class Session:
@@ -55,6 +57,8 @@ class Session:
         self.ready_frame: bytes | str | None = None
         """A periodic frame built by the scheduler, waiting for the producer to send it."""
         self.next_frame_at = 0.0
+        self.last_frame_at = -math.inf
+        """When the last periodic frame was built."""
         self._estimate_epoch()
         self._pace_start = 0.0
         self._pace_epoch = 0
@@ -202,6 +206,8 @@ class Session:
         if self.state != "playing":
             self.state = "playing"
             self._restart_pace()
+            # Frames were not late while nothing changed: the schedule starts now.
+            self.next_frame_at = max(self.next_frame_at, time.monotonic())
         self.status(message.id)
         self.wake()
 
@@ -364,22 +370,29 @@ class Session:
 
     def frame_delay(self, now: float) -> float | None:
         """For the scheduler: None (no periodic frame wanted: nothing new, or the last one is
-        not sent yet), 0 (build it now) or the seconds until the frame interval has passed."""
+        not sent yet), else the seconds until the frame interval has passed (negative: the
+        frame is that late)."""
         if self.ready_frame is not None or not self.frame_due():
             return None
-        return max(0.0, self.next_frame_at - now)
+        return self.next_frame_at - now
 
-    def build_frame(self) -> None:
-        """Build the periodic frame (the scheduler calls this); the producer sends it."""
+    def frame_owed(self, now: float) -> bool:
+        """The last periodic frame is older than the floor rate's interval."""
+        return now - self.last_frame_at >= 1 / min(self.config.view.fps, FLOOR_FPS)
+
+    def build_frame(self, light: bool = False) -> None:
+        """Build the periodic frame (the scheduler calls this); the producer sends it.
+        `light`: the scheduler is behind, build a cheaper frame (see render.py)."""
         now = time.monotonic()
-        self.ready_frame = self.safe_frame()
+        self.ready_frame = self.safe_frame(light)
         self.next_frame_at = max(self.next_frame_at + 1 / self.config.view.fps, now)
+        self.last_frame_at = now
         self.wake()
 
-    def safe_frame(self) -> bytes | str:
+    def safe_frame(self, light: bool = False) -> bytes | str:
         """frame(), or an `internal` error message if building it failed (a bug)."""
         try:
-            return self.frame()
+            return self.frame(light)
         except Exception as error:  # a bug in one frame must not end the session
             log.exception("frame failed")
             self.sent_version = self.version
@@ -395,15 +408,16 @@ class Session:
         self._history_seen = len(history)
         return self._best[0] if self._best is not None else None
 
-    def frame(self) -> bytes:
+    def frame(self, light: bool = False) -> bytes:
         """The current state as one frame; records the metrics in the trainer's history."""
         model = self.model
         metrics = model.trainer.record()
         metrics = {k: v for k, v in metrics.items() if k != "epoch"}
         model.renderer.refresh_diagnostics(
             self.version, self.state == "playing", self.config.optimizer.learning_rate,
-            self.config.output.resolved_loss or "mse")
+            self.config.output.resolved_loss or "mse", light)
         self.seq += 1
         self.sent_version = self.version
-        return model.renderer.frame(self.seq, self.state, metrics, self._best_validation_epoch())
+        return model.renderer.frame(self.seq, self.state, metrics, self._best_validation_epoch(),
+                                    light)
 

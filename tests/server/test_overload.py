@@ -1,0 +1,152 @@
+"""Behaviour under overload: light frames and the frame floor of the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import numpy as np
+
+from engine import datasets
+from engine.grid import GridEvaluator
+from engine.network import Network
+from engine.trainer import Trainer
+from server.frames import decode
+from server.render import Renderer
+from server.scheduler import Scheduler
+from server.session import Session
+from server.settings import Settings
+
+SIZES = [2, 8, 8, 1]
+
+
+def renderer(resolution: int = 40, neuron_resolution: int = 9) -> Renderer:
+    data = datasets.make("spiral", n=100, noise=0.0, seed=1)
+    split = datasets.split(data, 0.5, 0.0, seed=1)
+    net = Network(SIZES, ["tanh", "tanh", "tanh"], seed=3)
+    trainer = Trainer(net, split, ["x1", "x2"], loss="mse")
+    return Renderer(net, trainer, split, ["x1", "x2"], "binary", "xavier", resolution,
+                    neuron_resolution, diagnostics_interval=0.2)
+
+
+def grids(r: Renderer, resolution: int) -> tuple[Any, dict[int, Any]]:
+    fresh = GridEvaluator(r.net, ["x1", "x2"], r.split.full.domain, resolution=resolution,
+                          neuron_resolution=r.grid.neuron_resolution).evaluate()
+    return fresh.output.copy(), {layer: a.copy() for layer, a in fresh.neurons.items()}
+
+
+def test_a_light_frame_has_the_output_at_half_resolution_and_the_same_neuron_grids() -> None:
+    r = renderer()
+    full, neurons = grids(r, 40)
+    half, _ = grids(r, 20)
+    light = r.light_grid().evaluate()
+    assert light.output.shape == (1, 20, 20)
+    np.testing.assert_array_equal(light.output, half)
+    for layer, values in neurons.items():
+        np.testing.assert_array_equal(light.neurons[layer], values)
+    # Both evaluators share one scratch: the full grid is still right after a light one.
+    np.testing.assert_array_equal(r.grid.evaluate().output, full)
+    np.testing.assert_array_equal(r.light_grid().evaluate().output, half)
+
+
+def test_light_frames_never_make_a_small_output_grid_coarser() -> None:
+    r = renderer(resolution=24)
+    assert r.light_grid() is r.grid
+
+
+def test_frame_headers_say_the_light_output_shape() -> None:
+    session = Session(Settings())
+    session.version += 1
+    header, arrays = decode(session.frame(light=True))
+    resolution = session.config.view.resolution
+    entry = next(a for a in header["arrays"] if a["name"] == "output")
+    assert entry["shape"][1:] == [resolution // 2, resolution // 2]
+    assert arrays["output"].shape[1:] == (resolution // 2, resolution // 2)
+    session.version += 1
+    header, _ = decode(session.frame())
+    entry = next(a for a in header["arrays"] if a["name"] == "output")
+    assert entry["shape"][1:] == [resolution, resolution]
+
+
+class Fake:
+    """A session whose frame is always due (`lateness` seconds late) and owed or not."""
+
+    epoch_seconds = 0.001
+    busy = False
+
+    def __init__(self, name: str, log: list[str], owed: bool, lateness: float = 0.0) -> None:
+        self.name, self.log, self.owed, self.lateness = name, log, owed, lateness
+        self.built = False
+
+    def training_delay(self, now: float) -> float | None:
+        return 0.0
+
+    def train_slice(self, budget: float) -> None:
+        self.log.append(f"train {self.name} {budget:g}")
+
+    def frame_delay(self, now: float) -> float | None:
+        return None if self.built else -self.lateness
+
+    def frame_owed(self, now: float) -> bool:
+        return self.owed
+
+    def build_frame(self, light: bool = False) -> None:
+        self.built = True
+        self.log.append(f"frame {self.name}{' light' if light else ''}")
+
+    def plan(self, budget: float) -> tuple[Any, int]:
+        raise AssertionError("no thread for short epochs")
+
+    def run(self, trainer: Any, epochs: int, budget: float) -> tuple[int, float]:
+        raise AssertionError("no thread for short epochs")
+
+    def trained(self, trainer: Any, ran: int, seconds: float) -> None:
+        raise AssertionError("no thread for short epochs")
+
+    def training_failed(self, error: Exception) -> None:
+        raise error
+
+
+def first_events(scheduler: Scheduler, log: list[str], count: int) -> list[str]:
+    async def main() -> None:
+        async with scheduler.running():
+            while len(log) < count:
+                await asyncio.sleep(0)
+
+    asyncio.run(main())
+    return log[:count]
+
+
+def test_frames_owed_at_the_floor_rate_come_before_training() -> None:
+    log: list[str] = []
+    scheduler = Scheduler()
+    for name in "abc":
+        scheduler.add(Fake(name, log, owed=True))
+    assert first_events(scheduler, log, 4) == ["frame a", "frame b", "frame c", "train a 0.004"]
+
+
+def test_frames_above_the_floor_alternate_with_training() -> None:
+    log: list[str] = []
+    scheduler = Scheduler()
+    for name in "ab":
+        scheduler.add(Fake(name, log, owed=False))
+    assert first_events(scheduler, log, 4) == ["frame a", "train a 0.004", "frame b",
+                                               "train b 0.004"]
+
+
+def test_late_frames_are_built_light_with_one_epoch_slices_until_they_catch_up() -> None:
+    log: list[str] = []
+    scheduler = Scheduler(behind_seconds=0.05)
+    late = [Fake(str(i), log, owed=False, lateness=1.0) for i in range(3)]
+    for session in late:
+        scheduler.add(session)
+    events = first_events(scheduler, log, 6)
+    # A frame counts as at most 0.5 s late: the running mean passes 50 ms at the third.
+    assert events == ["frame 0", "train 0 0.004", "frame 1", "train 1 0.004",
+                      "frame 2 light", "train 2 0"]
+    assert scheduler.behind
+    on_time = Fake("x", log, owed=False, lateness=0.0)
+    for _ in range(100):
+        on_time.built = False
+        scheduler._build(on_time, 0.0, 0.0)
+    assert not scheduler.behind and log[-1] == "frame x"
