@@ -54,8 +54,15 @@ def finite_or_none(x: float | None, digits: int = 6) -> float | None:
 DTYPE_NAMES = {np.dtype(np.uint8): "uint8", np.dtype(np.float32): "float32"}
 
 
-def encode(header: dict[str, Any], arrays: list[FrameArray]) -> bytes:
-    """The frame bytes; `header["arrays"]` is filled with each array's dtype, shape, offset."""
+def fields_json(fields: dict[str, Any]) -> str:
+    """The members of a JSON object without its braces, for `encode`'s `more`."""
+    return json.dumps(fields, separators=(",", ":"), allow_nan=False)[1:-1]
+
+
+def encode(header: dict[str, Any], arrays: list[FrameArray], more: str = "") -> bytes:
+    """The frame bytes; `header["arrays"]` is filled with each array's dtype, shape, offset.
+    `more`: further header members already serialized (`fields_json`), e.g. the diagnostics,
+    which change far less often than the frames."""
     entries: list[dict[str, Any]] = []
     chunks: list[Any] = []
     offset = 0
@@ -76,9 +83,12 @@ def encode(header: dict[str, Any], arrays: list[FrameArray]) -> bytes:
         chunks.append(np.ascontiguousarray(data).view(np.uint8).reshape(-1).data)
         offset += data.nbytes
     header = {**header, "arrays": entries}
-    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
-    text += b" " * (-(4 + len(text)) % 4)
-    return b"".join([struct.pack("<I", len(text)), text, *chunks])
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False)
+    if more:
+        text = f"{text[:-1]},{more}}}"
+    head = text.encode()
+    head += b" " * (-(4 + len(head)) % 4)
+    return b"".join([struct.pack("<I", len(head)), head, *chunks])
 
 
 def decode(message: bytes) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:

@@ -28,7 +28,7 @@ from engine.features import transform
 from engine.grid import GridEvaluator
 from engine.network import Network
 from engine.trainer import Trainer
-from server.frames import FrameArray, encode, finite_or_none, quantize
+from server.frames import FrameArray, encode, fields_json, finite_or_none, quantize
 
 HIST_BINS = 20
 DIAGNOSTICS_EVERY_FRAMES = 3
@@ -88,6 +88,7 @@ class Renderer:
         self._frames_since_diag = DIAGNOSTICS_EVERY_FRAMES
         self._diag: dict[str, Any] = {"dead": {}, "dead_since": {}, "diagnostics": {"layers": {}},
                                       "coach": [], "collapse": False}
+        self._diag_json = fields_json(self._diag)
         self._collapse_X = self._grid_inputs(features, domain, resolution)
         self._resolution = resolution
 
@@ -182,6 +183,7 @@ class Renderer:
                       for a in coach.advise(snapshot)],
             "collapse": net.L >= 2 and is_collapsible(cast(CollapseNet, net)),
         }
+        self._diag_json = fields_json(self._diag)
 
     def frame(self, seq: int, state: str, metrics: dict[str, float | None],
               best_validation_epoch: int | None, light: bool = False) -> bytes:
@@ -207,9 +209,8 @@ class Renderer:
             "state": state,
             "metrics": {k: finite_or_none(v) for k, v in metrics.items()},
             "best_validation_epoch": best_validation_epoch,
-            **self._diag,
         }
-        return encode(header, arrays)
+        return encode(header, arrays, self._diag_json)
 
     def _collapse_output(self, activation: str) -> FrameArray:
         single = collapse(cast(CollapseNet, self.net))

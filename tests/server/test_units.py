@@ -29,6 +29,19 @@ def test_frame_arrays_round_trip_and_float32_arrays_are_aligned() -> None:
     assert np.abs(arrays["output"] - grid).max() <= 1 / 255 + 1e-7
 
 
+def test_prepared_header_members_join_the_header() -> None:
+    more = frames.fields_json({"coach": [{"code": "ok"}], "dead": {"1": [2]}})
+    message = frames.encode({"seq": 7}, [frames.FrameArray("b/1", np.ones((2, 1), np.float32))],
+                            more)
+    (n,) = struct.unpack_from("<I", message, 0)
+    header, arrays = frames.decode(message)
+    assert (4 + n) % 4 == 0
+    assert header["seq"] == 7 and header["coach"] == [{"code": "ok"}]
+    assert header["dead"] == {"1": [2]} and header["arrays"][0]["name"] == "b/1"
+    assert np.array_equal(arrays["b/1"], np.ones((2, 1), np.float32))
+    assert frames.fields_json({}) == ""
+
+
 def test_quantize_maps_the_range_ends_to_0_and_255() -> None:
     values = np.array([-5.0, 0.0, 0.5, 1.0, 7.0], dtype=np.float32)
     q = np.empty(values.shape, np.uint8)
