@@ -8,7 +8,8 @@ The standard workload is TF Playground's largest network: spiral, 500 points, ha
 noise 0, inputs x1 and x2, 6 hidden layers of 8 tanh, tanh output with squared error, learning
 rate 0.03, batch 10. Each client plays, counts its frames and bytes, and every `--pause-every`
 seconds pauses (timing how long the `status: paused` takes) and plays again. The server runs in
-its own process on a free port; its RSS is read from /proc before and after.
+its own process on a free port; its RSS (with its workers') is read from /proc before and
+after.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import struct
 import sys
@@ -114,10 +116,15 @@ async def client(url: str, duration: float, pause_every: float, start: asyncio.E
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the process and all its descendants (the workers of `--workers`)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        total += sum(rss_mb(int(child)) for child in children)
+    return total
 
 
 def bare_engine_epochs_per_second(seconds: float = 2.0) -> float:
@@ -193,6 +200,7 @@ def main() -> None:
         url = base_url.replace("http://", "ws://") + "/ws"
         result = asyncio.run(run(args, url, process.pid))
     result["bare_engine_epochs_per_s"] = bare
+    result["load_average"] = list(os.getloadavg())
     rows = [
         ("clients", f"{result['clients']} for {result['duration_s']:g} s"),
         ("bare engine (this process)", f"{bare:.0f} epochs/s"),
@@ -206,6 +214,7 @@ def main() -> None:
                          f"{result['pause_ack_ms_p95']:.1f} ms"),
         ("server RSS", f"{result['rss_start_mb']:.1f} MB -> {result['rss_end_mb']:.1f} MB "
                        f"({result['rss_growth_mb']:+.1f} MB)"),
+        ("load average after", " ".join(f"{x:.2f}" for x in result["load_average"])),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
