@@ -151,8 +151,13 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, Any]:
     start, ready = asyncio.Event(), []
-    tasks = [asyncio.create_task(client(url, args.duration, args.pause_every, start, ready))
-             for _ in range(args.clients)]
+    tasks = []
+    for _ in range(args.clients):
+        # One after another, as a class connects: with --workers, a burst of connections
+        # all lands in the worker that wakes first.
+        tasks.append(asyncio.create_task(client(url, args.duration, args.pause_every, start,
+                                                ready)))
+        await asyncio.sleep(args.connect_every)
     while len(ready) < args.clients:
         await asyncio.sleep(0.05)
     rss_before = rss_mb(pid)
@@ -187,6 +192,8 @@ def main() -> None:
     parser.add_argument("--pause-every", type=float, default=2.0,
                         help="seconds between pause/play cycles of each client")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--connect-every", type=float, default=0.05,
+                        help="seconds between two clients' connections")
     parser.add_argument("--no-compression", action="store_true",
                         help="run the server (and clients) without permessage-deflate")
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
