@@ -59,7 +59,8 @@ class Quantizer:
 def grid_range(activation: str, values: npt.NDArray[Any]) -> tuple[float, float]:
     """The value range a grid is quantized over: the activation's own, or a 1-2-5 bound."""
     finite = values[np.isfinite(values)] if not np.isfinite(values).all() else values
-    lo, hi = diagnostics.activation_range(activation, finite.astype(np.float64, copy=False))
+    # float32 as it is: min and max need no float64 copy of the grid.
+    lo, hi = diagnostics.activation_range(activation, cast(npt.NDArray[np.float64], finite))
     if activation in ("linear", "leaky_relu") and finite.size:
         low = float(finite.min())
         if low < lo:
