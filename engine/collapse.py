@@ -8,7 +8,6 @@ in the features).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -16,24 +15,8 @@ import numpy.typing as npt
 from engine import activations
 from engine import features as feats
 from engine.grid import Domain, grid_points
+from engine.network import Network
 from engine.registry import Array
-
-
-class Net(Protocol):
-    """The part of engine.Network that the collapse reads."""
-
-    # Read-only properties, so that engine.Network (plain list attributes) matches.
-    @property
-    def L(self) -> int: ...
-
-    @property
-    def activations(self) -> Sequence[str]: ...
-
-    @property
-    def W(self) -> Any: ...
-
-    @property
-    def b(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -50,12 +33,12 @@ class Collapsed:
         return activations.get(self.activation)(Z)
 
 
-def is_collapsible(net: Net) -> bool:
+def is_collapsible(net: Network) -> bool:
     """True when every hidden activation (layers 1..L-1) is linear."""
     return all(net.activations[l - 1] == "linear" for l in range(1, net.L))
 
 
-def collapse(net: Net) -> Collapsed:
+def collapse(net: Network) -> Collapsed:
     """The single layer equivalent to net; ValueError if a hidden layer is not linear."""
     hidden = [(l, net.activations[l - 1]) for l in range(1, net.L)]
     bad = [(l, name) for l, name in hidden if name != "linear"]
@@ -79,7 +62,7 @@ class CollapseGrid:
         self.X = feats.transform(grid_points(domain, resolution), features).astype(np.float64)
         """(n[0], R²) featurized pixel centres, computed once."""
 
-    def evaluate(self, net: Net) -> npt.NDArray[np.float32]:
+    def evaluate(self, net: Network) -> npt.NDArray[np.float32]:
         """float32 (C, R, R) of the collapse of net; row 0 is x2 = max. ValueError if not linear."""
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             Y = collapse(net).forward(self.X)

@@ -9,7 +9,6 @@ Hidden layers are l = 1..L-1; results are dicts keyed by the layer number l.
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -32,37 +31,20 @@ _FLAT = {
 RELU_LIKE = ("relu", "leaky_relu", "elu")
 
 
-class Net(Protocol):
-    """The part of engine.Network the diagnostics read (read-only, so Network matches)."""
 
-    @property
-    def L(self) -> int: ...
-    @property
-    def sizes(self) -> Sequence[int]: ...
-    @property
-    def activations(self) -> Sequence[str]: ...
-    @property
-    def W(self) -> Any: ...
-    @property
-    def b(self) -> Any: ...
-    @property
-    def A(self) -> Any: ...
-    def forward(self, X: Array) -> Array: ...
-
-
-def activation_of(net: Net, l: int) -> str:
+def activation_of(net: Network, l: int) -> str:
     """The activation name of layer l (1..L)."""
     return net.activations[l - 1]
 
 
-def forward_all(net: Net, X: Array) -> list[Array]:
+def forward_all(net: Network, X: Array) -> list[Array]:
     """Run one forward pass; return [A[0], ..., A[L]], A[l] of shape (n[l], m)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         net.forward(np.asarray(X, dtype=np.float64))  # a diverged net must not flood the logs
     return [np.asarray(net.A[l]) for l in range(net.L + 1)]
 
 
-def _acts(net: Net, X: Array | None, A: Sequence[Array] | None) -> Sequence[Array]:
+def _acts(net: Network, X: Array | None, A: Sequence[Array] | None) -> Sequence[Array]:
     if A is not None:
         if len(A) != net.L + 1:
             raise ValueError(f"A: expected {net.L + 1} arrays A[0..L], got {len(A)}")
@@ -73,7 +55,7 @@ def _acts(net: Net, X: Array | None, A: Sequence[Array] | None) -> Sequence[Arra
 
 
 def dead_neurons(
-    net: Net, X: Array | None = None, *, A: Sequence[Array] | None = None
+    net: Network, X: Array | None = None, *, A: Sequence[Array] | None = None
 ) -> dict[int, list[int]]:
     """{l: [j, ...]} for each hidden ReLU layer: neurons whose A[l][j] is 0 on every column."""
     acts = _acts(net, X, A)
@@ -93,7 +75,7 @@ def _unsaturated(name: str, a: Array) -> npt.NDArray[np.bool_]:
 
 
 def active_share(
-    net: Net, X: Array | None = None, *, A: Sequence[Array] | None = None
+    net: Network, X: Array | None = None, *, A: Sequence[Array] | None = None
 ) -> dict[int, Array]:
     """{l: (n[l],)} per hidden neuron, the share of columns of X on which it is active.
 
@@ -116,14 +98,14 @@ def active_share(
 
 
 def saturation(
-    net: Net, X: Array | None = None, *, A: Sequence[Array] | None = None
+    net: Network, X: Array | None = None, *, A: Sequence[Array] | None = None
 ) -> dict[int, float]:
     """{l: share} for each hidden sigmoid/tanh layer: share of (unit, sample) pairs saturated."""
     acts = _acts(net, X, A)
     return _saturation(net, active_share(net, A=acts), acts[0].shape[1])
 
 
-def _saturation(net: Net, share: Mapping[int, Array], m: int) -> dict[int, float]:
+def _saturation(net: Network, share: Mapping[int, Array], m: int) -> dict[int, float]:
     # Every neuron sees the same m columns, so the layer's share is the mean of its neurons'.
     return {l: 1.0 - float(on.mean()) for l, on in share.items()
             if activation_of(net, l) in _FLAT and m > 0}
@@ -213,7 +195,7 @@ class LayerStats:
 
 
 def layer_stats(
-    net: Net, X: Array | None = None, bins: int = 20, *, A: Sequence[Array] | None = None
+    net: Network, X: Array | None = None, bins: int = 20, *, A: Sequence[Array] | None = None
 ) -> dict[int, LayerStats]:
     """{l: LayerStats} of A[l] for l in 1..L, histograms over each activation's fixed range."""
     acts = _acts(net, X, A)
@@ -247,7 +229,7 @@ def gradient_stats(dW: Layers, bins: int = 20) -> dict[int, Histogram]:
     return out
 
 
-def symmetric_layers(net: Net, atol: float = 1e-12) -> list[int]:
+def symmetric_layers(net: Network, atol: float = 1e-12) -> list[int]:
     """Hidden layers l with n[l] >= 2 whose neurons all share the same weights and bias."""
     out = []
     for l in range(1, net.L):
@@ -309,7 +291,7 @@ class LayerReport:
 
 
 def summary(
-    net: Net, X: Array | None = None, dW: Layers | None = None, bins: int = 20,
+    net: Network, X: Array | None = None, dW: Layers | None = None, bins: int = 20,
     *, A: Sequence[Array] | None = None,
 ) -> dict[int, LayerReport]:
     """{l: LayerReport} for l in 1..L from a single forward pass over X (n[0], m), or from A."""

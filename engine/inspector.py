@@ -7,34 +7,13 @@ dW[l] = (1/m) dZ[l] A[l-1]ᵀ, db[l] = (1/m) Σ_i dZ[l][:, i], dA[l-1] = W[l]ᵀ
 dZ[l-1] = dA[l-1] ⊙ g'[l-1](Z[l-1]). dZ is per sample as on the slides; the 1/m comes in dW, db.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 
 from engine import activations, losses
+from engine.network import Network
 from engine.registry import Array
-
-
-class Net(Protocol):
-    """The part of engine.Network that the inspector reads."""
-
-    # Read-only properties, so that engine.Network (plain list attributes) matches.
-    @property
-    def L(self) -> int: ...
-
-    @property
-    def sizes(self) -> Sequence[int]: ...
-
-    @property
-    def activations(self) -> Sequence[str]: ...
-
-    @property
-    def W(self) -> Any: ...
-
-    @property
-    def b(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -87,7 +66,7 @@ class Inspection:
         return out
 
 
-def _check(net: Net, X: Array, Y: Array) -> tuple[Array, Array]:
+def _check(net: Network, X: Array, Y: Array) -> tuple[Array, Array]:
     X = np.array(X, dtype=np.float64)
     Y = np.array(Y, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] != net.sizes[0] or X.shape[1] < 1:
@@ -97,7 +76,7 @@ def _check(net: Net, X: Array, Y: Array) -> tuple[Array, Array]:
     return X, Y
 
 
-def inspect(net: Net, X: Array, Y: Array, loss: str) -> Inspection:
+def inspect(net: Network, X: Array, Y: Array, loss: str) -> Inspection:
     """One forward and one backward pass on X (n[0], m), Y (n[L], m), every matrix copied out."""
     X, Y = _check(net, X, Y)
     fn = losses.get(loss)

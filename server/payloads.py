@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -115,7 +115,7 @@ def inspection(model: Model, sample_limit: int,
     X = transform(train.X[:, :k], config.features).astype(np.float64)
     loss = config.output.resolved_loss or "mse"
     with np.errstate(all="ignore"):
-        trace = inspector.inspect(cast(inspector.Net, net), X, train.Y[:, :k], loss)
+        trace = inspector.inspect(net, X, train.Y[:, :k], loss)
     return protocol.InspectionMessage(
         id=id, loss=trace.loss, cost=trace.J if math.isfinite(trace.J) else math.nan,
         X=_matrix(trace.X), Y=_matrix(trace.Y), Y_hat=_matrix(trace.Y_hat),

@@ -21,7 +21,6 @@ import numpy as np
 import numpy.typing as npt
 
 from engine import coach, diagnostics, inspector
-from engine.collapse import Net as CollapseNet
 from engine.collapse import collapse, is_collapsible
 from engine.datasets import Split
 from engine.features import transform
@@ -140,9 +139,9 @@ class Renderer:
         with np.errstate(all="ignore"):
             if self._train_X.shape[1] and trainer.diverged is None:
                 Y = self.split.train.Y
-                trace = inspector.inspect(cast(inspector.Net, net), self._train_X, Y, loss)
+                trace = inspector.inspect(net, self._train_X, Y, loss)
                 dW = {t.l: t.dW for t in trace.layers}
-                report = diagnostics.summary(cast(diagnostics.Net, net), self._train_X, dW,
+                report = diagnostics.summary(net, self._train_X, dW,
                                              bins=HIST_BINS)
             else:
                 report = {}
@@ -182,7 +181,7 @@ class Renderer:
             "diagnostics": {"layers": layers},
             "coach": [{"code": a.code, "params": _json_safe(a.params)}
                       for a in coach.advise(snapshot)],
-            "collapse": net.L >= 2 and is_collapsible(cast(CollapseNet, net)),
+            "collapse": net.L >= 2 and is_collapsible(net),
         }
         self._diag_json = fields_json(self._diag)
 
@@ -214,7 +213,7 @@ class Renderer:
         return encode(header, arrays, self._diag_json)
 
     def _collapse_output(self, activation: str) -> FrameArray:
-        single = collapse(cast(CollapseNet, self.net))
+        single = collapse(self.net)
         r = self._resolution
         with np.errstate(all="ignore"):
             values = single.forward(self._collapse_X).reshape(-1, r, r)
