@@ -31,17 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WORKLOAD = (
     "?dataset=spiral&points=500&noise=0&train=0.5&val=0&features=x1,x2"
     "&hidden=" + ",".join(["8:tanh"] * 6) + "&out=tanh&loss=mse&opt=sgd&lr=0.03&batch=10&eps=0"
@@ -132,7 +124,8 @@ REPLAY = """() => {
 
 def measure(base_url: str, seconds: float) -> dict[str, Any]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(base_url + "/" + WORKLOAD)
         page.wait_for_function(
@@ -202,7 +195,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="measurement window")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         sys.exit(f"Chromium is missing at {CHROMIUM} (apt-get install chromium)")
     with running_server() as base_url:
         result = measure(base_url, args.seconds)

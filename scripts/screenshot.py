@@ -18,11 +18,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 # A network that learns a spiral in a few seconds, with features and a readable diagram.
 DEFAULT_QUERY = (
     "?dataset=spiral&noise=0&points=500&features=x1,x2,x1_sq,x2_sq,sin_x1,sin_x2"
@@ -36,10 +34,11 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=150, help="train at least this long")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         sys.exit(f"Chromium is missing at {CHROMIUM} (apt-get install chromium)")
     with running_server() as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
         page.goto(base_url + "/" + args.query)
         expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
