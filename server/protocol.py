@@ -253,6 +253,14 @@ class ImportMessage(ClientModel):
     data: ExportPayload
 
 
+class ReviveMessage(ClientModel):
+    """Switch every ReLU hidden layer to Leaky ReLU, keeping the weights: dead neurons get a
+    gradient again and can come back, which a re-initialized network would not show."""
+
+    type: Literal["revive"]
+    id: MessageId = None
+
+
 class InspectMessage(ClientModel):
     type: Literal["inspect"]
     id: MessageId = None
@@ -269,6 +277,7 @@ ClientMessage = Annotated[
     | AddPointsMessage
     | ExportMessage
     | ImportMessage
+    | ReviveMessage
     | InspectMessage,
     Field(discriminator="type"),
 ]
@@ -283,6 +292,7 @@ CLIENT_MESSAGES: dict[str, type[ClientModel]] = {
     "add_points": AddPointsMessage,
     "export": ExportMessage,
     "import": ImportMessage,
+    "revive": ReviveMessage,
     "inspect": InspectMessage,
 }
 

@@ -282,6 +282,26 @@ class Session:
         self.status(message.id)
         self.send_frame()
 
+    def on_revive(self, message: protocol.ReviveMessage) -> None:
+        old = self.model
+        hidden = self.config.hidden
+        if not any(layer.activation == "relu" for layer in hidden):
+            raise ProtocolError("not_applicable", "config.hidden: no ReLU layer to revive",
+                                "config.hidden")
+        leaky = [layer.model_copy(update={"activation": "leaky_relu"})
+                 if layer.activation == "relu" else layer for layer in hidden]
+        model = build(self.config.model_copy(update={"hidden": leaky}), old.dataset,
+                      self.settings)
+        for l in range(1, old.net.L + 1):
+            model.net.W[l][...] = old.net.W[l]
+            model.net.b[l][...] = old.net.b[l]
+        model.trainer.epoch = old.trainer.epoch
+        self._install(model)
+        self.send(protocol.ConfigMessage(id=message.id, config=self.config))
+        self.status(message.id)
+        self.send_frame()
+        self.wake()
+
     def on_inspect(self, message: protocol.InspectMessage) -> None:
         self.send(payloads.inspection(self.model, message.sample_limit, message.id))
 

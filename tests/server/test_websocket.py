@@ -119,6 +119,21 @@ def test_set_weight_changes_one_weight_and_sends_a_frame(peer: Peer) -> None:
     assert peer.until("frame")["arrays"]["b/2"][0, 0] == pytest.approx(-0.5)
 
 
+def test_revive_switches_relu_layers_to_leaky_and_keeps_the_weights(peer: Peer) -> None:
+    peer.request("configure", "config", config={
+        "hidden": [{"units": 4, "activation": "relu"}, {"units": 2, "activation": "tanh"}]})
+    peer.request("step", "status", epochs=5)
+    before = peer.request("export", "export")["data"]
+    reply = peer.request("revive", "config")
+    assert [h["activation"] for h in reply["config"]["hidden"]] == ["leaky_relu", "tanh"]
+    assert peer.until("status")["epoch"] == 5
+    after = peer.request("export", "export")["data"]
+    assert after["model"]["W"] == before["model"]["W"]
+    assert after["model"]["b"] == before["model"]["b"]
+    error = peer.request("revive", "error")
+    assert error["code"] == "not_applicable" and error["field"] == "config.hidden"
+
+
 BAD_MESSAGES: list[tuple[str, str, str | None]] = [
     ("{not json", "bad_json", None),
     ("[1, 2]", "bad_json", None),
