@@ -230,8 +230,8 @@ export function mountNetwork(container, ctx) {
     return [...h, { units: last?.units ?? 4, activation: last?.activation ?? 'tanh' }];
   }));
   q('remove-layer').addEventListener('click', () => setHidden((h) => h.slice(0, -1)));
-  q('revive-leaky').addEventListener('click', () => setHidden((h) => h.map((layer) => (
-    layer.activation === 'relu' ? { ...layer, activation: 'leaky_relu' } : layer))));
+  // Revive keeps the weights, so the dead neurons can be watched coming back.
+  q('revive-leaky').addEventListener('click', () => ctx.send({ type: 'revive' }));
 
   /** Builds the diagram for the current architecture (not per frame). */
   function build() {

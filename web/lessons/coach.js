@@ -139,7 +139,9 @@ export function mountCoach(container, ctx) {
       if (fix) {
         const button = h('button', { class: 'ls-btn ls-coach-fix', type: 'button', 'data-testid': `coach-fix-${a.code}`, text: t('coach.fix') });
         button.addEventListener('click', () => {
-          ctx.configure(fix);
+          // Reviving keeps the weights (the server's revive); other fixes are config changes.
+          if (a.code === 'dead_relu') ctx.send({ type: 'revive' });
+          else ctx.configure(fix);
           // A diverged network holds NaN weights: the smaller rate needs fresh ones.
           if (a.code === 'lr_too_high' && a.params?.reason === 'diverged') ctx.send({ type: 'reset' });
         });

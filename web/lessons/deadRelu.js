@@ -17,7 +17,7 @@ export const STRINGS = {
     'dead.revive': 'Revive: switch to Leaky ReLU',
     'dead.noRelu': 'No ReLU layer in this network: try the “Dead ReLUs at a large learning rate” experiment.',
     'dead.waiting': 'Activity appears with the first frame.',
-    'dead.explain': 'A ReLU outputs max(0, z). When a large step pushes its input z below zero for every training point, it outputs 0 everywhere, its derivative is 0, no gradient reaches its weights and it stays dead for good. Leaky ReLU keeps a small slope (0.01) for z < 0, so a gradient still flows and the neuron can come back. Switching rebuilds the network from new weights.',
+    'dead.explain': 'A ReLU outputs max(0, z). When a large step pushes its input z below zero for every training point, it outputs 0 everywhere, its derivative is 0, no gradient reaches its weights and it stays dead for good. Leaky ReLU keeps a small slope (0.01) for z < 0, so a gradient still flows and the neuron can come back. Switching keeps every weight: watch the dead neurons come back as training goes on.',
   },
   fr: {
     'lessons.tab.dead': 'ReLU mortes',
@@ -29,17 +29,9 @@ export const STRINGS = {
     'dead.revive': 'Ranimer : passer à Leaky ReLU',
     'dead.noRelu': 'Pas de couche ReLU dans ce réseau : essayez l’expérience « ReLU mortes à grand taux d’apprentissage ».',
     'dead.waiting': 'L’activité apparaît avec la première trame.',
-    'dead.explain': 'Une ReLU renvoie max(0, z). Quand un grand pas rend son entrée z négative pour tous les points d’entraînement, elle renvoie 0 partout, sa dérivée est nulle, aucun gradient n’atteint ses poids et elle reste morte pour de bon. Leaky ReLU garde une petite pente (0,01) pour z < 0 : un gradient passe encore et le neurone peut revenir. Le changement reconstruit le réseau avec de nouveaux poids.',
+    'dead.explain': 'Une ReLU renvoie max(0, z). Quand un grand pas rend son entrée z négative pour tous les points d’entraînement, elle renvoie 0 partout, sa dérivée est nulle, aucun gradient n’atteint ses poids et elle reste morte pour de bon. Leaky ReLU garde une petite pente (0,01) pour z < 0 : un gradient passe encore et le neurone peut revenir. Le changement garde tous les poids : regardez les neurones morts revenir pendant l’entraînement.',
   },
 };
-
-/**
- * The config change that turns every ReLU hidden layer into Leaky ReLU (others unchanged).
- * @param {any} config
- */
-export function reviveConfig(config) {
-  return { hidden: hiddenLayers(config).map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) };
-}
 
 /**
  * @param {HTMLElement} container
@@ -53,7 +45,8 @@ export function mountDeadRelu(container, ctx) {
   container.append(h('div', {}, [revive]), layersBox, explain);
   /** @type {any} */ let state = null;
   let shown = '';
-  revive.addEventListener('click', () => ctx.configure(reviveConfig(state?.config)));
+  // The server keeps the weights (a config change would draw new ones).
+  revive.addEventListener('click', () => ctx.send({ type: 'revive' }));
 
   const draw = throttle(() => {
     const header = state?.frame?.header;
