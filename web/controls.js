@@ -5,6 +5,8 @@
  * Keyboard: space plays or pauses, right arrow steps one epoch, r resets.
  */
 
+import { applyLabels } from './i18n.js';
+
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
 const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -405,14 +407,8 @@ export function mountControls(container, ctx) {
   }
 
   function relabel() {
-    for (const el of container.querySelectorAll('[data-label]')) {
-      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.label);
-    }
-    for (const el of container.querySelectorAll('[data-title]')) {
-      const text = t(/** @type {HTMLElement} */ (el).dataset.title);
-      el.setAttribute('title', text);
-      if (el.classList.contains('btn-icon') || el.classList.contains('btn-round')) el.setAttribute('aria-label', text);
-    }
+    // Icon-only buttons take their accessible name from the tooltip; the others have text.
+    applyLabels(container, t, (el) => el.classList.contains('btn-icon') || el.classList.contains('btn-round'));
     setPlaying(playing);
     renderConnection(connectionEl.dataset.state);
     renderSettings();

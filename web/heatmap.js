@@ -6,6 +6,7 @@
  * paler where the network is unsure; regression: a diverging color scale with its legend.
  */
 import { valueAt } from './frame.js';
+import { applyLabels } from './i18n.js';
 import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
 
 const STRINGS = {
@@ -232,9 +233,7 @@ export function mountHeatmap(container, ctx) {
   }
 
   function relabel() {
-    for (const el of container.querySelectorAll('[data-label]')) {
-      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.label);
-    }
+    applyLabels(container, t);
     boundary.setAttribute('aria-label', t('output.aria'));
     renderLegend();
   }

@@ -16,6 +16,24 @@ export function browserLanguage(/** @type {readonly string[]} */ preferred) {
   return 'en';
 }
 
+/**
+ * Writes the current language into a view's static labels: `data-label` sets the text,
+ * `data-title` the tooltip, and the accessible name where `ariaLabel(el)` says so.
+ * @param {ParentNode} root
+ * @param {(key: string) => string} t
+ * @param {(el: Element) => boolean} [ariaLabel]
+ */
+export function applyLabels(root, t, ariaLabel = () => true) {
+  for (const el of root.querySelectorAll('[data-label]')) {
+    el.textContent = t(/** @type {HTMLElement} */ (el).dataset.label ?? '');
+  }
+  for (const el of root.querySelectorAll('[data-title]')) {
+    const text = t(/** @type {HTMLElement} */ (el).dataset.title ?? '');
+    el.setAttribute('title', text);
+    if (ariaLabel(el)) el.setAttribute('aria-label', text);
+  }
+}
+
 /** @param {string} lang */
 export function createI18n(lang) {
   /** @type {Record<string, Record<string, string>>} */

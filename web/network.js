@@ -5,6 +5,7 @@
  * The structure is built once per architecture; frames only update link attributes and
  * thumbnail pixels in place. Dead ReLU neurons are greyed, outlined in red and counted.
  */
+import { applyLabels } from './i18n.js';
 import { divergingCss, divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -593,14 +594,7 @@ export function mountNetwork(container, ctx) {
   });
 
   function relabel() {
-    for (const el of container.querySelectorAll('[data-label]')) {
-      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.label);
-    }
-    for (const el of container.querySelectorAll('[data-title]')) {
-      const text = t(/** @type {HTMLElement} */ (el).dataset.title);
-      el.setAttribute('title', text);
-      el.setAttribute('aria-label', text);
-    }
+    applyLabels(container, t);
   }
 
   /** Rebuilds when the architecture, the labels or the width changed. */

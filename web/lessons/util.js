@@ -1,6 +1,8 @@
 // @ts-check
 /** Helpers shared by the lesson instruments: DOM building, wording, canvases, throttling. */
 
+import { fitCanvas } from '../data/dom.js';
+
 const STYLESHEET = new URL('./lessons.css', import.meta.url).href;
 
 /** Links lessons.css once, unless the page already links it. */
@@ -79,15 +81,7 @@ export function fmt(/** @type {number} */ x, digits = 3) {
  * @param {HTMLCanvasElement} canvas
  */
 export function prepareCanvas(canvas) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, canvas.clientWidth);
-  const hgt = Math.max(1, canvas.clientHeight);
-  const W = Math.round(w * dpr);
-  const H = Math.round(hgt * dpr);
-  if (canvas.width !== W || canvas.height !== H) {
-    canvas.width = W;
-    canvas.height = H;
-  }
+  const { w, h: hgt, dpr } = fitCanvas(canvas);
   const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, hgt);
