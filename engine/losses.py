@@ -117,10 +117,15 @@ def default_for(task: str) -> tuple[str, str]:
     return lookup(DEFAULTS, task, "task")
 
 
+def per_sample(loss: Loss, g: Activation, Z: Array, A: Array, Y: Array) -> Array:
+    """L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) for each column, from Z[L] when the pair is fused (no log(0))."""
+    fused = g.name == loss.fused_with
+    return loss.per_sample_from_z(Z, Y) if fused else loss.per_sample(A, Y)
+
+
 def cost(loss: Loss, g: Activation, Z: Array, A: Array, Y: Array) -> float:
     """J = (1/m) Σ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾), from Z[L] when the pair is fused (no log(0))."""
-    fused = g.name == loss.fused_with
-    per = loss.per_sample_from_z(Z, Y) if fused else loss.per_sample(A, Y)
+    per = per_sample(loss, g, Z, A, Y)
     return float(per.mean()) if per.size else 0.0
 
 

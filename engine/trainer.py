@@ -3,6 +3,9 @@
 Each epoch shuffles the training columns (seeded) into a preallocated buffer and steps through
 batch views cut once, so a mini-batch step allocates nothing: forward and backward write into a
 Workspace, the optimizer updates the flat parameter vector in place.
+
+`run(epochs)` trains whole epochs; `train_for(seconds)` stops between two mini-batches when its
+time is up, so a live view can show an epoch part-way (the next call goes on where it stopped).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ class Trainer:
         self.optimizer = optimizer or optimizers.make("sgd")
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
+        """Completed epochs."""
+        self.position = 0
+        """Mini-batches of the epoch in progress already trained (0: at an epoch boundary)."""
         self.diverged: str | None = None
         self.history: list[dict[str, Any]] = []
         self._grads = Parameters(net.sizes)
@@ -48,10 +54,8 @@ class Trainer:
         self._reg_tmp = np.zeros_like(self._snapshot)
         self._X1 = self._inputs(split.train)
         self._Xs1, self._Ys = self._X1.copy(), split.train.Y.copy()
-        self._eval = {name: (Workspace(net.sizes, part.m), part)
-                      for name, part in self._parts().items() if part.m}
-        for ws, part in self._eval.values():
-            ws.A[0][...] = self._inputs(part)[:-1]
+        self._eval = _Evaluation(net, [(name, part, self._inputs(part))
+                                       for name, part in self._parts().items()])
         self.set_regularization(regularization, reg_rate)
         self.set_batch_size(batch_size)
 
@@ -107,43 +111,80 @@ class Trainer:
             ws = workspaces.setdefault(x1.shape[1], Workspace(self.net.sizes, x1.shape[1]))
             self._batches.append((ws, x1, x1[:-1], x1.T, y))
         self._shuffle = size < m
+        self.position = 0  # a new cut starts a new epoch (the steps taken so far are kept)
 
     def run(self, epochs: int, max_seconds: float | None = None) -> int:
-        """Train up to `epochs` epochs (or until max_seconds); returns how many ran."""
+        """Train up to `epochs` epochs (or until max_seconds); returns how many ran.
+        An epoch left part-way by train_for is finished first and counts as one."""
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs: expected a non-negative integer, got {epochs!r}")
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         done = 0
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             while done < epochs and self.diverged is None:
-                if not self._epoch():
+                if not self._steps(len(self._batches)):
                     break
                 done += 1
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
         return done
 
-    def _epoch(self) -> bool:
-        """One pass over the training set; False (weights restored) when it diverged."""
+    def train_for(self, seconds: float) -> int:
+        """Mini-batch steps for about `seconds` (at least one), stopping between two batches,
+        maybe part-way through an epoch; returns the number of steps taken."""
+        deadline = time.perf_counter() + seconds
+        steps = 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            while self.diverged is None:
+                ran = self._steps(len(self._batches), deadline)
+                steps += ran
+                if not ran or time.perf_counter() >= deadline:
+                    break
+        return steps
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return len(self._batches)
+
+    def _steps(self, count: int, deadline: float | None = None) -> int:
+        """Up to `count` mini-batch steps, never past the end of the epoch, stopping early
+        once `deadline` (perf_counter) has passed; returns the steps taken (0: diverged, the
+        weights restored to the start of the epoch)."""
         theta, grad, net = self.net.params.flat, self._grads.flat, self.net
-        np.copyto(self._snapshot, theta)
-        if self._shuffle:
-            order = self.rng.permutation(self._X1.shape[1])
-            np.take(self._X1[:-1], order, axis=1, out=self._Xs1[:-1], mode="clip")
-            np.take(self.split.train.Y, order, axis=1, out=self._Ys, mode="clip")
-        for ws, x1, x, x1T, y in self._batches:
+        if not self._batches:
+            return 0
+        if self.position == 0:
+            self._begin_epoch()
+        stop = min(len(self._batches), self.position + count)
+        taken = 0
+        for ws, x1, x, x1T, y in self._batches[self.position:stop]:
             ws.A1[0], ws.A[0], ws.A1T[0] = x1, x, x1T
             net._forward(ws)
             net._backward(y, self.loss, ws, self._grads)
             if self.regularization != "none":
                 self._regularize(theta, grad)
             self.optimizer.step(theta, grad)
+            taken += 1
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
         if not (math.isfinite(theta.sum()) and math.isfinite(ws.A[-1].sum())):
             np.copyto(theta, self._snapshot)
+            self.position = 0
             self.diverged = f"diverged at epoch {self.epoch + 1}"
-            return False
-        self.epoch += 1
-        return True
+            return 0
+        self.position += taken
+        if self.position == len(self._batches):
+            self.position = 0
+            self.epoch += 1
+        return taken
+
+    def _begin_epoch(self) -> None:
+        """Keep the weights (restored if the epoch diverges) and shuffle the training set."""
+        np.copyto(self._snapshot, self.net.params.flat)
+        if self._shuffle:
+            order = self.rng.permutation(self._X1.shape[1])
+            np.take(self._X1[:-1], order, axis=1, out=self._Xs1[:-1], mode="clip")
+            np.take(self.split.train.Y, order, axis=1, out=self._Ys, mode="clip")
 
     def _regularize(self, theta: Array, grad: Array) -> None:
         if self.regularization == "l2":      # ∂/∂w (rate/2) w² = rate·w
@@ -161,20 +202,8 @@ class Trainer:
 
     def metrics(self) -> dict[str, float | None]:
         """Loss J (data term only) and accuracy on train/validation/test; None when n/a."""
-        parts = ("train", "validation", "test")
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            results = {name: self._evaluate(name) for name in parts}
-        out = {f"{name}_loss": results[name][0] for name in parts}
-        out.update({f"{name}_accuracy": results[name][1] for name in parts})
-        return out
-
-    def _evaluate(self, name: str) -> tuple[float | None, float | None]:
-        if name not in self._eval:
-            return None, None
-        ws, part = self._eval[name]
-        A_L = self.net._forward(ws)
-        J = losses.cost(self.loss, self.net.g[self.net.L], ws.Z[-1], A_L, part.Y)
-        return _finite(J), _finite(accuracy(A_L, part))
+            return self._eval.metrics(self.loss)
 
     def record(self) -> dict[str, Any]:
         """Append {"epoch", **metrics()} to history (replacing an entry of the same epoch)."""
@@ -187,6 +216,44 @@ class Trainer:
             # Keep the whole span at half the density: the first and latest entries stay.
             self.history = self.history[::2] + ([entry] if len(self.history) % 2 == 0 else [])
         return entry
+
+
+class _Evaluation:
+    """Every part of the split in one workspace, columns [train | validation | test]: one
+    forward pass gives the metrics of all three."""
+
+    def __init__(self, net: Network, parts: list[tuple[str, Dataset, Array]]) -> None:
+        self.net = net
+        self.parts = [(name, part) for name, part, _ in parts]
+        m = sum(part.m for _, part, _ in parts)
+        self.ws = Workspace(net.sizes, m)
+        self.Y = np.concatenate([part.Y for _, part, _ in parts], axis=1)
+        self.slices: dict[str, slice] = {}
+        start = 0
+        for name, part, X1 in parts:
+            self.ws.A[0][:, start:start + part.m] = X1[:-1]
+            self.slices[name] = slice(start, start + part.m)
+            start += part.m
+
+    def metrics(self, loss: losses.Loss) -> dict[str, float | None]:
+        out: dict[str, float | None] = {}
+        if self.ws.m:
+            net, ws = self.net, self.ws
+            A_L = net._forward(ws)
+            per = losses.per_sample(loss, net.g[net.L], ws.Z[-1], A_L, self.Y)
+        for name, part in self.parts:
+            if part.m == 0:
+                out[f"{name}_loss"] = out[f"{name}_accuracy"] = None
+                continue
+            cut = self.slices[name]
+            out[f"{name}_loss"] = _finite(float(per[cut].mean()))
+            out[f"{name}_accuracy"] = _finite(accuracy(A_L[:, cut], part))
+        return {key: out[key] for key in sorted(out, key=_metric_order)}
+
+
+def _metric_order(key: str) -> tuple[int, int]:
+    name, kind = key.rsplit("_", 1)
+    return (kind == "accuracy", ("train", "validation", "test").index(name))
 
 
 def accuracy(A_L: Array, part: Dataset) -> float | None:

@@ -117,6 +117,66 @@ def test_run_stops_after_the_epoch_that_crosses_the_time_budget():
     assert tr.run(0) == 0
 
 
+def test_train_for_stops_between_batches_and_the_next_call_goes_on():
+    whole = _trainer("xor", [4], "tanh", n=100)
+    parts = _trainer("xor", [4], "tanh", n=100)
+    assert parts.batches_per_epoch == 5
+    steps = 0
+    while parts.epoch < 3:
+        steps += parts.train_for(0.0)   # no time at all: exactly one mini-batch per call
+        assert parts.position == steps % 5
+    whole.run(3)
+    assert steps == 15 and parts.position == 0
+    np.testing.assert_array_equal(parts.net.params.flat, whole.net.params.flat)
+
+
+def test_run_finishes_an_epoch_left_part_way_and_counts_it_once():
+    tr = _trainer("xor", [4], "tanh", n=100)
+    tr.train_for(0.0)
+    tr.train_for(0.0)
+    assert (tr.epoch, tr.position) == (0, 2)
+    assert tr.run(2) == 2 and (tr.epoch, tr.position) == (2, 0)
+
+
+def test_train_for_runs_until_its_time_is_up():
+    tr = _trainer("xor", [4], "tanh", n=100)
+    steps = tr.train_for(0.02)
+    assert steps > 1 and tr.epoch * 5 + tr.position == steps
+
+
+def test_a_new_batch_size_starts_a_new_epoch_and_keeps_the_weights():
+    tr = _trainer("xor", [4], "tanh", n=100)
+    tr.train_for(0.0)
+    weights = tr.net.params.flat.copy()
+    tr.set_batch_size(25)
+    assert tr.position == 0 and tr.epoch == 0
+    np.testing.assert_array_equal(tr.net.params.flat, weights)
+
+
+def test_divergence_part_way_restores_the_start_of_the_epoch():
+    tr = _trainer("plane", [8, 8], "relu", opt="sgd", lr=10.0)
+    start = tr.net.params.flat.copy()
+    for _ in range(1000):
+        if tr.position == 0:
+            start = tr.net.params.flat.copy()
+        if not tr.train_for(0.0):
+            break
+    assert tr.diverged is not None and tr.position == 0
+    np.testing.assert_array_equal(tr.net.params.flat, start)
+
+
+def test_metrics_of_every_part_equal_the_cost_on_that_part():
+    tr = _trainer("circle", [4], "tanh", validation=0.2)
+    tr.run(2)
+    m = tr.metrics()
+    net, loss = tr.net, tr.loss
+    for name, part in (("train", tr.split.train), ("validation", tr.split.validation),
+                       ("test", tr.split.test)):
+        assert m[f"{name}_loss"] == pytest.approx(net.cost(part.X, part.Y, loss), rel=1e-12)
+        predicted = net.forward(part.X)[0] > 0.5
+        assert m[f"{name}_accuracy"] == pytest.approx(np.mean(predicted == (part.labels == 1)))
+
+
 def test_last_gradients_are_those_of_the_last_step():
     tr = _trainer("xor", [3], "tanh", n=20, batch_size=20)
     before = tr.net.copy()
