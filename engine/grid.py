@@ -31,33 +31,6 @@ BLAS_ONE_THREAD = 1 << 18
 MAX_BLOCK_COLUMNS = 4096
 
 
-class DisplayTanh(activations.Tanh):
-    """tanh(z) = 1 - 2 / (e^{2z} + 1): in float32, NumPy's exp is much cheaper than its tanh."""
-
-    def forward(self, Z: F32, out: F32) -> F32:
-        np.multiply(Z, 2.0, out=out)
-        np.exp(out, out=out)            # overflows to inf for large z, giving exactly 1 below
-        np.add(out, 1.0, out=out)
-        np.divide(-2.0, out, out=out)
-        np.add(out, 1.0, out=out)
-        return out
-
-
-class DisplaySigmoid(activations.Sigmoid):
-    """σ(z) = 1 / (1 + e^{-z}), the cheaper form in float32 (overflow gives exactly 0)."""
-
-    def forward(self, Z: F32, out: F32) -> F32:
-        np.negative(Z, out=out)
-        np.exp(out, out=out)
-        np.add(out, 1.0, out=out)
-        np.reciprocal(out, out=out)
-        return out
-
-
-DISPLAY = {"tanh": DisplayTanh(), "sigmoid": DisplaySigmoid()}
-"""Float32 forms used for the display grids; equal to the training forms to ~1e-7."""
-
-
 @dataclass
 class GridFrame:
     """Display grids, overwritten by the next evaluate() of the same evaluator."""
@@ -118,7 +91,7 @@ class GridEvaluator:
         x1_min, x1_max, x2_min, x2_max = (float(v) for v in domain)
         self.domain: Domain = (x1_min, x1_max, x2_min, x2_max)
         self.resolution, self.neuron_resolution = resolution, neuron_resolution
-        self._g: list[Activation] = [DISPLAY.get(g.name, g) for g in net.g]
+        self._g: list[Activation] = [activations.for_float32(g) for g in net.g]
         self._Wb: list[F32] = [np.zeros((0, 0), np.float32)]
         self._Wb += [np.empty(Wb.shape, np.float32) for Wb in net.params.Wb[1:]]
         L, n = net.L, net.sizes

@@ -5,9 +5,9 @@ that need passes over the data (histograms, gradients, dead neurons, the coach) 
 at most every `diagnostics_interval` seconds while training runs, and on every frame otherwise.
 
 A light frame (the scheduler asks for one when it falls behind, like adaptive video) has the
-output grid at half the resolution, a quarter of the cost: the header's shape says so and the
-browser scales it like any other. Its diagnostics are refreshed `LIGHT_DIAGNOSTICS_SLOWER`
-times less often.
+output grid and the neuron grids at half the resolution, a quarter of the cost and of the
+bytes: the header's shapes say so and the browser scales them like any others. Its
+diagnostics are refreshed `LIGHT_DIAGNOSTICS_SLOWER` times less often.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ DIAGNOSTICS_EVERY_FRAMES = 3
 LIGHT_DIAGNOSTICS_SLOWER = 5
 LIGHT_MIN_RESOLUTION = 16
 """Light frames never make the output grid coarser than this."""
+LIGHT_MIN_NEURON_RESOLUTION = 8
+"""Nor a neuron's grid coarser than this."""
 F32 = npt.NDArray[np.float32]
 
 
@@ -109,14 +111,16 @@ class Renderer:
         return FrameArray(name, q(values, lo, hi), (lo, hi))
 
     def light_grid(self) -> GridEvaluator:
-        """The evaluator of light frames: output at half resolution, neurons unchanged."""
-        if self._resolution < 2 * LIGHT_MIN_RESOLUTION:
-            return self.grid
+        """The evaluator of light frames: every grid at half resolution (see the floors)."""
         if self._light_grid is None:
-            self._light_grid = GridEvaluator(
-                self.net, self._features, self._domain,
-                resolution=self._resolution // 2,
-                neuron_resolution=self.grid.neuron_resolution, share=self.grid)
+            resolution = _halved(self._resolution, LIGHT_MIN_RESOLUTION)
+            neurons = _halved(self.grid.neuron_resolution, LIGHT_MIN_NEURON_RESOLUTION)
+            if (resolution, neurons) == (self._resolution, self.grid.neuron_resolution):
+                self._light_grid = self.grid
+            else:
+                self._light_grid = GridEvaluator(
+                    self.net, self._features, self._domain, resolution=resolution,
+                    neuron_resolution=neurons, share=self.grid)
         return self._light_grid
 
     def refresh_diagnostics(self, version: int, playing: bool, learning_rate: float,
@@ -218,6 +222,11 @@ class Renderer:
         with np.errstate(all="ignore"):
             values = single.forward(self._collapse_X).reshape(-1, r, r)
         return self._quantize("collapse_output", values, *grid_range(activation, values))
+
+
+def _halved(resolution: int, floor: int) -> int:
+    """Half the resolution, but never below the floor (nor above the resolution itself)."""
+    return min(resolution, max(floor, resolution // 2))
 
 
 def _list(values: npt.NDArray[Any] | None) -> list[float]:

@@ -6,11 +6,14 @@ lets the producers send. A pause therefore waits for at most one frame and one s
 many sessions are open; every playing session gets the same share of training (one slice per
 turn), and frames go out in the order they fell due.
 
-Under overload two things keep frames flowing. A frame owed at the floor rate (the session's
+Under overload three things keep frames flowing. A frame owed at the floor rate (the session's
 last frame is older than 1 / min(fps, 10) s) skips the turn's slice, so training gets what
-the frames leave; frames above the floor keep alternating with slices. And while frames are
-late on average (`behind_seconds`), they are built light (see render.py), like adaptive video.
-A single session is never late, so it is unaffected.
+the frames leave; frames above the floor keep alternating with slices. While frames are late
+on average (`behind_seconds`), they are built light (see render.py), like adaptive video. And
+since a session has a new frame to show only after some training, the slices then shrink
+(down to `MIN_SLICE`) for as long as frames stay late, and grow back once they are on time:
+a class of sessions converges on the frame rate the machine can afford with the training that
+is left. A single session is never late, so it is unaffected.
 """
 
 from __future__ import annotations
@@ -29,14 +32,17 @@ log = logging.getLogger(__name__)
 class Trainable(Protocol):
     """What the scheduler needs from a session."""
 
-    epoch_seconds: float
+    @property
+    def unit_seconds(self) -> float:
+        """The shortest piece of training a slice can run; above `thread_above`, a thread
+        runs it."""
     busy: bool
 
     def training_delay(self, now: float) -> float | None:
         """None: nothing to train; 0: train now; > 0: seconds until the next epoch is due."""
 
     def train_slice(self, budget: float) -> None:
-        """Train for about `budget` seconds (at least one epoch), on this thread."""
+        """Train for about `budget` seconds (at least one unit), on this thread."""
 
     def plan(self, budget: float) -> tuple[Any, int]:
         """(trainer, epochs) for the next slice."""
@@ -67,6 +73,11 @@ class Scheduler:
     """Weight of the latest frame in the running mean of frame lateness (about 20 frames)."""
     MAX_LATENESS = 0.5
     """One very late frame (the machine stalled) counts as this late."""
+    SLICE_SHRINK, SLICE_GROW, SLICE_STEP = 0.9, 1.1, 1e-5
+    """How the slice while behind adapts at each frame (about 20 frames halve or double it)."""
+    MIN_SLICE = 0.0005
+    """Training never stops for frames: each slice gets at least this (about six mini-batches
+    of the standard workload)."""
 
     def __init__(self, slice_seconds: float = 0.004, thread_above: float = 0.02,
                  behind_seconds: float = 0.05) -> None:
@@ -77,6 +88,8 @@ class Scheduler:
         """Running mean of how late periodic frames are built (seconds)."""
         self.behind = False
         """Frames are built light: set above behind_seconds, cleared below half of it."""
+        self.behind_slice = slice_seconds
+        """The slice while behind: shrinks while frames stay late, grows back when not."""
         self._threads: set[asyncio.Task[None]] = set()
         self._executor: ThreadPoolExecutor | None = None
         self._sessions: list[Trainable] = []
@@ -127,7 +140,7 @@ class Scheduler:
             index = (self._turn + i) % count
             session = self._sessions[index]
             delay = session.training_delay(now)
-            if delay is None or (self._threads and session.epoch_seconds > self.thread_above):
+            if delay is None or (self._threads and session.unit_seconds > self.thread_above):
                 continue
             if delay <= 0:
                 self._turn = index + 1
@@ -180,8 +193,11 @@ class Scheduler:
         self.lateness += self.LATENESS_SMOOTHING * (late - self.lateness)
         if self.lateness > self.behind_seconds:
             self.behind = True
+            self.behind_slice = max(self.MIN_SLICE, self.behind_slice * self.SLICE_SHRINK)
         elif self.lateness < self.behind_seconds / 2:
             self.behind = False
+            self.behind_slice = min(self.slice_seconds,
+                                    self.behind_slice * self.SLICE_GROW + self.SLICE_STEP)
         owed = session.frame_owed(now)
         session.build_frame(self.behind)
         return owed
@@ -204,13 +220,12 @@ class Scheduler:
                 frame_delay = None
             session, delay = self._pick(time.monotonic())
             if session is not None:
-                if session.epoch_seconds > self.thread_above:
+                if session.unit_seconds > self.thread_above:
                     self._start_thread(session)
                 else:
                     try:
-                        # Behind: one epoch per slice, so that frames come as often as the
-                        # training leaves something new to show.
-                        session.train_slice(0.0 if self.behind else self.slice_seconds)
+                        session.train_slice(self.behind_slice if self.behind
+                                            else self.slice_seconds)
                     except Exception as error:  # a bug must not stop every other session
                         log.exception("training failed")
                         session.training_failed(error)

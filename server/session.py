@@ -347,12 +347,18 @@ class Session:
         ran = trainer.run(epochs, max_seconds=budget)
         return ran, time.thread_time() - start
 
-    def trained(self, trainer: Trainer, ran: int, seconds: float) -> None:
-        """Bookkeeping after `run`, on the event loop: frames, statuses, step counting."""
+    def trained(self, trainer: Trainer, ran: int, seconds: float, moved: bool | None = None
+                ) -> None:
+        """Bookkeeping after training `ran` whole epochs, on the event loop: frames, statuses,
+        step counting. `moved`: the weights changed (default: ran > 0; a slice of mini-batches
+        may move them without finishing an epoch)."""
         if trainer is not self.model.trainer:
             return  # the network was rebuilt meanwhile
-        if ran:
-            self.epoch_seconds = seconds / ran
+        if moved is None:  # whole epochs: they time an epoch
+            moved = ran > 0
+            if ran:
+                self.epoch_seconds = seconds / ran
+        if moved:
             self.version += 1
         if trainer.diverged is not None:
             if self.state != "diverged":
@@ -367,14 +373,36 @@ class Session:
                 self.step_left = 0
                 self.send_frame()
                 self.status(self.step_id)
-        elif self.state != "playing" and ran:
+        elif self.state != "playing" and moved:
             self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
         self.wake()
 
+    @property
+    def unit_seconds(self) -> float:
+        """The shortest piece of training a slice can run: one epoch in slow motion (it
+        trains whole epochs at its pace), else one mini-batch step."""
+        if self.config.view.epochs_per_second > 0 and self.step_left == 0:
+            return self.epoch_seconds
+        return self.epoch_seconds / self.model.trainer.batches_per_epoch
+
     def train_slice(self, budget: float) -> None:
-        """Plan, run and account for one slice on the calling thread."""
-        trainer, epochs = self.plan(budget)
-        self.trained(trainer, *self.run(trainer, epochs, budget))
+        """One slice on the calling thread: whole epochs in slow motion; otherwise mini-batch
+        steps for about `budget` seconds, so that a slice of a long epoch still moves the
+        picture (the epoch goes on at the next slice; a step still ends on its epoch)."""
+        trainer = self.model.trainer
+        if self.config.view.epochs_per_second > 0 and self.step_left == 0:
+            trainer, epochs = self.plan(budget)
+            self.trained(trainer, *self.run(trainer, epochs, budget))
+            return
+        left = None
+        if self.step_left > 0:
+            left = self.step_left * trainer.batches_per_epoch - trainer.position
+        epoch, start = trainer.epoch, time.thread_time()
+        steps = trainer.train_for(budget, left)
+        seconds = time.thread_time() - start
+        if steps:
+            self.epoch_seconds = seconds / steps * trainer.batches_per_epoch
+        self.trained(trainer, trainer.epoch - epoch, seconds, moved=steps > 0)
 
     def training_failed(self, error: Exception) -> None:
         self.state, self.step_left = "paused", 0

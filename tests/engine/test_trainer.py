@@ -138,10 +138,13 @@ def test_run_finishes_an_epoch_left_part_way_and_counts_it_once():
     assert tr.run(2) == 2 and (tr.epoch, tr.position) == (2, 0)
 
 
-def test_train_for_runs_until_its_time_is_up():
+def test_train_for_runs_until_its_time_is_up_or_its_steps_are_done():
     tr = _trainer("xor", [4], "tanh", n=100)
     steps = tr.train_for(0.02)
     assert steps > 1 and tr.epoch * 5 + tr.position == steps
+    tr = _trainer("xor", [4], "tanh", n=100)
+    assert tr.train_for(10.0, max_steps=7) == 7 and (tr.epoch, tr.position) == (1, 2)
+    assert tr.train_for(10.0, max_steps=0) == 0
 
 
 def test_a_new_batch_size_starts_a_new_epoch_and_keeps_the_weights():
@@ -175,6 +178,24 @@ def test_metrics_of_every_part_equal_the_cost_on_that_part():
         assert m[f"{name}_loss"] == pytest.approx(net.cost(part.X, part.Y, loss), rel=1e-12)
         predicted = net.forward(part.X)[0] > 0.5
         assert m[f"{name}_accuracy"] == pytest.approx(np.mean(predicted == (part.labels == 1)))
+
+
+@pytest.mark.parametrize("name, act", [("circle", "tanh"), ("blobs", "sigmoid"),
+                                       ("plane", "relu")])
+def test_float32_metrics_agree_with_float64_ones(name, act):
+    exact = _trainer(name, [6, 4], act, classes=3, validation=0.2)
+    fast = _trainer(name, [6, 4], act, classes=3, validation=0.2, metrics_dtype=np.float32)
+    exact.run(3)
+    fast.run(3)
+    m64, m32 = exact.metrics(), fast.metrics()
+    assert list(m64) == list(m32)
+    for key, value in m64.items():
+        if value is None:   # no accuracy for regression
+            assert m32[key] is None and key.endswith("accuracy")
+        else:
+            assert m32[key] == pytest.approx(value, rel=1e-5, abs=1e-6), key
+    with pytest.raises(ValueError, match="metrics_dtype"):
+        _trainer(name, [4], act, classes=3, metrics_dtype=np.int32)
 
 
 def test_last_gradients_are_those_of_the_last_step():

@@ -29,32 +29,37 @@ def renderer(resolution: int = 40, neuron_resolution: int = 9) -> Renderer:
                     neuron_resolution, diagnostics_interval=0.2)
 
 
-def grids(r: Renderer, resolution: int) -> tuple[Any, dict[int, Any]]:
+def grids(r: Renderer, resolution: int, neuron_resolution: int) -> tuple[Any, dict[int, Any]]:
     fresh = GridEvaluator(r.net, ["x1", "x2"], r.split.full.domain, resolution=resolution,
-                          neuron_resolution=r.grid.neuron_resolution).evaluate()
+                          neuron_resolution=neuron_resolution).evaluate()
     return fresh.output.copy(), {layer: a.copy() for layer, a in fresh.neurons.items()}
 
 
-def test_a_light_frame_has_the_output_at_half_resolution_and_the_same_neuron_grids() -> None:
-    r = renderer()
-    full, neurons = grids(r, 40)
-    half, _ = grids(r, 20)
+def test_a_light_frame_has_every_grid_at_half_resolution() -> None:
+    r = renderer(resolution=40, neuron_resolution=16)
+    full, _ = grids(r, 40, 16)
+    half, half_neurons = grids(r, 20, 8)
     light = r.light_grid().evaluate()
     assert light.output.shape == (1, 20, 20)
     np.testing.assert_array_equal(light.output, half)
-    for layer, values in neurons.items():
+    for layer, values in half_neurons.items():
+        assert light.neurons[layer].shape == (8, 8, 8)
         np.testing.assert_array_equal(light.neurons[layer], values)
     # Both evaluators share one scratch: the full grid is still right after a light one.
     np.testing.assert_array_equal(r.grid.evaluate().output, full)
     np.testing.assert_array_equal(r.light_grid().evaluate().output, half)
 
 
-def test_light_frames_never_make_a_small_output_grid_coarser() -> None:
-    r = renderer(resolution=24)
-    assert r.light_grid() is r.grid
+def test_light_frames_never_make_a_grid_coarser_than_its_floor() -> None:
+    r = renderer(resolution=24, neuron_resolution=12)
+    light = r.light_grid().evaluate()
+    assert light.output.shape == (1, 16, 16)
+    assert all(values.shape[1:] == (8, 8) for values in light.neurons.values())
+    small = renderer(resolution=16, neuron_resolution=8)
+    assert small.light_grid() is small.grid
 
 
-def test_frame_headers_say_the_light_output_shape() -> None:
+def test_frame_headers_say_the_light_shapes() -> None:
     session = Session(Settings())
     session.version += 1
     header, arrays = decode(session.frame(light=True))
@@ -62,6 +67,10 @@ def test_frame_headers_say_the_light_output_shape() -> None:
     entry = next(a for a in header["arrays"] if a["name"] == "output")
     assert entry["shape"][1:] == [resolution // 2, resolution // 2]
     assert arrays["output"].shape[1:] == (resolution // 2, resolution // 2)
+    neurons = session.config.view.neuron_resolution
+    for entry in header["arrays"]:
+        if entry["name"].startswith("neurons/"):
+            assert entry["shape"][1:] == [neurons // 2, neurons // 2]
     session.version += 1
     header, _ = decode(session.frame())
     entry = next(a for a in header["arrays"] if a["name"] == "output")
@@ -71,7 +80,7 @@ def test_frame_headers_say_the_light_output_shape() -> None:
 class Fake:
     """A session whose frame is always due (`lateness` seconds late) and owed or not."""
 
-    epoch_seconds = 0.001
+    unit_seconds = 0.001
     busy = False
 
     def __init__(self, name: str, log: list[str], owed: bool, lateness: float = 0.0) -> None:
@@ -134,7 +143,7 @@ def test_frames_above_the_floor_alternate_with_training() -> None:
                                                "train b 0.004"]
 
 
-def test_late_frames_are_built_light_with_one_epoch_slices_until_they_catch_up() -> None:
+def test_late_frames_are_built_light_with_shrinking_slices_until_they_catch_up() -> None:
     log: list[str] = []
     scheduler = Scheduler(behind_seconds=0.05)
     late = [Fake(str(i), log, owed=False, lateness=1.0) for i in range(3)]
@@ -143,10 +152,14 @@ def test_late_frames_are_built_light_with_one_epoch_slices_until_they_catch_up()
     events = first_events(scheduler, log, 6)
     # A frame counts as at most 0.5 s late: the running mean passes 50 ms at the third.
     assert events == ["frame 0", "train 0 0.004", "frame 1", "train 1 0.004",
-                      "frame 2 light", "train 2 0"]
+                      "frame 2 light", "train 2 0.0036"]
     assert scheduler.behind
+    for _ in range(100):  # frames stay late: slices shrink, but training never stops
+        scheduler._build(late[0], -1.0, 0.0)
+    assert scheduler.behind_slice == scheduler.MIN_SLICE
     on_time = Fake("x", log, owed=False, lateness=0.0)
     for _ in range(100):
         on_time.built = False
         scheduler._build(on_time, 0.0, 0.0)
     assert not scheduler.behind and log[-1] == "frame x"
+    assert scheduler.behind_slice == scheduler.slice_seconds  # grown back once on time
