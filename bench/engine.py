@@ -3,9 +3,22 @@
 Spiral, 500 points, half for training, noise 0, inputs x1 and x2, 6 hidden layers × 8 tanh,
 tanh output with squared error, learning rate 0.03, batch 10.
 
+The machine's speed swings between runs, so batch-10 training, full-batch training and the
+frame are each measured next to the same work done by a plain preallocated NumPy MLP
+(`bench/reference.py`), in the same process: short runs of the two alternate, each column is
+the best of its runs, and the speed ratio (engine ÷ reference; for frames reference ms ÷
+engine ms; above 1 the engine is faster) is the median over rounds of two runs made back to
+back, so drift of the machine cancels out. Ratios compare across runs; absolute figures only
+within one. Two floors say what one ufunc alone allows: float64 np.tanh for a full-batch
+epoch (every layer is tanh), float32 np.exp for a frame (the grid's tanh is built on exp).
+
     python bench/engine.py            # a readable table
-    python bench/engine.py --json     # one JSON line (epochs_per_s, full_batch_epochs_per_s, ...)
-    python bench/engine.py --compare-threads   # default OpenBLAS threading vs one thread
+    python bench/engine.py --json     # one JSON line: epochs_per_s, full_batch_epochs_per_s,
+                                      #   adam_epochs_per_s, frame_ms, metrics_ms, reference_*,
+                                      #   *_ratio, tanh_floor_*, exp_floor_frame_ms, ...
+    python bench/engine.py --compare-threads   # one OpenBLAS thread per core vs one thread
+
+OPENBLAS_NUM_THREADS is 1 unless set, as in the server.
 """
 
 from __future__ import annotations
@@ -13,18 +26,31 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+# Measure what the server runs: one OpenBLAS thread (server/cli.py), unless the environment
+# says otherwise. With its worker thread, the reference frame's 100×100 products run several
+# times slower on a busy 2-core machine. It must be set before NumPy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
+
+from bench.reference import PlainFrame, PlainMLP  # noqa: E402
 from engine import Network, Trainer, datasets, optimizers  # noqa: E402
 from engine.grid import GridEvaluator  # noqa: E402
 
 FEATURES = ["x1", "x2"]
+SIZES = [2] + [8] * 6 + [1]
+DOMAIN = (-6.0, 6.0, -6.0, 6.0)
+RESOLUTION = 100
+REPEATS = 16
+"""Timed runs per figure: many short ones give each side quiet moments of the machine."""
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 """`cpu` counts only this process's CPU time: steadier when other work shares the cores."""
 clock = CLOCKS["wall"]
@@ -33,85 +59,198 @@ clock = CLOCKS["wall"]
 def standard_trainer(optimizer: str = "sgd", batch_size: int = 10) -> Trainer:
     data = datasets.make("spiral", n=500, noise=0.0, seed=0)
     split = datasets.split(data, train_fraction=0.5, seed=0)
-    net = Network([2] + [8] * 6 + [1], ["tanh"] * 7, init="xavier", seed=0)
+    net = Network(SIZES, ["tanh"] * 7, init="xavier", seed=0)
     return Trainer(net, split, features=FEATURES, loss="mse",
                    optimizer=optimizers.make(optimizer, 0.03), batch_size=batch_size, seed=0)
 
 
-def best_rate(work: Callable[[], int], seconds: float, repeats: int = 5) -> float:
-    """The best of `repeats` runs of units-per-second (the machine is shared, so noise is high)."""
-    best = 0.0
-    for _ in range(repeats):
-        start, done = clock(), 0
-        while clock() - start < seconds / repeats:
-            done += work()
-        best = max(best, done / (clock() - start))
-    return best
-
-
-def measure(seconds: float, neuron_resolution: int) -> dict[str, float | int | str | None]:
-    """Every figure of the standard workload, each the best of a few timed runs."""
+def standard_reference(batch_size: int = 10) -> PlainMLP:
+    """The plain MLP on the standard workload: same data, initial weights and seed."""
     tr = standard_trainer()
+    return PlainMLP(tr.net.W, tr.net.b, tr.split.train.X, tr.split.train.Y, batch_size,
+                    learning_rate=0.03, seed=0)
+
+
+def best_rate(work: Callable[[], int], seconds: float, repeats: int = REPEATS) -> float:
+    """The best of `repeats` runs of units-per-second (the machine is shared, so noise is high)."""
+    return max(r["work"] for r in rounds({"work": work}, seconds, repeats))
+
+
+def rounds(works: dict[str, Callable[[], int]], seconds: float,
+           repeats: int = REPEATS) -> list[dict[str, float]]:
+    """Units-per-second of each work in each of `repeats` rounds. In a round every work runs
+    for seconds / repeats, one after the other (in alternating order from round to round), so
+    a slow or fast spell of the machine reaches them alike."""
+    results = []
+    names = list(works)
+    for i in range(repeats):
+        rates = {}
+        for name in names if i % 2 == 0 else names[::-1]:
+            start, done = clock(), works[name]()    # at least once, however short the slot
+            while clock() - start < seconds / repeats:
+                done += works[name]()
+            rates[name] = done / (clock() - start)
+        results.append(rates)
+    return results
+
+
+def versus(works: dict[str, Callable[[], int]], seconds: float,
+           repeats: int) -> tuple[float, float, float]:
+    """(engine's best rate, reference's best rate, speed ratio): the ratio is the median over
+    rounds of engine ÷ reference, each pair measured back to back."""
+    results = rounds(works, seconds, repeats)
+    return (max(r["engine"] for r in results), max(r["reference"] for r in results),
+            statistics.median(r["engine"] / r["reference"] for r in results))
+
+
+def ns_per_element(ufunc: np.ufunc, shape: tuple[int, int], dtype: type, seconds: float,
+                   repeats: int = REPEATS) -> float:
+    """Best time of ufunc(a, out=b) per element on arrays of this shape, values in [-3, 3]."""
+    a = np.random.default_rng(0).uniform(-3.0, 3.0, shape).astype(dtype)
+    b = np.empty_like(a)
+
+    def calls() -> int:
+        for _ in range(50):
+            ufunc(a, out=b)
+        return 50
+
+    return 1e9 / (best_rate(calls, seconds, repeats) * a.size)
+
+
+def measure(seconds: float, neuron_resolution: int,
+            repeats: int = REPEATS) -> dict[str, float | int | str | None]:
+    """Every figure of the standard workload, each the best of `repeats` timed runs; engine
+    and reference take turns (`seconds` each in all)."""
+    tr, ref = standard_trainer(), standard_reference()
     tr.run(3)
-    epochs_per_s = best_rate(lambda: tr.run(10), seconds)
-    gd = standard_trainer("gd")
+    _epochs(ref, 3)
+    sgd = versus({"engine": lambda: tr.run(5), "reference": lambda: _epochs(ref, 5)},
+                 seconds, repeats)
+    gd, ref_gd = standard_trainer("gd"), standard_reference(batch_size=250)
     gd.run(3)
-    full_batch = best_rate(lambda: gd.run(50), seconds)
+    full = versus({"engine": lambda: gd.run(25), "reference": lambda: _epochs(ref_gd, 25)},
+                  seconds, repeats)
     adam = standard_trainer("adam")
     adam.run(3)
-    adam_rate = best_rate(lambda: adam.run(10), seconds)
-    grid = GridEvaluator(tr.net, FEATURES, (-6, 6, -6, 6), 100, neuron_resolution)
+    adam_rate = best_rate(lambda: adam.run(10), seconds, repeats)
+    grid = GridEvaluator(tr.net, FEATURES, DOMAIN, RESOLUTION, neuron_resolution)
+    plain = PlainFrame(tr.net.W, tr.net.b, DOMAIN, RESOLUTION, neuron_resolution)
+    frames = versus({"engine": lambda: _repeat(grid.evaluate, 10),
+                     "reference": lambda: _repeat(plain.evaluate, 10)}, seconds, repeats)
+    metrics_ms = 1e3 / best_rate(lambda: _repeat(tr.metrics, 20), seconds / 2, repeats)
 
-    def frames() -> int:
-        for _ in range(20):
-            grid.evaluate()
-        return 20
-
-    def metrics() -> int:
-        for _ in range(20):
-            tr.metrics()
-        return 20
-
+    m = tr.split.train.m
+    tanh_evaluations = sum(SIZES[1:]) * m               # 6×8 hidden + 1 output, per column
+    tanh_ns = ns_per_element(np.tanh, (8, m), np.float64, seconds / 4, repeats)
+    # The output grid needs every layer, the neuron grid only the hidden ones.
+    activations = sum(SIZES[1:]) * RESOLUTION ** 2 + sum(SIZES[1:-1]) * neuron_resolution ** 2
+    exp_ns = ns_per_element(np.exp, (8, 4096), np.float32, seconds / 4, repeats)
     return {
-        "epochs_per_s": round(epochs_per_s, 1),
-        "full_batch_epochs_per_s": round(full_batch, 1),
+        "epochs_per_s": round(sgd[0], 1),
+        "full_batch_epochs_per_s": round(full[0], 1),
         "adam_epochs_per_s": round(adam_rate, 1),
-        "frame_ms": round(1e3 / best_rate(frames, seconds), 3),
-        "metrics_ms": round(1e3 / best_rate(metrics, seconds / 2), 3),
+        "frame_ms": round(1e3 / frames[0], 3),
+        "metrics_ms": round(metrics_ms, 3),
+        "reference_epochs_per_s": round(sgd[1], 1),
+        "reference_full_batch_epochs_per_s": round(full[1], 1),
+        "reference_frame_ms": round(1e3 / frames[1], 3),
+        "epochs_ratio": round(sgd[2], 3),
+        "full_batch_ratio": round(full[2], 3),
+        "frame_ratio": round(frames[2], 3),
+        "tanh_ns_per_element": round(tanh_ns, 3),
+        "tanh_evaluations_per_full_batch_epoch": tanh_evaluations,
+        "tanh_floor_full_batch_epochs_per_s": round(1e9 / (tanh_ns * tanh_evaluations), 1),
+        "exp_ns_per_element": round(exp_ns, 3),
+        "activations_per_frame": activations,
+        "exp_floor_frame_ms": round(exp_ns * activations * 1e-6, 3),
         "clock": "cpu" if clock is time.process_time else "wall",
-        "resolution": 100,
+        "resolution": RESOLUTION,
         "neuron_resolution": neuron_resolution,
         "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
     }
 
 
+def _epochs(mlp: PlainMLP, n: int) -> int:
+    for _ in range(n):
+        mlp.epoch()
+    return n
+
+
+def _repeat(work: Callable[[], object], n: int) -> int:
+    for _ in range(n):
+        work()
+    return n
+
+
 def compare_threads(seconds: float, neuron_resolution: int, clock_name: str) -> None:
-    """Run the benchmark in two fresh processes: OpenBLAS as configured, then one thread."""
+    """Run the benchmark in two fresh processes: one OpenBLAS thread per core (its own
+    default), then one thread."""
     results = []
-    for threads in (os.environ.get("OPENBLAS_NUM_THREADS"), "1"):
-        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-        if threads is not None:
-            env["OPENBLAS_NUM_THREADS"] = threads
+    for threads in (str(os.cpu_count() or 1), "1"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads}
         out = subprocess.run([sys.executable, __file__, "--json", "--seconds", str(seconds),
                               "--neuron-resolution", str(neuron_resolution),
                               "--clock", clock_name],
                              env=env, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(out))
-    keys = ["epochs_per_s", "full_batch_epochs_per_s", "adam_epochs_per_s", "frame_ms",
-            "metrics_ms"]
+    keys = ["epochs_per_s", "reference_epochs_per_s", "epochs_ratio", "full_batch_epochs_per_s",
+            "reference_full_batch_epochs_per_s", "full_batch_ratio", "adam_epochs_per_s",
+            "frame_ms", "reference_frame_ms", "frame_ratio", "metrics_ms"]
     labels = [f"OPENBLAS_NUM_THREADS={r['OPENBLAS_NUM_THREADS'] or 'unset'}" for r in results]
-    print(f"{'measure':<26}" + "".join(f"{label:>28}" for label in labels))
+    width = max(len(key) for key in keys) + 2
+    print(f"{'measure':<{width}}" + "".join(f"{label:>28}" for label in labels))
     for key in keys:
-        print(f"{key:<26}" + "".join(f"{r[key]:>28}" for r in results))
+        print(f"{key:<{width}}" + "".join(f"{r[key]:>28}" for r in results))
+
+
+def table(result: dict[str, float | int | str | None], neuron_resolution: int) -> str:
+    """The readable form: engine, reference, speed ratio and target per measure, then floors."""
+    r: dict[str, float] = {k: v for k, v in result.items() if isinstance(v, int | float)}
+    rows = [
+        ("training, batch 10 (sgd), epochs/s", f"{r['epochs_per_s']:.0f}",
+         f"{r['reference_epochs_per_s']:.0f}", f"{r['epochs_ratio']:.2f}×",
+         "≥ 550, ratio ≥ 1"),
+        ("training, full batch (gd), epochs/s", f"{r['full_batch_epochs_per_s']:.0f}",
+         f"{r['reference_full_batch_epochs_per_s']:.0f}", f"{r['full_batch_ratio']:.2f}×",
+         "≥ 5000"),
+        ("training, batch 10 (adam), epochs/s", f"{r['adam_epochs_per_s']:.0f}", "", "", ""),
+        (f"frame: {RESOLUTION}×{RESOLUTION} output + neurons at {neuron_resolution}×"
+         f"{neuron_resolution}, ms", f"{r['frame_ms']:.2f}", f"{r['reference_frame_ms']:.2f}",
+         f"{r['frame_ratio']:.2f}×", "≤ 0.7"),
+        ("metrics(): train + test loss and accuracy, ms", f"{r['metrics_ms']:.2f}", "", "", ""),
+    ]
+    header = ("measure", "engine", "reference", "speed ratio", "target")
+    width = max(len(row[0]) for row in rows)
+    lines = [f"{header[0]:<{width}}  {header[1]:>8}  {header[2]:>9}  {header[3]:>11}  "
+             f"{header[4]}"]
+    lines += [f"{name:<{width}}  {eng:>8}  {ref:>9}  {ratio:>11}  {target}"
+              for name, eng, ref, ratio, target in rows]
+    tanh_floor, exp_floor = r["tanh_floor_full_batch_epochs_per_s"], r["exp_floor_frame_ms"]
+    lines += [
+        "floors (one ufunc alone, measured in this run):",
+        f"  full batch: float64 tanh {r['tanh_ns_per_element']:.1f} ns × "
+        f"{r['tanh_evaluations_per_full_batch_epoch']:,.0f} per epoch → ≤ {tanh_floor:,.0f} "
+        f"epochs/s (the engine: {r['full_batch_epochs_per_s'] / tanh_floor:.0%} of it)",
+        f"  frame: float32 exp {r['exp_ns_per_element']:.2f} ns × "
+        f"{r['activations_per_frame']:,.0f} activations → ≥ {exp_floor:.2f} ms "
+        f"({exp_floor / r['frame_ms']:.0%} of the engine's frame)",
+        f"clock={result['clock']} OPENBLAS_NUM_THREADS={result['OPENBLAS_NUM_THREADS']} "
+        f"OPENBLAS_CORETYPE={result['OPENBLAS_CORETYPE']}",
+    ]
+    if result["OPENBLAS_NUM_THREADS"] != "1":
+        lines += ["note: with OpenBLAS threads, the reference frame's 100×100 products can be",
+                  "several times slower on a busy machine (the server runs with one thread)"]
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     parser.add_argument("--compare-threads", action="store_true",
-                        help="compare default OpenBLAS threading with one thread")
-    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+                        help="compare one OpenBLAS thread per core with one thread")
+    parser.add_argument("--seconds", type=float, default=2.0,
+                        help="time per measurement (per side for engine vs reference)")
     parser.add_argument("--neuron-resolution", type=int, default=32)
     parser.add_argument("--clock", choices=list(CLOCKS), default="wall",
                         help="wall time (default) or this process's CPU time")
@@ -122,24 +261,7 @@ def main() -> None:
         compare_threads(args.seconds, args.neuron_resolution, args.clock)
         return
     result = measure(args.seconds, args.neuron_resolution)
-    if args.json:
-        print(json.dumps(result))
-        return
-    rows = [
-        ("training, batch 10 (sgd)", f"{result['epochs_per_s']:.0f} epochs/s", "≥ 550"),
-        ("training, full batch (gd)", f"{result['full_batch_epochs_per_s']:.0f} epochs/s",
-         "≥ 5000"),
-        ("training, batch 10 (adam)", f"{result['adam_epochs_per_s']:.0f} epochs/s", ""),
-        (f"frame: 100×100 output + neurons at {args.neuron_resolution}×"
-         f"{args.neuron_resolution}", f"{result['frame_ms']:.2f} ms", "≤ 0.7"),
-        ("metrics(): train + test loss and accuracy", f"{result['metrics_ms']:.2f} ms", ""),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':>16}  target")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:>16}  {target}")
-    print(f"clock={result['clock']} OPENBLAS_NUM_THREADS={result['OPENBLAS_NUM_THREADS']} "
-          f"OPENBLAS_CORETYPE={result['OPENBLAS_CORETYPE']}")
+    print(json.dumps(result) if args.json else table(result, args.neuron_resolution))
 
 
 if __name__ == "__main__":
