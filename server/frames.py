@@ -36,10 +36,12 @@ def quantize(
 ) -> npt.NDArray[np.uint8]:
     """q = round((v - lo) / (hi - lo) * 255), clipped to 0..255, into `out` (same shape)."""
     scale = UINT8_LEVELS / (hi - lo) if hi > lo else 0.0
-    np.subtract(values, lo, out=scratch)
-    np.multiply(scratch, scale, out=scratch)
-    np.clip(scratch, 0, UINT8_LEVELS, out=scratch)
-    np.rint(scratch, out=scratch)
+    # (v - lo) * scale + 1/2, clipped, then truncated by the cast: rounding half up.
+    # fmax, unlike maximum, turns NaN into 0.
+    np.multiply(values, scale, out=scratch)
+    np.add(scratch, 0.5 - lo * scale, out=scratch)
+    np.fmax(scratch, 0.0, out=scratch)
+    np.minimum(scratch, UINT8_LEVELS, out=scratch)
     np.copyto(out, scratch, casting="unsafe")
     return out
 

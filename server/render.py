@@ -37,6 +37,8 @@ LIGHT_MIN_RESOLUTION = 16
 LIGHT_MIN_NEURON_RESOLUTION = 8
 """Nor a neuron's grid coarser than this."""
 F32 = npt.NDArray[np.float32]
+BOUNDED = ("sigmoid", "softmax", "tanh")
+"""Activations whose grids are quantized over their fixed range."""
 
 
 @dataclass
@@ -59,6 +61,8 @@ class Quantizer:
 
 def grid_range(activation: str, values: npt.NDArray[Any]) -> tuple[float, float]:
     """The value range a grid is quantized over: the activation's own, or a 1-2-5 bound."""
+    if activation in BOUNDED:  # a fixed range: no pass over the values
+        return diagnostics.activation_range(activation, cast(npt.NDArray[np.float64], values))
     finite = values[np.isfinite(values)] if not np.isfinite(values).all() else values
     # float32 as it is: min and max need no float64 copy of the grid.
     lo, hi = diagnostics.activation_range(activation, cast(npt.NDArray[np.float64], finite))

@@ -47,6 +47,11 @@ def test_quantize_maps_the_range_ends_to_0_and_255() -> None:
     q = np.empty(values.shape, np.uint8)
     frames.quantize(values, 0.0, 1.0, q, np.empty(values.shape, np.float32))
     assert q.tolist() == [0, 0, 128, 255, 255]
+    odd = np.array([np.nan, -np.inf, np.inf, -0.998, 0.998], dtype=np.float32)
+    q = np.empty(odd.shape, np.uint8)
+    with np.errstate(invalid="ignore"):
+        frames.quantize(odd, -1.0, 1.0, q, np.empty(odd.shape, np.float32))
+    assert q.tolist() == [0, 0, 255, 0, 255]
 
 
 @pytest.mark.parametrize(("origin", "host", "allowed", "ok"), [
