@@ -33,10 +33,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# Measure what the server runs: one OpenBLAS thread (server/cli.py), unless the environment
-# says otherwise. With its worker thread, the reference frame's 100×100 products run several
-# times slower on a busy 2-core machine. It must be set before NumPy loads.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+if __name__ == "__main__":
+    # Measure what the server runs: one OpenBLAS thread (server/cli.py), unless the
+    # environment says otherwise. With its worker thread, the reference frame's 100×100
+    # products run several times slower on a busy 2-core machine. Set before NumPy loads.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
@@ -64,10 +65,12 @@ def standard_trainer(optimizer: str = "sgd", batch_size: int = 10) -> Trainer:
                    optimizer=optimizers.make(optimizer, 0.03), batch_size=batch_size, seed=0)
 
 
-def standard_reference(batch_size: int = 10) -> PlainMLP:
-    """The plain MLP on the standard workload: same data, initial weights and seed."""
+def standard_reference(batch_size: int | None = 10) -> PlainMLP:
+    """The plain MLP on the standard workload: same data, initial weights and seed
+    (`batch_size=None`: the whole training set, i.e. gradient descent)."""
     tr = standard_trainer()
-    return PlainMLP(tr.net.W, tr.net.b, tr.split.train.X, tr.split.train.Y, batch_size,
+    train = tr.split.train
+    return PlainMLP(tr.net.W, tr.net.b, train.X, train.Y, batch_size or train.m,
                     learning_rate=0.03, seed=0)
 
 
@@ -126,7 +129,7 @@ def measure(seconds: float, neuron_resolution: int,
     _epochs(ref, 3)
     sgd = versus({"engine": lambda: tr.run(5), "reference": lambda: _epochs(ref, 5)},
                  seconds, repeats)
-    gd, ref_gd = standard_trainer("gd"), standard_reference(batch_size=250)
+    gd, ref_gd = standard_trainer("gd"), standard_reference(batch_size=None)
     gd.run(3)
     full = versus({"engine": lambda: gd.run(25), "reference": lambda: _epochs(ref_gd, 25)},
                   seconds, repeats)
