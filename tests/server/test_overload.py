@@ -11,6 +11,7 @@ from engine import datasets
 from engine.grid import GridEvaluator
 from engine.network import Network
 from engine.trainer import Trainer
+from server import protocol
 from server.frames import decode
 from server.render import Renderer
 from server.scheduler import Scheduler
@@ -75,6 +76,27 @@ def test_frame_headers_say_the_light_shapes() -> None:
     header, _ = decode(session.frame())
     entry = next(a for a in header["arrays"] if a["name"] == "output")
     assert entry["shape"][1:] == [resolution, resolution]
+
+
+def test_slices_stop_between_mini_batches_and_a_step_ends_on_its_epoch() -> None:
+    session = Session(Settings())
+    session.handle(protocol.ConfigureMessage.model_validate({"type": "configure", "config": {
+        "dataset": {"name": "circle", "points": 200, "train_fraction": 0.5},
+        "optimizer": {"name": "sgd", "batch_size": 10}}}))
+    trainer = session.model.trainer
+    assert trainer.batches_per_epoch == 10
+    session.handle(protocol.PlayMessage(type="play"))
+    version = session.version
+    session.train_slice(0.0)  # no time at all: one mini-batch, and already a new picture
+    assert (trainer.epoch, trainer.position) == (0, 1) and session.version == version + 1
+    assert session.frame_due()
+    session.handle(protocol.PauseMessage(type="pause"))
+    session.handle(protocol.StepMessage(type="step", epochs=2))
+    session.outbox.clear()
+    while session.step_left:
+        session.train_slice(0.0)
+    assert (trainer.epoch, trainer.position) == (2, 0)
+    assert any('"status"' in m and '"epoch":2' in m for m in session.outbox if isinstance(m, str))
 
 
 class Fake:
