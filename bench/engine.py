@@ -9,13 +9,15 @@ frame are each measured next to the same work done by a plain preallocated NumPy
 the best of its runs, and the speed ratio (engine ÷ reference; for frames reference ms ÷
 engine ms; above 1 the engine is faster) is the median over rounds of two runs made back to
 back, so drift of the machine cancels out. Ratios compare across runs; absolute figures only
-within one. Two floors say what one ufunc alone allows: float64 np.tanh for a full-batch
-epoch (every layer is tanh), float32 np.exp for a frame (the grid's tanh is built on exp).
+within one. Two floors, timed in the same rounds, say what one ufunc alone allows: float64
+np.tanh for a full-batch epoch (49 tanh units × 250 columns), float32 np.exp for a frame
+(one per activation of both grids; the display grids compute tanh from exp).
 
     python bench/engine.py            # a readable table
     python bench/engine.py --json     # one JSON line: epochs_per_s, full_batch_epochs_per_s,
                                       #   adam_epochs_per_s, frame_ms, metrics_ms, reference_*,
-                                      #   *_ratio, tanh_floor_*, exp_floor_frame_ms, ...
+                                      #   *_ratio, tanh_floor_full_batch_epochs_per_s,
+                                      #   exp_floor_frame_ms, ...
     python bench/engine.py --compare-threads   # one OpenBLAS thread per core vs one thread
 
 OPENBLAS_NUM_THREADS is 1 unless set, as in the server.
@@ -74,12 +76,12 @@ def standard_reference(batch_size: int | None = 10) -> PlainMLP:
                     learning_rate=0.03, seed=0)
 
 
-def best_rate(work: Callable[[], int], seconds: float, repeats: int = REPEATS) -> float:
+def best_rate(work: Callable[[], float], seconds: float, repeats: int = REPEATS) -> float:
     """The best of `repeats` runs of units-per-second (the machine is shared, so noise is high)."""
-    return max(r["work"] for r in rounds({"work": work}, seconds, repeats))
+    return race({"engine": work}, seconds, repeats)[0]["engine"]
 
 
-def rounds(works: dict[str, Callable[[], int]], seconds: float,
+def rounds(works: dict[str, Callable[[], float]], seconds: float,
            repeats: int = REPEATS) -> list[dict[str, float]]:
     """Units-per-second of each work in each of `repeats` rounds. In a round every work runs
     for seconds / repeats, one after the other (in alternating order from round to round), so
@@ -97,75 +99,80 @@ def rounds(works: dict[str, Callable[[], int]], seconds: float,
     return results
 
 
-def versus(works: dict[str, Callable[[], int]], seconds: float,
-           repeats: int) -> tuple[float, float, float]:
-    """(engine's best rate, reference's best rate, speed ratio): the ratio is the median over
-    rounds of engine ÷ reference, each pair measured back to back."""
+def race(works: dict[str, Callable[[], float]], seconds: float,
+         repeats: int = REPEATS) -> tuple[dict[str, float], dict[str, float]]:
+    """(best rate of each work, speed ratio of "engine" to each work): a ratio is the median
+    over rounds of engine ÷ that work, the two measured back to back."""
     results = rounds(works, seconds, repeats)
-    return (max(r["engine"] for r in results), max(r["reference"] for r in results),
-            statistics.median(r["engine"] / r["reference"] for r in results))
+    best = {name: max(r[name] for r in results) for name in works}
+    ratio = {name: statistics.median(r["engine"] / r[name] for r in results) for name in works}
+    return best, ratio
 
 
-def ns_per_element(ufunc: np.ufunc, shape: tuple[int, int], dtype: type, seconds: float,
-                   repeats: int = REPEATS) -> float:
-    """Best time of ufunc(a, out=b) per element on arrays of this shape, values in [-3, 3]."""
+def ufunc_work(ufunc: np.ufunc, shape: tuple[int, int], dtype: type,
+               per_unit: int) -> Callable[[], float]:
+    """50 calls of ufunc(a, out=b) on arrays of this shape (values in [-3, 3]), counted in
+    units of `per_unit` elements (an epoch's or a frame's worth)."""
     a = np.random.default_rng(0).uniform(-3.0, 3.0, shape).astype(dtype)
     b = np.empty_like(a)
 
-    def calls() -> int:
+    def calls() -> float:
         for _ in range(50):
             ufunc(a, out=b)
-        return 50
+        return 50 * a.size / per_unit
 
-    return 1e9 / (best_rate(calls, seconds, repeats) * a.size)
+    return calls
 
 
 def measure(seconds: float, neuron_resolution: int,
             repeats: int = REPEATS) -> dict[str, float | int | str | None]:
-    """Every figure of the standard workload, each the best of `repeats` timed runs; engine
-    and reference take turns (`seconds` each in all)."""
+    """Every figure of the standard workload, each the best of `repeats` timed runs. The
+    engine takes turns with the reference (and with a floor): `seconds` each in all."""
     tr, ref = standard_trainer(), standard_reference()
     tr.run(3)
     _epochs(ref, 3)
-    sgd = versus({"engine": lambda: tr.run(5), "reference": lambda: _epochs(ref, 5)},
-                 seconds, repeats)
+    sgd, sgd_ratio = race({"engine": lambda: tr.run(5), "reference": lambda: _epochs(ref, 5)},
+                          seconds, repeats)
+    m = tr.split.train.m
+    tanh_evaluations = sum(SIZES[1:]) * m               # 6×8 hidden + 1 output, per column
     gd, ref_gd = standard_trainer("gd"), standard_reference(batch_size=None)
     gd.run(3)
-    full = versus({"engine": lambda: gd.run(25), "reference": lambda: _epochs(ref_gd, 25)},
-                  seconds, repeats)
+    full, full_ratio = race({"engine": lambda: gd.run(25),
+                             "reference": lambda: _epochs(ref_gd, 25),
+                             "floor": ufunc_work(np.tanh, (8, m), np.float64, tanh_evaluations)},
+                            seconds, repeats)
     adam = standard_trainer("adam")
     adam.run(3)
     adam_rate = best_rate(lambda: adam.run(10), seconds, repeats)
     grid = GridEvaluator(tr.net, FEATURES, DOMAIN, RESOLUTION, neuron_resolution)
     plain = PlainFrame(tr.net.W, tr.net.b, DOMAIN, RESOLUTION, neuron_resolution)
-    frames = versus({"engine": lambda: _repeat(grid.evaluate, 10),
-                     "reference": lambda: _repeat(plain.evaluate, 10)}, seconds, repeats)
-    metrics_ms = 1e3 / best_rate(lambda: _repeat(tr.metrics, 20), seconds / 2, repeats)
-
-    m = tr.split.train.m
-    tanh_evaluations = sum(SIZES[1:]) * m               # 6×8 hidden + 1 output, per column
-    tanh_ns = ns_per_element(np.tanh, (8, m), np.float64, seconds / 4, repeats)
     # The output grid needs every layer, the neuron grid only the hidden ones.
     activations = sum(SIZES[1:]) * RESOLUTION ** 2 + sum(SIZES[1:-1]) * neuron_resolution ** 2
-    exp_ns = ns_per_element(np.exp, (8, 4096), np.float32, seconds / 4, repeats)
+    frames, frame_ratio = race({"engine": lambda: _repeat(grid.evaluate, 10),
+                                "reference": lambda: _repeat(plain.evaluate, 10),
+                                "floor": ufunc_work(np.exp, (8, 4096), np.float32, activations)},
+                               seconds, repeats)
+    metrics_ms = 1e3 / best_rate(lambda: _repeat(tr.metrics, 20), seconds / 2, repeats)
     return {
-        "epochs_per_s": round(sgd[0], 1),
-        "full_batch_epochs_per_s": round(full[0], 1),
+        "epochs_per_s": round(sgd["engine"], 1),
+        "full_batch_epochs_per_s": round(full["engine"], 1),
         "adam_epochs_per_s": round(adam_rate, 1),
-        "frame_ms": round(1e3 / frames[0], 3),
+        "frame_ms": round(1e3 / frames["engine"], 3),
         "metrics_ms": round(metrics_ms, 3),
-        "reference_epochs_per_s": round(sgd[1], 1),
-        "reference_full_batch_epochs_per_s": round(full[1], 1),
-        "reference_frame_ms": round(1e3 / frames[1], 3),
-        "epochs_ratio": round(sgd[2], 3),
-        "full_batch_ratio": round(full[2], 3),
-        "frame_ratio": round(frames[2], 3),
-        "tanh_ns_per_element": round(tanh_ns, 3),
+        "reference_epochs_per_s": round(sgd["reference"], 1),
+        "reference_full_batch_epochs_per_s": round(full["reference"], 1),
+        "reference_frame_ms": round(1e3 / frames["reference"], 3),
+        "epochs_ratio": round(sgd_ratio["reference"], 3),
+        "full_batch_ratio": round(full_ratio["reference"], 3),
+        "frame_ratio": round(frame_ratio["reference"], 3),
+        "tanh_ns_per_element": round(1e9 / (full["floor"] * tanh_evaluations), 3),
         "tanh_evaluations_per_full_batch_epoch": tanh_evaluations,
-        "tanh_floor_full_batch_epochs_per_s": round(1e9 / (tanh_ns * tanh_evaluations), 1),
-        "exp_ns_per_element": round(exp_ns, 3),
+        "tanh_floor_full_batch_epochs_per_s": round(full["floor"], 1),
+        "full_batch_floor_ratio": round(full_ratio["floor"], 3),
+        "exp_ns_per_element": round(1e9 / (frames["floor"] * activations), 3),
         "activations_per_frame": activations,
-        "exp_floor_frame_ms": round(exp_ns * activations * 1e-6, 3),
+        "exp_floor_frame_ms": round(1e3 / frames["floor"], 3),
+        "frame_floor_ratio": round(frame_ratio["floor"], 3),
         "clock": "cpu" if clock is time.process_time else "wall",
         "resolution": RESOLUTION,
         "neuron_resolution": neuron_resolution,
@@ -234,10 +241,10 @@ def table(result: dict[str, float | int | str | None], neuron_resolution: int) -
         "floors (one ufunc alone, measured in this run):",
         f"  full batch: float64 tanh {r['tanh_ns_per_element']:.1f} ns × "
         f"{r['tanh_evaluations_per_full_batch_epoch']:,.0f} per epoch → ≤ {tanh_floor:,.0f} "
-        f"epochs/s (the engine: {r['full_batch_epochs_per_s'] / tanh_floor:.0%} of it)",
+        f"epochs/s (the engine: {r['full_batch_floor_ratio']:.0%} of it)",
         f"  frame: float32 exp {r['exp_ns_per_element']:.2f} ns × "
         f"{r['activations_per_frame']:,.0f} activations → ≥ {exp_floor:.2f} ms "
-        f"({exp_floor / r['frame_ms']:.0%} of the engine's frame)",
+        f"({r['frame_floor_ratio']:.0%} of the engine's frame)",
         f"clock={result['clock']} OPENBLAS_NUM_THREADS={result['OPENBLAS_NUM_THREADS']} "
         f"OPENBLAS_CORETYPE={result['OPENBLAS_CORETYPE']}",
     ]

@@ -108,10 +108,13 @@ def test_benchmark_reports_the_old_keys_and_the_reference_ratios():
         assert isinstance(result[key], float) and result[key] > 0, key
     assert result["tanh_evaluations_per_full_batch_epoch"] == 49 * 250
     assert result["activations_per_frame"] == 49 * 100 ** 2 + 48 * 4 ** 2
-    for key in ("epochs_ratio", "full_batch_ratio", "frame_ratio"):
+    for key in ("epochs_ratio", "full_batch_ratio", "frame_ratio", "full_batch_floor_ratio",
+                "frame_floor_ratio"):
         assert isinstance(result[key], float) and np.isfinite(result[key]), key
     # With one round, the best rates and the median ratio all come from that round.
     r = {k: v for k, v in result.items() if isinstance(v, float)}
     assert np.isclose(r["epochs_ratio"], r["epochs_per_s"] / r["reference_epochs_per_s"],
                       rtol=1e-2)
     assert np.isclose(r["frame_ratio"], r["reference_frame_ms"] / r["frame_ms"], rtol=1e-2)
+    assert np.isclose(r["tanh_floor_full_batch_epochs_per_s"],
+                      1e9 / (r["tanh_ns_per_element"] * 49 * 250), rtol=1e-2)
