@@ -49,6 +49,8 @@ from engine import Network, Trainer, datasets, optimizers  # noqa: E402
 from engine.grid import GridEvaluator  # noqa: E402
 
 FEATURES = ["x1", "x2"]
+SERVER_NEURON_RESOLUTION = 16
+"""view.neuron_resolution's default in the protocol: the neuron grids a frame carries."""
 SIZES = [2] + [8] * 6 + [1]
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 RESOLUTION = 100
@@ -261,7 +263,9 @@ def main() -> None:
                         help="compare one OpenBLAS thread per core with one thread")
     parser.add_argument("--seconds", type=float, default=2.0,
                         help="time per measurement (per side for engine vs reference)")
-    parser.add_argument("--neuron-resolution", type=int, default=32)
+    parser.add_argument("--neuron-resolution", type=int, default=SERVER_NEURON_RESOLUTION,
+                        help="resolution of each neuron's grid (default: the server's, "
+                             f"{SERVER_NEURON_RESOLUTION})")
     parser.add_argument("--clock", choices=list(CLOCKS), default="wall",
                         help="wall time (default) or this process's CPU time")
     args = parser.parse_args()

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from server import cli, frames
+from server import cli, frames, protocol
 from server.config import ProtocolError, merge, updated
 from server.origins import origin_allowed
 from server.protocol import Config
@@ -98,3 +98,9 @@ def test_command_line_defaults_and_urls() -> None:
     assert lan is not None and lan.endswith(":8000/") and "0.0.0.0" not in lan
     with pytest.raises(SystemExit):
         cli.parse_args(["--port", "70000"])
+
+
+def test_the_engine_bench_measures_frames_at_the_servers_neuron_resolution() -> None:
+    from bench import engine as bench
+
+    assert protocol.ViewConfig().neuron_resolution == bench.SERVER_NEURON_RESOLUTION
