@@ -19,6 +19,8 @@ import uvicorn
 from server.settings import Settings
 
 log = logging.getLogger("server")
+MAX_DEFAULT_WORKERS = 4
+"""Serving a class: one process per core up to this many (each holds about 100 MB)."""
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -33,8 +35,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                         help="another page origin (scheme://host:port) allowed to connect; "
                         "repeatable")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes (a session lives in the process that accepted it)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes; a session lives in the process that accepted "
+                        "it (default: 1 on a loopback address, just you; one per core, up to "
+                        f"{MAX_DEFAULT_WORKERS}, when --host serves a class)")
     parser.add_argument("--no-compression", action="store_true",
                         help="do not deflate websocket messages (saves CPU, costs bandwidth)")
     parser.add_argument("--log-level", default="info",
@@ -42,9 +46,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
     return args
+
+
+def default_workers(host: str) -> int:
+    """One process for a playground of one; one per core (up to a few) for a class."""
+    if is_loopback(host):
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
 def is_loopback(host: str) -> bool:
@@ -119,10 +130,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = replace(Settings(), host=args.host, port=args.port,
                        allowed_origins=tuple(args.allow_origin),
                        compression=not args.no_compression)
+    workers = args.workers or default_workers(args.host)
     local_url, lan_url = page_urls(args.host, args.port)
     print(f"NN Playground: {local_url}", flush=True)
     if lan_url is not None:
-        print(f"Students on this network open: {lan_url}", flush=True)
+        print(f"Students on this network open: {lan_url} "
+              f"({workers} server process{'es' if workers > 1 else ''})", flush=True)
     if not args.no_browser and display_available():
         open_when_ready(local_url, args.host, args.port)
     common = {
@@ -133,11 +146,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ws_per_message_deflate": settings.compression,
         "timeout_graceful_shutdown": 2,
     }
-    if args.workers == 1:
+    if workers == 1:
         from server.app import create_app
 
         uvicorn.run(create_app(settings), **common)
     else:
         os.environ.update(settings.to_env())
-        uvicorn.run("server.app:create_app_from_env", factory=True, workers=args.workers,
+        uvicorn.run("server.app:create_app_from_env", factory=True, workers=workers,
                     **common)

@@ -88,10 +88,25 @@ def test_partial_update_is_checked_against_the_merged_config() -> None:
 def test_command_line_defaults_and_urls() -> None:
     args = cli.parse_args([])
     assert (args.host, args.port, args.no_browser, args.workers) == ("127.0.0.1", 8000,
-                                                                     False, 1)
+                                                                     False, None)
     args = cli.parse_args(["--allow-origin", "http://a:1", "--allow-origin", "http://b:2",
                            "--no-browser", "--workers", "2"])
     assert args.allow_origin == ["http://a:1", "http://b:2"] and args.workers == 2
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--workers", "0"])
+
+
+def test_one_process_for_one_user_and_one_per_core_for_a_class(monkeypatch) -> None:
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
+    assert cli.default_workers("127.0.0.1") == cli.default_workers("localhost") == 1
+    assert cli.default_workers("0.0.0.0") == 2
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 64)
+    assert cli.default_workers("::") == cli.MAX_DEFAULT_WORKERS
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: None)
+    assert cli.default_workers("0.0.0.0") == 1
+
+
+def test_command_line_urls() -> None:
     assert cli.page_urls("127.0.0.1", 8000) == ("http://127.0.0.1:8000/", None)
     local, lan = cli.page_urls("0.0.0.0", 8000)
     assert local == "http://127.0.0.1:8000/"
