@@ -6,7 +6,11 @@ OpenBLAS multiplies it on one thread (its threads cost far more than they save f
 products on a busy 2-core machine) and that its buffers stay in cache. Only each block's
 featurized inputs are kept; the layers' buffers are one scratch shared by every block (a
 block's grids are copied out before the next block runs), so an evaluator holds about 3 floats
-per grid point plus one block's layers. Every buffer and view is prepared once per evaluator.
+per grid point plus one block's layers. Evaluators that never run at the same time (the views
+of one network at two resolutions; every session of a server process, whose frames are built
+on one thread) can share one `Scratch`: a server with a class of sessions then touches one hot
+buffer instead of one per session. Every view is prepared once (again only if the shared
+scratch had to grow).
 """
 
 from __future__ import annotations
@@ -51,19 +55,58 @@ def grid_points(domain: Domain, resolution: int) -> npt.NDArray[np.float64]:
     return np.stack([X1.ravel(), X2.ravel()])
 
 
+class Scratch:
+    """Float32 working memory for the layers of evaluators that never run at the same time;
+    it grows to the largest need among them."""
+
+    def __init__(self) -> None:
+        self.buffer: F32 = np.empty(0, np.float32)
+
+    def at_least(self, size: int) -> F32:
+        if self.buffer.size < size:
+            self.buffer = np.empty(size, np.float32)
+        return self.buffer
+
+
+@dataclass
+class _Slab:
+    """Whole grid rows top..bottom of a resolution×resolution grid: their network inputs
+    [features; 1] and the frame arrays {l: target} their A[l] fill."""
+
+    inputs: F32
+    top: int
+    bottom: int
+    resolution: int
+    targets: dict[int, F32]
+
+
 @dataclass
 class _Block:
-    """A slab of whole grid rows: A1[l] = [A[l]; 1] (A1[0] its own inputs, the rest views of
-    the shared scratch), Z[l] (scratch views) and the (frame view, A[l] view) pairs to copy."""
+    """A slab bound to a scratch: A1[l] = [A[l]; 1] (A1[0] the slab's inputs, the rest views of
+    the scratch), Z[l] (scratch views) and the (frame view, A[l] view) pairs to copy."""
 
     A1: list[F32]
     Z: list[F32]
     copies: list[tuple[F32, F32]]
 
+    @classmethod
+    def bind(cls, slab: _Slab, sizes: list[int], scratch: F32) -> _Block:
+        m = slab.inputs.shape[1]
+        A1, start = [slab.inputs], 0
+        for k in sizes[1:]:
+            A1.append(scratch[start:start + (k + 1) * m].reshape(k + 1, m))
+            start += (k + 1) * m
+        Z = [slab.inputs[:-1]] + [scratch[start:start + k * m].reshape(k, m) for k in sizes[1:]]
+        rows = slab.bottom - slab.top
+        copies = [(target[:, slab.top:slab.bottom],
+                   A1[l][:-1].reshape(sizes[l], rows, slab.resolution))
+                  for l, target in slab.targets.items()]
+        return cls(A1, Z, copies)
+
     def forward(self, Wb: list[F32], g: list[Activation]) -> None:
         """Z[l] = [W b][l] A1[l-1], A[l] = g[l](Z[l]), as the network's forward pass."""
         for a1 in self.A1[1:]:
-            a1[-1] = 1.0  # the previous block, cut at another width, wrote over it
+            a1[-1] = 1.0  # the previous block (maybe another evaluator's) wrote over it
         for l in range(1, len(Wb)):
             np.dot(Wb[l], self.A1[l - 1], out=self.Z[l])
             g[l].forward(self.Z[l], out=self.A1[l][:-1])
@@ -74,10 +117,9 @@ class GridEvaluator:
 
     def __init__(self, net: Network, features: Sequence[str], domain: Domain,
                  resolution: int = 100, neuron_resolution: int = 32,
-                 share: GridEvaluator | None = None) -> None:
-        """`share`: an evaluator of the same network that is never evaluated at the same
-        time as this one (e.g. the same view at another resolution): its scratch is reused
-        when it is large enough."""
+                 scratch: Scratch | None = None) -> None:
+        """`scratch`: working memory shared with other evaluators that are never evaluated
+        at the same time as this one (default: its own)."""
         names = feats.check(features)
         if len(names) != net.sizes[0]:
             raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
@@ -107,44 +149,36 @@ class GridEvaluator:
                     self._rows[neuron_resolution] * neuron_resolution if L > 1 else 0)
         # One flat scratch for all blocks: A1[l] for l >= 1 (with its row of ones), then Z[l],
         # each contiguous (np.dot writes only into contiguous arrays).
-        size = (sum(k + 1 for k in n[1:]) + max(n[1:])) * width
-        self._scratch: F32
-        if share is not None and share.net.sizes == n and share._scratch.size >= size:
-            self._scratch = share._scratch
-        else:
-            self._scratch = np.empty(size, np.float32)
-        output = {L: self.frame.output}
-        self._blocks = self._cut(resolution, output) + self._cut(neuron_resolution,
-                                                                 self.frame.neurons)
+        self._scratch_size = (sum(k + 1 for k in n[1:]) + max(n[1:])) * width
+        self._pool = scratch or Scratch()
+        self._pool.at_least(self._scratch_size)
+        self._slabs = self._cut(resolution, {L: self.frame.output}) \
+            + self._cut(neuron_resolution, self.frame.neurons)
+        self._bound: F32 | None = None
+        self._blocks: list[_Block] = []
 
-    def _cut(self, resolution: int, targets: dict[int, F32]) -> list[_Block]:
-        """Blocks of whole rows of the resolution×resolution grid, filling targets[l] from A[l]."""
+    def _cut(self, resolution: int, targets: dict[int, F32]) -> list[_Slab]:
+        """Slabs of whole rows of the resolution×resolution grid, filling targets[l] from A[l]."""
         if not targets:
             return []
-        sizes = self.net.sizes
         rows = self._rows[resolution]
         points = grid_points(self.domain, resolution)
-        blocks = []
+        slabs = []
         for top in range(0, resolution, rows):
             bottom = min(resolution, top + rows)
-            m = (bottom - top) * resolution
-            inputs = np.ones((sizes[0] + 1, m), np.float32)
+            inputs = np.ones((self.net.sizes[0] + 1, (bottom - top) * resolution), np.float32)
             feats.transform(points[:, top * resolution:bottom * resolution], self.features,
                             out=inputs[:-1])
-            A1, start = [inputs], 0
-            for k in sizes[1:]:
-                A1.append(self._scratch[start:start + (k + 1) * m].reshape(k + 1, m))
-                start += (k + 1) * m
-            Z = [inputs[:-1]] + [self._scratch[start:start + k * m].reshape(k, m)
-                                 for k in sizes[1:]]
-            copies = [(target[:, top:bottom], A1[l][:-1].reshape(sizes[l], bottom - top,
-                                                                 resolution))
-                      for l, target in targets.items()]
-            blocks.append(_Block(A1, Z, copies))
-        return blocks
+            slabs.append(_Slab(inputs, top, bottom, resolution, targets))
+        return slabs
 
     def evaluate(self) -> GridFrame:
-        """Evaluate with the network's current weights; no allocation per call."""
+        """Evaluate with the network's current weights; no allocation per call (unless a
+        shared scratch had to grow for another evaluator)."""
+        scratch = self._pool.at_least(self._scratch_size)
+        if scratch is not self._bound:
+            self._blocks = [_Block.bind(slab, self.net.sizes, scratch) for slab in self._slabs]
+            self._bound = scratch
         for Wb32, Wb in zip(self._Wb[1:], self.net.params.Wb[1:], strict=True):
             np.copyto(Wb32, Wb, casting="same_kind")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):

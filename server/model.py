@@ -8,6 +8,7 @@ import numpy as np
 
 from engine import datasets, optimizers
 from engine.datasets import Dataset, Split
+from engine.grid import Scratch
 from engine.network import Network
 from engine.trainer import Trainer
 from server import protocol
@@ -43,7 +44,8 @@ def engine_error(error: ValueError, field: str) -> ProtocolError:
     return ProtocolError("invalid", f"{field}: {error}", field)
 
 
-def build(config: Config, dataset: Dataset, settings: Settings) -> Model:
+def build(config: Config, dataset: Dataset, settings: Settings,
+          scratch: Scratch | None = None) -> Model:
     """A new network and trainer for config on dataset (raises ProtocolError, changes nothing)."""
     ds = config.dataset
     config = normalized(config, dataset.task)
@@ -74,7 +76,7 @@ def build(config: Config, dataset: Dataset, settings: Settings) -> Model:
         raise engine_error(error, "config.output") from None
     renderer = Renderer(net, trainer, split, config.features, dataset.task, config.init,
                         config.view.resolution, config.view.neuron_resolution,
-                        settings.diagnostics_interval)
+                        settings.diagnostics_interval, scratch)
     return Model(config, dataset, split, net, trainer, renderer)
 
 

@@ -24,7 +24,7 @@ from engine import coach, diagnostics, inspector
 from engine.collapse import collapse, is_collapsible
 from engine.datasets import Split
 from engine.features import transform
-from engine.grid import GridEvaluator
+from engine.grid import GridEvaluator, Scratch
 from engine.network import Network
 from engine.trainer import Trainer
 from server.frames import FrameArray, encode, fields_json, finite_or_none, quantize
@@ -78,11 +78,12 @@ class Renderer:
 
     def __init__(self, net: Network, trainer: Trainer, split: Split, features: list[str],
                  task: str, init: str, resolution: int, neuron_resolution: int,
-                 diagnostics_interval: float) -> None:
+                 diagnostics_interval: float, scratch: Scratch | None = None) -> None:
         self.net, self.trainer, self.split, self.task, self.init = net, trainer, split, task, init
         domain = split.full.domain
+        self.scratch = scratch or Scratch()
         self.grid = GridEvaluator(net, features, domain, resolution=resolution,
-                                  neuron_resolution=neuron_resolution)
+                                  neuron_resolution=neuron_resolution, scratch=self.scratch)
         self._features, self._domain = features, domain
         self._light_grid: GridEvaluator | None = None
         self.quantizers: dict[tuple[str, tuple[int, ...]], Quantizer] = {}
@@ -124,7 +125,7 @@ class Renderer:
             else:
                 self._light_grid = GridEvaluator(
                     self.net, self._features, self._domain, resolution=resolution,
-                    neuron_resolution=neurons, share=self.grid)
+                    neuron_resolution=neurons, scratch=self.scratch)
         return self._light_grid
 
     def refresh_diagnostics(self, version: int, playing: bool, learning_rate: float,

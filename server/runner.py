@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from engine.grid import Scratch
 from server import protocol
 from server.config import ProtocolError, first_error
 from server.origins import origin_allowed
@@ -145,8 +146,9 @@ class Connection:
             await self.changed.wait()
 
 
-async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler) -> None:
-    session = Session(settings)
+async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler,
+                      scratch: Scratch | None = None) -> None:
+    session = Session(settings, scratch=scratch)
     connection = Connection(websocket, session, settings)
     session.hello()
     scheduler.add(session)
@@ -174,4 +176,4 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         await websocket.close(code=1008, reason="origin not allowed")
         return
     await websocket.accept()
-    await run_session(websocket, settings, scheduler)
+    await run_session(websocket, settings, scheduler, websocket.app.state.grid_scratch)

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable
 
 from engine.datasets import Dataset
+from engine.grid import Scratch
 from engine.trainer import Trainer
 from server import catalog, limits, payloads, protocol
 from server.config import ProtocolError, check, normalized, updated
@@ -36,15 +37,18 @@ FLOOR_FPS = 10.0
 class Session:
     """The state of one connection. Handlers raise ProtocolError for anything not applicable."""
 
-    def __init__(self, settings: Settings, wake: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, settings: Settings, wake: Callable[[], None] = lambda: None,
+                 scratch: Scratch | None = None) -> None:
         self.id = uuid.uuid4().hex[:12]
         self.settings = settings
+        self.scratch = scratch or Scratch()
+        """Grid working memory, shared by the sessions of a process (see app.py)."""
         self.wake = wake
         self.outbox: deque[str | object] = deque()
         self.state: protocol.State = "paused"
         self.custom: Dataset | None = None
         config = catalog.default_config()
-        self.model = build(config, generate(config), settings)
+        self.model = build(config, generate(config), settings, self.scratch)
         self.version = 0
         """Bumped on every change of what a frame shows."""
         self.sent_version = -1
@@ -151,7 +155,7 @@ class Session:
             if data_changed:
                 dataset = generate(new) if self.custom is None or new.dataset.name != "custom" \
                     else self.custom
-            self._install(build(new, dataset, self.settings))
+            self._install(build(new, dataset, self.settings, self.scratch))
             self.send(protocol.ConfigMessage(id=message.id, config=self.config))
             if data_changed:
                 self.send(self.data_message(message.id))
@@ -228,7 +232,7 @@ class Session:
         self.wake()
 
     def on_reset(self, message: protocol.ResetMessage) -> None:
-        self._install(build(self.config, self.model.dataset, self.settings))
+        self._install(build(self.config, self.model.dataset, self.settings, self.scratch))
         self.status(message.id)
         self.send_frame()
 
@@ -255,7 +259,7 @@ class Session:
         added = payloads.added_points(self.model.dataset, message)
         config = self.config.model_copy(update={
             "dataset": self.config.dataset.model_copy(update={"name": "custom"})})
-        model = build(config, added, self.settings)
+        model = build(config, added, self.settings, self.scratch)
         self.custom = added
         self._install(model)
         self.send(protocol.ConfigMessage(id=message.id, config=self.config))
@@ -270,7 +274,7 @@ class Session:
         payload = message.data
         check(payload.config)
         dataset = payloads.imported_dataset(payload)
-        model = build(payload.config, dataset, self.settings)
+        model = build(payload.config, dataset, self.settings, self.scratch)
         payloads.load_weights(model.net, payload.model)
         model.trainer.epoch = payload.epoch
         if payload.config.dataset.name == "custom":
@@ -291,7 +295,7 @@ class Session:
         leaky = [layer.model_copy(update={"activation": "leaky_relu"})
                  if layer.activation == "relu" else layer for layer in hidden]
         model = build(self.config.model_copy(update={"hidden": leaky}), old.dataset,
-                      self.settings)
+                      self.settings, self.scratch)
         for l in range(1, old.net.L + 1):
             model.net.W[l][...] = old.net.W[l]
             model.net.b[l][...] = old.net.b[l]

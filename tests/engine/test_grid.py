@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine import Network, features
-from engine.grid import GridEvaluator, grid_points
+from engine.grid import GridEvaluator, Scratch, grid_points
 
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 
@@ -42,12 +42,41 @@ def test_wide_layers_are_evaluated_in_several_blocks_with_the_same_result():
     # output rows (20 wide, 7 blocks) and of 6 neuron rows (9 wide, 2 blocks).
     net = Network([2, 64, 64, 1], ["tanh", "relu", "sigmoid"], init="xavier", seed=1)
     grid = GridEvaluator(net, ["x1", "x2"], DOMAIN, resolution=20, neuron_resolution=9)
-    assert len(grid._blocks) == 7 + 2
+    assert len(grid._slabs) == 7 + 2
     frame = grid.evaluate()
     Y_hat = net.forward(features.transform(grid_points(DOMAIN, 20), ["x1", "x2"]))
     np.testing.assert_allclose(frame.output.reshape(1, -1), Y_hat, rtol=1e-5, atol=1e-5)
     net.forward(features.transform(grid_points(DOMAIN, 9), ["x1", "x2"]))
     np.testing.assert_allclose(frame.neurons[2].reshape(64, -1), net.A[2], rtol=1e-5, atol=1e-5)
+
+
+def test_evaluators_sharing_one_scratch_give_their_own_results():
+    small_net, big_net = _net(), Network([3, 40, 30, 2], ["tanh", "relu", "softmax"], seed=2)
+    names = ["x1", "x2", "x1x2"]
+    alone = [GridEvaluator(n, names, DOMAIN, resolution=r, neuron_resolution=6).evaluate()
+             for n, r in ((small_net, 12), (big_net, 30))]
+    expected = [(f.output.copy(), {l: a.copy() for l, a in f.neurons.items()}) for f in alone]
+    scratch = Scratch()
+
+    def check(grid: GridEvaluator, output, neurons) -> None:
+        frame = grid.evaluate()
+        np.testing.assert_array_equal(frame.output, output)
+        for l, values in neurons.items():
+            np.testing.assert_array_equal(frame.neurons[l], values)
+
+    small = GridEvaluator(small_net, names, DOMAIN, resolution=12, neuron_resolution=6,
+                          scratch=scratch)
+    check(small, *expected[0])
+    first = scratch.buffer
+    big = GridEvaluator(big_net, names, DOMAIN, resolution=30, neuron_resolution=6,
+                        scratch=scratch)
+    assert scratch.buffer is not first  # the big one made it grow
+    # In turns, as the sessions of a server process build their frames; the small one cuts
+    # its views again from the grown scratch.
+    for _ in range(2):
+        check(big, *expected[1])
+        check(small, *expected[0])
+    assert scratch.buffer.size >= max(small._scratch_size, big._scratch_size)
 
 
 def test_evaluate_follows_weight_changes_and_reuses_its_buffers():
