@@ -57,12 +57,13 @@ class Parameters:
 
 
 class Workspace:
-    """Preallocated Z, A, dZ, dA for batches of m columns.
+    """Preallocated Z, A, dZ, dA for batches of m columns (dZ, dA only with `backward`).
 
     A1[l] is [A[l]; 1], shape (n[l] + 1, m): its last row of ones multiplies b[l].
     """
 
-    def __init__(self, sizes: list[int], m: int, dtype: type = np.float64) -> None:
+    def __init__(self, sizes: list[int], m: int, dtype: type = np.float64,
+                 backward: bool = True) -> None:
         L = len(sizes) - 1
         self.m = m
         self.A1: list[F] = []
@@ -73,10 +74,14 @@ class Workspace:
         self.A: list[F] = [a1[:n] for a1, n in zip(self.A1, sizes, strict=True)]
         self.A1T: list[F] = [a1.T for a1 in self.A1]
         self.Z: list[F] = [self.A[0]] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
-        self.dZ: list[F] = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
-        # dA1[l] has a spare last row so that [W b]ᵀ dZ can be written without a copy of Wᵀ.
-        self.dA1: list[F] = [np.empty((n + 1, m), dtype) for n in sizes]
-        self.dA: list[F] = [_NONE] + [a1[:-1] for a1 in self.dA1[1:]]
+        self.dZ: list[F] = []
+        self.dA1: list[F] = []
+        self.dA: list[F] = []
+        if backward:
+            self.dZ = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
+            # dA1[l] has a spare last row: [W b]ᵀ dZ is written without a copy of Wᵀ.
+            self.dA1 = [np.empty((n + 1, m), dtype) for n in sizes]
+            self.dA = [_NONE] + [a1[:-1] for a1 in self.dA1[1:]]
 
 
 def forward_pass(Wb: list[F], g: list[Activation], ws: Workspace) -> F:

@@ -237,7 +237,7 @@ class _Evaluation:
         self.net = net
         self.parts = [(name, part) for name, part, _ in parts]
         m = sum(part.m for _, part, _ in parts)
-        self.ws = Workspace(net.sizes, m, dtype)
+        self.ws = Workspace(net.sizes, m, dtype, backward=False)
         # Typed as Array, the engine's float array, in float32 too.
         self.Y: Array = np.concatenate([part.Y for _, part, _ in parts], axis=1).astype(dtype)
         self.single = dtype == np.float32
