@@ -244,15 +244,25 @@ class _Evaluation:
         self.g = [activations.for_float32(g) for g in net.g] if self.single else net.g
         self.Wb = [np.empty(Wb.shape, dtype) for Wb in net.params.Wb] if self.single \
             else net.params.Wb
-        self.slices: dict[str, slice] = {}
         start = 0
-        for name, part, X1 in parts:
+        for _, part, X1 in parts:
             self.ws.A[0][:, start:start + part.m] = X1[:-1]
-            self.slices[name] = slice(start, start + part.m)
             start += part.m
+        # The parts' sums come from one reduceat over the non-empty parts' first columns.
+        counts = [part.m for _, part in self.parts]
+        self.starts = np.cumsum([0] + counts[:-1])[np.array(counts) > 0]
+        self.counts = np.array([m for m in counts if m], dtype=np.float64)
+        task = parts[0][1].task
+        self.task = task
+        self.labels = np.concatenate([part.labels for _, part, _ in parts]) \
+            if task != "regression" else np.zeros(0)
+        self.hits = np.empty(m, dtype=np.float64)
+        self.class_one = self.labels == 1
 
     def metrics(self, loss: losses.Loss) -> dict[str, float | None]:
-        out: dict[str, float | None] = {}
+        """{part_loss, ..., part_accuracy, ...}: None for empty parts (and regression)."""
+        losses_by_part: list[float | None] = []
+        accuracies: list[float | None] = []
         if self.ws.m:
             if self.single:
                 for Wb32, Wb in zip(self.Wb[1:], self.net.params.Wb[1:], strict=True):
@@ -260,13 +270,21 @@ class _Evaluation:
             ws, L = self.ws, self.net.L
             A_L = forward_pass(self.Wb, self.g, ws)
             per = losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y)
+            losses_by_part = list(np.add.reduceat(per, self.starts, dtype=np.float64)
+                                  / self.counts)
+            if self.task != "regression":
+                if self.task == "binary":
+                    np.equal(A_L[0] > 0.5, self.class_one, out=self.hits)
+                else:
+                    np.equal(np.argmax(A_L, axis=0), self.labels, out=self.hits)
+                accuracies = list(np.add.reduceat(self.hits, self.starts) / self.counts)
+        out: dict[str, float | None] = {}
         for name, part in self.parts:
-            if part.m == 0:
-                out[f"{name}_loss"] = out[f"{name}_accuracy"] = None
-                continue
-            cut = self.slices[name]
-            out[f"{name}_loss"] = _finite(float(per[cut].mean(dtype=np.float64)))
-            out[f"{name}_accuracy"] = _finite(accuracy(A_L[:, cut], part))
+            has = part.m > 0
+            value = losses_by_part.pop(0) if has else None
+            out[f"{name}_loss"] = _finite(float(value)) if value is not None else None
+            value = accuracies.pop(0) if has and accuracies else None
+            out[f"{name}_accuracy"] = _finite(float(value)) if value is not None else None
         return {key: out[key] for key in sorted(out, key=_metric_order)}
 
 
