@@ -26,6 +26,7 @@ from engine import activations
 from engine import features as feats
 from engine.activations import Activation
 from engine.network import Network
+from engine.scratch import Scratch
 
 F32 = npt.NDArray[np.float32]
 Domain = tuple[float, float, float, float]
@@ -53,19 +54,6 @@ def grid_points(domain: Domain, resolution: int) -> npt.NDArray[np.float64]:
     x2 = x2_max - (np.arange(resolution) + 0.5) * step2
     X1, X2 = np.meshgrid(x1, x2)
     return np.stack([X1.ravel(), X2.ravel()])
-
-
-class Scratch:
-    """Float32 working memory for the layers of evaluators that never run at the same time;
-    it grows to the largest need among them."""
-
-    def __init__(self) -> None:
-        self.buffer: F32 = np.empty(0, np.float32)
-
-    def at_least(self, size: int) -> F32:
-        if self.buffer.size < size:
-            self.buffer = np.empty(size, np.float32)
-        return self.buffer
 
 
 @dataclass
@@ -151,7 +139,7 @@ class GridEvaluator:
         # each contiguous (np.dot writes only into contiguous arrays).
         self._scratch_size = (sum(k + 1 for k in n[1:]) + max(n[1:])) * width
         self._pool = scratch or Scratch()
-        self._pool.at_least(self._scratch_size)
+        self._pool.at_least(self._scratch_size, np.float32)
         self._slabs = self._cut(resolution, {L: self.frame.output}) \
             + self._cut(neuron_resolution, self.frame.neurons)
         self._bound: F32 | None = None
@@ -175,7 +163,7 @@ class GridEvaluator:
     def evaluate(self) -> GridFrame:
         """Evaluate with the network's current weights; no allocation per call (unless a
         shared scratch had to grow for another evaluator)."""
-        scratch = self._pool.at_least(self._scratch_size)
+        scratch = self._pool.at_least(self._scratch_size, np.float32)
         if scratch is not self._bound:
             self._blocks = [_Block.bind(slab, self.net.sizes, scratch) for slab in self._slabs]
             self._bound = scratch

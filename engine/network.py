@@ -60,20 +60,34 @@ class Workspace:
     """Preallocated Z, A, dZ, dA for batches of m columns (dZ, dA only with `backward`).
 
     A1[l] is [A[l]; 1], shape (n[l] + 1, m): its last row of ones multiplies b[l].
+    `memory` (forward only): a flat buffer of at least `forward_size(sizes, m)` elements that
+    holds A1[l] and Z[l] for l >= 1, e.g. one shared by workspaces never used at the same
+    time (then call `restore_ones` before a forward pass); `inputs`: A1[0] to use as it is.
     """
 
     def __init__(self, sizes: list[int], m: int, dtype: type = np.float64,
-                 backward: bool = True) -> None:
+                 backward: bool = True, memory: F | None = None,
+                 inputs: F | None = None) -> None:
         L = len(sizes) - 1
         self.m = m
-        self.A1: list[F] = []
-        for n in sizes:
-            a1: F = np.empty((n + 1, m), dtype=dtype)
-            a1[n] = 1.0
-            self.A1.append(a1)
+        self.A1: list[F] = [inputs if inputs is not None else np.empty((sizes[0] + 1, m), dtype)]
+        start = 0
+        for n in sizes[1:]:
+            if memory is None:
+                self.A1.append(np.empty((n + 1, m), dtype))
+            else:
+                self.A1.append(memory[start:start + (n + 1) * m].reshape(n + 1, m))
+                start += (n + 1) * m
+        self.restore_ones()
         self.A: list[F] = [a1[:n] for a1, n in zip(self.A1, sizes, strict=True)]
         self.A1T: list[F] = [a1.T for a1 in self.A1]
-        self.Z: list[F] = [self.A[0]] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
+        self.Z: list[F] = [self.A[0]]
+        for n in sizes[1:]:
+            if memory is None:
+                self.Z.append(np.empty((n, m), dtype))
+            else:
+                self.Z.append(memory[start:start + n * m].reshape(n, m))
+                start += n * m
         self.dZ: list[F] = []
         self.dA1: list[F] = []
         self.dA: list[F] = []
@@ -82,6 +96,16 @@ class Workspace:
             # dA1[l] has a spare last row: [W b]ᵀ dZ is written without a copy of Wᵀ.
             self.dA1 = [np.empty((n + 1, m), dtype) for n in sizes]
             self.dA = [_NONE] + [a1[:-1] for a1 in self.dA1[1:]]
+
+    @staticmethod
+    def forward_size(sizes: list[int], m: int) -> int:
+        """Elements of `memory` that A1[l] and Z[l], l >= 1, take."""
+        return sum(2 * n + 1 for n in sizes[1:]) * m
+
+    def restore_ones(self) -> None:
+        """Write the rows of ones of every A1[l] again."""
+        for a1 in self.A1:
+            a1[-1] = 1.0
 
 
 def forward_pass(Wb: list[F], g: list[Activation], ws: Workspace) -> F:

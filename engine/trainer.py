@@ -22,6 +22,7 @@ from engine import features as feats
 from engine.datasets import Dataset, Split
 from engine.network import Network, Parameters, Workspace, forward_pass
 from engine.registry import Array, lookup
+from engine.scratch import Scratch
 
 REGULARIZATIONS = ("none", "l1", "l2")
 MAX_REG_RATE = 10.0
@@ -36,10 +37,13 @@ class Trainer:
     def __init__(self, net: Network, split: Split, features: Sequence[str] = ("x1", "x2"),
                  loss: str | None = None, optimizer: optimizers.Optimizer | None = None,
                  batch_size: int = 10, regularization: str = "none", reg_rate: float = 0.0,
-                 seed: int = 0, metrics_dtype: type = np.float64) -> None:
+                 seed: int = 0, metrics_dtype: type = np.float64,
+                 metrics_scratch: Scratch | None = None) -> None:
         """`metrics_dtype=np.float32` makes metrics() about four times cheaper (cheaper
         activations, half the memory) and exact to about 1e-6: plenty for a live chart.
-        Training always runs in float64."""
+        Training always runs in float64. `metrics_scratch`: memory for the layers of the
+        metrics pass, shared with other computations never run at the same time (see
+        engine.scratch)."""
         self.net, self.split = net, split
         self.features = feats.check(features)
         self.loss = losses.get(loss or losses.default_for(split.train.task)[1])
@@ -58,7 +62,8 @@ class Trainer:
         self._X1 = self._inputs(split.train)
         self._Xs1, self._Ys = self._X1.copy(), split.train.Y.copy()
         self._eval = _Evaluation(net, [(name, part, self._inputs(part))
-                                       for name, part in self._parts().items()], metrics_dtype)
+                                       for name, part in self._parts().items()], metrics_dtype,
+                                 metrics_scratch)
         self.set_regularization(regularization, reg_rate)
         self.set_batch_size(batch_size)
 
@@ -230,14 +235,20 @@ class _Evaluation:
     activations' cheaper float32 forms and a float32 copy of the weights)."""
 
     def __init__(self, net: Network, parts: list[tuple[str, Dataset, Array]],
-                 dtype: type = np.float64) -> None:
+                 dtype: type = np.float64, scratch: Scratch | None = None) -> None:
         if dtype not in (np.float64, np.float32):
             raise ValueError(f"metrics_dtype: expected numpy.float64 or numpy.float32, "
                              f"got {dtype!r}")
         self.net = net
         self.parts = [(name, part) for name, part, _ in parts]
         m = sum(part.m for _, part, _ in parts)
-        self.ws = Workspace(net.sizes, m, dtype, backward=False)
+        self.dtype, self.m = dtype, m
+        self.inputs = np.ones((net.sizes[0] + 1, m), dtype)
+        self.shared = scratch is not None
+        self.pool = scratch or Scratch()
+        self.size = Workspace.forward_size(net.sizes, m)
+        self.bound: Array | None = None
+        self.ws = self._workspace()
         # Typed as Array, the engine's float array, in float32 too.
         self.Y: Array = np.concatenate([part.Y for _, part, _ in parts], axis=1).astype(dtype)
         self.single = dtype == np.float32
@@ -246,7 +257,7 @@ class _Evaluation:
             else net.params.Wb
         start = 0
         for _, part, X1 in parts:
-            self.ws.A[0][:, start:start + part.m] = X1[:-1]
+            self.inputs[:-1, start:start + part.m] = X1[:-1]
             start += part.m
         # The parts' sums come from one reduceat over the non-empty parts' first columns.
         counts = [part.m for _, part in self.parts]
@@ -259,15 +270,26 @@ class _Evaluation:
         self.hits = np.empty(m, dtype=np.float64)
         self.class_one = self.labels == 1
 
+    def _workspace(self) -> Workspace:
+        """The workspace on the pool's memory (cut again if the pool had to grow)."""
+        memory = self.pool.at_least(self.size, self.dtype)
+        if memory is not self.bound:
+            self.ws = Workspace(self.net.sizes, self.m, self.dtype, backward=False,
+                                memory=memory, inputs=self.inputs)
+            self.bound = memory
+        elif self.shared:
+            self.ws.restore_ones()  # another user of the memory wrote over them
+        return self.ws
+
     def metrics(self, loss: losses.Loss) -> dict[str, float | None]:
         """{part_loss, ..., part_accuracy, ...}: None for empty parts (and regression)."""
         losses_by_part: list[float | None] = []
         accuracies: list[float | None] = []
-        if self.ws.m:
+        if self.m:
             if self.single:
                 for Wb32, Wb in zip(self.Wb[1:], self.net.params.Wb[1:], strict=True):
                     np.copyto(Wb32, Wb, casting="same_kind")
-            ws, L = self.ws, self.net.L
+            ws, L = self._workspace(), self.net.L
             A_L = forward_pass(self.Wb, self.g, ws)
             per = losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y)
             losses_by_part = list(np.add.reduceat(per, self.starts, dtype=np.float64)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from engine.grid import Scratch
+from engine.scratch import Scratch
 from server import api, runner
 from server.scheduler import Scheduler
 from server.settings import Settings
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.scheduler = Scheduler(slice_seconds=settings.slice_seconds,
                                     thread_above=settings.thread_epochs_above)
     # Every session of this process builds its frames on the event loop's thread, one at a
-    # time: their grid evaluators share one working memory, which stays in cache.
+    # time: their grids and metrics share one working memory, which stays in cache.
     app.state.grid_scratch = Scratch()
     app.include_router(api.router)
     app.include_router(runner.router)

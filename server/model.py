@@ -8,8 +8,8 @@ import numpy as np
 
 from engine import datasets, optimizers
 from engine.datasets import Dataset, Split
-from engine.grid import Scratch
 from engine.network import Network
+from engine.scratch import Scratch
 from engine.trainer import Trainer
 from server import protocol
 from server.config import ProtocolError, normalized
@@ -71,6 +71,7 @@ def build(config: Config, dataset: Dataset, settings: Settings,
             regularization=config.regularization.kind, reg_rate=config.regularization.rate,
             seed=config.seed,
             metrics_dtype=np.float32,  # for the chart and the coach: a quarter of the cost
+            metrics_scratch=scratch,
         )
     except ValueError as error:
         raise engine_error(error, "config.output") from None

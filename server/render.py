@@ -24,8 +24,9 @@ from engine import coach, diagnostics, inspector
 from engine.collapse import collapse, is_collapsible
 from engine.datasets import Split
 from engine.features import transform
-from engine.grid import GridEvaluator, Scratch
+from engine.grid import GridEvaluator
 from engine.network import Network
+from engine.scratch import Scratch
 from engine.trainer import Trainer
 from server.frames import FrameArray, encode, fields_json, finite_or_none, quantize
 

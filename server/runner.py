@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from engine.grid import Scratch
+from engine.scratch import Scratch
 from server import protocol
 from server.config import ProtocolError, first_error
 from server.origins import origin_allowed

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 
 from engine.datasets import Dataset
-from engine.grid import Scratch
+from engine.scratch import Scratch
 from engine.trainer import Trainer
 from server import catalog, limits, payloads, protocol
 from server.config import ProtocolError, check, normalized, updated

@@ -67,16 +67,16 @@ def test_evaluators_sharing_one_scratch_give_their_own_results():
     small = GridEvaluator(small_net, names, DOMAIN, resolution=12, neuron_resolution=6,
                           scratch=scratch)
     check(small, *expected[0])
-    first = scratch.buffer
+    first = scratch.at_least(0)
     big = GridEvaluator(big_net, names, DOMAIN, resolution=30, neuron_resolution=6,
                         scratch=scratch)
-    assert scratch.buffer is not first  # the big one made it grow
+    assert scratch.at_least(0) is not first  # the big one made it grow
     # In turns, as the sessions of a server process build their frames; the small one cuts
     # its views again from the grown scratch.
     for _ in range(2):
         check(big, *expected[1])
         check(small, *expected[0])
-    assert scratch.buffer.size >= max(small._scratch_size, big._scratch_size)
+    assert scratch.at_least(0).size >= max(small._scratch_size, big._scratch_size)
 
 
 def test_evaluate_follows_weight_changes_and_reuses_its_buffers():

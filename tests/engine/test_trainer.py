@@ -198,6 +198,26 @@ def test_float32_metrics_agree_with_float64_ones(name, act):
         _trainer(name, [4], act, classes=3, metrics_dtype=np.int32)
 
 
+def test_trainers_and_grids_sharing_one_scratch_keep_their_own_metrics():
+    from engine.grid import GridEvaluator
+    from engine.scratch import Scratch
+
+    scratch = Scratch()
+    shared = [_trainer("circle", [4], "tanh", metrics_dtype=np.float32,
+                       metrics_scratch=scratch),
+              _trainer("spiral", [16, 16, 8], "relu", n=400, metrics_dtype=np.float32,
+                       metrics_scratch=scratch)]
+    alone = [_trainer("circle", [4], "tanh", metrics_dtype=np.float32),
+             _trainer("spiral", [16, 16, 8], "relu", n=400, metrics_dtype=np.float32)]
+    grid = GridEvaluator(shared[0].net, ["x1", "x2"], (-6, 6, -6, 6), 40, 8, scratch=scratch)
+    for tr in shared + alone:
+        tr.run(2)
+    for _ in range(2):   # in turns, each writing over the others' layers
+        for mine, reference in zip(shared, alone, strict=True):
+            grid.evaluate()
+            assert mine.metrics() == reference.metrics()
+
+
 def test_last_gradients_are_those_of_the_last_step():
     tr = _trainer("xor", [3], "tanh", n=20, batch_size=20)
     before = tr.net.copy()
