@@ -233,8 +233,10 @@ def symmetric_layers(net: Network, atol: float = 1e-12) -> list[int]:
     """Hidden layers l with n[l] >= 2 whose neurons all share the same weights and bias."""
     out = []
     for l in range(1, net.L):
-        Wb = np.hstack([np.asarray(net.W[l]), np.asarray(net.b[l]).reshape(-1, 1)])
-        if Wb.shape[0] >= 2 and np.allclose(Wb, Wb[:1], rtol=0.0, atol=atol):
+        W, b = np.asarray(net.W[l]), np.asarray(net.b[l]).reshape(-1, 1)
+        # |row - first row| <= atol everywhere (False with NaN), as np.allclose(rtol=0).
+        if W.shape[0] >= 2 and np.abs(W - W[:1]).max() <= atol \
+                and np.abs(b - b[:1]).max() <= atol:
             out.append(l)
     return out
 

@@ -151,8 +151,9 @@ class Renderer:
                 Y = self.split.train.Y
                 trace = inspector.inspect(net, self._train_X, Y, loss)
                 dW = {t.l: t.dW for t in trace.layers}
-                report = diagnostics.summary(net, self._train_X, dW,
-                                             bins=HIST_BINS)
+                # The inspector's forward pass gives every A[l]: no second one.
+                acts = [self._train_X] + [t.A for t in trace.layers]
+                report = diagnostics.summary(net, dW=dW, bins=HIST_BINS, A=acts)
             else:
                 report = {}
         dead = {l: r.dead for l, r in report.items() if r.dead is not None}
