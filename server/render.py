@@ -38,6 +38,7 @@ LIGHT_MIN_RESOLUTION = 16
 LIGHT_MIN_NEURON_RESOLUTION = 8
 """Nor a neuron's grid coarser than this."""
 F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
 BOUNDED = ("sigmoid", "softmax", "tanh")
 """Activations whose grids are quantized over their fixed range."""
 
@@ -63,10 +64,10 @@ class Quantizer:
 def grid_range(activation: str, values: npt.NDArray[Any]) -> tuple[float, float]:
     """The value range a grid is quantized over: the activation's own, or a 1-2-5 bound."""
     if activation in BOUNDED:  # a fixed range: no pass over the values
-        return diagnostics.activation_range(activation, cast(npt.NDArray[np.float64], values))
+        return diagnostics.activation_range(activation, cast(F64, values))
     finite = values[np.isfinite(values)] if not np.isfinite(values).all() else values
     # float32 as it is: min and max need no float64 copy of the grid.
-    lo, hi = diagnostics.activation_range(activation, cast(npt.NDArray[np.float64], finite))
+    lo, hi = diagnostics.activation_range(activation, cast(F64, finite))
     if activation in ("linear", "leaky_relu") and finite.size:
         low = float(finite.min())
         if low < lo:
