@@ -7,13 +7,13 @@ many sessions are open; every playing session gets the same share of training (o
 turn), and frames go out in the order they fell due.
 
 Under overload three things keep frames flowing. A frame owed at the floor rate (the session's
-last frame is older than 1 / min(fps, 10) s) skips the turn's slice, so training gets what
+last frame is older than 1 / min(fps, 12) s) skips the turn's slice, so training gets what
 the frames leave; frames above the floor keep alternating with slices. While frames are late
 on average (`behind_seconds`), they are built light (see render.py), like adaptive video. And
 since a session has a new frame to show only after some training, the slices then shrink
-(down to `MIN_SLICE`) for as long as frames stay late, and grow back once they are on time:
-a class of sessions converges on the frame rate the machine can afford with the training that
-is left. A single session is never late, so it is unaffected.
+(down to `MIN_SLICE`) while frames miss the floor rate, and grow back while they make it: a
+class of sessions converges on about the floor rate, and training gets all the rest. A single
+session is never late, so it is unaffected.
 """
 
 from __future__ import annotations
@@ -188,17 +188,21 @@ class Scheduler:
         return None, best_delay
 
     def _build(self, session: Trainable, delay: float, now: float) -> bool:
-        """Build its frame, light when behind; True when the frame was owed at the floor rate."""
+        """Build its frame, light when behind; True when the frame was owed at the floor rate.
+        While behind, each frame also steers the slices: owed (the floor rate was missed),
+        they shrink; on time, they grow back."""
         late = min(-delay, self.MAX_LATENESS)
         self.lateness += self.LATENESS_SMOOTHING * (late - self.lateness)
         if self.lateness > self.behind_seconds:
             self.behind = True
-            self.behind_slice = max(self.MIN_SLICE, self.behind_slice * self.SLICE_SHRINK)
         elif self.lateness < self.behind_seconds / 2:
             self.behind = False
+        owed = session.frame_owed(now)
+        if self.behind and owed:
+            self.behind_slice = max(self.MIN_SLICE, self.behind_slice * self.SLICE_SHRINK)
+        else:
             self.behind_slice = min(self.slice_seconds,
                                     self.behind_slice * self.SLICE_GROW + self.SLICE_STEP)
-        owed = session.frame_owed(now)
         session.build_frame(self.behind)
         return owed
 

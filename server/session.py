@@ -30,8 +30,9 @@ FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
 """Slow motion never tries to catch up more than this much lost time."""
-FLOOR_FPS = 10.0
-"""Under overload, frames up to this rate (or the requested one, if lower) come before training."""
+FLOOR_FPS = 12.0
+"""Under overload, frames up to this rate (or the requested one, if lower) come before training:
+a margin above the 10 frames/s that keep a class's pictures moving smoothly."""
 
 
 class Session:

@@ -165,7 +165,7 @@ def test_frames_above_the_floor_alternate_with_training() -> None:
                                                "train b 0.004"]
 
 
-def test_late_frames_are_built_light_with_shrinking_slices_until_they_catch_up() -> None:
+def test_late_frames_are_built_light_and_slices_follow_the_floor_rate() -> None:
     log: list[str] = []
     scheduler = Scheduler(behind_seconds=0.05)
     late = [Fake(str(i), log, owed=False, lateness=1.0) for i in range(3)]
@@ -174,14 +174,18 @@ def test_late_frames_are_built_light_with_shrinking_slices_until_they_catch_up()
     events = first_events(scheduler, log, 6)
     # A frame counts as at most 0.5 s late: the running mean passes 50 ms at the third.
     assert events == ["frame 0", "train 0 0.004", "frame 1", "train 1 0.004",
-                      "frame 2 light", "train 2 0.0036"]
+                      "frame 2 light", "train 2 0.004"]
     assert scheduler.behind
-    for _ in range(100):  # frames stay late: slices shrink, but training never stops
+    late[0].owed = True
+    for _ in range(100):  # frames miss the floor rate: slices shrink, but training goes on
         scheduler._build(late[0], -1.0, 0.0)
-    assert scheduler.behind_slice == scheduler.MIN_SLICE
+    assert scheduler.behind and scheduler.behind_slice == scheduler.MIN_SLICE
+    late[0].owed = False
+    for _ in range(100):  # still late for the fps asked, but on time for the floor rate
+        scheduler._build(late[0], -1.0, 0.0)
+    assert scheduler.behind and scheduler.behind_slice == scheduler.slice_seconds
     on_time = Fake("x", log, owed=False, lateness=0.0)
     for _ in range(100):
         on_time.built = False
         scheduler._build(on_time, 0.0, 0.0)
     assert not scheduler.behind and log[-1] == "frame x"
-    assert scheduler.behind_slice == scheduler.slice_seconds  # grown back once on time
