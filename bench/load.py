@@ -1,15 +1,17 @@
-"""Load test: N websocket clients each play the standard workload against one server process.
+"""Load test: N websocket clients each play the standard workload against one server.
 
     python bench/load.py                    # 40 clients for 20 s
     python bench/load.py --clients 1 --duration 10
+    python bench/load.py --workers 1        # one server process (default: as for a class)
     python bench/load.py --json             # one JSON line at the end as well
 
 The standard workload is TF Playground's largest network: spiral, 500 points, half for training,
 noise 0, inputs x1 and x2, 6 hidden layers of 8 tanh, tanh output with squared error, learning
 rate 0.03, batch 10. Each client plays, counts its frames and bytes, and every `--pause-every`
 seconds pauses (timing how long the `status: paused` takes) and plays again. The server runs in
-its own process on a free port; its RSS (with its workers') is read from /proc before and
-after.
+its own process on a free port, with as many worker processes as `playground --host 0.0.0.0`
+starts for a class on this machine unless `--workers` says otherwise; its RSS (with its
+workers') is read from /proc before and after.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from server.cli import default_workers  # noqa: E402
 from tests.server_process import server_process  # noqa: E402
 
 STANDARD = {
@@ -191,7 +194,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of play")
     parser.add_argument("--pause-every", type=float, default=2.0,
                         help="seconds between pause/play cycles of each client")
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--workers", type=int, default=default_workers("0.0.0.0"),
+                        help="server processes (default: as the server starts for a class "
+                             "on this machine)")
     parser.add_argument("--connect-every", type=float, default=0.05,
                         help="seconds between two clients' connections")
     parser.add_argument("--no-compression", action="store_true",
@@ -208,8 +213,10 @@ def main() -> None:
         result = asyncio.run(run(args, url, process.pid))
     result["bare_engine_epochs_per_s"] = bare
     result["load_average"] = list(os.getloadavg())
+    result["workers"] = args.workers
     rows = [
         ("clients", f"{result['clients']} for {result['duration_s']:g} s"),
+        ("server processes", f"{args.workers}"),
         ("bare engine (this process)", f"{bare:.0f} epochs/s"),
         ("frames/s per client", f"min {result['fps_min']:.1f}, median "
                                 f"{result['fps_median']:.1f}"),
