@@ -445,17 +445,21 @@ class Advice(ServerModel):
     params: dict[str, Any]
 
 
+_KEPT = ("Absent from a periodic frame when unchanged since the last frame that carried it: "
+         "the previous value holds. Every other frame carries it.")
+
+
 class FrameHeader(ServerModel):
     seq: int
     epoch: int
     state: State
     metrics: Metrics
     best_validation_epoch: int | None
-    dead: dict[str, list[int]]
-    dead_since: dict[str, dict[str, int]]
-    diagnostics: Diagnostics
-    coach: list[Advice]
-    collapse: bool
+    dead: dict[str, list[int]] | None = Field(default=None, description=_KEPT)
+    dead_since: dict[str, dict[str, int]] | None = Field(default=None, description=_KEPT)
+    diagnostics: Diagnostics | None = Field(default=None, description=_KEPT)
+    coach: list[Advice] | None = Field(default=None, description=_KEPT)
+    collapse: bool | None = Field(default=None, description=_KEPT)
     arrays: list[FrameArray]
 
 

@@ -98,6 +98,8 @@ class Renderer:
         self._diag: dict[str, Any] = {"dead": {}, "dead_since": {}, "diagnostics": {"layers": {}},
                                       "coach": [], "collapse": False}
         self._diag_json = fields_json(self._diag)
+        self._diag_unsent = True
+        """The diagnostics changed since the last frame that carried them."""
         self._collapse_X = self._grid_inputs(features, domain, resolution)
         self._resolution = resolution
 
@@ -195,11 +197,16 @@ class Renderer:
                       for a in coach.advise(snapshot)],
             "collapse": net.L >= 2 and is_collapsible(net),
         }
-        self._diag_json = fields_json(self._diag)
+        diag_json = fields_json(self._diag)
+        if diag_json != self._diag_json:
+            self._diag_json, self._diag_unsent = diag_json, True
 
     def frame(self, seq: int, state: str, metrics: dict[str, float | None],
-              best_validation_epoch: int | None, light: bool = False) -> bytes:
-        """One frame's bytes (see docs/protocol.md); `light`: the output at half resolution."""
+              best_validation_epoch: int | None, light: bool = False,
+              periodic: bool = False) -> bytes:
+        """One frame's bytes (see docs/protocol.md); `light`: every grid at half resolution.
+        A `periodic` frame carries the diagnostics only when they changed since the last frame
+        that did (the browser keeps the previous ones); any other frame always carries them."""
         net = self.net
         with np.errstate(all="ignore"):
             grids = (self.light_grid() if light else self.grid).evaluate()
@@ -222,7 +229,9 @@ class Renderer:
             "metrics": {k: finite_or_none(v) for k, v in metrics.items()},
             "best_validation_epoch": best_validation_epoch,
         }
-        return encode(header, arrays, self._diag_json)
+        with_diagnostics = self._diag_unsent or not periodic
+        self._diag_unsent = False
+        return encode(header, arrays, self._diag_json if with_diagnostics else "")
 
     def _collapse_output(self, activation: str) -> FrameArray:
         single = collapse(self.net)

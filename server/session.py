@@ -437,15 +437,15 @@ class Session:
         """Build the periodic frame (the scheduler calls this); the producer sends it.
         `light`: the scheduler is behind, build a cheaper frame (see render.py)."""
         now = time.monotonic()
-        self.ready_frame = self.safe_frame(light)
+        self.ready_frame = self.safe_frame(light, periodic=True)
         self.next_frame_at = max(self.next_frame_at + 1 / self.config.view.fps, now)
         self.last_frame_at = now
         self.wake()
 
-    def safe_frame(self, light: bool = False) -> bytes | str:
+    def safe_frame(self, light: bool = False, periodic: bool = False) -> bytes | str:
         """frame(), or an `internal` error message if building it failed (a bug)."""
         try:
-            return self.frame(light)
+            return self.frame(light, periodic)
         except Exception as error:  # a bug in one frame must not end the session
             log.exception("frame failed")
             self.sent_version = self.version
@@ -461,8 +461,9 @@ class Session:
         self._history_seen = len(history)
         return self._best[0] if self._best is not None else None
 
-    def frame(self, light: bool = False) -> bytes:
-        """The current state as one frame; records the metrics in the trainer's history."""
+    def frame(self, light: bool = False, periodic: bool = False) -> bytes:
+        """The current state as one frame; records the metrics in the trainer's history.
+        `periodic`: a frame of the scheduler's (see Renderer.frame)."""
         model = self.model
         metrics = model.trainer.record()
         metrics = {k: v for k, v in metrics.items() if k != "epoch"}
@@ -472,5 +473,5 @@ class Session:
         self.seq += 1
         self.sent_version = self.version
         return model.renderer.frame(self.seq, self.state, metrics, self._best_validation_epoch(),
-                                    light)
+                                    light, periodic)
 

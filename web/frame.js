@@ -43,6 +43,27 @@ export function decodeFrame(buffer) {
   return { header, arrays };
 }
 
+/** Header members a periodic frame leaves out while they are unchanged (docs/protocol.md). */
+export const KEPT_FIELDS = ['dead', 'dead_since', 'diagnostics', 'coach', 'collapse'];
+
+/**
+ * A decoder for one connection's frames: a frame without one of KEPT_FIELDS gets the value the
+ * last frame that had it carried, so every frame it returns is complete.
+ * @returns {(buffer: ArrayBuffer) => Frame}
+ */
+export function frameReader() {
+  /** @type {Record<string, any>} */
+  const kept = {};
+  return (buffer) => {
+    const frame = decodeFrame(buffer);
+    for (const field of KEPT_FIELDS) {
+      if (field in frame.header) kept[field] = frame.header[field];
+      else if (field in kept) frame.header[field] = kept[field];
+    }
+    return frame;
+  };
+}
+
 /**
  * The value of element `i` of a frame array (dequantized for uint8).
  * @param {FrameArray} array

@@ -3,7 +3,7 @@
  * The only module that touches `WebSocket`: connects to `/ws`, reconnects with backoff when the
  * connection drops, numbers and sends client messages, decodes text and binary messages.
  */
-import { decodeFrame } from './frame.js';
+import { frameReader } from './frame.js';
 
 const BACKOFF_MS = [250, 500, 1000, 2000];
 /** Messages kept while the socket is not open, sent once it is (oldest dropped first). */
@@ -33,6 +33,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     retry = null;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
+    const readFrame = frameReader(); // per connection: a new session sends everything again
     ws = socket;
     socket.onopen = () => {
       attempt = 0;
@@ -41,7 +42,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     socket.onmessage = (event) => {
       try {
         if (typeof event.data === 'string') onMessage(JSON.parse(event.data));
-        else onFrame(decodeFrame(event.data));
+        else onFrame(readFrame(event.data));
       } catch (error) {
         onDecodeError(/** @type {Error} */ (error));
       }

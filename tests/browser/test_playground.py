@@ -312,3 +312,30 @@ def test_divergence_is_shown_at_the_learning_rate_and_reset_recovers(app: App) -
     page.get_by_test_id("reset").click()
     expect(error).to_be_hidden()
     expect(page.get_by_test_id("epoch")).to_have_text("0")
+
+
+def test_frames_without_the_slow_fields_keep_the_last_ones_seen(app: App) -> None:
+    app.open()
+    headers = app.page.evaluate(
+        """async () => {
+          const { frameReader } = await import('/frame.js');
+          const encode = (header) => {
+            const text = new TextEncoder().encode(JSON.stringify({ ...header, arrays: [] }));
+            const buffer = new ArrayBuffer(4 + text.length);
+            new DataView(buffer).setUint32(0, text.length, true);
+            new Uint8Array(buffer, 4).set(text);
+            return buffer;
+          };
+          const read = frameReader();
+          const full = { seq: 1, dead: { 1: [2] }, dead_since: { 1: { 2: 5 } },
+                         diagnostics: { layers: {} }, coach: [{ code: 'dead_relu' }],
+                         collapse: false };
+          return [read(encode(full)), read(encode({ seq: 2 })),
+                  read(encode({ seq: 3, dead: {}, coach: [] })), read(encode({ seq: 4 })),
+                  frameReader()(encode({ seq: 5 }))].map((f) => f.header);
+        }"""
+    )
+    assert headers[1]["dead"] == {"1": [2]} and headers[1]["coach"] == [{"code": "dead_relu"}]
+    assert headers[3]["dead"] == {} and headers[3]["coach"] == []
+    assert headers[3]["dead_since"] == {"1": {"2": 5}} and headers[3]["collapse"] is False
+    assert "dead" not in headers[4]  # a new connection starts from nothing

@@ -189,3 +189,22 @@ def test_late_frames_are_built_light_and_slices_follow_the_floor_rate() -> None:
         on_time.built = False
         scheduler._build(on_time, 0.0, 0.0)
     assert not scheduler.behind and log[-1] == "frame x"
+
+
+def test_periodic_frames_carry_the_diagnostics_only_when_they_changed() -> None:
+    session = Session(Settings())
+    kept = ("dead", "dead_since", "diagnostics", "coach", "collapse")
+
+    def periodic() -> dict[str, Any]:
+        session.version += 1
+        header, _ = decode(session.frame(periodic=True))
+        return header
+
+    first, second = periodic(), periodic()
+    assert all(field in first for field in kept)              # a new network: all of them
+    assert not any(field in second for field in kept)         # nothing changed
+    session.version += 1
+    header, _ = decode(session.frame())                       # after an action: always
+    assert all(field in header for field in kept)
+    session.model.net.W[1] = session.model.net.W[1] * 3       # new histograms
+    assert "diagnostics" in periodic()
