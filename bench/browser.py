@@ -56,12 +56,17 @@ PROBE = """() => {
     observer.observe(el, { attributes: true, attributeFilter: [attribute] });
   };
   probe.ackLatency = [];
+  // From the pointerdown (not from before Playwright's click, whose actionability checks
+  // wait for animation frames) to the first animation frame that has the server's status.
   probe.armAck = (state) => {
-    const begin = performance.now();
+    let begin = null;
+    document.addEventListener('pointerdown', (e) => { begin = e.timeStamp; },
+                              { capture: true, once: true });
     const poll = () => {
       const now = performance.now();
-      if (probe.store.state.status?.state === state) probe.ackLatency.push(now - begin);
-      else requestAnimationFrame(poll);
+      if (begin !== null && probe.store.state.status?.state === state) {
+        probe.ackLatency.push(now - begin);
+      } else requestAnimationFrame(poll);
     };
     requestAnimationFrame(poll);
   };
