@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from engine.grid import grid_points
+
 F64 = npt.NDArray[np.float64]
 F32 = npt.NDArray[np.float32]
 Domain = tuple[float, float, float, float]
@@ -122,16 +124,6 @@ class PlainMLP:
         return float(0.5 * np.mean(np.sum((Y_hat - self.Y) ** 2, axis=0)))
 
 
-def pixel_centres(domain: Domain, resolution: int) -> F64:
-    """(2, R²) points row by row from the top-left (x1 = min, x2 = max), as the engine draws."""
-    x1_min, x1_max, x2_min, x2_max = domain
-    step1, step2 = (x1_max - x1_min) / resolution, (x2_max - x2_min) / resolution
-    x1 = x1_min + (np.arange(resolution) + 0.5) * step1
-    x2 = x2_max - (np.arange(resolution) + 0.5) * step2
-    X1, X2 = np.meshgrid(x1, x2)
-    return np.stack([X1.ravel(), X2.ravel()])
-
-
 class PlainFrame:
     """Float32 forward over the R×R output grid and the r×r neuron grid, one pass per grid.
 
@@ -153,7 +145,7 @@ class PlainFrame:
         self.grids = []
         for res in (resolution, neuron_resolution):
             buf = Buffers(sizes, res * res, np.float32)
-            buf.A[0][...] = pixel_centres(domain, res)
+            buf.A[0][...] = grid_points(domain, res)  # the engine's pixel centres
             self.grids.append(buf)
         self.output = self.grids[0].A[L].reshape(sizes[L], resolution, resolution)
         self.neurons = {l: self.grids[1].A[l].reshape(sizes[l], neuron_resolution,
