@@ -77,9 +77,9 @@ class Scheduler:
     """How the slice while behind adapts at each frame. A late frame shrinks it about four
     times more than a frame on time grows it back, so the slices settle where about 5 frames
     in 6 make the floor rate: the mean rate stays above it."""
-    MIN_SLICE = 0.0005
-    """Training never stops for frames: each slice gets at least this (about six mini-batches
-    of the standard workload)."""
+    MIN_SLICE = 0.00025
+    """Training never stops for frames: each slice gets at least this (about three
+    mini-batches of the standard workload)."""
 
     def __init__(self, slice_seconds: float = 0.004, thread_above: float = 0.02,
                  behind_seconds: float = 0.05) -> None:
