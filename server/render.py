@@ -65,14 +65,13 @@ def grid_range(activation: str, values: npt.NDArray[Any]) -> tuple[float, float]
     """The value range a grid is quantized over: the activation's own, or a 1-2-5 bound."""
     if activation in BOUNDED:  # a fixed range: no pass over the values
         return diagnostics.activation_range(activation, cast(F64, values))
-    finite = values[np.isfinite(values)] if not np.isfinite(values).all() else values
-    # float32 as it is: min and max need no float64 copy of the grid.
-    lo, hi = diagnostics.activation_range(activation, cast(F64, finite))
-    if activation in ("linear", "leaky_relu") and finite.size:
-        low = float(finite.min())
-        if low < lo:
-            lo = -diagnostics.nice_ceiling(-low)
-    return lo, hi
+    # The bound depends on the extremes alone (max, min, largest magnitude): two passes over
+    # the float32 grid, no copy. NaN and infinities show in them; only then are they dropped.
+    extremes = np.array([values.min(), values.max()])
+    if not np.isfinite(extremes).all():
+        finite = values[np.isfinite(values)]
+        extremes = np.array([finite.min(), finite.max()]) if finite.size else finite
+    return diagnostics.activation_range(activation, cast(F64, extremes))
 
 
 class Renderer:
