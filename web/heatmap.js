@@ -5,6 +5,7 @@
  * Binary: orange–blue by probability; multi-class: the Okabe–Ito color of the most likely class,
  * paler where the network is unsure; regression: a diverging color scale with its legend.
  */
+import { fitCanvas } from './data/dom.js';
 import { valueAt } from './frame.js';
 import { applyLabels } from './i18n.js';
 import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
@@ -83,6 +84,8 @@ export function mountHeatmap(container, ctx) {
   /** @type {ImageData | null} */ let image = null;
   /** @type {Uint32Array} */ let pixels = new Uint32Array(0);
   /** @type {any} */ let data = null;
+  /** Largest |target| of a regression's points (1 otherwise): the color scale is fixed by the data. */
+  let scale = 1;
   /** @type {any} */ let lastFrame = null;
 
   function task() {
@@ -91,11 +94,11 @@ export function mountHeatmap(container, ctx) {
     return shape && shape[0] > 1 ? 'multiclass' : 'binary';
   }
 
-  /** Largest |target| of a regression's points: the color scale is fixed by the data. */
   function regressionScale() {
+    if (data?.task !== 'regression') return 1;
     let s = 0;
     for (const part of ['train', 'validation', 'test']) {
-      for (const v of data?.[part]?.label ?? []) s = Math.max(s, Math.abs(v));
+      for (const v of data[part]?.label ?? []) s = Math.max(s, Math.abs(v));
     }
     return s > 0 ? s : 1;
   }
@@ -117,7 +120,6 @@ export function mountHeatmap(container, ctx) {
     if (C > 1) {
       paintClasses(out, C, n, hard);
     } else if (kind === 'regression') {
-      const scale = regressionScale();
       if (hard) paintSign(out, n, 0);
       else paintValues(pixels, out.data, 0, n, levelsToPixels(lut, out.range, scale, levels), lut, scale);
     } else if (hard) {
@@ -172,20 +174,13 @@ export function mountHeatmap(container, ctx) {
 
   /** Draws the points (and nothing else) on the overlay, sized by devicePixelRatio. */
   function drawPoints() {
-    const dpr = window.devicePixelRatio || 1;
-    const w = plot.clientWidth;
-    const h = plot.clientHeight;
-    if (overlay.width !== Math.round(w * dpr) || overlay.height !== Math.round(h * dpr)) {
-      overlay.width = Math.round(w * dpr);
-      overlay.height = Math.round(h * dpr);
-    }
+    const { w, h, dpr } = fitCanvas(overlay);
     const g = /** @type {CanvasRenderingContext2D} */ (overlay.getContext('2d'));
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
     if (!data) return;
     const [x0, x1, y0, y1] = data.domain;
     const regression = data.task === 'regression';
-    const scale = regression ? regressionScale() : 1;
     const total = (data.train?.x1?.length ?? 0) + (data.test?.x1?.length ?? 0);
     const radius = Math.max(2, Math.min(4.5, 4.5 * Math.sqrt(500 / Math.max(total, 1)) * (w / 420)));
     /** @param {any} set @param {string} stroke @param {number} width */
@@ -219,9 +214,8 @@ export function mountHeatmap(container, ctx) {
       legend.append(span);
     };
     if (data.task === 'regression') {
-      const s = regressionScale();
       const stops = [-1, -0.5, 0, 0.5, 1].map((v) => divergingCss(v, HEAT_STRENGTH)).join(',');
-      item(`<span class="legend-bar-label">${fmt(-s)}</span><span class="legend-bar" style="background:linear-gradient(90deg,${stops})"></span><span class="legend-bar-label">${fmt(s)}</span> <span class="legend-text">${t('output.scale')}</span>`);
+      item(`<span class="legend-bar-label">${fmt(-scale)}</span><span class="legend-bar" style="background:linear-gradient(90deg,${stops})"></span><span class="legend-bar-label">${fmt(scale)}</span> <span class="legend-text">${t('output.scale')}</span>`);
     } else {
       for (let k = 0; k < data.classes; k++) {
         item(`<i class="swatch" style="background:${classCss(k)}"></i>${t('output.class', { k })}`);
@@ -280,6 +274,7 @@ export function mountHeatmap(container, ctx) {
     update(state, changed) {
       if (changed.has('data') && state.data) {
         data = state.data;
+        scale = regressionScale();
         drawPoints();
         renderLegend();
         if (lastFrame) paintOutput(lastFrame);
