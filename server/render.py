@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from engine import coach, diagnostics, inspector
-from engine.collapse import collapse, is_collapsible
+from engine.collapse import CollapseGrid, is_collapsible
 from engine.datasets import Split
 from engine.features import transform
 from engine.grid import GridEvaluator
@@ -81,12 +81,11 @@ class Renderer:
                  task: str, init: str, resolution: int, neuron_resolution: int,
                  diagnostics_interval: float, scratch: Scratch | None = None) -> None:
         self.net, self.trainer, self.split, self.task, self.init = net, trainer, split, task, init
-        domain = split.full.domain
         self.scratch = scratch or Scratch()
-        self.grid = GridEvaluator(net, features, domain, resolution=resolution,
+        self.grid = GridEvaluator(net, features, split.full.domain, resolution=resolution,
                                   neuron_resolution=neuron_resolution, scratch=self.scratch)
-        self._features, self._domain = features, domain
         self._light_grid: GridEvaluator | None = None
+        self._collapse_grid: CollapseGrid | None = None
         self.quantizers: dict[tuple[str, tuple[int, ...]], Quantizer] = {}
         self.diagnostics_interval = diagnostics_interval
         self.tracker = diagnostics.DeadTracker()
@@ -99,17 +98,6 @@ class Renderer:
         self._diag_json = fields_json(self._diag)
         self._diag_unsent = True
         """The diagnostics changed since the last frame that carried them."""
-        self._collapse_X = self._grid_inputs(features, domain, resolution)
-        self._resolution = resolution
-
-    @staticmethod
-    def _grid_inputs(features: list[str], domain: tuple[float, float, float, float],
-                     resolution: int) -> npt.NDArray[np.float64]:
-        """Network inputs at the output grid's points, row 0 at the top (largest x2)."""
-        x1 = np.linspace(domain[0], domain[1], resolution)
-        x2 = np.linspace(domain[3], domain[2], resolution)
-        g1, g2 = np.meshgrid(x1, x2)
-        return transform(np.vstack([g1.ravel(), g2.ravel()]), features).astype(np.float64)
 
     def _quantize(self, name: str, values: npt.NDArray[Any], lo: float, hi: float) -> FrameArray:
         key = (name, values.shape)
@@ -121,13 +109,14 @@ class Renderer:
     def light_grid(self) -> GridEvaluator:
         """The evaluator of light frames: every grid at half resolution (see the floors)."""
         if self._light_grid is None:
-            resolution = _halved(self._resolution, LIGHT_MIN_RESOLUTION)
-            neurons = _halved(self.grid.neuron_resolution, LIGHT_MIN_NEURON_RESOLUTION)
-            if (resolution, neurons) == (self._resolution, self.grid.neuron_resolution):
-                self._light_grid = self.grid
+            grid = self.grid
+            resolution = _halved(grid.resolution, LIGHT_MIN_RESOLUTION)
+            neurons = _halved(grid.neuron_resolution, LIGHT_MIN_NEURON_RESOLUTION)
+            if (resolution, neurons) == (grid.resolution, grid.neuron_resolution):
+                self._light_grid = grid
             else:
                 self._light_grid = GridEvaluator(
-                    self.net, self._features, self._domain, resolution=resolution,
+                    self.net, grid.features, grid.domain, resolution=resolution,
                     neuron_resolution=neurons, scratch=self.scratch)
         return self._light_grid
 
@@ -233,10 +222,11 @@ class Renderer:
         return encode(header, arrays, self._diag_json if with_diagnostics else "")
 
     def _collapse_output(self, activation: str) -> FrameArray:
-        single = collapse(self.net)
-        r = self._resolution
-        with np.errstate(all="ignore"):
-            values = single.forward(self._collapse_X).reshape(-1, r, r)
+        """The collapsed single layer's output at the output grid's points."""
+        if self._collapse_grid is None:
+            self._collapse_grid = CollapseGrid(self.grid.features, self.grid.domain,
+                                               self.grid.resolution)
+        values = self._collapse_grid.evaluate(self.net)
         return self._quantize("collapse_output", values, *grid_range(activation, values))
 
 
