@@ -7,7 +7,7 @@
  * apart the two pictures are.
  */
 import { classLuts, divergingLut } from '../palette.js';
-import { fmt, frameMatrix, h, hiddenLayers, matrixTable, throttle, translator } from './util.js';
+import { fmt, frameMatrix, h, hiddenLayers, matrixTable, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -172,7 +172,7 @@ export function mountCollapse(container, ctx) {
     /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
-      if (visible && (changed.has('frame') || changed.has('lang') || changed.has('config'))) draw();
+      if (redraws(changed, visible)) draw();
     },
   };
 }

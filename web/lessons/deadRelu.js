@@ -4,7 +4,7 @@
  * on (bars), which ReLUs are dead and since which epoch (frame.header.dead_since), and one
  * action that revives them by switching every ReLU layer to Leaky ReLU.
  */
-import { h, hiddenLayers, throttle, translator } from './util.js';
+import { h, hiddenLayers, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -101,7 +101,7 @@ export function mountDeadRelu(container, ctx) {
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang')) labels();
-      if (visible && (changed.has('frame') || changed.has('lang') || changed.has('config'))) draw();
+      if (redraws(changed, visible)) draw();
     },
   };
 }

@@ -4,7 +4,7 @@
  * the gradient norm ||dW[l]|| of every layer over the epochs on a log scale. In a deep sigmoid
  * network the first layers' lines sit decades below the last one's: the gradient vanishes.
  */
-import { diagnosticLayers, fmt, h, LAYER_COLORS, prepareCanvas, throttle, translator } from './util.js';
+import { diagnosticLayers, fmt, h, LAYER_COLORS, prepareCanvas, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -45,23 +45,21 @@ export function createNormHistory() {
   let layers = '';
   return {
     get rows() { return rows; },
-    /** Records a frame header; returns true when something was added. @param {any} header */
+    /** Records a frame header (one with diagnostics and an epoch). @param {any} header */
     add(header) {
       const ls = diagnosticLayers(header);
       const key = ls.join(',');
       const epoch = Number(header?.epoch);
-      if (!ls.length || !Number.isFinite(epoch)) return false;
+      if (!ls.length || !Number.isFinite(epoch)) return;
       const last = rows[rows.length - 1];
       if (key !== layers || (last && epoch < last.epoch)) { rows = []; layers = key; }
       /** @type {Record<number, number>} */ const norms = {};
       for (const l of ls) norms[l] = Number(header.diagnostics.layers[String(l)].grad_norm);
       const tail = rows[rows.length - 1];
-      if (tail && tail.epoch === epoch) { rows[rows.length - 1] = { epoch, norms }; return true; }
+      if (tail && tail.epoch === epoch) { rows[rows.length - 1] = { epoch, norms }; return; }
       rows.push({ epoch, norms });
       if (rows.length > MAX_POINTS) rows = rows.filter((_, i) => i % 2 === 0 || i === rows.length - 1);
-      return true;
     },
-    clear() { rows = []; },
   };
 }
 
@@ -174,8 +172,8 @@ export function mountGradients(container, ctx) {
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang')) labels();
-      const added = changed.has('frame') && history.add(next.frame?.header);
-      if (visible && (added || changed.has('lang') || changed.has('config') || changed.has('frame'))) draw();
+      if (changed.has('frame')) history.add(next.frame?.header);
+      if (redraws(changed, visible)) draw();
     },
   };
 }

@@ -4,7 +4,7 @@
  * gradients dW[l] (frame.header.diagnostics), with the initializer switch. On a deep tanh
  * network zeros kill the signal, uniform [-1, 1] saturates or fades it, Xavier keeps it.
  */
-import { drawHistogram, diagnosticLayers, h, hiddenLayers, LAYER_COLORS, throttle, translator, fmt } from './util.js';
+import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, LAYER_COLORS, redraws, throttle, translator } from './util.js';
 
 export const INITS = ['zeros', 'uniform', 'normal', 'xavier', 'he'];
 
@@ -149,7 +149,7 @@ export function mountInitLab(container, ctx) {
       if (changed.has('config')) {
         for (const name of INITS) buttons[name].setAttribute('aria-pressed', String(next.config?.init === name));
       }
-      if (visible && (changed.has('frame') || changed.has('lang') || changed.has('config'))) draw();
+      if (redraws(changed, visible)) draw();
     },
   };
 }

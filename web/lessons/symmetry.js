@@ -5,7 +5,7 @@
  * thumbnails, so a class sees identical rows and identical pictures after a zero init.
  */
 import { divergingLut } from '../palette.js';
-import { diagnosticLayers, frameMatrix, h, hiddenLayers, matrixView, sym, throttle, translator } from './util.js';
+import { diagnosticLayers, frameMatrix, h, hiddenLayers, matrixView, redraws, sym, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -135,7 +135,7 @@ export function mountSymmetry(container, ctx) {
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang')) labels();
-      if (visible && (changed.has('frame') || changed.has('lang') || changed.has('config'))) draw();
+      if (redraws(changed, visible)) draw();
     },
   };
 }

@@ -111,6 +111,16 @@ export function throttle(fn, ms) {
 }
 
 /**
+ * Whether an instrument drawn from the frame, the language and the config must redraw: it is
+ * visible and one of them changed.
+ * @param {Set<string>} changed
+ * @param {boolean} visible
+ */
+export function redraws(changed, visible) {
+  return visible && (changed.has('frame') || changed.has('lang') || changed.has('config'));
+}
+
+/**
  * The layer numbers present in a frame's diagnostics, ascending.
  * @param {any} header
  * @returns {number[]}
