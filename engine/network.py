@@ -36,12 +36,14 @@ class ParamList(list[Array]):
 
 
 class Parameters:
-    """W[l] (n[l], n[l-1]) and b[l] (n[l], 1) as views into one flat float64 vector."""
+    """W[l] (n[l], n[l-1]) and b[l] (n[l], 1) as views into one flat vector (float64, or
+    float32 for a copy the display passes run on)."""
 
-    def __init__(self, sizes: list[int]) -> None:
+    def __init__(self, sizes: list[int], dtype: type = np.float64) -> None:
         self.sizes = list(sizes)
         L = len(sizes) - 1
-        self.flat: Array = np.zeros(sum(sizes[l] * (sizes[l - 1] + 1) for l in range(1, L + 1)))
+        self.flat: Array = np.zeros(sum(sizes[l] * (sizes[l - 1] + 1) for l in range(1, L + 1)),
+                                    dtype)
         self.Wb: list[Array] = [_NONE]
         mask = np.zeros_like(self.flat)
         start = 0

@@ -61,15 +61,10 @@ class Trainer:
         self._reg_tmp = np.zeros_like(self._snapshot)
         self._X1 = self._inputs(split.train)
         self._Xs1, self._Ys = self._X1.copy(), split.train.Y.copy()
-        self._eval = _Evaluation(net, [(name, part, self._inputs(part))
-                                       for name, part in self._parts().items()], metrics_dtype,
-                                 metrics_scratch)
+        parts = {"train": split.train, "validation": split.validation, "test": split.test}
+        self._eval = _Evaluation(net, parts, self.features, metrics_dtype, metrics_scratch)
         self.set_regularization(regularization, reg_rate)
         self.set_batch_size(batch_size)
-
-    def _parts(self) -> dict[str, Dataset]:
-        return {"train": self.split.train, "validation": self.split.validation,
-                "test": self.split.test}
 
     def _inputs(self, part: Dataset) -> Array:
         """[features(X); 1], shape (n[0] + 1, m): the network's input with its row of ones."""
@@ -234,39 +229,34 @@ class _Evaluation:
     forward pass gives the metrics of all three (in float64, or in float32 with the
     activations' cheaper float32 forms and a float32 copy of the weights)."""
 
-    def __init__(self, net: Network, parts: list[tuple[str, Dataset, Array]],
+    def __init__(self, net: Network, parts: dict[str, Dataset], features: list[str],
                  dtype: type = np.float64, scratch: Scratch | None = None) -> None:
         if dtype not in (np.float64, np.float32):
             raise ValueError(f"metrics_dtype: expected numpy.float64 or numpy.float32, "
                              f"got {dtype!r}")
-        self.net = net
-        self.parts = [(name, part) for name, part, _ in parts]
-        m = sum(part.m for _, part, _ in parts)
-        self.dtype, self.m = dtype, m
+        self.net, self.names, self.dtype = net, list(parts), dtype
+        data = list(parts.values())
+        self.m = m = sum(part.m for part in data)
         self.inputs = np.ones((net.sizes[0] + 1, m), dtype)
+        feats.transform(np.concatenate([part.X for part in data], axis=1), features,
+                        out=self.inputs[:-1])
+        # Typed as Array, the engine's float array, in float32 too.
+        self.Y: Array = np.concatenate([part.Y for part in data], axis=1).astype(dtype)
         self.shared = scratch is not None
         self.pool = scratch or Scratch()
         self.size = Workspace.forward_size(net.sizes, m)
         self.bound: Array | None = None
         self.ws = self._workspace()
-        # Typed as Array, the engine's float array, in float32 too.
-        self.Y: Array = np.concatenate([part.Y for _, part, _ in parts], axis=1).astype(dtype)
-        self.single = dtype == np.float32
-        self.g = [activations.for_float32(g) for g in net.g] if self.single else net.g
-        self.Wb = [np.empty(Wb.shape, dtype) for Wb in net.params.Wb] if self.single \
-            else net.params.Wb
-        start = 0
-        for _, part, X1 in parts:
-            self.inputs[:-1, start:start + part.m] = X1[:-1]
-            start += part.m
+        self.params32 = Parameters(net.sizes, np.float32) if dtype == np.float32 else None
+        self.g = net.g if self.params32 is None else [activations.for_float32(g) for g in net.g]
         # The parts' sums come from one reduceat over the non-empty parts' first columns.
-        counts = [part.m for _, part in self.parts]
-        self.starts = np.cumsum([0] + counts[:-1])[np.array(counts) > 0]
-        self.counts = np.array([m for m in counts if m], dtype=np.float64)
-        task = parts[0][1].task
-        self.task = task
-        self.labels = np.concatenate([part.labels for _, part, _ in parts]) \
-            if task != "regression" else np.zeros(0)
+        counts = np.array([part.m for part in data])
+        self.present = [name for name, part in parts.items() if part.m]
+        self.starts = (np.cumsum(counts) - counts)[counts > 0]
+        self.counts = counts[counts > 0].astype(np.float64)
+        self.task = data[0].task
+        self.labels = np.concatenate([part.labels for part in data]) \
+            if self.task != "regression" else np.zeros(0)
         self.hits = np.empty(m, dtype=np.float64)
         self.class_one = self.labels == 1
 
@@ -281,38 +271,30 @@ class _Evaluation:
             self.ws.restore_ones()  # another user of the memory wrote over them
         return self.ws
 
+    def _means(self, values: Array) -> dict[str, float]:
+        """{part: mean of values over its columns} for every non-empty part."""
+        means = np.add.reduceat(values, self.starts, dtype=np.float64) / self.counts
+        return dict(zip(self.present, means.tolist(), strict=True))
+
     def metrics(self, loss: losses.Loss) -> dict[str, float | None]:
         """{part_loss, ..., part_accuracy, ...}: None for empty parts (and regression)."""
-        losses_by_part: list[float | None] = []
-        accuracies: list[float | None] = []
+        loss_of: dict[str, float] = {}
+        accuracy_of: dict[str, float] = {}
         if self.m:
-            if self.single:
-                for Wb32, Wb in zip(self.Wb[1:], self.net.params.Wb[1:], strict=True):
-                    np.copyto(Wb32, Wb, casting="same_kind")
-            ws, L = self._workspace(), self.net.L
-            A_L = forward_pass(self.Wb, self.g, ws)
-            per = losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y)
-            losses_by_part = list(np.add.reduceat(per, self.starts, dtype=np.float64)
-                                  / self.counts)
+            ws, L, Wb = self._workspace(), self.net.L, self.net.params.Wb
+            if self.params32 is not None:
+                np.copyto(self.params32.flat, self.net.params.flat, casting="same_kind")
+                Wb = self.params32.Wb
+            A_L = forward_pass(Wb, self.g, ws)
+            loss_of = self._means(losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y))
             if self.task != "regression":
                 if self.task == "binary":
                     np.equal(A_L[0] > 0.5, self.class_one, out=self.hits)
                 else:
                     np.equal(np.argmax(A_L, axis=0), self.labels, out=self.hits)
-                accuracies = list(np.add.reduceat(self.hits, self.starts) / self.counts)
-        out: dict[str, float | None] = {}
-        for name, part in self.parts:
-            has = part.m > 0
-            value = losses_by_part.pop(0) if has else None
-            out[f"{name}_loss"] = _finite(float(value)) if value is not None else None
-            value = accuracies.pop(0) if has and accuracies else None
-            out[f"{name}_accuracy"] = _finite(float(value)) if value is not None else None
-        return {key: out[key] for key in sorted(out, key=_metric_order)}
-
-
-def _metric_order(key: str) -> tuple[int, int]:
-    name, kind = key.rsplit("_", 1)
-    return (kind == "accuracy", ("train", "validation", "test").index(name))
+                accuracy_of = self._means(self.hits)
+        return {**{f"{name}_loss": _finite(loss_of.get(name)) for name in self.names},
+                **{f"{name}_accuracy": _finite(accuracy_of.get(name)) for name in self.names}}
 
 
 def accuracy(A_L: Array, part: Dataset) -> float | None:
