@@ -297,15 +297,6 @@ class _Evaluation:
                 **{f"{name}_accuracy": _finite(accuracy_of.get(name)) for name in self.names}}
 
 
-def accuracy(A_L: Array, part: Dataset) -> float | None:
-    """Share of points classified right: ŷ > 0.5 for binary, argmax for multiclass."""
-    if part.task == "regression" or part.m == 0:
-        return None
-    if part.task == "binary":
-        return float(np.mean((A_L[0] > 0.5) == (part.labels == 1)))
-    return float(np.mean(np.argmax(A_L, axis=0) == part.labels))
-
-
 def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
