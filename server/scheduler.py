@@ -44,8 +44,9 @@ class Trainable(Protocol):
     def train_slice(self, budget: float) -> None:
         """Train for about `budget` seconds (at least one unit), on this thread."""
 
-    def plan(self, budget: float) -> tuple[Any, int]:
-        """(trainer, epochs) for the next slice."""
+    @property
+    def trainer(self) -> Any:
+        """What `run` trains (`trained` ignores a run of a trainer replaced meanwhile)."""
 
     def run(self, trainer: Any, epochs: int, budget: float) -> tuple[int, float]:
         """Train; touches only the trainer (safe in a worker thread)."""
@@ -161,7 +162,7 @@ class Scheduler:
 
     async def _threaded(self, session: Trainable) -> None:
         try:
-            trainer, _ = session.plan(self.slice_seconds)
+            trainer = session.trainer
             loop = asyncio.get_running_loop()
             ran, seconds = await loop.run_in_executor(
                 self._executor, session.run, trainer, 1, self.slice_seconds)

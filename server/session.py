@@ -330,16 +330,22 @@ class Session:
         due = (self.epoch - self._pace_epoch + 1) / pace
         return max(0.0, due - elapsed)
 
-    def plan(self, budget: float) -> tuple[Trainer, int]:
-        """The trainer and how many epochs to run in the next slice of about `budget` s."""
+    @property
+    def trainer(self) -> Trainer:
+        return self.model.trainer
+
+    @property
+    def slow_motion(self) -> bool:
+        """Training whole epochs at the requested pace (a step goes at full speed)."""
+        return self.config.view.epochs_per_second > 0 and self.step_left == 0
+
+    def _due_epochs(self, budget: float) -> int:
+        """Epochs for a slow-motion slice of about `budget` s: those due at the pace (one at
+        least)."""
         want = max(1, int(budget / self.epoch_seconds)) if self.epoch_seconds > 0 else 1
-        if self.step_left > 0:
-            want = min(want, self.step_left)
-        elif self.config.view.epochs_per_second > 0:
-            pace = self.config.view.epochs_per_second
-            due = math.floor((time.monotonic() - self._pace_start) * pace)
-            want = max(1, min(want, due - (self.epoch - self._pace_epoch)))
-        return self.model.trainer, want
+        pace = self.config.view.epochs_per_second
+        due = math.floor((time.monotonic() - self._pace_start) * pace)
+        return max(1, min(want, due - (self.epoch - self._pace_epoch)))
 
     @staticmethod
     def run(trainer: Trainer, epochs: int, budget: float) -> tuple[int, float]:
@@ -352,18 +358,17 @@ class Session:
         ran = trainer.run(epochs, max_seconds=budget)
         return ran, time.thread_time() - start
 
-    def trained(self, trainer: Trainer, ran: int, seconds: float, moved: bool | None = None
+    def trained(self, trainer: Trainer, ran: int, seconds: float, steps: int | None = None
                 ) -> None:
-        """Bookkeeping after training `ran` whole epochs, on the event loop: frames, statuses,
-        step counting. `moved`: the weights changed (default: ran > 0; a slice of mini-batches
-        may move them without finishing an epoch)."""
+        """Bookkeeping after `ran` epochs ended in `seconds` of training, on the event loop:
+        the epoch's timing, frames, statuses, step counting. `steps`: the mini-batch steps of
+        a slice that may stop part-way through an epoch (default: `ran` whole epochs)."""
         if trainer is not self.model.trainer:
             return  # the network was rebuilt meanwhile
-        if moved is None:  # whole epochs: they time an epoch
-            moved = ran > 0
-            if ran:
-                self.epoch_seconds = seconds / ran
+        epochs = ran if steps is None else steps / trainer.batches_per_epoch
+        moved = epochs > 0
         if moved:
+            self.epoch_seconds = seconds / epochs
             self.version += 1
         if trainer.diverged is not None:
             if self.state != "diverged":
@@ -386,28 +391,24 @@ class Session:
     def unit_seconds(self) -> float:
         """The shortest piece of training a slice can run: one epoch in slow motion (it
         trains whole epochs at its pace), else one mini-batch step."""
-        if self.config.view.epochs_per_second > 0 and self.step_left == 0:
+        if self.slow_motion:
             return self.epoch_seconds
-        return self.epoch_seconds / self.model.trainer.batches_per_epoch
+        return self.epoch_seconds / self.trainer.batches_per_epoch
 
     def train_slice(self, budget: float) -> None:
         """One slice on the calling thread: whole epochs in slow motion; otherwise mini-batch
         steps for about `budget` seconds, so that a slice of a long epoch still moves the
         picture (the epoch goes on at the next slice; a step still ends on its epoch)."""
-        trainer = self.model.trainer
-        if self.config.view.epochs_per_second > 0 and self.step_left == 0:
-            trainer, epochs = self.plan(budget)
-            self.trained(trainer, *self.run(trainer, epochs, budget))
+        trainer = self.trainer
+        if self.slow_motion:
+            self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
             return
         left = None
         if self.step_left > 0:
             left = self.step_left * trainer.batches_per_epoch - trainer.position
         epoch, start = trainer.epoch, time.thread_time()
         steps = trainer.train_for(budget, left)
-        seconds = time.thread_time() - start
-        if steps:
-            self.epoch_seconds = seconds / steps * trainer.batches_per_epoch
-        self.trained(trainer, trainer.epoch - epoch, seconds, moved=steps > 0)
+        self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
 
     def training_failed(self, error: Exception) -> None:
         self.state, self.step_left = "paused", 0

@@ -125,7 +125,8 @@ class Fake:
         self.built = True
         self.log.append(f"frame {self.name}{' light' if light else ''}")
 
-    def plan(self, budget: float) -> tuple[Any, int]:
+    @property
+    def trainer(self) -> Any:
         raise AssertionError("no thread for short epochs")
 
     def run(self, trainer: Any, epochs: int, budget: float) -> tuple[int, float]:
