@@ -25,7 +25,8 @@ import numpy.typing as npt
 from engine import activations
 from engine import features as feats
 from engine.activations import Activation
-from engine.network import Network
+from engine.network import Network, Parameters
+from engine.registry import Array
 from engine.scratch import Scratch
 
 F32 = npt.NDArray[np.float32]
@@ -91,7 +92,7 @@ class _Block:
                   for l, target in slab.targets.items()]
         return cls(A1, Z, copies)
 
-    def forward(self, Wb: list[F32], g: list[Activation]) -> None:
+    def forward(self, Wb: list[Array], g: list[Activation]) -> None:
         """Z[l] = [W b][l] A1[l-1], A[l] = g[l](Z[l]), as the network's forward pass."""
         for a1 in self.A1[1:]:
             a1[-1] = 1.0  # the previous block (maybe another evaluator's) wrote over it
@@ -122,8 +123,7 @@ class GridEvaluator:
         self.domain: Domain = (x1_min, x1_max, x2_min, x2_max)
         self.resolution, self.neuron_resolution = resolution, neuron_resolution
         self._g: list[Activation] = [activations.for_float32(g) for g in net.g]
-        self._Wb: list[F32] = [np.zeros((0, 0), np.float32)]
-        self._Wb += [np.empty(Wb.shape, np.float32) for Wb in net.params.Wb[1:]]
+        self._params = Parameters(net.sizes, np.float32)
         L, n = net.L, net.sizes
         self.frame = GridFrame(
             np.empty((n[L], resolution, resolution), np.float32),
@@ -167,11 +167,10 @@ class GridEvaluator:
         if scratch is not self._bound:
             self._blocks = [_Block.bind(slab, self.net.sizes, scratch) for slab in self._slabs]
             self._bound = scratch
-        for Wb32, Wb in zip(self._Wb[1:], self.net.params.Wb[1:], strict=True):
-            np.copyto(Wb32, Wb, casting="same_kind")
+        np.copyto(self._params.flat, self.net.params.flat, casting="same_kind")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             for block in self._blocks:
-                block.forward(self._Wb, self._g)
+                block.forward(self._params.Wb, self._g)
                 for target, source in block.copies:
                     np.copyto(target, source)
         return self.frame
