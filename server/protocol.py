@@ -6,14 +6,13 @@ are discriminated on `type`. `docs/protocol.md` explains them; `json_schema()` p
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    TypeAdapter,
     WithJsonSchema,
 )
 
@@ -283,18 +282,10 @@ ClientMessage = Annotated[
 ]
 
 CLIENT_MESSAGES: dict[str, type[ClientModel]] = {
-    "configure": ConfigureMessage,
-    "play": PlayMessage,
-    "pause": PauseMessage,
-    "step": StepMessage,
-    "reset": ResetMessage,
-    "set_weight": SetWeightMessage,
-    "add_points": AddPointsMessage,
-    "export": ExportMessage,
-    "import": ImportMessage,
-    "revive": ReviveMessage,
-    "inspect": InspectMessage,
+    get_args(model.model_fields["type"].annotation)[0]: model
+    for model in get_args(get_args(ClientMessage)[0])
 }
+"""Each client message's model by its `type`, in the union's order."""
 
 # ------------------------------------------------------------------------------ server messages
 
@@ -467,9 +458,6 @@ class _ProtocolDocument(BaseModel):
     client_message: ClientMessage
     server_message: ServerMessage
     frame_header: FrameHeader
-
-
-CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 
 
 def json_schema() -> dict[str, Any]:
