@@ -5,6 +5,7 @@
  * Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]), for l = 1..L, A[0] = X, Ŷ = A[L].
  */
 import { ensureStyles, tr } from './data/dom.js';
+import { feature } from './data/features.js';
 
 const STRINGS = {
   en: {
@@ -140,7 +141,7 @@ export function mountEquations(container, ctx) {
     const rows = [`
       <tr class="pp-eq-input">
         <th scope="row">0 <small>${t('eq.input')}</small></th>
-        <td><var>A</var><sup>[0]</sup> = <var>X</var> <small class="pp-eq-feat">(${t('eq.features')}: ${features.map(featureHtml).join(', ')})</small></td>
+        <td><var>A</var><sup>[0]</sup> = <var>X</var> <small class="pp-eq-feat">(${t('eq.features')}: ${features.map((/** @type {string} */ f) => feature(f)?.html ?? f).join(', ')})</small></td>
         <td>${sym('A', 0)} : ${dim(sizes[0], ms)}</td>
         <td class="pp-num">—</td>
       </tr>`];
@@ -186,12 +187,4 @@ export function mountEquations(container, ctx) {
       if (dirty) render();
     },
   };
-}
-
-/** @param {string} key */
-function featureHtml(key) {
-  return ({
-    x1: 'x<sub>1</sub>', x2: 'x<sub>2</sub>', x1_sq: 'x<sub>1</sub><sup>2</sup>', x2_sq: 'x<sub>2</sub><sup>2</sup>',
-    x1x2: 'x<sub>1</sub>x<sub>2</sub>', sin_x1: 'sin(x<sub>1</sub>)', sin_x2: 'sin(x<sub>2</sub>)',
-  })[key] ?? key;
 }

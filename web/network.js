@@ -5,6 +5,7 @@
  * The structure is built once per architecture; frames only update link attributes and
  * thumbnail pixels in place. Dead ReLU neurons are greyed, outlined in red and counted.
  */
+import { feature, paintFeature } from './data/features.js';
 import { applyLabels } from './i18n.js';
 import { divergingCss, divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
 
@@ -14,17 +15,6 @@ const PITCH = 52;
 const HEAD = 92;
 const FALLBACK_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear', 'softmax'];
 const FALLBACK_LOSSES = ['mse', 'bce', 'cce'];
-
-/** Input features as functions of (x1, x2), for their thumbnails. */
-const FEATURES = {
-  x1: { label: 'x₁', fn: (/** @type {number} */ a) => a },
-  x2: { label: 'x₂', fn: (/** @type {number} */ _a, /** @type {number} */ b) => b },
-  x1_sq: { label: 'x₁²', fn: (/** @type {number} */ a) => a * a },
-  x2_sq: { label: 'x₂²', fn: (/** @type {number} */ _a, /** @type {number} */ b) => b * b },
-  x1x2: { label: 'x₁x₂', fn: (/** @type {number} */ a, /** @type {number} */ b) => a * b },
-  sin_x1: { label: 'sin(x₁)', fn: (/** @type {number} */ a) => Math.sin(a) },
-  sin_x2: { label: 'sin(x₂)', fn: (/** @type {number} */ _a, /** @type {number} */ b) => Math.sin(b) },
-};
 
 const STRINGS = {
   en: {
@@ -290,10 +280,11 @@ export function mountNetwork(container, ctx) {
       const el = node(xs[0], ys(n[0], i), 'input-node');
       el.dataset.testid = `input-${f}`;
       const canvas = document.createElement('canvas');
-      paintFeature(canvas, f);
+      const known = feature(f);
+      if (known) paintFeature(canvas, known.fn, domain, 24);
       const label = document.createElement('span');
       label.className = 'node-label';
-      label.textContent = FEATURES[/** @type {keyof typeof FEATURES} */ (f)]?.label ?? f;
+      label.textContent = known?.label ?? f;
       el.append(canvas, label);
     });
 
@@ -413,29 +404,6 @@ export function mountNetwork(container, ctx) {
     return el;
   }
 
-  /** Paints an input feature over the domain (once per domain). */
-  function paintFeature(/** @type {HTMLCanvasElement} */ canvas, /** @type {string} */ key) {
-    const fn = FEATURES[/** @type {keyof typeof FEATURES} */ (key)]?.fn;
-    const res = 24;
-    canvas.width = res;
-    canvas.height = res;
-    const g = canvas.getContext('2d');
-    if (!g || !fn) return;
-    const [x0, x1, y0, y1] = domain;
-    const values = new Float32Array(res * res);
-    let max = 0;
-    for (let r = 0; r < res; r++) {
-      for (let c = 0; c < res; c++) {
-        const v = fn(x0 + ((c + 0.5) / res) * (x1 - x0), y1 - ((r + 0.5) / res) * (y1 - y0));
-        values[r * res + c] = v;
-        max = Math.max(max, Math.abs(v));
-      }
-    }
-    const image = g.createImageData(res, res);
-    paintValues(new Uint32Array(image.data.buffer), values, 0, res * res, levels, lut, max);
-    g.putImageData(image, 0, 0);
-  }
-
   /** Updates links, thumbnails and dead marks from a frame, touching only what changed. */
   function paintFrame(/** @type {any} */ f) {
     const n = sizes();
@@ -512,7 +480,7 @@ export function mountNetwork(container, ctx) {
     const W = frame.arrays[`W/${l}`];
     const b = frame.arrays[`b/${l}`];
     const nPrev = W ? W.shape[1] : 0;
-    const names = l === 1 ? (config?.features ?? []).map((/** @type {string} */ f) => FEATURES[/** @type {keyof typeof FEATURES} */ (f)]?.label ?? f)
+    const names = l === 1 ? (config?.features ?? []).map((/** @type {string} */ f) => feature(f)?.label ?? f)
       : Array.from({ length: nPrev }, (_, i) => `a${sub(l - 1)}${sub(i)}`);
     const weights = [];
     for (let i = 0; i < nPrev; i++) {
