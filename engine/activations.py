@@ -22,7 +22,6 @@ class Activation:
     """g and g' for one layer; subclasses write into preallocated arrays."""
 
     name = ""
-    elementwise = True
 
     def forward(self, Z: F, out: F) -> F:
         """A = g(Z), written into out (may be Z itself)."""
@@ -75,13 +74,6 @@ class Tanh(Activation):
         # tanh'(z) = 1 - tanh(z)²
         np.multiply(A, A, out=out)
         np.subtract(1.0, out, out=out)
-        return out
-
-    def backward(self, dA: F, Z: F, A: F, out: F) -> F:
-        # The hot path of the standard workload, so written out: dZ = dA ⊙ (1 - A²).
-        np.multiply(A, A, out=out)
-        np.subtract(1.0, out, out=out)
-        np.multiply(out, dA, out=out)
         return out
 
 
@@ -153,7 +145,6 @@ class Softmax(Activation):
     """softmax over each column: a_k = e^{z_k} / Σ_j e^{z_j}."""
 
     name = "softmax"
-    elementwise = False
 
     def forward(self, Z: F, out: F) -> F:
         # Subtracting the column max leaves softmax unchanged and keeps e^z <= 1.
