@@ -4,6 +4,7 @@
  * (diagnostics.layers[l].symmetric), their incoming weights W[l] row by row and their
  * thumbnails, so a class sees identical rows and identical pictures after a zero init.
  */
+import { valueAt } from '../frame.js';
 import { divergingLut } from '../palette.js';
 import { diagnosticLayers, frameMatrix, h, hiddenLayers, matrixView, redraws, sym, throttle, translator } from './util.js';
 
@@ -48,8 +49,7 @@ function drawThumbnail(canvas, array, j) {
   const [lo, hi] = array.range ?? [-1, 1];
   const span = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
   for (let i = 0; i < r * c; i++) {
-    const q = array.data[base + i];
-    const v = array.data instanceof Uint8Array && array.range ? lo + (q / 255) * (hi - lo) : q;
+    const v = valueAt(array, base + i);
     px[i] = LUT[Math.max(0, Math.min(255, Math.round(((v / span + 1) / 2) * 255)))];
   }
   g.putImageData(image, 0, 0);
@@ -110,8 +110,8 @@ export function mountSymmetry(container, ctx) {
       card.classList.toggle('ls-sym-same', same);
       card.setAttribute('data-symmetric', String(same));
       banner.className = same ? 'ls-banner ls-banner-warn' : 'ls-banner';
-      banner.toggleAttribute('data-testid', same);
       if (same) banner.setAttribute('data-testid', 'symmetry-banner');
+      else banner.removeAttribute('data-testid');
       banner.textContent = t(same ? 'sym.same' : 'sym.different', { l, units: hidden[l - 1]?.units ?? '' });
       const W = frameMatrix(frame, `W/${l}`);
       if (W) weights.set(W);

@@ -2,6 +2,7 @@
 /** Helpers shared by the lesson instruments: DOM building, wording, canvases, throttling. */
 
 import { fitCanvas } from '../data/dom.js';
+import { valueAt } from '../frame.js';
 
 const STYLESHEET = new URL('./lessons.css', import.meta.url).href;
 
@@ -224,10 +225,7 @@ export function frameMatrix(frame, name) {
   if (!a || a.shape.length !== 2) return null;
   const [r, c] = a.shape;
   /** @type {number[][]} */ const values = [];
-  const [lo, hi] = a.range ?? [0, 255];
-  /** @type {(v: number) => number} */
-  const scale = a.range ? (v) => lo + (v / 255) * (hi - lo) : Number;
-  for (let i = 0; i < r; i++) values.push(Array.from(a.data.subarray(i * c, (i + 1) * c), scale));
+  for (let i = 0; i < r; i++) values.push(Array.from({ length: c }, (_, j) => valueAt(a, i * c + j)));
   return { shape: [r, c], values };
 }
 
