@@ -6,8 +6,9 @@
  * formula for the current depth, W' and b' computed from the frame's weights, and how far
  * apart the two pictures are.
  */
+import { valueAt } from '../frame.js';
 import { classLuts, divergingLut } from '../palette.js';
-import { fmt, frameMatrix, h, hiddenLayers, matrixTable, redraws, throttle, translator } from './util.js';
+import { fmt, frameMatrix, h, hiddenLayers, matrixView, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -18,7 +19,6 @@ export const STRINGS = {
     'col.off': 'This view works when every hidden activation is linear. Then the whole network collapses into a single layer.',
     'col.makeLinear': 'Make the hidden layers linear',
     'col.explain': 'Without a non-linear activation, each layer only multiplies by a matrix and adds a vector. A product of matrices is one matrix, so the {L} layers compute exactly Ŷ = g(W′X + b′): the same straight boundary as logistic regression, however deep the network. That is why hidden layers need a non-linearity.',
-    'col.waiting': 'The boundaries appear with the next frame.',
   },
   fr: {
     'lessons.tab.collapse': 'Effondrement linéaire',
@@ -28,7 +28,6 @@ export const STRINGS = {
     'col.off': 'Cette vue s’active quand toutes les activations cachées sont linéaires. Le réseau entier se réduit alors à une seule couche.',
     'col.makeLinear': 'Rendre les couches cachées linéaires',
     'col.explain': 'Sans activation non linéaire, chaque couche ne fait que multiplier par une matrice et ajouter un vecteur. Un produit de matrices est une matrice : les {L} couches calculent exactement Ŷ = g(W′X + b′), la même frontière droite qu’une régression logistique, quelle que soit la profondeur. C’est pourquoi les couches cachées ont besoin d’une non-linéarité.',
-    'col.waiting': 'Les frontières apparaissent avec la prochaine trame.',
   },
 };
 
@@ -48,11 +47,7 @@ export function drawOutput(canvas, array) {
   const px = new Uint32Array(image.data.buffer);
   const n = R * S;
   const [lo, hi] = array.range ?? [0, 1];
-  const unit = (/** @type {number} */ i) => {
-    const q = array.data[i];
-    const v = array.data instanceof Uint8Array && array.range ? lo + (q / 255) * (hi - lo) : q;
-    return hi > lo ? (v - lo) / (hi - lo) : 0.5;
-  };
+  const unit = (/** @type {number} */ i) => (hi > lo ? (valueAt(array, i) - lo) / (hi - lo) : 0.5);
   if (C === 1) {
     for (let i = 0; i < n; i++) px[i] = RAMP[Math.max(0, Math.min(255, Math.round(unit(i) * 255)))];
   } else {
@@ -75,11 +70,9 @@ export function maxDifference(a, b) {
   if (a.data.length !== b.data.length) return Infinity;
   const [alo, ahi] = a.range ?? [0, 1];
   const [blo, bhi] = b.range ?? [0, 1];
-  const va = (/** @type {number} */ i) => (a.data instanceof Uint8Array && a.range ? alo + (a.data[i] / 255) * (ahi - alo) : a.data[i]);
-  const vb = (/** @type {number} */ i) => (b.data instanceof Uint8Array && b.range ? blo + (b.data[i] / 255) * (bhi - blo) : b.data[i]);
   const span = Math.max(ahi - alo, bhi - blo, 1e-12);
   let max = 0;
-  for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(va(i) - vb(i)));
+  for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(valueAt(a, i) - valueAt(b, i)));
   return max / span;
 }
 
@@ -131,7 +124,9 @@ export function mountCollapse(container, ctx) {
   const oneLabel = h('figcaption');
   const formula = h('p', { class: 'ls-formula', 'data-testid': 'collapse-formula' });
   const same = h('p', { class: 'ls-banner', 'data-testid': 'collapse-diff' });
-  const matrices = h('div', { class: 'ls-matrices' });
+  const singleW = matrixView('<var>W′</var>');
+  const singleB = matrixView('<var>b′</var>');
+  const matrices = h('div', { class: 'ls-matrices' }, [singleW.element, singleB.element]);
   const on = h('div', { class: 'ls-col-on', 'data-testid': 'collapse-view' }, [
     h('div', { class: 'ls-col-pair' }, [h('figure', {}, [netCanvas, netLabel]), h('figure', {}, [oneCanvas, oneLabel])]),
     same, formula, matrices,
@@ -142,36 +137,47 @@ export function mountCollapse(container, ctx) {
   makeLinear.addEventListener('click', () => ctx.configure({
     hidden: hiddenLayers(state?.config).map((l) => ({ units: l.units, activation: 'linear' })),
   }));
+  let L = 1;
 
-  const draw = throttle(() => {
-    const frame = state?.frame;
-    const L = hiddenLayers(state?.config).length + 1;
-    const active = Boolean(frame?.header?.collapse) && frame.arrays?.collapse_output && frame.arrays?.output;
-    on.hidden = !active;
-    off.hidden = Boolean(active);
+  /** The words, the formula and the button, which follow the language and the depth. */
+  function labels() {
+    L = hiddenLayers(state?.config).length + 1;
     offText.textContent = t('col.off');
     makeLinear.textContent = t('col.makeLinear');
     makeLinear.toggleAttribute('disabled', L < 2);
     explain.textContent = t('col.explain', { L });
-    if (!active) return;
-    drawOutput(netCanvas, frame.arrays.output);
-    drawOutput(oneCanvas, frame.arrays.collapse_output);
     netLabel.textContent = t('col.network', { L });
     oneLabel.textContent = t('col.single');
     netCanvas.setAttribute('aria-label', netLabel.textContent);
     oneCanvas.setAttribute('aria-label', oneLabel.textContent);
+    formula.innerHTML = formulaHtml(L);
+  }
+
+  const draw = throttle(() => {
+    const frame = state?.frame;
+    const active = Boolean(frame?.header?.collapse) && frame.arrays?.collapse_output && frame.arrays?.output;
+    on.hidden = !active;
+    off.hidden = Boolean(active);
+    if (!active) return;
+    drawOutput(netCanvas, frame.arrays.output);
+    drawOutput(oneCanvas, frame.arrays.collapse_output);
     const diff = maxDifference(frame.arrays.output, frame.arrays.collapse_output);
     same.textContent = t('col.same', { diff: fmt(diff, 2) });
     same.setAttribute('data-value', String(diff));
-    formula.innerHTML = formulaHtml(L);
     const single = collapseFromFrame(frame, L);
-    matrices.replaceChildren(...(single ? [matrixTable('<var>W′</var>', single.W), matrixTable('<var>b′</var>', single.b)] : []));
+    matrices.hidden = !single;
+    if (single) {
+      singleW.set(single.W);
+      singleB.set(single.b);
+    }
   }, 150);
 
+  labels();
   return {
     /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
+      if (changed.has('lang') || changed.has('config')) labels();
       if (redraws(changed, visible)) draw();
     },
   };
