@@ -81,6 +81,7 @@ export function mountGradients(container, ctx) {
   const history = createNormHistory();
   /** @type {any} */ let state = null;
   let satKey = '';
+  let shownLegend = '';
 
   function labels() {
     satTitle.textContent = t('grad.saturation');
@@ -121,9 +122,13 @@ export function mountGradients(container, ctx) {
       const v = r.norms[l];
       if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     }
-    legend.replaceChildren(...layers.map((l) => h('span', { class: 'ls-legend-item' }, [
-      h('span', { class: 'ls-swatch', style: `background:${LAYER_COLORS[(l - 1) % LAYER_COLORS.length]}` }), t('grad.layer', { l }),
-    ])));
+    const legendKey = `${state?.lang}|${layers.join(',')}`;
+    if (legendKey !== shownLegend) {
+      shownLegend = legendKey;
+      legend.replaceChildren(...layers.map((l) => h('span', { class: 'ls-legend-item' }, [
+        h('span', { class: 'ls-swatch', style: `background:${LAYER_COLORS[(l - 1) % LAYER_COLORS.length]}` }), t('grad.layer', { l }),
+      ])));
+    }
     const last = rows[rows.length - 1];
     const L = layers.length ? layers[layers.length - 1] : 0;
     if (last && L > 1 && last.norms[L] > 0) {
