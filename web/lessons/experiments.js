@@ -5,6 +5,7 @@
  * left over from earlier tinkering changes what the class sees; `view` settings are kept.
  */
 import { URL_PARAMS } from '../url.js';
+import { SAMPLE_LIMIT } from './inspector.js';
 import { h, translator } from './util.js';
 
 /**
@@ -376,7 +377,7 @@ export function mountExperimentCard(container, ctx, host) {
     update(state, changed) {
       if (changed.has('status') && inspectAfter !== null && state.status?.id === inspectAfter) {
         inspectAfter = null;
-        ctx.send({ type: 'inspect', sample_limit: 4 });
+        ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
       }
       if (changed.has('config')) config = state.config;
       if (changed.has('lang') || changed.has('experiment') || changed.has('config')) render();
