@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/browser.py [--seconds 10] [--json]
 
-Starts a server, opens the page on TF Playground's largest network (spiral, 6 hidden layers of
-8 tanh units, x1 and x2, tanh output with squared error, lr 0.03, batch 10), presses play and
+Starts a server, opens the page on the standard workload (bench/workload.py: TF Playground's
+largest network, spiral, 6 hidden layers of 8 tanh units), presses play and
 measures:
 - painted frames/s: animation frames that drew a newly received frame (and frames received/s:
   the page paints every frame the server sends when the two agree);
@@ -31,13 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from bench.workload import query  # noqa: E402
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
-WORKLOAD = (
-    "?dataset=spiral&points=500&noise=0&train=0.5&val=0&features=x1,x2"
-    "&hidden=" + ",".join(["8:tanh"] * 6) + "&out=tanh&loss=mse&opt=sgd&lr=0.03&batch=10&eps=0"
-)
+WORKLOAD = query() + "&eps=0"
 
 # In the page: time from an input event to the animation frame after the UI showed its effect.
 PROBE = """() => {

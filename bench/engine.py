@@ -45,13 +45,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from bench.reference import PlainFrame, PlainMLP  # noqa: E402
+from bench.workload import CONFIG  # noqa: E402
 from engine import Network, Trainer, datasets, optimizers  # noqa: E402
 from engine.grid import GridEvaluator  # noqa: E402
 
-FEATURES = ["x1", "x2"]
+FEATURES: list[str] = CONFIG["features"]
 SERVER_NEURON_RESOLUTION = 16
 """view.neuron_resolution's default in the protocol: the neuron grids a frame carries."""
-SIZES = [2] + [8] * 6 + [1]
+SIZES = [len(FEATURES), *(layer["units"] for layer in CONFIG["hidden"]), 1]
+ACTIVATIONS = [layer["activation"] for layer in CONFIG["hidden"]] + [CONFIG["output"]["activation"]]
+LEARNING_RATE: float = CONFIG["optimizer"]["learning_rate"]
 DOMAIN = (-6.0, 6.0, -6.0, 6.0)
 RESOLUTION = 100
 REPEATS = 16
@@ -61,21 +64,24 @@ CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 clock = CLOCKS["wall"]
 
 
-def standard_trainer(optimizer: str = "sgd", batch_size: int = 10) -> Trainer:
-    data = datasets.make("spiral", n=500, noise=0.0, seed=0)
-    split = datasets.split(data, train_fraction=0.5, seed=0)
-    net = Network(SIZES, ["tanh"] * 7, init="xavier", seed=0)
-    return Trainer(net, split, features=FEATURES, loss="mse",
-                   optimizer=optimizers.make(optimizer, 0.03), batch_size=batch_size, seed=0)
+def standard_trainer(optimizer: str = "sgd") -> Trainer:
+    """The engine on the standard workload (bench/workload.py), every seed 0."""
+    ds = CONFIG["dataset"]
+    data = datasets.make(ds["name"], n=ds["points"], noise=ds["noise"], seed=0)
+    split = datasets.split(data, ds["train_fraction"], ds["validation_fraction"], seed=0)
+    net = Network(SIZES, ACTIVATIONS, init="xavier", seed=0)
+    return Trainer(net, split, features=FEATURES, loss=CONFIG["output"]["loss"],
+                   optimizer=optimizers.make(optimizer, LEARNING_RATE),
+                   batch_size=CONFIG["optimizer"]["batch_size"], seed=0)
 
 
-def standard_reference(batch_size: int | None = 10) -> PlainMLP:
+def standard_reference(full_batch: bool = False) -> PlainMLP:
     """The plain MLP on the standard workload: same data, initial weights and seed
-    (`batch_size=None`: the whole training set, i.e. gradient descent)."""
+    (`full_batch`: one batch of the whole training set, i.e. gradient descent)."""
     tr = standard_trainer()
     train = tr.split.train
-    return PlainMLP(tr.net.W, tr.net.b, train.X, train.Y, batch_size or train.m,
-                    learning_rate=0.03, seed=0)
+    return PlainMLP(tr.net.W, tr.net.b, train.X, train.Y,
+                    train.m if full_batch else tr.batch_size, learning_rate=LEARNING_RATE, seed=0)
 
 
 def best_rate(work: Callable[[], float], seconds: float, repeats: int = REPEATS) -> float:
@@ -137,7 +143,7 @@ def measure(seconds: float, neuron_resolution: int,
                           seconds, repeats)
     m = tr.split.train.m
     tanh_evaluations = sum(SIZES[1:]) * m               # 6×8 hidden + 1 output, per column
-    gd, ref_gd = standard_trainer("gd"), standard_reference(batch_size=None)
+    gd, ref_gd = standard_trainer("gd"), standard_reference(full_batch=True)
     gd.run(3)
     full, full_ratio = race({"engine": lambda: gd.run(25),
                              "reference": lambda: _epochs(ref_gd, 25),
@@ -216,9 +222,10 @@ def compare_threads(seconds: float, neuron_resolution: int, clock_name: str) -> 
         print(f"{key:<{width}}" + "".join(f"{r[key]:>28}" for r in results))
 
 
-def table(result: dict[str, float | int | str | None], neuron_resolution: int) -> str:
+def table(result: dict[str, float | int | str | None]) -> str:
     """The readable form: engine, reference, speed ratio and target per measure, then floors."""
     r: dict[str, float] = {k: v for k, v in result.items() if isinstance(v, int | float)}
+    neuron_resolution = result["neuron_resolution"]
     rows = [
         ("training, batch 10 (sgd), epochs/s", f"{r['epochs_per_s']:.0f}",
          f"{r['reference_epochs_per_s']:.0f}", f"{r['epochs_ratio']:.2f}×",
@@ -275,7 +282,7 @@ def main() -> None:
         compare_threads(args.seconds, args.neuron_resolution, args.clock)
         return
     result = measure(args.seconds, args.neuron_resolution)
-    print(json.dumps(result) if args.json else table(result, args.neuron_resolution))
+    print(json.dumps(result) if args.json else table(result))
 
 
 if __name__ == "__main__":

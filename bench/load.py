@@ -5,13 +5,13 @@
     python bench/load.py --workers 1        # one server process (default: as for a class)
     python bench/load.py --json             # one JSON line at the end as well
 
-The standard workload is TF Playground's largest network: spiral, 500 points, half for training,
-noise 0, inputs x1 and x2, 6 hidden layers of 8 tanh, tanh output with squared error, learning
-rate 0.03, batch 10. Each client plays, counts its frames and bytes, and every `--pause-every`
-seconds pauses (timing how long the `status: paused` takes) and plays again. The server runs in
-its own process on a free port, with as many worker processes as `playground --host 0.0.0.0`
-starts for a class on this machine unless `--workers` says otherwise; its RSS (with its
-workers') is read from /proc before and after.
+The standard workload (bench/workload.py) is TF Playground's largest network: spiral, 500
+points, half for training, noise 0, inputs x1 and x2, 6 hidden layers of 8 tanh, tanh output
+with squared error, learning rate 0.03, batch 10. Each client plays, counts its frames and
+bytes, and every `--pause-every` seconds pauses (timing how long the `status: paused` takes) and
+plays again. The server runs in its own process on a free port, with as many worker processes
+as `playground --host 0.0.0.0` starts for a class on this machine unless `--workers` says
+otherwise; its RSS (with its workers') is read from /proc before and after.
 """
 
 from __future__ import annotations
@@ -33,18 +33,10 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engine import standard_trainer  # noqa: E402
+from bench.workload import CONFIG  # noqa: E402
 from server.cli import default_workers  # noqa: E402
 from tests.server_process import server_process  # noqa: E402
-
-STANDARD = {
-    "dataset": {"name": "spiral", "points": 500, "noise": 0, "train_fraction": 0.5,
-                "validation_fraction": 0, "seed": 1},
-    "features": ["x1", "x2"],
-    "hidden": [{"units": 8, "activation": "tanh"}] * 6,
-    "output": {"activation": "tanh", "loss": "mse"},
-    "optimizer": {"name": "sgd", "learning_rate": 0.03, "batch_size": 10},
-    "regularization": {"kind": "none", "rate": 0},
-}
 
 
 @dataclass
@@ -89,7 +81,7 @@ async def client(url: str, duration: float, pause_every: float, start: asyncio.E
                  ready: list[int]) -> ClientStats:
     stats = ClientStats()
     async with connect(url, max_size=None) as ws:
-        await ws.send(json.dumps({"type": "configure", "id": "c", "config": STANDARD}))
+        await ws.send(json.dumps({"type": "configure", "id": "c", "config": CONFIG}))
         await wait_for(ws, "config", "c", ClientStats())
         ready.append(1)
         await start.wait()
@@ -132,15 +124,7 @@ def rss_mb(pid: int) -> float:
 
 def bare_engine_epochs_per_second(seconds: float = 2.0) -> float:
     """The engine alone on the standard workload, in this process."""
-    from engine import datasets, optimizers
-    from engine.network import Network
-    from engine.trainer import Trainer
-
-    ds = datasets.make("spiral", n=500, noise=0.0, seed=1)
-    split = datasets.split(ds, 0.5, 0.0, seed=1)
-    net = Network([2, 8, 8, 8, 8, 8, 8, 1], ["tanh"] * 7, init="xavier", seed=1)
-    trainer = Trainer(net, split, ["x1", "x2"], loss="mse",
-                      optimizer=optimizers.make("sgd", learning_rate=0.03), batch_size=10)
+    trainer = standard_trainer()
     trainer.run(20)
     start = time.perf_counter()
     ran = trainer.run(10**9, max_seconds=seconds)
