@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from server import catalog, protocol
-from server.settings import Settings
-
-
-def get_settings(request: Request) -> Settings:
-    """The app's settings (a dependency, so tests can override it)."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 router = APIRouter()
 
