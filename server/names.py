@@ -8,6 +8,7 @@ from engine.features import FEATURES as _FEATURES
 from engine.initializers import INITIALIZERS as _INITIALIZERS
 from engine.losses import LOSSES as _LOSSES
 from engine.optimizers import OPTIMIZERS as _OPTIMIZERS
+from engine.trainer import REGULARIZATIONS as _REGULARIZATIONS
 
 ACTIVATIONS: tuple[str, ...] = tuple(_ACTIVATIONS)
 # softmax couples the units of a layer: it only makes sense on the output.
@@ -17,7 +18,7 @@ INITIALIZERS: tuple[str, ...] = tuple(_INITIALIZERS)
 OPTIMIZERS: tuple[str, ...] = tuple(_OPTIMIZERS)
 DATASETS: tuple[str, ...] = tuple(_DATASETS)
 FEATURES: tuple[str, ...] = tuple(_FEATURES)
-REGULARIZATIONS: tuple[str, ...] = ("none", "l1", "l2")
+REGULARIZATIONS: tuple[str, ...] = tuple(_REGULARIZATIONS)
 
 
 def check_name(kind: str, value: str, names: tuple[str, ...]) -> str:
