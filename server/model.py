@@ -75,10 +75,16 @@ def build(config: Config, dataset: Dataset, settings: Settings,
         )
     except ValueError as error:
         raise engine_error(error, "config.output") from None
-    renderer = Renderer(net, trainer, split, config.features, dataset.task, config.init,
-                        config.view.resolution, config.view.neuron_resolution,
-                        settings.diagnostics_interval, scratch)
+    renderer = renderer_for(config, dataset, split, net, trainer, settings, scratch)
     return Model(config, dataset, split, net, trainer, renderer)
+
+
+def renderer_for(config: Config, dataset: Dataset, split: Split, net: Network,
+                 trainer: Trainer, settings: Settings, scratch: Scratch | None) -> Renderer:
+    """The frames of net as config's view shows them."""
+    return Renderer(net, trainer, split, config.features, dataset.task, config.init,
+                    config.view.resolution, config.view.neuron_resolution,
+                    settings.diagnostics_interval, scratch)
 
 
 def generate(config: Config) -> Dataset:

@@ -19,9 +19,16 @@ from engine.scratch import Scratch
 from engine.trainer import Trainer
 from server import catalog, limits, payloads, protocol
 from server.config import ProtocolError, check, normalized, updated
-from server.model import Model, build, engine_error, generate, optimizer_for, point_set
+from server.model import (
+    Model,
+    build,
+    engine_error,
+    generate,
+    optimizer_for,
+    point_set,
+    renderer_for,
+)
 from server.protocol import Config, MessageId
-from server.render import Renderer
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -190,11 +197,8 @@ class Session:
         if (new.view.resolution, new.view.neuron_resolution) != (
             old.view.resolution, old.view.neuron_resolution
         ):
-            model.renderer = Renderer(
-                model.net, trainer, model.split, new.features, model.dataset.task, new.init,
-                new.view.resolution, new.view.neuron_resolution,
-                self.settings.diagnostics_interval,
-            )
+            model.renderer = renderer_for(new, model.dataset, model.split, model.net, trainer,
+                                          self.settings, self.scratch)
         if new.view.epochs_per_second != old.view.epochs_per_second:
             self._restart_pace()
         model.config = new
