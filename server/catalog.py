@@ -8,6 +8,7 @@ from typing import Any
 from engine.datasets import DATASETS
 from engine.features import LABELS
 from server import config, limits, names
+from server.model import generate
 from server.protocol import Config
 
 # The optimizer fields each optimizer reads (gd is full-batch: it ignores batch_size).
@@ -23,8 +24,7 @@ OPTIMIZER_PARAMS: dict[str, tuple[str, ...]] = {
 def default_config() -> Config:
     """The landing page's config: TF Playground's (circle, 4-2 tanh, lr 0.03, batch 10)."""
     base = Config()
-    task, _ = config.dataset_task(base.dataset.name, base.dataset.classes)
-    return config.normalized(base, task)
+    return config.normalized(base, generate(base).task)
 
 
 @cache

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine import losses
-from engine.datasets import DATASETS
 from server.protocol import Config
 
 SERVER_SET = ("resolved_activation", "resolved_loss")
@@ -76,16 +75,6 @@ def check(config: Config) -> None:
             "less than 1 (the rest is the test set)",
             "config.dataset.validation_fraction",
         )
-
-
-def dataset_task(name: str, classes: int) -> tuple[str, int]:
-    """(task, classes) of a generated dataset; classes is 1 for regression."""
-    kind = DATASETS[name]
-    if kind == "classes":
-        return ("binary", 2) if classes == 2 else ("multiclass", classes)
-    if kind == "regression":
-        return "regression", 1
-    return "binary", 2
 
 
 def normalized(config: Config, task: str) -> Config:
