@@ -123,7 +123,7 @@ class Trainer:
             raise ValueError(f"epochs: expected a non-negative integer, got {epochs!r}")
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         done = 0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with np.errstate(all="ignore"):
             while done < epochs and self.diverged is None:
                 if not self._steps(len(self._batches)):
                     break
@@ -139,7 +139,7 @@ class Trainer:
         deadline = time.perf_counter() + seconds
         left = math.inf if max_steps is None else max_steps
         steps = 0
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with np.errstate(all="ignore"):
             while self.diverged is None and left > 0:
                 ran = self._steps(int(min(left, len(self._batches))), deadline)
                 steps += ran
@@ -157,8 +157,6 @@ class Trainer:
         once `deadline` (perf_counter) has passed; returns the steps taken (0: diverged, the
         weights restored to the start of the epoch)."""
         theta, grad, net = self.net.params.flat, self._grads.flat, self.net
-        if not self._batches:
-            return 0
         if self.position == 0:
             self._begin_epoch()
         stop = min(len(self._batches), self.position + count)
@@ -208,7 +206,7 @@ class Trainer:
 
     def metrics(self) -> dict[str, float | None]:
         """Loss J (data term only) and accuracy on train/validation/test; None when n/a."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        with np.errstate(all="ignore"):
             return self._eval.metrics(self.loss)
 
     def record(self) -> dict[str, Any]:
@@ -278,21 +276,19 @@ class _Evaluation:
 
     def metrics(self, loss: losses.Loss) -> dict[str, float | None]:
         """{part_loss, ..., part_accuracy, ...}: None for empty parts (and regression)."""
-        loss_of: dict[str, float] = {}
+        ws, L, Wb = self._workspace(), self.net.L, self.net.params.Wb
+        if self.params32 is not None:
+            np.copyto(self.params32.flat, self.net.params.flat, casting="same_kind")
+            Wb = self.params32.Wb
+        A_L = forward_pass(Wb, self.g, ws)
+        loss_of = self._means(losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y))
         accuracy_of: dict[str, float] = {}
-        if self.m:
-            ws, L, Wb = self._workspace(), self.net.L, self.net.params.Wb
-            if self.params32 is not None:
-                np.copyto(self.params32.flat, self.net.params.flat, casting="same_kind")
-                Wb = self.params32.Wb
-            A_L = forward_pass(Wb, self.g, ws)
-            loss_of = self._means(losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y))
-            if self.task != "regression":
-                if self.task == "binary":
-                    np.equal(A_L[0] > 0.5, self.class_one, out=self.hits)
-                else:
-                    np.equal(np.argmax(A_L, axis=0), self.labels, out=self.hits)
-                accuracy_of = self._means(self.hits)
+        if self.task != "regression":
+            if self.task == "binary":
+                np.equal(A_L[0] > 0.5, self.class_one, out=self.hits)
+            else:
+                np.equal(np.argmax(A_L, axis=0), self.labels, out=self.hits)
+            accuracy_of = self._means(self.hits)
         return {**{f"{name}_loss": _finite(loss_of.get(name)) for name in self.names},
                 **{f"{name}_accuracy": _finite(accuracy_of.get(name)) for name in self.names}}
 
@@ -302,6 +298,8 @@ def _finite(x: float | None) -> float | None:
 
 
 def _check_shapes(net: Network, names: list[str], train: Dataset) -> None:
+    if train.m == 0:
+        raise ValueError("split.train: the training set has no points")
     if net.sizes[0] != len(names):
         raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
                          f"but {len(names)} features are selected")

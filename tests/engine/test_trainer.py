@@ -288,3 +288,10 @@ def test_bad_settings_raise_naming_the_field():
         Trainer(Network([2, 1], ["sigmoid"]), split, features=["x1", "x2", "x1x2"])
     with pytest.raises(ValueError, match="sizes: the output layer has 2 units"):
         Trainer(Network([2, 2], ["softmax"]), split)
+
+
+def test_an_empty_training_set_raises_naming_the_field():
+    data = datasets.make("xor", n=50)
+    empty = data.subset(np.arange(0))
+    with pytest.raises(ValueError, match="split.train: the training set has no points"):
+        Trainer(Network([2, 1], ["sigmoid"]), datasets.Split(empty, empty, data, data))
