@@ -155,7 +155,7 @@ class Renderer:
                 continue
             grad = r.grad_hist
             layers[str(l)] = {
-                "active_share": [finite_or_none(float(x), 4) for x in _list(r.active_share)],
+                "active_share": [finite_or_none(x, 4) for x in _list(r.active_share)],
                 "saturation": finite_or_none(r.saturation, 4),
                 "mean": finite_or_none(r.stats.mean, 4),
                 "std": finite_or_none(r.stats.std, 4),
