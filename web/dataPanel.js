@@ -7,7 +7,7 @@ import { datasetEntries, drawThumbnail, hasClassChoice } from './data/picker.js'
 import { DATA_STRINGS } from './data/strings.js';
 import { FEATURES, paintFeature } from './data/features.js';
 import { createCustomEditor } from './data/customEditor.js';
-import { ensureStyles, tr } from './data/dom.js';
+import { applyLabels } from './i18n.js';
 
 /** Datasets whose points are given, not generated: no noise, size or new draw. */
 const FIXED = new Set(['custom', 'student']);
@@ -21,29 +21,28 @@ const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountDataPanel(container, ctx) {
-  ensureStyles();
   ctx.i18n.register(DATA_STRINGS);
-  const t = (/** @type {string} */ k, /** @type {Record<string, unknown>} */ p = {}) => tr(ctx, k, p);
+  const t = ctx.t;
   container.classList.add('pp-panel', 'pp-data');
   container.innerHTML = `
-    <h2 class="pp-title" data-i18n="data.title"></h2>
-    <div class="pp-datasets" role="group" data-i18n-aria="data.dataset"></div>
+    <h2 class="pp-title" data-label="data.title"></h2>
+    <div class="pp-datasets" role="group"></div>
     <div class="pp-grid">
-      <label class="pp-field pp-classes-field" hidden><span data-i18n="data.classes"></span>
+      <label class="pp-field pp-classes-field" hidden><span data-label="data.classes"></span>
         <select data-testid="classes">${[2, 3, 4, 5, 6].map((k) => `<option value="${k}">${k}</option>`).join('')}</select>
       </label>
-      <label class="pp-field"><span data-i18n="data.points"></span>
+      <label class="pp-field"><span data-label="data.points"></span>
         <select data-testid="points"></select>
       </label>
-      <label class="pp-field pp-range"><span data-i18n="data.noise"></span>
+      <label class="pp-field pp-range"><span data-label="data.noise"></span>
         <input type="range" min="0" max="1" step="0.05" data-testid="noise">
         <output class="pp-out" data-out="noise"></output>
       </label>
-      <label class="pp-field pp-range"><span data-i18n="data.train"></span>
+      <label class="pp-field pp-range"><span data-label="data.train"></span>
         <input type="range" min="0.1" max="0.9" step="0.05" data-testid="train-fraction">
         <output class="pp-out" data-out="train"></output>
       </label>
-      <label class="pp-field pp-range"><span data-i18n="data.validation"></span>
+      <label class="pp-field pp-range"><span data-label="data.validation"></span>
         <input type="range" min="0" max="0.4" step="0.05" data-testid="validation-fraction">
         <output class="pp-out" data-out="validation"></output>
       </label>
@@ -54,15 +53,15 @@ export function mountDataPanel(container, ctx) {
     </div>
     <div class="pp-row">
       <button type="button" class="pp-btn pp-regen" data-testid="regenerate"
-        data-i18n="data.regenerate" data-i18n-title="data.regenerate.title"></button>
+        data-label="data.regenerate" data-title="data.regenerate.title"></button>
       <span class="pp-summary pp-hint" data-testid="data-summary"></span>
     </div>
     <p class="pp-error" data-testid="data-error" role="alert" hidden></p>
-    <h3 class="pp-subtitle" data-i18n="data.features"></h3>
-    <div class="pp-features" role="group" data-i18n-aria="data.features"></div>
-    <p class="pp-hint" data-i18n="data.features.help"></p>
+    <h3 class="pp-subtitle" data-label="data.features"></h3>
+    <div class="pp-features" role="group"></div>
+    <p class="pp-hint" data-label="data.features.help"></p>
     <details class="pp-custom-wrap" open>
-      <summary class="pp-subtitle" data-i18n="data.custom"></summary>
+      <summary class="pp-subtitle" data-label="data.custom"></summary>
       <div class="pp-custom-root"></div>
     </details>`;
 
@@ -260,15 +259,10 @@ export function mountDataPanel(container, ctx) {
   }
 
   function relabel() {
-    for (const el of container.querySelectorAll('[data-i18n]')) {
-      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n ?? '');
-    }
-    for (const el of container.querySelectorAll('[data-i18n-title]')) {
-      el.setAttribute('title', t(/** @type {HTMLElement} */ (el).dataset.i18nTitle ?? ''));
-    }
-    for (const el of container.querySelectorAll('[data-i18n-aria]')) {
-      el.setAttribute('aria-label', t(/** @type {HTMLElement} */ (el).dataset.i18nAria ?? ''));
-    }
+    // The buttons that carry a tooltip have text of their own: it stays their accessible name.
+    applyLabels(container, t, () => false);
+    datasetsEl.setAttribute('aria-label', t('data.dataset'));
+    featuresEl.setAttribute('aria-label', t('data.features'));
     renderDatasets();
     renderOutputs();
     renderSummary();

@@ -4,7 +4,6 @@
  * of every matrix for the current number m of training points and the parameter counts:
  * Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]), for l = 1..L, A[0] = X, Ŷ = A[L].
  */
-import { ensureStyles, tr } from './data/dom.js';
 import { feature } from './data/features.js';
 
 const STRINGS = {
@@ -111,9 +110,8 @@ const dim = (r, c) => `<span class="pp-dim">${r}×${c}</span>`;
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountEquations(container, ctx) {
-  ensureStyles();
   ctx.i18n.register(STRINGS);
-  const t = (/** @type {string} */ k, /** @type {Record<string, unknown>} */ p = {}) => tr(ctx, k, p);
+  const t = ctx.t;
   container.classList.add('pp-panel', 'pp-eq');
   container.innerHTML = `
     <h2 class="pp-title"></h2>

@@ -4,8 +4,9 @@
  * scale), accuracy below it for classification, and a marker at the best validation epoch.
  * Redraws only when the history changes; long histories are reduced to a min/max per pixel.
  */
-import { ensureStyles, fitCanvas, tr } from './data/dom.js';
+import { fitCanvas } from './data/dom.js';
 import { argmin, createColumns, downsample } from './data/series.js';
+import { applyLabels } from './i18n.js';
 
 /** Series: key in history, color (Okabe–Ito) and dash, so they differ without color too. */
 const SERIES = [
@@ -106,21 +107,20 @@ function fmt(v) {
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountLossChart(container, ctx) {
-  ensureStyles();
   ctx.i18n.register(STRINGS);
-  const t = (/** @type {string} */ k, /** @type {Record<string, unknown>} */ p = {}) => tr(ctx, k, p);
+  const t = ctx.t;
   container.classList.add('pp-panel', 'pp-loss');
   container.innerHTML = `
     <div class="pp-loss-head">
-      <h2 class="pp-title" data-i18n="loss.title"></h2>
-      <label class="pp-check"><input type="checkbox" data-testid="loss-log"><span data-i18n="loss.log"></span></label>
+      <h2 class="pp-title" data-label="loss.title"></h2>
+      <label class="pp-check"><input type="checkbox" data-testid="loss-log"><span data-label="loss.log"></span></label>
     </div>
     <div class="pp-legend">
       ${SERIES.map((s) => `
         <span class="pp-key" data-part="${s.part}" style="--key:${s.color}">
           <svg width="28" height="10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" stroke="${s.color}"
             stroke-width="3" stroke-dasharray="${s.dash.join(' ')}"/></svg>
-          <span data-i18n="loss.${s.part}"></span>
+          <span data-label="loss.${s.part}"></span>
           <b class="pp-num" ${s.part === 'validation' ? 'data-testid="loss-validation"' : ''} data-value="${s.part}">—</b>
           <span class="pp-acc" data-acc="${s.part}" hidden></span>
         </span>`).join('')}
@@ -146,9 +146,7 @@ export function mountLossChart(container, ctx) {
   let drawn = 0;
 
   function relabel() {
-    for (const el of container.querySelectorAll('[data-i18n]')) {
-      el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n ?? '');
-    }
+    applyLabels(container, t);
     canvas.setAttribute('aria-label', t('loss.aria'));
   }
 

@@ -56,25 +56,25 @@ export function inferKind(text) {
 export function createCustomEditor(root, deps) {
   root.classList.add('pp-custom');
   root.innerHTML = `
-    <label class="pp-field pp-kind"><span data-i18n="data.custom.kind"></span>
+    <label class="pp-field pp-kind"><span data-label="data.custom.kind"></span>
       <select data-testid="custom-task"></select>
     </label>
     <div class="pp-custom-head">
-      <span class="pp-label pp-class-label" data-i18n="data.custom.class"></span>
+      <span class="pp-label pp-class-label" data-label="data.custom.class"></span>
       <div class="pp-classes" role="radiogroup"></div>
-      <label class="pp-value" hidden><span data-i18n="data.custom.value"></span>
+      <label class="pp-value" hidden><span data-label="data.custom.value"></span>
         <input type="number" step="0.1" value="1" data-testid="custom-value"></label>
     </div>
     <canvas class="pp-custom-canvas" data-testid="custom-canvas" tabindex="0"></canvas>
     <p class="pp-hint pp-custom-status" aria-live="polite"></p>
     <div class="pp-custom-actions">
-      <button type="button" class="pp-btn" data-testid="custom-clear" data-i18n="data.custom.clear"></button>
+      <button type="button" class="pp-btn" data-testid="custom-clear" data-label="data.custom.clear"></button>
       <label class="pp-btn pp-file">
-        <span data-i18n="data.csv.upload"></span>
+        <span data-label="data.csv.upload"></span>
         <input type="file" accept=".csv,text/csv,text/plain" data-testid="csv-upload">
       </label>
     </div>
-    <p class="pp-hint pp-csv-help" data-i18n="data.csv.help"></p>`;
+    <p class="pp-hint pp-csv-help" data-label="data.csv.help"></p>`;
   const classesEl = /** @type {HTMLElement} */ (root.querySelector('.pp-classes'));
   const valueLabel = /** @type {HTMLElement} */ (root.querySelector('.pp-value'));
   const valueInput = /** @type {HTMLInputElement} */ (root.querySelector('[data-testid="custom-value"]'));
