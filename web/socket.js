@@ -26,11 +26,8 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
   let attempt = 0;
   /** @type {string[]} */
   let queue = [];
-  /** @type {ReturnType<typeof setTimeout> | null} */
-  let retry = null;
 
   function open() {
-    retry = null;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     const readFrame = frameReader(); // per connection: a new session sends everything again
@@ -48,12 +45,11 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
       }
     };
     socket.onclose = () => {
-      if (ws !== socket) return;
       ws = null;
       onClose();
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
       attempt += 1;
-      retry = setTimeout(open, delay);
+      setTimeout(open, delay);
     };
   }
 
@@ -76,17 +72,6 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
       const pending = queue;
       queue = [];
       for (const text of pending) ws?.send(text);
-    },
-    /** Drops what was queued (a restored config supersedes queued changes). */
-    clearQueue() {
-      queue = [];
-    },
-    /** Closes the connection now and reconnects right away (as after a drop). */
-    reconnect() {
-      if (retry) clearTimeout(retry);
-      attempt = 0;
-      ws?.close();
-      if (!ws) open();
     },
   };
 }
