@@ -7,7 +7,7 @@
 import { createStore } from './state.js';
 import { connectSocket, socketUrl } from './socket.js';
 import { browserLanguage, createI18n } from './i18n.js';
-import { configFromUrl, langFromUrl, restorable, urlFromConfig } from './url.js';
+import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } from './url.js';
 
 /** Container selector, module, mount function: one row per view. */
 const VIEWS = [
@@ -135,9 +135,7 @@ const ctx = {
     setLang(/** @type {string} */ lang) {
       i18n.setLang(lang);
       document.documentElement.lang = lang;
-      const params = new URLSearchParams(location.search);
-      params.set('lang', lang);
-      history.replaceState(history.state, '', `?${params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',')}${location.hash}`);
+      history.replaceState(history.state, '', urlWithLang(lang, location.search) + location.hash);
       relabelPage();
       store.set('lang', lang);
     },

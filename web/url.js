@@ -134,6 +134,11 @@ export function urlFromConfig(config, search) {
     if (value === undefined || value === null) params.delete(name);
     else params.set(name, encodeValue(value, kind));
   }
+  return query(params);
+}
+
+/** A query string that keeps `:` and `,` readable (`hidden=4:tanh,2:relu`). */
+function query(/** @type {URLSearchParams} */ params) {
   return `?${params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',')}`;
 }
 
@@ -154,4 +159,11 @@ export function restorable(config) {
 /** The language the URL asks for, if any. */
 export function langFromUrl(/** @type {string} */ search) {
   return new URLSearchParams(search).get('lang');
+}
+
+/** `search` asking for language `lang` (other parameters kept). */
+export function urlWithLang(/** @type {string} */ lang, /** @type {string} */ search) {
+  const params = new URLSearchParams(search);
+  params.set('lang', lang);
+  return query(params);
 }
