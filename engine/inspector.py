@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import activations, losses
+from engine import losses
 from engine.network import Network
 from engine.registry import Array
 
@@ -81,7 +81,7 @@ def inspect(net: Network, X: Array, Y: Array, loss: str) -> Inspection:
     X, Y = _check(net, X, Y)
     fn = losses.get(loss)
     L, m = net.L, X.shape[1]
-    g = [activations.get(name) for name in ("linear", *net.activations)]
+    g = net.g
     W = [np.zeros((0, 0))] + [np.array(net.W[l], dtype=np.float64) for l in range(1, L + 1)]
     b = [np.zeros((0, 0))] + [np.array(net.b[l], dtype=np.float64) for l in range(1, L + 1)]
     Z, A = [X], [X]
