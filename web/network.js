@@ -180,11 +180,12 @@ export function mountNetwork(container, ctx) {
   /** @type {Link[][]} */ let links = [];
   /** neurons[l][j], hidden layers only (l = 1..L-1). */
   /** @type {Neuron[][]} */ let neurons = [];
+  /** deadCounts[l]: hidden layer l's dead-count label and the count it shows. */
+  /** @type {{el: HTMLElement, shown: number}[]} */ let deadCounts = [];
   /** @type {{l: number, j: number} | null} */ let hovered = null;
   /** @type {{l: number, j: number, i: number | null} | null} */ let editing = null;
   /** @type {number | null} */ let editId = null;
-  /** @type {HTMLCanvasElement} */ let cardCanvas = document.createElement('canvas');
-  /** @type {ImageData | null} */ let cardImage = null;
+  const cardCanvas = document.createElement('canvas');
 
   const hiddenNames = () => {
     const list = catalog?.hidden_activations;
@@ -246,6 +247,7 @@ export function mountNetwork(container, ctx) {
     nodes.replaceChildren();
     links = [];
     neurons = [];
+    deadCounts = [];
     for (let l = 1; l <= L; l++) {
       links[l] = [];
       const x1 = xs[l - 1] + NODE / 2;
@@ -318,6 +320,7 @@ export function mountNetwork(container, ctx) {
         h[l - 1].activation = /** @type {HTMLSelectElement} */ (event.target).value;
         return h;
       }));
+      deadCounts[l] = { el: /** @type {HTMLElement} */ (head.querySelector('.layer-dead')), shown: 0 };
       neurons[l] = [];
       for (let j = 0; j < n[l]; j++) {
         const el = node(xs[l], ys(n[l], j), 'neuron');
@@ -430,9 +433,11 @@ export function mountNetwork(container, ctx) {
       if (!layer) continue;
       const dead = new Set((f.header.dead?.[String(l)] ?? []).map(Number));
       total += dead.size;
-      const counter = q(`dead-count-${l}`);
-      const label = dead.size ? t('network.layerDead', { n: dead.size }) : '';
-      if (counter && counter.textContent !== label) counter.textContent = label;
+      const counter = deadCounts[l];
+      if (counter.shown !== dead.size) {
+        counter.shown = dead.size;
+        counter.el.textContent = dead.size ? t('network.layerDead', { n: dead.size }) : '';
+      }
       if (!grid || grid.shape[0] !== layer.length) continue;
       const r = grid.shape[1];
       const count = r * grid.shape[2];
@@ -504,10 +509,7 @@ export function mountNetwork(container, ctx) {
     const canvas = cardCanvas;
     canvas.width = neuron.canvas.width;
     canvas.height = neuron.canvas.height;
-    if (neuron.image) {
-      cardImage = neuron.image;
-      /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).putImageData(cardImage, 0, 0);
-    }
+    if (neuron.image) /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).putImageData(neuron.image, 0, 0);
     card.querySelector('.card-canvas')?.append(canvas);
     card.classList.toggle('dead', neuron.dead);
     const box = container.getBoundingClientRect();

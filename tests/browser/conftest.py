@@ -5,8 +5,8 @@
         app.page.get_by_test_id("play-pause").click()
 
 - `browser`: Debian's Chromium (/usr/bin/chromium), headless; missing Chromium fails the tests.
-- `server`: a `python -m server` subprocess on a free port, shared by a test module; it can be
-  stopped and started again on the same port (`server.restart()`).
+- `server`: a `python -m server` subprocess on a free port, shared by a test module; a
+  `ServerProcess` can be stopped and started again on the same port.
 - `page`: a fresh browser context and page per test. Any uncaught page error fails the test;
   on failure a screenshot goes to tests/artifacts/ and the server's log is printed.
 - `app`: the page and the server together, with `open(query)`, `probe(js)` and `wait(js)`.
@@ -83,10 +83,6 @@ class ServerProcess:
             self.process.kill()
             self.process.wait()
         self.process = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
     def close(self) -> None:
         self.stop()
@@ -179,9 +175,6 @@ class App:
             f"() => ({predicate})(window.__playground.store.state)", timeout=15_000
         )
         return handle.json_value()
-
-    def testid(self, name: str) -> Any:
-        return self.page.get_by_test_id(name)
 
 
 @pytest.fixture
