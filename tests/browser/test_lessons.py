@@ -397,7 +397,7 @@ def test_coach_words_every_code_and_reason_with_all_its_numbers(app: App, lang: 
           const i18n = createI18n(lang);
           i18n.register(STRINGS);
           const t = translator({ t: i18n.t });
-          return advice.map((a) => wording(t, a, lang));
+          return advice.map((a) => wording(t, a));
         }""",
         [ADVICE, lang],
     )

@@ -53,9 +53,6 @@ export const STRINGS = {
   },
 };
 
-/** Split names as the coach says them. */
-const SPLITS = { en: { validation: 'validation', test: 'test' }, fr: { validation: 'validation', test: 'test' } };
-
 /**
  * The config change that fixes an advice, or null when the fix is not one setting.
  * @param {{code: string, params: any}} advice
@@ -94,15 +91,13 @@ export function fixFor(advice, config) {
  * The sentence for one advice in the current language.
  * @param {(key: string, params?: Record<string, unknown>) => string} t
  * @param {{code: string, params: any}} advice
- * @param {string} lang
  */
-export function wording(t, advice, lang) {
+export function wording(t, advice) {
   const p = { ...(advice.params ?? {}) };
   if (typeof p.task === 'string') p.task = t(`coach.task.${p.task}`);
   if (typeof p.accuracy === 'number') p.accuracy = Math.round(p.accuracy * 1000) / 10;
   // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
   if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
-  if (typeof p.split === 'string') p.split = (SPLITS[lang === 'fr' ? 'fr' : 'en'])[/** @type {'validation'} */ (p.split)] ?? p.split;
   for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = p[k].replace('_', ' ');
   let key = `coach.${advice.code}`;
   if (advice.code === 'lr_too_high' || advice.code === 'no_nonlinearity') key += `.${p.reason}`;
@@ -126,15 +121,15 @@ export function mountCoach(container, ctx) {
   let shown = '';
   /** @type {any} */ let config = null;
 
-  /** @param {any} state @param {any[]} advice */
-  function render(state, advice) {
+  /** @param {any[]} advice */
+  function render(advice) {
     title.textContent = t('coach.title');
     empty.textContent = t('coach.none');
     empty.hidden = advice.length > 0;
     list.replaceChildren(...advice.map((a) => {
       const fix = fixFor(a, config);
       const item = h('li', { class: 'ls-coach-item', 'data-code': a.code }, [
-        h('span', { class: 'ls-coach-text', text: wording(t, a, state.lang) }),
+        h('span', { class: 'ls-coach-text', text: wording(t, a) }),
       ]);
       if (fix) {
         const button = h('button', { class: 'ls-btn ls-coach-fix', type: 'button', 'data-testid': `coach-fix-${a.code}`, text: t('coach.fix') });
@@ -160,7 +155,7 @@ export function mountCoach(container, ctx) {
       const key = `${state.lang}|${JSON.stringify(advice)}|${JSON.stringify(config?.hidden ?? null)}`;
       if (key === shown) return;
       shown = key;
-      render(state, advice);
+      render(advice);
     },
   };
 }
