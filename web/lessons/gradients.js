@@ -4,7 +4,7 @@
  * the gradient norm ||dW[l]|| of every layer over the epochs on a log scale. In a deep sigmoid
  * network the first layers' lines sit decades below the last one's: the gradient vanishes.
  */
-import { diagnosticLayers, fmt, h, LAYER_COLORS, prepareCanvas, redraws, throttle, translator } from './util.js';
+import { diagnosticLayers, fmt, h, layerColor, prepareCanvas, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -126,7 +126,7 @@ export function mountGradients(container, ctx) {
     if (legendKey !== shownLegend) {
       shownLegend = legendKey;
       legend.replaceChildren(...layers.map((l) => h('span', { class: 'ls-legend-item' }, [
-        h('span', { class: 'ls-swatch', style: `background:${LAYER_COLORS[(l - 1) % LAYER_COLORS.length]}` }), t('grad.layer', { l }),
+        h('span', { class: 'ls-swatch', style: `background:${layerColor(l)}` }), t('grad.layer', { l }),
       ])));
     }
     const last = rows[rows.length - 1];
@@ -155,7 +155,7 @@ export function mountGradients(container, ctx) {
     g.fillText(String(e1), w - right, H);
     g.lineWidth = 2;
     for (const l of layers) {
-      g.strokeStyle = LAYER_COLORS[(l - 1) % LAYER_COLORS.length];
+      g.strokeStyle = layerColor(l);
       g.beginPath();
       let pen = false;
       for (const r of rows) {

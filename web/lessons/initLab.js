@@ -4,7 +4,7 @@
  * gradients dW[l] (frame.header.diagnostics), with the initializer switch. On a deep tanh
  * network zeros kill the signal, uniform [-1, 1] saturates or fades it, Xavier keeps it.
  */
-import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, LAYER_COLORS, redraws, throttle, translator } from './util.js';
+import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, layerColor, redraws, throttle, translator } from './util.js';
 
 export const INITS = ['zeros', 'uniform', 'normal', 'xavier', 'he'];
 
@@ -80,7 +80,7 @@ export function mountInitLab(container, ctx) {
     for (const name of INITS) buttons[name].textContent = t(`init.${name}`);
     rebuild.textContent = t('init.rebuild');
     explain.textContent = t('init.explain');
-    waiting.textContent = t('init.waiting');
+    waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
   }
 
   /** Rebuilds the rows when the set of layers or their kind changes. */
@@ -126,14 +126,12 @@ export function mountInitLab(container, ctx) {
     const header = state?.frame?.header;
     const layers = diagnosticLayers(header);
     waiting.hidden = layers.length > 0;
-    waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
     ensureRows(layers);
     for (const l of layers) {
       const d = header.diagnostics.layers[String(l)];
       const cell = cells[l];
       if (!d || !cell) continue;
-      const color = LAYER_COLORS[(l - 1) % LAYER_COLORS.length];
-      drawHistogram(cell.act, d.hist ?? [], d.edges ?? [0, 0], color);
+      drawHistogram(cell.act, d.hist ?? [], d.edges ?? [0, 0], layerColor(l));
       drawHistogram(cell.grad, d.grad_hist ?? [], d.grad_edges ?? [0, 0], '#9aa1a9');
       cell.same.hidden = !d.symmetric || isOutputLayer(l);
       cell.stats.textContent = t('init.stats', { mean: fmt(d.mean, 2), std: fmt(d.std, 2), norm: fmt(d.grad_norm, 2) });
@@ -145,7 +143,7 @@ export function mountInitLab(container, ctx) {
     /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
-      if (changed.has('lang')) { labels(); layout = ''; }
+      if (changed.has('lang') || changed.has('config')) labels();
       if (changed.has('config')) {
         for (const name of INITS) buttons[name].setAttribute('aria-pressed', String(next.config?.init === name));
       }

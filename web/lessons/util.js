@@ -72,7 +72,7 @@ export function fmt(/** @type {number} */ x, digits = 3) {
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1).replace('e', 'e');
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
   return String(Number(x.toPrecision(digits)));
 }
 
@@ -141,7 +141,10 @@ export function hiddenLayers(config) {
 }
 
 /** Okabe–Ito colors for one line per layer. */
-export const LAYER_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
+const LAYER_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
+
+/** The color of layer l (from 1), the colors taken in turn. @param {number} l */
+export const layerColor = (l) => LAYER_COLORS[(l - 1) % LAYER_COLORS.length];
 
 /**
  * Draws a histogram: counts over equal bins between edges[0] and edges[1], with the bounds
