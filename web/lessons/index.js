@@ -90,8 +90,6 @@ export function mountLessons(container, ctx) {
       show(name);
     },
     active: () => experiment,
-    /** Shows one tab. @param {string} name */
-    open: (name) => open(name),
   };
 
   /** @type {Record<string, {tab: HTMLElement, panel: HTMLElement, view: ReturnType<typeof TABS[number]['mount']>}>} */
