@@ -326,13 +326,21 @@ export function mountExperimentCard(container, ctx, host) {
   const t = translator(ctx);
   container.classList.add('ls-exp-card');
   container.setAttribute('data-testid', 'experiment-card');
-  /** @type {any} */ let config = null;
   /** The id of a `step` to follow with an `inspect` when its status arrives. */
   /** @type {string | number | null} */ let inspectAfter = null;
+  /** The variant buttons of the card shown, with the config each sets. */
+  /** @type {{button: HTMLElement, config: any}[]} */ let variants = [];
 
-  function render() {
+  /** Marks the variants the config matches. @param {any} config */
+  function pressed(config) {
+    for (const v of variants) v.button.setAttribute('aria-pressed', String(Boolean(config) && isSubset(v.config, config)));
+  }
+
+  /** Builds the card of the running experiment. @param {any} config */
+  function render(config) {
     const active = host.active();
     container.hidden = !active;
+    variants = [];
     if (!active) {
       container.removeAttribute('data-experiment');
       container.replaceChildren();
@@ -354,14 +362,15 @@ export function mountExperimentCard(container, ctx, host) {
     if (preset.variants) {
       actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));
       for (const v of preset.variants) {
-        const b = h('button', {
+        const button = h('button', {
           class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: v.label,
-          'aria-pressed': String(Boolean(config) && isSubset(v.config, config)),
         });
-        b.addEventListener('click', () => ctx.configure(v.config));
-        actions.append(b);
+        button.addEventListener('click', () => ctx.configure(v.config));
+        variants.push({ button, config: v.config });
+        actions.append(button);
       }
     }
+    pressed(config);
     container.replaceChildren(
       h('h3', { class: 'ls-exp-title', text: t(`exp.${active}.title`) }),
       h('p', { text: t(`exp.${active}.text`) }),
@@ -371,7 +380,7 @@ export function mountExperimentCard(container, ctx, host) {
     );
   }
 
-  render();
+  render(null);
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
@@ -379,8 +388,8 @@ export function mountExperimentCard(container, ctx, host) {
         inspectAfter = null;
         ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
       }
-      if (changed.has('config')) config = state.config;
-      if (changed.has('lang') || changed.has('experiment') || changed.has('config')) render();
+      if (changed.has('lang') || changed.has('experiment')) render(state.config);
+      else if (changed.has('config')) pressed(state.config);
     },
   };
 }
