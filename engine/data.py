@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -13,7 +13,6 @@ import numpy.typing as npt
 from engine.registry import lookup
 
 F = npt.NDArray[Any]
-T = TypeVar("T")
 Domain = tuple[float, float, float, float]
 
 MAX_POINTS = 5000
@@ -48,10 +47,6 @@ class Dataset:
         """The points at the given column indices, same task and domain."""
         return Dataset(self.X[:, idx], self.Y[:, idx], self.labels[idx], self.task,
                        self.classes, self.domain, self.name)
-
-
-def lookup_named(registry: Mapping[str, T], key: str, kind: str) -> T:
-    return lookup(registry, key, kind)
 
 
 def make_dataset(X: F, labels: F, task: str, classes: int, domain: Domain,

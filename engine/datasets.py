@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine import data as custom
-from engine.data import DOMAIN, MAX_POINTS, Dataset, Domain, make_dataset
+from engine.data import DOMAIN, MAX_POINTS, Dataset, Domain, from_csv, from_points, make_dataset
+from engine.registry import lookup
 
 __all__ = [
     "DATASETS", "DOMAIN", "MAX_CLASSES", "MAX_POINTS", "MIN_CLASSES", "STUDENT_DOMAIN",
@@ -24,8 +24,6 @@ F = npt.NDArray[Any]
 Generator = Callable[[int, float, np.random.Generator, int], tuple[F, F]]
 
 MIN_CLASSES, MAX_CLASSES = 2, 6
-from_points = custom.from_points
-from_csv = custom.from_csv
 
 STUDENTS = np.array([
     # hours studied, hours of rest, passed (1) or failed (0)
@@ -148,7 +146,7 @@ def make(name: str, n: int = 500, noise: float = 0.0, seed: int = 0,
     if name == "student":
         return make_dataset(STUDENTS[:, :2].T, STUDENTS[:, 2].astype(np.int64), "binary", 2,
                             STUDENT_DOMAIN, "student")
-    kind, generate = custom.lookup_named(_GENERATORS, name, "dataset")
+    kind, generate = lookup(_GENERATORS, name, "dataset")
     _check_int("n", n, 1, MAX_POINTS)
     if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0 <= noise <= 1:
         raise ValueError(f"noise: expected a number from 0 to 1, got {noise!r}")
