@@ -52,6 +52,7 @@ class Session:
         self.scratch = scratch or Scratch()
         """Grid working memory, shared by the sessions of a process (see app.py)."""
         self.wake = wake
+        """Tells the producer that the outbox or the ready frame has something to send."""
         self.outbox: deque[str | object] = deque()
         self.state: protocol.State = "paused"
         self.custom: Dataset | None = None
@@ -130,6 +131,16 @@ class Session:
         self._restart_pace()
         self._estimate_epoch()
 
+    def _replace(self, model: Model, id: MessageId, data: bool) -> None:
+        """Install model and tell the client: its config, its data (if `data` changed), the
+        status and a frame."""
+        self._install(model)
+        self.send(protocol.ConfigMessage(id=id, config=self.config))
+        if data:
+            self.send(self.data_message(id))
+        self.status(id)
+        self.send_frame()
+
     def _estimate_epoch(self) -> None:
         """A first guess of an epoch's duration (about 20 µs per mini-batch step), replaced by
         the measured one after the first slice: decides whether the first epoch gets a thread."""
@@ -163,13 +174,8 @@ class Session:
             if data_changed:
                 dataset = generate(new) if self.custom is None or new.dataset.name != "custom" \
                     else self.custom
-            self._install(build(new, dataset, self.settings, self.scratch))
-            self.send(protocol.ConfigMessage(id=message.id, config=self.config))
-            if data_changed:
-                self.send(self.data_message(message.id))
-            self.status(message.id)
-            self.send_frame()
-            self.wake()
+            self._replace(build(new, dataset, self.settings, self.scratch), message.id,
+                          data=data_changed)
             return
         self._retune(old, normalized(new, self.model.dataset.task))
         self.send(protocol.ConfigMessage(id=message.id, config=self.config))
@@ -218,7 +224,6 @@ class Session:
             # Frames were not late while nothing changed: the schedule starts now.
             self.next_frame_at = max(self.next_frame_at, time.monotonic())
         self.status(message.id)
-        self.wake()
 
     def on_pause(self, message: protocol.PauseMessage) -> None:
         self.step_left = 0
@@ -234,7 +239,6 @@ class Session:
                                 "and reset before stepping", None)
         self.state = "paused"
         self.step_left, self.step_id = message.epochs, message.id
-        self.wake()
 
     def on_reset(self, message: protocol.ResetMessage) -> None:
         self._install(build(self.config, self.model.dataset, self.settings, self.scratch))
@@ -266,11 +270,7 @@ class Session:
             "dataset": self.config.dataset.model_copy(update={"name": "custom"})})
         model = build(config, added, self.settings, self.scratch)
         self.custom = added
-        self._install(model)
-        self.send(protocol.ConfigMessage(id=message.id, config=self.config))
-        self.send(self.data_message(message.id))
-        self.status(message.id)
-        self.send_frame()
+        self._replace(model, message.id, data=True)
 
     def on_export(self, message: protocol.ExportMessage) -> None:
         self.send(protocol.ExportReply(id=message.id, data=payloads.export_payload(self.model)))
@@ -284,12 +284,8 @@ class Session:
         model.trainer.epoch = payload.epoch
         if payload.config.dataset.name == "custom":
             self.custom = dataset
-        self._install(model)
         self.state = "paused"
-        self.send(protocol.ConfigMessage(id=message.id, config=self.config))
-        self.send(self.data_message(message.id))
-        self.status(message.id)
-        self.send_frame()
+        self._replace(model, message.id, data=True)
 
     def on_revive(self, message: protocol.ReviveMessage) -> None:
         old = self.model
@@ -305,11 +301,7 @@ class Session:
             model.net.W[l][...] = old.net.W[l]
             model.net.b[l][...] = old.net.b[l]
         model.trainer.epoch = old.trainer.epoch
-        self._install(model)
-        self.send(protocol.ConfigMessage(id=message.id, config=self.config))
-        self.status(message.id)
-        self.send_frame()
-        self.wake()
+        self._replace(model, message.id, data=False)
 
     def on_inspect(self, message: protocol.InspectMessage) -> None:
         self.send(payloads.inspection(self.model, message.sample_limit, message.id))
@@ -389,7 +381,6 @@ class Session:
                 self.status(self.step_id)
         elif self.state != "playing" and moved:
             self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
-        self.wake()
 
     @property
     def unit_seconds(self) -> float:
