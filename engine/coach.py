@@ -105,11 +105,6 @@ class Snapshot:
 METRICS = ("train_loss", "validation_loss", "test_loss", "train_accuracy")
 
 
-def _series(snap: Snapshot, key: str) -> list[tuple[int, float]]:
-    """(epoch, value) of one metric over the recent history (read once per snapshot)."""
-    return snap.series[key]
-
-
 def symmetry(snap: Snapshot) -> list[Advice]:
     """Neurons of a hidden layer all identical: they were not started from random weights."""
     if not snap.symmetric:
@@ -153,7 +148,7 @@ def lr_too_high(snap: Snapshot) -> list[Advice]:
     base = {"learning_rate": snap.learning_rate}
     if snap.diverged:
         return [Advice("lr_too_high", {**base, "reason": "diverged"})]
-    loss = [v for _, v in _series(snap, "train_loss")]
+    loss = [v for _, v in snap.series["train_loss"]]
     if _blows_up(loss):
         return [Advice("lr_too_high", {**base, "reason": "diverging"})]
     if _oscillates(loss):
@@ -166,7 +161,7 @@ def lr_too_high(snap: Snapshot) -> list[Advice]:
 
 def _plateau(snap: Snapshot) -> tuple[int, float] | None:
     """(epoch, training accuracy) if it has stopped improving after MIN_EPOCHS, else None."""
-    acc = _series(snap, "train_accuracy")
+    acc = snap.series["train_accuracy"]
     if not acc or acc[-1][0] < MIN_EPOCHS:
         return None
     now, cut = acc[-1], acc[-1][0] - PLATEAU_EPOCHS
@@ -217,9 +212,9 @@ def underfitting(snap: Snapshot) -> list[Advice]:
 
 def overfitting(snap: Snapshot) -> list[Advice]:
     """Held-out loss rising from its best while the training loss keeps falling."""
-    key = "validation_loss" if _series(snap, "validation_loss") else "test_loss"
-    held = dict(_series(snap, key))
-    train = dict(_series(snap, "train_loss"))
+    key = "validation_loss" if snap.series["validation_loss"] else "test_loss"
+    held = dict(snap.series[key])
+    train = dict(snap.series["train_loss"])
     epochs = [e for e in held if e in train]
     if not epochs:
         return []
