@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 ENV_PREFIX = "PLAYGROUND_"
@@ -36,28 +38,25 @@ class Settings:
 
     def to_env(self) -> dict[str, str]:
         """The environment variables that `from_env` reads back (used by `--workers`)."""
-        return {
-            ENV_PREFIX + "HOST": self.host,
-            ENV_PREFIX + "PORT": str(self.port),
-            ENV_PREFIX + "WEB_DIR": str(self.web_dir),
-            ENV_PREFIX + "ALLOW_ORIGINS": json.dumps(list(self.allowed_origins)),
-            ENV_PREFIX + "COMPRESSION": "1" if self.compression else "0",
-        }
+        return {ENV_PREFIX + name: write(getattr(self, field))
+                for field, (name, write, _) in ENV_FIELDS.items()}
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from `PLAYGROUND_*` variables; unset ones keep their defaults."""
         env = dict(os.environ) if environ is None else environ
-        settings = cls()
-        if ENV_PREFIX + "HOST" in env:
-            settings = replace(settings, host=env[ENV_PREFIX + "HOST"])
-        if ENV_PREFIX + "PORT" in env:
-            settings = replace(settings, port=int(env[ENV_PREFIX + "PORT"]))
-        if ENV_PREFIX + "WEB_DIR" in env:
-            settings = replace(settings, web_dir=Path(env[ENV_PREFIX + "WEB_DIR"]))
-        if ENV_PREFIX + "ALLOW_ORIGINS" in env:
-            origins = json.loads(env[ENV_PREFIX + "ALLOW_ORIGINS"])
-            settings = replace(settings, allowed_origins=tuple(str(o) for o in origins))
-        if ENV_PREFIX + "COMPRESSION" in env:
-            settings = replace(settings, compression=env[ENV_PREFIX + "COMPRESSION"] != "0")
-        return settings
+        return cls(**{field: read(env[ENV_PREFIX + name])
+                      for field, (name, _, read) in ENV_FIELDS.items()
+                      if ENV_PREFIX + name in env})
+
+
+ENV_FIELDS: dict[str, tuple[str, Callable[[Any], str], Callable[[str], Any]]] = {
+    "host": ("HOST", str, str),
+    "port": ("PORT", str, int),
+    "web_dir": ("WEB_DIR", str, Path),
+    "allowed_origins": ("ALLOW_ORIGINS", lambda origins: json.dumps(list(origins)),
+                        lambda text: tuple(str(o) for o in json.loads(text))),
+    "compression": ("COMPRESSION", lambda on: "1" if on else "0", lambda text: text != "0"),
+}
+"""The settings `--workers` passes to its processes: field: (variable after the prefix,
+value to text, text to value)."""

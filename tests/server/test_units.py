@@ -119,3 +119,15 @@ def test_the_engine_bench_measures_frames_at_the_servers_neuron_resolution() -> 
     from bench import engine as bench
 
     assert protocol.ViewConfig().neuron_resolution == bench.SERVER_NEURON_RESOLUTION
+
+
+def test_settings_travel_to_worker_processes_through_the_environment() -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from server.settings import Settings
+
+    settings = replace(Settings(), host="0.0.0.0", port=8123, web_dir=Path("/srv/web"),
+                       allowed_origins=("http://a:1", "http://b"), compression=False)
+    assert Settings.from_env(settings.to_env()) == settings
+    assert Settings.from_env({}) == Settings()
