@@ -27,9 +27,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="playground", description="Watch a neural network learn, live, in your browser."
     )
-    parser.add_argument("--host", default="127.0.0.1",
+    defaults = Settings()
+    parser.add_argument("--host", default=defaults.host,
                         help="address to bind (0.0.0.0: every interface, for a classroom)")
-    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument("--port", type=int, default=defaults.port,
+                        help=f"port to bind (default {defaults.port})")
     parser.add_argument("--no-browser", action="store_true",
                         help="do not open the page in a browser")
     parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
