@@ -75,7 +75,7 @@ def imported_dataset(payload: protocol.ExportPayload) -> Dataset:
     except ValueError as error:
         raise ProtocolError("bad_data", f"{field}: {error}", field) from None
     dataset = generate(config)
-    mine = np.array(_rows(dataset))
+    mine = np.vstack([dataset.X, dataset.labels]).T
     if mine.shape != (len(rows), 3) or not np.array_equal(mine, np.array(rows)):
         raise ProtocolError("bad_data", f"{field}: the points are not those of dataset "
                             f"{config.dataset.name!r} with this config; use dataset name "
