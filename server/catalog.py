@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from typing import Any
 
@@ -51,6 +52,4 @@ def _catalog() -> dict[str, Any]:
 
 def catalog() -> dict[str, Any]:
     """`GET /api/catalog` and `hello.catalog` (a fresh copy: callers may not share it)."""
-    import copy
-
     return copy.deepcopy(_catalog())
