@@ -31,7 +31,6 @@ _FLAT = {
 RELU_LIKE = ("relu", "leaky_relu", "elu")
 
 
-
 def activation_of(net: Network, l: int) -> str:
     """The activation name of layer l (1..L)."""
     return net.activations[l - 1]
@@ -59,12 +58,13 @@ def dead_neurons(
 ) -> dict[int, list[int]]:
     """{l: [j, ...]} for each hidden ReLU layer: neurons whose A[l][j] is 0 on every column."""
     acts = _acts(net, X, A)
-    out: dict[int, list[int]] = {}
-    for l in range(1, net.L):
-        if activation_of(net, l) == "relu":
-            alive = (acts[l] > 0.0).any(axis=1) | (acts[l].shape[1] == 0)  # no data: no verdict
-            out[l] = [int(j) for j in np.flatnonzero(~alive)]
-    return out
+    return _dead(net, active_share(net, A=acts), acts[0].shape[1])
+
+
+def _dead(net: Network, share: Mapping[int, Array], m: int) -> dict[int, list[int]]:
+    # A ReLU is active where A > 0, so a dead one has share 0 (with no data: no verdict).
+    return {l: [int(j) for j in np.flatnonzero(on == 0.0)] if m else []
+            for l, on in share.items() if activation_of(net, l) == "relu"}
 
 
 def _unsaturated(name: str, a: Array) -> npt.NDArray[np.bool_]:
@@ -301,7 +301,7 @@ def summary(
     stats = layer_stats(net, bins=bins, A=acts)
     share = active_share(net, A=acts)
     sat = _saturation(net, share, acts[0].shape[1])
-    dead = dead_neurons(net, A=acts)
+    dead = _dead(net, share, acts[0].shape[1])
     norms = gradient_norms(dW) if dW is not None else {}
     ghist = gradient_stats(dW, bins) if dW is not None else {}
     sym = set(symmetric_layers(net))
