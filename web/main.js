@@ -27,8 +27,6 @@ const STRINGS = {
     'app.viewFailed': 'Part of the page failed to load ({view}): {message}',
     'app.badFrame': 'A frame from the server could not be read: {message}',
     'app.badUrl': 'Ignored in the link: {message}',
-    'section.network': 'Network',
-    'section.output': 'Output',
   },
   fr: {
     'app.title': 'NN Playground',
@@ -36,8 +34,6 @@ const STRINGS = {
     'app.viewFailed': 'Une partie de la page n’a pas pu se charger ({view}) : {message}',
     'app.badFrame': 'Une trame du serveur est illisible : {message}',
     'app.badUrl': 'Ignoré dans le lien : {message}',
-    'section.network': 'Réseau',
-    'section.output': 'Sortie',
   },
 };
 
