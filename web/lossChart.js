@@ -136,6 +136,11 @@ export function mountLossChart(container, ctx) {
   const note = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-note'));
   const cursor = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-cursor'));
   const tip = /** @type {HTMLElement} */ (container.querySelector('.pp-loss-tip'));
+  /** Each series' latest loss and accuracy in the legend, in SERIES order. */
+  const keys = SERIES.map((s) => ({
+    loss: /** @type {HTMLElement} */ (container.querySelector(`[data-value="${s.part}"]`)),
+    acc: /** @type {HTMLElement} */ (container.querySelector(`[data-acc="${s.part}"]`)),
+  }));
   /** Plot geometry of the last draw, for the hover readout. */
   let geom = { left: 0, width: 0, top: 0, height: 0, e0: 0, e1: 1 };
 
@@ -148,6 +153,7 @@ export function mountLossChart(container, ctx) {
   function relabel() {
     applyLabels(container, t);
     canvas.setAttribute('aria-label', t('loss.aria'));
+    for (const key of keys) key.acc.title = t('loss.accuracy');
   }
 
   function best() {
@@ -158,16 +164,14 @@ export function mountLossChart(container, ctx) {
 
   function renderLegend() {
     const last = history[history.length - 1];
-    for (const s of SERIES) {
+    SERIES.forEach((s, i) => {
       const v = last?.[`${s.part}_loss`];
-      const el = /** @type {HTMLElement} */ (container.querySelector(`[data-value="${s.part}"]`));
-      el.textContent = typeof v === 'number' ? fmt(v) : '—';
-      const acc = /** @type {HTMLElement} */ (container.querySelector(`[data-acc="${s.part}"]`));
       const a = last?.[`${s.part}_accuracy`];
+      const { loss, acc } = keys[i];
+      loss.textContent = typeof v === 'number' ? fmt(v) : '—';
       acc.hidden = !(classification && typeof a === 'number');
       acc.textContent = typeof a === 'number' ? `${(a * 100).toFixed(1)}%` : '';
-      acc.title = t('loss.accuracy');
-    }
+    });
     const hasValidation = typeof last?.validation_loss === 'number';
     const b = best();
     if (history.length === 0) note.textContent = t('loss.empty');
