@@ -156,7 +156,7 @@ const FIELD_CONTROLS = [
  * @param {string[]} fallback
  * @returns {string[]}
  */
-export function catalogNames(catalog, key, fallback) {
+function catalogNames(catalog, key, fallback) {
   const list = catalog?.[key];
   if (!Array.isArray(list) || list.length === 0) return fallback;
   return list.map((item) => (typeof item === 'string' ? item : item?.name)).filter(Boolean);
@@ -168,7 +168,7 @@ function numberLabel(/** @type {number} */ v) {
 }
 
 /** Loss as text: three decimals, or scientific when tiny. */
-export function formatLoss(/** @type {number | null | undefined} */ v) {
+function formatLoss(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(2);
   return v.toFixed(3);

@@ -93,7 +93,7 @@ export function architecture(config, data) {
 }
 
 /** Parameters of layer l: n[l]·n[l−1] weights + n[l] biases. @param {number[]} sizes */
-export function paramCounts(sizes) {
+function paramCounts(sizes) {
   const counts = [];
   for (let l = 1; l < sizes.length; l++) counts.push(sizes[l] * sizes[l - 1] + sizes[l]);
   return counts;

@@ -16,7 +16,7 @@ const utf8 = new TextDecoder();
  * @param {ArrayBuffer} buffer
  * @returns {Frame}
  */
-export function decodeFrame(buffer) {
+function decodeFrame(buffer) {
   if (buffer.byteLength < 4) throw new Error(`frame too short: ${buffer.byteLength} bytes`);
   const n = new DataView(buffer).getUint32(0, true);
   if (4 + n > buffer.byteLength) throw new Error(`frame header length ${n} exceeds the frame`);
@@ -44,7 +44,7 @@ export function decodeFrame(buffer) {
 }
 
 /** Header members a periodic frame leaves out while they are unchanged (docs/protocol.md). */
-export const KEPT_FIELDS = ['dead', 'dead_since', 'diagnostics', 'coach', 'collapse'];
+const KEPT_FIELDS = ['dead', 'dead_since', 'diagnostics', 'coach', 'collapse'];
 
 /**
  * A decoder for one connection's frames: a frame without one of KEPT_FIELDS gets the value the

@@ -5,7 +5,7 @@
  * French falls back to English, and a key missing everywhere shows as itself (easy to spot).
  */
 
-export const LANGUAGES = ['en', 'fr'];
+const LANGUAGES = ['en', 'fr'];
 
 /** The browser's preferred language if we have it, else English. */
 export function browserLanguage(/** @type {readonly string[]} */ preferred) {

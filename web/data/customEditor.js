@@ -14,7 +14,7 @@ const DEFAULT_MAX_BYTES = 1_000_000;
  * @param {Record<string, unknown> | undefined} limits
  * @returns {number}
  */
-export function uploadLimit(limits) {
+function uploadLimit(limits) {
   if (!limits) return DEFAULT_MAX_BYTES;
   for (const key of ['csv_bytes', 'max_csv_bytes', 'message_bytes', 'max_message_bytes']) {
     const v = limits[key];
@@ -29,7 +29,7 @@ export function uploadLimit(limits) {
  * @param {string} text  CSV "x1,x2,label" (header, blank and # lines allowed)
  * @returns {{task: string, classes?: number} | null}
  */
-export function inferKind(text) {
+function inferKind(text) {
   let integers = true;
   let max = -Infinity;
   let seen = 0;

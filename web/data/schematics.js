@@ -14,7 +14,7 @@
  * @param {number} seed
  * @returns {() => number} uniform in [0, 1)
  */
-export function prng(seed) {
+function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -132,9 +132,6 @@ const MAKERS = {
     return [[-0.55, 0.45, 0], [-0.3, -0.4, 0], [0.5, 0.35, 1], [0.3, -0.5, 1], [0.05, 0.6, 1]];
   },
 };
-
-/** Names with a schematic. */
-export const SCHEMATIC_NAMES = Object.keys(MAKERS);
 
 /**
  * A deterministic point cloud in [-1, 1]² that looks like the dataset.
