@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,15 @@ class Peer:
             message = self.until(reply)
             if message.get("id") == id:
                 return message
+
+
+@contextmanager
+def peer_on_app(settings: Settings, headers: dict[str, str] | None = None,
+                **changes: Any) -> Iterator[Peer]:
+    """A session on an app of its own, with these settings changed."""
+    app = create_app(replace(settings, **changes))
+    with TestClient(app) as client, client.websocket_connect("/ws", headers=headers or {}) as ws:
+        yield Peer(ws)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from server import limits
-from tests.server.conftest import Peer
+from tests.server.conftest import Peer, peer_on_app
 
 
 def test_hello_comes_first_with_limits_catalog_and_default_config(client: TestClient) -> None:
@@ -314,15 +314,9 @@ def test_the_pages_own_origin_may_connect(client: TestClient) -> None:
 
 
 def test_allowed_origin_setting_lets_another_origin_connect(settings: Any) -> None:
-    from dataclasses import replace
-
-    from server.app import create_app
-
-    app = create_app(replace(settings, allowed_origins=("http://localhost:5173",)))
-    with TestClient(app) as client, client.websocket_connect(
-        "/ws", headers={"origin": "http://localhost:5173"}
-    ) as ws:
-        assert Peer(ws).receive()["type"] == "hello"
+    with peer_on_app(settings, headers={"origin": "http://localhost:5173"},
+                     allowed_origins=("http://localhost:5173",)) as peer:
+        assert peer.receive()["type"] == "hello"
 
 
 def test_closing_the_socket_ends_the_session(client: TestClient) -> None:
@@ -370,13 +364,7 @@ def test_multiclass_output_has_one_grid_per_class(peer: Peer) -> None:
 @pytest.fixture
 def threaded_peer(settings: Any) -> Any:
     """Every epoch runs in a worker thread, as the longest epochs do."""
-    from dataclasses import replace
-
-    from server.app import create_app
-
-    app = create_app(replace(settings, thread_epochs_above=0.0))
-    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
-        peer = Peer(ws)
+    with peer_on_app(settings, thread_epochs_above=0.0) as peer:
         peer.until("frame")
         yield peer
 
