@@ -48,6 +48,14 @@ async def next_of(ws: Any, kind: str) -> dict[str, Any]:
             return reply
 
 
+async def reply_to(ws: Any, kind: str, id: int) -> dict[str, Any]:
+    """The message of this type that answers the message with this id."""
+    reply = await next_of(ws, kind)
+    while reply["id"] != id:
+        reply = await next_of(ws, kind)
+    return reply
+
+
 async def session(url: str) -> None:
     async with connect(url + "/ws", max_size=None) as ws:
         hello = await next_of(ws, "hello")
@@ -56,9 +64,7 @@ async def session(url: str) -> None:
                                   "config": {"dataset": {"name": "xor"}}}))
         assert (await next_of(ws, "config"))["config"]["dataset"]["name"] == "xor"
         await ws.send(json.dumps({"type": "step", "id": 2, "epochs": 5}))
-        status = await next_of(ws, "status")
-        while status["id"] != 2:
-            status = await next_of(ws, "status")
+        status = await reply_to(ws, "status", 2)
         assert (status["state"], status["epoch"]) == ("paused", 5)
         await ws.send(json.dumps({"type": "play"}))
         first = await next_of(ws, "frame")
@@ -67,9 +73,7 @@ async def session(url: str) -> None:
             frame = await next_of(ws, "frame")
         assert frame["metrics"]["train_loss"] < first["metrics"]["train_loss"]
         await ws.send(json.dumps({"type": "pause", "id": 3}))
-        status = await next_of(ws, "status")
-        while status["id"] != 3:
-            status = await next_of(ws, "status")
+        status = await reply_to(ws, "status", 3)
         assert status["state"] == "paused"
         await ws.send("not json")
         assert (await next_of(ws, "error"))["code"] == "bad_json"
