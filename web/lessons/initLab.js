@@ -83,10 +83,10 @@ export function mountInitLab(container, ctx) {
     waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
   }
 
-  /** Rebuilds the rows when the set of layers or their kind changes. */
+  /** Rebuilds the rows when the set of layers, their kind (output included) or the language changes. */
   function ensureRows(/** @type {number[]} */ layers) {
     const hidden = hiddenLayers(state?.config);
-    const key = `${layers.join(',')}|${JSON.stringify(hidden)}|${state?.lang}`;
+    const key = JSON.stringify([layers, hidden, state?.config?.output, state?.lang]);
     if (key === layout) return;
     layout = key;
     cells = {};
