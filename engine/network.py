@@ -96,7 +96,7 @@ class Workspace:
         if backward:
             self.dZ = [_NONE] + [np.empty((sizes[l], m), dtype) for l in range(1, L + 1)]
             # dA1[l] has a spare last row: [W b]ᵀ dZ is written without a copy of Wᵀ.
-            self.dA1 = [np.empty((n + 1, m), dtype) for n in sizes]
+            self.dA1 = [_NONE] + [np.empty((n + 1, m), dtype) for n in sizes[1:]]
             self.dA = [_NONE] + [a1[:-1] for a1 in self.dA1[1:]]
 
     @staticmethod
