@@ -13,8 +13,12 @@ const SVG = 'http://www.w3.org/2000/svg';
 const NODE = 40;
 const PITCH = 52;
 const HEAD = 92;
-const FALLBACK_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear', 'softmax'];
-const FALLBACK_LOSSES = ['mse', 'bce', 'cce'];
+/** The catalog's lists until the server's catalog arrives. */
+const FALLBACK = {
+  hidden_activations: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'],
+  activations: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear', 'softmax'],
+  losses: ['mse', 'bce', 'cce'],
+};
 
 const STRINGS = {
   en: {
@@ -185,17 +189,10 @@ export function mountNetwork(container, ctx) {
   /** @type {number | null} */ let editId = null;
   const cardCanvas = document.createElement('canvas');
 
-  const hiddenNames = () => {
-    const list = catalog?.hidden_activations;
-    return Array.isArray(list) && list.length ? list : FALLBACK_ACTIVATIONS.filter((a) => a !== 'softmax');
-  };
-  const allActivations = () => {
-    const list = catalog?.activations;
-    return Array.isArray(list) && list.length ? list : FALLBACK_ACTIVATIONS;
-  };
-  const lossNames = () => {
-    const list = catalog?.losses;
-    return Array.isArray(list) && list.length ? list : FALLBACK_LOSSES;
+  /** The catalog's list `key` (or its fallback). */
+  const catalogList = (/** @type {keyof typeof FALLBACK} */ key) => {
+    const list = catalog?.[key];
+    return Array.isArray(list) && list.length ? list : FALLBACK[key];
   };
 
   /** Layer sizes n[0..L] of the current config. */
@@ -299,7 +296,7 @@ export function mountNetwork(container, ctx) {
         </div>
         <span class="col-sub">${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}</span>
         <select class="act-select" data-testid="activation-${l}" aria-label="${t('network.activation', { l })}" title="${t('network.activation', { l })}">
-          ${hiddenNames().map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${t(`act.${a}`)}</option>`).join('')}
+          ${catalogList('hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${t(`act.${a}`)}</option>`).join('')}
         </select>
         <span class="layer-dead" data-testid="dead-count-${l}"></span>`);
       nodes.append(head);
@@ -358,11 +355,11 @@ export function mountNetwork(container, ctx) {
       <span class="col-title">${t('network.output')}</span>
       <select class="act-select" data-testid="output-activation" aria-label="${t('network.outputActivation')}" title="${t('network.outputActivation')}">
         <option value="auto">${autoAct}</option>
-        ${allActivations().map((/** @type {string} */ a) => `<option value="${a}">${t(`act.${a}`)}</option>`).join('')}
+        ${catalogList('activations').map((/** @type {string} */ a) => `<option value="${a}">${t(`act.${a}`)}</option>`).join('')}
       </select>
       <select class="act-select" data-testid="output-loss" aria-label="${t('network.loss')}" title="${t('network.loss')}">
         <option value="auto">${autoLoss}</option>
-        ${lossNames().map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
+        ${catalogList('losses').map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
       </select>`);
     outHead.classList.add('col-head-output');
     nodes.append(outHead);
