@@ -145,9 +145,10 @@ export function mountHeatmap(container, ctx) {
     const lo = lut[Math.round(0.25 * 255)];
     const hi = lut[Math.round(0.75 * 255)];
     const [a, b] = out.range ?? [0, 1];
+    const quantized = out.data instanceof Uint8Array;
     for (let i = 0; i < n; i++) {
       const q = out.data[i];
-      const v = out.data instanceof Uint8Array ? a + (q / 255) * (b - a) : q;
+      const v = quantized ? a + (q / 255) * (b - a) : q;
       pixels[i] = v > threshold ? hi : lo;
     }
   }
