@@ -28,8 +28,9 @@ LABELS = {
 """How each feature is written for people."""
 
 
-def check(names: Sequence[str]) -> list[str]:
-    """The feature names as a list; ValueError for an empty list, a duplicate or an unknown name."""
+def check(names: Sequence[str], inputs: int | None = None) -> list[str]:
+    """The feature names as a list; ValueError for an empty list, a duplicate, an unknown name
+    or (given the network's number of inputs n[0]) a count that does not match it."""
     if isinstance(names, str) or not names:
         raise ValueError("features: choose at least one of " + ", ".join(FEATURES))
     seen: set[str] = set()
@@ -41,6 +42,9 @@ def check(names: Sequence[str]) -> list[str]:
         if name in seen:
             raise ValueError(f"features[{i}]: {name!r} is listed twice")
         seen.add(name)
+    if inputs is not None and len(names) != inputs:
+        raise ValueError(f"features: the network has {inputs} inputs, "
+                         f"but {len(names)} features are selected")
     return list(names)
 
 

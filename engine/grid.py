@@ -109,10 +109,7 @@ class GridEvaluator:
                  scratch: Scratch | None = None) -> None:
         """`scratch`: working memory shared with other evaluators that are never evaluated
         at the same time as this one (default: its own)."""
-        names = feats.check(features)
-        if len(names) != net.sizes[0]:
-            raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
-                             f"but {len(names)} features are selected")
+        names = feats.check(features, net.sizes[0])
         _check_domain(domain)
         for field, value in (("resolution", resolution), ("neuron_resolution", neuron_resolution)):
             if isinstance(value, bool) or not isinstance(value, int) \

@@ -45,9 +45,9 @@ class Trainer:
         metrics pass, shared with other computations never run at the same time (see
         engine.scratch)."""
         self.net, self.split = net, split
-        self.features = feats.check(features)
+        self.features = feats.check(features, net.sizes[0])
         self.loss = losses.get(loss or losses.default_for(split.train.task)[1])
-        _check_shapes(net, self.features, split.train)
+        _check_shapes(net, split.train)
         self.optimizer = optimizer or optimizers.make("sgd")
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
@@ -297,12 +297,9 @@ def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
-def _check_shapes(net: Network, names: list[str], train: Dataset) -> None:
+def _check_shapes(net: Network, train: Dataset) -> None:
     if train.m == 0:
         raise ValueError("split.train: the training set has no points")
-    if net.sizes[0] != len(names):
-        raise ValueError(f"features: the network has {net.sizes[0]} inputs, "
-                         f"but {len(names)} features are selected")
     if net.sizes[-1] != train.Y.shape[0]:
         raise ValueError(f"sizes: the output layer has {net.sizes[-1]} units, "
                          f"but the {train.task} data needs {train.Y.shape[0]}")
