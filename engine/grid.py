@@ -164,8 +164,9 @@ class GridEvaluator:
         if scratch is not self._bound:
             self._blocks = [_Block.bind(slab, self.net.sizes, scratch) for slab in self._slabs]
             self._bound = scratch
-        np.copyto(self._params.flat, self.net.params.flat, casting="same_kind")
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            # A diverged weight beyond float32's range becomes inf, as the grid shows it.
+            np.copyto(self._params.flat, self.net.params.flat, casting="same_kind")
             for block in self._blocks:
                 block.forward(self._params.Wb, self._g)
                 for target, source in block.copies:
