@@ -6,7 +6,7 @@
  */
 import { createStore } from './state.js';
 import { connectSocket, socketUrl } from './socket.js';
-import { browserLanguage, createI18n } from './i18n.js';
+import { applyLabels, browserLanguage, createI18n } from './i18n.js';
 import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } from './url.js';
 
 /** Container selector, module, mount function: one row per view. */
@@ -139,10 +139,9 @@ const ctx = {
   },
 };
 
+/** The page's own labels (the views label themselves). */
 function relabelPage() {
-  for (const el of document.querySelectorAll('[data-i18n]')) {
-    el.textContent = i18n.t(/** @type {HTMLElement} */ (el).dataset.i18n ?? '');
-  }
+  applyLabels(/** @type {HTMLElement} */ (document.querySelector('.brand')), i18n.t);
   document.title = `${i18n.t('app.title')}: ${i18n.t('app.tagline')}`;
 }
 
