@@ -196,20 +196,21 @@ class Renderer:
         A `periodic` frame carries the diagnostics only when they changed since the last frame
         that did (the browser keeps the previous ones); any other frame always carries them."""
         net = self.net
+        # Diverging weights can be beyond float32: their casts saturate without a warning.
         with np.errstate(all="ignore"):
             grids = (self.light_grid() if light else self.grid).evaluate()
-        output_activation = net.activations[-1]
-        arrays = [self._quantize("output", grids.output,
-                                 *grid_range(output_activation, grids.output))]
-        if self._diag["collapse"]:
-            arrays.append(self._collapse_output(output_activation))
-        for l in range(1, net.L):
-            values = grids.neurons[l]
-            arrays.append(self._quantize(f"neurons/{l}", values,
-                                         *grid_range(net.activations[l - 1], values)))
-        for l in range(1, net.L + 1):
-            arrays.append(FrameArray(f"W/{l}", net.W[l].astype(np.float32)))
-            arrays.append(FrameArray(f"b/{l}", net.b[l].astype(np.float32)))
+            output_activation = net.activations[-1]
+            arrays = [self._quantize("output", grids.output,
+                                     *grid_range(output_activation, grids.output))]
+            if self._diag["collapse"]:
+                arrays.append(self._collapse_output(output_activation))
+            for l in range(1, net.L):
+                values = grids.neurons[l]
+                arrays.append(self._quantize(f"neurons/{l}", values,
+                                             *grid_range(net.activations[l - 1], values)))
+            for l in range(1, net.L + 1):
+                arrays.append(FrameArray(f"W/{l}", net.W[l].astype(np.float32)))
+                arrays.append(FrameArray(f"b/{l}", net.b[l].astype(np.float32)))
         header = {
             "seq": seq,
             "epoch": self.trainer.epoch,
