@@ -16,6 +16,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from engine.registry import lookup
 from server import limits
 from server.names import (
     ACTIVATIONS,
@@ -25,7 +26,6 @@ from server.names import (
     INITIALIZERS,
     LOSSES,
     OPTIMIZERS,
-    check_name,
 )
 
 PROTOCOL_VERSION = 1
@@ -35,7 +35,8 @@ MessageId = Annotated[str | int | None, Field(description="echoed in every reply
 
 def _valid(kind: str, names: tuple[str, ...]) -> AfterValidator:
     """Restricts a string to one engine registry's keys (an error lists the valid ones)."""
-    return AfterValidator(lambda value: check_name(kind, value, names))
+    table = {name: name for name in names}
+    return AfterValidator(lambda value: lookup(table, value, kind))
 
 
 def _enum(names: tuple[str, ...]) -> WithJsonSchema:
