@@ -367,9 +367,10 @@ export function mountDataPanel(container, ctx) {
   };
 }
 
+/** Error fields this panel's controls answer for. */
+const DATA_FIELDS = ['csv', 'points', 'config.dataset', 'config.features'];
+
 /** @param {unknown} field */
 function isDataField(field) {
-  if (typeof field !== 'string') return false;
-  return field === 'csv' || field === 'points' || field.startsWith('csv') || field.startsWith('points')
-    || field.startsWith('config.dataset') || field.startsWith('config.features');
+  return typeof field === 'string' && DATA_FIELDS.some((prefix) => field.startsWith(prefix));
 }
