@@ -5,19 +5,12 @@ import numpy as np
 
 from bench import engine as bench
 from bench.reference import PlainFrame, PlainMLP
-from engine import Network, Trainer, datasets, optimizers
+from engine import Network, Trainer
 from engine.grid import grid_points
 
-LR = 0.03
-DOMAIN = (-6.0, 6.0, -6.0, 6.0)
-
-
-def _standard(optimizer: str = "sgd") -> Trainer:
-    data = datasets.make("spiral", n=500, noise=0.0, seed=0)
-    split = datasets.split(data, train_fraction=0.5, seed=0)
-    net = Network([2] + [8] * 6 + [1], ["tanh"] * 7, init="xavier", seed=0)
-    return Trainer(net, split, features=["x1", "x2"], loss="mse",
-                   optimizer=optimizers.make(optimizer, LR), batch_size=10, seed=0)
+LR = bench.LEARNING_RATE
+DOMAIN = bench.DOMAIN
+_standard = bench.standard_trainer
 
 
 def _plain(tr: Trainer, batch_size: int) -> PlainMLP:
