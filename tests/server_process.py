@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,34 +47,56 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float
     raise RuntimeError(f"server did not answer {base_url}/health within {timeout} s")
 
 
+def start_server(port: int, log: IO[bytes], extra_args: Sequence[str] = (),
+                 timeout: float = 20.0) -> subprocess.Popen[bytes]:
+    """`python -m server` on `port`, its output to `log`; returns once it answers /health."""
+    command = [sys.executable, "-m", "server", "--no-browser", "--port", str(port), *extra_args]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, timeout)
+    except BaseException:
+        stop_server(process)
+        raise
+    return process
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Terminate, and kill if it has not exited within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def dump_log(log: IO[bytes], title: str) -> None:
+    """Write the server's output so far to stderr (the file position is kept at its end)."""
+    log.seek(0)
+    text = log.read().decode(errors="replace")
+    log.seek(0, os.SEEK_END)
+    sys.stderr.write(f"--- server log ({title}) ---\n{text}")
+    sys.stderr.write("--- end of server log ---\n")
+
+
 @contextlib.contextmanager
 def server_process(port: int | None = None, extra_args: Sequence[str] = (),
                    timeout: float = 20.0) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Like running_server, but also yields the process (for its pid)."""
     port = port or free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "server", "--no-browser", "--port", str(port), *extra_args]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   env=env)
+        process: subprocess.Popen[bytes] | None = None
         failed = True
         try:
-            wait_healthy(base_url, process, timeout)
-            yield process, base_url
+            process = start_server(port, log, extra_args, timeout)
+            yield process, f"http://127.0.0.1:{port}"
             failed = False
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            if process is not None:
+                stop_server(process)
             if failed:
-                log.seek(0)
-                sys.stderr.write(f"--- server log ({' '.join(command)}) ---\n")
-                sys.stderr.write(log.read().decode(errors="replace"))
-                sys.stderr.write("--- end of server log ---\n")
+                dump_log(log, f"port {port}, {' '.join(extra_args) or 'default options'}")
 
 
 @contextlib.contextmanager

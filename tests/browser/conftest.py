@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.server_process import ROOT, free_port, wait_healthy
+from tests.server_process import ROOT, dump_log, free_port, start_server, stop_server
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -66,34 +65,19 @@ class ServerProcess:
         self.log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "server", "--no-browser", "--port", str(self.port)]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env
-        )
-        wait_healthy(self.url, self.process, timeout=20)
+        self.process = start_server(self.port, self.log)
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        if self.process is not None:
+            stop_server(self.process)
+            self.process = None
 
     def close(self) -> None:
         self.stop()
         self.log.close()
 
     def dump_log(self) -> None:
-        self.log.seek(0)
-        text = self.log.read().decode(errors="replace")
-        self.log.seek(0, os.SEEK_END)
-        sys.stderr.write(f"--- server log (port {self.port}) ---\n{text}")
-        sys.stderr.write("--- end of server log ---\n")
+        dump_log(self.log, f"port {self.port}")
 
 
 # Package scope, not session: Playwright's sync API keeps an event loop running in the main
