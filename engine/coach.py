@@ -16,7 +16,7 @@ from engine import losses
 
 CODES = (
     "symmetry", "lr_too_high", "no_nonlinearity", "output_mismatch", "loss_mismatch",
-    "underfitting", "overfitting", "dead_relu",
+    "vanishing_gradient", "underfitting", "overfitting", "dead_relu",
 )
 HISTORY_LIMIT = 1000
 """Only the most recent entries are read, so a call costs the same at epoch 10 and 10⁶."""
@@ -24,9 +24,10 @@ OSCILLATION_WINDOW = 20
 """Entries of train loss examined for oscillation."""
 OSCILLATION_UPS = 0.3
 """Oscillating: at least this share of steps go up ..."""
-OSCILLATION_AMPLITUDE = 0.25
-"""... and the rises add up to at least this share of the window's mean loss ..."""
-STALLED = 0.5
+OSCILLATION_AMPLITUDE = 1.0
+"""... and the rises add up to at least the window's mean loss (the noise of mini-batch SGD on
+a hard problem stays below half of it; a learning rate 100 times too large goes above 4) ..."""
+STALLED = 0.9
 """... which is still at least this share of the first loss: zigzags while learning are fine."""
 DIVERGING_FACTOR = 3.0
 """Blowing up: the train loss is this many times the best seen so far (and above the start)."""
@@ -46,8 +47,19 @@ OVERFIT_RISE = 0.1
 value above it) ..."""
 OVERFIT_PATIENCE = 20
 """... at least this many epochs after that best, while the training loss kept falling."""
-NOISE_FLOOR = 0.05
+NOISE_FLOOR = 0.15
 """A rise smaller than this share of the first loss in the history is noise."""
+VANISHING_RATIO = 1.0
+"""Vanishing gradient: ‖dW[1]‖ is below this share of ‖dW[L-1]‖ ..."""
+VANISHING_DEPTH = 3
+"""... in a network of at least this many sigmoid hidden layers, still underfitting."""
+EXPLAINS = ("symmetry", "lr_too_high", "no_nonlinearity", "output_mismatch", "loss_mismatch",
+            "vanishing_gradient", "dead_relu")
+"""Causes of a poor fit more specific than the model's size: with any of them present,
+underfitting is not advised."""
+MISMATCHES = ("output_mismatch", "loss_mismatch")
+"""A wrong output or loss explains a loss that climbs or zigzags better than the learning
+rate does."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ class Snapshot:
     history: Trainer.history entries ({"epoch", "train_loss", "validation_loss", "test_loss",
     "train_accuracy", ...}, None when not applicable); dead: {l: [j]} from dead_neurons;
     died_at, first_epoch: from a DeadTracker; symmetric: from symmetric_layers;
-    diverged: Trainer.diverged.
+    diverged: Trainer.diverged; grad_norms: {l: ‖dW[l]‖} from gradient_norms.
     """
 
     task: str
@@ -80,6 +92,7 @@ class Snapshot:
     first_epoch: int = 0
     symmetric: Sequence[int] = ()
     diverged: str | None = None
+    grad_norms: Mapping[int, float] = field(default_factory=dict)
 
     @property
     def hidden(self) -> list[str]:
@@ -102,7 +115,8 @@ class Snapshot:
         return out
 
 
-METRICS = ("train_loss", "validation_loss", "test_loss", "train_accuracy")
+METRICS = ("train_loss", "validation_loss", "test_loss", "train_accuracy",
+           "validation_accuracy", "test_accuracy")
 
 
 def symmetry(snap: Snapshot) -> list[Advice]:
@@ -210,9 +224,33 @@ def underfitting(snap: Snapshot) -> list[Advice]:
     return [Advice("underfitting", {"accuracy": stuck[1], "epoch": stuck[0]})]
 
 
+def vanishing_gradient(snap: Snapshot) -> list[Advice]:
+    """Deep sigmoid layers still far from fitting after MIN_EPOCHS, whose first layer gets less
+    gradient than the last: σ' ≤ 1/4 shrinks it at every layer on its way back."""
+    sigmoids = sum(1 for g in snap.hidden if g == "sigmoid")
+    first, last = snap.grad_norms.get(1), snap.grad_norms.get(len(snap.hidden))
+    if sigmoids < VANISHING_DEPTH or not first or not last or snap.task == "regression":
+        return []
+    acc = snap.series["train_accuracy"]
+    if not acc or acc[-1][0] < MIN_EPOCHS or acc[-1][1] >= UNDERFIT_ACCURACY \
+            or first >= VANISHING_RATIO * last:
+        return []
+    return [Advice("vanishing_gradient", {"ratio": first / last, "layers": len(snap.hidden),
+                                          "accuracy": acc[-1][1], "epoch": acc[-1][0]})]
+
+
+def _fits(snap: Snapshot) -> bool:
+    """A classifier fits its training data (one that does not is not overfitting it)."""
+    train = snap.series["train_accuracy"]
+    return bool(train) and train[-1][1] >= UNDERFIT_ACCURACY
+
+
 def overfitting(snap: Snapshot) -> list[Advice]:
-    """Held-out loss rising from its best while the training loss keeps falling."""
+    """Held-out loss rising from its best while the training loss keeps falling (and, for a
+    classifier, the training data fitted)."""
     key = "validation_loss" if snap.series["validation_loss"] else "test_loss"
+    if snap.task != "regression" and not _fits(snap):
+        return []
     held = dict(snap.series[key])
     train = dict(snap.series["train_loss"])
     epochs = [e for e in held if e in train]
@@ -242,10 +280,21 @@ def dead_relu(snap: Snapshot) -> list[Advice]:
 DETECTORS: dict[str, Callable[[Snapshot], list[Advice]]] = {
     "symmetry": symmetry, "lr_too_high": lr_too_high, "no_nonlinearity": no_nonlinearity,
     "output_mismatch": output_mismatch, "loss_mismatch": loss_mismatch,
-    "underfitting": underfitting, "overfitting": overfitting, "dead_relu": dead_relu,
+    "vanishing_gradient": vanishing_gradient, "underfitting": underfitting,
+    "overfitting": overfitting, "dead_relu": dead_relu,
 }
 
 
 def advise(snap: Snapshot) -> list[Advice]:
-    """Every pitfall present in the session, in the order of CODES."""
-    return [advice for code in CODES for advice in DETECTORS[code](snap)]
+    """Every pitfall present in the session, in the order of CODES, less the advice a more
+    specific cause explains (see EXPLAINS and MISMATCHES)."""
+    found = [advice for code in CODES for advice in DETECTORS[code](snap)]
+    present = {advice.code for advice in found}
+    withheld: set[str] = set()
+    if present & set(MISMATCHES):
+        withheld |= {"lr_too_high", "overfitting"}
+    if "lr_too_high" in present - withheld:
+        withheld.add("overfitting")
+    if present & (set(EXPLAINS) - withheld):
+        withheld.add("underfitting")
+    return [advice for advice in found if advice.code not in withheld]

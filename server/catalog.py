@@ -9,6 +9,7 @@ from typing import Any
 from engine.datasets import DATASETS
 from engine.features import LABELS
 from server import config, limits, names
+from server.experiments import EXPERIMENTS
 from server.model import generate
 from server.protocol import Config
 
@@ -47,6 +48,7 @@ def _catalog() -> dict[str, Any]:
         "regularization": list(names.REGULARIZATIONS),
         "limits": limits.as_dict(),
         "defaults": default_config().model_dump(mode="json"),
+        "experiments": [experiment.as_dict() for experiment in EXPERIMENTS.values()],
     }
 
 

@@ -87,6 +87,21 @@ def renderer_for(config: Config, dataset: Dataset, split: Split, net: Network,
                     settings.diagnostics_interval, scratch)
 
 
+def revived(old: Model, settings: Settings, scratch: Scratch | None = None) -> Model:
+    """old with every hidden ReLU layer turned Leaky ReLU, its weights and epoch kept: a dead
+    ReLU gets no gradient, a leaky one does (raises ProtocolError without a ReLU layer)."""
+    hidden = old.config.hidden
+    if not any(layer.activation == "relu" for layer in hidden):
+        raise ProtocolError("not_applicable", "config.hidden: no ReLU layer to revive",
+                            "config.hidden")
+    leaky = [layer.model_copy(update={"activation": "leaky_relu"})
+             if layer.activation == "relu" else layer for layer in hidden]
+    model = build(old.config.model_copy(update={"hidden": leaky}), old.dataset, settings, scratch)
+    model.net.params.flat[...] = old.net.params.flat
+    model.trainer.epoch = old.trainer.epoch
+    return model
+
+
 def generate(config: Config) -> Dataset:
     ds = config.dataset
     try:

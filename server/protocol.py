@@ -122,6 +122,10 @@ class RegularizationConfig(ClientModel):
     rate: float = Field(default=0.0, ge=0, le=limits.MAX_REG_RATE)
 
 
+DEFAULT_EPOCHS_PER_SECOND = 30.0
+"""The default network learns the default data in 50 to 120 epochs: 2 to 4 s at this pace."""
+
+
 class ViewConfig(ClientModel):
     resolution: int = Field(default=100, ge=limits.MIN_RESOLUTION, le=limits.MAX_RESOLUTION)
     neuron_resolution: int = Field(
@@ -129,7 +133,9 @@ class ViewConfig(ClientModel):
     )
     fps: int = Field(default=30, ge=1, le=limits.MAX_FPS)
     epochs_per_second: float = Field(
-        default=0.0, ge=0, le=limits.MAX_EPOCHS_PER_SECOND, description="0 = as fast as possible"
+        default=DEFAULT_EPOCHS_PER_SECOND, ge=0, le=limits.MAX_EPOCHS_PER_SECOND,
+        description="0 = as fast as possible; the default lets a class watch the default "
+                    "network learn the default data in a few seconds",
     )
 
 

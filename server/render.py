@@ -106,6 +106,11 @@ class Renderer:
             q = self.quantizers[key] = Quantizer(values.shape)
         return FrameArray(name, q(values, lo, hi), (lo, hi))
 
+    @property
+    def diagnostics(self) -> dict[str, Any]:
+        """The last diagnostics computed: dead, dead_since, diagnostics, coach, collapse."""
+        return self._diag
+
     def light_grid(self) -> GridEvaluator:
         """The evaluator of light frames: every grid at half resolution (see the floors)."""
         if self._light_grid is None:
@@ -173,6 +178,7 @@ class Renderer:
             first_epoch=self.tracker.first_epoch or 0,
             symmetric=[l for l, r in report.items() if r.symmetric],
             diverged=trainer.diverged,
+            grad_norms={l: r.grad_norm for l, r in report.items() if r.grad_norm is not None},
         )
         self._diag = {
             "dead": {str(l): js for l, js in dead.items() if js},

@@ -27,6 +27,7 @@ from server.model import (
     optimizer_for,
     point_set,
     renderer_for,
+    revived,
 )
 from server.protocol import Config, MessageId
 from server.settings import Settings
@@ -77,6 +78,7 @@ class Session:
         self._pace_epoch = 0
         self._best: tuple[int, float] | None = None
         self._history_seen = 0
+        self._recorded_epoch = -1
 
     # ---------------------------------------------------------------------------- helpers
 
@@ -288,20 +290,7 @@ class Session:
         self._replace(model, message.id, data=True)
 
     def on_revive(self, message: protocol.ReviveMessage) -> None:
-        old = self.model
-        hidden = self.config.hidden
-        if not any(layer.activation == "relu" for layer in hidden):
-            raise ProtocolError("not_applicable", "config.hidden: no ReLU layer to revive",
-                                "config.hidden")
-        leaky = [layer.model_copy(update={"activation": "leaky_relu"})
-                 if layer.activation == "relu" else layer for layer in hidden]
-        model = build(self.config.model_copy(update={"hidden": leaky}), old.dataset,
-                      self.settings, self.scratch)
-        for l in range(1, old.net.L + 1):
-            model.net.W[l][...] = old.net.W[l]
-            model.net.b[l][...] = old.net.b[l]
-        model.trainer.epoch = old.trainer.epoch
-        self._replace(model, message.id, data=False)
+        self._replace(revived(self.model, self.settings, self.scratch), message.id, data=False)
 
     def on_inspect(self, message: protocol.InspectMessage) -> None:
         self.send(payloads.inspection(self.model, message.sample_limit, message.id))
@@ -369,10 +358,13 @@ class Session:
         if trainer.diverged is not None:
             if self.state != "diverged":
                 self.state, self.step_left = "diverged", 0
+                self.version += 1  # the frame's diagnostics and coach explain the divergence
                 log.info("session %s %s", self.id, trainer.diverged)
                 self.send_frame()
                 self.status(self.step_id)
             return
+        if moved and trainer.epoch != self._recorded_epoch:
+            self._record(trainer)
         if self.step_left > 0:
             self.step_left -= ran
             if self.step_left <= 0:
@@ -381,6 +373,12 @@ class Session:
                 self.status(self.step_id)
         elif self.state != "playing" and moved:
             self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
+
+    def _record(self, trainer: Trainer) -> None:
+        """A history point after every slice that ended an epoch, besides one per frame: a
+        fast run gets the points its loss curve needs, a step one per epoch (see train_slice)."""
+        trainer.record()
+        self._recorded_epoch = trainer.epoch
 
     @property
     def unit_seconds(self) -> float:
@@ -400,7 +398,9 @@ class Session:
             return
         left = None
         if self.step_left > 0:
-            left = self.step_left * trainer.batches_per_epoch - trainer.position
+            # A step's slice ends at the end of its epoch, so every epoch gets its history
+            # point: "Train 100 epochs" draws 100 points, zigzags included.
+            left = trainer.batches_per_epoch - trainer.position
         epoch, start = trainer.epoch, time.thread_time()
         steps = trainer.train_for(budget, left)
         self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)

@@ -82,9 +82,28 @@ def test_zero_init_is_reported_as_symmetry() -> None:
     assert advice.params == {"layers": [1, 2], "init": "zeros"}
 
 
-def test_a_huge_learning_rate_makes_the_loss_zigzag() -> None:
-    advice = only(session(lr=10.0), "lr_too_high")
-    assert advice.params == {"learning_rate": 10.0, "reason": "oscillating"}
+@pytest.mark.parametrize("seed", range(4))
+def test_a_huge_learning_rate_is_blamed_and_nothing_else(seed: int) -> None:
+    # At rate 10 the run is chaotic: whether the loss zigzags or climbs at a given epoch
+    # depends on the last bits of every product (other CPUs, other kernels). What holds on
+    # every seed and every machine: the learning rate is blamed, and nothing else is said.
+    snap = session(lr=10.0, seed=seed)
+    advice = only(snap, "lr_too_high")
+    assert advice.params["learning_rate"] == 10.0
+    assert advice.params["reason"] in ("oscillating", "diverging", "diverged")
+    assert codes(snap) == ["lr_too_high"]
+
+
+def test_a_zigzag_that_stays_far_above_the_start_is_oscillating() -> None:
+    zigzag = [0.7] + [1.0 if e % 2 else 3.0 for e in range(1, 40)]
+    hist = [{"epoch": e, "train_loss": v} for e, v in enumerate(zigzag)]
+    advice = only(snap("binary", "sigmoid", "bce", history=hist, learning_rate=10.0),
+                  "lr_too_high")
+    assert advice.params["reason"] == "oscillating"
+    # The noise of mini-batch SGD on a hard problem is no zigzag of a learning rate too high.
+    noisy = [0.7] + [0.5 + (0.05 if e % 2 else 0.0) for e in range(1, 40)]
+    hist = [{"epoch": e, "train_loss": v} for e, v in enumerate(noisy)]
+    assert codes(snap("binary", "sigmoid", "bce", history=hist)) == []
 
 
 def test_a_diverged_session_is_blamed_on_the_learning_rate() -> None:
@@ -100,10 +119,35 @@ def test_relus_dying_within_a_few_epochs_are_blamed_on_the_learning_rate() -> No
     assert "dead_relu" in codes(snap)
 
 
-def test_linear_hidden_layers_on_xor_have_no_nonlinearity_and_underfit() -> None:
+def test_linear_hidden_layers_on_xor_have_no_nonlinearity_and_no_bigger_model_advice() -> None:
     snap = session(name="xor", act="linear")
     assert only(snap, "no_nonlinearity").params == {"reason": "linear_hidden", "layers": 2}
-    assert "underfitting" in codes(snap)
+    # More linear units cannot help: underfitting is explained, so not advised.
+    assert codes(snap) == ["no_nonlinearity"]
+
+
+@pytest.mark.parametrize("explanation", ["symmetry", "dead_relu", "output_mismatch",
+                                         "lr_too_high", "vanishing_gradient"])
+def test_underfitting_is_withheld_when_a_specific_cause_explains_it(explanation: str) -> None:
+    flat = history([0.6] * (MIN_EPOCHS + 1))
+    kw: dict[str, Any] = {
+        "symmetry": {"symmetric": [1]},
+        "dead_relu": {"dead": {1: [0, 1]}},
+        "lr_too_high": {"diverged": "diverged at epoch 3"},
+        "vanishing_gradient": {"grad_norms": {1: 0.01, 2: 0.1, 3: 0.5}},
+    }.get(explanation, {})
+    output = "relu" if explanation == "output_mismatch" else "sigmoid"
+    sizes, hidden = [2, 3, 1], ["relu" if explanation == "dead_relu" else "tanh"]
+    if explanation == "vanishing_gradient":
+        sizes, hidden = [2, 4, 4, 4, 1], ["sigmoid"] * 3
+    found = codes(Snapshot("binary", sizes, [*hidden, output], "bce", history=flat, **kw))
+    assert explanation in found and "underfitting" not in found
+
+
+def test_a_mismatched_output_explains_a_climbing_loss_better_than_the_learning_rate() -> None:
+    climbing = [{"epoch": e, "train_loss": 0.7 * 1.5**e} for e in range(8)]
+    found = codes(snap("binary", "relu", "bce", history=climbing))
+    assert found == ["output_mismatch"]
 
 
 def test_no_hidden_layer_on_the_circle_lacks_a_nonlinearity() -> None:
@@ -191,6 +235,9 @@ def test_overfitting_needs_a_real_rise_after_the_best_epoch_while_training_impro
     hist = history([1.0] * 60, train_loss=train, validation_loss=rising)
     assert only(snap("binary", "sigmoid", "bce", history=hist), "overfitting").params[
         "best_epoch"] == 29
+    # A classifier that does not fit its training points is not overfitting them.
+    hist = history([0.6] * 60, train_loss=train, validation_loss=rising)
+    assert "overfitting" not in codes(snap("binary", "sigmoid", "bce", history=hist))
     tiny = list(np.linspace(0.7, 0.3, 30)) + list(np.linspace(0.3, 0.31, 30))
     hist = history([1.0] * 60, train_loss=train, validation_loss=tiny)
     assert codes(snap("binary", "sigmoid", "bce", history=hist)) == []
@@ -219,7 +266,7 @@ def test_missing_and_nan_metrics_are_skipped_and_only_recent_history_is_read() -
 
 
 def test_every_code_has_a_detector_and_params_are_json_safe() -> None:
-    assert set(DETECTORS) == set(CODES) and len(CODES) == 8
+    assert set(DETECTORS) == set(CODES) and len(CODES) == 9
     s = session(name="xor", hidden=(8, 8), act="relu", init="zeros", output="relu", loss="mse",
                 lr=5.0, epochs=120)
     found = advise(s)

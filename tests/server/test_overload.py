@@ -82,7 +82,8 @@ def test_slices_stop_between_mini_batches_and_a_step_ends_on_its_epoch() -> None
     session = Session(Settings())
     session.handle(protocol.ConfigureMessage.model_validate({"type": "configure", "config": {
         "dataset": {"name": "circle", "points": 200, "train_fraction": 0.5},
-        "optimizer": {"name": "sgd", "batch_size": 10}}}))
+        "optimizer": {"name": "sgd", "batch_size": 10},
+        "view": {"epochs_per_second": 0}}}))  # as fast as possible: slices of mini-batches
     trainer = session.model.trainer
     assert trainer.batches_per_epoch == 10
     session.handle(protocol.PlayMessage(type="play"))

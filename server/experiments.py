@@ -1,0 +1,288 @@
+"""The Experiments menu: each demonstration of the course as a config and a promise.
+
+An experiment is a config patch (merged over the default config, as the page applies it), the
+number of epochs its Train button runs, the instrument tab to watch, and variants to compare.
+Each of them makes a promise: what the coach says (and nothing else), and bounds on what the
+run measures (see `measures`). tests/server/test_experiments.py rehearses every experiment and
+variant on many seeds, and with its weights nudged, and holds each promise on all of them.
+The catalog publishes the table; the page words it in the reader's language.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
+    from server.rehearsal import Rehearsal
+
+Patch = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What a rehearsed run shows at its end, on every seed.
+
+    coach: codes the coach names; it names no other (besides those in `allowed`).
+    bounds: {measure: (low, high)}, either end None for none (see `measures`).
+    """
+
+    coach: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+    bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+    def broken(self, rehearsal: Rehearsal) -> list[str]:
+        """What the run did not show, in words (empty: the promise is kept)."""
+        codes = rehearsal.codes
+        out = [f"the coach does not name {code}" for code in self.coach if code not in codes]
+        out += [f"the coach names {code}" for code in sorted(codes)
+                if code not in self.coach and code not in self.allowed]
+        values = measures(rehearsal)
+        for key, (low, high) in self.bounds.items():
+            value = values[key]
+            if math.isnan(value) or (low is not None and value < low) \
+                    or (high is not None and value > high):
+                out.append(f"{key} = {value:.4g}, expected within [{low}, {high}]")
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"coach": list(self.coach), "allowed": list(self.allowed),
+                "bounds": {k: list(v) for k, v in self.bounds.items()}}
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    config: Patch
+    promise: Promise
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    tab: str
+    epochs: int
+    config: Patch
+    promise: Promise
+    variants: tuple[Variant, ...] = ()
+    group: str = "lesson"
+    """`lesson` (the course's demonstrations) or `pitfall` (classic mistakes)."""
+
+    def runs(self) -> list[tuple[str, Patch, Promise]]:
+        """(label, full patch, promise) of the experiment itself and of each variant."""
+        out = [("", self.config, self.promise)]
+        for v in self.variants:
+            out.append((v.label, merge_patch(self.config, v.config), v.promise))
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "group": self.group, "tab": self.tab, "epochs": self.epochs,
+            "config": self.config, "promise": self.promise.as_dict(),
+            "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
+                         for v in self.variants],
+        }
+
+
+def merge_patch(base: Patch, patch: Patch) -> Patch:
+    """base with patch merged in: objects key by key, anything else (lists too) replaced."""
+    out = dict(base)
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_patch(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def layers(n: int, units: int, activation: str) -> list[dict[str, Any]]:
+    return [{"units": units, "activation": activation} for _ in range(n)]
+
+
+# --------------------------------------------------------------------------------- measures
+
+
+def _layer_values(rehearsal: Rehearsal, key: str) -> list[float]:
+    layers_ = rehearsal.layers
+    return [float(layers_[l][key]) if layers_[l][key] is not None else math.nan
+            for l in sorted(layers_, key=int)]
+
+
+def final(rehearsal: Rehearsal, key: str) -> float:
+    """The last finite value of a history metric (NaN if there is none)."""
+    for entry in reversed(rehearsal.history):
+        value = entry.get(key)
+        if value is not None and math.isfinite(value):
+            return float(value)
+    return math.nan
+
+
+def _first_loss(rehearsal: Rehearsal) -> float:
+    for entry in rehearsal.history:
+        value = entry.get("train_loss")
+        if value is not None and math.isfinite(value):
+            return float(value)
+    return math.nan
+
+
+def measures(rehearsal: Rehearsal) -> dict[str, float]:
+    """Every number a promise can bound, at the end of the run.
+
+    train_accuracy, test_accuracy: the last recorded; loss_ratio: last / first train loss;
+    dead_share: dead ReLUs / hidden units; last_saturation: saturated share of the last
+    hidden layer; spread_ratio: std of the last hidden layer / std of the first;
+    gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
+    overfit_rise: (last - best) / best validation loss.
+    """
+    model = rehearsal.model
+    hidden = sum(model.net.sizes[1:-1]) or 1
+    dead = sum(len(js) for js in rehearsal.model.renderer.diagnostics["dead"].values())
+    std = _layer_values(rehearsal, "std") or [math.nan]
+    saturation = _layer_values(rehearsal, "saturation") or [math.nan]
+    grads = _layer_values(rehearsal, "grad_norm") or [math.nan]
+    validation = [e["validation_loss"] for e in rehearsal.history
+                  if e.get("validation_loss") is not None]
+    best = min(validation) if validation else math.nan
+    return {
+        "train_accuracy": final(rehearsal, "train_accuracy"),
+        "test_accuracy": final(rehearsal, "test_accuracy"),
+        "loss_ratio": final(rehearsal, "train_loss") / _first_loss(rehearsal),
+        "dead_share": dead / hidden,
+        "last_saturation": saturation[-1],
+        "spread_ratio": std[-1] / std[0] if std[0] else math.nan,
+        "gradient_ratio": grads[0] / grads[-1] if grads[-1] else math.nan,
+        "diverged": 1.0 if model.trainer.diverged else 0.0,
+        "overfit_rise": (validation[-1] - best) / best if validation and best else math.nan,
+    }
+
+
+# ------------------------------------------------------------------------------ the menu
+
+CIRCLE = {"name": "circle", "points": 300, "noise": 0}
+
+EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
+    Experiment(
+        "zero_init", "symmetry", 100,
+        {"dataset": CIRCLE, "hidden": layers(2, 4, "tanh"), "init": "zeros",
+         "optimizer": {"name": "sgd", "learning_rate": 0.1}},
+        Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7)}),
+        (Variant("zeros", {"init": "zeros"},
+                 Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7)})),
+         Variant("xavier", {"init": "xavier"},
+                 Promise(bounds={"train_accuracy": (0.9, None)}))),
+    ),
+    Experiment(
+        "dead_relu", "dead", 100,
+        {"dataset": CIRCLE, "hidden": layers(2, 8, "relu"), "init": "he",
+         "optimizer": {"name": "sgd", "learning_rate": 1.5}},
+        Promise(coach=("dead_relu",), allowed=("lr_too_high",),
+                bounds={"dead_share": (0.25, None)}),
+        (Variant("lr 1.5", {"optimizer": {"learning_rate": 1.5}},
+                 Promise(coach=("dead_relu",), allowed=("lr_too_high",),
+                         bounds={"dead_share": (0.25, None)})),
+         Variant("lr 0.03", {"optimizer": {"learning_rate": 0.03}},
+                 Promise(allowed=("dead_relu",), bounds={"dead_share": (None, 0.2)}))),
+    ),
+    Experiment(
+        "linear_collapse", "collapse", 300,
+        {"dataset": {"name": "xor", "points": 300, "noise": 0}, "hidden": layers(2, 4, "linear"),
+         "init": "xavier", "optimizer": {"name": "sgd", "learning_rate": 0.03}},
+        Promise(coach=("no_nonlinearity",), bounds={"train_accuracy": (None, 0.8)}),
+        (Variant("linear", {"hidden": layers(2, 4, "linear")},
+                 Promise(coach=("no_nonlinearity",), bounds={"train_accuracy": (None, 0.8)})),
+         Variant("tanh", {"hidden": layers(2, 4, "tanh")},
+                 Promise(bounds={"train_accuracy": (0.9, None)}))),
+    ),
+    Experiment(
+        "deep_init", "init", 20,
+        {"dataset": CIRCLE, "hidden": layers(6, 8, "tanh"), "init": "normal",
+         "optimizer": {"name": "sgd", "learning_rate": 0.03}},
+        Promise(bounds={"spread_ratio": (None, 0.2), "train_accuracy": (None, 0.65)}),
+        (Variant("normal", {"init": "normal"},
+                 Promise(bounds={"spread_ratio": (None, 0.2), "train_accuracy": (None, 0.65)})),
+         Variant("xavier", {"init": "xavier"}, Promise(bounds={"spread_ratio": (0.3, None)})),
+         Variant("uniform", {"init": "uniform"},
+                 Promise(bounds={"spread_ratio": (0.6, None), "train_accuracy": (0.85, None)})),
+         Variant("zeros", {"init": "zeros"}, Promise(coach=("symmetry",)))),
+    ),
+    Experiment(
+        "activations_spiral", "gradients", 100,
+        {"dataset": {"name": "spiral", "points": 400, "noise": 0, "classes": 2},
+         "hidden": layers(4, 8, "sigmoid"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.1}},
+        Promise(coach=("vanishing_gradient",), bounds={"train_accuracy": (None, 0.62)}),
+        (Variant("sigmoid", {"hidden": layers(4, 8, "sigmoid"), "init": "xavier"},
+                 Promise(coach=("vanishing_gradient",), bounds={"train_accuracy": (None, 0.62)})),
+         Variant("tanh", {"hidden": layers(4, 8, "tanh"), "init": "xavier"},
+                 Promise(allowed=("underfitting",), bounds={"train_accuracy": (0.65, None)})),
+         Variant("relu", {"hidden": layers(4, 8, "relu"), "init": "he"},
+                 Promise(allowed=("underfitting", "dead_relu"),
+                         bounds={"train_accuracy": (0.65, None)}))),
+    ),
+    Experiment(
+        "overfitting", "experiments", 300,
+        {"dataset": {"name": "gauss", "points": 100, "noise": 0.7, "train_fraction": 0.2,
+                     "validation_fraction": 0.4},
+         "hidden": layers(3, 8, "tanh"), "init": "xavier",
+         "optimizer": {"name": "adam", "learning_rate": 0.03, "batch_size": 10}},
+        Promise(coach=("overfitting",), bounds={"overfit_rise": (1.0, None)}),
+        (Variant("L2 0", {"regularization": {"kind": "none", "rate": 0}},
+                 Promise(coach=("overfitting",), bounds={"overfit_rise": (1.0, None)})),
+         Variant("L2 0.1", {"regularization": {"kind": "l2", "rate": 0.1}},
+                 Promise(bounds={"overfit_rise": (None, 0.5)}))),
+    ),
+    Experiment(
+        "softmax", "inspector", 200,
+        {"dataset": {"name": "blobs", "points": 300, "noise": 0.2, "classes": 3},
+         "hidden": layers(1, 6, "tanh"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.1}},
+        # Blobs overlap a little: some seeds end with a real rise of the validation loss.
+        Promise(allowed=("overfitting",), bounds={"train_accuracy": (0.9, None)}),
+    ),
+    Experiment(
+        "student", "inspector", 1,
+        {"dataset": {"name": "student", "points": 4, "train_fraction": 0.9,
+                     "validation_fraction": 0},
+         "hidden": layers(1, 3, "sigmoid"), "init": "xavier",
+         "optimizer": {"name": "gd", "learning_rate": 0.1, "batch_size": 4}},
+        Promise(bounds={"loss_ratio": (None, 1.0)}),
+    ),
+    Experiment(
+        "lr_too_high", "experiments", 100,
+        {"dataset": CIRCLE, "hidden": layers(2, 4, "tanh"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 10}},
+        Promise(coach=("lr_too_high",)),
+        (Variant("lr 10", {"optimizer": {"learning_rate": 10}}, Promise(coach=("lr_too_high",))),
+         Variant("lr 0.1", {"optimizer": {"learning_rate": 0.1}},
+                 Promise(bounds={"train_accuracy": (0.9, None)}))),
+        group="pitfall",
+    ),
+    Experiment(
+        "wrong_output", "experiments", 100,
+        {"dataset": CIRCLE, "hidden": layers(2, 4, "tanh"), "init": "xavier",
+         "output": {"activation": "relu", "loss": "bce"},
+         "optimizer": {"name": "sgd", "learning_rate": 0.03}},
+        Promise(coach=("output_mismatch",)),
+        group="pitfall",
+    ),
+    Experiment(
+        "wrong_loss", "experiments", 100,
+        {"dataset": CIRCLE, "hidden": layers(2, 4, "tanh"), "init": "xavier",
+         "output": {"activation": "sigmoid", "loss": "mse"},
+         "optimizer": {"name": "sgd", "learning_rate": 0.03}},
+        Promise(coach=("loss_mismatch",)),
+        group="pitfall",
+    ),
+    Experiment(
+        "underfitting", "experiments", 300,
+        {"dataset": {"name": "spiral", "points": 400, "noise": 0, "classes": 2},
+         "hidden": layers(1, 2, "tanh"), "init": "xavier",
+         "optimizer": {"name": "adam", "learning_rate": 0.01}},
+        Promise(coach=("underfitting",)),
+        (Variant("1 × 2", {"hidden": layers(1, 2, "tanh")}, Promise(coach=("underfitting",))),
+         Variant("3 × 8", {"hidden": layers(3, 8, "tanh")},
+                 Promise(allowed=("overfitting",), bounds={"train_accuracy": (0.85, None)}))),
+        group="pitfall",
+    ),
+]}

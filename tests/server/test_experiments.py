@@ -1,0 +1,88 @@
+"""Every experiment keeps its promise on every seed, and on another CPU's float path.
+
+Each experiment of the menu and each of its variants is rehearsed as the page runs it (the
+default config with its patch, trained for its epochs with diagnostics after every epoch) on
+SEEDS seeds (data and weights), and again with its initial weights nudged by a relative 1e-9:
+another CPU's matrix kernels differ from this one's in the last bits, and a chaotic run that
+kept its promise by luck on one of them would fail here. A promise is what the coach says, and
+nothing else, and bounds on what the run measures (server/experiments.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from server import catalog
+from server.experiments import EXPERIMENTS, Promise, measures
+from server.rehearsal import rehearse, revive
+
+SEEDS = range(1, 9)
+NUDGE = 1e-9
+
+
+def runs() -> list[tuple[str, str]]:
+    """(experiment, variant label) for every distinct config of the menu ('' is the preset)."""
+    out = []
+    for name, experiment in EXPERIMENTS.items():
+        seen: list[str] = []
+        for label, patch, promise in experiment.runs():
+            key = json.dumps([patch, promise.as_dict()], sort_keys=True)
+            if key not in seen:  # a variant equal to the preset is rehearsed once
+                seen.append(key)
+                out.append((name, label))
+    return out
+
+
+def kept(name: str, label: str, seed: int, nudge: float) -> list[str]:
+    experiment = EXPERIMENTS[name]
+    patch, promise = next((p, pr) for lb, p, pr in experiment.runs() if lb == label)
+    return promise.broken(rehearse(patch, experiment.epochs, seed, nudge))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "label"), runs())
+def test_the_experiment_keeps_its_promise_on_every_seed_and_nudged(name: str,
+                                                                   label: str) -> None:
+    failures = {}
+    for seed in SEEDS:
+        for nudge in (0.0, NUDGE):
+            broken = kept(name, label, seed, nudge)
+            if broken:
+                failures[f"seed {seed}" + (" nudged" if nudge else "")] = broken
+    assert not failures, failures
+
+
+@pytest.mark.slow
+def test_revive_after_the_dead_relu_experiment_trains_without_diverging() -> None:
+    experiment = EXPERIMENTS["dead_relu"]
+    for seed in SEEDS:
+        dead = rehearse(experiment.config, experiment.epochs, seed)
+        assert measures(dead)["dead_share"] >= 0.25
+        after = revive(dead, experiment.epochs)
+        assert after.model.net.activations[:-1] == ["leaky_relu", "leaky_relu"]
+        assert after.model.trainer.diverged is None, f"seed {seed}"
+        assert "dead_relu" not in after.codes and "lr_too_high" not in after.codes
+
+
+def test_a_promise_names_what_the_run_did_not_show() -> None:
+    experiment = EXPERIMENTS["zero_init"]
+    run = rehearse(experiment.config, 1, seed=1)
+    assert Promise(coach=("symmetry",)).broken(run) == []
+    assert Promise().broken(run) == ["the coach names symmetry"]
+    assert Promise(coach=("symmetry", "overfitting")).broken(run) == [
+        "the coach does not name overfitting"]
+    assert Promise(coach=("symmetry",), bounds={"train_accuracy": (0.99, None)}).broken(run)[0] \
+        .startswith("train_accuracy = ")
+
+
+def test_every_experiment_is_in_the_catalog_with_its_promise() -> None:
+    published = catalog.catalog()["experiments"]
+    assert [e["name"] for e in published] == list(EXPERIMENTS)
+    for entry in published:
+        assert entry["group"] in ("lesson", "pitfall")
+        assert entry["epochs"] >= 1 and entry["tab"]
+        assert set(entry["promise"]) == {"coach", "allowed", "bounds"}
+        for variant in entry["variants"]:
+            assert variant["label"] and isinstance(variant["config"], dict)
