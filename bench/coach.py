@@ -20,28 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.experiments import EXPERIMENTS, Promise, layers  # noqa: E402
+from server.experiments import EXPERIMENTS, HEALTHY, HEALTHY_EPOCHS, Promise  # noqa: E402
 from server.rehearsal import rehearse  # noqa: E402
-
-HEALTHY_EPOCHS = 200
-HEALTHY: dict[str, dict[str, Any]] = {
-    "circle": {"dataset": {"name": "circle"}},
-    "xor": {"dataset": {"name": "xor"}, "hidden": layers(2, 8, "tanh")},
-    "gauss": {"dataset": {"name": "gauss"}},
-    "moons": {"dataset": {"name": "moons"}, "hidden": layers(2, 8, "tanh")},
-    "spiral": {"dataset": {"name": "spiral", "classes": 2}, "hidden": layers(3, 8, "tanh"),
-               "optimizer": {"name": "adam", "learning_rate": 0.01}},
-    "spiral 3 classes": {"dataset": {"name": "spiral", "classes": 3},
-                         "hidden": layers(3, 8, "tanh"),
-                         "optimizer": {"name": "adam", "learning_rate": 0.01}},
-    "blobs": {"dataset": {"name": "blobs", "classes": 4}},
-    "plane": {"dataset": {"name": "plane"}},
-    "multigauss": {"dataset": {"name": "multigauss"}, "hidden": layers(2, 8, "tanh")},
-    "student": {"dataset": {"name": "student", "points": 4, "train_fraction": 0.9,
-                            "validation_fraction": 0}, "hidden": layers(1, 3, "sigmoid"),
-                "optimizer": {"name": "gd", "learning_rate": 0.5}},
-}
-"""A config that learns each dataset well (the default one where it does)."""
 
 
 def sessions() -> list[tuple[str, dict[str, Any], int, Promise]]:

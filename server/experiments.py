@@ -286,3 +286,28 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         group="pitfall",
     ),
 ]}
+
+# ------------------------------------------------------------- healthy sessions
+
+SPIRAL_FEATURES = ["x1", "x2", "sin_x1", "sin_x2"]
+HEALTHY_EPOCHS = 200
+HEALTHY: dict[str, dict[str, Any]] = {
+    "circle": {"dataset": {"name": "circle"}},
+    "xor": {"dataset": {"name": "xor"}, "hidden": layers(2, 8, "tanh")},
+    "gauss": {"dataset": {"name": "gauss"}},
+    "moons": {"dataset": {"name": "moons"}, "hidden": layers(2, 8, "tanh")},
+    "spiral": {"dataset": {"name": "spiral", "classes": 2}, "features": SPIRAL_FEATURES,
+               "hidden": layers(3, 8, "tanh"),
+               "optimizer": {"name": "adam", "learning_rate": 0.01}},
+    "spiral 3 classes": {"dataset": {"name": "spiral", "classes": 3},
+                         "features": SPIRAL_FEATURES, "hidden": layers(3, 8, "tanh"),
+                         "optimizer": {"name": "adam", "learning_rate": 0.01}},
+    "blobs": {"dataset": {"name": "blobs", "classes": 4}},
+    "plane": {"dataset": {"name": "plane"}},
+    "multigauss": {"dataset": {"name": "multigauss"}, "hidden": layers(2, 8, "tanh")},
+    "student": {"dataset": {"name": "student", "points": 4, "train_fraction": 0.9,
+                            "validation_fraction": 0}, "hidden": layers(1, 3, "sigmoid"),
+                "optimizer": {"name": "gd", "learning_rate": 0.5}},
+}
+"""A config that learns each dataset well and generalizes (the default one where it does):
+the coach has nothing to say about it."""

@@ -438,6 +438,10 @@ class Metrics(ServerModel):
     test_accuracy: float | None
 
 
+class HistoryPoint(Metrics):
+    epoch: int
+
+
 class Advice(ServerModel):
     code: str
     params: dict[str, Any]
@@ -453,6 +457,12 @@ class FrameHeader(ServerModel):
     state: State
     metrics: Metrics
     best_validation_epoch: int | None
+    history: list[HistoryPoint] = Field(
+        default_factory=list,
+        description="the metrics recorded since the previous frame, before this frame's epoch "
+        "(a fast run or a step records one point per epoch or per training slice); at most "
+        "MAX_FRAME_HISTORY, evenly spaced when more were recorded",
+    )
     dead: dict[str, list[int]] | None = Field(default=None, description=_KEPT)
     dead_since: dict[str, dict[str, int]] | None = Field(default=None, description=_KEPT)
     diagnostics: Diagnostics | None = Field(default=None, description=_KEPT)

@@ -197,7 +197,7 @@ class Renderer:
 
     def frame(self, seq: int, state: str, metrics: dict[str, float | None],
               best_validation_epoch: int | None, light: bool = False,
-              periodic: bool = False) -> bytes:
+              periodic: bool = False, history: list[dict[str, Any]] | None = None) -> bytes:
         """One frame's bytes (see docs/protocol.md); `light`: every grid at half resolution.
         A `periodic` frame carries the diagnostics only when they changed since the last frame
         that did (the browser keeps the previous ones); any other frame always carries them."""
@@ -223,6 +223,8 @@ class Renderer:
             "state": state,
             "metrics": {k: finite_or_none(v) for k, v in metrics.items()},
             "best_validation_epoch": best_validation_epoch,
+            "history": [{k: finite_or_none(v) if k != "epoch" else v for k, v in point.items()}
+                        for point in history or ()],
         }
         with_diagnostics = self._diag_unsent or not periodic
         self._diag_unsent = False

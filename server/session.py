@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from engine.datasets import Dataset
 from engine.scratch import Scratch
@@ -34,6 +35,8 @@ from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
+MAX_FRAME_HISTORY = 200
+"""A frame carries at most this many of the history points recorded since the last one."""
 FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
@@ -79,6 +82,8 @@ class Session:
         self._best: tuple[int, float] | None = None
         self._history_seen = 0
         self._recorded_epoch = -1
+        self._history_sent = -1
+        """The epoch of the last frame: later history points go with the next frame."""
 
     # ---------------------------------------------------------------------------- helpers
 
@@ -128,6 +133,7 @@ class Session:
         self.version += 1
         self.step_left = 0
         self._best, self._history_seen = None, 0
+        self._history_sent = -1
         if self.state == "diverged":
             self.state = "paused"
         self._restart_pace()
@@ -461,6 +467,7 @@ class Session:
         """The current state as one frame; records the metrics in the trainer's history.
         `periodic`: a frame of the scheduler's (see Renderer.frame)."""
         model = self.model
+        points = self._unsent_history()
         metrics = model.trainer.record()
         metrics = {k: v for k, v in metrics.items() if k != "epoch"}
         model.renderer.refresh_diagnostics(
@@ -469,5 +476,19 @@ class Session:
         self.seq += 1
         self.sent_version = self.version
         return model.renderer.frame(self.seq, self.state, metrics, self._best_validation_epoch(),
-                                    light, periodic)
+                                    light, periodic, points)
+
+    def _unsent_history(self) -> list[dict[str, Any]]:
+        """The history points after the last frame's epoch and before the current one (the
+        frame carries the current one), evenly thinned to MAX_FRAME_HISTORY."""
+        history, epoch = self.model.trainer.history, self.epoch
+        start = len(history)
+        while start > 0 and history[start - 1]["epoch"] > self._history_sent:
+            start -= 1
+        points = [p for p in history[start:] if p["epoch"] < epoch]
+        self._history_sent = epoch
+        if len(points) > MAX_FRAME_HISTORY:
+            step = len(points) / MAX_FRAME_HISTORY
+            points = [points[int(i * step)] for i in range(MAX_FRAME_HISTORY)]
+        return points
 

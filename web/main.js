@@ -49,7 +49,9 @@ const store = createStore({ lang: i18n.lang });
 const probe = { frames: 0, paints: 0, framePaints: 0, store, i18n, viewMs: /** @type {Record<string, number>} */ ({}) };
 /** @type {any} */ (window).__playground = probe;
 
-const fromUrl = configFromUrl(location.search);
+/** The query string the page was opened with: the page rewrites it once the session answers. */
+const landing = location.search;
+const fromUrl = configFromUrl(landing);
 for (const message of fromUrl.errors) {
   store.addError({ type: 'error', code: 'invalid', field: 'url', message: i18n.t('app.badUrl', { message }) });
 }
@@ -119,6 +121,7 @@ function receive(message) {
 /** The context every view receives (docs/web.md). */
 const ctx = {
   store,
+  landing,
   /** @param {{type: string, [key: string]: any}} message */
   send: (message) => socket.send(message),
   /** @param {any} partial */

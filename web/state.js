@@ -88,6 +88,11 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
         state.history = [];
       }
       const history = state.history;
+      // The points the server recorded between two frames (one per epoch of a step) first.
+      for (const point of frame.header.history ?? []) {
+        const end = history.length ? history[history.length - 1].epoch ?? -1 : -1;
+        if (point.epoch > end && point.epoch < epoch) history.push({ ...point });
+      }
       const tail = history.length ? history[history.length - 1] : null;
       const row = { epoch, ...frame.header.metrics };
       if (tail && tail.epoch === epoch) history[history.length - 1] = row;

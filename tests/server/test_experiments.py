@@ -15,7 +15,7 @@ import json
 import pytest
 
 from server import catalog
-from server.experiments import EXPERIMENTS, Promise, measures
+from server.experiments import EXPERIMENTS, HEALTHY, HEALTHY_EPOCHS, Promise, measures
 from server.rehearsal import rehearse, revive
 
 SEEDS = range(1, 9)
@@ -86,3 +86,12 @@ def test_every_experiment_is_in_the_catalog_with_its_promise() -> None:
         assert set(entry["promise"]) == {"coach", "allowed", "bounds"}
         for variant in entry["variants"]:
             assert variant["label"] and isinstance(variant["config"], dict)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(HEALTHY))
+def test_a_healthy_session_gets_no_advice_on_any_seed(name: str) -> None:
+    """No false advice: a config that learns its data and generalizes hears nothing."""
+    said = {seed: sorted(rehearse(HEALTHY[name], HEALTHY_EPOCHS, seed).codes)
+            for seed in range(1, 5)}
+    assert all(not codes for codes in said.values()), said

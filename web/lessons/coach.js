@@ -24,7 +24,8 @@ export const STRINGS = {
     'coach.no_nonlinearity.no_hidden': 'Without a hidden layer the model is linear and stalls at {accuracy}% training accuracy on curved data. Fix: add a hidden layer with a non-linear activation.',
     'coach.output_mismatch': 'The last activation is {output}, which does not fit {task}. Fix: use {expected} at the output.',
     'coach.loss_mismatch': 'The loss {loss} does not fit {task}. Fix: use {expected}.',
-    'coach.underfitting': 'Underfitting: training accuracy stays at {accuracy}% after {epoch} epochs. The model is too simple for these data. Fix: add neurons or layers, or train longer with a better learning rate.',
+    'coach.underfitting': 'Underfitting: training accuracy stays at {accuracy}% after {epoch} epochs: the network does not fit even its training points. Fix: add neurons or layers, or train longer with a better learning rate or Adam.',
+    'coach.vanishing_gradient': 'Vanishing gradient: after {epoch} epochs, {layers} sigmoid layers still fit only {accuracy}% of the training points, and layer 1 gets {ratio}× the gradient of the last hidden layer. The sigmoid’s slope is at most 1/4, so the gradient shrinks at every layer on its way back. Fix: use tanh or ReLU in the hidden layers.',
     'coach.overfitting': 'Overfitting: the {split} loss rose from {best_loss} (epoch {best_epoch}) to {loss} while the training loss keeps falling. The network memorizes the training points. Fix: regularize (L2), use more data or a smaller network, or stop at epoch {best_epoch}.',
     'coach.dead_relu': 'Layer {layer}: {count} of {total} ReLU neurons are dead (neurons {neurons}): their input is negative for every point, so their gradient is zero and they never recover. Fix: lower the learning rate, or switch to Leaky ReLU.',
     'coach.unknown': 'Pitfall “{code}”.',
@@ -46,7 +47,8 @@ export const STRINGS = {
     'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} % d’exactitude d’entraînement sur des données courbes. Correction : ajouter une couche cachée non linéaire.',
     'coach.output_mismatch': 'La dernière activation est {output}, qui ne convient pas à {task}. Correction : utiliser {expected} en sortie.',
     'coach.loss_mismatch': 'La perte {loss} ne convient pas à {task}. Correction : utiliser {expected}.',
-    'coach.underfitting': 'Sous-apprentissage : l’exactitude d’entraînement reste à {accuracy} % après {epoch} époques. Le modèle est trop simple pour ces données. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux.',
+    'coach.underfitting': 'Sous-apprentissage : l’exactitude d’entraînement reste à {accuracy} % après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux ou Adam.',
+    'coach.vanishing_gradient': 'Gradient évanescent : après {epoch} époques, {layers} couches sigmoïdes n’ajustent que {accuracy} % des points d’entraînement, et la couche 1 reçoit {ratio}× le gradient de la dernière couche cachée. La pente de la sigmoïde vaut au plus 1/4 : le gradient rétrécit à chaque couche en remontant. Correction : utiliser tanh ou ReLU dans les couches cachées.',
     'coach.overfitting': 'Surapprentissage : la perte de {split} est passée de {best_loss} (époque {best_epoch}) à {loss} alors que la perte d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
     'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.unknown': 'Piège « {code} ».',
@@ -78,6 +80,10 @@ export function fixFor(advice, config) {
       return { output: { activation: 'auto' } };
     case 'loss_mismatch':
       return { output: { loss: 'auto' } };
+    case 'vanishing_gradient':
+      return hidden.length
+        ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'sigmoid' ? 'tanh' : l.activation })) }
+        : null;
     case 'dead_relu':
       return hidden.length
         ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) }
@@ -96,6 +102,7 @@ export function wording(t, advice) {
   const p = { ...(advice.params ?? {}) };
   if (typeof p.task === 'string') p.task = t(`coach.task.${p.task}`);
   if (typeof p.accuracy === 'number') p.accuracy = Math.round(p.accuracy * 1000) / 10;
+  if (typeof p.ratio === 'number') p.ratio = Number(p.ratio.toPrecision(2));
   // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
   if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
   for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = p[k].replace('_', ' ');

@@ -4,91 +4,29 @@
  * the course. Each preset is a config applied over the server's default config, so nothing
  * left over from earlier tinkering changes what the class sees; `view` settings are kept.
  */
-import { URL_PARAMS } from '../url.js';
+import { configFromUrl } from '../url.js';
 import { SAMPLE_LIMIT } from './inspector.js';
 import { h, translator } from './util.js';
 
 /**
  * @typedef {{
- *   tab: string, epochs: number, config: any,
- *   variants?: {label: string, config: any}[],
+ *   name: string, group: string, tab: string, epochs: number, config: any,
+ *   promise: any, variants: {label: string, config: any, promise: any}[],
  * }} Experiment
  */
 
-/** @param {number} n @param {number} units @param {string} activation */
-const layers = (n, units, activation) => Array.from({ length: n }, () => ({ units, activation }));
-
-/** @type {Record<string, Experiment>} */
-export const EXPERIMENTS = {
-  zero_init: {
-    tab: 'symmetry', epochs: 200,
-    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'zeros',
-      optimizer: { name: 'sgd', learning_rate: 0.1 } },
-    variants: [{ label: 'zeros', config: { init: 'zeros' } }, { label: 'xavier', config: { init: 'xavier' } }],
-  },
-  dead_relu: {
-    tab: 'dead', epochs: 100,
-    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 8, 'relu'), init: 'he',
-      optimizer: { name: 'sgd', learning_rate: 3 } },
-    variants: [{ label: 'lr 3', config: { optimizer: { learning_rate: 3 } } }, { label: 'lr 0.03', config: { optimizer: { learning_rate: 0.03 } } }],
-  },
-  linear_collapse: {
-    tab: 'collapse', epochs: 300,
-    config: { dataset: { name: 'xor', points: 300, noise: 0 }, hidden: layers(2, 4, 'linear'), init: 'xavier',
-      optimizer: { name: 'sgd', learning_rate: 0.03 } },
-    variants: [{ label: 'linear', config: { hidden: layers(2, 4, 'linear') } }, { label: 'tanh', config: { hidden: layers(2, 4, 'tanh') } }],
-  },
-  deep_init: {
-    tab: 'init', epochs: 20,
-    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(6, 8, 'tanh'), init: 'uniform',
-      optimizer: { name: 'sgd', learning_rate: 0.03 } },
-    variants: ['uniform', 'xavier', 'normal', 'zeros'].map((init) => ({ label: init, config: { init } })),
-  },
-  activations_spiral: {
-    tab: 'gradients', epochs: 100,
-    config: { dataset: { name: 'spiral', points: 400, noise: 0, classes: 2 }, hidden: layers(4, 8, 'sigmoid'), init: 'xavier',
-      optimizer: { name: 'sgd', learning_rate: 0.1 } },
-    variants: ['sigmoid', 'tanh', 'relu'].map((g) => ({ label: g, config: { hidden: layers(4, 8, g), init: g === 'relu' ? 'he' : 'xavier' } })),
-  },
-  overfitting: {
-    tab: 'experiments', epochs: 300,
-    config: { dataset: { name: 'gauss', points: 40, noise: 0.5, train_fraction: 0.5, validation_fraction: 0.25 },
-      hidden: layers(3, 8, 'tanh'), init: 'xavier', optimizer: { name: 'adam', learning_rate: 0.03, batch_size: 10 } },
-    variants: [{ label: 'L2 0', config: { regularization: { kind: 'none', rate: 0 } } }, { label: 'L2 0.03', config: { regularization: { kind: 'l2', rate: 0.03 } } }],
-  },
-  softmax: {
-    tab: 'inspector', epochs: 200,
-    config: { dataset: { name: 'blobs', points: 300, noise: 0.2, classes: 3 }, hidden: layers(1, 6, 'tanh'), init: 'xavier',
-      optimizer: { name: 'sgd', learning_rate: 0.1 } },
-  },
-  student: {
-    tab: 'inspector', epochs: 1,
-    config: { dataset: { name: 'student', points: 4, train_fraction: 0.9, validation_fraction: 0 }, hidden: layers(1, 3, 'sigmoid'), init: 'xavier',
-      optimizer: { name: 'gd', learning_rate: 0.1, batch_size: 4 } },
-  },
-  lr_too_high: {
-    tab: 'experiments', epochs: 100,
-    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
-      optimizer: { name: 'sgd', learning_rate: 10 } },
-    variants: [{ label: 'lr 10', config: { optimizer: { learning_rate: 10 } } }, { label: 'lr 0.1', config: { optimizer: { learning_rate: 0.1 } } }],
-  },
-  wrong_output: {
-    tab: 'experiments', epochs: 100,
-    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
-      output: { activation: 'relu', loss: 'bce' }, optimizer: { name: 'sgd', learning_rate: 0.03 } },
-  },
-  wrong_loss: {
-    tab: 'experiments', epochs: 100,
-    config: { dataset: { name: 'circle', points: 300, noise: 0 }, hidden: layers(2, 4, 'tanh'), init: 'xavier',
-      output: { activation: 'sigmoid', loss: 'mse' }, optimizer: { name: 'sgd', learning_rate: 0.03 } },
-  },
-  underfitting: {
-    tab: 'experiments', epochs: 300,
-    config: { dataset: { name: 'spiral', points: 400, noise: 0, classes: 2 }, hidden: layers(1, 2, 'tanh'), init: 'xavier',
-      optimizer: { name: 'sgd', learning_rate: 0.03 } },
-    variants: [{ label: '1 × 2', config: { hidden: layers(1, 2, 'tanh') } }, { label: '3 × 8', config: { hidden: layers(3, 8, 'tanh') } }],
-  },
-};
+/**
+ * The experiments the server publishes in its catalog (`hello.catalog.experiments`), by name,
+ * in menu order: each with its config, its epochs, its instrument tab, its variants and the
+ * promise the server's tests hold it to on every seed.
+ * @param {any} state
+ * @returns {Record<string, Experiment>}
+ */
+export function experimentsOf(state) {
+  /** @type {Record<string, Experiment>} */ const out = {};
+  for (const e of state?.hello?.catalog?.experiments ?? []) out[e.name] = e;
+  return out;
+}
 
 export const STRINGS = {
   en: {
@@ -104,20 +42,20 @@ export const STRINGS = {
     'exp.zero_init.text': 'All weights start at zero. Every neuron of a layer computes the same thing, gets the same gradient and moves the same way: symmetry is never broken.',
     'exp.zero_init.watch': 'The symmetry banner: identical weights in every layer, and identical neuron thumbnails. Switch to Xavier and the neurons become different.',
     'exp.dead_relu.title': 'Dead ReLUs at a large learning rate',
-    'exp.dead_relu.text': 'A learning rate of 3 makes huge steps. One bad step can push a ReLU’s input below zero for every point; its gradient is then zero and it never comes back.',
-    'exp.dead_relu.watch': 'The dead ReLU tracker: which neurons died and at which epoch. Then press “Revive: switch to Leaky ReLU”.',
+    'exp.dead_relu.text': 'A learning rate of 1.5 makes huge steps. One bad step can push a ReLU’s input below zero for every point; its gradient is then zero and it never comes back.',
+    'exp.dead_relu.watch': 'The dead ReLU tracker: which neurons died and at which epoch. Then press “Revive: switch to Leaky ReLU” and train again: the dead neurons get a gradient back.',
     'exp.linear_collapse.title': 'Linear collapse on XOR',
     'exp.linear_collapse.text': 'With linear hidden activations, the layers compose into a single linear map W′ = W[2]W[1]: a deep network is no better than logistic regression and cannot separate XOR.',
     'exp.linear_collapse.watch': 'The collapse view: the single-layer boundary coincides with the network’s. Switch to tanh and XOR is solved.',
-    'exp.deep_init.title': 'Xavier vs bounded uniform on a deep tanh net',
-    'exp.deep_init.text': 'Six tanh layers of eight units. Weights drawn from uniform [−1, 1] are too large: the signal saturates tanh or fades from layer to layer. Xavier (Glorot and Bengio, 2010) scales the weights by the layer width to keep the variance of the signal stable.',
-    'exp.deep_init.watch': 'The initialization lab: the activation histograms layer by layer. Switch between uniform, Xavier, normal and zeros.',
+    'exp.deep_init.title': 'Small weights fade, Xavier keeps the signal, on a deep tanh net',
+    'exp.deep_init.text': 'Six tanh layers of eight units. With small random weights (normal, σ = 0.1) each layer shrinks the signal: by the sixth layer every activation is close to 0, almost no gradient flows back and the network barely learns. Xavier (Glorot and Bengio, 2010) draws W[l] with variance 1/n[l−1], which keeps the signal alive in every layer. Uniform [−1, 1] also works for a network this small, as the course says.',
+    'exp.deep_init.watch': 'The initialization lab: the activation histograms layer by layer, and their std. Switch between normal, Xavier, uniform and zeros.',
     'exp.activations_spiral.title': 'Sigmoid vs tanh vs ReLU on the spiral',
     'exp.activations_spiral.text': 'A deep sigmoid network on the spiral learns very slowly: the derivative of the sigmoid is at most 0.25, so the gradient shrinks at every layer on its way back. Tanh and ReLU keep it larger.',
-    'exp.activations_spiral.watch': 'The gradients tab: gradient norms per layer (log scale) and the share of saturated units. Compare the three activations.',
+    'exp.activations_spiral.watch': 'The gradients tab: gradient norms per layer (log scale); the coach names the vanishing gradient. Compare the three activations: tanh and ReLU get further in the same epochs.',
     'exp.overfitting.title': 'Overfitting: few points, a big network',
-    'exp.overfitting.text': 'Twenty noisy training points and a network of three layers of eight tanh units (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
-    'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 regularization.',
+    'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh units (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
+    'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 0.1: the validation loss stays near its best.',
     'exp.softmax.title': 'Softmax on 3 classes',
     'exp.softmax.text': 'Three classes need three output units and softmax: each column of Ŷ holds three probabilities that add up to one, trained with categorical cross-entropy.',
     'exp.softmax.watch': 'The matrix inspector: Ŷ is 3 × m and each of its columns sums to 1; dZ[L] = Ŷ − Y.',
@@ -126,7 +64,7 @@ export const STRINGS = {
     'exp.student.watch': 'The matrix inspector: press Next to follow Z[1], A[1], … Ŷ, and back through dZ, dW, db. “Train one epoch” takes one gradient step, W ← W − α dW, and shows the new numbers.',
     'exp.lr_too_high.title': 'A learning rate too large',
     'exp.lr_too_high.text': 'Gradient descent moves each weight by −α times its gradient. With α = 10 every step jumps past the bottom of the valley to a higher point on the other side, and the loss climbs instead of falling.',
-    'exp.lr_too_high.watch': 'The loss chart goes up; the coach says the learning rate is too large. Compare with lr 0.1 (press Reset after a divergence).',
+    'exp.lr_too_high.watch': 'The loss chart zigzags and climbs; the coach says the learning rate is too large. Compare with lr 0.1: each variant starts again from the same initial weights.',
     'exp.wrong_output.title': 'A ReLU at the output',
     'exp.wrong_output.text': 'For a yes/no answer the output must be a probability between 0 and 1: a sigmoid. A ReLU output is unbounded and can get stuck at zero.',
     'exp.wrong_output.watch': 'The coach names the mismatch and offers the fix.',
@@ -134,7 +72,7 @@ export const STRINGS = {
     'exp.wrong_loss.text': 'With a sigmoid output, the squared error gives tiny gradients when the network is confidently wrong; cross-entropy does not. Each task has its loss: bce, cce, mse.',
     'exp.wrong_loss.watch': 'The coach names the mismatch and offers the fix.',
     'exp.underfitting.title': 'Underfitting: too small a network',
-    'exp.underfitting.text': 'Two tanh neurons cannot draw a spiral. The training accuracy stops improving well below 100%: the model, not the training, is the limit.',
+    'exp.underfitting.text': 'Two tanh neurons cannot draw a spiral, even with Adam. The training accuracy stops improving well below 100%: the model, not the training, is the limit.',
     'exp.underfitting.watch': 'The coach says “underfitting” after a hundred epochs. Give it three layers of eight.',
   },
   fr: {
@@ -150,20 +88,20 @@ export const STRINGS = {
     'exp.zero_init.text': 'Tous les poids partent de zéro. Les neurones d’une couche calculent la même chose, reçoivent le même gradient et bougent pareil : la symétrie n’est jamais brisée.',
     'exp.zero_init.watch': 'Le bandeau de symétrie : des poids identiques dans chaque couche et des vignettes de neurones identiques. Passez à Xavier et les neurones se différencient.',
     'exp.dead_relu.title': 'ReLU mortes à grand taux d’apprentissage',
-    'exp.dead_relu.text': 'Un taux d’apprentissage de 3 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’une ReLU négative pour tous les points ; son gradient est alors nul et elle ne revient jamais.',
-    'exp.dead_relu.watch': 'Le suivi des ReLU mortes : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU ».',
+    'exp.dead_relu.text': 'Un taux d’apprentissage de 1,5 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’une ReLU négative pour tous les points ; son gradient est alors nul et elle ne revient jamais.',
+    'exp.dead_relu.watch': 'Le suivi des ReLU mortes : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU » et entraînez à nouveau : les neurones morts retrouvent un gradient.',
     'exp.linear_collapse.title': 'Effondrement linéaire sur XOR',
     'exp.linear_collapse.text': 'Avec des activations cachées linéaires, les couches se composent en une seule application linéaire W′ = W[2]W[1] : un réseau profond ne fait pas mieux qu’une régression logistique et ne sépare pas XOR.',
     'exp.linear_collapse.watch': 'La vue d’effondrement : la frontière de la couche unique coïncide avec celle du réseau. Passez à tanh et XOR est résolu.',
-    'exp.deep_init.title': 'Xavier contre uniforme borné sur un réseau tanh profond',
-    'exp.deep_init.text': 'Six couches tanh de huit neurones. Des poids tirés uniformément dans [−1, 1] sont trop grands : le signal sature tanh ou s’éteint de couche en couche. Xavier (Glorot et Bengio, 2010) adapte l’échelle des poids à la largeur des couches pour garder la variance du signal stable.',
-    'exp.deep_init.watch': 'Le labo d’initialisation : les histogrammes d’activations couche par couche. Alternez uniforme, Xavier, normale et zéros.',
+    'exp.deep_init.title': 'Petits poids : le signal s’estompe ; Xavier le garde, sur un réseau tanh profond',
+    'exp.deep_init.text': 'Six couches tanh de huit neurones. Avec de petits poids aléatoires (normale, σ = 0,1), chaque couche réduit le signal : à la sixième, toutes les activations sont proches de 0, presque aucun gradient ne remonte et le réseau apprend à peine. Xavier (Glorot et Bengio, 2010) tire W[l] avec une variance 1/n[l−1], ce qui garde le signal vivant dans chaque couche. L’uniforme entre −1 et 1 marche aussi pour un si petit réseau, comme le dit le cours.',
+    'exp.deep_init.watch': 'Le labo d’initialisation : les histogrammes d’activations couche par couche et leur écart type. Alternez normale, Xavier, uniforme et zéros.',
     'exp.activations_spiral.title': 'Sigmoïde, tanh ou ReLU sur la spirale',
     'exp.activations_spiral.text': 'Un réseau sigmoïde profond apprend très lentement la spirale : la dérivée de la sigmoïde vaut au plus 0,25, le gradient rétrécit donc à chaque couche en remontant. Tanh et ReLU le gardent plus grand.',
-    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) et la part de neurones saturés. Comparez les trois activations.',
+    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) ; le coach signale le gradient qui s’évanouit. Comparez les trois activations : tanh et ReLU vont plus loin en autant d’époques.',
     'exp.overfitting.title': 'Surapprentissage : peu de points, un grand réseau',
-    'exp.overfitting.text': 'Vingt points d’entraînement bruités et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
-    'exp.overfitting.watch': 'La courbe de perte : la perte de validation atteint sa meilleure époque puis remonte alors que la perte d’entraînement baisse encore. Le coach signale le surapprentissage. Essayez la régularisation L2.',
+    'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
+    'exp.overfitting.watch': 'La courbe de perte : la perte de validation atteint sa meilleure époque puis remonte alors que la perte d’entraînement baisse encore. Le coach signale le surapprentissage. Essayez L2 0.1 : la perte de validation reste près de sa meilleure valeur.',
     'exp.softmax.title': 'Softmax sur 3 classes',
     'exp.softmax.text': 'Trois classes demandent trois neurones de sortie et softmax : chaque colonne de Ŷ contient trois probabilités de somme 1, apprises avec l’entropie croisée catégorielle.',
     'exp.softmax.watch': 'L’inspecteur de matrices : Ŷ est de taille 3 × m et chacune de ses colonnes a pour somme 1 ; dZ[L] = Ŷ − Y.',
@@ -172,7 +110,7 @@ export const STRINGS = {
     'exp.student.watch': 'L’inspecteur de matrices : Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db. « Entraîner une époque » fait un pas de gradient, W ← W − α dW, et montre les nouveaux nombres.',
     'exp.lr_too_high.title': 'Un taux d’apprentissage trop grand',
     'exp.lr_too_high.text': 'La descente de gradient déplace chaque poids de −α fois son gradient. Avec α = 10, chaque pas saute par-dessus le fond de la vallée vers un point plus haut de l’autre côté, et la perte monte au lieu de baisser.',
-    'exp.lr_too_high.watch': 'La courbe de perte monte ; le coach signale un taux d’apprentissage trop grand. Comparez avec lr 0.1 (Réinitialiser après une divergence).',
+    'exp.lr_too_high.watch': 'La courbe de perte zigzague et monte ; le coach signale un taux d’apprentissage trop grand. Comparez avec lr 0.1 : chaque variante repart des mêmes poids initiaux.',
     'exp.wrong_output.title': 'Une ReLU en sortie',
     'exp.wrong_output.text': 'Pour une réponse oui/non, la sortie doit être une probabilité entre 0 et 1 : une sigmoïde. Une sortie ReLU n’est pas bornée et peut rester bloquée à zéro.',
     'exp.wrong_output.watch': 'Le coach nomme l’erreur et propose la correction.',
@@ -180,14 +118,11 @@ export const STRINGS = {
     'exp.wrong_loss.text': 'Avec une sortie sigmoïde, l’erreur quadratique donne des gradients minuscules quand le réseau se trompe avec assurance ; l’entropie croisée non. À chaque tâche sa perte : bce, cce, mse.',
     'exp.wrong_loss.watch': 'Le coach nomme l’erreur et propose la correction.',
     'exp.underfitting.title': 'Sous-apprentissage : un réseau trop petit',
-    'exp.underfitting.text': 'Deux neurones tanh ne peuvent pas tracer une spirale. L’exactitude d’entraînement plafonne bien en dessous de 100 % : c’est le modèle qui limite, pas l’entraînement.',
+    'exp.underfitting.text': 'Deux neurones tanh ne peuvent pas tracer une spirale, même avec Adam. L’exactitude d’entraînement plafonne bien en dessous de 100 % : c’est le modèle qui limite, pas l’entraînement.',
     'exp.underfitting.watch': 'Le coach signale le sous-apprentissage après une centaine d’époques. Donnez-lui trois couches de huit.',
   },
 };
 
-/** The lessons in the menu, in teaching order; the pitfalls come after. */
-export const LESSON_ORDER = ['zero_init', 'dead_relu', 'linear_collapse', 'deep_init', 'activations_spiral', 'overfitting', 'softmax', 'student'];
-export const PITFALL_ORDER = ['lr_too_high', 'wrong_output', 'wrong_loss', 'underfitting'];
 
 /** @param {unknown} v */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -208,40 +143,37 @@ export function merge(base, patch) {
 
 /**
  * The full config of an experiment: the server's default config (from `hello`) with the
- * preset merged in; the current `view` settings are kept; fields the server fills are dropped.
- * @param {string} name
+ * preset merged in, then `extra` (the parameters of a teacher's link, `?experiment=…&seed=2`);
+ * the current `view` settings are kept; fields the server fills are dropped.
+ * @param {Experiment} preset
  * @param {any} defaults  `hello.config`
  * @param {any} current   the current config (for `view`), or null
+ * @param {any} [extra]   a partial config applied over the preset
  */
-export function experimentConfig(name, defaults, current) {
-  const preset = EXPERIMENTS[name];
-  if (!preset) throw new Error(`experiment: unknown name ${name}; expected one of ${Object.keys(EXPERIMENTS).join(', ')}`);
-  const full = merge(defaults ?? {}, preset.config);
+export function experimentConfig(preset, defaults, current, extra = {}) {
+  const full = merge(merge(defaults ?? {}, preset.config), extra);
   if (isObject(full.output)) {
     delete full.output.resolved_activation;
     delete full.output.resolved_loss;
     full.output.activation ??= 'auto';
     full.output.loss ??= 'auto';
-    if (!preset.config.output) Object.assign(full.output, { activation: 'auto', loss: 'auto' });
+    if (!preset.config.output && !extra.output) Object.assign(full.output, { activation: 'auto', loss: 'auto' });
   }
-  if (current?.view) full.view = structuredClone(current.view);
+  if (current?.view) full.view = merge(current.view, extra.view ?? {});
   return full;
 }
 
 /**
- * The experiment named in a URL's query string (or null), and whether the URL also carries
- * config parameters of its own (web/url.js writes them after every change, so a reloaded page
- * has them: it keeps its current settings instead of resetting to the preset).
+ * The experiment named in a URL's query string (or null), and the config parameters the URL
+ * also carries: they apply over the experiment's preset, so `?experiment=zero_init&seed=2` is
+ * the experiment at seed 2 (and a reloaded page, whose URL web/url.js keeps up to date, gets
+ * back the settings it had).
  * @param {string} search
- * @returns {{name: string | null, hasConfig: boolean}}
+ * @returns {{name: string | null, extra: any}}
  */
 export function experimentFromUrl(search) {
-  const params = new URLSearchParams(search);
-  const name = params.get('experiment');
-  return {
-    name: name && Object.hasOwn(EXPERIMENTS, name) ? name : null,
-    hasConfig: URL_PARAMS.some(([key]) => params.has(key)),
-  };
+  const name = new URLSearchParams(search).get('experiment');
+  return { name: name || null, extra: configFromUrl(search).config };
 }
 
 /**
@@ -287,9 +219,18 @@ export function mountExperiments(container, ctx, host) {
     }
     menu.append(label, row);
   };
-  group('exp.menu', LESSON_ORDER);
-  group('exp.pitfalls', PITFALL_ORDER);
   let ready = true;
+  let built = false;
+
+  /** The menu, once the server has published its experiments. @param {any} state */
+  function build(state) {
+    const table = Object.values(experimentsOf(state));
+    if (built || !table.length) return;
+    built = true;
+    group('exp.menu', table.filter((e) => e.group === 'lesson').map((e) => e.name));
+    group('exp.pitfalls', table.filter((e) => e.group === 'pitfall').map((e) => e.name));
+    render();
+  }
 
   function render() {
     pick.textContent = t('exp.pick');
@@ -305,6 +246,7 @@ export function mountExperiments(container, ctx, host) {
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
+      build(state);
       if (changed.has('lang') || changed.has('experiment')) render();
       // An experiment starts from the server's default config, known once it said hello.
       const now = Boolean(state.hello) && state.connection === 'open';
@@ -320,7 +262,7 @@ export function mountExperiments(container, ctx, host) {
  * watch, a button that trains its number of epochs, variants to compare, and its link.
  * @param {HTMLElement} container
  * @param {any} ctx
- * @param {{active: () => string | null}} host
+ * @param {{active: () => string | null, preset: (name: string) => Experiment | undefined}} host
  */
 export function mountExperimentCard(container, ctx, host) {
   const t = translator(ctx);
@@ -346,7 +288,8 @@ export function mountExperimentCard(container, ctx, host) {
       container.replaceChildren();
       return;
     }
-    const preset = EXPERIMENTS[active];
+    const preset = host.preset(active);
+    if (!preset) return;
     container.setAttribute('data-experiment', active);
     const actions = h('div', { class: 'ls-exp-actions' });
     if (preset.epochs > 0) {
@@ -365,7 +308,12 @@ export function mountExperimentCard(container, ctx, host) {
         const button = h('button', {
           class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: v.label,
         });
-        button.addEventListener('click', () => ctx.configure(v.config));
+        // A variant starts from the same initial weights as the others (the config's seed):
+        // a fair comparison, and a clean start after a divergence.
+        button.addEventListener('click', () => {
+          ctx.configure(v.config);
+          ctx.send({ type: 'reset' });
+        });
         variants.push({ button, config: v.config });
         actions.append(button);
       }

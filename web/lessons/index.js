@@ -10,7 +10,7 @@
  */
 import { mountCoach, STRINGS as COACH_STRINGS } from './coach.js';
 import {
-  EXPERIMENTS, experimentConfig, experimentFromUrl, mountExperimentCard, mountExperiments, rememberExperiment,
+  experimentConfig, experimentFromUrl, experimentsOf, mountExperimentCard, mountExperiments, rememberExperiment,
   STRINGS as EXP_STRINGS,
 } from './experiments.js';
 import { mountCollapse, STRINGS as COLLAPSE_STRINGS } from './collapse.js';
@@ -76,20 +76,26 @@ export function mountLessons(container, ctx) {
 
   /** @type {string | null} */ let experiment = null;
   /** The experiment in the page's link, applied once the server has said hello. */
-  let fromUrl = experimentFromUrl(window.location.search);
+  let fromUrl = experimentFromUrl(ctx.landing ?? window.location.search);
   let current = 'experiments';
   /** @type {any} */ let lastState = null;
 
   const host = {
-    /** Applies an experiment: its full config, its instrument tab. @param {string} name */
-    start(name) {
+    /**
+     * Applies an experiment: its full config (with `extra` over it), its instrument tab.
+     * @param {string} name @param {any} [extra]
+     */
+    start(name, extra = {}) {
       const state = lastState ?? ctx.store?.state;
-      if (!EXPERIMENTS[name] || !state?.hello) return;
-      ctx.configure(experimentConfig(name, state.hello.config, state.config));
+      const preset = host.preset(name);
+      if (!preset || !state?.hello) return;
+      ctx.configure(experimentConfig(preset, state.hello.config, state.config, extra));
       rememberExperiment(name);
       show(name);
     },
     active: () => experiment,
+    /** @param {string} name */
+    preset: (name) => experimentsOf(lastState ?? ctx.store?.state)[name],
   };
 
   /** @type {Record<string, {tab: HTMLElement, panel: HTMLElement, view: ReturnType<typeof TABS[number]['mount']>}>} */
@@ -112,9 +118,10 @@ export function mountLessons(container, ctx) {
   /** Shows an experiment's card and instrument (its config already sent). @param {string} name */
   function show(name) {
     // The server answers in order: this inspection is of the network just configured.
-    if (EXPERIMENTS[name].tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
+    const { tab } = /** @type {{tab: string}} */ (host.preset(name));
+    if (tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
     experiment = name;
-    open(EXPERIMENTS[name].tab);
+    open(tab);
     refresh(new Set(['experiment']));
   }
 
@@ -173,12 +180,10 @@ export function mountLessons(container, ctx) {
     update(state, changed) {
       lastState = state;
       if (fromUrl.name && state.hello && state.connection !== 'closed') {
-        const { name, hasConfig } = fromUrl;
-        fromUrl = { name: null, hasConfig };
-        // A link with its own settings (a reload, an edited link) keeps them; a bare
-        // `?experiment=` link gets the preset.
-        if (hasConfig) show(name);
-        else host.start(name);
+        const { name, extra } = fromUrl;
+        fromUrl = { name: null, extra };
+        // The preset with the link's own parameters over it: `&seed=2` changes the seed only.
+        host.start(name, extra);
       }
       if (changed.has('lang')) label();
       coach.update(state, changed);
