@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import uvicorn
 
+from server import __version__
 from server.settings import Settings
 
 log = logging.getLogger("server")
@@ -28,6 +29,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         prog="playground", description="Watch a neural network learn, live, in your browser."
     )
     defaults = Settings()
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--host", default=defaults.host,
                         help="address to bind (0.0.0.0: every interface, for a classroom)")
     parser.add_argument("--port", type=int, default=defaults.port,

@@ -309,6 +309,7 @@ class ServerModel(BaseModel):
 class HelloMessage(ServerModel):
     type: Literal["hello"] = "hello"
     protocol: Literal[1] = 1
+    version: str = Field(description="the server's package version, as `playground --version`")
     session: str
     limits: dict[str, int | float]
     catalog: dict[str, Any] = Field(description="the same as GET /api/catalog")

@@ -18,7 +18,7 @@ from typing import Any
 from engine.datasets import Dataset
 from engine.scratch import Scratch
 from engine.trainer import Trainer
-from server import catalog, limits, payloads, protocol
+from server import __version__, catalog, limits, payloads, protocol
 from server.config import ProtocolError, check, normalized, updated
 from server.model import (
     Model,
@@ -123,7 +123,8 @@ class Session:
 
     def hello(self) -> None:
         self.send(protocol.HelloMessage(session=self.id, limits=limits.as_dict(),
-                                        catalog=catalog.catalog(), config=self.config))
+                                        catalog=catalog.catalog(), config=self.config,
+                                        version=__version__))
         self.send(self.data_message())
         self.status()
         self.send_frame()

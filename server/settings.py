@@ -6,10 +6,24 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-DEFAULT_WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+def packaged_web_dir() -> Path:
+    """The page's files: the package resource `server/web` of an installed wheel, or else the
+    repository's top-level web/ (a clone, or its editable install, serves it in place).
+
+    pyproject.toml maps web/ to `server/web` when it builds a wheel or an sdist.
+    """
+    packaged = resources.files("server") / "web"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "web"
+
+
+DEFAULT_WEB_DIR = packaged_web_dir()
 ENV_PREFIX = "PLAYGROUND_"
 
 

@@ -1,4 +1,5 @@
-"""A real `python -m server` process on a free port, for end-to-end and browser tests.
+"""A real `python -m server` process (or an installed `playground`) on a free port, for
+end-to-end and browser tests.
 
     with running_server() as base_url:      # e.g. "http://127.0.0.1:50123"
         ...
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER = (sys.executable, "-m", "server")
+"""The clone's server, run by the interpreter running the tests."""
 
 
 def free_port() -> int:
@@ -48,11 +51,13 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float
 
 
 def start_server(port: int, log: IO[bytes], extra_args: Sequence[str] = (),
-                 timeout: float = 20.0) -> subprocess.Popen[bytes]:
-    """`python -m server` on `port`, its output to `log`; returns once it answers /health."""
-    command = [sys.executable, "-m", "server", "--no-browser", "--port", str(port), *extra_args]
+                 timeout: float = 20.0, program: Sequence[str] = SERVER,
+                 cwd: Path = ROOT) -> subprocess.Popen[bytes]:
+    """`python -m server` (or `program`, e.g. an installed `playground`) on `port`, its output
+    to `log`; returns once it answers /health."""
+    command = [*program, "--no-browser", "--port", str(port), *extra_args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process, timeout)
     except BaseException:
@@ -82,14 +87,15 @@ def dump_log(log: IO[bytes], title: str) -> None:
 
 @contextlib.contextmanager
 def server_process(port: int | None = None, extra_args: Sequence[str] = (),
-                   timeout: float = 20.0) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+                   timeout: float = 20.0, program: Sequence[str] = SERVER, cwd: Path = ROOT,
+                   ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Like running_server, but also yields the process (for its pid)."""
     port = port or free_port()
     with tempfile.TemporaryFile() as log:
         process: subprocess.Popen[bytes] | None = None
         failed = True
         try:
-            process = start_server(port, log, extra_args, timeout)
+            process = start_server(port, log, extra_args, timeout, program, cwd)
             yield process, f"http://127.0.0.1:{port}"
             failed = False
         finally:

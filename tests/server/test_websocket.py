@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from server import limits
+from server import __version__, limits
 from tests.server.conftest import Peer, peer_on_app
 
 
@@ -19,6 +19,7 @@ def test_hello_comes_first_with_limits_catalog_and_default_config(client: TestCl
         peer = Peer(ws)
         hello = peer.receive()
         assert hello["type"] == "hello" and hello["protocol"] == 1
+        assert hello["version"] == __version__
         assert hello["session"]
         assert hello["limits"]["max_hidden_layers"] == limits.MAX_HIDDEN_LAYERS
         assert "tanh" in hello["catalog"]["activations"]
