@@ -229,14 +229,24 @@ def gradient_stats(dW: Layers, bins: int = 20) -> dict[int, Histogram]:
     return out
 
 
-def symmetric_layers(net: Network, atol: float = 1e-12) -> list[int]:
-    """Hidden layers l with n[l] >= 2 whose neurons all share the same weights and bias."""
+SYMMETRY_TOLERANCE = 1e-6
+"""Neurons whose weights agree to this share of the layer's largest weight are identical: the
+last-bit differences of another CPU's float path (or a nudge of 1e-9) stay that small through
+training, so a symmetric layer is reported as such on every machine."""
+
+
+def symmetric_layers(net: Network, atol: float | None = None) -> list[int]:
+    """Hidden layers l with n[l] >= 2 whose neurons all share the same weights and bias (to
+    `atol`; by default SYMMETRY_TOLERANCE times the layer's largest |weight| or 1)."""
     out = []
     for l in range(1, net.L):
         W, b = np.asarray(net.W[l]), np.asarray(net.b[l]).reshape(-1, 1)
-        # |row - first row| <= atol everywhere (False with NaN), as np.allclose(rtol=0).
-        if W.shape[0] >= 2 and np.abs(W - W[:1]).max() <= atol \
-                and np.abs(b - b[:1]).max() <= atol:
+        Wb = np.hstack([W, b])
+        if Wb.shape[0] < 2:
+            continue
+        tol = atol if atol is not None else SYMMETRY_TOLERANCE * max(1.0, float(np.abs(Wb).max()))
+        # |row - first row| <= tol everywhere (False with NaN), as np.allclose(rtol=0).
+        if np.abs(Wb - Wb[:1]).max() <= tol:
             out.append(l)
     return out
 

@@ -10,11 +10,19 @@ Initializer = Callable[[int, int, np.random.Generator], Array]
 
 NORMAL_STD = 0.1
 """The course's 'small random numbers'."""
+CONSTANT = 0.5
+"""The course's "Idée 1": every weight the same value (zero is one case of it)."""
 
 
 def zeros(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
     # Every neuron of a layer then computes the same thing forever: the symmetry lesson.
     return np.zeros((n_out, n_in))
+
+
+def constant(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    # Not zero, yet every neuron of a layer still computes the same thing: its gradient rows are
+    # identical and non-zero (the course's (u v) rows), so the neurons move together forever.
+    return np.full((n_out, n_in), CONSTANT)
 
 
 def uniform(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
@@ -36,7 +44,8 @@ def he(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
 
 
 INITIALIZERS: dict[str, Initializer] = {
-    "zeros": zeros, "uniform": uniform, "normal": normal, "xavier": xavier, "he": he,
+    "zeros": zeros, "constant": constant, "uniform": uniform, "normal": normal, "xavier": xavier,
+    "he": he,
 }
 
 

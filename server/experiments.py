@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
     from server.rehearsal import Rehearsal
 
@@ -133,7 +135,8 @@ def measures(rehearsal: Rehearsal) -> dict[str, float]:
     dead_share: dead ReLUs / hidden units; last_saturation: saturated share of the last
     hidden layer; spread_ratio: std of the last hidden layer / std of the first;
     gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
-    overfit_rise: (last - best) / best validation loss.
+    overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
+    the start‖ (Frobenius).
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -154,23 +157,38 @@ def measures(rehearsal: Rehearsal) -> dict[str, float]:
         "gradient_ratio": grads[0] / grads[-1] if grads[-1] else math.nan,
         "diverged": 1.0 if model.trainer.diverged else 0.0,
         "overfit_rise": (validation[-1] - best) / best if validation and best else math.nan,
+        "first_layer_moved": float(np.linalg.norm(model.net.W[1] - rehearsal.start)),
     }
 
 
 # ------------------------------------------------------------------------------ the menu
 
 CIRCLE = {"name": "circle", "points": 300, "noise": 0}
+FROZEN = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7),
+                                               "first_layer_moved": (None, 0.0)})
+"""Zero weights everywhere: every hidden gradient is exactly 0 (W[L] = 0 sends none back)."""
+CLONES = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.8),
+                                               "first_layer_moved": (0.01, None)})
+"""Equal non-zero weights: the neurons move, all the same way (identical gradient rows)."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
     Experiment(
         "zero_init", "symmetry", 100,
         {"dataset": CIRCLE, "hidden": layers(2, 4, "tanh"), "init": "zeros",
          "optimizer": {"name": "sgd", "learning_rate": 0.1}},
-        Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7)}),
-        (Variant("zeros", {"init": "zeros"},
-                 Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7)})),
+        FROZEN,
+        (Variant("zeros", {"init": "zeros"}, FROZEN),
+         Variant("constant", {"init": "constant"}, CLONES),
          Variant("xavier", {"init": "xavier"},
                  Promise(bounds={"train_accuracy": (0.9, None)}))),
+    ),
+    Experiment(
+        "constant_init", "inspector", 20,
+        {"dataset": CIRCLE, "hidden": layers(1, 3, "sigmoid"), "init": "constant",
+         "optimizer": {"name": "sgd", "learning_rate": 0.3}},
+        CLONES,
+        (Variant("constant", {"init": "constant"}, CLONES),
+         Variant("xavier", {"init": "xavier"}, Promise(allowed=("overfitting",)))),
     ),
     Experiment(
         "dead_relu", "dead", 100,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from server import catalog
 from server.config import SERVER_SET, merge
@@ -29,6 +30,8 @@ class Rehearsal:
     coach: list[dict[str, Any]]
     layers: dict[str, Any]
     """The last frame's per-layer diagnostics (see docs/protocol.md, `diagnostics.layers`)."""
+    start: npt.NDArray[np.float64]
+    """W[1] before the run."""
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -68,6 +71,7 @@ def rehearse(patch: dict[str, Any], epochs: int, seed: int | None = None, nudge:
 def _train(model: Model, epochs: int) -> Rehearsal:
     """Train model `epochs` epochs more, recording and diagnosing after each, as a step does."""
     trainer, renderer = model.trainer, model.renderer
+    start = model.net.W[1].copy()
     lr = model.config.optimizer.learning_rate
     loss = model.config.output.resolved_loss or "mse"
     start = trainer.epoch
@@ -80,7 +84,7 @@ def _train(model: Model, epochs: int) -> Rehearsal:
         if trainer.diverged:
             break
     diag = renderer.diagnostics
-    return Rehearsal(model, diag["coach"], diag["diagnostics"]["layers"])
+    return Rehearsal(model, diag["coach"], diag["diagnostics"]["layers"], start)
 
 
 def revive(rehearsal: Rehearsal, epochs: int, settings: Settings | None = None) -> Rehearsal:

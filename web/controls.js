@@ -14,7 +14,7 @@ const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const SPEEDS = [0, 1, 3, 10, 30, 100, 300, 1000];
 const FALLBACK = {
   optimizers: ['gd', 'sgd', 'momentum', 'adam'],
-  initializers: ['zeros', 'uniform', 'normal', 'xavier', 'he'],
+  initializers: ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'],
   regularization: ['none', 'l1', 'l2'],
 };
 
@@ -57,8 +57,9 @@ const STRINGS = {
     'optimizer.momentum': 'Momentum',
     'optimizer.adam': 'Adam',
     'init.zeros': 'Zeros',
+    'init.constant': 'Constant 0.5',
     'init.uniform': 'Uniform [-1, 1]',
-    'init.normal': 'Small normal',
+    'init.normal': 'Small normal (σ 0.1)',
     'init.xavier': 'Xavier (Glorot)',
     'init.he': 'He',
     'reg.none': 'None',
@@ -115,8 +116,9 @@ const STRINGS = {
     'optimizer.momentum': 'Momentum',
     'optimizer.adam': 'Adam',
     'init.zeros': 'Zéros',
+    'init.constant': 'Constante 0,5',
     'init.uniform': 'Uniforme [-1, 1]',
-    'init.normal': 'Normale réduite',
+    'init.normal': 'Petite normale (σ 0,1)',
     'init.xavier': 'Xavier (Glorot)',
     'init.he': 'He',
     'reg.none': 'Aucune',

@@ -28,6 +28,12 @@ def tanh(n: int, units: int) -> list[dict[str, Any]]:
 # name: (instrument tab, part of the config it must set, train before checking, coach codes)
 EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
     "zero_init": ("symmetry", {"init": "zeros", "hidden": tanh(2, 4)}, False, ("symmetry",)),
+    "constant_init": (
+        "inspector",
+        {"init": "constant", "hidden": [{"units": 3, "activation": "sigmoid"}]},
+        False,
+        ("symmetry",),
+    ),
     "dead_relu": (
         "dead",
         {"optimizer": {"learning_rate": 1.5}, "hidden": [{"units": 8, "activation": "relu"}] * 2},
@@ -424,3 +430,17 @@ def test_coach_words_every_code_and_reason_with_all_its_numbers(app: App, lang: 
     # Accuracies are shown as percentages; dead neurons are numbered from 1.
     assert "61" in texts[7] and "55" in texts[10]
     assert "1, 4" in texts[-1]
+
+
+def test_constant_init_shows_identical_non_zero_gradient_rows_in_the_inspector(app: App) -> None:
+    page = open_experiment(app, "constant_init")
+    expect_coach(page, "symmetry")
+    step = page.get_by_test_id("inspector-step")
+    expect(step).to_have_attribute("data-step", "input")
+    while step.get_attribute("data-step") != "backward-1":
+        page.get_by_test_id("inspector-next").click()
+    dW = page.get_by_test_id("matrix-dW-1")
+    expect(dW).to_have_attribute("data-shape", "3x2")
+    rows = [r for r in dW.locator("tr").all_inner_texts() if r.strip()]
+    assert len(rows) >= 3 and len(set(rows[-3:])) == 1  # the course's (u v), three times
+    assert re.search(r"[1-9]", rows[-1])  # and not zero

@@ -31,5 +31,33 @@ def test_same_generator_state_gives_the_same_weights():
 
 
 def test_unknown_initializer_lists_the_valid_ones():
-    with pytest.raises(ValueError, match="valid: zeros, uniform, normal, xavier, he"):
+    with pytest.raises(ValueError, match="valid: zeros, constant, uniform, normal, xavier, he"):
         initializers.get("glorot")
+
+
+def test_constant_init_gives_every_neuron_the_same_non_zero_gradient_row():
+    """The course's Idée 1: equal weights, equal neurons, equal gradient rows (u v): the
+    neurons move, but together, and stay clones."""
+    from engine import Network, datasets, losses
+    from engine import diagnostics as d
+
+    data = datasets.make("circle", n=60, seed=1)
+    net = Network([2, 3, 1], ["sigmoid", "sigmoid"], init="constant", seed=1)
+    net.forward(data.X)
+    dW, _ = net.backward(data.Y, losses.get("bce"))
+    dW1 = np.asarray(dW[1])
+    assert np.abs(dW1).min() > 0
+    np.testing.assert_array_equal(dW1, np.repeat(dW1[:1], 3, axis=0))
+    assert d.symmetric_layers(net) == [1]
+
+
+def test_zero_init_freezes_the_hidden_layers():
+    """All zeros, the output layer too: no gradient reaches the hidden layers at all."""
+    from engine import Network, datasets, losses
+
+    data = datasets.make("circle", n=60, seed=1)
+    net = Network([2, 3, 3, 1], ["tanh", "tanh", "sigmoid"], init="zeros", seed=1)
+    net.forward(data.X)
+    dW, db = net.backward(data.Y, losses.get("bce"))
+    assert not np.asarray(dW[1]).any() and not np.asarray(dW[2]).any()
+    assert np.asarray(db[3]).any()  # only the output bias learns

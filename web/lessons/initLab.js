@@ -2,22 +2,23 @@
 /**
  * The initialization lab: per layer, live histograms of the activations A[l] and of the
  * gradients dW[l] (frame.header.diagnostics), with the initializer switch. On a deep tanh
- * network zeros kill the signal, uniform [-1, 1] saturates or fades it, Xavier keeps it.
+ * network zeros kill the signal, small weights fade it, Xavier keeps it.
  */
 import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, layerColor, redraws, throttle, translator } from './util.js';
 
-export const INITS = ['zeros', 'uniform', 'normal', 'xavier', 'he'];
+export const INITS = ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'];
 
 export const STRINGS = {
   en: {
     'lessons.tab.init': 'Initialization',
     'init.switch': 'Initial weights:',
     'init.zeros': 'zeros',
+    'init.constant': 'constant 0.5',
     'init.uniform': 'uniform [−1, 1]',
-    'init.normal': 'small normal',
+    'init.normal': 'small normal (σ 0.1)',
     'init.xavier': 'Xavier',
     'init.he': 'He',
-    'init.explain': 'Each row is one layer: the histogram of its activations A[l] on the training points (left) and of its weight gradients dW[l] (right). With zeros every activation is 0 and the signal vanishes. With uniform [−1, 1] the weights are too large for wide layers: tanh saturates at ±1, or the signal fades from layer to layer. Xavier (Glorot and Bengio, 2010) draws weights with variance 1/n[l−1] and keeps the spread of A[l] about the same in every layer; for ReLU, He (variance 2/n[l−1]) does the same.',
+    'init.explain': 'Each row is one layer: the histogram of its activations A[l] on the training points (left) and of its weight gradients dW[l] (right). With zeros every activation is 0 and the signal vanishes. With small weights (normal, σ 0.1) the signal fades from layer to layer. Uniform [−1, 1] suits small networks but is too large for wide layers, where tanh saturates at ±1. Xavier (Glorot and Bengio, 2010) draws weights with variance 1/n[l−1] and keeps the spread of A[l] about the same in every layer; for ReLU, He (variance 2/n[l−1]) does the same.',
     'init.layer': 'Layer {l} · {activation} · {units} units',
     'init.output': 'Output layer {l} · {activation}',
     'init.activations': 'activations A[{l}]',
@@ -32,11 +33,12 @@ export const STRINGS = {
     'lessons.tab.init': 'Initialisation',
     'init.switch': 'Poids initiaux :',
     'init.zeros': 'zéros',
+    'init.constant': 'constante 0,5',
     'init.uniform': 'uniforme [−1, 1]',
-    'init.normal': 'normale réduite',
+    'init.normal': 'petite normale (σ 0,1)',
     'init.xavier': 'Xavier',
     'init.he': 'He',
-    'init.explain': 'Chaque ligne est une couche : l’histogramme de ses activations A[l] sur les points d’entraînement (à gauche) et de ses gradients de poids dW[l] (à droite). Avec des zéros, toutes les activations valent 0 et le signal disparaît. Avec l’uniforme [−1, 1], les poids sont trop grands pour des couches larges : tanh sature à ±1, ou le signal s’éteint de couche en couche. Xavier (Glorot et Bengio, 2010) tire des poids de variance 1/n[l−1] et garde la dispersion de A[l] à peu près la même dans chaque couche ; pour ReLU, He (variance 2/n[l−1]) fait de même.',
+    'init.explain': 'Chaque ligne est une couche : l’histogramme de ses activations A[l] sur les points d’entraînement (à gauche) et de ses gradients de poids dW[l] (à droite). Avec des zéros, toutes les activations valent 0 et le signal disparaît. Avec de petits poids (normale, σ 0,1), le signal s’estompe de couche en couche. L’uniforme [−1, 1] convient aux petits réseaux mais est trop grande pour des couches larges, où tanh sature à ±1. Xavier (Glorot et Bengio, 2010) tire des poids de variance 1/n[l−1] et garde la dispersion de A[l] à peu près la même dans chaque couche ; pour ReLU, He (variance 2/n[l−1]) fait de même.',
     'init.layer': 'Couche {l} · {activation} · {units} neurones',
     'init.output': 'Couche de sortie {l} · {activation}',
     'init.activations': 'activations A[{l}]',
