@@ -71,7 +71,7 @@ def rehearse(patch: dict[str, Any], epochs: int, seed: int | None = None, nudge:
 def _train(model: Model, epochs: int) -> Rehearsal:
     """Train model `epochs` epochs more, recording and diagnosing after each, as a step does."""
     trainer, renderer = model.trainer, model.renderer
-    start = model.net.W[1].copy()
+    W1 = model.net.W[1].copy()
     lr = model.config.optimizer.learning_rate
     loss = model.config.output.resolved_loss or "mse"
     start = trainer.epoch
@@ -84,7 +84,7 @@ def _train(model: Model, epochs: int) -> Rehearsal:
         if trainer.diverged:
             break
     diag = renderer.diagnostics
-    return Rehearsal(model, diag["coach"], diag["diagnostics"]["layers"], start)
+    return Rehearsal(model, diag["coach"], diag["diagnostics"]["layers"], W1)
 
 
 def revive(rehearsal: Rehearsal, epochs: int, settings: Settings | None = None) -> Rehearsal:
