@@ -311,6 +311,9 @@ def test_matrix_inspector_steps_through_forward_then_backward(app: App) -> None:
     step = page.get_by_test_id("inspector-step")
     expect(step).to_have_attribute("data-step", "input")
     expect(page.get_by_test_id("matrix-X")).to_have_attribute("data-shape", "2x4")
+    # The course's index notation on every entry: x₂⁽³⁾ is feature 2 of the third student.
+    cell = page.get_by_test_id("matrix-X").locator("tr").nth(1).locator("td").nth(2)
+    expect(cell).to_have_attribute("data-index", "x₂⁽³⁾")
     nxt = page.get_by_test_id("inspector-next")
     shapes = {
         "forward-1": {
@@ -326,6 +329,9 @@ def test_matrix_inspector_steps_through_forward_then_backward(app: App) -> None:
     }
     for name, matrices in shapes.items():
         nxt.click()
+        if name == "forward-1":  # a₃^[1](2): neuron 3 of layer 1 on the second student
+            a = page.get_by_test_id("matrix-A-1").locator("tr").nth(2).locator("td").nth(1)
+            expect(a).to_have_attribute("data-index", "a₃^[1](2)")
         expect(step).to_have_attribute("data-step", name)
         for testid, shape in matrices.items():
             expect(page.get_by_test_id(testid)).to_have_attribute("data-shape", shape)

@@ -5,7 +5,7 @@
  * walked through one layer at a time: X, then Z[l] = W[l]A[l-1] + b[l] and A[l] = g(Z[l]) for
  * l = 1..L, Ŷ and the cost, then dZ[l], dW[l], db[l] for l = L..1.
  */
-import { fmt, h, matrixTable, sym, translator } from './util.js';
+import { courseIndex as ix, fmt, h, matrixTable, sym, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -126,8 +126,11 @@ export function mountInspector(container, ctx, host) {
   prev.addEventListener('click', () => { step = Math.max(0, step - 1); render(); });
   next.addEventListener('click', () => { step = Math.min(inspectionSteps(inspection).length - 1, step + 1); render(); });
 
-  /** @param {any} m @param {string} name @param {string} [testid] */
-  const table = (m, name, testid) => (m ? matrixTable(name, m, { testid }) : null);
+  /**
+   * @param {any} m @param {string} name @param {string} [testid]
+   * @param {(i: number, j: number) => string} [cellName] the course's name of each entry
+   */
+  const table = (m, name, testid, cellName) => (m ? matrixTable(name, m, { testid, cellName }) : null);
   const eq = (/** @type {string} */ html) => {
     const p = h('p', { class: 'ls-formula' });
     p.innerHTML = html;
@@ -166,24 +169,32 @@ export function mountInspector(container, ctx, host) {
     const row = (/** @type {(Node | null)[]} */ items) => h('div', { class: 'ls-matrices' }, items);
     if (kind === 'input') {
       stepLabel.textContent = t('insp.input');
-      body.replaceChildren(row([table(inspection.X, 'X', 'matrix-X'), table(inspection.Y, 'Y', 'matrix-Y')]));
+      body.replaceChildren(row([table(inspection.X, 'X', 'matrix-X', ix.sample('x')), table(inspection.Y, 'Y', 'matrix-Y', ix.sample('y'))]));
     } else if (kind === 'forward') {
       stepLabel.textContent = t('insp.forward', { l, L, activation: layer.activation });
       body.replaceChildren(
         eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${layer.activation}(${sym('Z', l)})`),
-        row([table(layer.W, sym('W', l), `matrix-W-${l}`), op('·'), table(Aprev, AprevName), op('+'), table(layer.b, sym('b', l), `matrix-b-${l}`)]),
-        row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`)]),
+        row([
+          table(layer.W, sym('W', l), `matrix-W-${l}`, ix.weight('w', l)), op('·'),
+          table(Aprev, AprevName, undefined, l > 1 ? ix.layerSample('a', l - 1) : ix.sample('x')), op('+'),
+          table(layer.b, sym('b', l), `matrix-b-${l}`, ix.bias('b', l)),
+        ]),
+        row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`, ix.layerSample('z', l)), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`, ix.layerSample('a', l))]),
       );
     } else if (kind === 'output') {
       stepLabel.textContent = t('insp.output', { cost: fmt(Number(inspection.cost), 4), loss: inspection.loss });
-      body.replaceChildren(row([table(inspection.Y_hat, 'Ŷ', 'matrix-Y_hat'), table(inspection.Y, 'Y')]));
+      body.replaceChildren(row([table(inspection.Y_hat, 'Ŷ', 'matrix-Y_hat', ix.sample('ŷ')), table(inspection.Y, 'Y', undefined, ix.sample('y'))]));
     } else {
       stepLabel.textContent = t('insp.backward', { l, L });
       const words = l === L ? t('insp.dzOut', { L }) : t('insp.dzHidden', { l, next: l + 1 });
       const how = escapeHtml(words).replace(/([A-Za-z])\[(\d+)\]/g, '$1<sup>[$2]</sup>');
       body.replaceChildren(
         eq(`${how} d${sym('W', l)} = <sup>1</sup>⁄<sub>m</sub> d${sym('Z', l)} ${l > 1 ? sym('A', l - 1) : 'X'}<sup>T</sup>, &nbsp; d${sym('b', l)} = <sup>1</sup>⁄<sub>m</sub> Σ<sub>i</sub> d${sym('Z', l)}<sub>:,i</sub>`),
-        row([table(layer.dZ, `d${sym('Z', l)}`, `matrix-dZ-${l}`), table(layer.dW, `d${sym('W', l)}`, `matrix-dW-${l}`), table(layer.db, `d${sym('b', l)}`, `matrix-db-${l}`)]),
+        row([
+          table(layer.dZ, `d${sym('Z', l)}`, `matrix-dZ-${l}`, ix.layerSample('dz', l)),
+          table(layer.dW, `d${sym('W', l)}`, `matrix-dW-${l}`, ix.weight('dw', l)),
+          table(layer.db, `d${sym('b', l)}`, `matrix-db-${l}`, ix.bias('db', l)),
+        ]),
       );
     }
   }

@@ -188,9 +188,11 @@ export function drawHistogram(canvas, counts, edges, color) {
  * `maxCols` with an ellipsis so a 2 × 500 X stays readable.
  * @param {string} nameHtml  the matrix name as HTML (e.g. `W<sup>[1]</sup>`)
  * @param {{shape: number[], values: number[][]}} matrix
- * @param {{testid?: string, maxRows?: number, maxCols?: number, note?: string}} [options]
+ * @param {{testid?: string, maxRows?: number, maxCols?: number, note?: string, cellName?: (i: number, j: number) => string}} [options]
+ *   `cellName(i, j)`: the course's name of the entry at row i, column j (from 0), e.g. `x₂⁽³⁾`,
+ *   shown as the cell's tooltip and kept in its `data-index`.
  */
-export function matrixTable(nameHtml, matrix, { testid, maxRows = 8, maxCols = 8, note } = {}) {
+export function matrixTable(nameHtml, matrix, { testid, maxRows = 8, maxCols = 8, note, cellName } = {}) {
   const [rows, cols] = matrix.shape.length === 2 ? matrix.shape : [matrix.values.length, matrix.values[0]?.length ?? 0];
   const figure = h('figure', { class: 'ls-matrix', 'data-testid': testid, 'data-shape': `${rows}x${cols}` });
   const caption = h('figcaption');
@@ -201,7 +203,13 @@ export function matrixTable(nameHtml, matrix, { testid, maxRows = 8, maxCols = 8
     const tr = h('tr');
     for (let j = 0; j < shownCols; j++) {
       const v = Number(matrix.values[i]?.[j]);
-      tr.append(h('td', { class: v < 0 ? 'ls-neg' : undefined, text: fmt(v) }));
+      const td = h('td', { class: v < 0 ? 'ls-neg' : undefined, text: fmt(v) });
+      if (cellName) {
+        const name = cellName(i, j);
+        td.setAttribute('title', `${name} = ${fmt(v)}`);
+        td.setAttribute('data-index', name);
+      }
+      tr.append(td);
     }
     if (cols > shownCols) tr.append(h('td', { class: 'ls-more', text: '…' }));
     table.append(tr);
@@ -214,6 +222,29 @@ export function matrixTable(nameHtml, matrix, { testid, maxRows = 8, maxCols = 8
   figure.append(caption, table);
   return figure;
 }
+
+const SUB = '₀₁₂₃₄₅₆₇₈₉';
+const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+/** n in subscript digits (1 → ₁). @param {number} n */
+export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[Number(d)]);
+/** n in superscript digits (3 → ³). @param {number} n */
+export const sup = (n) => String(n).replace(/\d/g, (d) => SUP[Number(d)]);
+
+/**
+ * The course's index notation for the entries of the inspector's matrices, numbered from 1:
+ * `x₂⁽³⁾` (feature 2 of example 3), `a₃^[1](2)` (neuron 3 of layer 1 on example 2), `w₃,₁^[1]`,
+ * `b₃^[1]`, `ŷ⁽⁴⁾`.
+ */
+export const courseIndex = {
+  /** @param {string} letter */
+  sample: (letter) => (/** @type {number} */ i, /** @type {number} */ j) => `${letter}${sub(i + 1)}⁽${sup(j + 1)}⁾`,
+  /** @param {string} letter @param {number} l */
+  layerSample: (letter, l) => (/** @type {number} */ i, /** @type {number} */ j) => `${letter}${sub(i + 1)}^[${l}](${j + 1})`,
+  /** @param {string} letter @param {number} l */
+  weight: (letter, l) => (/** @type {number} */ i, /** @type {number} */ j) => `${letter}${sub(i + 1)},${sub(j + 1)}^[${l}]`,
+  /** @param {string} letter @param {number} l */
+  bias: (letter, l) => (/** @type {number} */ i) => `${letter}${sub(i + 1)}^[${l}]`,
+};
 
 /** `X<sup>[l]</sup>`: a course symbol with its layer index. @param {string} name @param {number | string} l */
 export const sym = (name, l) => `${name}<sup>[${l}]</sup>`;
