@@ -139,6 +139,14 @@ class ViewConfig(ClientModel):
     )
 
 
+class StoppingConfig(ClientModel):
+    patience: int = Field(
+        default=0, ge=0, le=limits.MAX_STEP_EPOCHS,
+        description="stop training when the validation loss has not improved for this many "
+        "epochs (0: never stop early)",
+    )
+
+
 def _default_hidden() -> list[HiddenLayer]:
     return [HiddenLayer(units=4), HiddenLayer(units=2)]
 
@@ -157,6 +165,7 @@ class Config(ClientModel):
     init: InitName = "xavier"
     optimizer: OptimizerConfig = Field(default_factory=lambda: OptimizerConfig())
     regularization: RegularizationConfig = Field(default_factory=lambda: RegularizationConfig())
+    stopping: StoppingConfig = Field(default_factory=lambda: StoppingConfig())
     seed: Seed = 1
     view: ViewConfig = Field(default_factory=lambda: ViewConfig())
 
@@ -345,6 +354,10 @@ class StatusMessage(ServerModel):
     state: State
     epoch: int
     message: str | None = None
+    stopped_epoch: int | None = Field(
+        default=None, description="set when training stopped early (config.stopping): the "
+        "epoch it stopped at; the best validation epoch is `patience` epochs or more before",
+    )
 
 
 class ErrorMessage(ServerModel):

@@ -35,6 +35,9 @@ from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
+RECORD_SECONDS = 0.001
+"""A fast run records a history point (and checks early stopping) after about this much
+training, at the end of an epoch: every epoch when epochs are longer."""
 MAX_FRAME_HISTORY = 200
 """A frame carries at most this many of the history points recorded since the last one."""
 FRAME = object()
@@ -82,6 +85,9 @@ class Session:
         self._best: tuple[int, float] | None = None
         self._history_seen = 0
         self._recorded_epoch = -1
+        self._stop_from = 0
+        """Early stopping counts epochs without improvement from here at most (a new play or
+        step gives at least `patience` epochs)."""
         self._history_sent = -1
         """The epoch of the last frame: later history points go with the next frame."""
 
@@ -103,14 +109,17 @@ class Session:
         self.outbox.append(FRAME)
         self.wake()
 
-    def status(self, id: MessageId = None) -> None:
+    def status(self, id: MessageId = None, stopped: int | None = None) -> None:
         message = None
         if self.state == "diverged":
             message = (f"Training {self.model.trainer.diverged or 'diverged'}: the learning rate "
                        f"{self.config.optimizer.learning_rate:g} is too large. Lower it, then "
                        "reset.")
+        elif stopped is not None:
+            message = (f"Stopped early at epoch {stopped}: the validation loss has not improved "
+                       f"for {self.config.stopping.patience} epochs.")
         self.send(protocol.StatusMessage(id=id, state=self.state, epoch=self.epoch,
-                                         message=message))
+                                         message=message, stopped_epoch=stopped))
 
     def data_message(self, id: MessageId = None) -> protocol.DataMessage:
         split, full = self.model.split, self.model.dataset
@@ -134,7 +143,7 @@ class Session:
         self.version += 1
         self.step_left = 0
         self._best, self._history_seen = None, 0
-        self._history_sent = -1
+        self._history_sent, self._stop_from = -1, 0
         if self.state == "diverged":
             self.state = "paused"
         self._restart_pace()
@@ -229,6 +238,7 @@ class Session:
         self.step_left = 0
         if self.state != "playing":
             self.state = "playing"
+            self._stop_from = self.epoch
             self._restart_pace()
             # Frames were not late while nothing changed: the schedule starts now.
             self.next_frame_at = max(self.next_frame_at, time.monotonic())
@@ -248,6 +258,7 @@ class Session:
                                 "and reset before stepping", None)
         self.state = "paused"
         self.step_left, self.step_id = message.epochs, message.id
+        self._stop_from = self.epoch
 
     def on_reset(self, message: protocol.ResetMessage) -> None:
         self._install(build(self.config, self.model.dataset, self.settings, self.scratch))
@@ -372,6 +383,8 @@ class Session:
             return
         if moved and trainer.epoch != self._recorded_epoch:
             self._record(trainer)
+            if self._stops_early():
+                return
         if self.step_left > 0:
             self.step_left -= ran
             if self.step_left <= 0:
@@ -380,6 +393,20 @@ class Session:
                 self.status(self.step_id)
         elif self.state != "playing" and moved:
             self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
+
+    def _stops_early(self) -> bool:
+        """Pause (and say so) when the validation loss has not improved for `patience` epochs."""
+        patience = self.config.stopping.patience
+        if not patience or (self.state != "playing" and self.step_left == 0):
+            return False
+        best = self._best_validation_epoch()
+        if best is None or self.epoch - max(best, self._stop_from) < patience:
+            return False
+        reply_to = self.step_id if self.step_left > 0 else None
+        self.state, self.step_left = "paused", 0
+        self.send_frame()
+        self.status(reply_to, stopped=self.epoch)
+        return True
 
     def _record(self, trainer: Trainer) -> None:
         """A history point after every slice that ended an epoch, besides one per frame: a
@@ -403,14 +430,24 @@ class Session:
         if self.slow_motion:
             self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
             return
-        left = None
-        if self.step_left > 0:
-            # A step's slice ends at the end of its epoch, so every epoch gets its history
-            # point: "Train 100 epochs" draws 100 points, zigzags included.
-            left = trainer.batches_per_epoch - trainer.position
-        epoch, start = trainer.epoch, time.thread_time()
-        steps = trainer.train_for(budget, left)
-        self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
+        deadline = time.perf_counter() + budget
+        while True:
+            epoch, start = trainer.epoch, time.thread_time()
+            steps = trainer.train_for(max(0.0, deadline - time.perf_counter()),
+                                      self._steps_to_record(trainer))
+            self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
+            if not steps or trainer is not self.trainer or time.perf_counter() >= deadline \
+                    or (self.state != "playing" and self.step_left == 0):
+                return
+
+    def _steps_to_record(self, trainer: Trainer) -> int:
+        """The mini-batch steps to the next history point: the end of this epoch in a step
+        ("Train 100 epochs" draws 100 points, zigzags included), else the end of the epoch
+        after about RECORD_SECONDS of training (short epochs are recorded every few)."""
+        epochs = 1
+        if self.step_left == 0 and self.epoch_seconds > 0:
+            epochs = max(1, math.ceil(RECORD_SECONDS / self.epoch_seconds))
+        return epochs * trainer.batches_per_epoch - trainer.position
 
     def training_failed(self, error: Exception) -> None:
         self.state, self.step_left = "paused", 0

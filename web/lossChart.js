@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The loss chart: train, validation and test loss per epoch from `state.history` (linear or log
- * scale), accuracy below it for classification, and a marker at the best validation epoch.
+ * scale), accuracy below it for classification, a marker at the best validation epoch, and
+ * the early-stopping rule (config.stopping.patience) with a marker where it stopped training.
  * Redraws only when the history changes; long histories are reduced to a min/max per pixel.
  */
 import { fitCanvas } from './data/dom.js';
@@ -14,6 +15,9 @@ const SERIES = [
   { part: 'validation', color: '#d55e00', dash: [7, 4] },
   { part: 'test', color: '#009e73', dash: [2, 3] },
 ];
+
+/** Early stopping: epochs without a better validation loss before training stops (0: never). */
+const PATIENCES = [0, 10, 20, 50, 100, 200];
 
 /** Shortest time between two redraws of the curves (a 10 Hz chart reads as live). */
 const MIN_INTERVAL_MS = 100;
@@ -32,6 +36,11 @@ const STRINGS = {
     'loss.empty': 'Press play: the curves appear here.',
     'loss.noValidation': 'Set a validation share in the data panel to watch for overfitting.',
     'loss.aria': 'Loss per epoch for the training, validation and test sets',
+    'loss.stopping': 'Stop early',
+    'loss.stoppingOff': 'never',
+    'loss.stoppingN': 'after {n} epochs without progress',
+    'loss.stopped': 'stopped at epoch {epoch}: no better validation loss since epoch {best}',
+    'loss.stoppedShort': 'stop',
   },
   fr: {
     'loss.title': 'Perte',
@@ -46,6 +55,11 @@ const STRINGS = {
     'loss.empty': 'Lancez l’entraînement : les courbes apparaissent ici.',
     'loss.noValidation': 'Choisissez une part de validation dans le panneau Données pour surveiller le surapprentissage.',
     'loss.aria': 'Perte par époque sur les ensembles d’entraînement, de validation et de test',
+    'loss.stopping': 'Arrêt anticipé',
+    'loss.stoppingOff': 'jamais',
+    'loss.stoppingN': 'après {n} époques sans progrès',
+    'loss.stopped': 'arrêt à l’époque {epoch} : pas de meilleure perte de validation depuis l’époque {best}',
+    'loss.stoppedShort': 'arrêt',
   },
 };
 
@@ -114,6 +128,7 @@ export function mountLossChart(container, ctx) {
     <div class="pp-loss-head">
       <h2 class="pp-title" data-label="loss.title"></h2>
       <label class="pp-check"><input type="checkbox" data-testid="loss-log"><span data-label="loss.log"></span></label>
+      <label class="pp-check"><span data-label="loss.stopping"></span> <select data-testid="stopping"></select></label>
     </div>
     <div class="pp-legend">
       ${SERIES.map((s) => `
@@ -147,6 +162,21 @@ export function mountLossChart(container, ctx) {
   /** @type {HistoryRow[]} */ let history = [];
   const columns = createColumns(SERIES.flatMap((s) => [`${s.part}_loss`, `${s.part}_accuracy`]));
   /** @type {number | null} */ let headerBest = null;
+  /** The epoch where early stopping paused training (until the history restarts). */
+  /** @type {number | null} */ let stoppedAt = null;
+  const stopping = /** @type {HTMLSelectElement} */ (container.querySelector('[data-testid="stopping"]'));
+  stopping.addEventListener('change', () => ctx.configure({ stopping: { patience: Number(stopping.value) } }));
+  function fillStopping(/** @type {number} */ current) {
+    const options = PATIENCES.includes(current) ? PATIENCES : [...PATIENCES, current].sort((a, b) => a - b);
+    stopping.replaceChildren(...options.map((n) => {
+      const o = document.createElement('option');
+      o.value = String(n);
+      o.textContent = n === 0 ? t('loss.stoppingOff') : t('loss.stoppingN', { n });
+      return o;
+    }));
+    stopping.value = String(current);
+  }
+  fillStopping(0);
   let classification = true;
   let drawn = 0;
 
@@ -176,7 +206,9 @@ export function mountLossChart(container, ctx) {
     const b = best();
     if (history.length === 0) note.textContent = t('loss.empty');
     else if (!hasValidation) note.textContent = t('loss.noValidation');
+    else if (stoppedAt !== null && b !== null) note.textContent = t('loss.stopped', { epoch: stoppedAt, best: b });
     else note.textContent = b === null ? '' : t('loss.best', { epoch: b });
+    note.setAttribute('data-stopped', stoppedAt === null ? '' : String(stoppedAt));
   }
 
   function draw() {
@@ -271,6 +303,19 @@ export function mountLossChart(container, ctx) {
       g.textAlign = X(b) > left + plotW - font * 5 ? 'right' : 'left';
       g.textBaseline = 'top';
       g.fillText(`${t('loss.bestShort')} (${b})`, X(b) + (g.textAlign === 'left' ? 4 : -4), top);
+    }
+
+    // Where early stopping paused training.
+    if (stoppedAt !== null && stoppedAt >= e0 && stoppedAt <= e1) {
+      g.save();
+      g.strokeStyle = '#555';
+      g.setLineDash([1, 3]);
+      g.beginPath(); g.moveTo(X(stoppedAt), top); g.lineTo(X(stoppedAt), xBase); g.stroke();
+      g.restore();
+      g.fillStyle = '#555';
+      g.textAlign = 'right';
+      g.textBaseline = 'bottom';
+      g.fillText(`${t('loss.stoppedShort')} (${stoppedAt})`, X(stoppedAt) - 4, xBase - 2);
     }
 
     /** @param {number[]} line flat [x, y, ...] @param {(v: number) => number} toY @param {typeof SERIES[0]} s */
@@ -403,8 +448,22 @@ export function mountLossChart(container, ctx) {
         const b = state.frame?.header?.best_validation_epoch;
         headerBest = typeof b === 'number' ? b : null;
       }
+      if (changed.has('status')) {
+        const stopped = state.status?.stopped_epoch;
+        const next = typeof stopped === 'number' ? stopped : state.status?.state === 'playing' ? null : stoppedAt;
+        if (next !== stoppedAt) {
+          stoppedAt = next;
+          renderLegend();
+          draw();
+        }
+      }
+      if ((changed.has('config') || changed.has('lang')) && state.config) {
+        fillStopping(Number(state.config.stopping?.patience ?? 0));
+      }
       if (changed.has('history')) {
         history = Array.isArray(state.history) ? state.history : [];
+        const last = history[history.length - 1];
+        if (stoppedAt !== null && (!last || last.epoch < stoppedAt)) stoppedAt = null;
         columns.sync(history);
         renderLegend();
         drawThrottled();

@@ -30,6 +30,7 @@ export const URL_PARAMS = [
   ['beta2', 'optimizer.beta2', 'float'],
   ['reg', 'regularization.kind', 'string'],
   ['rate', 'regularization.rate', 'float'],
+  ['stop', 'stopping.patience', 'int'],
   ['seed', 'seed', 'int'],
   ['res', 'view.resolution', 'int'],
   ['nres', 'view.neuron_resolution', 'int'],

@@ -214,3 +214,18 @@ def test_panels_relabel_in_french(app: App) -> None:
     expect(page.locator("#loss-chart")).to_contain_text("Perte")
     expect(page.locator("#equations")).to_contain_text("Nombre total de paramètres")
     expect(page.get_by_test_id("data-summary")).to_contain_text("entraînement")
+
+
+def test_early_stopping_pauses_training_and_marks_where_it_stopped(app: App) -> None:
+    page = app.open("?experiment=overfitting&eps=0")
+    app.wait("s => s.config.dataset.name === 'gauss' && s.config.view.epochs_per_second === 0")
+    page.get_by_test_id("stopping").select_option("20")
+    app.wait("s => s.config.stopping.patience === 20")
+    page.get_by_test_id("play-pause").click()
+    stopped = app.wait("s => s.status.state === 'paused' && s.status.stopped_epoch")
+    best = app.probe("s => s.frame.header.best_validation_epoch")
+    assert stopped - best >= 20
+    note = page.locator(".pp-loss-note")
+    expect(note).to_have_attribute("data-stopped", str(stopped))
+    expect(note).to_contain_text(f"stopped at epoch {stopped}")
+    expect(page).to_have_url(re.compile(r"stop=20"))

@@ -34,7 +34,7 @@ def test_hello_comes_first_with_limits_catalog_and_default_config(client: TestCl
         assert len(data["train"]["x1"]) == 250 and len(data["validation"]["x1"]) == 100
         status = peer.receive()
         assert status == {"type": "status", "id": None, "state": "paused", "epoch": 0,
-                          "message": None}
+                          "message": None, "stopped_epoch": None}
         frame = peer.receive()
         assert frame["type"] == "frame" and frame["header"]["epoch"] == 0
         assert frame["arrays"]["output"].shape == (1, 100, 100)
