@@ -57,9 +57,10 @@ def collapse(net: Network) -> Collapsed:
 class CollapseGrid:
     """The collapsed model's output over the R×R display grid, oriented like GridEvaluator."""
 
-    def __init__(self, features: Sequence[str], domain: Domain, resolution: int = 100) -> None:
+    def __init__(self, features: Sequence[str], domain: Domain, resolution: int = 100,
+                 scaling: feats.Scaling | None = None) -> None:
         self.resolution = resolution
-        self.X = feats.transform(grid_points(domain, resolution), features).astype(np.float64)
+        self.X = feats.transform(grid_points(domain, resolution), features, scaling=scaling)
         """(n[0], R²) featurized pixel centres, computed once."""
 
     def evaluate(self, net: Network) -> npt.NDArray[np.float32]:

@@ -1,6 +1,7 @@
 """Input features: the network sees chosen functions of the raw point (x1, x2)."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,8 +49,39 @@ def check(names: Sequence[str], inputs: int | None = None) -> list[str]:
     return list(names)
 
 
-def transform(X: F, names: Sequence[str], out: F | None = None) -> F:
-    """Network inputs (len(names), m) from raw points X (2, m), one row per feature."""
+@dataclass(frozen=True)
+class Scaling:
+    """Standardized inputs: each feature row becomes (row - mean) / std, with the mean and the
+    standard deviation of the training inputs, so every input of the network is on the same
+    scale (mean 0, std 1 on the training set) whatever its unit."""
+
+    mean: F
+    """(n[0], 1) float64."""
+    std: F
+    """(n[0], 1) float64; 1 for a constant feature."""
+
+    @classmethod
+    def fit(cls, inputs: F) -> "Scaling":
+        """The scaling of the training inputs (n[0], m)."""
+        inputs = np.asarray(inputs, dtype=np.float64)
+        if inputs.ndim != 2 or inputs.shape[1] == 0:
+            raise ValueError(f"inputs: expected shape (n0, m) with m >= 1, got {inputs.shape}")
+        mean = inputs.mean(axis=1, keepdims=True)
+        std = inputs.std(axis=1, keepdims=True)
+        std[~(std > 0)] = 1.0
+        return cls(mean, std)
+
+    def apply(self, inputs: F) -> F:
+        """Standardize inputs (n[0], m) in place; returns them."""
+        inputs -= self.mean.astype(inputs.dtype)
+        inputs /= self.std.astype(inputs.dtype)
+        return inputs
+
+
+def transform(X: F, names: Sequence[str], out: F | None = None,
+              scaling: Scaling | None = None) -> F:
+    """Network inputs (len(names), m) from raw points X (2, m), one row per feature, then
+    standardized when a `scaling` is given."""
     names = check(names)
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[0] != 2:
@@ -58,4 +90,6 @@ def transform(X: F, names: Sequence[str], out: F | None = None) -> F:
         out = np.empty((len(names), X.shape[1]), dtype=np.result_type(X.dtype, np.float32))
     for row, name in enumerate(names):
         out[row] = FEATURES[name](X[0], X[1])
+    if scaling is not None:
+        scaling.apply(out)
     return out

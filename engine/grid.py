@@ -106,16 +106,17 @@ class GridEvaluator:
 
     def __init__(self, net: Network, features: Sequence[str], domain: Domain,
                  resolution: int = 100, neuron_resolution: int = 32,
-                 scratch: Scratch | None = None) -> None:
+                 scratch: Scratch | None = None, scaling: feats.Scaling | None = None) -> None:
         """`scratch`: working memory shared with other evaluators that are never evaluated
-        at the same time as this one (default: its own)."""
+        at the same time as this one (default: its own); `scaling`: the trainer's input
+        standardization, if any."""
         names = feats.check(features, net.sizes[0])
         _check_domain(domain)
         for field, value in (("resolution", resolution), ("neuron_resolution", neuron_resolution)):
             if isinstance(value, bool) or not isinstance(value, int) \
                     or not 1 <= value <= MAX_RESOLUTION:
                 raise ValueError(f"{field}: expected an integer from 1 to {MAX_RESOLUTION}")
-        self.net, self.features = net, names
+        self.net, self.features, self.scaling = net, names, scaling
         x1_min, x1_max, x2_min, x2_max = (float(v) for v in domain)
         self.domain: Domain = (x1_min, x1_max, x2_min, x2_max)
         self.resolution, self.neuron_resolution = resolution, neuron_resolution
@@ -153,7 +154,7 @@ class GridEvaluator:
             bottom = min(resolution, top + rows)
             inputs = np.ones((self.net.sizes[0] + 1, (bottom - top) * resolution), np.float32)
             feats.transform(points[:, top * resolution:bottom * resolution], self.features,
-                            out=inputs[:-1])
+                            out=inputs[:-1], scaling=self.scaling)
             slabs.append(_Slab(inputs, top, bottom, resolution, targets))
         return slabs
 

@@ -38,7 +38,7 @@ class Trainer:
                  loss: str | None = None, optimizer: optimizers.Optimizer | None = None,
                  batch_size: int = 10, regularization: str = "none", reg_rate: float = 0.0,
                  seed: int = 0, metrics_dtype: type = np.float64,
-                 metrics_scratch: Scratch | None = None) -> None:
+                 metrics_scratch: Scratch | None = None, standardize: bool = False) -> None:
         """`metrics_dtype=np.float32` makes metrics() about four times cheaper (cheaper
         activations, half the memory) and exact to about 1e-6: plenty for a live chart.
         Training always runs in float64. `metrics_scratch`: memory for the layers of the
@@ -46,6 +46,10 @@ class Trainer:
         engine.scratch)."""
         self.net, self.split = net, split
         self.features = feats.check(features, net.sizes[0])
+        self.scaling = feats.Scaling.fit(feats.transform(split.train.X, self.features)) \
+            if standardize and split.train.m else None
+        """The inputs' standardization (`standardize=True`), fitted on the training split and
+        applied to every split; the grids use it too."""
         self.loss = losses.get(loss or losses.default_for(split.train.task)[1])
         _check_shapes(net, split.train)
         self.optimizer = optimizer or optimizers.make("sgd")
@@ -62,14 +66,15 @@ class Trainer:
         self._X1 = self._inputs(split.train)
         self._Xs1, self._Ys = self._X1.copy(), split.train.Y.copy()
         parts = {"train": split.train, "validation": split.validation, "test": split.test}
-        self._eval = _Evaluation(net, parts, self.features, metrics_dtype, metrics_scratch)
+        self._eval = _Evaluation(net, parts, self.features, metrics_dtype, metrics_scratch,
+                                 self.scaling)
         self.set_regularization(regularization, reg_rate)
         self.set_batch_size(batch_size)
 
     def _inputs(self, part: Dataset) -> Array:
         """[features(X); 1], shape (n[0] + 1, m): the network's input with its row of ones."""
         X1 = np.ones((len(self.features) + 1, part.m))
-        feats.transform(part.X, self.features, out=X1[:-1])
+        feats.transform(part.X, self.features, out=X1[:-1], scaling=self.scaling)
         return X1
 
     @property
@@ -228,7 +233,8 @@ class _Evaluation:
     activations' cheaper float32 forms and a float32 copy of the weights)."""
 
     def __init__(self, net: Network, parts: dict[str, Dataset], features: list[str],
-                 dtype: type = np.float64, scratch: Scratch | None = None) -> None:
+                 dtype: type = np.float64, scratch: Scratch | None = None,
+                 scaling: feats.Scaling | None = None) -> None:
         if dtype not in (np.float64, np.float32):
             raise ValueError(f"metrics_dtype: expected numpy.float64 or numpy.float32, "
                              f"got {dtype!r}")
@@ -237,7 +243,7 @@ class _Evaluation:
         self.m = m = sum(part.m for part in data)
         self.inputs = np.ones((net.sizes[0] + 1, m), dtype)
         feats.transform(np.concatenate([part.X for part in data], axis=1), features,
-                        out=self.inputs[:-1])
+                        out=self.inputs[:-1], scaling=scaling)
         # Typed as Array, the engine's float array, in float32 too.
         self.Y: Array = np.concatenate([part.Y for part in data], axis=1).astype(dtype)
         self.shared = scratch is not None

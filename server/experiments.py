@@ -170,6 +170,8 @@ FROZEN = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7),
 CLONES = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.8),
                                                "first_layer_moved": (0.01, None)})
 """Equal non-zero weights: the neurons move, all the same way (identical gradient rows)."""
+RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
+"""x₁², x₂² up to 36: tanh units sit on their flat parts."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
     Experiment(
@@ -249,6 +251,16 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
                  Promise(coach=("overfitting",), bounds={"overfit_rise": (1.0, None)})),
          Variant("L2 0.1", {"regularization": {"kind": "l2", "rate": 0.1}},
                  Promise(bounds={"overfit_rise": (None, 0.5)}))),
+    ),
+    Experiment(
+        "standardize", "gradients", 20,
+        {"dataset": CIRCLE, "features": ["x1_sq", "x2_sq"], "hidden": layers(1, 4, "tanh"),
+         "init": "xavier", "standardize": False,
+         "optimizer": {"name": "sgd", "learning_rate": 0.03}},
+        RAW_INPUTS,
+        (Variant("raw", {"standardize": False}, RAW_INPUTS),
+         Variant("standardized", {"standardize": True},
+                 Promise(bounds={"last_saturation": (None, 0.25)}))),
     ),
     Experiment(
         "softmax", "inspector", 200,

@@ -71,7 +71,7 @@ def build(config: Config, dataset: Dataset, settings: Settings,
             regularization=config.regularization.kind, reg_rate=config.regularization.rate,
             seed=config.seed,
             metrics_dtype=np.float32,  # for the chart and the coach: a quarter of the cost
-            metrics_scratch=scratch,
+            metrics_scratch=scratch, standardize=config.standardize,
         )
     except ValueError as error:
         raise engine_error(error, "config.output") from None

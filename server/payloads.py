@@ -112,7 +112,8 @@ def inspection(model: Model, sample_limit: int,
     """One forward and backward pass on the first training points, every matrix shown."""
     train, net, config = model.split.train, model.net, model.config
     k = min(sample_limit, train.m)
-    X = transform(train.X[:, :k], config.features).astype(np.float64)
+    X = transform(train.X[:, :k], config.features,
+                  scaling=model.trainer.scaling).astype(np.float64)
     loss = config.output.resolved_loss or "mse"
     with np.errstate(all="ignore"):
         trace = inspector.inspect(net, X, train.Y[:, :k], loss)

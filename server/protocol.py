@@ -166,6 +166,9 @@ class Config(ClientModel):
     optimizer: OptimizerConfig = Field(default_factory=lambda: OptimizerConfig())
     regularization: RegularizationConfig = Field(default_factory=lambda: RegularizationConfig())
     stopping: StoppingConfig = Field(default_factory=lambda: StoppingConfig())
+    standardize: bool = Field(
+        default=False, description="standardize the network's inputs: each feature minus its "
+        "mean, divided by its standard deviation, both measured on the training split")
     seed: Seed = 1
     view: ViewConfig = Field(default_factory=lambda: ViewConfig())
 

@@ -83,13 +83,15 @@ class Renderer:
         self.net, self.trainer, self.split, self.task, self.init = net, trainer, split, task, init
         self.scratch = scratch or Scratch()
         self.grid = GridEvaluator(net, features, split.full.domain, resolution=resolution,
-                                  neuron_resolution=neuron_resolution, scratch=self.scratch)
+                                  neuron_resolution=neuron_resolution, scratch=self.scratch,
+                                  scaling=trainer.scaling)
         self._light_grid: GridEvaluator | None = None
         self._collapse_grid: CollapseGrid | None = None
         self.quantizers: dict[tuple[str, tuple[int, ...]], Quantizer] = {}
         self.diagnostics_interval = diagnostics_interval
         self.tracker = diagnostics.DeadTracker()
-        self._train_X = transform(split.train.X, features).astype(np.float64)
+        self._train_X = transform(split.train.X, features,
+                                  scaling=trainer.scaling).astype(np.float64)
         self._diag_version = -1
         self._diag_time = -math.inf
         self._frames_since_diag = DIAGNOSTICS_EVERY_FRAMES
@@ -122,7 +124,7 @@ class Renderer:
             else:
                 self._light_grid = GridEvaluator(
                     self.net, grid.features, grid.domain, resolution=resolution,
-                    neuron_resolution=neurons, scratch=self.scratch)
+                    neuron_resolution=neurons, scratch=self.scratch, scaling=grid.scaling)
         return self._light_grid
 
     def refresh_diagnostics(self, version: int, playing: bool, learning_rate: float,
@@ -234,7 +236,7 @@ class Renderer:
         """The collapsed single layer's output at the output grid's points."""
         if self._collapse_grid is None:
             self._collapse_grid = CollapseGrid(self.grid.features, self.grid.domain,
-                                               self.grid.resolution)
+                                               self.grid.resolution, self.grid.scaling)
         values = self._collapse_grid.evaluate(self.net)
         return self._quantize("collapse_output", values, *grid_range(activation, values))
 

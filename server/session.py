@@ -182,7 +182,7 @@ class Session:
         data_changed = new.dataset != old.dataset
         rebuild = data_changed or any(
             getattr(new, key) != getattr(old, key)
-            for key in ("features", "hidden", "init", "seed")
+            for key in ("features", "hidden", "init", "seed", "standardize")
         ) or (new.output.activation, new.output.loss) != (old.output.activation, old.output.loss)
         if data_changed and new.dataset.name == "custom" and self.custom is None:
             raise ProtocolError("not_applicable", "config.dataset.name: there are no custom "

@@ -60,6 +60,7 @@ export function mountDataPanel(container, ctx) {
     <h3 class="pp-subtitle" data-label="data.features"></h3>
     <div class="pp-features" role="group"></div>
     <p class="pp-hint" data-label="data.features.help"></p>
+    <label class="pp-check"><input type="checkbox" data-testid="standardize"><span data-label="data.standardize"></span></label>
     <details class="pp-custom-wrap" open>
       <summary class="pp-subtitle" data-label="data.custom"></summary>
       <div class="pp-custom-root"></div>
@@ -76,6 +77,8 @@ export function mountDataPanel(container, ctx) {
   const regen = $('[data-testid="regenerate"]');
   const errorEl = $('[data-testid="data-error"]');
   const featuresEl = $('.pp-features');
+  const standardize = /** @type {HTMLInputElement} */ ($('[data-testid="standardize"]'));
+  standardize.addEventListener('change', () => ctx.configure({ standardize: standardize.checked }));
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let data = null;
@@ -328,6 +331,7 @@ export function mountDataPanel(container, ctx) {
             b.setAttribute('aria-pressed', String(/** @type {HTMLElement} */ (b).dataset.name === config.dataset?.name));
           }
         }
+        standardize.checked = Boolean(config.standardize);
         const on = new Set(config.features ?? []);
         for (const b of featuresEl.querySelectorAll('.pp-feature')) {
           const key = /** @type {HTMLElement} */ (b).dataset.testid?.slice('feature-'.length) ?? '';

@@ -6,7 +6,7 @@
  * `experiment`) are left untouched.
  */
 
-/** @typedef {'string' | 'int' | 'float' | 'list' | 'hidden'} Kind */
+/** @typedef {'string' | 'int' | 'float' | 'bool' | 'list' | 'hidden'} Kind */
 
 /** @type {Array<[string, string, Kind]>} parameter, dotted config path, kind */
 export const URL_PARAMS = [
@@ -31,6 +31,7 @@ export const URL_PARAMS = [
   ['reg', 'regularization.kind', 'string'],
   ['rate', 'regularization.rate', 'float'],
   ['stop', 'stopping.patience', 'int'],
+  ['std', 'standardize', 'bool'],
   ['seed', 'seed', 'int'],
   ['res', 'view.resolution', 'int'],
   ['nres', 'view.neuron_resolution', 'int'],
@@ -87,6 +88,10 @@ function decodeValue(text, kind, name) {
       throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not ${kind === 'int' ? 'an integer' : 'a number'}`);
     }
     return n;
+  }
+  if (kind === 'bool') {
+    if (text !== 'true' && text !== 'false') throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not true or false`);
+    return text === 'true';
   }
   if (kind === 'list') return text.split(',').filter((s) => s !== '');
   if (text === '' || text === 'none') return [];

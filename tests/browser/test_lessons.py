@@ -59,6 +59,8 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         True,
         ("overfitting",),
     ),
+    "standardize": ("gradients", {"features": ["x1_sq", "x2_sq"], "standardize": False}, False,
+                    ()),
     "softmax": (
         "inspector",
         {"dataset": {"name": "blobs", "classes": 3}, "output": {"resolved_activation": "softmax"}},
@@ -450,3 +452,15 @@ def test_constant_init_shows_identical_non_zero_gradient_rows_in_the_inspector(a
     rows = [r for r in dW.locator("tr").all_inner_texts() if r.strip()]
     assert len(rows) >= 3 and len(set(rows[-3:])) == 1  # the course's (u v), three times
     assert re.search(r"[1-9]", rows[-1])  # and not zero
+
+
+def test_standardizing_the_inputs_from_the_data_panel_lowers_saturation(app: App) -> None:
+    page = open_experiment(app, "standardize")
+    box = page.get_by_test_id("standardize")
+    expect(box).not_to_be_checked()
+    page.get_by_test_id("variant-standardized").click()
+    config_has(app, {"standardize": True})
+    expect(box).to_be_checked()
+    expect(page).to_have_url(re.compile(r"std=true"))
+    box.click()
+    config_has(app, {"standardize": False})

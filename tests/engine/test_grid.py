@@ -118,3 +118,16 @@ def test_bad_arguments_raise(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         GridEvaluator(Network([2, 2, 1], ["tanh", "sigmoid"]), **args)
+
+
+def test_the_grid_standardizes_its_points_as_the_trainer_does():
+    from engine.features import Scaling
+
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=2)
+    scaling = Scaling(np.array([[1.0], [-2.0]]), np.array([[3.0], [0.5]]))
+    domain = (-6.0, 6.0, -6.0, 6.0)
+    grid = GridEvaluator(net, ["x1", "x2"], domain, resolution=8, neuron_resolution=4,
+                         scaling=scaling)
+    expected = net.forward(scaling.apply(grid_points(domain, 8).copy()))
+    np.testing.assert_allclose(grid.evaluate().output.reshape(1, -1), expected, rtol=1e-4,
+                               atol=1e-6)
