@@ -464,3 +464,17 @@ def test_standardizing_the_inputs_from_the_data_panel_lowers_saturation(app: App
     expect(page).to_have_url(re.compile(r"std=true"))
     box.click()
     config_has(app, {"standardize": False})
+
+
+def test_the_softmax_experiment_opens_the_course_example_worked_out(app: App) -> None:
+    page = open_experiment(app, "softmax")
+    example = page.get_by_test_id("softmax-example")
+    expect(example).to_be_visible()
+    for j, p in enumerate(("0.705", "0.259", "0.035"), start=1):
+        expect(page.get_by_test_id(f"softmax-y-{j}")).to_have_attribute("data-value", p)
+    # Adding the same number to every z changes nothing.
+    for j, z in enumerate(("15", "14", "12"), start=1):
+        page.get_by_test_id(f"softmax-z-{j}").fill(z)
+    expect(page.get_by_test_id("softmax-y-1")).to_have_attribute("data-value", "0.705")
+    page.get_by_test_id("softmax-z-3").fill("14")
+    expect(page.get_by_test_id("softmax-y-1")).to_have_attribute("data-value", "0.576")

@@ -18,6 +18,7 @@ import { mountDeadRelu, STRINGS as DEAD_STRINGS } from './deadRelu.js';
 import { mountGradients, STRINGS as GRAD_STRINGS } from './gradients.js';
 import { mountInitLab, STRINGS as INIT_STRINGS } from './initLab.js';
 import { mountInspector, SAMPLE_LIMIT, STRINGS as INSPECT_STRINGS } from './inspector.js';
+import { STRINGS as SOFTMAX_STRINGS } from './softmaxExample.js';
 import { mountSymmetry, STRINGS as SYM_STRINGS } from './symmetry.js';
 import { ensureLessonStyles, h, translator } from './util.js';
 
@@ -49,7 +50,7 @@ const TABS = [
 
 const ALL_STRINGS = [
   STRINGS, COACH_STRINGS, EXP_STRINGS, INIT_STRINGS, SYM_STRINGS, GRAD_STRINGS, DEAD_STRINGS,
-  COLLAPSE_STRINGS, INSPECT_STRINGS,
+  COLLAPSE_STRINGS, INSPECT_STRINGS, SOFTMAX_STRINGS,
 ];
 
 /** Every key an instrument may read, handed over when its tab is shown. */

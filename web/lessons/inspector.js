@@ -5,6 +5,7 @@
  * walked through one layer at a time: X, then Z[l] = W[l]A[l-1] + b[l] and A[l] = g(Z[l]) for
  * l = 1..L, Ŷ and the cost, then dZ[l], dW[l], db[l] for l = L..1.
  */
+import { mountSoftmaxExample } from './softmaxExample.js';
 import { courseIndex as ix, fmt, h, matrixTable, sym, translator } from './util.js';
 
 export const STRINGS = {
@@ -108,6 +109,7 @@ export function mountInspector(container, ctx, host) {
     h('div', { class: 'ls-exp-actions' }, [prev, next, count]),
     when, stepLabel, body, explain,
   );
+  const example = mountSoftmaxExample(container, ctx);
   /** @type {any} */ let inspection = null;
   let step = 0;
   /** Whether the network's weights (from the latest frame) differ from the inspected ones. */
@@ -214,6 +216,8 @@ export function mountInspector(container, ctx, host) {
         if (visible && was !== stale && !changed.has('inspection')) freshness();
       }
       if (visible && (changed.has('lang') || changed.has('inspection'))) render();
+      if (changed.has('experiment') && host.active() === 'softmax') example.open();
+      example.update(state, changed);
     },
   };
 }
