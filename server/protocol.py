@@ -429,16 +429,20 @@ class FrameArray(ServerModel):
     )
 
 
+_NOT_FINITE = "null where the value is not finite (a diverging network)"
+
+
 class LayerDiagnostics(ServerModel):
-    active_share: list[float]
-    saturation: float | None
-    mean: float
-    std: float
+    active_share: list[float | None] = Field(description=_NOT_FINITE)
+    saturation: float | None = Field(description="null for activations that do not saturate; "
+                                     + _NOT_FINITE)
+    mean: float | None = Field(description=_NOT_FINITE)
+    std: float | None = Field(description=_NOT_FINITE)
     hist: list[int]
-    edges: tuple[float, float]
-    grad_norm: float
+    edges: tuple[float | None, float | None] = Field(description=_NOT_FINITE)
+    grad_norm: float | None = Field(description=_NOT_FINITE)
     grad_hist: list[int]
-    grad_edges: tuple[float, float]
+    grad_edges: tuple[float | None, float | None] = Field(description=_NOT_FINITE)
     symmetric: bool
 
 
