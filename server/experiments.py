@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from server.config import merge as merge_patch
+
 if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
     from server.rehearsal import Rehearsal
 
@@ -85,17 +87,6 @@ class Experiment:
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],
         }
-
-
-def merge_patch(base: Patch, patch: Patch) -> Patch:
-    """base with patch merged in: objects key by key, anything else (lists too) replaced."""
-    out = dict(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge_patch(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def layers(n: int, units: int, activation: str) -> list[dict[str, Any]]:
