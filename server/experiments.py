@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from engine import inspector
+from engine.features import transform
+
 from server.config import merge as merge_patch
 
 if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
@@ -72,6 +75,9 @@ class Experiment:
     variants: tuple[Variant, ...] = ()
     group: str = "lesson"
     """`lesson` (the course's demonstrations) or `pitfall` (classic mistakes)."""
+    inspect: int = 4
+    """Training points the matrix inspector opens on (one, to see a single example's
+    gradient)."""
 
     def runs(self) -> list[tuple[str, Patch, Promise]]:
         """(label, full patch, promise) of the experiment itself and of each variant."""
@@ -83,6 +89,7 @@ class Experiment:
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "group": self.group, "tab": self.tab, "epochs": self.epochs,
+            "inspect": self.inspect,
             "config": self.config, "promise": self.promise.as_dict(),
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],
@@ -127,7 +134,7 @@ def measures(rehearsal: Rehearsal) -> dict[str, float]:
     hidden layer; spread_ratio: std of the last hidden layer / std of the first;
     gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
     overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
-    the start‖ (Frobenius).
+    the start‖ (Frobenius); one_sign_rows: see `one_sign_rows`.
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -149,7 +156,28 @@ def measures(rehearsal: Rehearsal) -> dict[str, float]:
         "diverged": 1.0 if model.trainer.diverged else 0.0,
         "overfit_rise": (validation[-1] - best) / best if validation and best else math.nan,
         "first_layer_moved": float(np.linalg.norm(model.net.W[1] - rehearsal.start)),
+        "one_sign_rows": one_sign_rows(rehearsal),
     }
+
+
+def one_sign_rows(rehearsal: Rehearsal, examples: int = 16) -> float:
+    """The course's zigzag effect: the share of the rows of dW[2], computed on one training
+    example at a time (the first `examples`), whose entries all have the same sign. With
+    positive A[1] (sigmoid, ReLU) it is 1: dW[2] row j = dz_j A[1]ᵀ. NaN without two hidden
+    layers."""
+    model = rehearsal.model
+    if model.net.L < 3:
+        return math.nan
+    X = transform(model.split.train.X, model.config.features, scaling=model.trainer.scaling)
+    Y, loss = model.split.train.Y, model.config.output.resolved_loss or "mse"
+    single = total = 0
+    for i in range(min(examples, X.shape[1])):
+        dW = inspector.inspect(model.net, X[:, i:i + 1], Y[:, i:i + 1], loss).layers[1].dW
+        for row in dW:
+            signs = np.sign(row[row != 0])
+            single += int(signs.size == 0 or bool((signs == signs[0]).all()))
+            total += 1
+    return single / total
 
 
 # ------------------------------------------------------------------------------ the menu
@@ -161,6 +189,8 @@ FROZEN = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7),
 CLONES = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.8),
                                                "first_layer_moved": (0.01, None)})
 """Equal non-zero weights: the neurons move, all the same way (identical gradient rows)."""
+ONE_SIGN = Promise(bounds={"one_sign_rows": (1.0, None)})
+"""Positive outputs below: every row of one example's dW[2] has a single sign."""
 RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
 """x₁², x₂² up to 36: tanh units sit on their flat parts."""
 
@@ -242,6 +272,18 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
                  Promise(coach=("overfitting",), bounds={"overfit_rise": (1.0, None)})),
          Variant("L2 0.1", {"regularization": {"kind": "l2", "rate": 0.1}},
                  Promise(bounds={"overfit_rise": (None, 0.5)}))),
+    ),
+    Experiment(
+        "zigzag", "inspector", 20,
+        {"dataset": CIRCLE, "hidden": layers(2, 4, "sigmoid"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.1}},
+        ONE_SIGN,
+        (Variant("sigmoid", {"hidden": layers(2, 4, "sigmoid"), "init": "xavier"}, ONE_SIGN),
+         Variant("relu", {"hidden": layers(2, 4, "relu"), "init": "he"},
+                 Promise(allowed=("dead_relu",), bounds={"one_sign_rows": (1.0, None)})),
+         Variant("tanh", {"hidden": layers(2, 4, "tanh"), "init": "xavier"},
+                 Promise(bounds={"one_sign_rows": (None, 0.6)}))),
+        inspect=1,
     ),
     Experiment(
         "standardize", "gradients", 20,

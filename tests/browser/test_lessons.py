@@ -59,6 +59,7 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         True,
         ("overfitting",),
     ),
+    "zigzag": ("inspector", {"hidden": [{"units": 4, "activation": "sigmoid"}] * 2}, False, ()),
     "standardize": ("gradients", {"features": ["x1_sq", "x2_sq"], "standardize": False}, False,
                     ()),
     "softmax": (
@@ -478,3 +479,17 @@ def test_the_softmax_experiment_opens_the_course_example_worked_out(app: App) ->
     expect(page.get_by_test_id("softmax-y-1")).to_have_attribute("data-value", "0.705")
     page.get_by_test_id("softmax-z-3").fill("14")
     expect(page.get_by_test_id("softmax-y-1")).to_have_attribute("data-value", "0.576")
+
+
+def test_zigzag_shows_one_sign_per_row_of_one_examples_gradient(app: App) -> None:
+    page = open_experiment(app, "zigzag")
+    expect(page.get_by_test_id("matrix-X")).to_have_attribute("data-shape", "2x1")
+    step = page.get_by_test_id("inspector-step")
+    while step.get_attribute("data-step") != "backward-2":
+        page.get_by_test_id("inspector-next").click()
+    rows = page.get_by_test_id("matrix-dW-2").locator("tr")
+    expect(rows).to_have_count(4)
+    for i in range(4):  # a row's entries are all negative or all not: one color
+        cells = rows.nth(i).locator("td")
+        negative = cells.evaluate_all("cs => cs.map(c => c.classList.contains('ls-neg'))")
+        assert len(set(negative)) == 1

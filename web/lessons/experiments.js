@@ -10,7 +10,7 @@ import { h, translator } from './util.js';
 
 /**
  * @typedef {{
- *   name: string, group: string, tab: string, epochs: number, config: any,
+ *   name: string, group: string, tab: string, epochs: number, inspect?: number, config: any,
  *   promise: any, variants: {label: string, config: any, promise: any}[],
  * }} Experiment
  */
@@ -59,6 +59,9 @@ export const STRINGS = {
     'exp.overfitting.title': 'Overfitting: few points, a big network',
     'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh units (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
     'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 0.1: the validation loss stays near its best.',
+    'exp.zigzag.title': 'The zigzag effect: positive outputs',
+    'exp.zigzag.text': 'For one example, row j of dW[2] is dz_j times A[1]ᵀ. Sigmoid and ReLU outputs are never negative, so every weight into neuron j moves in the same direction, up or down together: to reach a point where some must rise and others fall, gradient descent zigzags. Tanh’s outputs have both signs and its rows mix them.',
+    'exp.zigzag.watch': 'The matrix inspector on one point: at dW[2] each row has a single sign (one color). Try tanh: the signs mix within a row. Relu, like sigmoid, keeps one sign per row.',
     'exp.standardize.title': 'Standardizing the inputs',
     'exp.standardize.text': 'The circle with the inputs x₁² and x₂², which reach 36 while x₁ and x₂ stay within ±6. Such large inputs push the tanh units onto their flat parts, where the slope is almost 0 and learning is slow. Standardizing each input (minus its mean, divided by its standard deviation, both measured on the training set) puts every input on the same scale.',
     'exp.standardize.watch': 'The gradients tab: the share of saturated units after 20 epochs, 30 % or more with raw inputs, at most 25 % standardized. The switch is in the data panel.',
@@ -111,6 +114,9 @@ export const STRINGS = {
     'exp.overfitting.title': 'Surapprentissage : peu de points, un grand réseau',
     'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
     'exp.overfitting.watch': 'La courbe de perte : la perte de validation atteint sa meilleure époque puis remonte alors que la perte d’entraînement baisse encore. Le coach signale le surapprentissage. Essayez L2 0.1 : la perte de validation reste près de sa meilleure valeur.',
+    'exp.zigzag.title': 'L’effet zigzag : des sorties positives',
+    'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent.',
+    'exp.zigzag.watch': 'L’inspecteur de matrices sur un point : à dW[2], chaque ligne a un seul signe (une couleur). Essayez tanh : les signes se mélangent dans une ligne. ReLU, comme la sigmoïde, garde un signe par ligne.',
     'exp.standardize.title': 'Standardiser les entrées',
     'exp.standardize.text': 'Le cercle avec les entrées x₁² et x₂², qui atteignent 36 alors que x₁ et x₂ restent entre −6 et 6. Des entrées aussi grandes poussent les neurones tanh sur leurs parties plates, où la pente est presque nulle et l’apprentissage lent. Standardiser chaque entrée (moins sa moyenne, divisée par son écart type, tous deux mesurés sur l’ensemble d’entraînement) met toutes les entrées à la même échelle.',
     'exp.standardize.watch': 'L’onglet gradients : la part de neurones saturés après 20 époques, 30 % ou plus avec les entrées brutes, au plus 25 % standardisées. L’interrupteur est dans le panneau Données.',
@@ -346,7 +352,8 @@ export function mountExperimentCard(container, ctx, host) {
     update(state, changed) {
       if (changed.has('status') && inspectAfter !== null && state.status?.id === inspectAfter) {
         inspectAfter = null;
-        ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
+        const active = host.active();
+        ctx.send({ type: 'inspect', sample_limit: (active && host.preset(active)?.inspect) || SAMPLE_LIMIT });
       }
       if (changed.has('lang') || changed.has('experiment')) render(state.config);
       else if (changed.has('config')) pressed(state.config);

@@ -119,8 +119,8 @@ export function mountLessons(container, ctx) {
   /** Shows an experiment's card and instrument (its config already sent). @param {string} name */
   function show(name) {
     // The server answers in order: this inspection is of the network just configured.
-    const { tab } = /** @type {{tab: string}} */ (host.preset(name));
-    if (tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT });
+    const { tab, inspect } = /** @type {{tab: string, inspect?: number}} */ (host.preset(name));
+    if (tab === 'inspector') ctx.send({ type: 'inspect', sample_limit: inspect ?? SAMPLE_LIMIT });
     experiment = name;
     open(tab);
     refresh(new Set(['experiment']));

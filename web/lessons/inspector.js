@@ -12,6 +12,7 @@ export const STRINGS = {
   en: {
     'lessons.tab.inspector': 'Matrices',
     'insp.inspect': 'Inspect {m} points',
+    'insp.one': 'Inspect one point',
     'insp.students': 'Load the four students',
     'insp.prev': 'Previous',
     'insp.next': 'Next',
@@ -30,6 +31,7 @@ export const STRINGS = {
   fr: {
     'lessons.tab.inspector': 'Matrices',
     'insp.inspect': 'Inspecter {m} points',
+    'insp.one': 'Inspecter un point',
     'insp.students': 'Charger les quatre étudiants',
     'insp.prev': 'Précédent',
     'insp.next': 'Suivant',
@@ -97,6 +99,7 @@ export function mountInspector(container, ctx, host) {
   const t = translator(ctx);
   const inspect = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'inspect' });
   const students = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspect-students' });
+  const one = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspect-one' });
   const prev = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspector-prev' });
   const next = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'inspector-next' });
   const stepLabel = h('h3', { class: 'ls-subtitle', 'data-testid': 'inspector-step', 'aria-live': 'polite' });
@@ -105,7 +108,7 @@ export function mountInspector(container, ctx, host) {
   const when = h('p', { class: 'ls-hint', 'data-testid': 'inspector-epoch' });
   const explain = h('p', { class: 'ls-explain' });
   container.append(
-    h('div', { class: 'ls-exp-actions' }, [inspect, students]),
+    h('div', { class: 'ls-exp-actions' }, [inspect, one, students]),
     h('div', { class: 'ls-exp-actions' }, [prev, next, count]),
     when, stepLabel, body, explain,
   );
@@ -124,6 +127,7 @@ export function mountInspector(container, ctx, host) {
   }
 
   inspect.addEventListener('click', () => ctx.send({ type: 'inspect', sample_limit: SAMPLE_LIMIT }));
+  one.addEventListener('click', () => ctx.send({ type: 'inspect', sample_limit: 1 }));
   students.addEventListener('click', () => host.start('student'));
   prev.addEventListener('click', () => { step = Math.max(0, step - 1); render(); });
   next.addEventListener('click', () => { step = Math.min(inspectionSteps(inspection).length - 1, step + 1); render(); });
@@ -142,6 +146,7 @@ export function mountInspector(container, ctx, host) {
 
   function render() {
     inspect.textContent = t('insp.inspect', { m: SAMPLE_LIMIT });
+    one.textContent = t('insp.one');
     students.textContent = t('insp.students');
     prev.textContent = t('insp.prev');
     next.textContent = t('insp.next');
