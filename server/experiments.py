@@ -18,7 +18,6 @@ import numpy as np
 
 from engine import inspector
 from engine.features import transform
-
 from server.config import merge as merge_patch
 
 if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
