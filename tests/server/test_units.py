@@ -131,3 +131,10 @@ def test_settings_travel_to_worker_processes_through_the_environment() -> None:
                        allowed_origins=("http://a:1", "http://b"), compression=False)
     assert Settings.from_env(settings.to_env()) == settings
     assert Settings.from_env({}) == Settings()
+
+
+def test_every_client_message_type_has_exactly_one_handler() -> None:
+    from server.session import Session
+    from server.settings import Settings
+
+    assert set(Session(Settings()).handlers()) == set(protocol.CLIENT_MESSAGES)
