@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -39,20 +40,31 @@ Bool = Annotated[bool, Strict()]
 """true or false: not 1, "yes" or "true"."""
 
 
-def _text(value: str) -> str:
-    """Refuses a lone UTF-16 surrogate (JSON "\\ud800"): it is no text, and cannot be echoed."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("a lone UTF-16 surrogate is not text") from None
-    return value
+def _message_id(value: Any) -> Any:
+    """A string of at most MAX_ID_LENGTH characters (text: no lone UTF-16 surrogate such as
+    JSON "\\ud800", which could not be echoed), an integer a JavaScript number holds, or null."""
+    if value is None:
+        return value
+    if isinstance(value, str):
+        if len(value) > limits.MAX_ID_LENGTH:
+            raise ValueError(f"at most {limits.MAX_ID_LENGTH} characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a lone UTF-16 surrogate is not text") from None
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > limits.MAX_ID_INT:
+            raise ValueError(f"an integer of at most {limits.MAX_ID_INT} in size")
+        return value
+    raise ValueError("a string, an integer or null")
 
 
 MessageId = Annotated[
-    Annotated[str, Strict(), Field(max_length=limits.MAX_ID_LENGTH), AfterValidator(_text)]
-    | Annotated[int, Strict(), Field(ge=-limits.MAX_ID_INT, le=limits.MAX_ID_INT)]
-    | None,
-    Field(description="echoed in every reply"),
+    str | int | None,
+    BeforeValidator(_message_id),
+    Field(description=f"echoed in every reply: a string of at most {limits.MAX_ID_LENGTH} "
+          f"characters or an integer of at most {limits.MAX_ID_INT} in size"),
 ]
 
 

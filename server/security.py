@@ -63,6 +63,8 @@ def host_of(header: str) -> str:
     header = header.strip()
     if header.startswith("["):
         return normalize_host(header[: header.find("]") + 1])
+    if header.count(":") > 1:  # a bare IPv6 address (not valid in Host, but unambiguous)
+        return normalize_host(header)
     name, _, port = header.rpartition(":")
     return normalize_host(name if name and port.isdigit() else header)
 
