@@ -1,7 +1,8 @@
-"""A log that a flooding client cannot fill: at most a few lines per minute per kind."""
+"""What keeps one client from hurting the others: a log it cannot fill, a budget for heavy work."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -34,3 +35,34 @@ class Throttle:
             if dropped:
                 message += f" ({dropped} similar lines dropped)"
             logger.warning(message, *args)
+
+
+class HeavyWork:
+    """A process-wide budget for expensive client messages (export, import, a new dataset...).
+
+    Each connection handles its own messages in order, but many connections together could
+    keep the event loop busy with them (a client that does not read can absorb megabytes of
+    replies in the sockets' buffers before it slows down). Heavy messages of all connections
+    therefore take turns (first come, first served), and after each one the next waits so that
+    they, with the sending of their replies, get about `share` of the loop. Cheap messages
+    (play, pause, step, ...) never wait.
+    """
+
+    REPLY_FACTOR = 2.0
+    """Sending a heavy reply (compressing it) costs about as much as building it."""
+
+    def __init__(self, share: float = 0.15) -> None:
+        self.share = share
+        self.next_start = 0.0
+        """time.monotonic() before which no heavy message starts."""
+        self.lock = asyncio.Lock()
+
+    async def wait_turn(self) -> None:
+        """Call with `lock` held: returns once the budget allows the next heavy message."""
+        while (delay := self.next_start - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+
+    def spent(self, seconds: float) -> None:
+        """A heavy message took `seconds` of the loop: space the next one accordingly."""
+        cost = seconds * self.REPLY_FACTOR
+        self.next_start = time.monotonic() + cost / self.share - seconds

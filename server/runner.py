@@ -6,13 +6,13 @@ frame the scheduler built once the frame interval passed (see scheduler.py). The
 built only after this one was sent, so a slow client gets fewer frames instead of a growing
 queue. When either task ends, the other is cancelled and the session is dropped.
 
-One client cannot hurt the others: the consumer yields to the event loop after every message
-and rests as long as the message took (a burst of heavy messages gets at most about half of
-the loop); it stops reading while the replies waiting for the client pass a count or a size
-(a client that does not read slows only itself); a send that cannot finish within
-`send_timeout` ends the session (a peer that vanished, e.g. a laptop closed mid-play, stops
-training within that time even though its buffers never drain); and the sessions of a process
-and of one client address are capped.
+One client cannot hurt the others. The consumer yields to the event loop after every message;
+heavy messages (export, import, a new dataset...) of all connections take turns within a share
+of the loop (guard.HeavyWork), so frames and pauses stay prompt. It stops reading while the
+replies waiting for the client pass a count or a size (a client that does not read slows only
+itself). A send that cannot finish within `send_timeout` ends the session (a peer that
+vanished, e.g. a laptop closed mid-play, stops training within that time even though its
+buffers never drain). The sessions of a process and of one client address are capped.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from engine.scratch import Scratch
 from server import protocol
 from server.config import ProtocolError, dotted, first_error
-from server.guard import Throttle
+from server.guard import HeavyWork, Throttle
 from server.origins import origin_allowed
 from server.scheduler import Scheduler
 from server.session import FRAME, Session
@@ -110,6 +110,24 @@ def message_id(text: str, max_bytes: int) -> protocol.MessageId:
     return None
 
 
+HEAVY_TYPES = frozenset({"configure", "reset", "add_points", "export", "import", "revive",
+                         "inspect"})
+"""Messages that may rebuild a model or answer with a large reply (see guard.HeavyWork)."""
+CHEAP_TEXT = 4096
+"""A longer message is heavy whatever its type (parsing it alone takes time)."""
+
+
+def heavy(text: str) -> bool:
+    """Whether a message takes a turn of the heavy-work budget (decided before it is parsed
+    in full: a short message's type is read cheaply)."""
+    if len(text) > CHEAP_TEXT:
+        return True
+    with contextlib.suppress(ValueError, RecursionError):
+        raw = json.loads(text)
+        return isinstance(raw, dict) and raw.get("type") in HEAVY_TYPES
+    return False
+
+
 def error_reply(error: ProtocolError, id: protocol.MessageId) -> protocol.ErrorMessage:
     return protocol.ErrorMessage(id=id, code=error.code,  # type: ignore[arg-type]
                                  message=error.message, field=error.field)
@@ -118,8 +136,10 @@ def error_reply(error: ProtocolError, id: protocol.MessageId) -> protocol.ErrorM
 class Connection:
     """The consumer/producer pair of one websocket."""
 
-    def __init__(self, websocket: WebSocket, session: Session, settings: Settings) -> None:
+    def __init__(self, websocket: WebSocket, session: Session, settings: Settings,
+                 heavy_work: HeavyWork | None = None) -> None:
         self.websocket, self.session, self.settings = websocket, session, settings
+        self.heavy = heavy_work or HeavyWork()
         self.changed = asyncio.Event()
         self.room = asyncio.Event()
         self.internal_errors = 0
@@ -143,12 +163,17 @@ class Connection:
             if text is None:
                 data = message.get("bytes") or b""
                 text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
-            started = time.perf_counter()
-            self.apply(text)
+            if heavy(text):
+                # Heavy messages of every connection take turns within a share of the loop.
+                async with self.heavy.lock:
+                    await self.heavy.wait_turn()
+                    started = time.perf_counter()
+                    self.apply(text)
+                    self.heavy.spent(time.perf_counter() - started)
+            else:
+                self.apply(text)
             self.scheduler_wake()
-            # Yield after every message, and rest as long as it took: a burst of heavy
-            # messages (export, import) shares the loop with every other session.
-            await asyncio.sleep(min(time.perf_counter() - started, 0.1))
+            await asyncio.sleep(0)  # yield after every message: the others' turn
             while self.full():
                 self.room.clear()
                 await self.room.wait()
@@ -211,9 +236,10 @@ class Connection:
 
 
 async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler,
-                      scratch: Scratch | None = None) -> None:
+                      scratch: Scratch | None = None,
+                      heavy_work: HeavyWork | None = None) -> None:
     session = Session(settings, scratch=scratch)
-    connection = Connection(websocket, session, settings)
+    connection = Connection(websocket, session, settings, heavy_work)
     session.hello()
     scheduler.add(session)
     log.info("session %s opened (%d in this process)", session.id, scheduler.session_count)
@@ -275,7 +301,8 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         return
     clients[address] += 1
     try:
-        await run_session(websocket, settings, scheduler, websocket.app.state.grid_scratch)
+        await run_session(websocket, settings, scheduler, websocket.app.state.grid_scratch,
+                          websocket.app.state.heavy_work)
     finally:
         clients[address] -= 1
         if clients[address] <= 0:

@@ -25,6 +25,7 @@ from starlette.websockets import WebSocketDisconnect
 from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
+from server.guard import HeavyWork
 from server.runner import Connection, parse, run_session
 from server.scheduler import Scheduler
 from server.session import Session
@@ -135,12 +136,17 @@ def test_a_client_that_does_not_read_stops_being_read_past_the_backlog_bytes() -
     settings = replace(Settings(), max_backlog_bytes=300_000)
     session = big_session(settings)
     websocket = FakeSocket([json.dumps({"type": "export", "id": i}) for i in range(50)])
-    connection = Connection(websocket, session, settings)  # type: ignore[arg-type]
+    connection = Connection(websocket, session, settings,  # type: ignore[arg-type]
+                            HeavyWork(share=1.0))
 
     async def main() -> None:
         tasks = [asyncio.create_task(connection.consume()),
                  asyncio.create_task(connection.produce())]
-        for _ in range(200):
+        for _ in range(10_000):  # until the backlog is full (a bounded wait)
+            await asyncio.sleep(0.001)
+            if connection.full():
+                break
+        for _ in range(100):  # then nothing more is read
             await asyncio.sleep(0.001)
         for task in tasks:
             task.cancel()
@@ -159,7 +165,7 @@ def test_the_consumer_yields_to_the_loop_after_every_message() -> None:
     websocket = FakeSocket([json.dumps({"type": "pause", "id": i}) for i in range(count)],
                            reads=True)
     connection = Connection(websocket, session, settings)  # type: ignore[arg-type]
-    seen: list[int] = []
+    seen: list[int] = []  # pause is cheap: it never waits for the heavy-work budget
 
     async def other_session() -> None:
         while True:
@@ -178,6 +184,22 @@ def test_the_consumer_yields_to_the_loop_after_every_message() -> None:
     asyncio.run(main())
     # The other task ran between every two messages read.
     assert set(range(1, count)) <= set(seen)
+
+
+def test_heavy_messages_of_all_connections_share_a_bounded_part_of_the_loop(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from server import guard, runner
+
+    assert runner.heavy(json.dumps({"type": "export", "id": 1}))
+    assert runner.heavy(json.dumps({"type": "import", "data": {"x": "y" * 5000}}))
+    assert not runner.heavy(json.dumps({"type": "pause", "id": 1}))
+    assert not runner.heavy("[" * 3000)
+    clock = [100.0]
+    monkeypatch.setattr(guard.time, "monotonic", lambda: clock[0])
+    budget = guard.HeavyWork(share=0.2)
+    budget.spent(0.01)  # 10 ms of work, about as much again to send its reply
+    # The next heavy message waits until the two together were a fifth of the time.
+    assert budget.next_start - clock[0] == pytest.approx(0.02 / 0.2 - 0.01)
 
 
 def test_sessions_past_the_per_client_cap_get_a_named_error_and_close_1013(
