@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from engine.scratch import Scratch
 from server import api, runner
-from server.guard import HeavyWork, Throttle
+from server.guard import HeavyWork, Throttle, ThrottledRecords
 from server.scheduler import Scheduler
 from server.security import Guard
 from server.settings import Settings
@@ -26,8 +26,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with app.state.scheduler.running():
-            yield
+        server_log = logging.getLogger("uvicorn.error")
+        records = ThrottledRecords(app.state.log_throttle)
+        server_log.addFilter(records)
+        try:
+            async with app.state.scheduler.running():
+                yield
+        finally:
+            server_log.removeFilter(records)
 
     app = FastAPI(
         title="NN Playground",

@@ -66,3 +66,21 @@ class HeavyWork:
         """A heavy message took `seconds` of the loop: space the next one accordingly."""
         cost = seconds * self.REPLY_FACTOR
         self.next_start = time.monotonic() + cost / self.share - seconds
+
+
+class ThrottledRecords(logging.Filter):
+    """Throttles the server's own per-request warnings (a malformed or oversized request
+    logs "Invalid HTTP request received." once per request)."""
+
+    def __init__(self, throttle: Throttle,
+                 messages: tuple[str, ...] = ("Invalid HTTP request received.",)) -> None:
+        super().__init__()
+        self.throttle, self.messages = throttle, messages
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in self.messages:
+            return True
+        allowed, dropped = self.throttle.allow(str(record.msg))
+        if allowed and dropped:
+            record.msg = f"{record.msg} ({dropped} similar lines dropped)"
+        return allowed

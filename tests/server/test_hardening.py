@@ -454,6 +454,24 @@ def test_internal_errors_log_a_few_tracebacks_then_stop(
     assert 1 <= sum(1 for r in caplog.records if r.exc_info) <= 3
 
 
+def test_the_log_keeps_a_few_lines_of_each_kind_per_minute(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from server import guard
+
+    clock = [0.0]
+    monkeypatch.setattr(guard.time, "monotonic", lambda: clock[0])
+    records = guard.ThrottledRecords(guard.Throttle(burst=5, period=60.0))
+
+    def record() -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", logging.WARNING, __file__, 1,
+                                 "Invalid HTTP request received.", None, None)
+
+    assert [records.filter(record()) for _ in range(8)] == [True] * 5 + [False] * 3
+    clock[0] = 61.0
+    later = record()
+    assert records.filter(later) and "3 similar lines dropped" in later.getMessage()
+
+
 # ------------------------------------------------------------------------------- 8. hosts
 
 
