@@ -43,29 +43,42 @@ class HeavyWork:
     Each connection handles its own messages in order, but many connections together could
     keep the event loop busy with them (a client that does not read can absorb megabytes of
     replies in the sockets' buffers before it slows down). Heavy messages of all connections
-    therefore take turns (first come, first served), and after each one the next waits so that
-    they, with the sending of their replies, get about `share` of the loop. Cheap messages
-    (play, pause, step, ...) never wait.
+    therefore take turns (first come, first served) from a bucket of loop time: it holds
+    `burst` seconds, refills at `share` seconds per second, and each message takes what it
+    cost, its reply's sending included. A user's occasional configure or export never waits; a
+    flood of them gets about `share` of the loop. Cheap messages (play, pause, step, ...) never
+    wait.
     """
 
     REPLY_FACTOR = 2.0
     """Sending a heavy reply (compressing it) costs about as much as building it."""
 
-    def __init__(self, share: float = 0.15) -> None:
-        self.share = share
-        self.next_start = 0.0
-        """time.monotonic() before which no heavy message starts."""
+    def __init__(self, share: float = 0.15, burst: float = 0.25) -> None:
+        self.share, self.burst = share, burst
+        self.tokens = burst
+        """Seconds of heavy work available now (negative: owed)."""
+        self.updated = time.monotonic()
         self.lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.share)
+        self.updated = now
+
+    def delay(self) -> float:
+        """Seconds until the next heavy message may start."""
+        self._refill()
+        return max(0.0, -self.tokens / self.share)
 
     async def wait_turn(self) -> None:
         """Call with `lock` held: returns once the budget allows the next heavy message."""
-        while (delay := self.next_start - time.monotonic()) > 0:
-            await asyncio.sleep(delay)
+        while (wait := self.delay()) > 0:
+            await asyncio.sleep(wait)
 
     def spent(self, seconds: float) -> None:
-        """A heavy message took `seconds` of the loop: space the next one accordingly."""
-        cost = seconds * self.REPLY_FACTOR
-        self.next_start = time.monotonic() + cost / self.share - seconds
+        """A heavy message took `seconds` of the loop to handle."""
+        self._refill()
+        self.tokens -= seconds * self.REPLY_FACTOR
 
 
 class ThrottledRecords(logging.Filter):
