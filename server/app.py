@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from engine.scratch import Scratch
 from server import api, runner
-from server.guard import HeavyWork, Throttle, ThrottledRecords
+from server.guard import LoopBudget, Throttle, ThrottledRecords
 from server.scheduler import Scheduler
 from server.security import Guard
 from server.settings import Settings
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.log_throttle = Throttle()
-    app.state.heavy_work = HeavyWork()
+    app.state.heavy_work = LoopBudget()
     app.state.sessions_by_client = Counter()
     """Open sessions by client address (see runner.refusal)."""
     app.state.scheduler = Scheduler(slice_seconds=settings.slice_seconds,

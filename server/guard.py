@@ -37,17 +37,17 @@ class Throttle:
             logger.warning(message, *args)
 
 
-class HeavyWork:
-    """A process-wide budget for expensive client messages (export, import, a new dataset...).
+class LoopBudget:
+    """A share of the event loop for handling client messages, as a bucket of loop time: it
+    holds `burst` seconds, refills at `share` seconds per second, and each message takes what
+    it cost, its reply's sending included. Occasional messages never wait; a flood gets about
+    `share` of the loop.
 
-    Each connection handles its own messages in order, but many connections together could
-    keep the event loop busy with them (a client that does not read can absorb megabytes of
-    replies in the sockets' buffers before it slows down). Heavy messages of all connections
-    therefore take turns (first come, first served) from a bucket of loop time: it holds
-    `burst` seconds, refills at `share` seconds per second, and each message takes what it
-    cost, its reply's sending included. A user's occasional configure or export never waits; a
-    flood of them gets about `share` of the loop. Cheap messages (play, pause, step, ...) never
-    wait.
+    The app holds one for heavy messages (export, import, a new dataset...) of all connections,
+    which take turns under its lock: each connection handles its own messages in order, but
+    many connections together could keep the loop busy with them (a client that does not read
+    absorbs megabytes of replies in the sockets' buffers before it slows down). Each connection
+    also has one for all its messages (a flood of small bad ones).
     """
 
     REPLY_FACTOR = 2.0

@@ -6,9 +6,10 @@ frame the scheduler built once the frame interval passed (see scheduler.py). The
 built only after this one was sent, so a slow client gets fewer frames instead of a growing
 queue. When either task ends, the other is cancelled and the session is dropped.
 
-One client cannot hurt the others. The consumer yields to the event loop after every message;
-heavy messages (export, import, a new dataset...) of all connections take turns within a share
-of the loop (guard.HeavyWork), so frames and pauses stay prompt. It stops reading while the
+One client cannot hurt the others. The consumer yields to the event loop after every message,
+and rests when its connection's messages took more than MESSAGE_SHARE of the loop; heavy
+messages (export, import, a new dataset...) of all connections take turns within a share
+of the loop (guard.LoopBudget), so frames and pauses stay prompt. It stops reading while the
 replies waiting for the client pass a count or a size (a client that does not read slows only
 itself). A send that cannot finish within `send_timeout` ends the session (a peer that
 vanished, e.g. a laptop closed mid-play, stops training within that time even though its
@@ -32,7 +33,7 @@ from pydantic import ValidationError
 from engine.scratch import Scratch
 from server import protocol
 from server.config import ProtocolError, dotted, first_error
-from server.guard import HeavyWork, Throttle
+from server.guard import LoopBudget, Throttle
 from server.origins import origin_allowed
 from server.scheduler import Scheduler
 from server.session import FRAME, Session
@@ -43,6 +44,9 @@ router = APIRouter()
 
 MAX_PENDING_REPLIES = 64
 """The consumer stops reading while this many replies wait: a flooding client slows itself."""
+MESSAGE_SHARE = 0.1
+"""The part of the loop one connection's messages may take (with their replies) over time:
+a user's clicks are far below it; a flood of messages is slowed to it."""
 MAX_LOGGED_INTERNAL = 3
 """Tracebacks logged per session; a client that keeps hitting a bug cannot flood the log."""
 CLOSE_TRY_AGAIN_LATER = 1013
@@ -112,7 +116,7 @@ def message_id(text: str, max_bytes: int) -> protocol.MessageId:
 
 HEAVY_TYPES = frozenset({"configure", "reset", "add_points", "export", "import", "revive",
                          "inspect"})
-"""Messages that may rebuild a model or answer with a large reply (see guard.HeavyWork)."""
+"""Messages that may rebuild a model or answer with a large reply (see guard.LoopBudget)."""
 CHEAP_TEXT = 4096
 """A longer message is heavy whatever its type (parsing it alone takes time)."""
 
@@ -137,9 +141,11 @@ class Connection:
     """The consumer/producer pair of one websocket."""
 
     def __init__(self, websocket: WebSocket, session: Session, settings: Settings,
-                 heavy_work: HeavyWork | None = None) -> None:
+                 heavy_work: LoopBudget | None = None) -> None:
         self.websocket, self.session, self.settings = websocket, session, settings
-        self.heavy = heavy_work or HeavyWork()
+        self.heavy = heavy_work or LoopBudget()
+        self.own = LoopBudget(share=MESSAGE_SHARE, burst=0.1)
+        """This connection's own budget for handling its messages."""
         self.changed = asyncio.Event()
         self.room = asyncio.Event()
         self.internal_errors = 0
@@ -167,16 +173,24 @@ class Connection:
                 # Heavy messages of every connection take turns within a share of the loop.
                 async with self.heavy.lock:
                     await self.heavy.wait_turn()
-                    started = time.perf_counter()
-                    self.apply(text)
-                    self.heavy.spent(time.perf_counter() - started)
+                    took = self.timed_apply(text)
+                    self.heavy.spent(took)
             else:
-                self.apply(text)
+                took = self.timed_apply(text)
+            self.own.spent(took)
             self.scheduler_wake()
-            await asyncio.sleep(0)  # yield after every message: the others' turn
+            # Yield after every message (the others' turn), longer when this connection's
+            # messages took more than its share of the loop (a flood of small bad ones).
+            await asyncio.sleep(self.own.delay())
             while self.full():
                 self.room.clear()
                 await self.room.wait()
+
+    def timed_apply(self, text: str) -> float:
+        """apply(text); returns the seconds it took."""
+        started = time.perf_counter()
+        self.apply(text)
+        return time.perf_counter() - started
 
     def apply(self, text: str) -> None:
         """Handle one client message; any error becomes one `error` reply."""
@@ -237,7 +251,7 @@ class Connection:
 
 async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler,
                       scratch: Scratch | None = None,
-                      heavy_work: HeavyWork | None = None) -> None:
+                      heavy_work: LoopBudget | None = None) -> None:
     session = Session(settings, scratch=scratch)
     connection = Connection(websocket, session, settings, heavy_work)
     session.hello()

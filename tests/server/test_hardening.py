@@ -25,7 +25,7 @@ from starlette.websockets import WebSocketDisconnect
 from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
-from server.guard import HeavyWork
+from server.guard import LoopBudget
 from server.runner import Connection, parse, run_session
 from server.scheduler import Scheduler
 from server.session import Session
@@ -137,7 +137,7 @@ def test_a_client_that_does_not_read_stops_being_read_past_the_backlog_bytes() -
     session = big_session(settings)
     websocket = FakeSocket([json.dumps({"type": "export", "id": i}) for i in range(50)])
     connection = Connection(websocket, session, settings,  # type: ignore[arg-type]
-                            HeavyWork(burst=10.0))
+                            LoopBudget(burst=10.0))
 
     async def main() -> None:
         tasks = [asyncio.create_task(connection.consume()),
@@ -196,7 +196,7 @@ def test_heavy_messages_of_all_connections_share_a_bounded_part_of_the_loop(
     assert not runner.heavy("[" * 3000)
     clock = [100.0]
     monkeypatch.setattr(guard.time, "monotonic", lambda: clock[0])
-    budget = guard.HeavyWork(share=0.2, burst=0.05)
+    budget = guard.LoopBudget(share=0.2, burst=0.05)
     budget.spent(0.01)  # 10 ms of work, about as much again to send its reply
     assert budget.delay() == 0  # an occasional heavy message never waits
     budget.spent(0.01)
@@ -204,6 +204,26 @@ def test_heavy_messages_of_all_connections_share_a_bounded_part_of_the_loop(
     assert budget.delay() == pytest.approx(0.01 / 0.2)  # then a fifth of the loop at most
     clock[0] += 0.06
     assert budget.delay() == 0
+
+
+def test_a_connection_whose_messages_take_more_than_its_share_is_read_later(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    websocket = FakeSocket([json.dumps({"type": "pause"})] * 20, reads=True)
+    connection = Connection(websocket, Session(settings), settings)  # type: ignore[arg-type]
+    # Each message "takes" a second of the loop: after the budget's burst, the next one is
+    # read only once this connection's share has paid for it (many seconds later).
+    monkeypatch.setattr(connection, "timed_apply", lambda text: 1.0)
+
+    async def main() -> None:
+        consumer = asyncio.create_task(connection.consume())
+        for _ in range(50):
+            await asyncio.sleep(0.001)
+        consumer.cancel()
+        await asyncio.gather(consumer, return_exceptions=True)
+
+    asyncio.run(main())
+    assert websocket.received == 1
 
 
 def test_sessions_past_the_per_client_cap_get_a_named_error_and_close_1013(
