@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -152,17 +153,28 @@ async def headers(shared: Shared, until: float) -> None:
 
 
 async def exports(shared: Shared, until: float) -> None:
-    """One client: bursts of 64 `export` of a 5,000-point session, reading every reply."""
-    bursts = 0
-    async with connect(shared.url, max_size=None) as ws:
-        await ws.send(json.dumps({"type": "configure", "id": "c", "config": BIG}))
-        await read_until(ws, "config", "c", shared)
-        while time.monotonic() < until:
-            for i in range(64):
-                await ws.send(json.dumps({"type": "export", "id": i}))
-            await read_until(ws, "export", 63, shared)
-            bursts += 1
-    shared.notes["exports"] = f"{bursts} bursts of 64 exports (225 KB each) answered"
+    """One client: bursts of 64 `export` of a 5,000-point session, reading every reply. The
+    server reads a flood slowly, and so stops reading this socket (pongs included) while more
+    than 32 messages wait: when a burst waits longer than the ping deadline it closes the
+    connection (1011), and the attacker connects again."""
+    bursts, closed = 0, Counter[str]()
+    while time.monotonic() < until:
+        try:
+            async with connect(shared.url, max_size=None) as ws:
+                await ws.send(json.dumps({"type": "configure", "id": "c", "config": BIG}))
+                await read_until(ws, "config", "c", shared)
+                while time.monotonic() < until:
+                    for i in range(64):
+                        await ws.send(json.dumps({"type": "export", "id": i}))
+                    await asyncio.wait_for(read_until(ws, "export", 63, shared),
+                                           max(0.1, until - time.monotonic()))
+                    bursts += 1
+        except ConnectionClosed as error:
+            closed[str(error.rcvd.code if error.rcvd else "no close frame")] += 1
+        except TimeoutError:
+            break
+    shared.notes["exports"] = (f"{bursts} bursts of 64 exports (225 KB each) answered; "
+                               f"closed by the server: {dict(closed) or 'never'}")
 
 
 async def non_readers(shared: Shared, until: float, held: list[ClientConnection],
