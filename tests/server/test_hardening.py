@@ -196,13 +196,14 @@ def test_heavy_messages_of_all_connections_share_a_bounded_part_of_the_loop(
     assert not runner.heavy("[" * 3000)
     clock = [100.0]
     monkeypatch.setattr(guard.time, "monotonic", lambda: clock[0])
-    budget = guard.LoopBudget(share=0.2, burst=0.05)
-    budget.spent(0.01)  # 10 ms of work, about as much again to send its reply
+    cost = 0.01 * guard.LoopBudget.REPLY_FACTOR  # 10 ms of work, and sending its reply
+    budget = guard.LoopBudget(share=0.2, burst=2.5 * cost)
+    budget.spent(0.01)
     assert budget.delay() == 0  # an occasional heavy message never waits
     budget.spent(0.01)
-    budget.spent(0.01)  # a burst: 60 ms taken from 50 ms
-    assert budget.delay() == pytest.approx(0.01 / 0.2)  # then a fifth of the loop at most
-    clock[0] += 0.06
+    budget.spent(0.01)  # a burst: half a message more than the bucket holds
+    assert budget.delay() == pytest.approx(0.5 * cost / 0.2)  # then a fifth of the loop
+    clock[0] += cost / 0.2
     assert budget.delay() == 0
 
 
