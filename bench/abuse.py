@@ -353,6 +353,21 @@ def good_process(url: str, port: int, ready: Any, stop: Any, out: str) -> None:
     Path(out).write_text(json.dumps(result))
 
 
+async def reaped(shared: Shared, held: list[ClientConnection]) -> None:
+    """Wait (at most a minute) until the server has ended the non-readers' sessions; then
+    drop their connections."""
+    since = float(shared.notes["non_readers_since"])
+    while (await asyncio.to_thread(sessions_open, shared.port)) > GOOD_CLIENTS \
+            and time.monotonic() - since < 60:
+        await asyncio.sleep(0.5)
+    left = await asyncio.to_thread(sessions_open, shared.port) - GOOD_CLIENTS
+    print(f"reaping: {len(held) - left} of {len(held)} sessions of clients that never read "
+          f"ended {time.monotonic() - since:.0f} s after they connected", flush=True)
+    for ws in held:
+        ws.transport.abort()
+    held.clear()
+
+
 async def attack_all(args: argparse.Namespace, shared: Shared, pid: int,
                      log: Any) -> list[tuple[str, float, float, int, int, float]]:
     """Each attack in turn: (name, start, end, internal errors, log bytes, RSS growth)."""
@@ -380,15 +395,8 @@ async def attack_all(args: argparse.Namespace, shared: Shared, pid: int,
         windows.append((name, start, end, shared.errors["internal"] - internal_before,
                         size(log) - log_before, peak - before))
         print(f"{name}: {shared.notes.get(name, 'no attack')}", flush=True)
-    if held:
-        since = float(shared.notes["non_readers_since"])
-        while sessions_open(shared.port) > GOOD_CLIENTS and time.monotonic() - since < 90:
-            await asyncio.sleep(0.5)
-        left = sessions_open(shared.port) - GOOD_CLIENTS
-        print(f"reaping: {len(held)} clients stopped reading; {left} of their sessions still "
-              f"open {time.monotonic() - since:.0f} s after they connected", flush=True)
-        for ws in held:
-            ws.transport.abort()
+        if held:
+            await reaped(shared, held)
     shared.stop.set()
     await sampler
     return windows

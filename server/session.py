@@ -37,6 +37,8 @@ FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
 """Slow motion never tries to catch up more than this much lost time."""
+STALLED_SECONDS = 1.0
+"""See Session.stalled."""
 FLOOR_FPS = 12.0
 """Under overload, frames up to this rate (or the requested one, if lower) come before training:
 a margin above the 10 frames/s that keep a class's pictures moving smoothly."""
@@ -335,7 +337,7 @@ class Session:
     # ---------------------------------------------------------------------------- training
 
     def training_delay(self, now: float) -> float | None:
-        if self.busy:
+        if self.busy or self.stalled(now):
             return None
         if self.step_left > 0:
             return 0.0
@@ -438,6 +440,12 @@ class Session:
         self.status()
 
     # ---------------------------------------------------------------------------- frames
+
+    def stalled(self, now: float) -> bool:
+        """The client has not taken the periodic frame built STALLED_SECONDS ago (it stopped
+        reading, or vanished): training waits, so it costs no CPU until it reads again or is
+        reaped (the producer wakes the scheduler when it sends the frame)."""
+        return self.ready_frame is not None and now - self.last_frame_at > STALLED_SECONDS
 
     def frame_due(self) -> bool:
         """A new frame would show something new."""

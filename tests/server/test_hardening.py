@@ -275,6 +275,17 @@ def test_a_peer_that_stops_reading_is_reaped_and_its_session_stops_training() ->
     assert websocket.closed is None or websocket.closed == 1008
 
 
+def test_a_session_whose_client_takes_no_frame_stops_training() -> None:
+    session = Session(Settings())
+    session.handle(protocol.PlayMessage(type="play"))
+    session.build_frame()
+    built = session.last_frame_at
+    assert session.training_delay(built + 0.5) == 0.0
+    assert session.training_delay(built + 5.0) is None  # the frame still waits: no training
+    session.ready_frame = None  # the producer sent it
+    assert session.training_delay(built + 5.0) == 0.0
+
+
 # ---------------------------------------------------------- 5. changes during a threaded epoch
 
 
