@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -437,6 +438,45 @@ def test_random_messages_during_training_leave_every_session_usable(
 
 
 # ------------------------------------------------------------------ 6. and 7. named errors
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every path into a JSON value (the first three items of each list)."""
+    yield prefix
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value[:3]) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, (*prefix, key))
+
+
+EXPORTED = Session(Settings())
+EXPORTED.handle(protocol.ExportMessage(type="export"))
+EXPORT = json.loads(str(EXPORTED.outbox.pop()))["data"]
+JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 10**12), st.floats(allow_nan=False),
+    st.text(max_size=3), st.lists(st.floats(-2, 2), max_size=3),
+    st.lists(st.lists(st.floats(-2, 2), max_size=3), max_size=3), st.just({}),
+    st.sampled_from(["custom", "relu", "softmax", "regression", "multiclass"]))
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(changes=st.lists(st.tuples(st.sampled_from(list(_paths(EXPORT))[1:]), JSON_LEAVES),
+                        min_size=1, max_size=3))
+def test_any_damaged_import_gets_a_named_error_or_imports(
+        changes: list[tuple[tuple[Any, ...], Any]]) -> None:
+    data = json.loads(json.dumps(EXPORT))
+    for path, value in changes:
+        target = data
+        with contextlib.suppress(KeyError, IndexError, TypeError):
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = json.loads(json.dumps(value))
+    session = Session(Settings())
+    with contextlib.suppress(ProtocolError):
+        session.handle(parse(json.dumps({"type": "import", "data": data}, allow_nan=True),
+                             limits.MAX_MESSAGE_BYTES))
+    assert not [m for m in session.outbox if isinstance(m, str) and '"internal"' in m]
+    session.frame()
 
 
 def test_a_lone_surrogate_in_the_id_gets_an_error_and_keeps_the_socket(peer: Peer) -> None:
