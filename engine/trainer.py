@@ -162,6 +162,8 @@ class Trainer:
         once `deadline` (perf_counter) has passed; returns the steps taken (0: diverged, the
         weights restored to the start of the epoch)."""
         theta, grad, net = self.net.params.flat, self._grads.flat, self.net
+        if self.position >= len(self._batches):
+            self.position = 0  # the batches were cut again meanwhile: a new epoch starts
         if self.position == 0:
             self._begin_epoch()
         stop = min(len(self._batches), self.position + count)
@@ -176,13 +178,13 @@ class Trainer:
             taken += 1
             if deadline is not None and time.perf_counter() >= deadline:
                 break
-        if not (math.isfinite(theta.sum()) and math.isfinite(ws.A[-1].sum())):
+        if not (math.isfinite(theta.sum()) and (taken == 0 or math.isfinite(ws.A[-1].sum()))):
             np.copyto(theta, self._snapshot)
             self.position = 0
             self.diverged = f"diverged at epoch {self.epoch + 1}"
             return 0
         self.position += taken
-        if self.position == len(self._batches):
+        if self.position >= len(self._batches):
             self.position = 0
             self.epoch += 1
         return taken

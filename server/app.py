@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +11,9 @@ from fastapi import FastAPI
 
 from engine.scratch import Scratch
 from server import api, runner
+from server.guard import LoopBudget, Throttle, ThrottledRecords
 from server.scheduler import Scheduler
+from server.security import Guard
 from server.settings import Settings
 from server.static import WebFiles
 
@@ -23,18 +26,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with app.state.scheduler.running():
-            yield
+        server_log = logging.getLogger("uvicorn.error")
+        records = ThrottledRecords(app.state.log_throttle)
+        server_log.addFilter(records)
+        try:
+            async with app.state.scheduler.running():
+                yield
+        finally:
+            server_log.removeFilter(records)
 
     app = FastAPI(
         title="NN Playground",
         summary="Watch a neural network learn, live.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url="/api/docs" if settings.api_docs else None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/api/openapi.json" if settings.api_docs else None,
     )
     app.state.settings = settings
+    app.state.log_throttle = Throttle()
+    app.state.heavy_work = LoopBudget()
+    app.state.sessions_by_client = Counter()
+    """Open sessions by client address (see runner.refusal)."""
     app.state.scheduler = Scheduler(slice_seconds=settings.slice_seconds,
                                     thread_above=settings.thread_epochs_above)
     # Every session of this process builds its frames on the event loop's thread, one at a
@@ -43,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(runner.router)
     app.mount("/", WebFiles(directory=settings.web_dir, html=True, check_dir=False), name="web")
+    app.add_middleware(Guard, settings=settings, throttle=app.state.log_throttle)
     log.debug("app created, serving %s", settings.web_dir)
     return app
 

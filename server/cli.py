@@ -17,6 +17,7 @@ from dataclasses import replace
 import uvicorn
 
 from server import __version__
+from server.security import lan_address
 from server.settings import Settings
 
 log = logging.getLogger("server")
@@ -39,6 +40,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                         help="another page origin (scheme://host:port) allowed to connect; "
                         "repeatable")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                        help="another host name or address the server may be reached as (it "
+                        "answers to loopback names, the --host address and, for 0.0.0.0, this "
+                        "machine's addresses); '*' allows any; repeatable")
+    parser.add_argument("--frame-ancestors", default=defaults.frame_ancestors, metavar="SOURCES",
+                        help="pages that may embed the playground in a frame (CSP "
+                        f"frame-ancestors, default {defaults.frame_ancestors}), e.g. "
+                        "\"'self' https://course.example.edu\"")
+    parser.add_argument("--api-docs", action="store_true",
+                        help="serve the interactive API docs at /api/docs")
+    parser.add_argument("--max-sessions", type=int, default=defaults.max_sessions,
+                        help=f"sessions per server process (default {defaults.max_sessions})")
+    parser.add_argument("--max-sessions-per-client", type=int,
+                        default=defaults.max_sessions_per_client,
+                        help="sessions per client address in a server process (default "
+                        f"{defaults.max_sessions_per_client})")
     parser.add_argument("--workers", type=int, default=None,
                         help="server processes; a session lives in the process that accepted "
                         "it (default: 1 on a loopback address, just you; one per core, up to "
@@ -52,6 +69,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--port must be between 0 and 65535")
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.max_sessions < 1 or args.max_sessions_per_client < 1:
+        parser.error("--max-sessions and --max-sessions-per-client must be at least 1")
     return args
 
 
@@ -69,17 +88,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def lan_address() -> str:
-    """This machine's address on the local network (no packet is sent)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only selects the outgoing interface
-            address: str = probe.getsockname()[0]
-            return address
-        except OSError:
-            return socket.gethostbyname(socket.gethostname())
 
 
 def page_urls(host: str, port: int) -> tuple[str, str | None]:
@@ -133,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     settings = replace(Settings(), host=args.host, port=args.port,
                        allowed_origins=tuple(args.allow_origin),
+                       allowed_hosts=tuple(args.allow_host),
+                       frame_ancestors=args.frame_ancestors, api_docs=args.api_docs,
+                       max_sessions=args.max_sessions,
+                       max_sessions_per_client=args.max_sessions_per_client,
                        compression=not args.no_compression)
     workers = args.workers or default_workers(args.host)
     local_url, lan_url = page_urls(args.host, args.port)
@@ -148,6 +160,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "log_level": args.log_level,
         "ws_max_size": settings.ws_max_bytes,
         "ws_per_message_deflate": settings.compression,
+        "ws_ping_interval": settings.ping_interval,
+        "ws_ping_timeout": settings.ping_timeout,
+        # h11 bounds the request line and headers (httptools buffers them without limit),
+        # for plain requests and websocket handshakes alike.
+        "http": "h11",
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "ws": "websockets-sansio",
         "timeout_graceful_shutdown": 2,
     }
     if workers == 1:

@@ -27,6 +27,13 @@ MAX_STEP_EPOCHS: Final = 10_000
 MAX_SEED: Final = 2**31 - 1
 MAX_INSPECT_SAMPLES: Final = 16
 MAX_MESSAGE_BYTES: Final = 1_048_576
+MAX_EPOCH: Final = 10**9
+"""An imported epoch count above this is no real run (it is echoed in every frame header)."""
+MAX_LAYER_SIZE: Final = 64
+"""An exported layer's size: inputs, hidden units and outputs are all far below it."""
+MAX_ID_LENGTH: Final = 200
+MAX_ID_INT: Final = 2**53
+"""Message ids: strings up to MAX_ID_LENGTH characters, or integers a JavaScript number holds."""
 
 
 def as_dict() -> dict[str, int | float]:
@@ -53,4 +60,6 @@ def as_dict() -> dict[str, int | float]:
         "max_seed": MAX_SEED,
         "max_inspect_samples": MAX_INSPECT_SAMPLES,
         "max_message_bytes": MAX_MESSAGE_BYTES,
+        "max_epoch": MAX_EPOCH,
+        "max_id_length": MAX_ID_LENGTH,
     }

@@ -97,11 +97,15 @@ def load_weights(net: Network, exported: protocol.ExportedModel) -> None:
                                 f"data.model.{key}")
         for l in range(1, net.L + 1):
             target = net.W[l] if key == "W" else net.b[l]
-            array = np.array(values[l - 1], dtype=np.float64)
+            field = f"data.model.{key}.{l - 1}"
+            try:
+                array = np.array(values[l - 1], dtype=np.float64)
+            except ValueError:  # ragged: rows of different lengths
+                raise ProtocolError("bad_data", f"{field}: rows of different lengths; expected "
+                                    f"shape {target.shape}", field) from None
             if key == "b" and array.ndim == 1:
                 array = array.reshape(-1, 1)
             if array.shape != target.shape:
-                field = f"data.model.{key}.{l - 1}"
                 raise ProtocolError("bad_data", f"{field}: expected shape {target.shape}, "
                                     f"got {array.shape}", field)
             target[...] = array

@@ -11,8 +11,10 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     WithJsonSchema,
 )
 
@@ -30,7 +32,40 @@ from server.names import (
 
 PROTOCOL_VERSION = 1
 
-MessageId = Annotated[str | int | None, Field(description="echoed in every reply")]
+Int = Annotated[int, Strict()]
+"""An integer: JSON true, 2.0 or "2" are not one (pydantic's lax mode would take them)."""
+Float = Annotated[float, Strict()]
+"""A number: a JSON integer is fine, true is not (pydantic's lax mode would take it as 1)."""
+Bool = Annotated[bool, Strict()]
+"""true or false: not 1, "yes" or "true"."""
+
+
+def _message_id(value: Any) -> Any:
+    """A string of at most MAX_ID_LENGTH characters (text: no lone UTF-16 surrogate such as
+    JSON "\\ud800", which could not be echoed), an integer a JavaScript number holds, or null."""
+    if value is None:
+        return value
+    if isinstance(value, str):
+        if len(value) > limits.MAX_ID_LENGTH:
+            raise ValueError(f"at most {limits.MAX_ID_LENGTH} characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a lone UTF-16 surrogate is not text") from None
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > limits.MAX_ID_INT:
+            raise ValueError(f"an integer of at most {limits.MAX_ID_INT} in size")
+        return value
+    raise ValueError("a string, an integer or null")
+
+
+MessageId = Annotated[
+    str | int | None,
+    BeforeValidator(_message_id),
+    Field(description=f"echoed in every reply: a string of at most {limits.MAX_ID_LENGTH} "
+          f"characters or an integer of at most {limits.MAX_ID_INT} in size"),
+]
 
 
 def _valid(kind: str, names: tuple[str, ...]) -> AfterValidator:
@@ -59,7 +94,7 @@ OptimizerName = Annotated[str, _valid("optimizer", OPTIMIZERS), _enum(OPTIMIZERS
 DatasetName = Annotated[str, _valid("dataset", DATASETS), _enum(DATASETS)]
 FeatureName = Annotated[str, _valid("feature", FEATURES), _enum(FEATURES)]
 Task = Literal["binary", "multiclass", "regression"]
-Seed = Annotated[int, Field(ge=0, le=limits.MAX_SEED)]
+Seed = Annotated[Int, Field(ge=0, le=limits.MAX_SEED)]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -79,19 +114,19 @@ class ClientModel(BaseModel):
 
 class DatasetConfig(ClientModel):
     name: DatasetName = "circle"
-    points: int = Field(default=500, ge=limits.MIN_POINTS, le=limits.MAX_POINTS)
-    noise: float = Field(
+    points: Int = Field(default=500, ge=limits.MIN_POINTS, le=limits.MAX_POINTS)
+    noise: Float = Field(
         default=0.0, ge=0, le=limits.MAX_NOISE,
         description="0 to 1 (TF Playground's slider stops at 0.5)",
     )
-    classes: int = Field(default=2, ge=limits.MIN_CLASSES, le=limits.MAX_CLASSES)
-    train_fraction: float = Field(default=0.5, gt=0, lt=1)
-    validation_fraction: float = Field(default=0.2, ge=0, lt=1)
+    classes: Int = Field(default=2, ge=limits.MIN_CLASSES, le=limits.MAX_CLASSES)
+    train_fraction: Float = Field(default=0.5, gt=0, lt=1)
+    validation_fraction: Float = Field(default=0.2, ge=0, lt=1)
     seed: Seed = 1
 
 
 class HiddenLayer(ClientModel):
-    units: int = Field(default=4, ge=1, le=limits.MAX_UNITS)
+    units: Int = Field(default=4, ge=1, le=limits.MAX_UNITS)
     activation: HiddenActivationName = "tanh"
 
 
@@ -108,18 +143,18 @@ class OutputConfig(ClientModel):
 
 class OptimizerConfig(ClientModel):
     name: OptimizerName = "sgd"
-    learning_rate: float = Field(
+    learning_rate: Float = Field(
         default=0.03, ge=limits.MIN_LEARNING_RATE, le=limits.MAX_LEARNING_RATE
     )
-    batch_size: int = Field(default=10, ge=1, le=limits.MAX_BATCH_SIZE)
-    momentum: float = Field(default=0.9, ge=0, lt=1)
-    beta1: float = Field(default=0.9, ge=0, lt=1)
-    beta2: float = Field(default=0.999, ge=0, lt=1)
+    batch_size: Int = Field(default=10, ge=1, le=limits.MAX_BATCH_SIZE)
+    momentum: Float = Field(default=0.9, ge=0, lt=1)
+    beta1: Float = Field(default=0.9, ge=0, lt=1)
+    beta2: Float = Field(default=0.999, ge=0, lt=1)
 
 
 class RegularizationConfig(ClientModel):
     kind: Literal["none", "l1", "l2"] = "none"
-    rate: float = Field(default=0.0, ge=0, le=limits.MAX_REG_RATE)
+    rate: Float = Field(default=0.0, ge=0, le=limits.MAX_REG_RATE)
 
 
 DEFAULT_EPOCHS_PER_SECOND = 30.0
@@ -127,12 +162,12 @@ DEFAULT_EPOCHS_PER_SECOND = 30.0
 
 
 class ViewConfig(ClientModel):
-    resolution: int = Field(default=100, ge=limits.MIN_RESOLUTION, le=limits.MAX_RESOLUTION)
-    neuron_resolution: int = Field(
+    resolution: Int = Field(default=100, ge=limits.MIN_RESOLUTION, le=limits.MAX_RESOLUTION)
+    neuron_resolution: Int = Field(
         default=16, ge=limits.MIN_NEURON_RESOLUTION, le=limits.MAX_NEURON_RESOLUTION
     )
-    fps: int = Field(default=30, ge=1, le=limits.MAX_FPS)
-    epochs_per_second: float = Field(
+    fps: Int = Field(default=30, ge=1, le=limits.MAX_FPS)
+    epochs_per_second: Float = Field(
         default=DEFAULT_EPOCHS_PER_SECOND, ge=0, le=limits.MAX_EPOCHS_PER_SECOND,
         description="0 = as fast as possible; the default lets a class watch the default "
                     "network learn the default data in a few seconds",
@@ -140,7 +175,7 @@ class ViewConfig(ClientModel):
 
 
 class StoppingConfig(ClientModel):
-    patience: int = Field(
+    patience: Int = Field(
         default=0, ge=0, le=limits.MAX_STEP_EPOCHS,
         description="stop training when the validation loss has not improved for this many "
         "epochs (0: never stop early)",
@@ -166,7 +201,7 @@ class Config(ClientModel):
     optimizer: OptimizerConfig = Field(default_factory=lambda: OptimizerConfig())
     regularization: RegularizationConfig = Field(default_factory=lambda: RegularizationConfig())
     stopping: StoppingConfig = Field(default_factory=lambda: StoppingConfig())
-    standardize: bool = Field(
+    standardize: Bool = Field(
         default=False, description="standardize the network's inputs: each feature minus its "
         "mean, divided by its standard deviation, both measured on the training split")
     seed: Seed = 1
@@ -179,18 +214,19 @@ class Config(ClientModel):
 class ExportedModel(ClientModel):
     """The network's parameters: `W[l-1]` is W[l] as rows, `b[l-1]` is b[l] as a flat list."""
 
-    sizes: list[Annotated[int, Field(ge=1)]] = Field(min_length=2)
+    sizes: list[Annotated[Int, Field(ge=1, le=limits.MAX_LAYER_SIZE)]] = Field(
+        min_length=2, max_length=limits.MAX_HIDDEN_LAYERS + 2)
     activations: list[ActivationName]
-    W: list[list[list[float]]]
-    b: list[list[float]]
+    W: list[list[list[Float]]]
+    b: list[list[Float]]
 
 
 class ExportedData(ClientModel):
     """The session's points in generation order; the split is recomputed from the config."""
 
     task: Task
-    classes: int = Field(ge=1, le=limits.MAX_CLASSES)
-    points: list[tuple[float, float, float]] = Field(
+    classes: Int = Field(ge=1, le=limits.MAX_CLASSES)
+    points: list[tuple[Float, Float, Float]] = Field(
         min_length=1, max_length=limits.MAX_POINTS, description="[x1, x2, label]"
     )
 
@@ -198,7 +234,7 @@ class ExportedData(ClientModel):
 class ExportPayload(ClientModel):
     format: Literal["nn-playground"] = "nn-playground"
     version: Literal[1] = 1
-    epoch: int = Field(default=0, ge=0)
+    epoch: Int = Field(default=0, ge=0, le=limits.MAX_EPOCH)
     config: Config
     model: ExportedModel
     data: ExportedData
@@ -226,7 +262,7 @@ class PauseMessage(ClientModel):
 class StepMessage(ClientModel):
     type: Literal["step"]
     id: MessageId = None
-    epochs: int = Field(default=1, ge=1, le=limits.MAX_STEP_EPOCHS)
+    epochs: Int = Field(default=1, ge=1, le=limits.MAX_STEP_EPOCHS)
 
 
 class ResetMessage(ClientModel):
@@ -239,11 +275,11 @@ class SetWeightMessage(ClientModel):
 
     type: Literal["set_weight"]
     id: MessageId = None
-    layer: int = Field(ge=1)
-    row: int = Field(ge=0)
-    col: int | None = Field(default=None, ge=0)
-    bias: bool = False
-    value: float = Field(ge=-1000, le=1000)
+    layer: Int = Field(ge=1)
+    row: Int = Field(ge=0)
+    col: Int | None = Field(default=None, ge=0)
+    bias: Bool = False
+    value: Float = Field(ge=-1000, le=1000)
 
 
 class AddPointsMessage(ClientModel):
@@ -251,13 +287,13 @@ class AddPointsMessage(ClientModel):
 
     type: Literal["add_points"]
     id: MessageId = None
-    points: list[tuple[float, float, float]] | None = Field(
+    points: list[tuple[Float, Float, Float]] | None = Field(
         default=None, max_length=limits.MAX_POINTS
     )
     csv: str | None = None
     task: Task | None = Field(default=None, description="default: the current task")
-    classes: int | None = Field(default=None, ge=limits.MIN_CLASSES, le=limits.MAX_CLASSES)
-    replace: bool = Field(default=False, description="true: replace the data; false: add to it")
+    classes: Int | None = Field(default=None, ge=limits.MIN_CLASSES, le=limits.MAX_CLASSES)
+    replace: Bool = Field(default=False, description="true: replace the data; false: add to it")
 
 
 class ExportMessage(ClientModel):
@@ -282,7 +318,7 @@ class ReviveMessage(ClientModel):
 class InspectMessage(ClientModel):
     type: Literal["inspect"]
     id: MessageId = None
-    sample_limit: int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
+    sample_limit: Int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
 
 
 ClientMessage = Annotated[
@@ -310,7 +346,8 @@ CLIENT_MESSAGES: dict[str, type[ClientModel]] = {
 
 State = Literal["playing", "paused", "diverged"]
 ErrorCode = Literal[
-    "bad_json", "unknown_type", "invalid", "too_large", "bad_data", "not_applicable", "internal"
+    "bad_json", "unknown_type", "invalid", "too_large", "bad_data", "not_applicable",
+    "too_many_sessions", "internal",
 ]
 
 

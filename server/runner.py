@@ -5,6 +5,15 @@ producer is the only writer: it sends the session's queued replies in order, and
 frame the scheduler built once the frame interval passed (see scheduler.py). The next one is
 built only after this one was sent, so a slow client gets fewer frames instead of a growing
 queue. When either task ends, the other is cancelled and the session is dropped.
+
+One client cannot hurt the others. The consumer yields to the event loop after every message,
+and rests when its connection's messages took more than MESSAGE_SHARE of the loop; heavy
+messages (export, import, a new dataset...) of all connections take turns within a share
+of the loop (guard.LoopBudget), so frames and pauses stay prompt. It stops reading while the
+replies waiting for the client pass a count or a size (a client that does not read slows only
+itself). A send that cannot finish within `send_timeout` ends the session (a peer that
+vanished, e.g. a laptop closed mid-play, stops training within that time even though its
+buffers never drain). The sessions of a process and of one client address are capped.
 """
 
 from __future__ import annotations
@@ -13,7 +22,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -21,7 +32,8 @@ from pydantic import ValidationError
 
 from engine.scratch import Scratch
 from server import protocol
-from server.config import ProtocolError, first_error
+from server.config import ProtocolError, dotted, first_error
+from server.guard import LoopBudget, Throttle
 from server.origins import origin_allowed
 from server.scheduler import Scheduler
 from server.session import FRAME, Session
@@ -32,6 +44,14 @@ router = APIRouter()
 
 MAX_PENDING_REPLIES = 64
 """The consumer stops reading while this many replies wait: a flooding client slows itself."""
+MESSAGE_SHARE = 0.1
+"""The part of the loop one connection's messages may take (with their replies) over time:
+a user's clicks are far below it; a flood of messages is slowed to it."""
+MAX_LOGGED_INTERNAL = 3
+"""Tracebacks logged per session; a client that keeps hitting a bug cannot flood the log."""
+CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_POLICY = 1008
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 
 
 def parse(text: str, max_bytes: int) -> protocol.ClientModel:
@@ -42,6 +62,11 @@ def parse(text: str, max_bytes: int) -> protocol.ClientModel:
         raw = json.loads(text)
     except ValueError as error:
         raise ProtocolError("bad_json", f"not JSON: {error}", None) from None
+    except RecursionError:
+        raise ProtocolError("bad_json", "not JSON this server reads: nested too deeply",
+                            None) from None
+    if _SURROGATE_ESCAPE.search(text):
+        _check_text(raw, ())
     if not isinstance(raw, dict):
         raise ProtocolError("bad_json", "a message must be a JSON object with a type", None)
     kind = raw.get("type")
@@ -56,17 +81,55 @@ def parse(text: str, max_bytes: int) -> protocol.ClientModel:
         raise first_error(error) from None
 
 
+def _check_text(value: Any, path: tuple[int | str, ...]) -> None:
+    """Raise `invalid` naming the first string (or key) holding a lone UTF-16 surrogate: JSON
+    allows the escape, but it is no text, and echoing it back would fail."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            field = dotted(path) or None
+            raise ProtocolError("invalid", f"{field or 'message'}: a lone UTF-16 surrogate is "
+                                "not text", field) from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path)
+            _check_text(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, (*path, index))
+
+
 def message_id(text: str, max_bytes: int) -> protocol.MessageId:
-    """The `id` of a message that failed validation, if it has a usable one."""
+    """The `id` of a message that failed validation, if it has a usable one (one that is
+    valid itself: an invalid id is not echoed)."""
     if len(text) > max_bytes:
         return None
     with contextlib.suppress(ValueError, RecursionError):
         raw: Any = json.loads(text)
         if isinstance(raw, dict):
-            value = raw.get("id")
-            if isinstance(value, str | int) and not isinstance(value, bool):
-                return value
+            with contextlib.suppress(ValidationError):
+                return protocol.PlayMessage.model_validate(
+                    {"type": "play", "id": raw.get("id")}).id
     return None
+
+
+HEAVY_TYPES = frozenset({"configure", "reset", "add_points", "export", "import", "revive",
+                         "inspect"})
+"""Messages that may rebuild a model or answer with a large reply (see guard.LoopBudget)."""
+CHEAP_TEXT = 4096
+"""A longer message is heavy whatever its type (parsing it alone takes time)."""
+
+
+def heavy(text: str) -> bool:
+    """Whether a message takes a turn of the heavy-work budget (decided before it is parsed
+    in full: a short message's type is read cheaply)."""
+    if len(text) > CHEAP_TEXT:
+        return True
+    with contextlib.suppress(ValueError, RecursionError):
+        raw = json.loads(text)
+        return isinstance(raw, dict) and raw.get("type") in HEAVY_TYPES
+    return False
 
 
 def error_reply(error: ProtocolError, id: protocol.MessageId) -> protocol.ErrorMessage:
@@ -77,14 +140,27 @@ def error_reply(error: ProtocolError, id: protocol.MessageId) -> protocol.ErrorM
 class Connection:
     """The consumer/producer pair of one websocket."""
 
-    def __init__(self, websocket: WebSocket, session: Session, settings: Settings) -> None:
+    def __init__(self, websocket: WebSocket, session: Session, settings: Settings,
+                 heavy_work: LoopBudget | None = None) -> None:
         self.websocket, self.session, self.settings = websocket, session, settings
+        self.heavy = heavy_work or LoopBudget()
+        self.own = LoopBudget(share=MESSAGE_SHARE, burst=0.1)
+        """This connection's own budget for handling its messages."""
         self.changed = asyncio.Event()
         self.room = asyncio.Event()
+        self.internal_errors = 0
         session.wake = self.changed.set
 
+    def backlog(self) -> tuple[int, int]:
+        """Replies waiting to be sent: (count, characters of their text)."""
+        outbox = self.session.outbox
+        return len(outbox), sum(len(item) for item in outbox if isinstance(item, str))
+
+    def full(self) -> bool:
+        count, size = self.backlog()
+        return count > MAX_PENDING_REPLIES or size > self.settings.max_backlog_bytes
+
     async def consume(self) -> None:
-        session = self.session
         while True:
             message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
@@ -93,20 +169,43 @@ class Connection:
             if text is None:
                 data = message.get("bytes") or b""
                 text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
-            limit = self.settings.max_message_bytes
-            try:
-                session.handle(parse(text, limit))
-            except ProtocolError as error:
-                session.send(error_reply(error, message_id(text, limit)))
-            except Exception as error:  # a bug must not end the session
-                log.exception("message failed")
-                session.send(protocol.ErrorMessage(id=message_id(text, limit), code="internal",
-                                                   message=f"internal error: {error}",
-                                                   field=None))
+            if heavy(text):
+                # Heavy messages of every connection take turns within a share of the loop.
+                async with self.heavy.lock:
+                    await self.heavy.wait_turn()
+                    took = self.timed_apply(text)
+                    self.heavy.spent(took)
+            else:
+                took = self.timed_apply(text)
+            self.own.spent(took)
             self.scheduler_wake()
-            while len(session.outbox) > MAX_PENDING_REPLIES:
+            # Yield after every message (the others' turn), longer when this connection's
+            # messages took more than its share of the loop (a flood of small bad ones).
+            await asyncio.sleep(self.own.delay())
+            while self.full():
                 self.room.clear()
                 await self.room.wait()
+
+    def timed_apply(self, text: str) -> float:
+        """apply(text); returns the seconds it took."""
+        started = time.perf_counter()
+        self.apply(text)
+        return time.perf_counter() - started
+
+    def apply(self, text: str) -> None:
+        """Handle one client message; any error becomes one `error` reply."""
+        session, limit = self.session, self.settings.max_message_bytes
+        try:
+            session.handle(parse(text, limit))
+        except ProtocolError as error:
+            session.send(error_reply(error, message_id(text, limit)))
+        except Exception as error:  # a bug must not end the session
+            self.internal_errors += 1
+            if self.internal_errors <= MAX_LOGGED_INTERNAL:
+                log.exception("session %s: message failed", session.id)
+            session.send(protocol.ErrorMessage(id=message_id(text, limit), code="internal",
+                                               message=f"internal error: {error}",
+                                               field=None))
 
     def scheduler_wake(self) -> None:
         scheduler: Scheduler = self.websocket.app.state.scheduler
@@ -118,10 +217,14 @@ class Connection:
         await self.send(self.session.safe_frame())
 
     async def send(self, item: bytes | str) -> None:
-        if isinstance(item, bytes):
-            await self.websocket.send_bytes(item)
-        else:
-            await self.websocket.send_text(item)
+        """Send one message; a peer that does not take it within `send_timeout` is gone
+        (TimeoutError ends the session)."""
+        async with asyncio.timeout(self.settings.send_timeout):
+            if isinstance(item, bytes):
+                await self.websocket.send_bytes(item)
+            else:
+                await self.websocket.send_text(item)
+        await asyncio.sleep(0)  # a ready socket does not yield: let the others run
 
     async def produce(self) -> None:
         """Send queued replies in order, then the frame the scheduler built, if any."""
@@ -134,7 +237,7 @@ class Connection:
                     session.next_frame_at = time.monotonic() + 1 / session.config.view.fps
                 else:
                     await self.send(str(item))
-                if len(session.outbox) <= MAX_PENDING_REPLIES:
+                if not self.full():
                     self.room.set()
                 continue
             if session.ready_frame is not None:
@@ -147,33 +250,74 @@ class Connection:
 
 
 async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler,
-                      scratch: Scratch | None = None) -> None:
+                      scratch: Scratch | None = None,
+                      heavy_work: LoopBudget | None = None) -> None:
     session = Session(settings, scratch=scratch)
-    connection = Connection(websocket, session, settings)
+    connection = Connection(websocket, session, settings, heavy_work)
     session.hello()
     scheduler.add(session)
     log.info("session %s opened (%d in this process)", session.id, scheduler.session_count)
+    stalled = False
     try:
         async with asyncio.TaskGroup() as group:
             consumer = group.create_task(connection.consume())
             producer = group.create_task(connection.produce())
             consumer.add_done_callback(lambda _: producer.cancel())
             producer.add_done_callback(lambda _: consumer.cancel())
+    except* TimeoutError:
+        stalled = True
     except* (WebSocketDisconnect, OSError, RuntimeError):
         pass
     finally:
         scheduler.remove(session)
+        if stalled:
+            log.info("session %s: the client took nothing for %g s; closing it", session.id,
+                     settings.send_timeout)
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1.0):
+                    await websocket.close(CLOSE_POLICY, "client stopped reading")
         log.info("session %s closed (%d left)", session.id, scheduler.session_count)
+
+
+def refusal(settings: Settings, scheduler: Scheduler, clients: Counter[str],
+            address: str) -> str | None:
+    """Why a new session from `address` is refused (a cap is reached), or None."""
+    if scheduler.session_count >= settings.max_sessions:
+        return (f"this server process already runs {scheduler.session_count} sessions "
+                f"(max_sessions {settings.max_sessions}); try again later")
+    if clients[address] >= settings.max_sessions_per_client:
+        return (f"{clients[address]} sessions are already open from {address} "
+                f"(max_sessions_per_client {settings.max_sessions_per_client}); close one")
+    return None
 
 
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket) -> None:
     settings: Settings = websocket.app.state.settings
     scheduler: Scheduler = websocket.app.state.scheduler
+    throttle: Throttle = websocket.app.state.log_throttle
     origin = websocket.headers.get("origin")
     if not origin_allowed(origin, websocket.headers.get("host"), settings.allowed_origins):
-        log.warning("refused websocket from origin %s", origin)
-        await websocket.close(code=1008, reason="origin not allowed")
+        throttle.warning(log, "refused websocket from origin %r", origin)
+        await websocket.close(code=CLOSE_POLICY, reason="origin not allowed")
         return
+    clients: Counter[str] = websocket.app.state.sessions_by_client
+    address = websocket.client.host if websocket.client else "unknown"
     await websocket.accept()
-    await run_session(websocket, settings, scheduler, websocket.app.state.grid_scratch)
+    reason = refusal(settings, scheduler, clients, address)
+    if reason is not None:
+        throttle.warning(log, "refused a session: %s", reason)
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(settings.send_timeout):
+                await websocket.send_text(protocol.ErrorMessage(
+                    code="too_many_sessions", message=reason, field=None).model_dump_json())
+                await websocket.close(code=CLOSE_TRY_AGAIN_LATER, reason="too many sessions")
+        return
+    clients[address] += 1
+    try:
+        await run_session(websocket, settings, scheduler, websocket.app.state.grid_scratch,
+                          websocket.app.state.heavy_work)
+    finally:
+        clients[address] -= 1
+        if clients[address] <= 0:
+            del clients[address]

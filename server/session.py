@@ -44,6 +44,8 @@ FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
 """Slow motion never tries to catch up more than this much lost time."""
+STALLED_SECONDS = 1.0
+"""See Session.stalled."""
 FLOOR_FPS = 12.0
 """Under overload, frames up to this rate (or the requested one, if lower) come before training:
 a margin above the 10 frames/s that keep a class's pictures moving smoothly."""
@@ -72,8 +74,9 @@ class Session:
         self.step_left = 0
         self.step_id: MessageId = None
         self.epoch_seconds = 0.0
-        self.busy = False
-        """An epoch runs in a worker thread (epochs too long for one slice)."""
+        self._busy = False
+        self._deferred: list[Callable[[], None]] = []
+        """Trainer changes waiting for the threaded epoch to end (see `busy`)."""
         self.ready_frame: bytes | str | None = None
         """A periodic frame built by the scheduler, waiting for the producer to send it."""
         self.next_frame_at = 0.0
@@ -96,6 +99,25 @@ class Session:
     @property
     def config(self) -> Config:
         return self.model.config
+
+    @property
+    def busy(self) -> bool:
+        """An epoch runs in a worker thread (epochs too long for one slice). Meanwhile the
+        trainer must not change under it: changes wait, and apply when it is cleared."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        self._busy = value
+        while not value and self._deferred:
+            self._deferred.pop(0)()
+
+    def _when_idle(self, change: Callable[[], None]) -> None:
+        """Run `change` now, or once the threaded epoch has ended."""
+        if self._busy:
+            self._deferred.append(change)
+        else:
+            change()
 
     @property
     def epoch(self) -> int:
@@ -212,11 +234,15 @@ class Session:
         """Optimizer, regularization and view changes keep the weights."""
         trainer = self.model.trainer
         try:
-            if new.optimizer.name != old.optimizer.name or any(
+            optimizer = optimizer_for(new) if new.optimizer.name != old.optimizer.name or any(
                 getattr(new.optimizer, k) != getattr(old.optimizer, k)
                 for k in ("momentum", "beta1", "beta2")
-            ):
-                optimizer = optimizer_for(new)
+            ) else None
+        except ValueError as error:
+            raise engine_error(error, "config.optimizer") from None
+
+        def change_trainer() -> None:  # the values are valid: the config was checked whole
+            if optimizer is not None:
                 trainer.set_optimizer(optimizer)
             elif new.optimizer.learning_rate != old.optimizer.learning_rate:
                 trainer.set_learning_rate(new.optimizer.learning_rate)
@@ -224,8 +250,10 @@ class Session:
                 trainer.set_batch_size(new.optimizer.batch_size)
             if new.regularization != old.regularization:
                 trainer.set_regularization(new.regularization.kind, new.regularization.rate)
-        except ValueError as error:
-            raise engine_error(error, "config.optimizer") from None
+
+        # A threaded epoch steps through the trainer's batches: re-cutting them under it
+        # would wedge the trainer, so the change waits for the epoch's end.
+        self._when_idle(change_trainer)
         model = self.model
         if (new.view.resolution, new.view.neuron_resolution) != (
             old.view.resolution, old.view.neuron_resolution
@@ -325,7 +353,7 @@ class Session:
     # ---------------------------------------------------------------------------- training
 
     def training_delay(self, now: float) -> float | None:
-        if self.busy:
+        if self.busy or self.stalled(now):
             return None
         if self.step_left > 0:
             return 0.0
@@ -465,6 +493,12 @@ class Session:
         self.status()
 
     # ---------------------------------------------------------------------------- frames
+
+    def stalled(self, now: float) -> bool:
+        """The client has not taken the periodic frame built STALLED_SECONDS ago (it stopped
+        reading, or vanished): training waits, so it costs no CPU until it reads again or is
+        reaped (the producer wakes the scheduler when it sends the frame)."""
+        return self.ready_frame is not None and now - self.last_frame_at > STALLED_SECONDS
 
     def frame_due(self) -> bool:
         """A new frame would show something new."""

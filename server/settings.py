@@ -36,6 +36,27 @@ class Settings:
     web_dir: Path = DEFAULT_WEB_DIR
     # Extra origins (scheme://host[:port]) allowed to open the websocket besides the page's own.
     allowed_origins: tuple[str, ...] = ()
+    # Host names (or addresses) the server answers to besides loopback ones and the bound
+    # address (for 0.0.0.0: this machine's addresses); "*": any. Guards against DNS rebinding.
+    allowed_hosts: tuple[str, ...] = ()
+    # Who may embed the page in a frame (CSP frame-ancestors): 'self', 'none', or origins.
+    frame_ancestors: str = "'self'"
+    # Serve the interactive API docs at /api/docs (and /api/openapi.json).
+    api_docs: bool = False
+    # Request line plus headers larger than this get 400 before any route (or handshake) runs.
+    max_header_bytes: int = 16_384
+    # Sessions per process, and per client address in a process (a class behind one NAT
+    # address needs max_sessions_per_client raised).
+    max_sessions: int = 160
+    max_sessions_per_client: int = 40
+    # The consumer stops reading a client whose unsent replies pass this size (a client that
+    # does not read costs at most about this much, plus one reply and the socket's buffers).
+    max_backlog_bytes: int = 2 * 1_048_576
+    # A client that takes no message for this long is gone: its session ends. Websocket
+    # pings go every ping_interval s and a pong is due within ping_timeout s.
+    send_timeout: float = 20.0
+    ping_interval: float = 20.0
+    ping_timeout: float = 20.0
     # Text messages longer than this get a `too_large` error; the transport closes the socket
     # only above `ws_max_bytes` (1009), so a slightly too large import still gets a clear error.
     max_message_bytes: int = 1_048_576
@@ -71,6 +92,12 @@ ENV_FIELDS: dict[str, tuple[str, Callable[[Any], str], Callable[[str], Any]]] = 
     "allowed_origins": ("ALLOW_ORIGINS", lambda origins: json.dumps(list(origins)),
                         lambda text: tuple(str(o) for o in json.loads(text))),
     "compression": ("COMPRESSION", lambda on: "1" if on else "0", lambda text: text != "0"),
+    "allowed_hosts": ("ALLOW_HOSTS", lambda hosts: json.dumps(list(hosts)),
+                      lambda text: tuple(str(h) for h in json.loads(text))),
+    "frame_ancestors": ("FRAME_ANCESTORS", str, str),
+    "api_docs": ("API_DOCS", lambda on: "1" if on else "0", lambda text: text == "1"),
+    "max_sessions": ("MAX_SESSIONS", str, int),
+    "max_sessions_per_client": ("MAX_SESSIONS_PER_CLIENT", str, int),
 }
 """The settings `--workers` passes to its processes: field: (variable after the prefix,
 value to text, text to value)."""

@@ -28,9 +28,9 @@ BOUNDARY_COLORS = """() => {
 def test_page_loads_and_paints_a_non_blank_boundary(app: App) -> None:
     page = app.open()
     expect(page.get_by_test_id("epoch")).to_have_text("0")
-    page.wait_for_function(f"({BOUNDARY_COLORS})() > 1")
+    page.wait_for_function(f"() => ({BOUNDARY_COLORS})() > 1")
     page.get_by_test_id("play-pause").click()
-    page.wait_for_function(f"({BOUNDARY_COLORS})() > 20")
+    page.wait_for_function(f"() => ({BOUNDARY_COLORS})() > 20")
     page.get_by_test_id("play-pause").click()
     expect(page.get_by_test_id("loss-train")).to_have_text(re.compile(r"^\d+\.\d{3}$"))
     expect(page.get_by_test_id("neuron-1-0")).to_be_visible()
@@ -263,11 +263,11 @@ def test_reconnects_after_a_server_restart_and_restores_the_config(app: App) -> 
 
 def test_discretize_show_test_and_presenter_toggles(app: App) -> None:
     page = app.open("?dataset=gauss&hidden=3:tanh")
-    page.wait_for_function(f"({BOUNDARY_COLORS})() > 2")
+    page.wait_for_function(f"() => ({BOUNDARY_COLORS})() > 2")
     page.get_by_test_id("discretize").check()
-    page.wait_for_function(f"(n => n > 0 && n <= 2)(({BOUNDARY_COLORS})())")
+    page.wait_for_function(f"() => (n => n > 0 && n <= 2)(({BOUNDARY_COLORS})())")
     page.get_by_test_id("discretize").uncheck()
-    page.wait_for_function(f"({BOUNDARY_COLORS})() > 2")
+    page.wait_for_function(f"() => ({BOUNDARY_COLORS})() > 2")
     page.get_by_test_id("show-test").uncheck()
     expect(page.get_by_test_id("show-test")).not_to_be_checked()
     page.get_by_test_id("boundary").hover()

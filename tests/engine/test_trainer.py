@@ -295,3 +295,15 @@ def test_an_empty_training_set_raises_naming_the_field():
     empty = data.subset(np.arange(0))
     with pytest.raises(ValueError, match="split.train: the training set has no points"):
         Trainer(Network([2, 1], ["sigmoid"]), datasets.Split(empty, empty, data, data))
+
+
+def test_a_position_past_the_batches_starts_a_new_epoch_instead_of_crashing():
+    # A re-cut with larger batches (fewer of them) leaves the position of an epoch in progress
+    # past the end: the next steps start a new epoch.
+    tr = _trainer("xor", [4], "tanh", n=100, batch_size=1)
+    tr.train_for(0.0, max_steps=30)
+    tr.batch_size = 25
+    tr._cut_batches()
+    tr.position = 30
+    assert tr.train_for(0.0) == 1 and (tr.epoch, tr.position) == (0, 1)
+    assert tr.run(1) == 1 and (tr.epoch, tr.position) == (1, 0)

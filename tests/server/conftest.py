@@ -31,7 +31,8 @@ def web_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(web_dir: Path) -> Settings:
-    return replace(Settings(), web_dir=web_dir)
+    # TestClient's requests say `Host: testserver`.
+    return replace(Settings(), web_dir=web_dir, allowed_hosts=("testserver",))
 
 
 @pytest.fixture

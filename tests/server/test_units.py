@@ -128,7 +128,10 @@ def test_settings_travel_to_worker_processes_through_the_environment() -> None:
     from server.settings import Settings
 
     settings = replace(Settings(), host="0.0.0.0", port=8123, web_dir=Path("/srv/web"),
-                       allowed_origins=("http://a:1", "http://b"), compression=False)
+                       allowed_origins=("http://a:1", "http://b"), compression=False,
+                       allowed_hosts=("class.example", "10.0.0.5"),
+                       frame_ancestors="'self' https://course.example", api_docs=True,
+                       max_sessions=12, max_sessions_per_client=3)
     assert Settings.from_env(settings.to_env()) == settings
     assert Settings.from_env({}) == Settings()
 
