@@ -46,7 +46,8 @@ export function formatNumber(x, options = {}, lang = pageLang()) {
     format = new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, { useGrouping: false, ...options });
     formats.set(key, format);
   }
-  return format.format(x);
+  // Intl puts a no-break space before % in French; the page's typography uses the narrow one.
+  return lang === 'fr' ? format.format(x).replace(/\u00a0/g, NARROW_NBSP) : format.format(x);
 }
 
 /**
