@@ -39,10 +39,10 @@ export const ERROR_STRINGS = {
     'error.noCustom': 'aucun point personnalisé pour l’instant : cliquez dans le plan ou importez un CSV',
     'error.tooLarge': 'message trop volumineux pour le serveur',
     'error.notJson': 'message illisible par le serveur (JSON invalide)',
-    'error.url.notName': 'le paramètre {name} du lien, {value}, n’est pas un nom',
-    'error.url.notInteger': 'le paramètre {name} du lien, {value}, n’est pas un nombre entier',
-    'error.url.notNumber': 'le paramètre {name} du lien, {value}, n’est pas un nombre',
-    'error.url.notLayers': 'le paramètre hidden du lien, {value}, n’a pas la forme neurones:activation (par ex. 4:tanh)',
+    'error.url.notName': 'le paramètre {name} vaut « {value} », qui n’est pas un nom',
+    'error.url.notInteger': 'le paramètre {name} vaut « {value} », qui n’est pas un nombre entier',
+    'error.url.notNumber': 'le paramètre {name} vaut « {value} », qui n’est pas un nombre',
+    'error.url.notLayers': 'le paramètre hidden vaut « {value} », qui n’a pas la forme neurones:activation (par ex. 4:tanh)',
     'field.type': 'Type de message',
     'field.layer': 'Couche',
     'field.row': 'Ligne',
@@ -102,6 +102,9 @@ export function fieldLabel(t, field) {
 /** A number from a message, as the reader writes it ("0.000001" → « 0,000001 »). @param {string} text */
 const number = (text) => (Number.isFinite(Number(text)) ? formatNumber(Number(text), { maximumSignificantDigits: 15 }) : text);
 
+/** A JSON string's text without its quotes (`"many"` → `many`). @param {string} text */
+const unquoted = (text) => text.replace(/^"(.*)"$/, '$1');
+
 /**
  * The server's (or the link parser's) English reason in the current language, or null when its
  * shape is not known or not translated.
@@ -130,10 +133,10 @@ export function wordDetail(t, detail) {
     [/^there are no custom points/, () => ['error.noCustom']],
     [/^message is larger than/, () => ['error.tooLarge']],
     [/^(not JSON|a message must be a JSON object)/, () => ['error.notJson']],
-    [/^URL parameter (\w+): (.*) is not a name$/, (m) => ['error.url.notName', { name: m[1], value: m[2] }]],
-    [/^URL parameter (\w+): (.*) is not an integer$/, (m) => ['error.url.notInteger', { name: m[1], value: m[2] }]],
-    [/^URL parameter (\w+): (.*) is not a number$/, (m) => ['error.url.notNumber', { name: m[1], value: m[2] }]],
-    [/^URL parameter hidden: (.*) is not units:activation/, (m) => ['error.url.notLayers', { value: m[1] }]],
+    [/^URL parameter (\w+): (.*) is not a name$/, (m) => ['error.url.notName', { name: m[1], value: unquoted(m[2]) }]],
+    [/^URL parameter (\w+): (.*) is not an integer$/, (m) => ['error.url.notInteger', { name: m[1], value: unquoted(m[2]) }]],
+    [/^URL parameter (\w+): (.*) is not a number$/, (m) => ['error.url.notNumber', { name: m[1], value: unquoted(m[2]) }]],
+    [/^URL parameter hidden: (.*) is not units:activation/, (m) => ['error.url.notLayers', { value: unquoted(m[1]) }]],
   ];
   for (const [pattern, wording] of shapes) {
     const m = detail.match(pattern);

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from server.experiments import EXPERIMENTS
 from tests.browser.conftest import App
+from tests.browser.test_lessons import ADVICE
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +44,13 @@ def english_words(text: str) -> list[str]:
 
 
 def visible_text(page: Page) -> str:
-    return str(page.evaluate("document.body.innerText"))
+    """The page's text, its select options, and the tooltips and accessible names it sets."""
+    return str(page.evaluate(
+        """() => [document.body.innerText,
+          ...[...document.querySelectorAll('[title], [aria-label]')].flatMap(
+            (e) => [e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? ''])]
+          .join('\\n')"""
+    ))
 
 
 def expect_french(page: Page, where: str) -> None:
@@ -133,6 +140,27 @@ def test_french_coach_says_the_cost_oscillates_after_a_too_large_learning_rate(a
     expect_french(page, "coach after lr_too_high")
 
 
+def test_french_coach_words_every_advice_without_english(app: App) -> None:
+    app.open("?lang=fr")
+    texts = app.page.evaluate(
+        """async (advice) => {
+          const { createI18n } = await import('/i18n.js');
+          const { STRINGS, wording } = await import('/lessons/coach.js');
+          const { translator } = await import('/lessons/util.js');
+          const i18n = createI18n('fr');
+          i18n.register(STRINGS);
+          const t = translator({ t: i18n.t, i18n });
+          return advice.map((a) => wording(t, a));
+        }""",
+        ADVICE,
+    )
+    for text in texts:
+        assert not english_words(text), text
+        assert not re.search(r"\d\.\d", text), text
+    joined = "\n".join(texts)
+    assert "«\u202fentropie croisée\u202f»" in joined and "«\u202fsigmoïde\u202f»" in joined
+
+
 def test_french_names_activations_and_losses_in_sentences(app: App) -> None:
     page = app.open("?lang=fr&hidden=3:elu,3:linear")
     output = page.get_by_test_id("output-activation").locator("option[value='auto']")
@@ -153,6 +181,13 @@ def test_french_server_errors_name_the_control_and_the_reason(app: App) -> None:
     expect(error).to_have_attribute("data-field", "config.seed")
     expect(error).to_contain_text("Graine\u202f: doit être supérieur ou égal à 0")
     expect_french(page, "error banner")
+
+
+def test_french_link_errors_are_worded_in_french(app: App) -> None:
+    page = app.open("?lang=fr&points=many")
+    error = page.get_by_test_id("error")
+    expect(error).to_contain_text("le paramètre points vaut «\u202fmany\u202f»")
+    expect_french(page, "link error")
 
 
 def test_error_wording_falls_back_to_the_server_message(app: App) -> None:

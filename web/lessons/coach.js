@@ -4,7 +4,6 @@
  * language with its fix, one list item per advice with `data-code` set to the stable code.
  * Codes whose fix is a setting get a one-click "apply the fix" button.
  */
-import { inSentence, nameLabel } from '../i18n.js';
 import { h, hiddenLayers, translator } from './util.js';
 
 export const STRINGS = {
@@ -53,6 +52,22 @@ export const STRINGS = {
     'coach.overfitting': 'Surapprentissage : le coût de {split} est passé de {best_loss} (époque {best_epoch}) à {loss} alors que le coût d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
     'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.unknown': 'Piège « {code} ».',
+    'coach.name.sigmoid': 'sigmoïde',
+    'coach.name.tanh': 'tanh',
+    'coach.name.relu': 'ReLU',
+    'coach.name.leaky_relu': 'Leaky ReLU',
+    'coach.name.elu': 'ELU',
+    'coach.name.linear': 'linéaire',
+    'coach.name.softmax': 'softmax',
+    'coach.name.mse': 'erreur quadratique',
+    'coach.name.bce': 'entropie croisée binaire',
+    'coach.name.cce': 'entropie croisée',
+    'coach.name.zeros': 'zéros',
+    'coach.name.constant': 'constante',
+    'coach.name.uniform': 'uniforme [−1, 1]',
+    'coach.name.normal': 'petite normale',
+    'coach.name.xavier': 'Xavier',
+    'coach.name.he': 'He',
   },
 };
 
@@ -106,8 +121,14 @@ export function wording(t, advice) {
   if (typeof p.ratio === 'number') p.ratio = Number(p.ratio.toPrecision(2));
   // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
   if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
-  // Protocol names (`leaky_relu`, `bce`, `zeros`) as the page labels them: « entropie croisée binaire ».
-  for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = inSentence(nameLabel(t, p[k]));
+  // Protocol names (`leaky_relu`, `bce`, `zeros`) are worded by `coach.name.*` where a language
+  // has them (« entropie croisée binaire »); English keeps the course's short names.
+  for (const k of ['output', 'expected', 'loss', 'init']) {
+    if (typeof p[k] !== 'string') continue;
+    const key = `coach.name.${p[k]}`;
+    const name = t(key);
+    p[k] = name === key ? p[k].replace('_', ' ') : name;
+  }
   let key = `coach.${advice.code}`;
   if (advice.code === 'lr_too_high' || advice.code === 'no_nonlinearity') key += `.${p.reason}`;
   if (advice.code === 'symmetry' && Array.isArray(advice.params?.layers) && advice.params.layers.length > 1) key += '.many';
