@@ -286,7 +286,10 @@ export function mountHeatmap(container, ctx) {
         lastFrame = state.frame;
         paintOutput(lastFrame);
       }
-      if (changed.has('lang')) relabel();
+      if (changed.has('lang')) {
+        relabel();
+        drawPoints(); // its axis labels are numbers in the page's language
+      }
     },
   };
 }

@@ -41,7 +41,7 @@ const STRINGS = {
     'loss.test': 'test',
     'loss.accuracy': 'précision',
     'loss.epoch': 'époque',
-    'loss.best': 'meilleure validation : époque {epoch}',
+    'loss.best': 'meilleur coût de validation : époque {epoch}',
     'loss.bestShort': 'meilleure',
     'loss.empty': 'Lancez l’entraînement : les courbes apparaissent ici.',
     'loss.noValidation': 'Choisissez une part de validation dans le panneau Données pour surveiller le surapprentissage.',
