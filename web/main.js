@@ -28,6 +28,7 @@ const STRINGS = {
     'app.viewFailed': 'Part of the page failed to load ({view}): {message}',
     'app.badFrame': 'A frame from the server could not be read: {message}',
     'app.badUrl': 'Ignored in the link: {message}',
+    'app.documentTitle': '{title}: {tagline}',
   },
   fr: {
     'app.title': 'NN Playground',
@@ -35,6 +36,7 @@ const STRINGS = {
     'app.viewFailed': 'Une partie de la page n’a pas pu se charger ({view}) : {message}',
     'app.badFrame': 'Une trame du serveur est illisible : {message}',
     'app.badUrl': 'Ignoré dans le lien : {message}',
+    'app.documentTitle': '{title} : {tagline}',
   },
 };
 
@@ -149,7 +151,7 @@ const ctx = {
 /** The page's own labels (the views label themselves). */
 function relabelPage() {
   applyLabels(/** @type {HTMLElement} */ (document.querySelector('.brand')), i18n.t);
-  document.title = `${i18n.t('app.title')}: ${i18n.t('app.tagline')}`;
+  document.title = i18n.t('app.documentTitle', { title: i18n.t('app.title'), tagline: i18n.t('app.tagline') });
 }
 
 /** @type {Array<{name: string, view: {update(state: any, changed: Set<string>): void}, fresh: boolean, failed: boolean}>} */

@@ -190,6 +190,17 @@ def test_french_link_errors_are_worded_in_french(app: App) -> None:
     expect_french(page, "link error")
 
 
+def test_french_csv_errors_say_the_line_in_french(app: App) -> None:
+    page = app.open("?lang=fr")
+    page.get_by_test_id("csv-upload").set_input_files(files=[{
+        "name": "bad.csv", "mimeType": "text/csv", "buffer": b"x1,x2,label\n1,2,0\n3,4\n",
+    }])
+    expect(page.get_by_test_id("data-error")).to_contain_text(
+        "Fichier CSV\u202f: à la ligne 3, 3 colonnes attendues"
+    )
+    expect_french(page, "csv error")
+
+
 def test_error_wording_falls_back_to_the_server_message(app: App) -> None:
     app.open("?lang=fr")
     texts = app.page.evaluate(
