@@ -5,7 +5,8 @@
  * Keyboard: space plays or pauses, right arrow steps one epoch, r resets.
  */
 
-import { applyLabels } from './i18n.js';
+import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
+import { ERROR_STRINGS, errorText as wordError } from './errors.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
@@ -82,7 +83,7 @@ const STRINGS = {
     'controls.play': 'Lancer',
     'controls.pause': 'Pause',
     'controls.playTitle': 'Lancer ou mettre en pause l’entraînement (espace)',
-    'controls.step': 'Pas',
+    'controls.step': 'Une époque',
     'controls.stepTitle': 'Entraîner une époque (flèche droite)',
     'controls.reset': 'Réinitialiser',
     'controls.resetTitle': 'Nouveaux poids initiaux, époque 0 (r)',
@@ -91,17 +92,17 @@ const STRINGS = {
     'controls.speedMax': 'max',
     'controls.speedN': '{n}/s',
     'controls.learningRate': 'Taux d’apprentissage',
-    'controls.batchSize': 'Taille de lot',
+    'controls.batchSize': 'Taille du mini-lot',
     'controls.optimizer': 'Optimiseur',
     'controls.init': 'Initialisation',
     'controls.regularization': 'Régularisation',
     'controls.regRate': 'Taux de régul.',
     'controls.seed': 'Graine',
     'controls.newSeed': 'Nouvelle graine aléatoire (nouveaux poids)',
-    'controls.trainLoss': 'Perte entraîn.',
-    'controls.testLoss': 'Perte test',
-    'controls.trainAcc': 'Exact. entraîn.',
-    'controls.testAcc': 'Exact. test',
+    'controls.trainLoss': 'Coût entraîn.',
+    'controls.testLoss': 'Coût test',
+    'controls.trainAcc': 'Préc. entraîn.',
+    'controls.testAcc': 'Préc. test',
     'controls.lang': 'English',
     'controls.langTitle': 'Switch to English',
     'controls.presenter': 'Présentation',
@@ -125,7 +126,7 @@ const STRINGS = {
     'reg.l1': 'L1',
     'reg.l2': 'L2',
     'field.config.optimizer.learning_rate': 'Taux d’apprentissage',
-    'field.config.optimizer.batch_size': 'Taille de lot',
+    'field.config.optimizer.batch_size': 'Taille du mini-lot',
     'field.config.optimizer.name': 'Optimiseur',
     'field.config.init': 'Initialisation',
     'field.config.regularization': 'Régularisation',
@@ -164,16 +165,16 @@ function catalogNames(catalog, key, fallback) {
   return list.map((item) => (typeof item === 'string' ? item : item?.name)).filter(Boolean);
 }
 
-/** A number as a short label: 0.00001 -> "0.00001", 3 -> "3". */
+/** A number as a short label in the page's language: 0.00001 -> "0.00001" (« 0,00001 »), 3 -> "3". */
 function numberLabel(/** @type {number} */ v) {
-  return String(Number(v.toPrecision(6)));
+  return formatNumber(Number(v.toPrecision(6)), { maximumSignificantDigits: 6 });
 }
 
-/** Loss as text: three decimals, or scientific when tiny. */
+/** Loss as text: three decimals, or scientific when tiny (0.693, or 0,693 in French). */
 function formatLoss(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(2);
-  return v.toFixed(3);
+  if (v !== 0 && Math.abs(v) < 0.001) return formatExponential(v, 2);
+  return formatNumber(v, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 }
 
 /** Writes text only when it differs, so an unchanged readout costs no layout. */
@@ -183,7 +184,7 @@ function setText(/** @type {HTMLElement} */ el, /** @type {string} */ text) {
 
 function formatShare(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return `${(v * 100).toFixed(1)}%`;
+  return formatPercent(v, 1);
 }
 
 /**
@@ -192,6 +193,7 @@ function formatShare(/** @type {number | null | undefined} */ v) {
  */
 export function mountControls(container, ctx) {
   ctx.i18n.register(STRINGS);
+  ctx.i18n.register(ERROR_STRINGS);
   const t = ctx.t;
   container.classList.add('controls');
   container.innerHTML = `
@@ -422,18 +424,6 @@ export function mountControls(container, ctx) {
     connectionEl.querySelector('.connection-text').textContent = t(`controls.connection.${state}`);
   }
 
-  /** The label of the control an error's field belongs to. */
-  function fieldLabel(/** @type {string | null | undefined} */ field) {
-    if (!field) return '';
-    const parts = field.split('.');
-    for (let n = parts.length; n > 0; n--) {
-      const key = `field.${parts.slice(0, n).join('.')}`;
-      const label = t(key);
-      if (label !== key) return label;
-    }
-    return '';
-  }
-
   /** Shows an error in the banner and marks the control it belongs to. */
   function showError(/** @type {any} */ error) {
     shownError = error;
@@ -447,8 +437,7 @@ export function mountControls(container, ctx) {
     if (error.type === 'status') {
       text = t('controls.diverged', { epoch: error.epoch ?? '?' });
     } else {
-      const label = fieldLabel(error.field);
-      text = label ? `${label}: ${error.message}` : String(error.message ?? error.code);
+      text = wordError(t, error);
     }
     // Divergence is the learning rate's doing: it is marked like an error of that field.
     const field = error.type === 'status' ? 'config.optimizer.learning_rate' : error.field;
@@ -496,7 +485,7 @@ export function mountControls(container, ctx) {
         if (state.status.state === 'diverged') showError(state.status);
         else if (shownError?.type === 'status') showError(null);
       }
-      if (changed.has('frame') && state.frame) {
+      if ((changed.has('frame') || changed.has('lang')) && state.frame) {
         const h = state.frame.header;
         const m = h.metrics ?? {};
         setText(epochEl, String(h.epoch));

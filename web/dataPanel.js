@@ -5,9 +5,10 @@
  */
 import { datasetEntries, drawThumbnail, hasClassChoice } from './data/picker.js';
 import { DATA_STRINGS } from './data/strings.js';
+import { ERROR_STRINGS, errorText } from './errors.js';
 import { FEATURES, paintFeature } from './data/features.js';
 import { createCustomEditor } from './data/customEditor.js';
-import { applyLabels } from './i18n.js';
+import { applyLabels, formatNumber, formatPercent } from './i18n.js';
 
 /** Datasets whose points are given, not generated: no noise, size or new draw. */
 const FIXED = new Set(['custom', 'student']);
@@ -22,6 +23,7 @@ const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
  */
 export function mountDataPanel(container, ctx) {
   ctx.i18n.register(DATA_STRINGS);
+  ctx.i18n.register(ERROR_STRINGS);
   const t = ctx.t;
   container.classList.add('pp-panel', 'pp-data');
   container.innerHTML = `
@@ -201,9 +203,9 @@ export function mountDataPanel(container, ctx) {
     const d = config?.dataset ?? {};
     const tf = Number(train.value);
     const vf = Number(validation.value);
-    $('[data-out="noise"]').textContent = Number(noise.value).toFixed(2);
-    $('[data-out="train"]').textContent = `${Math.round(tf * 100)}%`;
-    $('[data-out="validation"]').textContent = `${Math.round(vf * 100)}%`;
+    $('[data-out="noise"]').textContent = formatNumber(Number(noise.value), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    $('[data-out="train"]').textContent = formatPercent(tf, 0);
+    $('[data-out="validation"]').textContent = formatPercent(vf, 0);
     const te = Math.max(0, 1 - tf - vf);
     $('.pp-split-test').textContent = t('data.test', { pct: Math.round(te * 100) });
     const bar = $('.pp-split-bar');
@@ -256,7 +258,7 @@ export function mountDataPanel(container, ctx) {
 
   function renderError() {
     const server = shownError;
-    const msg = localError ?? (server ? String(server.message ?? server.code) : null);
+    const msg = localError ?? (server ? errorText(t, server) : null);
     errorEl.hidden = !msg;
     errorEl.textContent = msg ?? '';
   }

@@ -5,6 +5,7 @@
  * Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]), for l = 1..L, A[0] = X, Ŷ = A[L].
  */
 import { feature } from './data/features.js';
+import { formatNumber, inSentence, nameLabel } from './i18n.js';
 
 const STRINGS = {
   en: {
@@ -21,11 +22,14 @@ const STRINGS = {
     'eq.broadcast': 'is added to each of the m columns (broadcasting).',
     'eq.cost': 'Cost:',
     'eq.check': 'product',
-    'eq.features': 'features',
-    'eq.activations': 'Activations used',
+    'eq.features': 'features: {list}',
+    'eq.activations': 'Activations used:',
+    'eq.if': 'if',
+    'eq.otherwise': 'otherwise',
+    'eq.linear': 'linear',
   },
   fr: {
-    'eq.title': 'Propagation avant',
+    'eq.title': 'Passe en avant',
     'eq.m': 'm = {m} points d’entraînement, un par colonne',
     'eq.layer': 'couche',
     'eq.equations': 'équations',
@@ -36,22 +40,28 @@ const STRINGS = {
     'eq.hidden': 'cachée',
     'eq.total': 'Nombre total de paramètres',
     'eq.broadcast': 'est ajouté à chacune des m colonnes (diffusion).',
-    'eq.cost': 'Coût :',
+    'eq.cost': 'Fonction de coût :',
     'eq.check': 'produit',
-    'eq.features': 'caractéristiques',
-    'eq.activations': 'Activations utilisées',
+    'eq.features': 'caractéristiques : {list}',
+    'eq.activations': 'Activations utilisées :',
+    'eq.if': 'si',
+    'eq.otherwise': 'sinon',
+    'eq.linear': 'linéaire',
   },
 };
 
-/** Name of g in the equations and its definition. */
-const ACTIVATIONS = /** @type {Record<string, {name: string, def: string}>} */ ({
-  sigmoid: { name: 'σ', def: 'σ(z) = 1 / (1 + e<sup>−z</sup>)' },
-  tanh: { name: 'tanh', def: 'tanh(z) = (e<sup>z</sup> − e<sup>−z</sup>) / (e<sup>z</sup> + e<sup>−z</sup>)' },
-  relu: { name: 'ReLU', def: 'ReLU(z) = max(0, z)' },
-  leaky_relu: { name: 'LeakyReLU', def: 'LeakyReLU(z) = max(0.01z, z)' },
-  elu: { name: 'ELU', def: 'ELU(z) = z if z > 0, e<sup>z</sup> − 1 otherwise' },
-  linear: { name: 'id', def: 'id(z) = z (linear)' },
-  softmax: { name: 'softmax', def: 'softmax(z)<sub>i</sub> = e<sup>z<sub>i</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>' },
+/**
+ * Name of g in the equations and its definition, worded by `t` (the page's language) with
+ * numbers as the reader writes them.
+ */
+const ACTIVATIONS = /** @type {Record<string, {name: string, def: (t: (k: string) => string) => string}>} */ ({
+  sigmoid: { name: 'σ', def: () => 'σ(z) = 1 / (1 + e<sup>−z</sup>)' },
+  tanh: { name: 'tanh', def: () => 'tanh(z) = (e<sup>z</sup> − e<sup>−z</sup>) / (e<sup>z</sup> + e<sup>−z</sup>)' },
+  relu: { name: 'ReLU', def: () => 'ReLU(z) = max(0, z)' },
+  leaky_relu: { name: 'LeakyReLU', def: () => `LeakyReLU(z) = max(${formatNumber(0.01)}z, z)` },
+  elu: { name: 'ELU', def: (t) => `ELU(z) = z ${t('eq.if')} z > 0, e<sup>z</sup> − 1 ${t('eq.otherwise')}` },
+  linear: { name: 'id', def: (t) => `id(z) = z (${t('eq.linear')})` },
+  softmax: { name: 'softmax', def: () => 'softmax(z)<sub>i</sub> = e<sup>z<sub>i</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>' },
 });
 
 const LOSSES = /** @type {Record<string, string>} */ ({
@@ -139,7 +149,7 @@ export function mountEquations(container, ctx) {
     const rows = [`
       <tr class="pp-eq-input">
         <th scope="row">0 <small>${t('eq.input')}</small></th>
-        <td><var>A</var><sup>[0]</sup> = <var>X</var> <small class="pp-eq-feat">(${t('eq.features')}: ${features.map((/** @type {string} */ f) => feature(f)?.html ?? f).join(', ')})</small></td>
+        <td><var>A</var><sup>[0]</sup> = <var>X</var> <small class="pp-eq-feat">(${t('eq.features', { list: features.map((/** @type {string} */ f) => feature(f)?.html ?? f).join(', ') })})</small></td>
         <td>${sym('A', 0)} : ${dim(sizes[0], ms)}</td>
         <td class="pp-num">—</td>
       </tr>`];
@@ -167,13 +177,13 @@ export function mountEquations(container, ctx) {
         <tbody>${rows.join('')}</tbody>
       </table>
       <p class="pp-eq-cost">${t('eq.cost')} <var>J</var> = <sup>1</sup>⁄<sub><var>m</var></sub> Σ<sub><var>i</var>=1..<var>m</var></sub> ℒ(<var>ŷ</var><sup>(<var>i</var>)</sup>, <var>y</var><sup>(<var>i</var>)</sup>),
-        ℒ(<var>ŷ</var>, <var>y</var>) = ${LOSSES[loss] ?? loss} <small>(${loss})</small></p>`;
+        ℒ(<var>ŷ</var>, <var>y</var>) = ${LOSSES[loss] ?? loss} <small>(${inSentence(nameLabel(t, loss))})</small></p>`;
     q('.pp-eq-total-label').textContent = t('eq.total');
     q('[data-testid="param-count"]').textContent = String(total);
     q('.pp-eq-broadcast').innerHTML = `${sym('b', 'l')} ${t('eq.broadcast')}`;
     q('.pp-eq-sum').textContent = counts.length > 1 ? `= ${counts.join(' + ')}` : '';
     const used = [...new Set(activations)].filter((a) => ACTIVATIONS[a]);
-    q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}:</span> ${used.map((a) => `<span class="pp-eq-def">${ACTIVATIONS[a].def}</span>`).join(' ')}`;
+    q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}</span> ${used.map((a) => `<span class="pp-eq-def">${ACTIVATIONS[a].def(t)}</span>`).join(' ')}`;
   }
 
   render();

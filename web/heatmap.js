@@ -7,7 +7,7 @@
  */
 import { fitCanvas } from './data/dom.js';
 import { valueAt } from './frame.js';
-import { applyLabels } from './i18n.js';
+import { applyLabels, formatNumber, pageLang } from './i18n.js';
 import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
 
 const STRINGS = {
@@ -245,16 +245,18 @@ export function mountHeatmap(container, ctx) {
     const n = R * R;
     const i = Math.floor(fy * R) * R + Math.floor(fx * R);
     const [x0, x1, y0, y1] = data.domain;
-    const at = `x₁ = ${fmt(x0 + fx * (x1 - x0))}, x₂ = ${fmt(y1 - fy * (y1 - y0))}`;
+    // A decimal comma in French: the two coordinates are then separated by a semicolon.
+    const sep = pageLang() === 'fr' ? '\u202f; ' : ', ';
+    const at = `x₁ = ${fmt(x0 + fx * (x1 - x0))}${sep}x₂ = ${fmt(y1 - fy * (y1 - y0))}`;
     let value;
     if (C > 1) {
       let best = 0;
       for (let k = 1; k < C; k++) if (valueAt(out, k * n + i) > valueAt(out, best * n + i)) best = k;
-      value = t('output.readout.multiclass', { k: best, p: valueAt(out, best * n + i).toFixed(2) });
+      value = t('output.readout.multiclass', { k: best, p: fixed(valueAt(out, best * n + i), 2) });
     } else if (task() === 'regression') {
-      value = t('output.readout.regression', { v: valueAt(out, i).toFixed(3) });
+      value = t('output.readout.regression', { v: fixed(valueAt(out, i), 3) });
     } else {
-      value = t('output.readout.binary', { p: valueAt(out, i).toFixed(2) });
+      value = t('output.readout.binary', { p: fixed(valueAt(out, i), 2) });
     }
     readout.textContent = `${at} · ${value}`;
     readout.hidden = false;
@@ -284,7 +286,10 @@ export function mountHeatmap(container, ctx) {
         lastFrame = state.frame;
         paintOutput(lastFrame);
       }
-      if (changed.has('lang')) relabel();
+      if (changed.has('lang')) {
+        relabel();
+        drawPoints(); // its axis labels are numbers in the page's language
+      }
     },
   };
 }
@@ -309,6 +314,11 @@ function drawAxes(/** @type {CanvasRenderingContext2D} */ g, /** @type {number} 
 }
 
 function fmt(/** @type {number} */ v) {
-  return String(Number(v.toPrecision(3)));
+  return formatNumber(Number(v.toPrecision(3)), { maximumSignificantDigits: 3 });
+}
+
+/** A number with `digits` decimals in the page's language (0.50, or 0,50 in French). */
+function fixed(/** @type {number} */ v, /** @type {number} */ digits) {
+  return formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 

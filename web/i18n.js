@@ -3,9 +3,76 @@
  * English and French strings: `t(key, params)` returns the string in the current language with
  * `{name}` placeholders filled. Views add their own strings with `register`. A key missing in
  * French falls back to English, and a key missing everywhere shows as itself (easy to spot).
+ * French text gets French typography (a narrow no-break space before ; : ! ? % and inside « »),
+ * and numbers shown to a reader are written as the page's language writes them
+ * (`formatNumber`: 0.5 in English, 0,5 in French); `data-*` attributes keep machine numbers.
  */
 
 const LANGUAGES = ['en', 'fr'];
+/** The Intl locale of each language. */
+const LOCALES = /** @type {Record<string, string>} */ ({ en: 'en-US', fr: 'fr-FR' });
+const NARROW_NBSP = '\u202f';
+
+/**
+ * French punctuation spacing: the space before ; : ! ? % and » and after « becomes a narrow
+ * no-break space, so a line never starts with a colon.
+ * @param {string} s
+ */
+export function frenchTypography(s) {
+  return s.replace(/[ \u00a0]([;:!?%»])/g, `${NARROW_NBSP}$1`).replace(/«[ \u00a0]/g, `«${NARROW_NBSP}`);
+}
+
+/** The language of the page (`<html lang>`), which number formatting follows. */
+export function pageLang() {
+  const lang = globalThis.document?.documentElement?.lang ?? 'en';
+  return LANGUAGES.includes(lang) ? lang : 'en';
+}
+
+/** @type {Map<string, Intl.NumberFormat>} */
+const formats = new Map();
+
+/**
+ * A number as a reader of `lang` writes it (Intl.NumberFormat, no thousands grouping unless
+ * asked): 0.5 → "0,5" in French. Non-finite numbers are written as JavaScript does.
+ * @param {number} x
+ * @param {Intl.NumberFormatOptions} [options]
+ * @param {string} [lang]  the page's language by default
+ */
+export function formatNumber(x, options = {}, lang = pageLang()) {
+  if (!Number.isFinite(x)) return String(x);
+  const key = `${lang}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, { useGrouping: false, ...options });
+    formats.set(key, format);
+  }
+  // Intl puts a no-break space before % in French; the page's typography uses the narrow one.
+  return lang === 'fr' ? format.format(x).replace(/\u00a0/g, NARROW_NBSP) : format.format(x);
+}
+
+/**
+ * Scientific notation with `digits` decimals, the mantissa in the reader's language:
+ * 1.23e-4 in English, 1,23e-4 in French.
+ * @param {number} x
+ * @param {number} digits
+ * @param {string} [lang]
+ */
+export function formatExponential(x, digits, lang = pageLang()) {
+  if (!Number.isFinite(x)) return String(x);
+  const [mantissa, exponent] = x.toExponential(digits).split('e');
+  const fixed = { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return `${formatNumber(Number(mantissa), fixed, lang)}e${exponent}`;
+}
+
+/**
+ * A share (0..1) as a percentage with `digits` decimals: 0.804 → "80.4%", « 80,4 % » in French.
+ * @param {number} x
+ * @param {number} [digits]
+ * @param {string} [lang]
+ */
+export function formatPercent(x, digits = 1, lang = pageLang()) {
+  return formatNumber(x, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }, lang);
+}
 
 /** The browser's preferred language if we have it, else English. */
 export function browserLanguage(/** @type {readonly string[]} */ preferred) {
@@ -46,8 +113,8 @@ export function createI18n(lang) {
    */
   function t(key, params) {
     const s = tables[current][key] ?? tables.en[key] ?? key;
-    if (!params) return s;
-    return s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+    const filled = params ? s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : s;
+    return current === 'fr' ? frenchTypography(filled) : filled;
   }
 
   return {
@@ -71,6 +138,36 @@ export function createI18n(lang) {
       return Object.keys(tables.en).filter((k) => !(k in tables.fr));
     },
   };
+}
+
+/** The prefixes under which a protocol name (`relu`, `xavier`, `moons`…) has a label. */
+const NAME_KEYS = ['act', 'init', 'dataset', 'optimizer', 'reg', 'lossname', 'feature'];
+
+/**
+ * The label of a protocol name in the current language (`leaky_relu` → "Leaky ReLU",
+ * `sigmoid` → « Sigmoïde »), or the name itself when no view labels it.
+ * @param {(key: string) => string} t
+ * @param {string} name
+ */
+export function nameLabel(t, name) {
+  for (const prefix of NAME_KEYS) {
+    const key = `${prefix}.${name}`;
+    const label = t(key);
+    if (label !== key) return label;
+  }
+  return name;
+}
+
+/**
+ * A label as it reads inside a sentence: "Sigmoid" → "sigmoid", « Entropie croisée » →
+ * « entropie croisée »; names with capitals inside (ReLU, Leaky ReLU, Xavier (Glorot)) keep them.
+ * @param {string} label
+ */
+export function inSentence(label) {
+  const rest = label.slice(1);
+  return rest === rest.toLowerCase() && label.length > 1 && !/^(Xavier|He)\b/.test(label)
+    ? label.charAt(0).toLowerCase() + rest
+    : label;
 }
 
 /** @typedef {ReturnType<typeof createI18n>} I18n */

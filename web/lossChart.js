@@ -7,7 +7,7 @@
  */
 import { fitCanvas } from './data/dom.js';
 import { argmin, createColumns, downsample } from './data/series.js';
-import { applyLabels } from './i18n.js';
+import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
 
 /** Series: key in history, color (Okabe–Ito) and dash, so they differ without color too. */
 const SERIES = [
@@ -43,22 +43,22 @@ const STRINGS = {
     'loss.stoppedShort': 'stop',
   },
   fr: {
-    'loss.title': 'Perte',
+    'loss.title': 'Coût',
     'loss.log': 'échelle log',
     'loss.train': 'entraînement',
     'loss.validation': 'validation',
     'loss.test': 'test',
-    'loss.accuracy': 'exactitude',
+    'loss.accuracy': 'précision',
     'loss.epoch': 'époque',
-    'loss.best': 'meilleure validation : époque {epoch}',
+    'loss.best': 'meilleur coût de validation : époque {epoch}',
     'loss.bestShort': 'meilleure',
     'loss.empty': 'Lancez l’entraînement : les courbes apparaissent ici.',
     'loss.noValidation': 'Choisissez une part de validation dans le panneau Données pour surveiller le surapprentissage.',
-    'loss.aria': 'Perte par époque sur les ensembles d’entraînement, de validation et de test',
+    'loss.aria': 'Coût par époque sur les ensembles d’entraînement, de validation et de test',
     'loss.stopping': 'Arrêt anticipé',
     'loss.stoppingOff': 'jamais',
     'loss.stoppingN': 'après {n} époques sans progrès',
-    'loss.stopped': 'arrêt à l’époque {epoch} : pas de meilleure perte de validation depuis l’époque {best}',
+    'loss.stopped': 'arrêt à l’époque {epoch} : pas de meilleur coût de validation depuis l’époque {best}',
     'loss.stoppedShort': 'arrêt',
   },
 };
@@ -102,8 +102,8 @@ function logTicks(lo, hi) {
 /** @param {number} v */
 function tickLabel(v) {
   const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return v.toExponential(0);
-  return String(Number(v.toPrecision(3)));
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return formatExponential(v, 0);
+  return formatNumber(Number(v.toPrecision(3)), { maximumSignificantDigits: 3 });
 }
 
 /** @param {number} v */
@@ -111,8 +111,8 @@ function fmt(v) {
   if (!Number.isFinite(v)) return '—';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1000 || a < 1e-3) return v.toExponential(2);
-  return v.toPrecision(3).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m));
+  if (a >= 1000 || a < 1e-3) return formatExponential(v, 2);
+  return formatNumber(Number(v.toPrecision(3)), { maximumSignificantDigits: 3 });
 }
 
 /**
@@ -200,7 +200,7 @@ export function mountLossChart(container, ctx) {
       const { loss, acc } = keys[i];
       loss.textContent = typeof v === 'number' ? fmt(v) : '—';
       acc.hidden = !(classification && typeof a === 'number');
-      acc.textContent = typeof a === 'number' ? `${(a * 100).toFixed(1)}%` : '';
+      acc.textContent = typeof a === 'number' ? formatPercent(a, 1) : '';
     });
     const hasValidation = typeof last?.validation_loss === 'number';
     const b = best();
@@ -351,7 +351,7 @@ export function mountLossChart(container, ctx) {
       g.textBaseline = 'middle';
       for (const v of [0, 0.5, 1]) {
         g.beginPath(); g.moveTo(left, AY(v)); g.lineTo(left + plotW, AY(v)); g.stroke();
-        g.fillText(`${v * 100}%`, left - 4, AY(v));
+        g.fillText(formatPercent(v, 0), left - 4, AY(v));
       }
       g.textAlign = 'right';
       g.textBaseline = 'bottom';
@@ -422,7 +422,7 @@ export function mountLossChart(container, ctx) {
       const v = row[`${s.part}_loss`];
       if (typeof v !== 'number') continue;
       const a = row[`${s.part}_accuracy`];
-      const acc = classification && typeof a === 'number' ? ` · ${(a * 100).toFixed(1)}%` : '';
+      const acc = classification && typeof a === 'number' ? ` · ${formatPercent(a, 1)}` : '';
       lines.push(`<span style="color:${s.color}">■</span> ${t(`loss.${s.part}`)} ${fmt(v)}${acc}`);
     }
     tip.innerHTML = lines.join('<br>');

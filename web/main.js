@@ -7,6 +7,7 @@
 import { createStore } from './state.js';
 import { connectSocket, socketUrl } from './socket.js';
 import { applyLabels, browserLanguage, createI18n } from './i18n.js';
+import { ERROR_STRINGS, wordDetail } from './errors.js';
 import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } from './url.js';
 
 /** Container selector, module, mount function: one row per view. */
@@ -27,6 +28,7 @@ const STRINGS = {
     'app.viewFailed': 'Part of the page failed to load ({view}): {message}',
     'app.badFrame': 'A frame from the server could not be read: {message}',
     'app.badUrl': 'Ignored in the link: {message}',
+    'app.documentTitle': '{title}: {tagline}',
   },
   fr: {
     'app.title': 'NN Playground',
@@ -34,12 +36,14 @@ const STRINGS = {
     'app.viewFailed': 'Une partie de la page n’a pas pu se charger ({view}) : {message}',
     'app.badFrame': 'Une trame du serveur est illisible : {message}',
     'app.badUrl': 'Ignoré dans le lien : {message}',
+    'app.documentTitle': '{title} : {tagline}',
   },
 };
 
 const urlLang = langFromUrl(location.search);
 const i18n = createI18n(urlLang ?? browserLanguage(navigator.languages ?? [navigator.language]));
 i18n.register(STRINGS);
+i18n.register(ERROR_STRINGS);
 const store = createStore({ lang: i18n.lang });
 
 /**
@@ -53,7 +57,9 @@ const probe = { frames: 0, paints: 0, framePaints: 0, store, i18n, viewMs: /** @
 const landing = location.search;
 const fromUrl = configFromUrl(landing);
 for (const message of fromUrl.errors) {
-  store.addError({ type: 'error', code: 'invalid', field: 'url', message: i18n.t('app.badUrl', { message }) });
+  // Worded here, in the page's language (`local`): the banner shows it as it is.
+  const reason = wordDetail(i18n.t, message) ?? message;
+  store.addError({ type: 'error', code: 'invalid', field: 'url', local: true, message: i18n.t('app.badUrl', { message: reason }) });
 }
 /** The config to send on the next `hello`: the URL's on the first, the session's after a drop. */
 /** @type {any} */ let restoreConfig = Object.keys(fromUrl.config).length ? fromUrl.config : null;
@@ -76,7 +82,7 @@ const socket = connectSocket({
     store.addFrame(frame);
   },
   onDecodeError(error) {
-    store.addError({ type: 'error', code: 'internal', field: null, message: i18n.t('app.badFrame', { message: error.message }) });
+    store.addError({ type: 'error', code: 'internal', field: null, local: true, message: i18n.t('app.badFrame', { message: error.message }) });
   },
 });
 
@@ -145,7 +151,7 @@ const ctx = {
 /** The page's own labels (the views label themselves). */
 function relabelPage() {
   applyLabels(/** @type {HTMLElement} */ (document.querySelector('.brand')), i18n.t);
-  document.title = `${i18n.t('app.title')}: ${i18n.t('app.tagline')}`;
+  document.title = i18n.t('app.documentTitle', { title: i18n.t('app.title'), tagline: i18n.t('app.tagline') });
 }
 
 /** @type {Array<{name: string, view: {update(state: any, changed: Set<string>): void}, fresh: boolean, failed: boolean}>} */
@@ -170,7 +176,7 @@ store.onRender((state, changed) => {
     } catch (error) {
       entry.failed = true;
       console.error(error);
-      store.addError({ type: 'error', code: 'internal', field: null, message: i18n.t('app.viewFailed', { view: entry.name, message: String(error) }) });
+      store.addError({ type: 'error', code: 'internal', field: null, local: true, message: i18n.t('app.viewFailed', { view: entry.name, message: String(error) }) });
     }
   }
 });
@@ -189,6 +195,6 @@ await Promise.all(VIEWS.map(async ([selector, path, name]) => {
     store.touch('lang');
   } catch (error) {
     console.error(error);
-    store.addError({ type: 'error', code: 'internal', field: null, message: i18n.t('app.viewFailed', { view: name, message: String(error) }) });
+    store.addError({ type: 'error', code: 'internal', field: null, local: true, message: i18n.t('app.viewFailed', { view: name, message: String(error) }) });
   }
 }));

@@ -6,7 +6,8 @@
  * thumbnail pixels in place. Dead ReLU neurons are greyed, outlined in red and counted.
  */
 import { feature, paintFeature } from './data/features.js';
-import { applyLabels } from './i18n.js';
+import { ERROR_STRINGS, errorText } from './errors.js';
+import { applyLabels, formatNumber, formatPercent, inSentence, nameLabel } from './i18n.js';
 import { divergingCss, divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -79,7 +80,7 @@ const STRINGS = {
     'network.output': 'Sortie',
     'network.activation': 'Activation de la couche {l}',
     'network.outputActivation': 'Activation de sortie',
-    'network.loss': 'Perte',
+    'network.loss': 'Fonction de perte',
     'network.auto': 'auto ({name})',
     'network.dead': 'mort',
     'network.layerDead': '{n} morts',
@@ -122,6 +123,7 @@ const STRINGS = {
  */
 export function mountNetwork(container, ctx) {
   ctx.i18n.register(STRINGS);
+  ctx.i18n.register(ERROR_STRINGS);
   const t = ctx.t;
   container.classList.add('network-view');
   container.innerHTML = `
@@ -349,8 +351,9 @@ export function mountNetwork(container, ctx) {
 
     // Output.
     const out = config?.output ?? {};
-    const autoAct = t('network.auto', { name: out.resolved_activation ?? '…' });
-    const autoLoss = t('network.auto', { name: out.resolved_loss ?? '…' });
+    const named = (/** @type {string | undefined} */ name) => (name ? inSentence(nameLabel(t, name)) : '…');
+    const autoAct = t('network.auto', { name: named(out.resolved_activation) });
+    const autoLoss = t('network.auto', { name: named(out.resolved_loss) });
     const outHead = columnHead(xs[L], `
       <span class="col-title">${t('network.output')}</span>
       <select class="act-select" data-testid="output-activation" aria-label="${t('network.outputActivation')}" title="${t('network.outputActivation')}">
@@ -486,7 +489,7 @@ export function mountNetwork(container, ctx) {
     for (let i = 0; i < nPrev; i++) {
       const w = W.data[j * nPrev + i];
       const pct = Math.min(100, Math.abs(w) * 25);
-      weights.push(`<div class="w-row"><span class="w-name">${names[i] ?? i}</span><span class="w-bar"><i style="width:${pct}%;background:${divergingCss(Math.sign(w))}"></i></span><span class="w-val">${w.toFixed(3)}</span></div>`);
+      weights.push(`<div class="w-row"><span class="w-name">${names[i] ?? i}</span><span class="w-bar"><i style="width:${pct}%;background:${divergingCss(Math.sign(w))}"></i></span><span class="w-val">${formatNumber(w, { minimumFractionDigits: 3, maximumFractionDigits: 3 })}</span></div>`);
     }
     const share = stats?.active_share?.[j];
     const since = frame.header.dead_since?.[String(l)]?.[String(j)];
@@ -494,9 +497,9 @@ export function mountNetwork(container, ctx) {
       <h3>${t('network.card.layer', { l, j })} · ${t(`act.${config?.hidden?.[l - 1]?.activation ?? ''}`)}</h3>
       <div class="card-body"><div class="card-canvas"></div>
       <dl>
-        <dt>${t('network.card.active')}</dt><dd data-testid="card-active">${share === undefined ? '–' : `${(share * 100).toFixed(1)}%`}</dd>
-        <dt>${t('network.card.saturation')}</dt><dd>${stats?.saturation === null || stats?.saturation === undefined ? '–' : `${(stats.saturation * 100).toFixed(1)}%`}</dd>
-        <dt>${t('network.card.bias')}</dt><dd>${b ? b.data[j].toFixed(3) : '–'}</dd>
+        <dt>${t('network.card.active')}</dt><dd data-testid="card-active">${share === undefined ? '–' : formatPercent(share, 1)}</dd>
+        <dt>${t('network.card.saturation')}</dt><dd>${stats?.saturation === null || stats?.saturation === undefined ? '–' : formatPercent(stats.saturation, 1)}</dd>
+        <dt>${t('network.card.bias')}</dt><dd>${b ? formatNumber(b.data[j], { minimumFractionDigits: 3, maximumFractionDigits: 3 }) : '–'}</dd>
       </dl></div>
       ${neuron.dead ? `<p class="card-dead">${since === undefined ? t('network.dead') : t('network.card.deadSince', { epoch: since })}</p>` : ''}
       <h4>${t('network.card.weights')}</h4>${weights.join('')}
@@ -608,7 +611,7 @@ export function mountNetwork(container, ctx) {
       if (changed.has('errors') && editId !== null) {
         const latest = state.errors[state.errors.length - 1];
         if (latest?.id === editId && editing) {
-          editorError.textContent = latest.message;
+          editorError.textContent = errorText(t, latest);
           editorError.hidden = false;
           editor.hidden = false;
         }

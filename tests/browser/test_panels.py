@@ -211,7 +211,7 @@ def test_panels_relabel_in_french(app: App) -> None:
     page.get_by_test_id("lang").click()
     expect(page.get_by_test_id("dataset-circle")).to_contain_text("Cercle")
     expect(page.get_by_test_id("regenerate")).to_have_text("Régénérer")
-    expect(page.locator("#loss-chart")).to_contain_text("Perte")
+    expect(page.locator("#loss-chart")).to_contain_text("Coût")
     expect(page.locator("#equations")).to_contain_text("Nombre total de paramètres")
     expect(page.get_by_test_id("data-summary")).to_contain_text("entraînement")
 

@@ -87,7 +87,7 @@ export const DATA_STRINGS = {
     'dataset.spiral': 'Spirale',
     'dataset.plane': 'Plan',
     'dataset.multigauss': 'Bosses gaussiennes',
-    'dataset.moons': 'Lunes',
+    'dataset.moons': 'Croissants',
     'dataset.blobs': 'Amas',
     'dataset.student': 'Quatre étudiants',
     'dataset.custom': 'Personnalisé',

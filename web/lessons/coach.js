@@ -31,7 +31,7 @@ export const STRINGS = {
     'coach.unknown': 'Pitfall “{code}”.',
   },
   fr: {
-    'coach.title': 'Coach',
+    'coach.title': 'Conseils',
     'coach.none': 'Aucun piège repéré. Entraînez le réseau et surveillez cet encadré.',
     'coach.fix': 'Corriger',
     'coach.task.binary': 'une classification binaire',
@@ -39,19 +39,35 @@ export const STRINGS = {
     'coach.task.regression': 'une régression',
     'coach.symmetry.many': 'Couches {layers} : dans chacune, tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : chaque couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
     'coach.symmetry': 'Couche {layers} : tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : la couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
-    'coach.lr_too_high.diverged': 'La perte a explosé (taux d’apprentissage {learning_rate}) : chaque pas dépasse le minimum. Correction : diviser le taux d’apprentissage par 10 et réinitialiser.',
-    'coach.lr_too_high.diverging': 'La perte monte au lieu de baisser (taux d’apprentissage {learning_rate}) : les pas sont trop grands. Correction : baisser le taux d’apprentissage.',
-    'coach.lr_too_high.oscillating': 'La perte zigzague (taux d’apprentissage {learning_rate}) : chaque pas saute d’un bord à l’autre de la vallée. Correction : baisser le taux d’apprentissage.',
+    'coach.lr_too_high.diverged': 'Le coût a explosé (taux d’apprentissage {learning_rate}) : chaque pas dépasse le minimum. Correction : diviser le taux d’apprentissage par 10 et réinitialiser.',
+    'coach.lr_too_high.diverging': 'Le coût monte au lieu de baisser (taux d’apprentissage {learning_rate}) : les pas sont trop grands. Correction : baisser le taux d’apprentissage.',
+    'coach.lr_too_high.oscillating': 'Le coût oscille (taux d’apprentissage {learning_rate}) : chaque pas saute d’un bord à l’autre de la vallée. Correction : baisser le taux d’apprentissage.',
     'coach.lr_too_high.dying_relu': '{count} neurones ReLU sont morts en quelques époques (taux d’apprentissage {learning_rate}) : un grand pas a rendu leur entrée négative pour tous les points. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.no_nonlinearity.linear_hidden': 'Toutes les couches cachées sont linéaires : {layers} couches linéaires se composent en une seule application linéaire, et le réseau ne trace qu’une frontière droite. Correction : une activation non linéaire (tanh, ReLU) dans les couches cachées.',
-    'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} % d’exactitude d’entraînement sur des données courbes. Correction : ajouter une couche cachée non linéaire.',
-    'coach.output_mismatch': 'La dernière activation est {output}, qui ne convient pas à {task}. Correction : utiliser {expected} en sortie.',
-    'coach.loss_mismatch': 'La perte {loss} ne convient pas à {task}. Correction : utiliser {expected}.',
-    'coach.underfitting': 'Sous-apprentissage : l’exactitude d’entraînement reste à {accuracy} % après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux ou Adam.',
+    'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} % de précision sur les données d’entraînement, qui sont courbes. Correction : ajouter une couche cachée non linéaire.',
+    'coach.output_mismatch': 'L’activation de sortie « {output} » ne convient pas à {task}. Correction : utiliser « {expected} » en sortie.',
+    'coach.loss_mismatch': 'La fonction de perte « {loss} » ne convient pas à {task}. Correction : utiliser « {expected} ».',
+    'coach.underfitting': 'Sous-apprentissage : la précision d’entraînement reste à {accuracy} % après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux d’apprentissage ou Adam.',
     'coach.vanishing_gradient': 'Gradient évanescent : après {epoch} époques, {layers} couches sigmoïdes n’ajustent que {accuracy} % des points d’entraînement, et la couche 1 reçoit {ratio}× le gradient de la dernière couche cachée. La pente de la sigmoïde vaut au plus 1/4 : le gradient rétrécit à chaque couche en remontant. Correction : utiliser tanh ou ReLU dans les couches cachées.',
-    'coach.overfitting': 'Surapprentissage : la perte de {split} est passée de {best_loss} (époque {best_epoch}) à {loss} alors que la perte d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
+    'coach.overfitting': 'Surapprentissage : le coût de {split} est passé de {best_loss} (époque {best_epoch}) à {loss} alors que le coût d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
     'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.unknown': 'Piège « {code} ».',
+    'coach.name.sigmoid': 'sigmoïde',
+    'coach.name.tanh': 'tanh',
+    'coach.name.relu': 'ReLU',
+    'coach.name.leaky_relu': 'Leaky ReLU',
+    'coach.name.elu': 'ELU',
+    'coach.name.linear': 'linéaire',
+    'coach.name.softmax': 'softmax',
+    'coach.name.mse': 'erreur quadratique',
+    'coach.name.bce': 'entropie croisée binaire',
+    'coach.name.cce': 'entropie croisée',
+    'coach.name.zeros': 'zéros',
+    'coach.name.constant': 'constante',
+    'coach.name.uniform': 'uniforme [−1, 1]',
+    'coach.name.normal': 'petite normale',
+    'coach.name.xavier': 'Xavier',
+    'coach.name.he': 'He',
   },
 };
 
@@ -105,7 +121,14 @@ export function wording(t, advice) {
   if (typeof p.ratio === 'number') p.ratio = Number(p.ratio.toPrecision(2));
   // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
   if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
-  for (const k of ['output', 'expected', 'loss', 'init']) if (typeof p[k] === 'string') p[k] = p[k].replace('_', ' ');
+  // Protocol names (`leaky_relu`, `bce`, `zeros`) are worded by `coach.name.*` where a language
+  // has them (« entropie croisée binaire »); English keeps the course's short names.
+  for (const k of ['output', 'expected', 'loss', 'init']) {
+    if (typeof p[k] !== 'string') continue;
+    const key = `coach.name.${p[k]}`;
+    const name = t(key);
+    p[k] = name === key ? p[k].replace('_', ' ') : name;
+  }
   let key = `coach.${advice.code}`;
   if (advice.code === 'lr_too_high' || advice.code === 'no_nonlinearity') key += `.${p.reason}`;
   if (advice.code === 'symmetry' && Array.isArray(advice.params?.layers) && advice.params.layers.length > 1) key += '.many';

@@ -4,6 +4,7 @@
  * on (bars), which ReLUs are dead and since which epoch (frame.header.dead_since), and one
  * action that revives them by switching every ReLU layer to Leaky ReLU.
  */
+import { formatPercent, nameLabel } from '../i18n.js';
 import { h, hiddenLayers, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
@@ -20,16 +21,16 @@ export const STRINGS = {
     'dead.explain': 'A ReLU outputs max(0, z). When a large step pushes its input z below zero for every training point, it outputs 0 everywhere, its derivative is 0, no gradient reaches its weights and it stays dead for good. Leaky ReLU keeps a small slope (0.01) for z < 0, so a gradient still flows and the neuron can come back. Switching keeps every weight: watch the dead neurons come back as training goes on.',
   },
   fr: {
-    'lessons.tab.dead': 'ReLU mortes',
+    'lessons.tab.dead': 'Neurones morts',
     'dead.layer': 'Couche {l} · {activation}',
-    'dead.summary': '{count} sur {units} mortes',
+    'dead.summary': '{count} morts sur {units}',
     'dead.neuron': 'neurone {j}',
-    'dead.since': 'morte depuis l’époque {epoch}',
-    'dead.active': 'active sur {share} % des points',
+    'dead.since': 'mort depuis l’époque {epoch}',
+    'dead.active': 'actif sur {share} % des points',
     'dead.revive': 'Ranimer : passer à Leaky ReLU',
-    'dead.noRelu': 'Pas de couche ReLU dans ce réseau : essayez l’expérience « ReLU mortes à grand taux d’apprentissage ».',
+    'dead.noRelu': 'Pas de couche ReLU dans ce réseau : essayez l’expérience « Neurones ReLU morts à grand taux d’apprentissage ».',
     'dead.waiting': 'L’activité apparaît avec la première trame.',
-    'dead.explain': 'Une ReLU renvoie max(0, z). Quand un grand pas rend son entrée z négative pour tous les points d’entraînement, elle renvoie 0 partout, sa dérivée est nulle, aucun gradient n’atteint ses poids et elle reste morte pour de bon. Leaky ReLU garde une petite pente (0,01) pour z < 0 : un gradient passe encore et le neurone peut revenir. Le changement garde tous les poids : regardez les neurones morts revenir pendant l’entraînement.',
+    'dead.explain': 'Un neurone ReLU renvoie max(0, z). Quand un grand pas rend son entrée z négative pour tous les points d’entraînement, il renvoie 0 partout, sa dérivée est nulle, aucun gradient n’atteint ses poids et il reste mort pour de bon : c’est un neurone mort. Leaky ReLU garde une petite pente (0,01) pour z < 0 : un gradient passe encore et le neurone peut revenir. Le changement garde tous les poids : regardez les neurones morts revenir pendant l’entraînement.',
   },
 };
 
@@ -69,7 +70,7 @@ export function mountDeadRelu(container, ctx) {
       const dead = new Set([...(header.dead?.[String(l)] ?? []), ...Object.keys(since).map(Number)]);
       const section = h('section', { class: 'ls-dead-layer', 'data-testid': `dead-layer-${l}`, 'data-dead': String(dead.size) }, [
         h('h3', { class: 'ls-subtitle' }, [
-          t('dead.layer', { l, activation: layer.activation }), ' ',
+          t('dead.layer', { l, activation: nameLabel(t, layer.activation) }), ' ',
           h('span', { class: dead.size ? 'ls-badge ls-badge-warn' : 'ls-badge', text: t('dead.summary', { count: dead.size, units: layer.units }) }),
         ]),
       ]);
@@ -81,7 +82,7 @@ export function mountDeadRelu(container, ctx) {
         list.append(h('li', { class: `ls-neuron${isDead ? ' ls-dead' : ''}`, 'data-testid': `neuron-${l}-${j}`, 'data-dead': String(isDead) }, [
           h('span', { class: 'ls-label', text: t('dead.neuron', { j: j + 1 }) }),
           h('div', { class: 'ls-bar', title: t('dead.active', { share: pct }) }, [h('div', { class: 'ls-bar-fill', style: `width:${pct}%` })]),
-          h('span', { class: 'ls-num', text: isDead && since[String(j)] !== undefined ? t('dead.since', { epoch: since[String(j)] }) : `${pct}%` }),
+          h('span', { class: 'ls-num', text: isDead && since[String(j)] !== undefined ? t('dead.since', { epoch: since[String(j)] }) : formatPercent(pct / 100, 0) }),
         ]));
       }
       section.append(list);

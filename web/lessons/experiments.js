@@ -95,13 +95,13 @@ export const STRINGS = {
     'exp.pick': 'Choisissez une expérience : un clic règle le réseau, les données et l’instrument à observer.',
     'exp.zero_init.title': 'Initialisation à zéro',
     'exp.zero_init.text': 'Tous les poids partent de zéro, ceux de la couche de sortie aussi. Chaque neurone caché calcule 0 et, comme W[L] = 0, aucun gradient n’atteint les couches cachées : elles restent figées à zéro, seul le biais de sortie apprend. Avec une valeur constante non nulle, les neurones bougent, mais tous de la même façon : la symétrie n’est jamais brisée.',
-    'exp.zero_init.watch': 'Le bandeau de symétrie : des poids identiques dans chaque couche et des vignettes de neurones identiques. Essayez constant (les neurones bougent ensemble, toujours clones), puis Xavier : les neurones se différencient.',
+    'exp.zero_init.watch': 'Le bandeau de symétrie : des poids identiques dans chaque couche et des vignettes de neurones identiques. Essayez « constante » (les neurones bougent ensemble, toujours clones), puis Xavier : les neurones se différencient.',
     'exp.constant_init.title': 'Tous les poids à la même valeur',
     'exp.constant_init.text': 'Le réseau sigmoïde 2-3-1 du cours avec tous les poids à 0,5. Les trois neurones cachés calculent la même chose, donc les lignes du gradient de W[1] sont identiques, (u v) trois fois : les neurones bougent, mais ensemble, et restent des clones. La couche n’est pas plus expressive qu’un seul neurone.',
     'exp.constant_init.watch': 'L’inspecteur de matrices : Suivant jusqu’à dW[1], dont les trois lignes sont égales et non nulles. « Entraîner 20 époques », puis inspectez à nouveau : toujours trois lignes égales. Essayez ensuite Xavier.',
-    'exp.dead_relu.title': 'ReLU mortes à grand taux d’apprentissage',
-    'exp.dead_relu.text': 'Un taux d’apprentissage de 1,5 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’une ReLU négative pour tous les points ; son gradient est alors nul et elle ne revient jamais.',
-    'exp.dead_relu.watch': 'Le suivi des ReLU mortes : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU » et entraînez à nouveau : les neurones morts retrouvent un gradient.',
+    'exp.dead_relu.title': 'Neurones ReLU morts à grand taux d’apprentissage',
+    'exp.dead_relu.text': 'Un taux d’apprentissage de 1,5 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’un neurone ReLU négative pour tous les points ; son gradient est alors nul et le neurone, mort, ne revient jamais.',
+    'exp.dead_relu.watch': 'Le suivi des neurones morts : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU » et entraînez à nouveau : les neurones morts retrouvent un gradient.',
     'exp.linear_collapse.title': 'Effondrement linéaire sur XOR',
     'exp.linear_collapse.text': 'Avec des activations cachées linéaires, les couches se composent en une seule application linéaire W′ = W[2]W[1] : un réseau profond ne fait pas mieux qu’une régression logistique et ne sépare pas XOR.',
     'exp.linear_collapse.watch': 'La vue d’effondrement : la frontière de la couche unique coïncide avec celle du réseau. Passez à tanh et XOR est résolu.',
@@ -110,34 +110,48 @@ export const STRINGS = {
     'exp.deep_init.watch': 'Le labo d’initialisation : les histogrammes d’activations couche par couche et leur écart type. Alternez normale, Xavier, uniforme et zéros.',
     'exp.activations_spiral.title': 'Sigmoïde, tanh ou ReLU sur la spirale',
     'exp.activations_spiral.text': 'Un réseau sigmoïde profond apprend très lentement la spirale : la dérivée de la sigmoïde vaut au plus 0,25, le gradient rétrécit donc à chaque couche en remontant. Tanh et ReLU le gardent plus grand.',
-    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) ; le coach signale le gradient qui s’évanouit. Comparez les trois activations : tanh et ReLU vont plus loin en autant d’époques.',
+    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) ; l’encadré Conseils signale le gradient qui s’évanouit. Comparez les trois activations : tanh et ReLU vont plus loin en autant d’époques.',
     'exp.overfitting.title': 'Surapprentissage : peu de points, un grand réseau',
     'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
-    'exp.overfitting.watch': 'La courbe de perte : la perte de validation atteint sa meilleure époque puis remonte alors que la perte d’entraînement baisse encore. Le coach signale le surapprentissage. Essayez L2 0.1 : la perte de validation reste près de sa meilleure valeur.',
+    'exp.overfitting.watch': 'La courbe de coût : le coût de validation atteint son minimum puis remonte alors que le coût d’entraînement baisse encore. L’encadré Conseils signale le surapprentissage. Essayez L2 0,1 : le coût de validation reste près de sa meilleure valeur.',
     'exp.zigzag.title': 'L’effet zigzag : des sorties positives',
     'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent.',
     'exp.zigzag.watch': 'L’inspecteur de matrices sur un point : à dW[2], chaque ligne a un seul signe (une couleur). Essayez tanh : les signes se mélangent dans une ligne. ReLU, comme la sigmoïde, garde un signe par ligne.',
     'exp.standardize.title': 'Standardiser les entrées',
     'exp.standardize.text': 'Le cercle avec les entrées x₁² et x₂², qui atteignent 36 alors que x₁ et x₂ restent entre −6 et 6. Des entrées aussi grandes poussent les neurones tanh sur leurs parties plates, où la pente est presque nulle et l’apprentissage lent. Standardiser chaque entrée (moins sa moyenne, divisée par son écart type, tous deux mesurés sur l’ensemble d’entraînement) met toutes les entrées à la même échelle.',
-    'exp.standardize.watch': 'L’onglet gradients : la part de neurones saturés après 20 époques, 30 % ou plus avec les entrées brutes, au plus 25 % standardisées. L’interrupteur est dans le panneau Données.',
+    'exp.standardize.watch': 'L’onglet Gradients : la part de neurones saturés après 20 époques, 30 % ou plus avec les entrées brutes, au plus 25 % standardisées. L’interrupteur est dans le panneau Données.',
     'exp.softmax.title': 'Softmax sur 3 classes',
-    'exp.softmax.text': 'Trois classes demandent trois neurones de sortie et softmax : chaque colonne de Ŷ contient trois probabilités de somme 1, apprises avec l’entropie croisée catégorielle.',
+    'exp.softmax.text': 'Trois classes demandent trois neurones de sortie et softmax : chaque colonne de Ŷ contient trois probabilités de somme 1, apprises avec l’entropie croisée.',
     'exp.softmax.watch': 'L’inspecteur de matrices : Ŷ est de taille 3 × m et chacune de ses colonnes a pour somme 1 ; dZ[L] = Ŷ − Y. En dessous, l’exemple du cours détaillé : z = (5, 4, 2) donne ŷ = (0,705 ; 0,259 ; 0,035).',
     'exp.student.title': 'Les quatre étudiants, matrice par matrice',
-    'exp.student.text': 'Quatre étudiants comme dans l’exemple du cours (heures d’étude et de repos, réussite ou échec ; le cours ne donne pas de nombres, ceux-ci sont inventés) et un réseau 2-3-1. Tous les nombres d’une propagation avant et arrière, avec la dimension de chaque matrice.',
+    'exp.student.text': 'Quatre étudiants comme dans l’exemple du cours (heures d’étude et de repos, réussite ou échec ; le cours ne donne pas de nombres, ceux-ci sont inventés) et un réseau 2-3-1. Tous les nombres d’une passe en avant et d’une passe en arrière, avec la dimension de chaque matrice.',
     'exp.student.watch': 'L’inspecteur de matrices : Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db. « Entraîner une époque » fait un pas de gradient, W ← W − α dW, et montre les nouveaux nombres.',
     'exp.lr_too_high.title': 'Un taux d’apprentissage trop grand',
-    'exp.lr_too_high.text': 'La descente de gradient déplace chaque poids de −α fois son gradient. Avec α = 10, chaque pas saute par-dessus le fond de la vallée vers un point plus haut de l’autre côté, et la perte monte au lieu de baisser.',
-    'exp.lr_too_high.watch': 'La courbe de perte zigzague et monte ; le coach signale un taux d’apprentissage trop grand. Comparez avec lr 0.1 : chaque variante repart des mêmes poids initiaux.',
+    'exp.lr_too_high.text': 'La descente de gradient déplace chaque poids de −α fois son gradient. Avec α = 10, chaque pas saute par-dessus le fond de la vallée vers un point plus haut de l’autre côté, et le coût monte au lieu de baisser.',
+    'exp.lr_too_high.watch': 'La courbe de coût oscille et monte ; l’encadré Conseils signale un taux d’apprentissage trop grand. Comparez avec α = 0,1 : chaque variante repart des mêmes poids initiaux.',
     'exp.wrong_output.title': 'Une ReLU en sortie',
     'exp.wrong_output.text': 'Pour une réponse oui/non, la sortie doit être une probabilité entre 0 et 1 : une sigmoïde. Une sortie ReLU n’est pas bornée et peut rester bloquée à zéro.',
-    'exp.wrong_output.watch': 'Le coach nomme l’erreur et propose la correction.',
+    'exp.wrong_output.watch': 'L’encadré Conseils nomme l’erreur et propose la correction.',
     'exp.wrong_loss.title': 'Erreur quadratique pour classer',
-    'exp.wrong_loss.text': 'Avec une sortie sigmoïde, l’erreur quadratique donne des gradients minuscules quand le réseau se trompe avec assurance ; l’entropie croisée non. À chaque tâche sa perte : bce, cce, mse.',
-    'exp.wrong_loss.watch': 'Le coach nomme l’erreur et propose la correction.',
+    'exp.wrong_loss.text': 'Avec une sortie sigmoïde, l’erreur quadratique donne des gradients minuscules quand le réseau se trompe avec assurance ; l’entropie croisée non. À chaque tâche sa fonction de perte : entropie croisée binaire pour deux classes, entropie croisée pour plusieurs, erreur quadratique pour une régression.',
+    'exp.wrong_loss.watch': 'L’encadré Conseils nomme l’erreur et propose la correction.',
     'exp.underfitting.title': 'Sous-apprentissage : un réseau trop petit',
-    'exp.underfitting.text': 'Deux neurones tanh ne peuvent pas tracer une spirale, même avec Adam. L’exactitude d’entraînement plafonne bien en dessous de 100 % : c’est le modèle qui limite, pas l’entraînement.',
-    'exp.underfitting.watch': 'Le coach signale le sous-apprentissage après une centaine d’époques. Donnez-lui trois couches de huit.',
+    'exp.underfitting.text': 'Deux neurones tanh ne peuvent pas tracer une spirale, même avec Adam. La précision d’entraînement plafonne bien en dessous de 100 % : c’est le modèle qui limite, pas l’entraînement.',
+    'exp.underfitting.watch': 'L’encadré Conseils signale le sous-apprentissage après une centaine d’époques. Donnez-lui trois couches de huit.',
+    'exp.variant.lr': 'α = {value}',
+    'exp.variant.L2': 'L2 {value}',
+    'exp.variant.zeros': 'zéros',
+    'exp.variant.constant': 'constante',
+    'exp.variant.uniform': 'uniforme',
+    'exp.variant.normal': 'normale',
+    'exp.variant.xavier': 'Xavier',
+    'exp.variant.he': 'He',
+    'exp.variant.linear': 'linéaire',
+    'exp.variant.sigmoid': 'sigmoïde',
+    'exp.variant.tanh': 'tanh',
+    'exp.variant.relu': 'ReLU',
+    'exp.variant.raw': 'brutes',
+    'exp.variant.standardized': 'standardisées',
   },
 };
 
@@ -324,7 +338,7 @@ export function mountExperimentCard(container, ctx, host) {
       actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));
       for (const v of preset.variants) {
         const button = h('button', {
-          class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: v.label,
+          class: 'ls-btn', type: 'button', 'data-testid': `variant-${v.label.replace(/[^\w.]+/g, '')}`, text: variantLabel(t, v.label),
         });
         // A variant starts from the same initial weights as the others (the config's seed):
         // a fair comparison, and a clean start after a divergence.
@@ -359,6 +373,20 @@ export function mountExperimentCard(container, ctx, host) {
       else if (changed.has('config')) pressed(state.config);
     },
   };
+}
+
+/**
+ * A variant's label in the reader's language. The server names variants in its own terms
+ * (`lr 0.1`, `L2 0.1`, `zeros`, `sigmoid`); a language words them with `exp.variant.*` keys
+ * (« α = 0,1 », « zéros »), and without one the label is shown as the server wrote it.
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {string} label
+ */
+export function variantLabel(t, label) {
+  const m = label.match(/^(lr|L2) (\S+)$/);
+  const key = m ? `exp.variant.${m[1]}` : `exp.variant.${label}`;
+  const text = t(key, m ? { value: Number.isFinite(Number(m[2])) ? Number(m[2]) : m[2] } : {});
+  return text === key ? label : text;
 }
 
 /**

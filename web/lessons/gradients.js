@@ -4,6 +4,7 @@
  * the gradient norm ||dW[l]|| of every layer over the epochs on a log scale. In a deep sigmoid
  * network the first layers' lines sit decades below the last one's: the gradient vanishes.
  */
+import { formatPercent } from '../i18n.js';
 import { diagnosticLayers, fmt, h, layerColor, prepareCanvas, redraws, throttle, translator } from './util.js';
 
 export const STRINGS = {
@@ -24,10 +25,10 @@ export const STRINGS = {
     'grad.saturation': 'Neurones saturés par couche (|g′(z)| < 0,05)',
     'grad.norms': 'Norme du gradient ‖dW[l]‖ par couche au fil des époques (échelle log)',
     'grad.layer': 'couche {l}',
-    'grad.na': 'n/a',
+    'grad.na': '—',
     'grad.epoch': 'époque',
     'grad.waiting': 'Lancez ou avancez l’entraînement : un point par trame.',
-    'grad.explain': 'La rétropropagation multiplie le gradient par g′(Z[l]) à chaque couche en remontant. La dérivée de la sigmoïde vaut au plus 0,25, et presque 0 quand un neurone sature (entrée loin de 0) : dans un réseau sigmoïde profond, les premières couches reçoivent des gradients bien plus petits que la dernière et apprennent à peine. Tanh (dérivée jusqu’à 1) en souffre moins, ReLU (dérivée 1 quand active) encore moins.',
+    'grad.explain': 'La passe en arrière multiplie le gradient par g′(Z[l]) à chaque couche en remontant. La dérivée de la sigmoïde vaut au plus 0,25, et presque 0 quand un neurone sature (entrée loin de 0) : dans un réseau sigmoïde profond, les premières couches reçoivent des gradients bien plus petits que la dernière et apprennent à peine. Tanh (dérivée jusqu’à 1) en souffre moins, ReLU (dérivée 1 quand active) encore moins.',
     'grad.ratio': 'La couche 1 reçoit {ratio}× le gradient de la couche {L}.',
     'grad.aria': 'Norme du gradient par couche au fil des époques, échelle logarithmique',
   },
@@ -105,7 +106,7 @@ export function mountGradients(container, ctx) {
       const bar = h('div', { class: 'ls-bar' }, [h('div', { class: 'ls-bar-fill', style: `width:${known ? Math.round(v * 100) : 0}%` })]);
       return h('div', { class: 'ls-sat-row', 'data-layer': l, 'data-testid': `saturation-${l}`, 'data-value': known ? v.toFixed(4) : '' }, [
         h('span', { class: 'ls-label', text: t('grad.layer', { l }) }), bar,
-        h('span', { class: 'ls-num', text: known ? `${Math.round(v * 100)}%` : t('grad.na') }),
+        h('span', { class: 'ls-num', text: known ? formatPercent(v, 0) : t('grad.na') }),
       ]);
     }));
   }

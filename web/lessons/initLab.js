@@ -4,6 +4,7 @@
  * gradients dW[l] (frame.header.diagnostics), with the initializer switch. On a deep tanh
  * network zeros kill the signal, small weights fade it, Xavier keeps it.
  */
+import { inSentence, nameLabel } from '../i18n.js';
 import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, layerColor, redraws, throttle, translator } from './util.js';
 
 export const INITS = ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'];
@@ -107,9 +108,10 @@ export function mountInitLab(container, ctx) {
       const activation = isOutput
         ? state?.config?.output?.resolved_activation ?? state?.config?.output?.activation ?? ''
         : hidden[l - 1]?.activation ?? '';
+      const named = activation ? inSentence(nameLabel(t, activation)) : '';
       cell.label.textContent = isOutput
-        ? t('init.output', { l, activation })
-        : t('init.layer', { l, activation, units: hidden[l - 1]?.units ?? '' });
+        ? t('init.output', { l, activation: named })
+        : t('init.layer', { l, activation: named, units: hidden[l - 1]?.units ?? '' });
       cell.actLabel.textContent = t('init.activations', { l });
       cell.gradLabel.textContent = t('init.gradients', { l });
       actCanvas.setAttribute('aria-label', `${cell.label.textContent}: ${cell.actLabel.textContent}`);

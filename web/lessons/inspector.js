@@ -5,8 +5,12 @@
  * walked through one layer at a time: X, then Z[l] = W[l]A[l-1] + b[l] and A[l] = g(Z[l]) for
  * l = 1..L, Ŷ and the cost, then dZ[l], dW[l], db[l] for l = L..1.
  */
+import { inSentence, nameLabel } from '../i18n.js';
 import { mountSoftmaxExample } from './softmaxExample.js';
 import { courseIndex as ix, fmt, h, matrixTable, sym, translator } from './util.js';
+
+/** The symbol of each activation g in the equations, as the equations panel writes it. */
+const G = /** @type {Record<string, string>} */ ({ sigmoid: 'σ', linear: 'id', leaky_relu: 'LeakyReLU', relu: 'ReLU', elu: 'ELU' });
 
 export const STRINGS = {
   en: {
@@ -35,17 +39,17 @@ export const STRINGS = {
     'insp.students': 'Charger les quatre étudiants',
     'insp.prev': 'Précédent',
     'insp.next': 'Suivant',
-    'insp.empty': 'Appuyez sur « Inspecter » pour voir tous les nombres d’une propagation avant et arrière sur les premiers points d’entraînement. Chaque colonne de X est un point.',
+    'insp.empty': 'Appuyez sur « Inspecter » pour voir tous les nombres d’une passe en avant et d’une passe en arrière sur les premiers points d’entraînement. Chaque colonne de X est un point.',
     'insp.input': 'Entrée : X, une colonne par point, et les cibles Y',
-    'insp.forward': 'Propagation avant, couche {l} sur {L} ({activation})',
+    'insp.forward': 'Passe en avant, couche {l} sur {L} ({activation})',
     'insp.output': 'Sortie Ŷ et coût J = {cost} ({loss})',
-    'insp.backward': 'Rétropropagation, couche {l} sur {L}',
+    'insp.backward': 'Passe en arrière, couche {l} sur {L}',
     'insp.count': 'étape {i} sur {n}',
     'insp.dzOut': 'dZ[{L}] = Ŷ − Y pour cette sortie et cette perte, puis',
     'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), puis',
     'insp.epoch': 'Ce sont les poids actuels du réseau.',
     'insp.stale': 'Les poids ont changé depuis (époque {epoch} maintenant) : « Inspecter » pour les nombres actuels.',
-    'insp.explain': 'Les dimensions suivent le cours : W[l] est n[l] × n[l−1], b[l] est n[l] × 1 et s’ajoute à chaque colonne, Z[l] et A[l] sont n[l] × m. La rétropropagation va de la dernière couche à la première ; dW[l] et db[l] font la moyenne sur les m points.',
+    'insp.explain': 'Les dimensions suivent le cours : W[l] est n[l] × n[l−1], b[l] est n[l] × 1 et s’ajoute à chaque colonne, Z[l] et A[l] sont n[l] × m. La passe en arrière va de la dernière couche à la première ; dW[l] et db[l] font la moyenne sur les m points.',
   },
 };
 
@@ -178,9 +182,9 @@ export function mountInspector(container, ctx, host) {
       stepLabel.textContent = t('insp.input');
       body.replaceChildren(row([table(inspection.X, 'X', 'matrix-X', ix.sample('x')), table(inspection.Y, 'Y', 'matrix-Y', ix.sample('y'))]));
     } else if (kind === 'forward') {
-      stepLabel.textContent = t('insp.forward', { l, L, activation: layer.activation });
+      stepLabel.textContent = t('insp.forward', { l, L, activation: inSentence(nameLabel(t, layer.activation)) });
       body.replaceChildren(
-        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${layer.activation}(${sym('Z', l)})`),
+        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${G[layer.activation] ?? layer.activation}(${sym('Z', l)})`),
         row([
           table(layer.W, sym('W', l), `matrix-W-${l}`, ix.weight('w', l)), op('·'),
           table(Aprev, AprevName, undefined, l > 1 ? ix.layerSample('a', l - 1) : ix.sample('x')), op('+'),
@@ -189,7 +193,7 @@ export function mountInspector(container, ctx, host) {
         row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`, ix.layerSample('z', l)), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`, ix.layerSample('a', l))]),
       );
     } else if (kind === 'output') {
-      stepLabel.textContent = t('insp.output', { cost: fmt(Number(inspection.cost), 4), loss: inspection.loss });
+      stepLabel.textContent = t('insp.output', { cost: fmt(Number(inspection.cost), 4), loss: inSentence(nameLabel(t, inspection.loss)) });
       body.replaceChildren(row([table(inspection.Y_hat, 'Ŷ', 'matrix-Y_hat', ix.sample('ŷ')), table(inspection.Y, 'Y', undefined, ix.sample('y'))]));
     } else {
       stepLabel.textContent = t('insp.backward', { l, L });

@@ -3,6 +3,7 @@
 
 import { fitCanvas } from '../data/dom.js';
 import { valueAt } from '../frame.js';
+import { formatExponential, formatNumber } from '../i18n.js';
 
 const STYLESHEET = new URL('./lessons.css', import.meta.url).href;
 
@@ -48,32 +49,41 @@ export function h(tag, attrs = {}, children = []) {
  */
 export function translator(ctx) {
   return (key, params = {}) => {
+    const lang = /** @type {any} */ (ctx).i18n?.lang;
     /** @type {Record<string, unknown>} */
     const shown = {};
-    for (const [k, v] of Object.entries(params)) shown[k] = readable(v);
+    for (const [k, v] of Object.entries(params)) shown[k] = readable(v, lang);
     const s = String(ctx.t(key, shown));
     return s.replace(/\{(\w+)\}/g, (m, name) => (name in shown ? String(shown[name]) : m));
   };
 }
 
 /**
- * A parameter as a reader sees it: numbers to 3 significant digits, lists joined.
+ * A parameter as a reader sees it: numbers to 3 significant digits in the reader's language,
+ * lists joined.
  * @param {unknown} v
+ * @param {string} [lang]  the page's language by default
  * @returns {unknown}
  */
-export function readable(v) {
-  if (typeof v === 'number') return fmt(v);
-  if (Array.isArray(v)) return v.map(readable).join(', ');
+export function readable(v, lang) {
+  if (typeof v === 'number') return fmt(v, 3, lang);
+  if (Array.isArray(v)) return v.map((x) => readable(x, lang)).join(', ');
   return v;
 }
 
-/** A number for a table cell or a label: 3 significant digits, exponent when tiny or huge. */
-export function fmt(/** @type {number} */ x, digits = 3) {
+/**
+ * A number for a table cell or a label: 3 significant digits, exponent when tiny or huge,
+ * written as the page's language writes numbers (0.25, or 0,25 in French).
+ * @param {number} x
+ * @param {number} [digits]
+ * @param {string} [lang]
+ */
+export function fmt(x, digits = 3, lang) {
   if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
+  if (Number.isInteger(x) && Math.abs(x) < 1e6) return formatNumber(x, {}, lang);
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
-  return String(Number(x.toPrecision(digits)));
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return formatExponential(x, digits - 1, lang);
+  return formatNumber(Number(x.toPrecision(digits)), { maximumSignificantDigits: digits }, lang);
 }
 
 /**

@@ -1,0 +1,184 @@
+// @ts-check
+/**
+ * Errors in the reader's language. The server answers a bad message with one envelope,
+ * `{type: "error", code, message, field}` (docs/protocol.md), whose English `message` starts
+ * with the field. The page words it from `code` and `field`: the field by the name of its
+ * control ("Taux d’apprentissage"), the reason from the known shapes of the server's message
+ * ("Input should be greater than or equal to 0" → « doit être supérieur ou égal à 0 »), else
+ * a sentence per code followed by the server's own words. In English the server's message is
+ * shown as it is. Errors the page makes itself (`local: true`) are already worded.
+ */
+
+import { formatNumber, nameLabel } from './i18n.js';
+
+/** Only French words the server's messages: in English they are shown as the server wrote them. */
+export const ERROR_STRINGS = {
+  en: {},
+  fr: {
+    'error.withField': '{field} : {message}',
+    'error.code.bad_json': 'message illisible par le serveur ({message})',
+    'error.code.unknown_type': 'type de message inconnu du serveur ({message})',
+    'error.code.invalid': 'valeur refusée ({message})',
+    'error.code.too_large': 'message trop volumineux pour le serveur ({message})',
+    'error.code.bad_data': 'données refusées ({message})',
+    'error.code.not_applicable': 'impossible pour l’instant ({message})',
+    'error.code.internal': 'erreur interne du serveur, la session continue ({message})',
+    'error.ge': 'doit être supérieur ou égal à {limit}',
+    'error.gt': 'doit être strictement supérieur à {limit}',
+    'error.le': 'doit être inférieur ou égal à {limit}',
+    'error.lt': 'doit être strictement inférieur à {limit}',
+    'error.number': 'doit être un nombre',
+    'error.integer': 'doit être un nombre entier',
+    'error.unknownName': '« {value} » n’existe pas ; valeurs possibles : {valid}',
+    'error.extra': 'paramètre inconnu',
+    'error.minItems': 'il en faut au moins {n}',
+    'error.between': 'doit être entre {lo} et {hi}',
+    'error.minPoints': 'il faut au moins {n} points',
+    'error.diverged': 'l’entraînement a divergé : baissez le taux d’apprentissage, puis réinitialisez (r)',
+    'error.noRelu': 'aucune couche ReLU à ranimer',
+    'error.noCustom': 'aucun point personnalisé pour l’instant : cliquez dans le plan ou importez un CSV',
+    'error.tooLarge': 'message trop volumineux pour le serveur',
+    'error.csv.columns': 'à la ligne {line}, 3 colonnes attendues (x1,x2,label) et {got} trouvée(s)',
+    'error.csv.number': 'à la ligne {line}, {column} n’est pas un nombre ({value})',
+    'error.csv.none': 'aucun point trouvé',
+    'error.maxPoints': 'au plus {n} points',
+    'error.notJson': 'message illisible par le serveur (JSON invalide)',
+    'error.url.notName': 'le paramètre {name} vaut « {value} », qui n’est pas un nom',
+    'error.url.notInteger': 'le paramètre {name} vaut « {value} », qui n’est pas un nombre entier',
+    'error.url.notNumber': 'le paramètre {name} vaut « {value} », qui n’est pas un nombre',
+    'error.url.notLayers': 'le paramètre hidden vaut « {value} », qui n’a pas la forme neurones:activation (par ex. 4:tanh)',
+    'field.type': 'Type de message',
+    'field.layer': 'Couche',
+    'field.row': 'Ligne',
+    'field.col': 'Colonne',
+    'field.value': 'Valeur',
+    'field.csv': 'Fichier CSV',
+    'field.points': 'Points',
+    'field.data': 'Données importées',
+    'field.config.hidden.#': 'Couche cachée {n}',
+    'field.config.hidden.#.units': 'Nombre de neurones de la couche {n}',
+    'field.config.hidden.#.activation': 'Activation de la couche {n}',
+    'field.config.output.activation': 'Activation de sortie',
+    'field.config.output.loss': 'Fonction de perte',
+    'field.config.dataset.name': 'Jeu de données',
+    'field.config.dataset.points': 'Nombre de points',
+    'field.config.dataset.noise': 'Bruit',
+    'field.config.dataset.train_fraction': 'Part d’entraînement',
+    'field.config.dataset.validation_fraction': 'Part de validation',
+    'field.config.regularization.rate': 'Taux de régularisation',
+    'field.config.view.epochs_per_second': 'Vitesse',
+  },
+};
+
+/**
+ * `t(key, params)`, or null when the key has no wording in the current language.
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {string} key
+ * @param {Record<string, unknown>} [params]
+ */
+function worded(t, key, params) {
+  const text = t(key, params);
+  return text === key ? null : text;
+}
+
+/**
+ * The name of the control an error's field belongs to, in the current language, or ''. List
+ * indices match `#` (`config.hidden.0.units` → `field.config.hidden.#.units`, with `{n}` the
+ * layer number counted from 1); the longest labelled prefix wins.
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {string | null | undefined} field
+ */
+export function fieldLabel(t, field) {
+  if (!field) return '';
+  const parts = field.split('.');
+  const index = parts.find((p) => /^\d+$/.test(p));
+  const params = { n: index === undefined ? '' : Number(index) + 1 };
+  for (let n = parts.length; n > 0; n--) {
+    const head = parts.slice(0, n);
+    for (const key of new Set([`field.${head.join('.')}`, `field.${head.map((p) => (/^\d+$/.test(p) ? '#' : p)).join('.')}`])) {
+      const label = worded(t, key, params);
+      if (label !== null) return label;
+    }
+  }
+  return '';
+}
+
+/** A number from a message, as the reader writes it ("0.000001" → « 0,000001 »). @param {string} text */
+const number = (text) => (Number.isFinite(Number(text)) ? formatNumber(Number(text), { maximumSignificantDigits: 15 }) : text);
+
+/** A JSON string's text without its quotes (`"many"` → `many`). @param {string} text */
+const unquoted = (text) => text.replace(/^"(.*)"$/, '$1');
+
+/**
+ * The server's (or the link parser's) English reason in the current language, or null when its
+ * shape is not known or not translated.
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {string} detail  the message without its leading field
+ * @returns {string | null}
+ */
+export function wordDetail(t, detail) {
+  /** @type {[RegExp, (m: RegExpMatchArray) => [string, Record<string, unknown>?]][]} */
+  const shapes = [
+    [/^Input should be greater than or equal to (\S+)$/, (m) => ['error.ge', { limit: number(m[1]) }]],
+    [/^Input should be greater than (\S+)$/, (m) => ['error.gt', { limit: number(m[1]) }]],
+    [/^Input should be less than or equal to (\S+)$/, (m) => ['error.le', { limit: number(m[1]) }]],
+    [/^Input should be less than (\S+)$/, (m) => ['error.lt', { limit: number(m[1]) }]],
+    [/^Input should be a valid integer/, () => ['error.integer']],
+    [/^Input should be a valid number/, () => ['error.number']],
+    [/^unknown [\w ]+ '([^']*)'; valid: (.*)$/, (m) => ['error.unknownName', {
+      value: m[1], valid: m[2].split(', ').map((name) => nameLabel(t, name)).join(', '),
+    }]],
+    [/^Extra inputs are not permitted$/, () => ['error.extra']],
+    [/^List should have at least (\d+) items?/, (m) => ['error.minItems', { n: m[1] }]],
+    [/^expected (\d+)\.\.(\d+)$/, (m) => ['error.between', { lo: m[1], hi: m[2] }]],
+    [/^at least (\d+) points$/, (m) => ['error.minPoints', { n: m[1] }]],
+    [/^training diverged/, () => ['error.diverged']],
+    [/^no ReLU layer to revive$/, () => ['error.noRelu']],
+    [/^there are no custom points/, () => ['error.noCustom']],
+    [/^message is larger than/, () => ['error.tooLarge']],
+    [/^csv line (\d+): expected 3 columns x1,x2,label, got (\d+)$/, (m) => ['error.csv.columns', { line: m[1], got: m[2] }]],
+    [/^csv line (\d+): (\w+) is not a number \((.*)\)$/, (m) => ['error.csv.number', { line: m[1], column: m[2], value: m[3] }]],
+    [/^no points found$/, () => ['error.csv.none']],
+    [/^at most (\d+) points/, (m) => ['error.maxPoints', { n: m[1] }]],
+    [/^(not JSON|a message must be a JSON object)/, () => ['error.notJson']],
+    [/^URL parameter (\w+): (.*) is not a name$/, (m) => ['error.url.notName', { name: m[1], value: unquoted(m[2]) }]],
+    [/^URL parameter (\w+): (.*) is not an integer$/, (m) => ['error.url.notInteger', { name: m[1], value: unquoted(m[2]) }]],
+    [/^URL parameter (\w+): (.*) is not a number$/, (m) => ['error.url.notNumber', { name: m[1], value: unquoted(m[2]) }]],
+    [/^URL parameter hidden: (.*) is not units:activation/, (m) => ['error.url.notLayers', { value: unquoted(m[1]) }]],
+  ];
+  for (const [pattern, wording] of shapes) {
+    const m = detail.match(pattern);
+    if (m) {
+      const [key, params] = wording(m);
+      return worded(t, key, params);
+    }
+  }
+  return null;
+}
+
+/** The message without the field it starts with (`config.seed: …` → `…`). @param {any} error */
+function reason(error) {
+  const message = String(error.message ?? '');
+  const field = typeof error.field === 'string' ? error.field : null;
+  if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
+  const colon = message.match(/^[\w.]+: (.*)$/s);
+  return colon && !message.startsWith('URL parameter') ? colon[1] : message;
+}
+
+/** @param {string} s */
+const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The text of an error for the banner: in the current language, the field named as its
+ * control is (see the module comment).
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {any} error  the server's envelope, or an error the page made (`local: true`)
+ */
+export function errorText(t, error) {
+  if (error.local) return String(error.message ?? '');
+  const label = fieldLabel(t, error.field);
+  const detail = reason(error);
+  const text = wordDetail(t, detail) ?? worded(t, `error.code.${error.code}`, { message: detail });
+  if (text === null) return label ? `${label}: ${error.message}` : String(error.message ?? error.code);
+  return label ? t('error.withField', { field: label, message: text }) : capitalized(text);
+}
