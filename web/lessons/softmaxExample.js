@@ -5,7 +5,8 @@
  * editable, so a class can see that adding the same number to all of them changes nothing and
  * that the largest z takes most of the probability.
  */
-import { h, translator } from './util.js';
+import { formatNumber } from '../i18n.js';
+import { fmt, h, translator } from './util.js';
 
 /** The course's example. */
 export const COURSE_Z = [5, 4, 2];
@@ -67,12 +68,12 @@ export function mountSoftmaxExample(container, ctx) {
     const z = inputs.map((input) => Number(input.value));
     if (!z.every(Number.isFinite)) return;
     const { exps: e, probabilities } = softmax(z);
-    e.forEach((v, j) => { exps[j].textContent = v.toPrecision(4); });
+    e.forEach((v, j) => { exps[j].textContent = fmt(v, 4); });
     probabilities.forEach((p, j) => {
-      probs[j].textContent = p.toFixed(3);
+      probs[j].textContent = formatNumber(p, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
       probs[j].setAttribute('data-value', p.toFixed(3));
     });
-    sumExp.textContent = e.reduce((a, b) => a + b, 0).toPrecision(4);
+    sumExp.textContent = fmt(e.reduce((a, b) => a + b, 0), 4);
   }
 
   function label() {
@@ -94,7 +95,10 @@ export function mountSoftmaxExample(container, ctx) {
     open() { box.open = true; },
     /** @param {any} _state @param {Set<string>} changed */
     update(_state, changed) {
-      if (changed.has('lang')) label();
+      if (changed.has('lang')) {
+        label();
+        compute();
+      }
     },
   };
 }
