@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from engine.scratch import Scratch
 from server import api, runner
 from server.scheduler import Scheduler
+from server.search import SearchPool
 from server.settings import Settings
 from server.static import WebFiles
 
@@ -23,8 +24,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with app.state.scheduler.running():
-            yield
+        try:
+            async with app.state.scheduler.running():
+                yield
+        finally:
+            app.state.search_pool.shutdown()
 
     app = FastAPI(
         title="NN Playground",
@@ -40,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every session of this process builds its frames on the event loop's thread, one at a
     # time: their grids and metrics share one working memory, which stays in cache.
     app.state.grid_scratch = Scratch()
+    # Hyperparameter search trials run in worker processes beside the sessions (search.py).
+    app.state.search_pool = SearchPool()
     app.include_router(api.router)
     app.include_router(runner.router)
     app.mount("/", WebFiles(directory=settings.web_dir, html=True, check_dir=False), name="web")

@@ -27,6 +27,11 @@ MAX_STEP_EPOCHS: Final = 10_000
 MAX_SEED: Final = 2**31 - 1
 MAX_INSPECT_SAMPLES: Final = 16
 MAX_MESSAGE_BYTES: Final = 1_048_576
+# A search trains up to this many networks (the course's grid has 60), of at most this many
+# epochs each; a server process runs at most MAX_SEARCHES at once (they share its workers).
+MAX_SEARCH_TRIALS: Final = 200
+MAX_SEARCH_EPOCHS: Final = 2000
+MAX_SEARCHES: Final = 2
 
 
 def as_dict() -> dict[str, int | float]:
@@ -53,4 +58,7 @@ def as_dict() -> dict[str, int | float]:
         "max_seed": MAX_SEED,
         "max_inspect_samples": MAX_INSPECT_SAMPLES,
         "max_message_bytes": MAX_MESSAGE_BYTES,
+        "max_search_trials": MAX_SEARCH_TRIALS,
+        "max_search_epochs": MAX_SEARCH_EPOCHS,
+        "max_searches": MAX_SEARCHES,
     }

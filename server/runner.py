@@ -24,6 +24,7 @@ from server import protocol
 from server.config import ProtocolError, first_error
 from server.origins import origin_allowed
 from server.scheduler import Scheduler
+from server.search import SearchPool, SessionSearch
 from server.session import FRAME, Session
 from server.settings import Settings
 
@@ -149,6 +150,9 @@ class Connection:
 async def run_session(websocket: WebSocket, settings: Settings, scheduler: Scheduler,
                       scratch: Scratch | None = None) -> None:
     session = Session(settings, scratch=scratch)
+    pool: SearchPool | None = getattr(websocket.app.state, "search_pool", None)
+    if pool is not None:
+        session.searches = SessionSearch(pool, session.send)
     connection = Connection(websocket, session, settings)
     session.hello()
     scheduler.add(session)
@@ -163,6 +167,8 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
         pass
     finally:
         scheduler.remove(session)
+        if session.searches is not None:
+            session.searches.close()
         log.info("session %s closed (%d left)", session.id, scheduler.session_count)
 
 

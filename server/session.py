@@ -31,6 +31,7 @@ from server.model import (
     revived,
 )
 from server.protocol import Config, MessageId
+from server.search import SessionSearch, loaded_model
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ class Session:
         self._recorded_epoch = -1
         self._history_sent = -1
         """The epoch of the last frame: later history points go with the next frame."""
+        self.searches: SessionSearch | None = None
+        """Hyperparameter searches (server/search.py), attached by the runner."""
 
     # ---------------------------------------------------------------------------- helpers
 
@@ -301,6 +304,27 @@ class Session:
 
     def on_inspect(self, message: protocol.InspectMessage) -> None:
         self.send(payloads.inspection(self.model, message.sample_limit, message.id))
+
+    # ---------------------------------------------------------------------------- search
+
+    def _searches(self) -> SessionSearch:
+        if self.searches is None:
+            raise ProtocolError("not_applicable", "search: searches are not available here",
+                                "search")
+        return self.searches
+
+    def on_search_start(self, message: protocol.SearchStartMessage) -> None:
+        self._searches().start(message, self.config, self.model.split)
+
+    def on_search_stop(self, message: protocol.SearchStopMessage) -> None:
+        self._searches().stop(message.id)
+
+    def on_search_load(self, message: protocol.SearchLoadMessage) -> None:
+        result = self._searches().trial(message.trial)
+        model = loaded_model(result, self.config, self.model.dataset, self.settings,
+                             self.scratch)
+        self.state = "paused"
+        self._replace(model, message.id, data=False)
 
     # ---------------------------------------------------------------------------- training
 
