@@ -19,6 +19,7 @@ from optuna.trial import TrialState
 from engine import datasets
 from engine.datasets import Split
 from engine.registry import lookup
+from engine.search.batch import Key, batch_key, batchable, run_batch
 from engine.search.samplers import METHODS, make_sampler, suggest
 from engine.search.space import Choice, Range, Space, TrialConfig, make_space
 from engine.search.trial import TrialResult, run_trial, score_on_test
@@ -107,9 +108,25 @@ class Outcome:
     seconds: float
 
 
-def trial_task(config: TrialConfig, split: Split, epochs: int) -> dict[str, Any]:
-    """run_trial as a picklable task for a process pool (a JSON-safe dict back)."""
-    return run_trial(config, split, epochs).as_dict()
+def trial_task(configs: list[TrialConfig], split: Split, epochs: int) -> list[dict[str, Any]]:
+    """Trials as a picklable task for a process pool (JSON-safe dicts back): one alone, or
+    several of one architecture trained together."""
+    if len(configs) == 1:
+        return [run_trial(configs[0], split, epochs).as_dict()]
+    return [r.as_dict() for r in run_batch(configs, split, epochs)]
+
+
+BATCHED = ("grid", "random")
+"""Methods whose trials do not depend on each other's results: they are asked for several at
+once, and those of one architecture train together."""
+MAX_BATCH = 256
+
+
+def _batches(spec: SearchSpec, study: optuna.Study, split: Split) -> bool:
+    """Batch trials: a method that does not learn from results, data without softmax, and a
+    study this process alone takes trials of (another process sharing it gets its share)."""
+    in_memory = isinstance(study._storage, optuna.storages.InMemoryStorage)
+    return spec.method in BATCHED and batchable(split) and in_memory
 
 
 def create(spec: SearchSpec, storage: str | optuna.storages.BaseStorage | None = None,
@@ -150,48 +167,62 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
         should_stop: Callable[[], bool] = lambda: False) -> Outcome:
     """Take trials of study until its budget is used (by any process) or should_stop().
 
-    Up to `workers` trials run at once in `executor` (inline, one at a time, without one).
+    Up to `workers` tasks run at once in `executor` (inline, one at a time, without one); a
+    task is one trial, or for grid and random search the asked trials of one architecture
+    trained together (engine.search.batch): the same results, faster.
     """
     start = time.perf_counter()
     split = split or spec.data.split()
-    pending: dict[Future[dict[str, Any]], optuna.Trial] = {}
+    batch = _batches(spec, study, split)
+    pending: dict[Future[list[dict[str, Any]]], list[optuna.Trial]] = {}
     count = 0
     try:
         while True:
             while (len(pending) < (workers if executor else 1) and not should_stop()
-                   and started(study) < spec.budget):
-                trial = study.ask()
-                config = spec.space.config(suggest(trial, spec.space, spec.method))
-                if executor is None:
-                    future: Future[dict[str, Any]] = Future()
-                    future.set_result(trial_task(config, split, spec.epochs))
-                else:
-                    future = executor.submit(trial_task, config, split, spec.epochs)
-                pending[future] = trial
+                   and (left := spec.budget - started(study)) > 0):
+                asked = [study.ask() for _ in range(min(left, MAX_BATCH) if batch else 1)]
+                groups: dict[Key, list[tuple[optuna.Trial, TrialConfig]]] = {}
+                for trial in asked:
+                    config = spec.space.config(suggest(trial, spec.space, spec.method))
+                    groups.setdefault(batch_key(config), []).append((trial, config))
+                for group in groups.values():
+                    configs = [config for _, config in group]
+                    if executor is None:
+                        future: Future[list[dict[str, Any]]] = Future()
+                        future.set_result(trial_task(configs, split, spec.epochs))
+                    else:
+                        future = executor.submit(trial_task, configs, split, spec.epochs)
+                    pending[future] = [trial for trial, _ in group]
             if not pending or should_stop():
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: pending[f].number):
-                on_trial(_finish(study, spec, pending.pop(future), future))
-                count += 1
+            for future in sorted(done, key=lambda f: pending[f][0].number):
+                for finished in _finish(study, spec, pending.pop(future), future):
+                    on_trial(finished)
+                    count += 1
     finally:
-        for future, trial in pending.items():
+        for future, trials in pending.items():
             future.cancel()
-            study.tell(trial, state=TrialState.FAIL)
+            for trial in trials:
+                study.tell(trial, state=TrialState.FAIL)
     return outcome(study, spec, split, count, time.perf_counter() - start)
 
 
-def _finish(study: optuna.Study, spec: SearchSpec, trial: optuna.Trial,
-            future: Future[dict[str, Any]]) -> Finished:
+def _finish(study: optuna.Study, spec: SearchSpec, trials: list[optuna.Trial],
+            future: Future[list[dict[str, Any]]]) -> list[Finished]:
     try:
-        result = TrialResult.from_dict(future.result())
+        results = [TrialResult.from_dict(d) for d in future.result()]
     except Exception:
-        study.tell(trial, state=TrialState.FAIL)
+        for trial in trials:
+            study.tell(trial, state=TrialState.FAIL)
         raise
-    trial.set_user_attr(RESULT_KEY, result.as_dict())
-    score = result.score(spec.objective)
-    study.tell(trial, score)
-    return Finished(trial.number, result, score)
+    finished = []
+    for trial, result in zip(trials, results, strict=True):
+        trial.set_user_attr(RESULT_KEY, result.as_dict())
+        score = result.score(spec.objective)
+        study.tell(trial, score)
+        finished.append(Finished(trial.number, result, score))
+    return finished
 
 
 def best(study: optuna.Study) -> Finished | None:

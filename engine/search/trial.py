@@ -103,13 +103,19 @@ def run_trial(config: TrialConfig, split: Split, epochs: int) -> TrialResult:
         ran = trainer.run(min(every, epochs - trainer.epoch))
         if ran:
             curve.append((trainer.epoch, trainer.metrics()["validation_loss"]))
+    return result_of(config, net, trainer, curve, time.perf_counter() - start, split)
+
+
+def result_of(config: TrialConfig, net: Network, trainer: Trainer,
+              curve: list[tuple[int, float | None]], seconds: float, split: Split
+              ) -> TrialResult:
+    """The record of a trained trial (its final metrics, thumbnail and weights)."""
     metrics = trainer.metrics()
     return TrialResult(
         config=config.as_dict(), seed=config.seed, epochs=trainer.epoch, curve=curve,
         train_loss=metrics["train_loss"], train_accuracy=metrics["train_accuracy"],
         val_loss=metrics["validation_loss"], val_accuracy=metrics["validation_accuracy"],
-        diverged=trainer.diverged, params=net.num_params(),
-        seconds=time.perf_counter() - start,
+        diverged=trainer.diverged, params=net.num_params(), seconds=seconds,
         thumbnail=thumbnail(net, config, split.train), weights=net.to_dict())
 
 

@@ -22,6 +22,7 @@ from engine.search import (
     score_on_test,
     search,
 )
+from engine.search.batch import run_batch
 from engine.search.samplers import suggest
 from engine.trainer import Trainer
 
@@ -179,3 +180,64 @@ def test_presets_seeds_and_same_start() -> None:
 def test_bad_spaces_raise_naming_the_field(space: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace(".", r"\.")):
         make_space(space)
+
+
+def _standalone(config: TrialConfig, split: datasets.Split, epochs: int) -> Trainer:
+    """The Trainer run a user would write for config (no search code involved)."""
+    loss = "mse" if split.train.task == "regression" else "bce"
+    out = "linear" if split.train.task == "regression" else "sigmoid"
+    net = Network([len(config.features), *[config.units] * config.layers, 1],
+                  [config.activation] * config.layers + [out], init=config.init,
+                  seed=config.seed)
+    trainer = Trainer(net, split, features=config.features, loss=loss,
+                      optimizer=optimizers.make(config.optimizer,
+                                                learning_rate=config.learning_rate),
+                      batch_size=config.batch_size, regularization=config.regularization,
+                      reg_rate=config.reg_rate, seed=config.seed)
+    trainer.run(epochs)
+    return trainer
+
+
+@pytest.mark.parametrize(("optimizer", "regularization", "data"), [
+    ("sgd", "none", DATA),
+    ("momentum", "l2", DATA),
+    ("adam", "l1", DATA),
+    ("gd", "none", DATA),
+    ("momentum", "none", DataSpec(name="plane", points=200, seed=1)),  # some diverge
+])
+def test_trials_trained_together_equal_standalone_trainer_runs(
+        optimizer: str, regularization: str, data: DataSpec) -> None:
+    split = data.split()
+    rate = 0.001 if regularization != "none" else 0.0
+    configs = [TrialConfig(learning_rate=lr, optimizer=optimizer, layers=2, units=6,
+                           activation="relu", init=init, regularization=regularization,
+                           reg_rate=rate, seed=seed)
+               for lr, init, seed in ((0.01, "xavier", 1), (0.3, "he", 2), (10.0, "uniform", 3),
+                                      (3.0, "uniform", 4))]
+    results = run_batch(configs, split, epochs=40)
+    for config, result in zip(configs, results, strict=True):
+        trainer = _standalone(config, split, 40)
+        assert result.epochs == trainer.epoch and result.diverged == trainer.diverged
+        np.testing.assert_allclose(Network.from_dict(result.weights).params.flat,
+                                   trainer.net.params.flat, rtol=1e-9, atol=0)
+        metrics = trainer.metrics()
+        for got, want in ((result.val_loss, metrics["validation_loss"]),
+                          (result.train_loss, metrics["train_loss"])):
+            assert got == want or got == pytest.approx(want, rel=1e-9)
+    if data.name == "plane":
+        assert any(r.diverged for r in results) and not all(r.diverged for r in results)
+
+
+def test_a_batched_search_finds_what_a_trial_by_trial_search_finds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = SearchSpec("grid", preset("course-grid"), epochs=4, trials=60, data=DATA)
+
+    def scores() -> dict[str, float]:
+        seen: dict[str, float] = {}
+        search(spec, on_trial=lambda f: seen.__setitem__(repr(sorted(f.result.config.items())),
+                                                        f.score))
+        return seen
+
+    together = scores()
+    monkeypatch.setattr("engine.search.study.MAX_BATCH", 1)
+    assert scores() == together
