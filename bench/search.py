@@ -6,8 +6,9 @@
 
 Prints:
 1. trial-epochs/s of a sequential loop of single Trainer runs over the course grid's trials,
-   of the search over the same trials inline (one process: the loop plus each trial's
-   validation curve and thumbnail) and with 2 worker processes;
+   and of the search over the same trials: trial by trial in one process (the loop plus each
+   trial's validation curve and thumbnail), with the trials of one architecture trained
+   together in one process, and the same with 2 worker processes;
 2. the time of the 60-config course grid at 200 epochs on the spiral (2 worker processes);
 3. the frames per second a playing page receives while its own search runs on the server
    (its trials in the server's worker processes, at a lower priority).
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import optuna  # noqa: E402
 
+import engine.search.study as search_study  # noqa: E402
 from engine import search  # noqa: E402
 from engine.search import DataSpec, SearchSpec  # noqa: E402
 from engine.search.trial import build  # noqa: E402
@@ -55,8 +57,10 @@ def sequential(epochs: int) -> float:
     return time.perf_counter() - start
 
 
-def searched(epochs: int, workers: int) -> float:
-    """Seconds for the course grid as a search (inline, or with worker processes)."""
+def searched(epochs: int, workers: int, together: bool = True) -> float:
+    """Seconds for the course grid as a search (inline, or with worker processes), its trials
+    of one architecture trained together or one by one."""
+    search_study.MAX_BATCH = 256 if together else 1
     spec = course_spec(epochs)
     executor = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
@@ -105,7 +109,9 @@ def main() -> None:
     args = parser.parse_args()
     trial_epochs = 60 * args.epochs
     out: dict[str, Any] = {"trials": 60, "epochs": args.epochs}
-    seconds = {"sequential": sequential(args.epochs), "search_inline": searched(args.epochs, 1),
+    seconds = {"sequential": sequential(args.epochs),
+               "search_one_by_one": searched(args.epochs, 1, together=False),
+               "search_inline": searched(args.epochs, 1),
                "search_2_workers": searched(args.epochs, 2)}
     for name, s in seconds.items():
         out[f"{name}_seconds"] = round(s, 2)

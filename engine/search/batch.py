@@ -39,6 +39,20 @@ def batchable(split: Split) -> bool:
     return split.train.task != "multiclass"
 
 
+class _Buffers:
+    """A1[l] = [A[l]; 1], Z[l], dZ[l] and dA1[l] (with a spare row) for K trials × b columns."""
+
+    def __init__(self, sizes: list[int], K: int, b: int) -> None:
+        none = np.zeros((0, 0, 0))
+        self.A1: list[Array] = [none] + [np.ones((K, n + 1, b)) for n in sizes[1:]]
+        self.A: list[Array] = [none] + [a1[:, :-1] for a1 in self.A1[1:]]
+        self.Z: list[Array] = [none] + [np.empty((K, n, b)) for n in sizes[1:]]
+        self.dZ: list[Array] = [none] + [np.empty((K, n, b)) for n in sizes[1:]]
+        self.dA1: list[Array] = [none] + [np.empty((K, n + 1, b)) for n in sizes[1:]]
+        self.dA: list[Array] = [none] + [d[:, :-1] for d in self.dA1[1:]]
+        self.dA_L = np.empty((K, sizes[-1], b))
+
+
 class _Stack:
     """The K trials' parameters, optimizer state and per-batch buffers."""
 
@@ -64,6 +78,7 @@ class _Stack:
         self.epsilon = getattr(first, "epsilon", 1e-8)
         self.Wb = self._views(self.theta)
         self.dWb = self._views(self.grad)
+        self._ws: dict[int, _Buffers] = {}
 
     def _views(self, flat: Array) -> list[Array]:
         out: list[Array] = [np.zeros((0, 0, 0))]
@@ -81,29 +96,29 @@ class _Stack:
             setattr(self, name, getattr(self, name)[rows].copy())
         self.Wb = self._views(self.theta)
         self.dWb = self._views(self.grad)
+        self._ws = {}
+
+    def _buffers(self, b: int) -> _Buffers:
+        """The layers' arrays for batches of b columns (made once per width and trial count)."""
+        buffers = self._ws.get(b)
+        if buffers is None:
+            buffers = self._ws[b] = _Buffers(self.sizes, self.theta.shape[0], b)
+        return buffers
 
     def step(self, X1: Array, Y: Array, regularization: str) -> Array:
         """One mini-batch step for every trial: X1 (K, n[0] + 1, b), Y (K, n[L], b); returns Ŷ."""
-        K, b = X1.shape[0], X1.shape[2]
-        A1: list[Array] = [X1]
-        Z: list[Array] = [X1[:, :-1]]
-        for l in range(1, self.L + 1):
-            z = np.matmul(self.Wb[l], A1[l - 1])                 # Z[l] = W[l] A[l-1] + b[l]
-            a1 = np.empty((K, self.sizes[l] + 1, b))
-            a1[:, -1] = 1.0
-            self.g[l].forward(z, out=a1[:, :-1])                 # A[l] = g[l](Z[l])
-            Z.append(z)
-            A1.append(a1)
-        A_L = A1[self.L][:, :-1]
-        dZ = np.empty_like(Z[self.L])
-        losses.output_delta(self.loss, self.g[self.L], Z[self.L], A_L, Y, np.empty_like(dZ), dZ,
-                            1.0 / b)
-        for l in range(self.L, 0, -1):
-            np.matmul(dZ, A1[l - 1].transpose(0, 2, 1), out=self.dWb[l])
+        ws, L, g = self._buffers(X1.shape[2]), self.L, self.g
+        A1, Z, A, dZ = ws.A1, ws.Z, ws.A, ws.dZ
+        A1[0], A[0] = X1, X1[:, :-1]
+        for l in range(1, L + 1):
+            np.matmul(self.Wb[l], A1[l - 1], out=Z[l])           # Z[l] = W[l] A[l-1] + b[l]
+            g[l].forward(Z[l], out=A[l])                         # A[l] = g[l](Z[l])
+        losses.output_delta(self.loss, g[L], Z[L], A[L], Y, ws.dA_L, dZ[L], 1.0 / X1.shape[2])
+        for l in range(L, 0, -1):
+            np.matmul(dZ[l], A1[l - 1].transpose(0, 2, 1), out=self.dWb[l])
             if l > 1:
-                dA1 = np.matmul(self.Wb[l].transpose(0, 2, 1), dZ)  # W[l]ᵀ dZ[l], spare row
-                dZ = self.g[l - 1].backward(dA1[:, :-1], Z[l - 1], A1[l - 1][:, :-1],
-                                            out=np.empty_like(Z[l - 1]))
+                np.matmul(self.Wb[l].transpose(0, 2, 1), dZ[l], out=ws.dA1[l - 1])
+                g[l - 1].backward(ws.dA[l - 1], Z[l - 1], A[l - 1], out=dZ[l - 1])
         if regularization == "l2":
             np.multiply(self.theta, self.reg_scale, out=self.reg_tmp)
             np.add(self.grad, self.reg_tmp, out=self.grad)
@@ -112,7 +127,7 @@ class _Stack:
             np.multiply(self.reg_tmp, self.reg_scale, out=self.reg_tmp)
             np.add(self.grad, self.reg_tmp, out=self.grad)
         self._update()
-        return A_L
+        return A[L]
 
     def _update(self) -> None:
         """The optimizer's step, as engine.optimizers writes it, with a column of rates."""
