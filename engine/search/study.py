@@ -120,6 +120,7 @@ BATCHED = ("grid", "random")
 """Methods whose trials do not depend on each other's results: they are asked for several at
 once, and those of one architecture train together."""
 MAX_BATCH = 256
+STOP_POLL_SECONDS = 0.2
 
 
 def _batches(spec: SearchSpec, study: optuna.Study, split: Split) -> bool:
@@ -195,7 +196,8 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
                     pending[future] = [trial for trial, _ in group]
             if not pending or should_stop():
                 break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            # A timeout, so that should_stop() is heard while long trials run.
+            done, _ = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: pending[f][0].number):
                 for finished in _finish(study, spec, pending.pop(future), future):
                     on_trial(finished)
