@@ -122,6 +122,8 @@ export function mountSearchPanel(container, ctx) {
   let sortKey = 'trial';
   let sortDir = 1;
   /** @type {number | null} */ let loaded = null;
+  /** Each trial's thumbnail, drawn once (the table is rebuilt as trials arrive or sort). */
+  /** @type {Map<number, HTMLCanvasElement>} */ let thumbs = new Map();
 
   /** @param {string} key */
   function sortHeader(key) {
@@ -152,7 +154,11 @@ export function mountSearchPanel(container, ctx) {
 
   /** @param {any} message */
   function apply(message) {
-    if (message.search !== run.search) run = { search: message.search, progress: null, trials: [] };
+    if (message.search !== run.search) {
+      run = { search: message.search, progress: null, trials: [] };
+      thumbs = new Map();
+      loaded = null;
+    }
     if (message.type === 'search_trial') run.trials.push(message);
     else run.progress = message;
   }
@@ -202,7 +208,7 @@ export function mountSearchPanel(container, ctx) {
     const c = trial.config;
     const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
       h('td', {}, [String(trial.trial)]),
-      h('td', {}, [thumbnail(trial.thumbnail)]),
+      h('td', {}, [thumbFor(trial)]),
       h('td', { class: 'srch-config' }, [`lr ${c.learning_rate.toPrecision(3)} · ${c.optimizer} · ${c.layers}×${c.units} ${c.activation}`
         + (c.seed != null ? ` · seed ${c.seed}` : '') + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
       h('td', {}, [num(trial.val_loss)]), h('td', {}, [num(trial.val_accuracy, 3)]),
@@ -212,6 +218,13 @@ export function mountSearchPanel(container, ctx) {
     if (trial.trial === loaded) tr.classList.add('srch-loaded');
     tr.addEventListener('click', () => load(trial.trial));
     return tr;
+  }
+
+  /** @param {any} trial */
+  function thumbFor(trial) {
+    let canvas = thumbs.get(trial.trial);
+    if (!canvas) thumbs.set(trial.trial, (canvas = thumbnail(trial.thumbnail)));
+    return canvas;
   }
 
   /** The 32×32 decision boundary: ŷ on the diverging ramp, or the class colors. */
@@ -265,6 +278,10 @@ export function mountSearchPanel(container, ctx) {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('lang')) applyLabels(container, t);
+      if (changed.has('hello') && state.hello?.limits) {
+        trials.max = String(state.hello.limits.max_search_trials);
+        epochs.max = String(state.hello.limits.max_search_epochs);
+      }
       const inbox = state.searchInbox ?? [];
       const fresh = changed.has('searchInbox') && inbox.length > 0;
       if (fresh) for (const message of inbox.splice(0)) apply(message);
