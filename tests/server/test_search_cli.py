@@ -38,6 +38,17 @@ def test_search_json_prints_one_line_per_trial_then_the_best(
     assert last["best"]["val_loss"] == min(t["val_loss"] for t in trials)
 
 
+def test_search_with_two_worker_processes_runs_every_trial_once(tmp_path: Path) -> None:
+    process = _playground("search", "--dataset", "circle", "--points", "80", "--preset",
+                          "course-grid", "--epochs", "2", "--workers", "2", "--json",
+                          cwd=tmp_path)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert sorted(t["trial"] for t in lines[:-1]) == list(range(60))
+    assert lines[-1]["trials"] == 60
+
+
 def test_search_without_json_prints_a_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert search_cli.main(["search", "--method", "random", "--trials", "3", "--epochs", "2",
                             "--points", "60"]) == 0
