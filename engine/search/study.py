@@ -185,6 +185,9 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
                 groups: dict[Key, list[tuple[optuna.Trial, TrialConfig]]] = {}
                 for trial in asked:
                     config = spec.space.config(suggest(trial, spec.space, spec.method))
+                    if spec.method == "grid" and not batch and _taken(study, trial):
+                        study.tell(trial, state=TrialState.FAIL)  # asked again if still due
+                        continue
                     groups.setdefault(batch_key(config), []).append((trial, config))
                 for group in groups.values():
                     configs = [config for _, config in group]
@@ -208,6 +211,15 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
             for trial in trials:
                 study.tell(trial, state=TrialState.FAIL)
     return outcome(study, spec, split, count, time.perf_counter() - start)
+
+
+def _taken(study: optuna.Study, trial: optuna.Trial) -> bool:
+    """Another process sharing the study took the same grid config at the same time (each
+    GridSampler saw it free): the later one to look gives it up. If both give it up, the
+    config is free again (a failed trial does not count) and is asked again."""
+    states = (TrialState.RUNNING, TrialState.COMPLETE)
+    return any(t.number != trial.number and t.params == trial.params
+               for t in study.get_trials(deepcopy=False, states=states))
 
 
 def _finish(study: optuna.Study, spec: SearchSpec, trials: list[optuna.Trial],
