@@ -23,7 +23,7 @@ from typing import Any
 import optuna
 
 from engine import search as engine_search
-from engine.datasets import Dataset
+from engine.datasets import Dataset, Split
 from engine.network import Network
 from engine.scratch import Scratch
 from engine.search import Finished, Outcome, SearchSpec, TrialConfig, TrialResult
@@ -57,11 +57,13 @@ class SearchPool:
         self._lock = threading.Lock()
 
     def executor(self) -> Executor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority)
-        return self._executor
+        """The pool, started at the first search (spawned: the server has threads)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_lower_priority)
+            return self._executor
 
     def acquire(self) -> None:
         with self._lock:
@@ -167,7 +169,8 @@ class SessionSearch:
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, message: protocol.SearchStartMessage, config: Config, split: Any) -> None:
+    def start(self, message: protocol.SearchStartMessage, config: Config, split: Split
+              ) -> None:
         if self.running:
             raise ProtocolError("not_applicable", "search: a search is already running; send "
                                 "search_stop first", "search")
@@ -176,13 +179,13 @@ class SessionSearch:
             raise ProtocolError("invalid", "config.dataset.validation_fraction: a search "
                                 "scores trials on the validation split; give it points",
                                 "config.dataset.validation_fraction")
+        study = engine_search.create(spec)
         self.pool.acquire()
         self.number += 1
         self.results, self._spec, self._best, self._done = {}, spec, None, 0
         self._stop.clear()
         self._loop = asyncio.get_running_loop()
         self._started = time.monotonic()
-        study = engine_search.create(spec)
         self.progress("running", id=message.id)
         self._thread = threading.Thread(target=self._run, args=(study, spec, split, self.number),
                                         name=f"search-{self.number}", daemon=True)
@@ -206,7 +209,7 @@ class SessionSearch:
 
     # ------------------------------------------------------------------ the search's thread
 
-    def _run(self, study: optuna.Study, spec: SearchSpec, split: Any, number: int) -> None:
+    def _run(self, study: optuna.Study, spec: SearchSpec, split: Split, number: int) -> None:
         outcome: Outcome | None = None
         error: Exception | None = None
         try:
