@@ -13,6 +13,7 @@ from engine.scratch import Scratch
 from server import api, runner
 from server.guard import LoopBudget, Throttle, ThrottledRecords
 from server.scheduler import Scheduler
+from server.search import SearchPool
 from server.security import Guard
 from server.settings import Settings
 from server.static import WebFiles
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         finally:
             server_log.removeFilter(records)
+            app.state.search_pool.shutdown()
 
     app = FastAPI(
         title="NN Playground",
@@ -53,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Every session of this process builds its frames on the event loop's thread, one at a
     # time: their grids and metrics share one working memory, which stays in cache.
     app.state.grid_scratch = Scratch()
+    # Hyperparameter search trials run in worker processes beside the sessions (search.py).
+    app.state.search_pool = SearchPool()
     app.include_router(api.router)
     app.include_router(runner.router)
     app.mount("/", WebFiles(directory=settings.web_dir, html=True, check_dir=False), name="web")

@@ -135,8 +135,18 @@ def single_threaded_blas() -> None:
         os.environ.setdefault(name, "1")
 
 
+SUBCOMMANDS = ("search", "search-worker")
+"""`playground search ...`, `playground search-worker ...` (see server/search_cli.py); any
+other arguments are the server's options."""
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     single_threaded_blas()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        from server import search_cli
+
+        raise SystemExit(search_cli.main(argv))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     settings = replace(Settings(), host=args.host, port=args.port,

@@ -34,6 +34,11 @@ MAX_LAYER_SIZE: Final = 64
 MAX_ID_LENGTH: Final = 200
 MAX_ID_INT: Final = 2**53
 """Message ids: strings up to MAX_ID_LENGTH characters, or integers a JavaScript number holds."""
+# A search trains up to this many networks (the course's grid has 60), of at most this many
+# epochs each; a server process runs at most MAX_SEARCHES at once (they share its workers).
+MAX_SEARCH_TRIALS: Final = 200
+MAX_SEARCH_EPOCHS: Final = 2000
+MAX_SEARCHES: Final = 2
 
 
 def as_dict() -> dict[str, int | float]:
@@ -62,4 +67,7 @@ def as_dict() -> dict[str, int | float]:
         "max_message_bytes": MAX_MESSAGE_BYTES,
         "max_epoch": MAX_EPOCH,
         "max_id_length": MAX_ID_LENGTH,
+        "max_search_trials": MAX_SEARCH_TRIALS,
+        "max_search_epochs": MAX_SEARCH_EPOCHS,
+        "max_searches": MAX_SEARCHES,
     }

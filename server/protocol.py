@@ -321,6 +321,62 @@ class InspectMessage(ClientModel):
     sample_limit: Int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
 
 
+# ------------------------------------------------------------------------------ search messages
+
+SEARCH_METHODS = ("grid", "random", "local", "bayesian")
+SEARCH_PRESETS = ("course-grid", "seeds", "same-start", "same-start-optimizers")
+SEARCH_FIELDS = ("learning_rate", "optimizer", "batch_size", "layers", "units", "activation",
+                 "init", "regularization", "reg_rate", "features", "seed")
+
+
+class SearchRange(ClientModel):
+    """low..high of a numeric field: random and bayesian search sample anywhere in it; grid
+    and local search use `steps` evenly spaced values (log: evenly spaced exponents)."""
+
+    low: float
+    high: float
+    log: bool = False
+    steps: int = Field(default=5, ge=2, le=100)
+
+
+SearchValue = int | float | str | list[str]
+SearchDimension = Annotated[
+    list[SearchValue] | SearchRange,
+    Field(description="the values to try (features: lists of feature names), or a range"),
+]
+
+
+class SearchStartMessage(ClientModel):
+    """Start a hyperparameter search over the session's current config and data: each trial
+    trains a copy in a worker process and is scored on the validation split."""
+
+    type: Literal["search_start"]
+    id: MessageId = None
+    method: Literal["grid", "random", "local", "bayesian"] = "grid"
+    preset: Literal["course-grid", "seeds", "same-start", "same-start-optimizers"] | None = \
+        Field(default=None, description="a ready-made space (default course-grid without space)")
+    space: dict[str, SearchDimension] | None = Field(
+        default=None, description=f"field -> values or range; fields: {', '.join(SEARCH_FIELDS)}")
+    trials: int = Field(default=60, ge=1, le=limits.MAX_SEARCH_TRIALS)
+    epochs: int = Field(default=100, ge=1, le=limits.MAX_SEARCH_EPOCHS)
+    objective: Literal["loss", "accuracy"] = Field(
+        default="loss", description="validation loss (minimized) or accuracy (maximized)")
+    seed: Seed = Field(default=0, description="the sampler's seed")
+
+
+class SearchStopMessage(ClientModel):
+    type: Literal["search_stop"]
+    id: MessageId = None
+
+
+class SearchLoadMessage(ClientModel):
+    """Load a finished trial of the session's last search: its config and final weights."""
+
+    type: Literal["search_load"]
+    id: MessageId = None
+    trial: int = Field(ge=0)
+
+
 ClientMessage = Annotated[
     ConfigureMessage
     | PlayMessage
@@ -332,7 +388,10 @@ ClientMessage = Annotated[
     | ExportMessage
     | ImportMessage
     | ReviveMessage
-    | InspectMessage,
+    | InspectMessage
+    | SearchStartMessage
+    | SearchStopMessage
+    | SearchLoadMessage,
     Field(discriminator="type"),
 ]
 
@@ -442,6 +501,50 @@ class InspectionMessage(ServerModel):
     layers: list[InspectedLayer]
 
 
+class SearchTrialMessage(ServerModel):
+    """One finished trial (in the order they finish, which may differ from `trial`)."""
+
+    type: Literal["search_trial"] = "search_trial"
+    search: int = Field(description="the session's search number (1, 2, ...)")
+    trial: int
+    config: dict[str, Any] = Field(description="the trial's fields, as in a search space")
+    seed: int
+    epochs: int = Field(description="epochs trained (fewer when it diverged)")
+    val_loss: float | None
+    val_accuracy: float | None
+    train_loss: float | None
+    train_accuracy: float | None
+    score: float | None = Field(description="the objective's value (None: diverged)")
+    diverged: str | None
+    params: int
+    seconds: float
+    curve: list[tuple[int, float | None]] = Field(description="[epoch, validation loss]")
+    thumbnail: str = Field(description="base64 of 32x32 bytes, row 0 on top: 255·ŷ (binary), "
+                           "255·(ŷ+1)/2 (regression) or the class index (multiclass)")
+
+
+class SearchBest(ServerModel):
+    trial: int
+    score: float
+
+
+class SearchProgressMessage(ServerModel):
+    type: Literal["search_progress"] = "search_progress"
+    id: MessageId = None
+    search: int
+    state: Literal["running", "done", "stopped", "failed"]
+    method: str
+    objective: Literal["loss", "accuracy"]
+    done: int
+    total: int
+    elapsed: float
+    remaining: float | None = Field(description="estimated seconds left")
+    best: SearchBest | None
+    test_loss: float | None = Field(default=None, description="the best trial's, at the end")
+    test_accuracy: float | None = None
+    message: str | None = None
+
+
 ServerMessage = Annotated[
     HelloMessage
     | ConfigMessage
@@ -449,7 +552,9 @@ ServerMessage = Annotated[
     | StatusMessage
     | ErrorMessage
     | ExportReply
-    | InspectionMessage,
+    | InspectionMessage
+    | SearchTrialMessage
+    | SearchProgressMessage,
     Field(discriminator="type"),
 ]
 

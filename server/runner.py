@@ -36,6 +36,7 @@ from server.config import ProtocolError, dotted, first_error
 from server.guard import LoopBudget, Throttle
 from server.origins import origin_allowed
 from server.scheduler import Scheduler
+from server.search import SearchPool, SessionSearch
 from server.session import FRAME, Session
 from server.settings import Settings
 
@@ -253,6 +254,9 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
                       scratch: Scratch | None = None,
                       heavy_work: LoopBudget | None = None) -> None:
     session = Session(settings, scratch=scratch)
+    pool: SearchPool | None = getattr(websocket.app.state, "search_pool", None)
+    if pool is not None:
+        session.searches = SessionSearch(pool, session.send)
     connection = Connection(websocket, session, settings, heavy_work)
     session.hello()
     scheduler.add(session)
@@ -270,6 +274,8 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
         pass
     finally:
         scheduler.remove(session)
+        if session.searches is not None:
+            session.searches.close()
         if stalled:
             log.info("session %s: the client took nothing for %g s; closing it", session.id,
                      settings.send_timeout)

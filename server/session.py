@@ -31,6 +31,7 @@ from server.model import (
     revived,
 )
 from server.protocol import Config, MessageId
+from server.search import SessionSearch, loaded_model
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ class Session:
         step gives at least `patience` epochs)."""
         self._history_sent = -1
         """The epoch of the last frame: later history points go with the next frame."""
+        self.searches: SessionSearch | None = None
+        """Hyperparameter searches (server/search.py), attached by the runner."""
 
     # ---------------------------------------------------------------------------- helpers
 
@@ -201,6 +204,8 @@ class Session:
             "step": self.on_step, "reset": self.on_reset, "set_weight": self.on_set_weight,
             "add_points": self.on_add_points, "export": self.on_export,
             "import": self.on_import, "revive": self.on_revive, "inspect": self.on_inspect,
+            "search_start": self.on_search_start, "search_stop": self.on_search_stop,
+            "search_load": self.on_search_load,
         }
 
     def handle(self, message: protocol.ClientModel) -> None:
@@ -349,6 +354,27 @@ class Session:
 
     def on_inspect(self, message: protocol.InspectMessage) -> None:
         self.send(payloads.inspection(self.model, message.sample_limit, message.id))
+
+    # ---------------------------------------------------------------------------- search
+
+    def _searches(self) -> SessionSearch:
+        if self.searches is None:
+            raise ProtocolError("not_applicable", "search: searches are not available here",
+                                "search")
+        return self.searches
+
+    def on_search_start(self, message: protocol.SearchStartMessage) -> None:
+        self._searches().start(message, self.config, self.model.split)
+
+    def on_search_stop(self, message: protocol.SearchStopMessage) -> None:
+        self._searches().stop(message.id)
+
+    def on_search_load(self, message: protocol.SearchLoadMessage) -> None:
+        result = self._searches().trial(message.trial)
+        model = loaded_model(result, self.config, self.model.dataset, self.settings,
+                             self.scratch)
+        self.state = "paused"
+        self._replace(model, message.id, data=False)
 
     # ---------------------------------------------------------------------------- training
 

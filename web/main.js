@@ -19,6 +19,7 @@ const VIEWS = [
   ['#loss-chart', './lossChart.js', 'mountLossChart'],
   ['#equations', './equations.js', 'mountEquations'],
   ['#lessons', './lessons/index.js', 'mountLessons'],
+  ['#search', './search/panel.js', 'mountSearchPanel'],
 ];
 
 const STRINGS = {
@@ -118,6 +119,12 @@ function receive(message) {
       break;
     case 'export':
       store.set('exported', message.data);
+      break;
+    case 'search_trial':
+    case 'search_progress':
+      // Several may arrive between two paints: the Search panel reads them all, in order.
+      store.state.searchInbox.push(message);
+      store.touch('searchInbox');
       break;
     default:
       console.warn('unknown server message', message.type);

@@ -16,6 +16,7 @@ const HISTORY_LIMIT = 4000;
  *   history: Array<Record<string, number | null>>,
  *   errors: any[], lang: string, inspection: any,
  *   configId: number | string | null, exported: any,
+ *   searchInbox: any[],
  * }} AppState
  */
 
@@ -38,6 +39,8 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
     inspection: null,
     configId: null,
     exported: null,
+    /** search_trial and search_progress messages not yet read by the Search panel. */
+    searchInbox: [],
   };
   /** @type {Set<string>} */
   let changed = new Set();

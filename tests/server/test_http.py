@@ -38,7 +38,8 @@ def test_schema_endpoint_publishes_every_message(client: TestClient) -> None:
     client_types = set(schema["client_message"]["discriminator"]["mapping"])
     assert client_types == set(protocol.CLIENT_MESSAGES)
     server_types = set(schema["server_message"]["discriminator"]["mapping"])
-    assert server_types == {"hello", "config", "data", "status", "error", "export", "inspection"}
+    assert server_types == {"hello", "config", "data", "status", "error", "export", "inspection",
+                            "search_trial", "search_progress"}
     assert "FrameHeader" in schema["$defs"]
 
 

@@ -1,0 +1,290 @@
+"""Hyperparameter searches started from the page: trials in worker processes beside sessions.
+
+Each process has one `SearchPool`: a ProcessPoolExecutor with a worker per core, started at
+the first search, its workers at a lower scheduling priority so the sessions' training and
+frames come first (the page that started a search keeps its frame rate). A session's
+`SessionSearch` drives one search at a time from a thread (engine.search's ask-and-tell loop:
+it only waits on the workers) and posts each finished trial to the session on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+import optuna
+
+from engine import search as engine_search
+from engine.datasets import Dataset, Split
+from engine.network import Network
+from engine.scratch import Scratch
+from engine.search import Finished, Outcome, SearchSpec, TrialConfig, TrialResult
+from server import limits, protocol
+from server.config import ProtocolError
+from server.model import Model, build
+from server.protocol import Config, HiddenLayer
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.5
+"""search_progress goes out at most this often while a search runs (and at its end)."""
+WORKER_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    """Worker processes yield the CPU to the server's own (sessions first). They inherit one
+    BLAS thread from the server's environment (cli.single_threaded_blas)."""
+    with contextlib.suppress(OSError):  # not allowed here: run at the same priority
+        os.nice(WORKER_NICENESS)
+
+
+class SearchPool:
+    """The process's worker pool for search trials and its count of running searches."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._executor: Executor | None = None
+        self.running = 0
+        self._lock = threading.Lock()
+
+    def executor(self) -> Executor:
+        """The pool, started at the first search (spawned: the server has threads)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_lower_priority)
+            return self._executor
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self.running >= limits.MAX_SEARCHES:
+                raise ProtocolError(
+                    "not_applicable", f"search: this server already runs "
+                    f"{limits.MAX_SEARCHES} searches (max_searches); try again when one ends",
+                    "search")
+            self.running += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self.running -= 1
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def base_config(config: Config) -> TrialConfig:
+    """The session's config as a trial config (the width of its first hidden layer)."""
+    hidden = config.hidden
+    return TrialConfig(
+        learning_rate=config.optimizer.learning_rate, optimizer=config.optimizer.name,
+        batch_size=config.optimizer.batch_size, layers=len(hidden),
+        units=hidden[0].units if hidden else 4,
+        activation=hidden[0].activation if hidden else "tanh", init=config.init,
+        regularization=config.regularization.kind, reg_rate=config.regularization.rate,
+        features=tuple(config.features), seed=config.seed)
+
+
+def session_config(config: Config, trial: TrialConfig) -> Config:
+    """The session's config running `trial` (output activation and loss back to auto, as
+    every trial trains with them)."""
+    return config.model_copy(update={
+        "hidden": [HiddenLayer(units=trial.units, activation=trial.activation)
+                   for _ in range(trial.layers)],
+        "optimizer": config.optimizer.model_copy(update={
+            "name": trial.optimizer, "learning_rate": trial.learning_rate,
+            "batch_size": trial.batch_size}),
+        "regularization": config.regularization.model_copy(update={
+            "kind": trial.regularization, "rate": trial.reg_rate}),
+        "output": config.output.model_copy(update={"activation": "auto", "loss": "auto"}),
+        "init": trial.init, "features": list(trial.features), "seed": trial.seed})
+
+
+def loaded_model(result: TrialResult, config: Config, dataset: Dataset, settings: Settings,
+                 scratch: Scratch | None) -> Model:
+    """A session model running the trial's config with its final weights and epoch."""
+    new = session_config(config, TrialConfig.from_dict(result.config))
+    model = build(new, dataset, settings, scratch)
+    model.net.params.flat[...] = Network.from_dict(result.weights).params.flat
+    model.trainer.epoch = result.epochs
+    return model
+
+
+def spec_for(message: protocol.SearchStartMessage, config: Config, task: str) -> SearchSpec:
+    """The engine's search spec for a search_start over config (ProtocolError naming the
+    field on a bad space, a space larger than the limit or data without a validation part)."""
+    base = base_config(config)
+    try:
+        if message.space is not None:
+            if message.preset is not None:
+                raise ProtocolError("invalid", "space: give a preset or a space, not both",
+                                    "space")
+            dims = {name: dim.model_dump() if isinstance(dim, protocol.SearchRange) else dim
+                    for name, dim in message.space.items()}
+            space = engine_search.make_space(dims, base)
+        else:
+            space = engine_search.preset(message.preset or "course-grid", base)
+    except ValueError as error:
+        text = str(error)
+        field = text.split(":", 1)[0] if text.startswith("space") else "space"
+        raise ProtocolError("invalid", text, field) from None
+    if message.method == "grid" and space.size > limits.MAX_SEARCH_TRIALS:
+        raise ProtocolError("too_large", f"space: the grid has {space.size} configs, more than "
+                            f"max_search_trials ({limits.MAX_SEARCH_TRIALS})", "space")
+    if message.objective == "accuracy" and task == "regression":
+        raise ProtocolError("invalid", "objective: regression data has no accuracy; "
+                            "search on the loss", "objective")
+    return SearchSpec(message.method, space, message.epochs, message.trials, message.objective,
+                      message.seed)
+
+
+class SessionSearch:
+    """One session's searches: at most one running; the last one's trials can be loaded."""
+
+    def __init__(self, pool: SearchPool, send: Callable[[protocol.ServerModel], None]) -> None:
+        self.pool, self.send = pool, send
+        self.number = 0
+        self.results: dict[int, TrialResult] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._spec: SearchSpec | None = None
+        self._started = 0.0
+        self._last_progress = 0.0
+        self._done = 0
+        self._best: Finished | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, message: protocol.SearchStartMessage, config: Config, split: Split
+              ) -> None:
+        if self.running:
+            raise ProtocolError("not_applicable", "search: a search is already running; send "
+                                "search_stop first", "search")
+        spec = spec_for(message, config, split.train.task)
+        if split.validation.m == 0:
+            raise ProtocolError("invalid", "config.dataset.validation_fraction: a search "
+                                "scores trials on the validation split; give it points",
+                                "config.dataset.validation_fraction")
+        study = engine_search.create(spec)
+        self.pool.acquire()
+        self.number += 1
+        self.results, self._spec, self._best, self._done = {}, spec, None, 0
+        self._stop.clear()
+        self._loop = asyncio.get_running_loop()
+        self._started = time.monotonic()
+        self.progress("running", id=message.id)
+        self._thread = threading.Thread(target=self._run, args=(study, spec, split, self.number),
+                                        name=f"search-{self.number}", daemon=True)
+        self._thread.start()
+
+    def stop(self, id: protocol.MessageId = None) -> None:
+        if not self.running:
+            raise ProtocolError("not_applicable", "search: no search is running", "search")
+        self._stop.set()
+
+    def close(self) -> None:
+        """The session ends: stop its search (the trials in progress finish unseen)."""
+        self._stop.set()
+
+    def trial(self, number: int) -> TrialResult:
+        result = self.results.get(number)
+        if result is None:
+            raise ProtocolError("invalid", f"trial: no finished trial {number} in the last "
+                                "search", "trial")
+        return result
+
+    # ------------------------------------------------------------------ the search's thread
+
+    def _run(self, study: optuna.Study, spec: SearchSpec, split: Split, number: int) -> None:
+        outcome: Outcome | None = None
+        error: Exception | None = None
+        try:
+            outcome = engine_search.run(
+                study, spec, split, self.pool.executor(), self.pool.workers,
+                on_trial=lambda f: self._post(self._finished, number, f),
+                should_stop=self._stop.is_set)
+        except Exception as failure:  # reported to the page, the session goes on
+            log.exception("search failed")
+            error = failure
+        finally:
+            self.pool.release()
+        self._post(self._ended, number, outcome, error)
+
+    def _post(self, callback: Callable[..., None], *args: Any) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                self._loop.call_soon_threadsafe(callback, *args)
+
+    # ------------------------------------------------------------------ on the event loop
+
+    def _finished(self, number: int, finished: Finished) -> None:
+        if number != self.number or self._spec is None:
+            return
+        r = finished.result
+        self.results[finished.number] = r
+        self._done += 1
+        if r.diverged is None and (self._best is None or _better(
+                finished.score, self._best.score, self._spec.objective)):
+            self._best = finished
+        self.send(protocol.SearchTrialMessage(
+            search=number, trial=finished.number, config=r.config, seed=r.seed,
+            epochs=r.epochs, val_loss=r.val_loss, val_accuracy=r.val_accuracy,
+            train_loss=r.train_loss, train_accuracy=r.train_accuracy,
+            score=None if r.diverged else finished.score, diverged=r.diverged,
+            params=r.params, seconds=round(r.seconds, 4), curve=r.curve,
+            thumbnail=r.thumbnail))
+        if time.monotonic() - self._last_progress >= PROGRESS_INTERVAL:
+            self.progress("running")
+
+    def _ended(self, number: int, outcome: Outcome | None, error: Exception | None) -> None:
+        if number != self.number:
+            return
+        self._thread = None
+        if error is not None or outcome is None:
+            self.progress("failed", message=f"search failed: {error}")
+            return
+        state = "stopped" if self._stop.is_set() else "done"
+        self.progress(state, test=outcome.test)
+
+    def progress(self, state: str, id: protocol.MessageId = None,
+                 test: dict[str, float | None] | None = None, message: str | None = None
+                 ) -> None:
+        spec = self._spec
+        assert spec is not None
+        self._last_progress = now = time.monotonic()
+        elapsed = now - self._started
+        total = spec.budget
+        remaining = elapsed / self._done * (total - self._done) if self._done else None
+        if state != "running":
+            remaining = 0.0
+        best = protocol.SearchBest(trial=self._best.number, score=self._best.score) \
+            if self._best is not None else None
+        self.send(protocol.SearchProgressMessage(
+            id=id, search=self.number, state=state,  # type: ignore[arg-type]
+            method=spec.method, objective=spec.objective,  # type: ignore[arg-type]
+            done=self._done, total=total, elapsed=round(elapsed, 3),
+            remaining=None if remaining is None else round(remaining, 3), best=best,
+            test_loss=(test or {}).get("test_loss"),
+            test_accuracy=(test or {}).get("test_accuracy"), message=message))
+
+
+def _better(a: float, b: float, objective: str) -> bool:
+    return a < b if objective == "loss" else a > b
+
+
+__all__ = ["SearchPool", "SessionSearch", "base_config", "loaded_model", "session_config",
+           "spec_for"]

@@ -1,0 +1,45 @@
+"""The Search panel in headless Chromium: a small grid fills the table; a trial loads."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import App
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_small_grid_fills_the_table_and_the_best_trial_loads(app: App) -> None:
+    page = app.open()
+    panel = page.get_by_test_id("search-panel")
+    expect(panel).to_be_visible()
+    page.get_by_test_id("search-method").select_option("grid")
+    page.get_by_test_id("search-preset").select_option("same-start")
+    page.get_by_test_id("search-epochs").fill("5")
+    page.get_by_test_id("search-trials").fill("10")
+    page.get_by_test_id("search-start").click()
+    rows = page.locator("[data-testid^='search-row-']")
+    expect(rows).to_have_count(5, timeout=60_000)
+    expect(page.get_by_test_id("search-best")).to_contain_text("test points", timeout=30_000)
+    expect(page.get_by_test_id("search-start")).to_be_enabled()
+    expect(page.get_by_test_id("search-chart")).to_have_attribute("data-points", "5")
+    expect(page.get_by_test_id("search-progress")).to_have_attribute("value", "1")
+
+    best = page.get_by_test_id("search-best").get_attribute("data-trial")
+    losses = {row.get_attribute("data-testid"): float(row.get_attribute("data-val-loss") or "inf")
+              for row in rows.all()}
+    assert min(losses, key=lambda k: losses[k]) == f"search-row-{best}"
+    chosen = next(r for r in rows.all() if r.get_attribute("data-testid") == f"search-row-{best}")
+    rate = chosen.locator(".srch-config").inner_text().split(" ")[1]
+    page.get_by_test_id(f"search-load-{best}").click()
+    expect(page.locator(f"[data-testid='search-row-{best}']")).to_have_class("srch-loaded")
+    app.wait("s => s.status?.epoch === 5")
+    loaded = app.probe("s => s.config.optimizer.learning_rate")
+    assert f"{float(loaded):.3g}" == f"{float(rate):.3g}"
+
+
+def test_the_panel_speaks_french(app: App) -> None:
+    page = app.open("?lang=fr")
+    expect(page.get_by_test_id("search-start")).to_have_text("Lancer")
+    expect(page.get_by_test_id("search-panel")).to_contain_text("Recherche")

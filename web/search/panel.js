@@ -1,0 +1,301 @@
+// @ts-check
+/**
+ * The Search panel: runs a hyperparameter search on the server (the course's 60-config grid,
+ * seeds, same start, or random/local/bayesian search) and shows its trials as they finish: a
+ * progress bar with the time left, a sortable table with each trial's decision boundary
+ * (32×32), and the best score so far against the trial number. Clicking a trial loads its
+ * config and final weights into the playground.
+ */
+import { fitCanvas } from '../data/dom.js';
+import { applyLabels } from '../i18n.js';
+import { classCss, divergingLut } from '../palette.js';
+
+export const STRINGS = {
+  en: {
+    'search.title': 'Search',
+    'search.hint': 'Train many networks and keep the best: each trial is scored on the validation points; only the best is scored on the test points.',
+    'search.method': 'Method', 'search.preset': 'Preset', 'search.trials': 'Trials', 'search.epochs': 'Epochs',
+    'search.objective': 'Objective', 'search.start': 'Start', 'search.stop': 'Stop',
+    'search.method.grid': 'Grid (every config)', 'search.method.random': 'Random',
+    'search.method.local': 'Local (hill climbing)', 'search.method.bayesian': 'Bayesian (TPE)',
+    'search.preset.course-grid': 'Course grid: 4 rates × 1–5 layers × 3 activations',
+    'search.preset.seeds': 'Seeds: this config from 10 initial weights',
+    'search.preset.same-start': 'Same start: 5 learning rates',
+    'search.preset.same-start-optimizers': 'Same start: every optimizer',
+    'search.objective.loss': 'Validation loss', 'search.objective.accuracy': 'Validation accuracy',
+    'search.progress': '{done} / {total} trials · about {left} s left',
+    'search.progressEnd': '{done} / {total} trials in {elapsed} s ({state})',
+    'search.state.done': 'done', 'search.state.stopped': 'stopped', 'search.state.failed': 'failed',
+    'search.best': 'Best: trial {trial}, {objective} {score}',
+    'search.bestTest': 'Best: trial {trial}, {objective} {score}; on the test points: loss {loss}, accuracy {accuracy}',
+    'search.none': 'No search yet.',
+    'search.col.trial': '#', 'search.col.boundary': 'Boundary', 'search.col.config': 'Config',
+    'search.col.val_loss': 'Val. loss', 'search.col.val_accuracy': 'Val. acc.',
+    'search.col.train_loss': 'Train loss', 'search.col.params': 'Params', 'search.col.seconds': 'Time (s)',
+    'search.load': 'Load', 'search.loadTitle': 'Load this trial: its config and final weights',
+    'search.chart': 'Best so far vs trial number', 'search.diverged': 'diverged',
+  },
+  fr: {
+    'search.title': 'Recherche',
+    'search.hint': 'Entraîner beaucoup de réseaux et garder le meilleur : chaque essai est noté sur les points de validation ; seul le meilleur est noté sur les points de test.',
+    'search.method': 'Méthode', 'search.preset': 'Préréglage', 'search.trials': 'Essais', 'search.epochs': 'Époques',
+    'search.objective': 'Objectif', 'search.start': 'Lancer', 'search.stop': 'Arrêter',
+    'search.method.grid': 'Grille (toutes les configurations)', 'search.method.random': 'Aléatoire',
+    'search.method.local': 'Locale (descente)', 'search.method.bayesian': 'Bayésienne (TPE)',
+    'search.preset.course-grid': 'Grille du cours : 4 taux × 1–5 couches × 3 activations',
+    'search.preset.seeds': 'Graines : cette configuration depuis 10 poids initiaux',
+    'search.preset.same-start': 'Même départ : 5 taux d’apprentissage',
+    'search.preset.same-start-optimizers': 'Même départ : chaque optimiseur',
+    'search.objective.loss': 'Coût de validation', 'search.objective.accuracy': 'Précision de validation',
+    'search.progress': '{done} / {total} essais · environ {left} s restantes',
+    'search.progressEnd': '{done} / {total} essais en {elapsed} s ({state})',
+    'search.state.done': 'terminé', 'search.state.stopped': 'arrêté', 'search.state.failed': 'échec',
+    'search.best': 'Meilleur : essai {trial}, {objective} {score}',
+    'search.bestTest': 'Meilleur : essai {trial}, {objective} {score} ; sur les points de test : coût {loss}, précision {accuracy}',
+    'search.none': 'Pas encore de recherche.',
+    'search.col.trial': 'n°', 'search.col.boundary': 'Frontière', 'search.col.config': 'Configuration',
+    'search.col.val_loss': 'Coût val.', 'search.col.val_accuracy': 'Préc. val.',
+    'search.col.train_loss': 'Coût entr.', 'search.col.params': 'Param.', 'search.col.seconds': 'Temps (s)',
+    'search.load': 'Charger', 'search.loadTitle': 'Charger cet essai : sa configuration et ses poids finaux',
+    'search.chart': 'Meilleur score selon le numéro d’essai', 'search.diverged': 'divergé',
+  },
+};
+
+const METHODS = ['grid', 'random', 'local', 'bayesian'];
+const PRESETS = ['course-grid', 'seeds', 'same-start', 'same-start-optimizers'];
+const COLUMNS = ['trial', 'val_loss', 'val_accuracy', 'train_loss', 'params', 'seconds'];
+const SIZE = 32;
+
+/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
+function h(tag, attrs = {}, children = []) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+}
+
+/** @param {number | null | undefined} x @param {number} [digits] */
+const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+
+/**
+ * @param {HTMLElement} container
+ * @param {any} ctx  the page's context (store, send, t, i18n)
+ */
+export function mountSearchPanel(container, ctx) {
+  ctx.i18n.register(STRINGS);
+  const t = ctx.t;
+  const lut = divergingLut(0.8);
+  const select = (/** @type {string} */ id, /** @type {string[]} */ values, /** @type {string} */ prefix) =>
+    h('select', { 'data-testid': id }, values.map((v) => h('option', { value: v, 'data-label': `${prefix}.${v}` })));
+  const method = /** @type {HTMLSelectElement} */ (select('search-method', METHODS, 'search.method'));
+  const preset = /** @type {HTMLSelectElement} */ (select('search-preset', PRESETS, 'search.preset'));
+  const objective = /** @type {HTMLSelectElement} */ (select('search-objective', ['loss', 'accuracy'], 'search.objective'));
+  const trials = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '200', value: '60', 'data-testid': 'search-trials' }));
+  const epochs = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '2000', value: '100', 'data-testid': 'search-epochs' }));
+  const start = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'srch-primary', 'data-testid': 'search-start', 'data-label': 'search.start' }));
+  const stop = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'search-stop', 'data-label': 'search.stop' }));
+  const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: '1', value: '0', 'data-testid': 'search-progress' }));
+  const barText = h('span', { class: 'srch-muted' });
+  const bestLine = h('p', { class: 'srch-best', 'data-testid': 'search-best' });
+  const chart = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-chart', 'data-testid': 'search-chart', role: 'img', 'data-title': 'search.chart' }));
+  const head = h('tr', {}, [
+    ...COLUMNS.slice(0, 1).map(sortHeader), h('th', { 'data-label': 'search.col.boundary' }),
+    h('th', { 'data-label': 'search.col.config' }), ...COLUMNS.slice(1).map(sortHeader), h('th'),
+  ]);
+  const body = h('tbody');
+  const field = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h('label', {}, [h('span', { 'data-label': key }), input]);
+  container.replaceChildren(h('div', { class: 'srch panel', 'data-testid': 'search-panel' }, [
+    h('h2', { class: 'srch-title', 'data-label': 'search.title' }),
+    h('p', { class: 'srch-muted', 'data-label': 'search.hint' }),
+    h('div', { class: 'srch-controls' }, [
+      field('search.method', method), field('search.preset', preset), field('search.trials', trials),
+      field('search.epochs', epochs), field('search.objective', objective), start, stop,
+    ]),
+    h('div', { class: 'srch-bar' }, [bar, barText]),
+    bestLine,
+    chart,
+    h('div', { class: 'srch-scroll' }, [h('table', { class: 'srch-table' }, [h('thead', {}, [head]), body])]),
+  ]));
+
+  /** @type {{search: number, progress: any, trials: any[]}} */
+  let run = { search: 0, progress: null, trials: [] };
+  let sortKey = 'trial';
+  let sortDir = 1;
+  /** @type {number | null} */ let loaded = null;
+  /** Each trial's thumbnail, drawn once (the table is rebuilt as trials arrive or sort). */
+  /** @type {Map<number, HTMLCanvasElement>} */ let thumbs = new Map();
+
+  /** @param {string} key */
+  function sortHeader(key) {
+    const button = h('button', { type: 'button', 'data-testid': `search-sort-${key}`, 'data-label': `search.col.${key}` });
+    button.addEventListener('click', () => {
+      sortDir = sortKey === key ? -sortDir : 1;
+      sortKey = key;
+      drawTable();
+    });
+    return h('th', {}, [button]);
+  }
+
+  start.addEventListener('click', () => {
+    const message = {
+      type: 'search_start', method: method.value, preset: preset.value, objective: objective.value,
+      trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
+    };
+    ctx.send(message);
+  });
+  stop.addEventListener('click', () => ctx.send({ type: 'search_stop' }));
+
+  /** @param {number} trial */
+  function load(trial) {
+    loaded = trial;
+    ctx.send({ type: 'search_load', trial });
+    drawTable();
+  }
+
+  /** @param {any} message */
+  function apply(message) {
+    if (message.search !== run.search) {
+      run = { search: message.search, progress: null, trials: [] };
+      thumbs = new Map();
+      loaded = null;
+    }
+    if (message.type === 'search_trial') run.trials.push(message);
+    else run.progress = message;
+  }
+
+  function drawProgress() {
+    const p = run.progress;
+    const running = p?.state === 'running';
+    start.disabled = running;
+    stop.disabled = !running;
+    if (!p) {
+      bar.value = 0;
+      barText.textContent = t('search.none');
+      bestLine.textContent = '';
+      return;
+    }
+    bar.value = p.total ? run.trials.length / p.total : 0;
+    barText.textContent = running
+      ? t('search.progress', { done: run.trials.length, total: p.total, left: p.remaining == null ? '?' : Math.ceil(p.remaining) })
+      : t('search.progressEnd', { done: p.done, total: p.total, elapsed: p.elapsed.toFixed(1), state: t(`search.state.${p.state}`) });
+    const best = bestTrial();
+    bestLine.dataset.trial = best ? String(best.trial) : '';
+    if (!best) { bestLine.textContent = ''; return; }
+    const params = { trial: best.trial, objective: t(`search.objective.${p.objective}`).toLowerCase(), score: num(best.score) };
+    bestLine.textContent = p.test_loss != null
+      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: num(p.test_accuracy, 3) })
+      : t('search.best', params);
+  }
+
+  function bestTrial() {
+    const sign = run.progress?.objective === 'accuracy' ? -1 : 1;
+    let best = null;
+    for (const trial of run.trials) {
+      if (trial.score == null) continue;
+      if (!best || sign * trial.score < sign * best.score) best = trial;
+    }
+    return best;
+  }
+
+  function drawTable() {
+    const key = sortKey;
+    const rows = [...run.trials].sort((a, b) => sortDir * ((a[key] ?? Infinity) - (b[key] ?? Infinity)) || a.trial - b.trial);
+    body.replaceChildren(...rows.map(row));
+  }
+
+  /** @param {any} trial */
+  function row(trial) {
+    const c = trial.config;
+    const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
+      h('td', {}, [String(trial.trial)]),
+      h('td', {}, [thumbFor(trial)]),
+      h('td', { class: 'srch-config' }, [`lr ${c.learning_rate.toPrecision(3)} · ${c.optimizer} · ${c.layers}×${c.units} ${c.activation}`
+        + (c.seed != null ? ` · seed ${c.seed}` : '') + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
+      h('td', {}, [num(trial.val_loss)]), h('td', {}, [num(trial.val_accuracy, 3)]),
+      h('td', {}, [num(trial.train_loss)]), h('td', {}, [String(trial.params)]), h('td', {}, [num(trial.seconds, 2)]),
+      h('td', {}, [h('button', { type: 'button', 'data-testid': `search-load-${trial.trial}`, title: t('search.loadTitle') }, [t('search.load')])]),
+    ]);
+    if (trial.trial === loaded) tr.classList.add('srch-loaded');
+    tr.addEventListener('click', () => load(trial.trial));
+    return tr;
+  }
+
+  /** @param {any} trial */
+  function thumbFor(trial) {
+    let canvas = thumbs.get(trial.trial);
+    if (!canvas) thumbs.set(trial.trial, (canvas = thumbnail(trial.thumbnail)));
+    return canvas;
+  }
+
+  /** The 32×32 decision boundary: ŷ on the diverging ramp, or the class colors. */
+  function thumbnail(/** @type {string} */ data) {
+    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-thumb', width: String(SIZE), height: String(SIZE) }));
+    const bytes = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
+    const g = canvas.getContext('2d');
+    if (!g || bytes.length !== SIZE * SIZE) return canvas;
+    const image = g.createImageData(SIZE, SIZE);
+    const pixels = new Uint32Array(image.data.buffer);
+    const multiclass = ctx.store.state.data?.task === 'multiclass';
+    for (let i = 0; i < bytes.length; i++) {
+      pixels[i] = multiclass ? cssToPixel(classCss(bytes[i])) : lut[bytes[i]];
+    }
+    g.putImageData(image, 0, 0);
+    return canvas;
+  }
+
+  function drawChart() {
+    const { w, h: height, dpr } = fitCanvas(chart);
+    const g = chart.getContext('2d');
+    if (!g) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, w, height);
+    const total = run.progress?.total ?? 0;
+    const sign = run.progress?.objective === 'accuracy' ? -1 : 1;
+    const scored = [...run.trials].filter((x) => x.score != null).sort((a, b) => a.trial - b.trial);
+    chart.dataset.points = String(scored.length);
+    if (!scored.length || !total) return;
+    const values = scored.map((x) => x.score);
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const pad = 6;
+    const x = (/** @type {number} */ n) => pad + (n / Math.max(1, total - 1)) * (w - 2 * pad);
+    const y = (/** @type {number} */ v) => height - pad - ((v - lo) / (hi - lo || 1)) * (height - 2 * pad);
+    g.fillStyle = '#9aa3ad';
+    for (const s of scored) g.fillRect(x(s.trial) - 1.5, y(s.score) - 1.5, 3, 3);
+    g.strokeStyle = '#0072b2';
+    g.lineWidth = 2;
+    g.beginPath();
+    let best = Infinity;
+    scored.forEach((s, i) => {
+      best = Math.min(best, sign * s.score);
+      if (i === 0) g.moveTo(x(s.trial), y(sign * best));
+      else { g.lineTo(x(s.trial), y(sign * best)); }
+    });
+    g.stroke();
+  }
+
+  return {
+    /** @param {any} state @param {Set<string>} changed */
+    update(state, changed) {
+      if (changed.has('lang')) applyLabels(container, t);
+      if (changed.has('hello') && state.hello?.limits) {
+        trials.max = String(state.hello.limits.max_search_trials);
+        epochs.max = String(state.hello.limits.max_search_epochs);
+      }
+      const inbox = state.searchInbox ?? [];
+      const fresh = changed.has('searchInbox') && inbox.length > 0;
+      if (fresh) for (const message of inbox.splice(0)) apply(message);
+      if (fresh || changed.has('lang')) {
+        drawProgress();
+        drawTable();
+        drawChart();
+      }
+    },
+  };
+}
+
+/** '#rrggbb' as a little-endian RGBA pixel. */
+function cssToPixel(/** @type {string} */ css) {
+  const v = parseInt(css.slice(1), 16);
+  return (255 << 24) | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff);
+}
