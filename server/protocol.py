@@ -189,7 +189,10 @@ class ExportPayload(ClientModel):
     epoch: int = Field(default=0, ge=0)
     config: Config
     model: ExportedModel
-    data: ExportedData
+    data: ExportedData | None = Field(
+        default=None,
+        description="left out (a shorter link), a generated dataset is regenerated from config",
+    )
 
 
 # ------------------------------------------------------------------------------ client messages

@@ -12,6 +12,7 @@ import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } fr
 /** Container selector, module, mount function: one row per view. */
 const VIEWS = [
   ['#controls', './controls.js', 'mountControls'],
+  ['#share', './share.js', 'mountShare'],
   ['#data-panel', './dataPanel.js', 'mountDataPanel'],
   ['#network', './network.js', 'mountNetwork'],
   ['#output', './heatmap.js', 'mountHeatmap'],
