@@ -173,10 +173,14 @@ function numberLabel(/** @type {number} */ v) {
   return String(Number(v.toPrecision(6)));
 }
 
-/** Loss as text: three decimals, or scientific when tiny. */
-function formatLoss(/** @type {number | null | undefined} */ v) {
+/** Loss as text, never more than 7 characters: 0.693, 12.46, 348.2, or 2.75e-5 and 1.2e+4. */
+export function formatLoss(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v !== 0 && Math.abs(v) < 0.001) return v.toExponential(2);
+  const a = Math.abs(v);
+  if (v !== 0 && a < 0.001) return v.toExponential(2);
+  if (a >= 1000) return v.toExponential(1);
+  if (a >= 100) return v.toFixed(1);
+  if (a >= 10) return v.toFixed(2);
   return v.toFixed(3);
 }
 
