@@ -126,9 +126,19 @@ def from_points(points: Sequence[Any], task: str = "binary", classes: int = 2) -
     return _from_rows(points, [f"points[{i}]" for i in range(len(points))], task, classes)
 
 
+def _cells(line: str) -> list[str]:
+    """A CSV line's cells: `,`, `;` or tab separated, quotes stripped. With `;` (French Excel)
+    a comma is the decimal mark: `1,5;-0,25;1`."""
+    if ";" in line:
+        cells = [c.replace(",", ".") for c in line.split(";")]
+    else:
+        cells = line.replace("\t", ",").split(",")
+    return [c.strip().strip('"').strip() for c in cells]
+
+
 def _parse_line(line: str, lineno: int) -> list[float] | None:
     """The numbers on a CSV line, or None when the line is a header."""
-    cells = [c.strip() for c in line.replace(";", ",").replace("\t", ",").split(",")]
+    cells = _cells(line)
     if len(cells) != 3:
         raise ValueError(f"csv line {lineno}: expected 3 columns x1,x2,label, got {len(cells)}")
     numbers = []
