@@ -502,6 +502,10 @@ export function mountControls(container, ctx) {
         if (clearOnReply !== null && state.configId === clearOnReply) {
           clearOnReply = null;
           showError(null);
+        } else if (shownError?.type === 'error' && typeof shownError.id === 'number'
+          && typeof state.configId === 'number' && state.configId > shownError.id) {
+          // A later change, from any panel, was accepted: the error is behind us.
+          showError(null);
         }
       }
       if (changed.has('connection')) {
