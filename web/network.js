@@ -229,7 +229,7 @@ export function mountNetwork(container, ctx) {
   function build() {
     const n = sizes();
     const L = n.length - 1;
-    const width = Math.max(stage.clientWidth, 280);
+    let width = Math.max(stage.clientWidth, 280);
     const tallest = Math.max(...n);
     // Sizes follow the root font (presenter mode enlarges it); a stage whose CSS sets
     // `--net-fit: 1` (presenter mode) has its height from the layout and the diagram fills it.
@@ -239,7 +239,7 @@ export function mountNetwork(container, ctx) {
     const PITCH = fit
       ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - HEAD - 12) / tallest)))
       : PITCH_BASE;
-    const height = HEAD + tallest * PITCH + 8;
+    const height = HEAD + tallest * PITCH + 12;
     if (!fit) stage.style.height = `${height}px`;
     else stage.style.removeProperty('height');
     svg.setAttribute('width', String(width));
@@ -271,7 +271,18 @@ export function mountNetwork(container, ctx) {
     // Room on the right for the output's selects, whole ("auto (sigmoid)"), clear of the last
     // hidden layer's header: right + spacing / 2 >= their width.
     const outWidth = outHead.offsetWidth;
-    const room = L > 1 ? (outWidth + 4 - (width - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth;
+    let room = L > 1 ? (outWidth + 4 - (width - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth;
+    // On a phone, six layers need more room than the panel has: the diagram keeps columns
+    // at least 2.9rem apart and scrolls sideways inside its panel (the page itself does not).
+    const minSpacing = 2.9 * rem;
+    const tight = L > 0 && (width - left - Math.max(4.3 * rem, room)) / L < minSpacing;
+    if (tight) {
+      width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
+      room = L > 1 ? (outWidth + 4 - (width - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth;
+      svg.setAttribute('width', String(width));
+      svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    }
+    nodes.style.width = tight ? `${width}px` : '';
     const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, room));
     const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
     // Column headers as wide as the space between two columns allows: six layers of eight
