@@ -155,6 +155,8 @@ def test_six_layers_of_eight_fit_at_1400(browser: Browser, server: ServerProcess
 
 def test_key_e_opens_the_experiments_menu(app: App) -> None:
     page = app.open("?experiment=zero_init")
+    # On a first load the top bar points to the lessons below the fold.
+    expect(page.get_by_test_id("lessons-link")).to_have_attribute("href", "#lessons")
     expect(page.get_by_test_id("lesson-panel-experiments")).to_be_hidden()
     page.locator("body").press("e")
     expect(page.get_by_test_id("lesson-panel-experiments")).to_be_visible()
