@@ -14,10 +14,11 @@ QUERY = "?dataset=xor&hidden=3:tanh&lr=0.1&seed=4"
 
 
 def train(app: App, epochs: int) -> None:
-    app.page.get_by_test_id("step").click()
-    for _ in range(epochs - 1):
-        app.page.keyboard.press("ArrowRight")
-    app.wait(f"s => s.frame.header.epoch === {epochs} && s.status.state === 'paused'")
+    """Steps one epoch at a time, each confirmed before the next."""
+    for epoch in range(1, epochs + 1):
+        app.page.get_by_test_id("step").click()
+        app.wait(f"s => s.frame.header.epoch === {epoch} && s.status.epoch === {epoch}")
+    app.wait(f"s => s.status.state === 'paused' && s.frame.header.epoch === {epochs}")
 
 
 def open_menu(app: App) -> None:
