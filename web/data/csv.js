@@ -36,11 +36,12 @@ const FIELDS = ['x1', 'x2', 'label'];
 /**
  * The points of a CSV text and the rows it could not read (line numbers from 1).
  * @param {string} text
- * @returns {{points: number[][], bad: {line: number, reason: string}[], header: boolean}}
+ * `reason` is a key with its parameters: `columns` ({n}) or `number` ({field}, {cell}).
+ * @returns {{points: number[][], bad: {line: number, reason: string, params: Record<string, any>}[], header: boolean}}
  */
 export function readCsv(text) {
   /** @type {number[][]} */ const points = [];
-  /** @type {{line: number, reason: string}[]} */ const bad = [];
+  /** @type {{line: number, reason: string, params: Record<string, any>}[]} */ const bad = [];
   let header = false;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
@@ -48,7 +49,7 @@ export function readCsv(text) {
     const delimiter = raw.includes(';') ? ';' : raw.includes('\t') ? '\t' : ',';
     const cells = split(raw, delimiter).map((c) => (DECIMAL_COMMA.test(c) ? c.replace(',', '.') : c));
     if (cells.length !== 3) {
-      bad.push({ line, reason: `expected 3 columns x1,x2,label, got ${cells.length}` });
+      bad.push({ line, reason: 'columns', params: { n: cells.length } });
       return;
     }
     const numbers = cells.map(Number);
@@ -58,7 +59,7 @@ export function readCsv(text) {
     } else if (line === 1 || (points.length === 0 && bad.length === 0 && !header)) {
       header = true;
     } else {
-      bad.push({ line, reason: `${FIELDS[wrong]} is not a number (${JSON.stringify(cells[wrong])})` });
+      bad.push({ line, reason: 'number', params: { field: FIELDS[wrong], cell: JSON.stringify(cells[wrong]) } });
     }
   });
   return { points, bad, header };

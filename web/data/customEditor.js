@@ -97,7 +97,7 @@ export function createCustomEditor(root, deps) {
   /** A point drawn on a generated dataset, waiting for the user's answer (copy or start empty). */
   /** @type {[number, number] | null} */ let asked = null;
   /** The last CSV read in the page: its readable points and kind, while bad rows are shown. */
-  /** @type {{points: number[][], kind: any, file: string, bad: {line: number, reason: string}[]} | null} */
+  /** @type {{points: number[][], kind: any, file: string, bad: {line: number, reason: string, params: Record<string, any>}[]} | null} */
   let csvRead = null;
   /** Keyboard cross position as fractions of the plane, from the left and from the top. */
   const cross = { u: 0.5, v: 0.5 };
@@ -142,9 +142,9 @@ export function createCustomEditor(root, deps) {
     const { bad, points, file } = csvRead;
     /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-title')).textContent = deps.t('data.csv.bad', { n: bad.length, file });
     const list = /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-list'));
-    const items = bad.slice(0, BAD_ROWS_SHOWN).map(({ line, reason }) => {
+    const items = bad.slice(0, BAD_ROWS_SHOWN).map(({ line, reason, params }) => {
       const li = document.createElement('li');
-      li.textContent = deps.t('data.csv.badRow', { line, reason });
+      li.textContent = deps.t('data.csv.badRow', { line, reason: deps.t(`data.csv.reason.${reason}`, params) });
       return li;
     });
     if (bad.length > BAD_ROWS_SHOWN) {
