@@ -225,31 +225,12 @@ export function mountNetwork(container, ctx) {
   // Revive keeps the weights, so the dead neurons can be watched coming back.
   q('revive-leaky').addEventListener('click', () => ctx.send({ type: 'revive' }));
 
-  /** Builds the diagram for the current architecture (not per frame). */
-  function build() {
-    const n = sizes();
-    const L = n.length - 1;
-    let width = Math.max(stage.clientWidth, 280);
-    const tallest = Math.max(...n);
-    // Sizes follow the root font (presenter mode enlarges it); a stage whose CSS sets
-    // `--net-fit: 1` (presenter mode) has its height from the layout and the diagram fills it.
-    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
-    const HEAD = Math.round((92 / 14) * rem);
-    const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
-    const PITCH = fit
-      ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - HEAD - 12) / tallest)))
-      : PITCH_BASE;
-    const height = HEAD + tallest * PITCH + 12;
-    if (!fit) stage.style.height = `${height}px`;
-    else stage.style.removeProperty('height');
-    svg.setAttribute('width', String(width));
-    svg.setAttribute('height', String(height));
-    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    // The output's header first: its width sets the room on the right.
+  /** The output column's header: its activation and loss selects (its width sets the room on the right). */
+  function outputHead() {
     const out = config?.output ?? {};
     const autoAct = t('network.auto', { name: out.resolved_activation ?? '…' });
     const autoLoss = t('network.auto', { name: out.resolved_loss ?? '…' });
-    const outHead = columnHead(0, `
+    const head = columnHead(0, `
       <span class="col-title">${t('network.output')}</span>
       <select class="act-select" data-testid="output-activation" aria-label="${t('network.outputActivation')}" title="${t('network.outputActivation')}">
         <option value="auto">${autoAct}</option>
@@ -259,42 +240,76 @@ export function mountNetwork(container, ctx) {
         <option value="auto">${autoLoss}</option>
         ${catalogList('losses').map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
       </select>`);
-    outHead.classList.add('col-head-output');
-    const actSelect = /** @type {HTMLSelectElement} */ (outHead.querySelector('[data-testid="output-activation"]'));
-    const lossSelect = /** @type {HTMLSelectElement} */ (outHead.querySelector('[data-testid="output-loss"]'));
+    head.classList.add('col-head-output');
+    const actSelect = /** @type {HTMLSelectElement} */ (head.querySelector('[data-testid="output-activation"]'));
+    const lossSelect = /** @type {HTMLSelectElement} */ (head.querySelector('[data-testid="output-loss"]'));
     actSelect.value = out.activation ?? 'auto';
     lossSelect.value = out.loss ?? 'auto';
     actSelect.addEventListener('change', () => ctx.configure({ output: { activation: actSelect.value } }));
     lossSelect.addEventListener('change', () => ctx.configure({ output: { loss: lossSelect.value } }));
-    nodes.replaceChildren(outHead);
+    return head;
+  }
+
+  /**
+   * Where everything goes, in px, for layer sizes n and an output header outWidth wide. Sizes
+   * follow the root font (presenter mode enlarges it); a stage whose CSS sets `--net-fit: 1`
+   * (presenter mode) has its height from the layout, and the diagram fills it.
+   * @param {number[]} n @param {number} outWidth
+   */
+  function geometry(n, outWidth) {
+    const L = n.length - 1;
+    const tallest = Math.max(...n);
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
+    const head = Math.round((92 / 14) * rem);
+    const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
+    const pitch = fit
+      ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
+      : PITCH_BASE;
+    const height = head + tallest * pitch + 12;
     const left = Math.round(5 * rem);
     // Room on the right for the output's selects, whole ("auto (sigmoid)"), clear of the last
     // hidden layer's header: right + spacing / 2 >= their width.
-    const outWidth = outHead.offsetWidth;
-    let room = L > 1 ? (outWidth + 4 - (width - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth;
+    const roomFor = (/** @type {number} */ w) => (L > 1 ? (outWidth + 4 - (w - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth);
+    let width = Math.max(stage.clientWidth, 280);
     // On a phone, six layers need more room than the panel has: the diagram keeps columns
     // at least 2.9rem apart and scrolls sideways inside its panel (the page itself does not).
     const minSpacing = 2.9 * rem;
-    const tight = L > 0 && (width - left - Math.max(4.3 * rem, room)) / L < minSpacing;
-    if (tight) {
-      width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
-      room = L > 1 ? (outWidth + 4 - (width - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth;
-      svg.setAttribute('width', String(width));
-      svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    }
-    nodes.style.width = tight ? `${width}px` : '';
-    const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, room));
+    const tight = L > 0 && (width - left - Math.max(4.3 * rem, roomFor(width))) / L < minSpacing;
+    if (tight) width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
+    const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, roomFor(width)));
     const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
     // Column headers as wide as the space between two columns allows: six layers of eight
     // in a narrow column get compact headers (the unit count without its word).
     const spacing = L === 0 ? width : (width - left - right) / L;
     const headWidth = Math.min(Math.round(5.3 * rem), Math.floor(spacing - 4));
-    stage.style.setProperty('--head-w', `${headWidth}px`);
-    const narrow = headWidth < 5.3 * rem - 1;
-    stage.classList.toggle('narrow', narrow);
     // Nodes as large as the row pitch allows, leaving room for the links between columns.
-    NODE = Math.max(24, Math.round(Math.min((PITCH * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
+    const node = Math.max(24, Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
+    return {
+      width, height, fit, tight, xs, tallest, head, pitch, node, headWidth,
+      narrow: headWidth < 5.3 * rem - 1,
+    };
+  }
+
+  /** Builds the diagram for the current architecture (not per frame). */
+  function build() {
+    const n = sizes();
+    const L = n.length - 1;
+    const outHead = outputHead();
+    nodes.replaceChildren(outHead);
+    const g = geometry(n, outHead.offsetWidth);
+    const { width, height, xs, tallest, narrow } = g;
+    const HEAD = g.head;
+    const PITCH = g.pitch;
+    NODE = g.node;
+    if (!g.fit) stage.style.height = `${height}px`;
+    else stage.style.removeProperty('height');
+    nodes.style.width = g.tight ? `${width}px` : '';
+    stage.style.setProperty('--head-w', `${g.headWidth}px`);
     stage.style.setProperty('--node', `${NODE}px`);
+    stage.classList.toggle('narrow', narrow);
+    svg.setAttribute('width', String(width));
+    svg.setAttribute('height', String(height));
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     const ys = (/** @type {number} */ count, /** @type {number} */ j) => HEAD + (tallest - count) * PITCH / 2 + j * PITCH + PITCH / 2;
 
     visibleLinks.replaceChildren();

@@ -153,6 +153,12 @@ def test_six_layers_of_eight_fit_at_1400(browser: Browser, server: ServerProcess
     page.context.close()
 
 
+def wait_focused(page: Page, testid: str) -> None:
+    """Waits until the element with `testid` has the focus (whether or not the window has)."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.dataset.testid === id", arg=testid)
+
+
 def test_key_e_opens_the_experiments_menu(app: App) -> None:
     page = app.open("?experiment=zero_init")
     # On a first load the top bar points to the lessons below the fold.
@@ -160,13 +166,13 @@ def test_key_e_opens_the_experiments_menu(app: App) -> None:
     expect(page.get_by_test_id("lesson-panel-experiments")).to_be_hidden()
     page.locator("body").press("e")
     expect(page.get_by_test_id("lesson-panel-experiments")).to_be_visible()
-    expect(page.get_by_test_id("experiment-zero_init")).to_be_focused()
+    wait_focused(page, "experiment-zero_init")
     page.get_by_test_id("experiment-dead_relu").click()
     expect(page.get_by_test_id("lesson-panel-experiments")).to_be_hidden()
     page.get_by_test_id("experiments-menu").click()
-    expect(page.get_by_test_id("experiment-dead_relu")).to_be_focused()
+    wait_focused(page, "experiment-dead_relu")
     page.get_by_test_id("seed").press("e")  # typing in a field is not a shortcut
-    expect(page.get_by_test_id("seed")).to_be_focused()
+    wait_focused(page, "seed")
 
 
 def test_neurons_are_numbered_from_1(app: App) -> None:
