@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,9 +128,21 @@ def from_points(points: Sequence[Any], task: str = "binary", classes: int = 2) -
     return _from_rows(points, [f"points[{i}]" for i in range(len(points))], task, classes)
 
 
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
+
+
+def _cells(line: str) -> list[str]:
+    """A CSV line's cells: `;`, tab or `,` separated (in that order of preference), quoted
+    fields unquoted; a decimal comma (French Excel: `1,5;-0,25;1`) reads as a point."""
+    delimiter = ";" if ";" in line else "\t" if "\t" in line else ","
+    cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [])
+    cells = [c.strip() for c in cells]
+    return [c.replace(",", ".") if _DECIMAL_COMMA.match(c) else c for c in cells]
+
+
 def _parse_line(line: str, lineno: int) -> list[float] | None:
     """The numbers on a CSV line, or None when the line is a header."""
-    cells = [c.strip() for c in line.replace(";", ",").replace("\t", ",").split(",")]
+    cells = _cells(line)
     if len(cells) != 3:
         raise ValueError(f"csv line {lineno}: expected 3 columns x1,x2,label, got {len(cells)}")
     numbers = []

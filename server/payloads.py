@@ -66,8 +66,13 @@ def export_payload(model: Model) -> protocol.ExportPayload:
 
 def imported_dataset(payload: protocol.ExportPayload) -> Dataset:
     """The dataset of an export payload: its own points for `custom`, else regenerated and
-    checked against them (raises ProtocolError with field `data.data.points`)."""
+    checked against them (raises ProtocolError with field `data.data.points`). Without points,
+    a generated dataset is regenerated from the config (a link with weights leaves them out)."""
     config, field = payload.config, "data.data.points"
+    if payload.data is None:
+        if config.dataset.name == "custom":
+            raise ProtocolError("bad_data", f"{field}: custom data needs its points", field)
+        return generate(config)
     rows = [list(p) for p in payload.data.points]
     try:
         if config.dataset.name == "custom":

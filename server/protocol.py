@@ -237,7 +237,10 @@ class ExportPayload(ClientModel):
     epoch: Int = Field(default=0, ge=0, le=limits.MAX_EPOCH)
     config: Config
     model: ExportedModel
-    data: ExportedData
+    data: ExportedData | None = Field(
+        default=None,
+        description="left out (a shorter link), a generated dataset is regenerated from config",
+    )
 
 
 # ------------------------------------------------------------------------------ client messages

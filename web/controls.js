@@ -2,11 +2,13 @@
 /**
  * The toolbar: play/pause, step, reset, speed and every training setting, the epoch counter and
  * metrics, the language toggle, presenter mode, the connection indicator and the error banner.
- * Keyboard: space plays or pauses, right arrow steps one epoch, r resets.
+ * Keyboard: space plays or pauses, right arrow steps one epoch, r resets (and `e`, handled by
+ * the lessons panel, opens the experiments menu).
  */
 
 import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
 import { ERROR_STRINGS, errorText as wordError } from './errors.js';
+import { rememberToggle, toggleFromUrl } from './url.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
@@ -46,6 +48,8 @@ const STRINGS = {
     'controls.testAcc': 'Test acc.',
     'controls.lang': 'Français',
     'controls.langTitle': 'Passer en français',
+    'controls.lessons': 'Lessons ↓',
+    'controls.lessonsTitle': 'The coach, the experiments and the instruments, below (e opens the experiments)',
     'controls.presenter': 'Presenter',
     'controls.presenterTitle': 'Large type and full screen, for projecting in class',
     'controls.connection.open': 'Connected',
@@ -105,6 +109,8 @@ const STRINGS = {
     'controls.testAcc': 'Préc. test',
     'controls.lang': 'English',
     'controls.langTitle': 'Switch to English',
+    'controls.lessons': 'Leçons ↓',
+    'controls.lessonsTitle': 'Le coach, les expériences et les instruments, plus bas (e ouvre les expériences)',
     'controls.presenter': 'Présentation',
     'controls.presenterTitle': 'Grands caractères et plein écran, pour projeter en cours',
     'controls.connection.open': 'Connecté',
@@ -170,11 +176,15 @@ function numberLabel(/** @type {number} */ v) {
   return formatNumber(Number(v.toPrecision(6)), { maximumSignificantDigits: 6 });
 }
 
-/** Loss as text: three decimals, or scientific when tiny (0.693, or 0,693 in French). */
-function formatLoss(/** @type {number | null | undefined} */ v) {
+/** Loss as text in the page's language, never more than 7 characters: 0.693, 12.46, 348.2,
+ * or 2.75e-5 and 1.2e+4 (0,693 in French). */
+export function formatLoss(/** @type {number | null | undefined} */ v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (v !== 0 && Math.abs(v) < 0.001) return formatExponential(v, 2);
-  return formatNumber(v, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+  const a = Math.abs(v);
+  if (v !== 0 && a < 0.001) return formatExponential(v, 2);
+  if (a >= 1000) return formatExponential(v, 1);
+  const digits = a >= 100 ? 1 : a >= 10 ? 2 : 3;
+  return formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
 /** Writes text only when it differs, so an unchanged readout costs no layout. */
@@ -232,6 +242,7 @@ export function mountControls(container, ctx) {
       </div>
       <div class="app-buttons">
         <span class="connection" data-testid="connection" data-state="connecting" role="status"><i></i><span class="connection-text"></span></span>
+ <a class="btn lessons-link" href="#lessons" data-testid="lessons-link" data-title="controls.lessonsTitle" data-label="controls.lessons"></a>
         <button type="button" class="btn" data-testid="lang" data-title="controls.langTitle" data-label="controls.lang"></button>
         <button type="button" class="btn" data-testid="presenter" aria-pressed="false" data-title="controls.presenterTitle" data-label="controls.presenter"></button>
       </div>
@@ -341,7 +352,8 @@ export function mountControls(container, ctx) {
   });
   q('new-seed').addEventListener('click', () => configure({ seed: Math.floor(Math.random() * 1e6) }));
   q('lang').addEventListener('click', () => ctx.i18n.setLang(ctx.i18n.lang === 'fr' ? 'en' : 'fr'));
-  q('presenter').addEventListener('click', togglePresenter);
+  q('presenter').addEventListener('click', () => setPresenter(!document.body.classList.contains('presenter')));
+  if (toggleFromUrl('presenter', ctx.landing ?? location.search)) setPresenter(true, false);
   q('error-dismiss').addEventListener('click', () => showError(null));
 
   document.addEventListener('keydown', (event) => {
@@ -359,10 +371,15 @@ export function mountControls(container, ctx) {
     }
   });
 
-  function togglePresenter() {
-    const on = !document.body.classList.contains('presenter');
+  /** Presenter mode on or off; `fullscreen` when a click asked for it (a link cannot). */
+  function setPresenter(/** @type {boolean} */ on, fullscreen = true) {
     document.body.classList.toggle('presenter', on);
     q('presenter').setAttribute('aria-pressed', String(on));
+    rememberToggle('presenter', on);
+    if (!fullscreen) {
+      window.dispatchEvent(new Event('resize'));
+      return;
+    }
     if (on && document.documentElement.requestFullscreen && !document.fullscreenElement) {
       document.documentElement.requestFullscreen().catch(() => {});
     } else if (!on && document.fullscreenElement) {
@@ -476,9 +493,18 @@ export function mountControls(container, ctx) {
         if (clearOnReply !== null && state.configId === clearOnReply) {
           clearOnReply = null;
           showError(null);
+        } else if (shownError?.type === 'error' && typeof shownError.id === 'number'
+          && typeof state.configId === 'number' && state.configId > shownError.id) {
+          // A later change, from any panel, was accepted: the error is behind us.
+          showError(null);
         }
       }
-      if (changed.has('connection')) renderConnection(state.connection);
+      if (changed.has('connection')) {
+        renderConnection(state.connection);
+        // No training runs without a connection: the button says so (the session's play state
+        // comes back with its status once reconnected).
+        if (state.connection !== 'open') setPlaying(false);
+      }
       if (changed.has('status') && state.status) {
         setPlaying(state.status.state === 'playing');
         setText(epochEl, String(state.status.epoch ?? 0));

@@ -325,6 +325,11 @@ export function mountDataPanel(container, ctx) {
         const prev = config;
         config = state.config;
         if (config.dataset?.name === 'custom') hadCustom = true;
+        const ds = config.dataset ?? {};
+        editor.setSource({
+          name: ds.name ?? 'custom', label: t(`dataset.${ds.name}`),
+          train: Number(ds.train_fraction ?? 0.5), validation: Number(ds.validation_fraction ?? 0),
+        });
         const nameChanged = prev?.dataset?.name !== config.dataset?.name
           || prev?.dataset?.classes !== config.dataset?.classes;
         if (nameChanged) renderDatasets();
@@ -363,9 +368,10 @@ export function mountDataPanel(container, ctx) {
           }
         }
         renderError();
-      } else if (shownError && (changed.has('config') || changed.has('data'))) {
-        // An accepted change supersedes this panel's earlier error.
+      } else if ((shownError || localError) && (changed.has('config') || changed.has('data'))) {
+        // An accepted change supersedes this panel's earlier error, its own or the server's.
         shownError = null;
+        localError = null;
         renderError();
       }
       if (changed.has('lang')) relabel();

@@ -126,7 +126,7 @@ export function mountEquations(container, ctx) {
   container.innerHTML = `
     <h2 class="pp-title"></h2>
     <p class="pp-eq-m"></p>
-    <div class="pp-eq-body"></div>
+    <div class="pp-eq-body" tabindex="0" role="region" aria-label="W, b, Z, A"></div>
     <p class="pp-eq-total"><span class="pp-eq-total-label"></span>
       <b class="pp-eq-total-n" data-testid="param-count">0</b> <span class="pp-eq-sum"></span></p>
     <p class="pp-hint pp-eq-broadcast"></p>

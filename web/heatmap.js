@@ -9,6 +9,7 @@ import { fitCanvas } from './data/dom.js';
 import { valueAt } from './frame.js';
 import { applyLabels, formatNumber, pageLang } from './i18n.js';
 import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
+import { rememberToggle, toggleFromUrl } from './url.js';
 
 const STRINGS = {
   en: {
@@ -264,8 +265,17 @@ export function mountHeatmap(container, ctx) {
   plot.addEventListener('pointermove', showReadout);
   plot.addEventListener('pointerleave', () => { readout.hidden = true; });
 
-  showTest.addEventListener('change', drawPoints);
-  discretize.addEventListener('change', () => paintOutput(lastFrame));
+  // Both toggles live in the page's link (url.js), so a shared link shows what the class saw.
+  showTest.checked = toggleFromUrl('test', ctx.landing ?? location.search);
+  discretize.checked = toggleFromUrl('discretize', ctx.landing ?? location.search);
+  showTest.addEventListener('change', () => {
+    rememberToggle('test', showTest.checked);
+    drawPoints();
+  });
+  discretize.addEventListener('change', () => {
+    rememberToggle('discretize', discretize.checked);
+    paintOutput(lastFrame);
+  });
   new ResizeObserver(drawPoints).observe(plot);
   relabel();
 

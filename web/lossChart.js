@@ -262,7 +262,10 @@ export function mountLossChart(container, ctx) {
     g.lineWidth = 1;
     g.textAlign = 'right';
     g.textBaseline = 'middle';
-    const yTicks = log ? logTicks(lo, hi) : niceTicks(lo, hi, 4);
+    // As many labels as fit without touching: one per two lines of text, at most four.
+    const room = Math.max(1, Math.min(4, Math.floor(lossH / (font * 2))));
+    let yTicks = log ? logTicks(lo, hi) : niceTicks(lo, hi, room);
+    if (yTicks.length > room + 1) yTicks = yTicks.filter((_, i) => i % Math.ceil(yTicks.length / (room + 1)) === 0);
     for (const v of yTicks) {
       const y = Y(v);
       g.beginPath(); g.moveTo(left, y); g.lineTo(left + plotW, y); g.stroke();

@@ -13,6 +13,7 @@ import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } fr
 /** Container selector, module, mount function: one row per view. */
 const VIEWS = [
   ['#controls', './controls.js', 'mountControls'],
+  ['#share', './share.js', 'mountShare'],
   ['#data-panel', './dataPanel.js', 'mountDataPanel'],
   ['#network', './network.js', 'mountNetwork'],
   ['#output', './heatmap.js', 'mountHeatmap'],
@@ -190,6 +191,15 @@ store.onRender((state, changed) => {
 
 document.documentElement.lang = i18n.lang;
 relabelPage();
+
+// Presenter mode fits the first screen below the top bar, whose height varies with the font,
+// the language and the window: the CSS reads it from --topbar-h.
+const topbar = document.querySelector('.topbar');
+if (topbar) {
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--topbar-h', `${Math.ceil(topbar.getBoundingClientRect().height)}px`);
+  }).observe(topbar);
+}
 
 // Views load in parallel; one that fails to load is reported, and the others still run.
 await Promise.all(VIEWS.map(async ([selector, path, name]) => {

@@ -11,9 +11,12 @@ import { applyLabels, formatNumber, formatPercent, inSentence, nameLabel } from 
 import { divergingCss, divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const NODE = 40;
-const PITCH = 52;
-const HEAD = 92;
+/** Activation names short enough for a compact layer header (the full name is its tooltip). */
+const SHORT_ACT = /** @type {Record<string, string>} */ ({
+  sigmoid: 'σ', tanh: 'tanh', relu: 'ReLU', leaky_relu: 'LReLU', elu: 'ELU', identity: 'id',
+});
+const NODE_BASE = 40;
+const PITCH_BASE = 52;
 /** The catalog's lists until the server's catalog arrives. */
 const FALLBACK = {
   hidden_activations: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'],
@@ -190,6 +193,8 @@ export function mountNetwork(container, ctx) {
   /** @type {{l: number, j: number, i: number | null} | null} */ let editing = null;
   /** @type {number | null} */ let editId = null;
   const cardCanvas = document.createElement('canvas');
+  /** The side of a node in px, set by build() from the root font and the room. */
+  let NODE = NODE_BASE;
 
   /** The catalog's list `key` (or its fallback). */
   const catalogList = (/** @type {keyof typeof FALLBACK} */ key) => {
@@ -222,26 +227,96 @@ export function mountNetwork(container, ctx) {
   // Revive keeps the weights, so the dead neurons can be watched coming back.
   q('revive-leaky').addEventListener('click', () => ctx.send({ type: 'revive' }));
 
+  /** The output column's header: its activation and loss selects (its width sets the room on the right). */
+  function outputHead() {
+    const out = config?.output ?? {};
+    const named = (/** @type {string | undefined} */ name) => (name ? inSentence(nameLabel(t, name)) : '…');
+    const autoAct = t('network.auto', { name: named(out.resolved_activation) });
+    const autoLoss = t('network.auto', { name: named(out.resolved_loss) });
+    const head = columnHead(0, `
+      <span class="col-title">${t('network.output')}</span>
+      <select class="act-select" data-testid="output-activation" aria-label="${t('network.outputActivation')}" title="${t('network.outputActivation')}">
+        <option value="auto">${autoAct}</option>
+        ${catalogList('activations').map((/** @type {string} */ a) => `<option value="${a}">${t(`act.${a}`)}</option>`).join('')}
+      </select>
+      <select class="act-select" data-testid="output-loss" aria-label="${t('network.loss')}" title="${t('network.loss')}">
+        <option value="auto">${autoLoss}</option>
+        ${catalogList('losses').map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
+      </select>`);
+    head.classList.add('col-head-output');
+    const actSelect = /** @type {HTMLSelectElement} */ (head.querySelector('[data-testid="output-activation"]'));
+    const lossSelect = /** @type {HTMLSelectElement} */ (head.querySelector('[data-testid="output-loss"]'));
+    actSelect.value = out.activation ?? 'auto';
+    lossSelect.value = out.loss ?? 'auto';
+    actSelect.addEventListener('change', () => ctx.configure({ output: { activation: actSelect.value } }));
+    lossSelect.addEventListener('change', () => ctx.configure({ output: { loss: lossSelect.value } }));
+    return head;
+  }
+
+  /**
+   * Where everything goes, in px, for layer sizes n and an output header outWidth wide. Sizes
+   * follow the root font (presenter mode enlarges it); a stage whose CSS sets `--net-fit: 1`
+   * (presenter mode) has its height from the layout, and the diagram fills it.
+   * @param {number[]} n @param {number} outWidth
+   */
+  function geometry(n, outWidth) {
+    const L = n.length - 1;
+    const tallest = Math.max(...n);
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
+    const head = Math.round((92 / 14) * rem);
+    const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
+    const pitch = fit
+      ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
+      : PITCH_BASE;
+    const height = head + tallest * pitch + 12;
+    const left = Math.round(5 * rem);
+    // Room on the right for the output's selects, whole ("auto (sigmoid)"), clear of the last
+    // hidden layer's header: right + spacing / 2 >= their width.
+    const roomFor = (/** @type {number} */ w) => (L > 1 ? (outWidth + 4 - (w - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth);
+    let width = Math.max(stage.clientWidth, 280);
+    // On a phone, six layers need more room than the panel has: the diagram keeps columns
+    // at least 2.9rem apart and scrolls sideways inside its panel (the page itself does not).
+    const minSpacing = 2.9 * rem;
+    const tight = L > 0 && (width - left - Math.max(4.3 * rem, roomFor(width))) / L < minSpacing;
+    if (tight) width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
+    const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, roomFor(width)));
+    const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
+    // Column headers as wide as the space between two columns allows: six layers of eight
+    // in a narrow column get compact headers (the unit count without its word).
+    const spacing = L === 0 ? width : (width - left - right) / L;
+    const headWidth = Math.min(Math.round(5.3 * rem), Math.floor(spacing - 4));
+    // Nodes as large as the row pitch allows, leaving room for the links between columns.
+    const node = Math.max(24, Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
+    return {
+      width, height, fit, tight, xs, tallest, head, pitch, node, headWidth,
+      narrow: headWidth < 5.3 * rem - 1,
+    };
+  }
+
   /** Builds the diagram for the current architecture (not per frame). */
   function build() {
     const n = sizes();
     const L = n.length - 1;
-    const width = Math.max(stage.clientWidth, 320);
-    const tallest = Math.max(...n);
-    const height = HEAD + tallest * PITCH + 8;
-    stage.style.height = `${height}px`;
+    const outHead = outputHead();
+    nodes.replaceChildren(outHead);
+    const g = geometry(n, outHead.offsetWidth);
+    const { width, height, xs, tallest, narrow } = g;
+    const HEAD = g.head;
+    const PITCH = g.pitch;
+    NODE = g.node;
+    if (!g.fit) stage.style.height = `${height}px`;
+    else stage.style.removeProperty('height');
+    nodes.style.width = g.tight ? `${width}px` : '';
+    stage.style.setProperty('--head-w', `${g.headWidth}px`);
+    stage.style.setProperty('--node', `${NODE}px`);
+    stage.classList.toggle('narrow', narrow);
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    // Room for the input labels on the left and the output selects on the right.
-    const left = 70;
-    const right = 60;
-    const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
     const ys = (/** @type {number} */ count, /** @type {number} */ j) => HEAD + (tallest - count) * PITCH / 2 + j * PITCH + PITCH / 2;
 
     visibleLinks.replaceChildren();
     hitLinks.replaceChildren();
-    nodes.replaceChildren();
     links = [];
     neurons = [];
     deadCounts = [];
@@ -274,7 +349,9 @@ export function mountNetwork(container, ctx) {
 
     // Inputs.
     const features = config?.features ?? ['x1', 'x2'];
-    nodes.append(columnHead(xs[0], `<span class="col-title">${t('network.inputs')}</span>`));
+    const inHead = columnHead(xs[0], `<span class="col-title">${t('network.inputs')}</span>`);
+    inHead.classList.add('col-head-input');
+    nodes.append(inHead);
     features.forEach((/** @type {string} */ f, /** @type {number} */ i) => {
       const el = node(xs[0], ys(n[0], i), 'input-node');
       el.dataset.testid = `input-${f}`;
@@ -296,9 +373,9 @@ export function mountNetwork(container, ctx) {
           <button type="button" class="btn-mini" data-testid="remove-neuron-${l}" title="${t('network.removeNeuron', { l })}" aria-label="${t('network.removeNeuron', { l })}">−</button>
           <button type="button" class="btn-mini" data-testid="add-neuron-${l}" title="${t('network.addNeuron', { l })}" aria-label="${t('network.addNeuron', { l })}">+</button>
         </div>
-        <span class="col-sub">${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}</span>
+        <span class="col-sub" title="${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}"><span class="col-sub-long">${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}</span><span class="col-sub-short">${layer.units}</span></span>
         <select class="act-select" data-testid="activation-${l}" aria-label="${t('network.activation', { l })}" title="${t('network.activation', { l })}">
-          ${catalogList('hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${t(`act.${a}`)}</option>`).join('')}
+          ${catalogList('hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${narrow ? (SHORT_ACT[a] ?? t(`act.${a}`)) : t(`act.${a}`)}</option>`).join('')}
         </select>
         <span class="layer-dead" data-testid="dead-count-${l}"></span>`);
       nodes.append(head);
@@ -349,33 +426,10 @@ export function mountNetwork(container, ctx) {
       }
     }
 
-    // Output.
-    const out = config?.output ?? {};
-    const named = (/** @type {string | undefined} */ name) => (name ? inSentence(nameLabel(t, name)) : '…');
-    const autoAct = t('network.auto', { name: named(out.resolved_activation) });
-    const autoLoss = t('network.auto', { name: named(out.resolved_loss) });
-    const outHead = columnHead(xs[L], `
-      <span class="col-title">${t('network.output')}</span>
-      <select class="act-select" data-testid="output-activation" aria-label="${t('network.outputActivation')}" title="${t('network.outputActivation')}">
-        <option value="auto">${autoAct}</option>
-        ${catalogList('activations').map((/** @type {string} */ a) => `<option value="${a}">${t(`act.${a}`)}</option>`).join('')}
-      </select>
-      <select class="act-select" data-testid="output-loss" aria-label="${t('network.loss')}" title="${t('network.loss')}">
-        <option value="auto">${autoLoss}</option>
-        ${catalogList('losses').map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
-      </select>`);
-    outHead.classList.add('col-head-output');
-    nodes.append(outHead);
-    const actSelect = /** @type {HTMLSelectElement} */ (outHead.querySelector('[data-testid="output-activation"]'));
-    const lossSelect = /** @type {HTMLSelectElement} */ (outHead.querySelector('[data-testid="output-loss"]'));
-    actSelect.value = out.activation ?? 'auto';
-    lossSelect.value = out.loss ?? 'auto';
-    actSelect.addEventListener('change', () => ctx.configure({ output: { activation: actSelect.value } }));
-    lossSelect.addEventListener('change', () => ctx.configure({ output: { loss: lossSelect.value } }));
     for (let j = 0; j < n[L]; j++) {
       const el = node(xs[L], ys(n[L], j), 'output-node');
       el.dataset.testid = `output-${j}`;
-      el.innerHTML = `<span>ŷ${n[L] > 1 ? `<sub>${j}</sub>` : ''}</span>`;
+      el.innerHTML = `<span>ŷ${n[L] > 1 ? `<sub>${j + 1}</sub>` : ''}</span>`;
     }
 
     const maxLayers = Number(limits.max_hidden_layers) || 6;
@@ -484,7 +538,7 @@ export function mountNetwork(container, ctx) {
     const b = frame.arrays[`b/${l}`];
     const nPrev = W ? W.shape[1] : 0;
     const names = l === 1 ? (config?.features ?? []).map((/** @type {string} */ f) => feature(f)?.label ?? f)
-      : Array.from({ length: nPrev }, (_, i) => `a${sub(l - 1)}${sub(i)}`);
+      : Array.from({ length: nPrev }, (_, i) => `a${sub(l - 1)}${sub(i + 1)}`);
     const weights = [];
     for (let i = 0; i < nPrev; i++) {
       const w = W.data[j * nPrev + i];
@@ -494,7 +548,7 @@ export function mountNetwork(container, ctx) {
     const share = stats?.active_share?.[j];
     const since = frame.header.dead_since?.[String(l)]?.[String(j)];
     card.innerHTML = `
-      <h3>${t('network.card.layer', { l, j })} · ${t(`act.${config?.hidden?.[l - 1]?.activation ?? ''}`)}</h3>
+      <h3>${t('network.card.layer', { l, j: j + 1 })} · ${t(`act.${config?.hidden?.[l - 1]?.activation ?? ''}`)}</h3>
       <div class="card-body"><div class="card-canvas"></div>
       <dl>
         <dt>${t('network.card.active')}</dt><dd data-testid="card-active">${share === undefined ? '–' : formatPercent(share, 1)}</dd>
@@ -527,7 +581,7 @@ export function mountNetwork(container, ctx) {
     const b = frame?.arrays?.[`b/${l}`];
     const value = i === null ? b?.data?.[j] : W?.data?.[j * W.shape[1] + i];
     editor.querySelector('.weight-editor-label').textContent = i === null
-      ? t('network.edit.bias', { l, j }) : t('network.edit.weight', { l, j, i });
+      ? t('network.edit.bias', { l, j: j + 1 }) : t('network.edit.weight', { l, j: j + 1, i: (i ?? 0) + 1 });
     editorInput.value = value === undefined ? '0' : String(Number(value.toFixed(4)));
     editorError.hidden = true;
     const box = container.getBoundingClientRect();
@@ -568,7 +622,9 @@ export function mountNetwork(container, ctx) {
   /** Rebuilds when the architecture, the labels or the width changed. */
   function maybeBuild(force = false) {
     const n = sizes();
-    const sig = JSON.stringify([n, config?.features, config?.hidden, config?.output, stage.clientWidth, ctx.i18n.lang,
+    const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
+    const sig = JSON.stringify([n, config?.features, config?.hidden, config?.output, stage.clientWidth,
+      fit ? stage.clientHeight : 0, getComputedStyle(document.documentElement).fontSize, ctx.i18n.lang,
       catalog ? 1 : 0, limits.max_units, limits.max_hidden_layers]);
     if (force || sig !== signature) {
       signature = sig;
@@ -578,10 +634,11 @@ export function mountNetwork(container, ctx) {
     return false;
   }
 
-  let lastWidth = 0;
+  let lastSize = '';
   new ResizeObserver(() => {
-    if (stage.clientWidth !== lastWidth) {
-      lastWidth = stage.clientWidth;
+    const size = `${stage.clientWidth}x${stage.clientHeight}`;
+    if (size !== lastSize) {
+      lastSize = size;
       if (config) maybeBuild();
     }
   }).observe(stage);

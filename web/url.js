@@ -173,3 +173,48 @@ export function urlWithLang(/** @type {string} */ lang, /** @type {string} */ se
   params.set('lang', lang);
   return query(params);
 }
+
+/**
+ * View toggles carried in links, beside the config: parameter, its value when on, its default.
+ * A view reads its toggle from the page's link once and writes it back on every change.
+ * @type {Array<[string, boolean]>} parameter, default
+ */
+export const URL_TOGGLES = [
+  ['discretize', false],
+  ['test', true],
+  ['presenter', false],
+];
+
+/**
+ * Whether toggle `name` is on in `search` (its default when absent or unreadable).
+ * @param {string} name
+ * @param {string} search
+ */
+export function toggleFromUrl(name, search) {
+  const entry = URL_TOGGLES.find(([n]) => n === name);
+  if (!entry) throw new Error(`unknown toggle ${name}`);
+  const text = new URLSearchParams(search).get(name);
+  if (text === '1' || text === 'true') return true;
+  if (text === '0' || text === 'false') return false;
+  return entry[1];
+}
+
+/**
+ * `search` with toggle `name` set (left out when at its default, so links stay short).
+ * @param {string} name
+ * @param {boolean} on
+ * @param {string} search
+ */
+export function urlWithToggle(name, on, search) {
+  const entry = URL_TOGGLES.find(([n]) => n === name);
+  if (!entry) throw new Error(`unknown toggle ${name}`);
+  const params = new URLSearchParams(search);
+  if (on === entry[1]) params.delete(name);
+  else params.set(name, on ? '1' : '0');
+  return query(params);
+}
+
+/** Rewrites the address bar with toggle `name` set (the hash kept). */
+export function rememberToggle(/** @type {string} */ name, /** @type {boolean} */ on) {
+  history.replaceState(history.state, '', urlWithToggle(name, on, location.search) + location.hash);
+}

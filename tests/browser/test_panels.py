@@ -103,11 +103,23 @@ def test_csv_upload_rejects_bad_files_and_switches_to_custom_data(app: App) -> N
     upload = page.get_by_test_id("csv-upload")
     error = page.get_by_test_id("data-error")
 
+    # Rows the page cannot read are listed, line by line, before anything is sent.
     upload.set_input_files(files=[{
         "name": "bad.csv", "mimeType": "text/csv", "buffer": b"x1,x2,label\n1,2,0\n3,4\n",
     }])
-    expect(error).to_contain_text("csv line 3")
-    expect(page.get_by_test_id("error")).to_contain_text("csv line 3")
+    expect(error).to_contain_text("1 rows of bad.csv could not be read")
+    expect(page.get_by_test_id("csv-bad")).to_contain_text("line 3: expected 3 columns")
+    expect(page.get_by_test_id("csv-skip-bad")).to_be_hidden()  # one readable point is too few
+    expect(page.get_by_test_id("dataset-circle")).to_have_attribute("aria-pressed", "true")
+
+    # Rows the server rejects are reported by the server, naming the line.
+    page.get_by_test_id("custom-task").select_option("2")
+    upload.set_input_files(files=[{
+        "name": "seven.csv", "mimeType": "text/csv",
+        "buffer": b"1,2,0\n3,4,7\n5,6,1\n-1,-2,0\n",
+    }])
+    expect(error).to_contain_text("csv line 2")
+    expect(page.get_by_test_id("error")).to_contain_text("csv line 2")
     expect(page.get_by_test_id("dataset-circle")).to_have_attribute("aria-pressed", "true")
 
     too_big = b"x1,x2,label\n" + b"1.000001,2.000001,0\n" * 52_500  # 1.05 MB
@@ -120,6 +132,7 @@ def test_csv_upload_rejects_bad_files_and_switches_to_custom_data(app: App) -> N
     }])
     expect(page.get_by_test_id("dataset-custom")).to_have_attribute("aria-pressed", "true")
     expect(error).to_be_hidden()
+    expect(page.get_by_test_id("csv-bad")).to_be_hidden()
     wait_point_count(page, 8)
 
     # A click in the editor adds one point of the chosen class to the custom data.

@@ -152,6 +152,12 @@ def test_csv_with_header_and_blank_lines():
     assert ds.labels.tolist() == [0, 1, 1]
 
 
+def test_csv_from_french_excel_with_semicolons_decimal_commas_and_quotes():
+    ds = from_csv('"x1";"x2";"label"\n1,5;-0,25;1\n"2";"3,75";"0"\n"1,5","2",1\n')
+    np.testing.assert_array_equal(ds.X, [[1.5, 2, 1.5], [-0.25, 3.75, 2]])
+    assert ds.labels.tolist() == [1, 0, 1]
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("1,2\n", "csv line 1: expected 3 columns"),
     ("x1,x2,label\n1,2,0\n3,a,1\n", r"csv line 3: x2 is not a number \('a'\)"),

@@ -248,6 +248,27 @@ def test_export_then_import_restores_everything_bit_exactly(client: TestClient,
     assert json.dumps(again["model"]) == json.dumps(exported["model"])
 
 
+def test_import_without_points_regenerates_a_generated_dataset(client: TestClient,
+                                                              peer: Peer) -> None:
+    peer.request("configure", "config", config={"dataset": {"name": "xor", "points": 100}})
+    peer.request("step", "status", epochs=5)
+    exported = peer.request("export", "export")["data"]
+    with client.websocket_connect("/ws") as ws:
+        other = Peer(ws)
+        other.until("frame")
+        other.send(type="import", id="i", data={**exported, "data": None})
+        assert other.until("status")["epoch"] == 5
+        again = other.request("export", "export")["data"]
+    assert again == exported
+
+
+def test_import_of_custom_data_without_points_is_refused(peer: Peer) -> None:
+    exported = peer.request("export", "export")["data"]
+    exported["config"]["dataset"]["name"] = "custom"
+    error = peer.request("import", "error", data={**exported, "data": None})
+    assert (error["code"], error["field"]) == ("bad_data", "data.data.points")
+
+
 def test_import_with_a_wrongly_shaped_weight_names_the_field(peer: Peer) -> None:
     exported = peer.request("export", "export")["data"]
     exported["model"]["W"][1] = [[0.0, 1.0, 2.0]]

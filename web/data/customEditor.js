@@ -4,7 +4,11 @@
  * chosen class (`add_points`), and a CSV upload. Part of the data panel.
  */
 import { CLASS_COLORS, pointColor } from './colors.js';
+import { kindOf, readCsv } from './csv.js';
 import { fitCanvas } from './dom.js';
+
+/** Bad CSV rows listed at most. */
+const BAD_ROWS_SHOWN = 10;
 
 /** Default upload limit when the server's `hello.limits` names none (bytes). */
 const DEFAULT_MAX_BYTES = 1_000_000;
@@ -24,31 +28,6 @@ function uploadLimit(limits) {
 }
 
 /**
- * The kind of data a CSV's labels suggest: integers 0..k-1 (k ≤ 6) are k classes, anything
- * else is regression. Null when no label can be read (the server then names the bad line).
- * @param {string} text  CSV "x1,x2,label" (header, blank and # lines allowed)
- * @returns {{task: string, classes?: number} | null}
- */
-function inferKind(text) {
-  let integers = true;
-  let max = -Infinity;
-  let seen = 0;
-  for (const line of text.split(/\r?\n/)) {
-    const cells = line.trim().split(/[,;\t]/);
-    if (cells.length !== 3 || line.trim().startsWith('#')) continue;
-    const y = Number(cells[2]);
-    if (cells[2].trim() === '' || !Number.isFinite(y)) continue;
-    seen += 1;
-    if (!Number.isInteger(y) || y < 0) integers = false;
-    max = Math.max(max, y);
-  }
-  if (seen === 0) return null;
-  if (!integers || max > 5) return { task: 'regression' };
-  const k = Math.max(2, max + 1);
-  return k === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes: k };
-}
-
-/**
  * @param {HTMLElement} root  element the editor fills
  * @param {{ send: (m: object) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
  *           onLocalError: (msg: string | null, ids?: unknown[]) => void }} deps
@@ -65,8 +44,17 @@ export function createCustomEditor(root, deps) {
       <label class="pp-value" hidden><span data-label="data.custom.value"></span>
         <input type="number" step="0.1" value="1" data-testid="custom-value"></label>
     </div>
+    <p class="pp-hint pp-custom-source" data-testid="custom-source" hidden></p>
     <canvas class="pp-custom-canvas" data-testid="custom-canvas" tabindex="0"></canvas>
+    <div class="pp-custom-ask" data-testid="custom-confirm" role="group" hidden>
+      <p class="pp-custom-ask-text"></p>
+      <div class="pp-custom-actions">
+        <button type="button" class="pp-btn" data-testid="custom-copy"></button>
+        <button type="button" class="pp-btn" data-testid="custom-fresh"></button>
+      </div>
+    </div>
     <p class="pp-hint pp-custom-status" aria-live="polite"></p>
+    <p class="pp-hint pp-custom-split" data-testid="custom-split"></p>
     <div class="pp-custom-actions">
       <button type="button" class="pp-btn" data-testid="custom-clear" data-label="data.custom.clear"></button>
       <label class="pp-btn pp-file">
@@ -74,7 +62,13 @@ export function createCustomEditor(root, deps) {
         <input type="file" accept=".csv,text/csv,text/plain" data-testid="csv-upload">
       </label>
     </div>
-    <p class="pp-hint pp-csv-help" data-label="data.csv.help"></p>`;
+    <div class="pp-csv-bad" data-testid="csv-bad" role="alert" hidden>
+      <p class="pp-csv-bad-title"></p>
+      <ul class="pp-csv-bad-list"></ul>
+      <button type="button" class="pp-btn" data-testid="csv-skip-bad"></button>
+    </div>
+    <p class="pp-hint pp-csv-help" data-label="data.csv.help"></p>
+    <p class="pp-hint" data-label="data.csv.formats"></p>`;
   const classesEl = /** @type {HTMLElement} */ (root.querySelector('.pp-classes'));
   const valueLabel = /** @type {HTMLElement} */ (root.querySelector('.pp-value'));
   const valueInput = /** @type {HTMLInputElement} */ (root.querySelector('[data-testid="custom-value"]'));
@@ -83,6 +77,11 @@ export function createCustomEditor(root, deps) {
   const fileInput = /** @type {HTMLInputElement} */ (root.querySelector('[data-testid="csv-upload"]'));
   const kindSel = /** @type {HTMLSelectElement} */ (root.querySelector('[data-testid="custom-task"]'));
   const status = /** @type {HTMLElement} */ (root.querySelector('.pp-custom-status'));
+  const sourceEl = /** @type {HTMLElement} */ (root.querySelector('[data-testid="custom-source"]'));
+  const splitEl = /** @type {HTMLElement} */ (root.querySelector('[data-testid="custom-split"]'));
+  const ask = /** @type {HTMLElement} */ (root.querySelector('[data-testid="custom-confirm"]'));
+  const badBox = /** @type {HTMLElement} */ (root.querySelector('[data-testid="csv-bad"]'));
+  const skipBtn = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="csv-skip-bad"]'));
 
   let chosen = 0;
   let classes = 2;
@@ -93,6 +92,13 @@ export function createCustomEditor(root, deps) {
   let cleared = false;
   /** @type {number[][]} */ let fresh = [];
   let minPoints = 4;
+  /** The dataset the points come from (a generated one is copied, never changed) and its split. */
+  let source = { name: 'custom', label: '', train: 0.5, validation: 0.2 };
+  /** A point drawn on a generated dataset, waiting for the user's answer (copy or start empty). */
+  /** @type {[number, number] | null} */ let asked = null;
+  /** The last CSV read in the page: its readable points and kind, while bad rows are shown. */
+  /** @type {{points: number[][], kind: any, file: string, bad: {line: number, reason: string, params: Record<string, any>}[]} | null} */
+  let csvRead = null;
   /** Keyboard cross position as fractions of the plane, from the left and from the top. */
   const cross = { u: 0.5, v: 0.5 };
 
@@ -115,6 +121,40 @@ export function createCustomEditor(root, deps) {
     status.textContent = cleared
       ? deps.t('data.custom.fresh', { n: fresh.length, min: minPoints })
       : deps.t(regression ? 'data.custom.hintValue' : 'data.custom.hint');
+    const generated = source.name !== 'custom' && !cleared;
+    sourceEl.hidden = !generated;
+    sourceEl.textContent = generated ? deps.t('data.custom.generated', { name: source.label }) : '';
+    const pct = (/** @type {number} */ f) => Math.round(f * 100);
+    splitEl.textContent = deps.t('data.custom.split', {
+      train: pct(source.train), validation: pct(source.validation),
+      test: Math.max(0, 100 - pct(source.train) - pct(source.validation)),
+    });
+    /** @type {HTMLElement} */ (ask.querySelector('.pp-custom-ask-text')).textContent = deps.t('data.custom.ask', { name: source.label });
+    /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-copy"]')).textContent = deps.t('data.custom.copy', { name: source.label });
+    /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-fresh"]')).textContent = deps.t('data.custom.fromScratch');
+    renderBad();
+  }
+
+  /** The CSV rows that could not be read: the first ten, and a button to skip them all. */
+  function renderBad() {
+    badBox.hidden = !csvRead;
+    if (!csvRead) return;
+    const { bad, points, file } = csvRead;
+    /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-title')).textContent = deps.t('data.csv.bad', { n: bad.length, file });
+    const list = /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-list'));
+    const items = bad.slice(0, BAD_ROWS_SHOWN).map(({ line, reason, params }) => {
+      const li = document.createElement('li');
+      li.textContent = deps.t('data.csv.badRow', { line, reason: deps.t(`data.csv.reason.${reason}`, params) });
+      return li;
+    });
+    if (bad.length > BAD_ROWS_SHOWN) {
+      const li = document.createElement('li');
+      li.textContent = deps.t('data.csv.more', { n: bad.length - BAD_ROWS_SHOWN });
+      items.push(li);
+    }
+    list.replaceChildren(...items);
+    skipBtn.hidden = points.length < minPoints;
+    skipBtn.textContent = deps.t('data.csv.skip', { n: bad.length, m: points.length });
   }
 
   function renderClasses() {
@@ -219,9 +259,45 @@ export function createCustomEditor(root, deps) {
       deps.onLocalError(null, [id]);
       return;
     }
+    if (source.name !== 'custom' && !asked) {
+      // Drawing on a generated dataset: ask first (add to a copy of it, or start empty).
+      asked = [x, y];
+      ask.hidden = false;
+      /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-copy"]')).focus();
+      return;
+    }
     const id = deps.send({ type: 'add_points', points: [point], replace: false });
     deps.onLocalError(null, [id]);
   }
+
+  /** The answer to "draw on a generated dataset": a copy with the point, or empty data. */
+  function answer(/** @type {'copy' | 'fresh'} */ choice) {
+    const point = asked;
+    ask.hidden = true;
+    if (!point) return;
+    if (choice === 'fresh') {
+      asked = null;
+      cleared = true;
+      fresh = [];
+      renderKinds();
+    } else {
+      source = { ...source, name: 'custom' };
+    }
+    addPoint(point[0], point[1]);
+    asked = null;
+    renderStatus();
+    draw();
+  }
+  /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-copy"]')).addEventListener('click', () => answer('copy'));
+  /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-fresh"]')).addEventListener('click', () => answer('fresh'));
+  skipBtn.addEventListener('click', () => {
+    if (!csvRead) return;
+    const { points, kind } = csvRead;
+    csvRead = null;
+    renderBad();
+    const id = deps.send({ type: 'add_points', points, replace: true, ...kind });
+    deps.onLocalError(null, [id]);
+  });
 
   canvas.addEventListener('click', (ev) => {
     const rect = canvas.getBoundingClientRect();
@@ -287,7 +363,17 @@ export function createCustomEditor(root, deps) {
       return;
     }
     // A kind picked by hand wins; otherwise the labels say what the data is.
-    const kind = (cleared ? null : inferKind(text)) ?? taskFields();
+    const read = readCsv(text);
+    const kind = (cleared ? null : kindOf(read.points)) ?? taskFields();
+    if (read.bad.length) {
+      // Listed, not sent: the user may skip the bad rows and load the others.
+      csvRead = { points: read.points, kind, file: file.name, bad: read.bad };
+      renderBad();
+      deps.onLocalError(deps.t('data.csv.badShort', { n: read.bad.length, file: file.name }));
+      return;
+    }
+    csvRead = null;
+    renderBad();
     const id = deps.send({ type: 'add_points', csv: text, replace: true, ...kind });
     deps.onLocalError(null, [id]);
   });
@@ -303,9 +389,19 @@ export function createCustomEditor(root, deps) {
       classes = regression ? 1 : Math.max(2, Math.min(6, Number(data?.classes) || 2));
       cleared = false;
       fresh = [];
+      csvRead = null;
       renderKinds();
       renderClasses();
       draw();
+    },
+    /**
+     * The dataset in use (a generated one is copied before drawing on it) and its split.
+     * @param {{name: string, label: string, train: number, validation: number}} next
+     */
+    setSource(next) {
+      source = next;
+      if (next.name === 'custom') ask.hidden = true;
+      renderStatus();
     },
     /** @param {Record<string, unknown> | undefined} limits */
     setLimits(limits) {

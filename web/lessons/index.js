@@ -26,10 +26,14 @@ const STRINGS = {
   en: {
     'lessons.title': 'Lessons',
     'lessons.tab.experiments': 'Experiments',
+    'lessons.menu': 'Experiments (e)',
+    'lessons.menuTitle': 'Open the experiments menu (key e)',
   },
   fr: {
     'lessons.title': 'Leçons',
     'lessons.tab.experiments': 'Expériences',
+    'lessons.menu': 'Expériences (e)',
+    'lessons.menuTitle': 'Ouvrir le menu des expériences (touche e)',
   },
 };
 
@@ -68,11 +72,14 @@ export function mountLessons(container, ctx) {
   container.classList.add('ls');
 
   const title = h('h2', { class: 'ls-title' });
+  const menuButton = h('button', { class: 'ls-btn ls-menu-button', type: 'button', 'data-testid': 'experiments-menu' });
+  const head = h('div', { class: 'ls-head' });
+  head.append(title, menuButton);
   const coachBox = h('section', { class: 'ls-coach' });
   const cardBox = h('section', { 'aria-live': 'polite' });
   const tablist = h('div', { class: 'ls-tabs', role: 'tablist' });
   const panels = h('div', { class: 'ls-panels' });
-  container.append(title, coachBox, cardBox, tablist, panels);
+  container.append(head, coachBox, cardBox, tablist, panels);
   const coach = mountCoach(coachBox, ctx);
 
   /** @type {string | null} */ let experiment = null;
@@ -147,8 +154,30 @@ export function mountLessons(container, ctx) {
     for (const [n, v] of Object.entries(views)) v.view.update(state, keys, n === current);
   }
 
+  /** Opens the experiments menu, brings it into view and focuses its running (or first) item. */
+  function openMenu() {
+    open('experiments');
+    const panel = views.experiments.panel;
+    const item = /** @type {HTMLElement | null} */ (panel.querySelector('.ls-exp-item[aria-pressed="true"]') ?? panel.querySelector('.ls-exp-item'));
+    container.scrollIntoView({ block: 'nearest' });
+    views.experiments.tab.scrollIntoView({ block: 'nearest' });
+    (item ?? views.experiments.tab).focus({ preventScroll: false });
+  }
+  menuButton.addEventListener('click', openMenu);
+  // `e` opens the menu from anywhere on the page (not while typing in a field).
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'e' && event.key !== 'E') return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (target.closest?.('input, select, textarea, [contenteditable="true"]')) return;
+    event.preventDefault();
+    openMenu();
+  });
+
   function label() {
     title.textContent = t('lessons.title');
+    menuButton.textContent = t('lessons.menu');
+    menuButton.title = t('lessons.menuTitle');
     for (const { name } of TABS) views[name].tab.textContent = t(`lessons.tab.${name}`);
   }
 

@@ -1,0 +1,246 @@
+"""Every screen, from a phone to a projector: nothing overlaps, nothing is cut off, nothing
+scrolls sideways; presenter mode puts the network, the output and the lessons on one screen;
+an axe-core audit finds no serious or critical violation; the keyboard reaches everything.
+
+Screenshots of every size go to tests/artifacts/layout-*.png, to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import ARTIFACTS, App, ServerProcess
+
+SIX_BY_EIGHT = "?hidden=" + ",".join(["8:tanh"] * 6)
+
+# Text cut off: an element with its own text that is wider than its box and does not let it
+# show (overflow hidden or an ellipsis), or any such text in the top bar.
+CLIPPED_TEXT = """(root) => {
+  const out = [];
+  for (const el of document.querySelectorAll(root + ' *')) {
+    if (!(el instanceof HTMLElement) || !el.offsetParent) continue;
+    if (el.closest('.sr, .pp-eq-body, [role="tabpanel"]')) continue;
+    const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!text) continue;
+    const style = getComputedStyle(el);
+    const hides = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+    const inTopbar = Boolean(el.closest('.topbar'));
+    if (el.scrollWidth > el.clientWidth + 1 && (hides || inTopbar)) {
+      out.push(`${el.tagName}.${el.className}: "${el.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  return out;
+}"""
+
+# Pairs of boxes that overlap (by more than a pixel), among the elements `selector` matches.
+OVERLAPS = """(selector) => {
+  const boxes = [...document.querySelectorAll(selector)]
+    .filter((el) => el.offsetParent && el.getClientRects().length)
+    .filter((el) => !el.closest('details:not([open]) > :not(summary)'))
+    .map((el) => [el, el.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0);
+  const name = (el) => el.dataset.testid || el.id || el.className || el.tagName;
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, r] = boxes[i];
+      const [b, s] = boxes[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+      const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      if (w > 1 && h > 1) out.push(`${name(a)} / ${name(b)}`);
+    }
+  }
+  return out;
+}"""
+
+PANELS = "#data-panel, .column-network, .column-output, #equations, #lessons, .topbar"
+CONTROLS = (
+    ".topbar button, .topbar select, .topbar input:not([type=file]), .topbar summary, "
+    ".topbar a, .col-head button, .col-head select, .view-head button, .view-head input"
+)
+
+
+def open_at(browser: Browser, server: ServerProcess, width: int, height: int,
+            query: str) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + "/" + query)
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    page.wait_for_function("() => window.__playground.store.state.frame !== null")
+    page.wait_for_function("() => document.fonts.ready.then(() => true)")
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def settle(page: Page) -> None:
+    """Two animation frames: the views have drawn the latest state and laid out."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def check_screen(page: Page, name: str) -> dict[str, Any]:
+    settle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"layout-{name}.png"))
+    result = {
+        "scroll": page.evaluate("[document.documentElement.scrollWidth, innerWidth]"),
+        "clipped": page.evaluate(CLIPPED_TEXT, "body"),
+        "panels": page.evaluate(OVERLAPS, PANELS),
+        "controls": page.evaluate(OVERLAPS, CONTROLS),
+    }
+    assert result["scroll"][0] <= result["scroll"][1], result
+    assert result["clipped"] == [], result
+    assert result["panels"] == [], result
+    assert result["controls"] == [], result
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+    return result
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("width", [390, 800, 1400, 1920])
+def test_no_overlap_no_sideways_scroll_no_cut_text(
+    browser: Browser, server: ServerProcess, width: int, lang: str
+) -> None:
+    page = open_at(browser, server, width, 900, SIX_BY_EIGHT + f"&lang={lang}")
+    # Losses far from 1 are abbreviated, not cut.
+    page.evaluate("""() => {
+      const s = window.__playground.store;
+      const f = s.state.frame;
+      f.header.metrics = {...f.header.metrics, train_loss: 0.0000275, test_loss: 12345.678};
+      s.set('frame', f);
+    }""")
+    expect(page.get_by_test_id("loss-train")).to_have_text("2.75e-5")
+    expect(page.get_by_test_id("loss-test")).to_have_text("1.2e+4")
+    check_screen(page, f"{width}-{lang}")
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_presenter_mode_fits_network_output_and_lesson_on_one_screen(
+    browser: Browser, server: ServerProcess, size: tuple[int, int]
+) -> None:
+    width, height = size
+    page = open_at(browser, server, width, height, "?experiment=deep_init&presenter=1")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bpresenter\b"))
+    expect(page.get_by_test_id("experiment-card")).to_be_visible()
+    check_screen(page, f"presenter-{width}x{height}")
+    # Large type: body text of at least 2% of the screen's height (21 px at 1080).
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 0.0195 * height
+    for selector in (".column-network", ".column-output", "#lessons",
+                     '[data-testid="experiment-card"]', ".ls-coach", '[data-testid="boundary"]'):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (selector, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
+    # The last neuron of the network is on screen too.
+    neuron = page.get_by_test_id("neuron-6-7").bounding_box()
+    assert neuron is not None and neuron["y"] + neuron["height"] <= height
+    page.context.close()
+
+
+def test_six_layers_of_eight_fit_at_1400(browser: Browser, server: ServerProcess) -> None:
+    page = open_at(browser, server, 1400, 900, SIX_BY_EIGHT)
+    settle(page)
+    assert page.evaluate(OVERLAPS, ".col-head") == []
+    assert page.evaluate(OVERLAPS, ".node") == []
+    page.context.close()
+
+
+def wait_focused(page: Page, testid: str) -> None:
+    """Waits until the element with `testid` has the focus (whether or not the window has)."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.dataset.testid === id", arg=testid)
+
+
+def test_key_e_opens_the_experiments_menu(app: App) -> None:
+    page = app.open("?experiment=zero_init")
+    # On a first load the top bar points to the lessons below the fold.
+    expect(page.get_by_test_id("lessons-link")).to_have_attribute("href", "#lessons")
+    expect(page.get_by_test_id("lesson-panel-experiments")).to_be_hidden()
+    page.locator("body").press("e")
+    expect(page.get_by_test_id("lesson-panel-experiments")).to_be_visible()
+    wait_focused(page, "experiment-zero_init")
+    page.get_by_test_id("experiment-dead_relu").click()
+    expect(page.get_by_test_id("lesson-panel-experiments")).to_be_hidden()
+    page.get_by_test_id("experiments-menu").click()
+    wait_focused(page, "experiment-dead_relu")
+    page.get_by_test_id("seed").press("e")  # typing in a field is not a shortcut
+    wait_focused(page, "seed")
+
+
+def test_neurons_are_numbered_from_1(app: App) -> None:
+    page = app.open("?hidden=3:tanh")
+    page.get_by_test_id("neuron-1-0").hover()
+    expect(page.get_by_test_id("neuron-card")).to_contain_text("Layer 1, neuron 1")
+    page.get_by_test_id("neuron-1-2").hover()
+    expect(page.get_by_test_id("neuron-card")).to_contain_text("Layer 1, neuron 3")
+
+
+def test_play_shows_paused_while_disconnected(app: App) -> None:
+    server = ServerProcess()
+    server.start()
+    try:
+        app.server = server
+        page = app.open("?dataset=xor&eps=3")
+        play = page.get_by_test_id("play-pause")
+        play.click()
+        expect(play).to_have_attribute("aria-pressed", "true")
+        server.stop()
+        expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "closed")
+        expect(play).to_have_attribute("aria-pressed", "false")
+        server.start()
+        expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+        expect(play).to_have_attribute("aria-pressed", "true")
+    except BaseException:
+        server.dump_log()
+        raise
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("query", ["?lang=en", "?lang=fr&presenter=1"])
+def test_axe_finds_no_serious_or_critical_violation(app: App, query: str) -> None:
+    page = app.open(query)
+    page.get_by_test_id("share-menu").click()
+    settle(page)
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], "\n".join(bad)
+
+
+def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(app: App) -> None:
+    page = app.open("?hidden=2:tanh")
+    seen: set[str] = set()
+    missing_outline: list[str] = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const s = getComputedStyle(el);
+          const visible = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+            || s.boxShadow !== 'none';
+          return {id: el.dataset.testid || el.id || el.tagName, visible};
+        }""")
+        if info is None:
+            continue
+        seen.add(info["id"])
+        if not info["visible"]:
+            missing_outline.append(info["id"])
+    for testid in ("play-pause", "step", "reset", "speed", "learning-rate", "share-menu",
+                   "presenter", "add-layer", "activation-1", "neuron-1-0", "show-test",
+                   "experiments-menu"):
+        assert testid in seen, (testid, sorted(seen))
+    assert missing_outline == [], missing_outline
