@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.server_process import ROOT, dump_log, free_port, start_server, stop_server
@@ -31,6 +32,16 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 900}
 
 expect.set_options(timeout=10_000)
+WAIT_MS = 15_000
+"""How long App.wait retries its predicate."""
+STATE_SUMMARY = """() => {
+  const s = window.__playground?.store?.state;
+  if (!s) return 'no store';
+  const h = s.frame?.header;
+  return { connection: s.connection, status: s.status,
+           frame: h ? { seq: h.seq, epoch: h.epoch, state: h.state } : null,
+           history: s.history.length, lastErrors: s.errors.slice(-2) };
+}"""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -154,10 +165,19 @@ class App:
         return self.page.evaluate(f"({expression})(window.__playground.store.state)")
 
     def wait(self, predicate: str) -> Any:
-        """Waits (retrying, no sleep) until `predicate(state)` is truthy; returns its value."""
-        handle = self.page.wait_for_function(
-            f"() => ({predicate})(window.__playground.store.state)", timeout=15_000
-        )
+        """Waits (retrying, no sleep) until `predicate(state)` is truthy; returns its value.
+        The predicate sees the store and the page at one moment: a check that needs two
+        views of the state (the store and a readout, a status and a frame) reads both in it.
+        On timeout the failure shows the predicate and what status and frame the page had."""
+        try:
+            handle = self.page.wait_for_function(
+                f"() => ({predicate})(window.__playground.store.state)", timeout=WAIT_MS
+            )
+        except PlaywrightTimeoutError:
+            seen = self.page.evaluate(STATE_SUMMARY)
+            raise AssertionError(
+                f"not true within {WAIT_MS / 1000:g} s: {predicate}\nthe page had: {seen}"
+            ) from None
         return handle.json_value()
 
 
