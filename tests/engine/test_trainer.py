@@ -110,10 +110,23 @@ def test_history_keeps_its_span_when_thinned(monkeypatch):
     assert epochs == sorted(epochs)
 
 
-def test_run_stops_after_the_epoch_that_crosses_the_time_budget():
+class Clock:
+    """A perf_counter that moves `tick` seconds at each reading: the budgets below run out
+    after a known number of readings, however busy the machine is."""
+
+    def __init__(self, tick: float) -> None:
+        self.now, self.tick = 0.0, tick
+
+    def perf_counter(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def test_run_stops_after_the_epoch_that_crosses_the_time_budget(monkeypatch):
+    monkeypatch.setattr("engine.trainer.time", Clock(0.004))
     tr = _trainer("xor", [4], "tanh", n=100)
-    ran = tr.run(10**9, max_seconds=0.01)
-    assert 1 <= ran < 10**9 and tr.epoch == ran
+    # Readings: the deadline, then one after each epoch: the 3rd epoch ends at 0.016 > 0.01.
+    assert tr.run(10**9, max_seconds=0.01) == 3 and tr.epoch == 3
     assert tr.run(0) == 0
 
 
@@ -138,10 +151,11 @@ def test_run_finishes_an_epoch_left_part_way_and_counts_it_once():
     assert tr.run(2) == 2 and (tr.epoch, tr.position) == (2, 0)
 
 
-def test_train_for_runs_until_its_time_is_up_or_its_steps_are_done():
+def test_train_for_runs_until_its_time_is_up_or_its_steps_are_done(monkeypatch):
+    monkeypatch.setattr("engine.trainer.time", Clock(0.001))
     tr = _trainer("xor", [4], "tanh", n=100)
     steps = tr.train_for(0.02)
-    assert steps > 1 and tr.epoch * 5 + tr.position == steps
+    assert 1 < steps < 20 and tr.epoch * 5 + tr.position == steps
     tr = _trainer("xor", [4], "tanh", n=100)
     assert tr.train_for(10.0, max_steps=7) == 7 and (tr.epoch, tr.position) == (1, 2)
     assert tr.train_for(10.0, max_steps=0) == 0
