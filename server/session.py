@@ -402,7 +402,9 @@ class Session:
         if self.step_left > 0:
             left = self.step_left * trainer.batches_per_epoch - trainer.position
         epoch, start = trainer.epoch, time.thread_time()
-        steps = trainer.train_for(budget, left)
+        # A step records every epoch it ends: its history, and what the coach reads there,
+        # do not depend on when its frames fell.
+        steps = trainer.train_for(budget, left, record_epochs=left is not None)
         self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
 
     def training_failed(self, error: Exception) -> None:
