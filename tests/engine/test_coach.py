@@ -84,7 +84,24 @@ def test_zero_init_is_reported_as_symmetry() -> None:
 
 def test_a_huge_learning_rate_makes_the_loss_zigzag() -> None:
     advice = only(session(lr=10.0), "lr_too_high")
-    assert advice.params == {"learning_rate": 10.0, "reason": "oscillating"}
+    # At lr 10 the loss jumps between about 0.7 and 5: whether the last epoch lands high
+    # (diverging: 3 times the best) or not (oscillating) changes with the last bits of the
+    # matrix kernels, i.e. with the numpy build and the CPU. The rule between the two is
+    # pinned on fixed histories below.
+    assert advice.params["learning_rate"] == 10.0
+    assert advice.params["reason"] in ("oscillating", "diverging")
+
+
+def test_a_zigzag_is_oscillating_and_a_last_jump_to_three_times_the_best_is_diverging() -> None:
+    zigzag = [0.7, 2.0] * 10 + [0.7]
+    rows = history([0.5] * len(zigzag), train_loss=zigzag)
+    advice = only(snap("binary", "sigmoid", "bce", learning_rate=10.0, history=rows),
+                  "lr_too_high")
+    assert advice.params["reason"] == "oscillating"
+    rows = history([0.5] * (len(zigzag) + 1), train_loss=[*zigzag, 2.2])
+    advice = only(snap("binary", "sigmoid", "bce", learning_rate=10.0, history=rows),
+                  "lr_too_high")
+    assert advice.params["reason"] == "diverging"
 
 
 def test_a_diverged_session_is_blamed_on_the_learning_rate() -> None:
