@@ -39,11 +39,8 @@ def test_page_loads_and_paints_a_non_blank_boundary(app: App) -> None:
 
 def test_play_raises_the_epoch_and_lowers_the_loss_then_pause_and_step(app: App) -> None:
     page = app.open("?dataset=gauss&hidden=4:tanh&lr=0.1")
-    # The URL's config is applied (its reply may come after the first frame) and the frame
-    # shows its network: read the loss from the store, which the readout follows a paint later.
-    first = app.wait("s => s.config.dataset.name === 'gauss' && s.frame.header.epoch === 0"
-                     " && s.frame.arrays['W/2'].shape.join() === '1,4'"
-                     " && s.frame.header.metrics.train_loss")
+    # From the store: the readout shows it an animation frame later.
+    first = app.probe("s => s.frame.header.metrics.train_loss")
     play = page.get_by_test_id("play-pause")
     play.click()
     expect(play).to_have_attribute("aria-pressed", "true")
