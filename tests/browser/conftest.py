@@ -34,6 +34,8 @@ VIEWPORT = {"width": 1400, "height": 900}
 
 expect.set_options(timeout=10_000)
 WAIT_MS = 15_000
+"""How long App.wait retries its predicate."""
+
 # Runs before the page's scripts: notes the id of every `configure` the page sends, whether
 # each was answered (`config` or `error` with that id), and whether a frame followed the last
 # `config` reply. The server answers a configure with `config`, maybe `data` and `status`,
@@ -64,7 +66,6 @@ SOCKET_LOG = """(() => {
 SETTLED = """() => { const log = window.__socketLog;
   return [...log.sent].every(id => log.answered.has(id)) && log.framed; }"""
 """Every configure sent so far is answered, and a frame followed the last config reply."""
-"""How long App.wait retries its predicate."""
 STATE_SUMMARY = """() => {
   const s = window.__playground?.store?.state;
   if (!s) return 'no store';
