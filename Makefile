@@ -1,12 +1,17 @@
 # Two entry points, used by the README and by CI:
 #   make playground  installs into .venv and starts the playground on http://127.0.0.1:8000
 #   make test        installs into .venv (plus Debian's Chromium) and runs the whole test suite
+# and for contributors:
+#   make test-repeat N=10 HOG=1 ARGS='-k loss'   the flake hunt (docs/testing.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+N    ?= 10
+HOG  ?= 0
+ARGS ?=
 
-.PHONY: playground run test bench screenshot
+.PHONY: playground run test test-repeat bench screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -26,6 +31,10 @@ test: $(BIN)/python $(CHROMIUM)
 	$(BIN)/ruff check engine server tests bench scripts
 	$(BIN)/mypy engine server
 	$(BIN)/python -m pytest
+
+test-repeat: $(BIN)/python $(CHROMIUM)
+	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python scripts/flake_hunt.py --rounds $(N) $(if $(filter 1,$(HOG)),--hog) -- $(ARGS)
 
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'

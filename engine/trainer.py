@@ -60,6 +60,8 @@ class Trainer:
         """Mini-batches of the epoch in progress already trained (0: at an epoch boundary)."""
         self.diverged: str | None = None
         self.history: list[dict[str, Any]] = []
+        self._ended_recorded: int | None = None
+        """The epoch whose history entry was recorded at its end (position 0)."""
         self._grads = Parameters(net.sizes)
         self._snapshot = net.params.flat.copy()
         self._reg_tmp = np.zeros_like(self._snapshot)
@@ -137,10 +139,12 @@ class Trainer:
                     break
         return done
 
-    def train_for(self, seconds: float, max_steps: int | None = None) -> int:
+    def train_for(self, seconds: float, max_steps: int | None = None,
+                  record_epochs: bool = False) -> int:
         """Mini-batch steps for about `seconds` (at least one) and at most `max_steps`,
         stopping between two batches, maybe part-way through an epoch; returns the steps
-        taken (fewer when training diverged)."""
+        taken (fewer when training diverged). `record_epochs`: record() at the end of every
+        epoch, so the history has each one however the calls fall."""
         deadline = time.perf_counter() + seconds
         left = math.inf if max_steps is None else max_steps
         steps = 0
@@ -149,6 +153,8 @@ class Trainer:
                 ran = self._steps(int(min(left, len(self._batches))), deadline)
                 steps += ran
                 left -= ran
+                if record_epochs and ran and self.position == 0:
+                    self.record()
                 if not ran or time.perf_counter() >= deadline:
                     break
         return steps
@@ -217,12 +223,17 @@ class Trainer:
             return self._eval.metrics(self.loss)
 
     def record(self) -> dict[str, Any]:
-        """Append {"epoch", **metrics()} to history (replacing an entry of the same epoch)."""
+        """Append {"epoch", **metrics()} to history and return it. It replaces an entry of
+        the same epoch, unless that one was taken at the epoch's end and the weights are now
+        part-way through the next: an epoch's entry then stays its end."""
         entry: dict[str, Any] = {"epoch": self.epoch, **self.metrics()}
         if self.history and self.history[-1]["epoch"] == self.epoch:
-            self.history[-1] = entry
+            if self.position == 0 or self._ended_recorded != self.epoch:
+                self.history[-1] = entry
         else:
             self.history.append(entry)
+        if self.position == 0:
+            self._ended_recorded = self.epoch
         if len(self.history) > MAX_HISTORY:
             # Keep the whole span at half the density: the first and latest entries stay.
             self.history = self.history[::2] + ([entry] if len(self.history) % 2 == 0 else [])

@@ -9,7 +9,8 @@
   `ServerProcess` can be stopped and started again on the same port.
 - `page`: a fresh browser context and page per test. Any uncaught page error fails the test;
   on failure a screenshot goes to tests/artifacts/ and the server's log is printed.
-- `app`: the page and the server together, with `open(query)`, `probe(js)` and `wait(js)`.
+- `app`: the page and the server together, with `open(query)`, `probe(js)`, `wait(js)` and
+  `settled()`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import IO, Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.server_process import ROOT, dump_log, free_port, start_server, stop_server
@@ -31,6 +33,47 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 900}
 
 expect.set_options(timeout=10_000)
+WAIT_MS = 15_000
+"""How long App.wait retries its predicate."""
+
+# Runs before the page's scripts: notes the id of every `configure` the page sends, whether
+# each was answered (`config` or `error` with that id), and whether a frame followed the last
+# `config` reply. The server answers a configure with `config`, maybe `data` and `status`,
+# then a frame: until that frame, the store holds the new config and the old frame.
+SOCKET_LOG = """(() => {
+  const log = { sent: new Set(), answered: new Set(), framed: true };
+  const parse = (text) => { try { return JSON.parse(text); } catch { return {}; } };
+  window.__socketLog = log;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') { log.framed = true; return; }
+        const message = parse(event.data);
+        if (!log.sent.has(message.id)) return;
+        if (message.type === 'config') { log.answered.add(message.id); log.framed = false; }
+        if (message.type === 'error') log.answered.add(message.id);
+      });
+    }
+    send(data) {
+      const message = typeof data === 'string' ? parse(data) : {};
+      if (message.type === 'configure') log.sent.add(message.id);
+      super.send(data);
+    }
+  };
+})()"""
+SETTLED = """() => { const log = window.__socketLog;
+  return [...log.sent].every(id => log.answered.has(id)) && log.framed; }"""
+"""Every configure sent so far is answered, and a frame followed the last config reply."""
+STATE_SUMMARY = """() => {
+  const s = window.__playground?.store?.state;
+  if (!s) return 'no store';
+  const h = s.frame?.header;
+  return { connection: s.connection, status: s.status,
+           frame: h ? { seq: h.seq, epoch: h.epoch, state: h.state } : null,
+           history: s.history.length, lastErrors: s.errors.slice(-2) };
+}"""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -117,6 +160,7 @@ def page(
 ) -> Iterator[Page]:
     context = browser.new_context(viewport=VIEWPORT, locale="en-US")
     context.set_default_timeout(10_000)
+    context.add_init_script(SOCKET_LOG)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
@@ -143,21 +187,37 @@ class App:
         self.server = server
 
     def open(self, query: str = "") -> Page:
-        """Loads the app (with an optional `?query`) and waits until its session is open."""
+        """Loads the app (with an optional `?query`) and waits until its session is open and
+        settled: the config the URL asks for is applied and a frame of it has arrived."""
         self.page.goto(self.server.url + "/" + query)
         expect(self.page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
         self.wait("s => s.frame !== null && s.config !== null")
+        self.settled()
         return self.page
+
+    def settled(self) -> None:
+        """Waits until every `configure` the page sent is answered and, if the last answer
+        was a new config, a frame followed it (so the store's frame shows that config)."""
+        self.wait(f"s => ({SETTLED})()")
 
     def probe(self, expression: str) -> Any:
         """Evaluates `expression` (a function of the store's state) in the page."""
         return self.page.evaluate(f"({expression})(window.__playground.store.state)")
 
     def wait(self, predicate: str) -> Any:
-        """Waits (retrying, no sleep) until `predicate(state)` is truthy; returns its value."""
-        handle = self.page.wait_for_function(
-            f"() => ({predicate})(window.__playground.store.state)", timeout=15_000
-        )
+        """Waits (retrying, no sleep) until `predicate(state)` is truthy; returns its value.
+        The predicate sees the store and the page at one moment: a check that needs two
+        views of the state (the store and a readout, a status and a frame) reads both in it.
+        On timeout the failure shows the predicate and what status and frame the page had."""
+        try:
+            handle = self.page.wait_for_function(
+                f"() => ({predicate})(window.__playground.store.state)", timeout=WAIT_MS
+            )
+        except PlaywrightTimeoutError:
+            seen = self.page.evaluate(STATE_SUMMARY)
+            raise AssertionError(
+                f"not true within {WAIT_MS / 1000:g} s: {predicate}\nthe page had: {seen}"
+            ) from None
         return handle.json_value()
 
 

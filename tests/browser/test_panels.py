@@ -194,6 +194,10 @@ def test_param_count_and_shapes_follow_the_architecture(app: App) -> None:
     expect(page.get_by_test_id("eq-g-2")).to_have_text("σ")
 
 
+# A readout's text shows this number (to the 3 significant digits the legend prints).
+SHOWS = "((text, value) => Math.abs(Number(text) - value) <= 5e-3 * Math.abs(value))"
+
+
 def test_loss_chart_draws_train_validation_and_test_after_play(app: App) -> None:
     page = app.open("?dataset=gauss&hidden=3:tanh&val=0.2&lr=0.1")
     chart = page.get_by_test_id("loss-chart")
@@ -202,10 +206,16 @@ def test_loss_chart_draws_train_validation_and_test_after_play(app: App) -> None
     expect(chart).to_have_attribute("data-points", re.compile(r"^([2-9]|\d\d+)"))
     expect(validation).to_have_text(NUMBER)
     page.get_by_test_id("play-pause").click()
-    app.wait("s => s.status.state === 'paused'")
-    epoch = app.probe("s => s.history[s.history.length - 1].epoch")
-    value = app.probe("s => s.history[s.history.length - 1].validation_loss")
-    assert float(validation.inner_text()) == pytest.approx(value, rel=1e-2)
+    # The pause is settled once its epoch's frame is everywhere: the status, the frame and the
+    # history's last entry tell the same epoch, and the legend (drawn on the next animation
+    # frame) shows that entry's validation loss to its 3 significant digits.
+    epoch = app.wait(f"""s => {{
+      const last = s.history[s.history.length - 1];
+      const shown = document.querySelector('[data-testid="loss-validation"]').textContent;
+      return last !== undefined && s.status.state === 'paused'
+        && s.frame.header.epoch === s.status.epoch
+        && last.epoch === s.status.epoch && {SHOWS}(shown, last.validation_loss) && last.epoch;
+    }}""")
     expect(page.locator("#loss-chart")).to_contain_text("best validation: epoch")
     before = canvas_image(page, "loss-chart")
     page.get_by_test_id("loss-log").check()

@@ -39,7 +39,8 @@ def test_page_loads_and_paints_a_non_blank_boundary(app: App) -> None:
 
 def test_play_raises_the_epoch_and_lowers_the_loss_then_pause_and_step(app: App) -> None:
     page = app.open("?dataset=gauss&hidden=4:tanh&lr=0.1")
-    first = float(page.get_by_test_id("loss-train").inner_text())
+    # From the store: the readout shows it an animation frame later.
+    first = app.probe("s => s.frame.header.metrics.train_loss")
     play = page.get_by_test_id("play-pause")
     play.click()
     expect(play).to_have_attribute("aria-pressed", "true")
@@ -151,8 +152,9 @@ def test_a_large_learning_rate_kills_relu_neurons(app: App) -> None:
     page = app.open("?dataset=spiral&hidden=8:relu,8:relu&lr=3&init=he&opt=sgd")
     page.get_by_test_id("play-pause").click()
     expect(page.locator('[data-dead="true"]').first).to_be_visible()
-    total = int(page.get_by_test_id("dead-count").inner_text())
-    assert total >= 1
+    # Retried, not read once: training goes on, and a neuron of layer 2 can come back to life
+    # when layer 1 moves its inputs.
+    expect(page.get_by_test_id("dead-count")).to_have_text(re.compile(r"^[1-9]\d*$"))
 
 
 def test_link_click_edits_its_weight(app: App) -> None:

@@ -106,6 +106,18 @@ def test_a_zigzag_that_stays_far_above_the_start_is_oscillating() -> None:
     assert codes(snap("binary", "sigmoid", "bce", history=hist)) == []
 
 
+def test_a_zigzag_is_oscillating_and_a_last_jump_to_three_times_the_best_is_diverging() -> None:
+    zigzag = [0.7, 2.0] * 10 + [0.7]
+    rows = history([0.5] * len(zigzag), train_loss=zigzag)
+    advice = only(snap("binary", "sigmoid", "bce", learning_rate=10.0, history=rows),
+                  "lr_too_high")
+    assert advice.params["reason"] == "oscillating"
+    rows = history([0.5] * (len(zigzag) + 1), train_loss=[*zigzag, 2.2])
+    advice = only(snap("binary", "sigmoid", "bce", learning_rate=10.0, history=rows),
+                  "lr_too_high")
+    assert advice.params["reason"] == "diverging"
+
+
 def test_a_diverged_session_is_blamed_on_the_learning_rate() -> None:
     snap = session(name="plane", hidden=(4, 4), lr=10.0, epochs=50)
     assert snap.diverged

@@ -99,6 +99,21 @@ def test_history_gets_one_entry_per_record():
     assert set(tr.history[-1]) == {"epoch", *tr.metrics()}
 
 
+def test_train_for_can_record_the_end_of_every_epoch():
+    tr = _trainer("xor", [4], "tanh", n=100)  # 5 mini-batches per epoch
+    tr.record()
+    ends = _trainer("xor", [4], "tanh", n=100)
+    ends.record()
+    for _ in range(3):
+        ends.run(1)
+        ends.record()
+    assert tr.train_for(10.0, max_steps=17, record_epochs=True) == 17
+    assert (tr.epoch, tr.position) == (3, 2) and tr.history == ends.history
+    # Part-way through epoch 4, a record keeps epoch 3's entry: the one taken at its end.
+    assert tr.record()["train_loss"] != ends.history[-1]["train_loss"]
+    assert tr.history == ends.history
+
+
 def test_history_keeps_its_span_when_thinned(monkeypatch):
     monkeypatch.setattr("engine.trainer.MAX_HISTORY", 10)
     tr = _trainer("xor", [2], "tanh", n=20)
@@ -110,10 +125,23 @@ def test_history_keeps_its_span_when_thinned(monkeypatch):
     assert epochs == sorted(epochs)
 
 
-def test_run_stops_after_the_epoch_that_crosses_the_time_budget():
+class Clock:
+    """A perf_counter that moves `tick` seconds at each reading: the budgets below run out
+    after a known number of readings, however busy the machine is."""
+
+    def __init__(self, tick: float) -> None:
+        self.now, self.tick = 0.0, tick
+
+    def perf_counter(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def test_run_stops_after_the_epoch_that_crosses_the_time_budget(monkeypatch):
+    monkeypatch.setattr("engine.trainer.time", Clock(0.004))
     tr = _trainer("xor", [4], "tanh", n=100)
-    ran = tr.run(10**9, max_seconds=0.01)
-    assert 1 <= ran < 10**9 and tr.epoch == ran
+    # Readings: the deadline, then one after each epoch: the 3rd epoch ends at 0.016 > 0.01.
+    assert tr.run(10**9, max_seconds=0.01) == 3 and tr.epoch == 3
     assert tr.run(0) == 0
 
 
@@ -138,10 +166,11 @@ def test_run_finishes_an_epoch_left_part_way_and_counts_it_once():
     assert tr.run(2) == 2 and (tr.epoch, tr.position) == (2, 0)
 
 
-def test_train_for_runs_until_its_time_is_up_or_its_steps_are_done():
+def test_train_for_runs_until_its_time_is_up_or_its_steps_are_done(monkeypatch):
+    monkeypatch.setattr("engine.trainer.time", Clock(0.001))
     tr = _trainer("xor", [4], "tanh", n=100)
     steps = tr.train_for(0.02)
-    assert steps > 1 and tr.epoch * 5 + tr.position == steps
+    assert 1 < steps < 20 and tr.epoch * 5 + tr.position == steps
     tr = _trainer("xor", [4], "tanh", n=100)
     assert tr.train_for(10.0, max_steps=7) == 7 and (tr.epoch, tr.position) == (1, 2)
     assert tr.train_for(10.0, max_steps=0) == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
+from starlette.types import Message
 
 from server.app import create_app
 from server.frames import decode
@@ -41,6 +44,22 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+RECEIVE_SECONDS = 30.0
+"""How long Peer.receive waits for the next message: a reply that never comes fails the test."""
+
+
+def receive_within(ws: WebSocketTestSession, seconds: float) -> Message:
+    """ws.receive() with a deadline. The TestClient's receive blocks without one, so it runs
+    in a worker thread; on timeout that thread stays blocked until the socket closes."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="receive")
+    try:
+        return worker.submit(ws.receive).result(timeout=seconds)
+    except FutureTimeout:
+        raise AssertionError(f"no message from the server within {seconds:g} s") from None
+    finally:
+        worker.shutdown(wait=False)
+
+
 class Peer:
     """The client side of one session: sends messages, reads texts and frames in order."""
 
@@ -53,8 +72,9 @@ class Peer:
         self.ws.send_text(json.dumps(message))
 
     def receive(self) -> dict[str, Any]:
-        """The next message: a text message as a dict, or a frame as {"type": "frame", ...}."""
-        message = self.ws.receive()
+        """The next message: a text message as a dict, or a frame as {"type": "frame", ...}.
+        Fails if none comes within RECEIVE_SECONDS."""
+        message = receive_within(self.ws, RECEIVE_SECONDS)
         if message.get("text") is not None:
             result: dict[str, Any] = json.loads(message["text"])
             return result

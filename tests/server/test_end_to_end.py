@@ -28,7 +28,8 @@ def run_in_own_loop(coroutine: Coroutine[Any, Any, None]) -> None:
         except BaseException as error:  # re-raised in the test's thread
             failure.append(error)
 
-    thread = threading.Thread(target=target)
+    # A daemon: if the test times out (pytest-timeout), a stuck loop cannot keep pytest alive.
+    thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join()
     if failure:

@@ -65,15 +65,18 @@ def test_architecture_change_rebuilds_the_network(peer: Peer) -> None:
 
 
 def test_play_streams_frames_whose_loss_falls(peer: Peer) -> None:
+    start = peer.frames[0]["header"]  # the session's first frame, at epoch 0
     peer.send(type="play")
     assert peer.until("status")["state"] == "playing"
     first = peer.until("frame")["header"]
-    frame = first
+    frame = peer.until("frame")["header"]
     while frame["epoch"] < 150:
         frame = peer.until("frame")["header"]
     assert frame["state"] == "playing"
-    assert frame["seq"] > first["seq"]
-    assert frame["metrics"]["train_loss"] < 0.5 * first["metrics"]["train_loss"]
+    assert frame["seq"] > first["seq"] > start["seq"]
+    # Compared with epoch 0, not with the play's first frame: the epoch that one shows
+    # depends on how fast the machine trains (one slice may run through the steep part).
+    assert frame["metrics"]["train_loss"] < 0.5 * start["metrics"]["train_loss"]
     peer.request("pause", "status")
 
 
@@ -352,7 +355,8 @@ def test_closing_the_socket_ends_the_session(client: TestClient) -> None:
 
 def test_pause_interrupts_a_long_step(peer: Peer) -> None:
     peer.send(type="step", epochs=limits.MAX_STEP_EPOCHS)
-    peer.until("frame")
+    while peer.until("frame")["header"]["epoch"] < 1:  # the step is under way
+        pass
     status = peer.request("pause", "status")
     assert status["state"] == "paused"
     assert 0 < status["epoch"] < limits.MAX_STEP_EPOCHS
