@@ -110,7 +110,7 @@ const STRINGS = {
     'controls.lang': 'English',
     'controls.langTitle': 'Switch to English',
     'controls.lessons': 'Leçons ↓',
-    'controls.lessonsTitle': 'Le coach, les expériences et les instruments, plus bas (e ouvre les expériences)',
+    'controls.lessonsTitle': 'Les conseils, les expériences et les instruments, plus bas (e ouvre les expériences)',
     'controls.presenter': 'Présentation',
     'controls.presenterTitle': 'Grands caractères et plein écran, pour projeter en cours',
     'controls.connection.open': 'Connecté',

@@ -195,9 +195,8 @@ def test_french_csv_errors_say_the_line_in_french(app: App) -> None:
     page.get_by_test_id("csv-upload").set_input_files(files=[{
         "name": "bad.csv", "mimeType": "text/csv", "buffer": b"x1,x2,label\n1,2,0\n3,4\n",
     }])
-    expect(page.get_by_test_id("data-error")).to_contain_text(
-        "Fichier CSV\u202f: à la ligne 3, 3 colonnes attendues"
-    )
+    expect(page.get_by_test_id("data-error")).to_contain_text("1 ligne de bad.csv est illisible")
+    expect(page.get_by_test_id("csv-bad")).to_contain_text("3")
     expect_french(page, "csv error")
 
 

@@ -107,7 +107,7 @@ def test_csv_upload_rejects_bad_files_and_switches_to_custom_data(app: App) -> N
     upload.set_input_files(files=[{
         "name": "bad.csv", "mimeType": "text/csv", "buffer": b"x1,x2,label\n1,2,0\n3,4\n",
     }])
-    expect(error).to_contain_text("1 rows of bad.csv could not be read")
+    expect(error).to_contain_text("1 row of bad.csv could not be read")
     expect(page.get_by_test_id("csv-bad")).to_contain_text("line 3: expected 3 columns")
     expect(page.get_by_test_id("csv-skip-bad")).to_be_hidden()  # one readable point is too few
     expect(page.get_by_test_id("dataset-circle")).to_have_attribute("aria-pressed", "true")

@@ -140,7 +140,7 @@ export function createCustomEditor(root, deps) {
     badBox.hidden = !csvRead;
     if (!csvRead) return;
     const { bad, points, file } = csvRead;
-    /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-title')).textContent = deps.t('data.csv.bad', { n: bad.length, file });
+    /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-title')).textContent = deps.t(bad.length === 1 ? 'data.csv.badOne' : 'data.csv.bad', { n: bad.length, file });
     const list = /** @type {HTMLElement} */ (badBox.querySelector('.pp-csv-bad-list'));
     const items = bad.slice(0, BAD_ROWS_SHOWN).map(({ line, reason, params }) => {
       const li = document.createElement('li');
@@ -369,7 +369,7 @@ export function createCustomEditor(root, deps) {
       // Listed, not sent: the user may skip the bad rows and load the others.
       csvRead = { points: read.points, kind, file: file.name, bad: read.bad };
       renderBad();
-      deps.onLocalError(deps.t('data.csv.badShort', { n: read.bad.length, file: file.name }));
+      deps.onLocalError(deps.t(read.bad.length === 1 ? 'data.csv.badShortOne' : 'data.csv.badShort', { n: read.bad.length, file: file.name }));
       return;
     }
     csvRead = null;
