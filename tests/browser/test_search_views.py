@@ -60,3 +60,29 @@ def test_the_seeds_preset_shows_the_spread_of_final_costs_in_french(app: App) ->
     expect(stats).to_contain_text("4 graines")
     expect(stats).to_contain_text("médiane")
     expect(page.get_by_test_id("search-seeds-note")).to_contain_text("pas convexe")
+
+
+def test_a_link_reopens_the_search_setup(app: App) -> None:
+    page = app.open("?smethod=random&spreset=seeds&strials=6&sepochs=20")
+    expect(page.get_by_test_id("search-method")).to_have_value("random")
+    expect(page.get_by_test_id("search-preset")).to_have_value("seeds")
+    expect(page.get_by_test_id("search-trials")).to_have_value("6")
+    expect(page.get_by_test_id("search-epochs")).to_have_value("20")
+    expect(page.get_by_test_id("search-objective")).to_have_value("loss")
+
+
+def test_changing_the_setup_writes_it_into_the_link(app: App) -> None:
+    page = app.open("?dataset=spiral&smethod=bayesian&strials=abc")
+    expect(page.get_by_test_id("search-method")).to_have_value("bayesian")
+    expect(page.get_by_test_id("search-trials")).to_have_value("60")
+    page.get_by_test_id("search-objective").select_option("accuracy")
+    page.get_by_test_id("search-epochs").fill("30")
+    page.get_by_test_id("search-epochs").press("Enter")
+    page.get_by_test_id("search-epochs").blur()
+    page.wait_for_function("() => location.search.includes('sepochs=30')")
+    query = page.evaluate("() => location.search")
+    assert "smethod=bayesian" in query
+    assert "sobj=accuracy" in query
+    assert "strials" not in query
+    # The page's own parameters stay beside the search's.
+    assert "dataset=spiral" in query

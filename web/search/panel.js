@@ -9,6 +9,7 @@
 import { fitCanvas } from '../data/dom.js';
 import { applyLabels, formatNumber } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';
+import { rememberSearch, searchFromUrl } from '../url.js';
 import { drawParamPlot, drawSeedsPlot, varyingFields } from './plots.js';
 
 export const STRINGS = {
@@ -161,11 +162,25 @@ export function mountSearchPanel(container, ctx) {
     return h('th', {}, [button]);
   }
 
+  // The setup lives in the page's link too (smethod, spreset, strials, sepochs, sobj).
+  const controls = { method, preset, trials, epochs, objective };
+  const { setup: linked } = searchFromUrl(ctx.landing ?? location.search);
+  for (const [key, value] of Object.entries(linked)) {
+    const control = controls[/** @type {keyof typeof controls} */ (key)];
+    if (control instanceof HTMLSelectElement) {
+      if ([...control.options].some((o) => o.value === value)) control.value = String(value);
+    } else if (control) {
+      control.value = String(Math.min(Number(value), Number(control.max)));
+    }
+  }
+  const setup = () => ({
+    method: method.value, preset: preset.value, objective: objective.value,
+    trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
+  });
+  for (const control of Object.values(controls)) control.addEventListener('change', () => rememberSearch(setup()));
+
   start.addEventListener('click', () => {
-    const message = {
-      type: 'search_start', method: method.value, preset: preset.value, objective: objective.value,
-      trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
-    };
+    const message = { type: 'search_start', ...setup() };
     sentPreset = preset.value;
     ctx.send(message);
   });
