@@ -55,7 +55,7 @@ function axisFor(values) {
   const log = lo > 0 && hi / lo > 20;
   const f = log ? Math.log10 : (/** @type {number} */ v) => v;
   const span = f(hi) - f(lo) || 1;
-  const at = (/** @type {number} */ v) => 0.05 + 0.9 * ((f(v) - f(lo)) / span);
+  const at = (/** @type {number} */ v) => 0.1 + 0.8 * ((f(v) - f(lo)) / span);
   const distinct = [...new Set(values)].sort((a, b) => a - b);
   const shown = distinct.length <= 6 ? distinct : [lo, hi];
   return { at, ticks: shown.map((v) => [at(v), label(v)]), kind: log ? 'log' : 'linear' };
@@ -98,6 +98,12 @@ export function drawParamPlot(canvas, trials, field, best) {
   g.textAlign = 'center';
   g.textBaseline = 'top';
   for (const [at, text] of axis.ticks) g.fillText(text, pad + at * (w - 2 * pad), bottom + 3, columnWidth || 60);
+  // The score's range, so the strips read as values and not only as an order.
+  g.textAlign = 'left';
+  g.fillStyle = GREY;
+  g.fillText(label(hi), 2, 1);
+  g.textBaseline = 'bottom';
+  g.fillText(label(lo), 2, bottom - 1);
   g.fillStyle = GREY;
   for (const trial of scored) {
     if (trial === best) continue;
