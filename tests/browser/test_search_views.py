@@ -40,6 +40,7 @@ def test_a_learning_rate_plot_uses_a_log_axis(app: App) -> None:
     plot = page.get_by_test_id("search-param-learning_rate")
     expect(plot).to_have_attribute("data-points", "5")
     expect(plot).to_have_attribute("data-axis", "log")
+    expect(page.get_by_test_id("search-params")).to_contain_text("learning rate")
 
 
 def test_the_seeds_preset_shows_the_spread_of_final_costs_in_french(app: App) -> None:
@@ -49,6 +50,7 @@ def test_the_seeds_preset_shows_the_spread_of_final_costs_in_french(app: App) ->
     seeds = page.get_by_test_id("search-seeds")
     expect(seeds).to_have_attribute("data-points", "4")
     expect(page.get_by_test_id("search-param-seed")).to_have_attribute("data-points", "4")
+    expect(page.get_by_test_id("search-params")).to_contain_text("graine")
     low = float(seeds.get_attribute("data-min") or "nan")
     high = float(seeds.get_attribute("data-max") or "nan")
     costs = [float(r.locator("td").nth(5).inner_text().replace(",", "."))

@@ -41,6 +41,12 @@ export const STRINGS = {
     'search.seeds': 'Final training cost of each seed',
     'search.seedsStats': '{n} seeds: min {min} · median {median} · max {max}',
     'search.seedsNote': 'The cost is not convex: the same network from other initial weights ends in another minimum.',
+    'search.field.learning_rate': 'learning rate', 'search.field.optimizer': 'optimizer',
+    'search.field.batch_size': 'batch size', 'search.field.layers': 'hidden layers',
+    'search.field.units': 'units per layer', 'search.field.activation': 'activation',
+    'search.field.init': 'initialization', 'search.field.regularization': 'regularization',
+    'search.field.reg_rate': 'regularization rate', 'search.field.features': 'features',
+    'search.field.seed': 'seed',
   },
   fr: {
     'search.title': 'Recherche',
@@ -70,6 +76,12 @@ export const STRINGS = {
     'search.seeds': 'Coût d’entraînement final de chaque graine',
     'search.seedsStats': '{n} graines : min {min} · médiane {median} · max {max}',
     'search.seedsNote': 'Le coût n’est pas convexe : le même réseau, depuis d’autres poids initiaux, finit dans un autre minimum.',
+    'search.field.learning_rate': 'taux d’apprentissage', 'search.field.optimizer': 'optimiseur',
+    'search.field.batch_size': 'taille du mini-lot', 'search.field.layers': 'couches cachées',
+    'search.field.units': 'neurones par couche', 'search.field.activation': 'activation',
+    'search.field.init': 'initialisation', 'search.field.regularization': 'régularisation',
+    'search.field.reg_rate': 'taux de régularisation', 'search.field.features': 'entrées',
+    'search.field.seed': 'graine',
   },
 };
 
@@ -328,13 +340,11 @@ export function mountSearchPanel(container, ctx) {
         canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-param', 'data-testid': `search-param-${name}`, role: 'img' }));
         paramPlots.set(name, canvas);
       }
-      canvas.setAttribute('aria-label', t('search.paramTitle', { objective, field: name }));
-      return h('figure', { class: 'srch-figure' }, [canvas, h('figcaption', {}, [name])]);
+      const fieldName = t(`search.field.${name}`);
+      canvas.setAttribute('aria-label', t('search.paramTitle', { objective, field: fieldName }));
+      return h('figure', { class: 'srch-figure' }, [canvas, h('figcaption', {}, [fieldName])]);
     });
-    const shown = [...paramsBox.querySelectorAll('canvas')];
-    if (shown.length !== fields.length || shown.some((c, i) => c !== paramPlots.get(fields[i]))) {
-      paramsBox.replaceChildren(...figures);
-    }
+    paramsBox.replaceChildren(...figures);
     for (const name of fields) drawParamPlot(/** @type {HTMLCanvasElement} */ (paramPlots.get(name)), run.trials, name, best);
   }
 
