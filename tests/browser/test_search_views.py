@@ -3,6 +3,8 @@ the spread of the seeds' final costs, and a link that reopens the same search se
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -61,6 +63,7 @@ def test_the_seeds_preset_shows_the_spread_of_final_costs_in_french(app: App) ->
     stats = page.get_by_test_id("search-seeds-stats")
     expect(stats).to_contain_text("4 graines")
     expect(stats).to_contain_text("médiane")
+    expect(stats).to_contain_text(re.compile(r"\d,\d"))  # French decimals
     expect(page.get_by_test_id("search-seeds-note")).to_contain_text("pas convexe")
 
 
