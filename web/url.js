@@ -218,3 +218,64 @@ export function urlWithToggle(name, on, search) {
 export function rememberToggle(/** @type {string} */ name, /** @type {boolean} */ on) {
   history.replaceState(history.state, '', urlWithToggle(name, on, location.search) + location.hash);
 }
+
+/**
+ * The Search panel's setup carried in links, beside the config: parameter, setup field, kind,
+ * default. A link such as `?smethod=random&spreset=seeds&strials=6&sepochs=20` reopens the
+ * panel set up for that search; values at their default are left out.
+ * @type {Array<[string, string, 'string' | 'int', string | number]>}
+ */
+export const SEARCH_PARAMS = [
+  ['smethod', 'method', 'string', 'grid'],
+  ['spreset', 'preset', 'string', 'course-grid'],
+  ['strials', 'trials', 'int', 60],
+  ['sepochs', 'epochs', 'int', 100],
+  ['sobj', 'objective', 'string', 'loss'],
+];
+
+/**
+ * The search setup fields a query string sets (names checked as names, counts as positive
+ * integers; the panel checks them against its choices and limits), and the errors of the
+ * parameters it ignored.
+ * @param {string} search
+ * @returns {{setup: Record<string, string | number>, errors: string[]}}
+ */
+export function searchFromUrl(search) {
+  const params = new URLSearchParams(search);
+  /** @type {Record<string, string | number>} */
+  const setup = {};
+  /** @type {string[]} */
+  const errors = [];
+  for (const [name, key, kind] of SEARCH_PARAMS) {
+    const text = params.get(name);
+    if (text === null) continue;
+    try {
+      if (kind === 'string' && !/^[a-z0-9_-]+$/.test(text)) throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not a name`);
+      if (kind === 'int' && !/^[1-9][0-9]*$/.test(text)) throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not a positive integer`);
+      setup[key] = kind === 'int' ? Number(text) : text;
+    } catch (error) {
+      errors.push(/** @type {Error} */ (error).message);
+    }
+  }
+  return { setup, errors };
+}
+
+/**
+ * `search` with the search setup's parameters set (left out at their default).
+ * @param {Record<string, string | number>} setup
+ * @param {string} search
+ */
+export function urlWithSearch(setup, search) {
+  const params = new URLSearchParams(search);
+  for (const [name, key, , fallback] of SEARCH_PARAMS) {
+    const value = setup[key];
+    if (value === undefined || value === fallback) params.delete(name);
+    else params.set(name, String(value));
+  }
+  return query(params);
+}
+
+/** Rewrites the address bar with the search setup (the hash kept). */
+export function rememberSearch(/** @type {Record<string, string | number>} */ setup) {
+  history.replaceState(history.state, '', urlWithSearch(setup, location.search) + location.hash);
+}

@@ -7,8 +7,10 @@
  * config and final weights into the playground.
  */
 import { fitCanvas } from '../data/dom.js';
-import { applyLabels } from '../i18n.js';
+import { applyLabels, formatNumber } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';
+import { rememberSearch, searchFromUrl } from '../url.js';
+import { drawParamPlot, drawSeedsPlot, varyingFields } from './plots.js';
 
 export const STRINGS = {
   en: {
@@ -34,6 +36,17 @@ export const STRINGS = {
     'search.col.train_loss': 'Train loss', 'search.col.params': 'Params', 'search.col.seconds': 'Time (s)',
     'search.load': 'Load', 'search.loadTitle': 'Load this trial: its config and final weights',
     'search.chart': 'Best so far vs trial number', 'search.diverged': 'diverged',
+    'search.params': 'The objective against each hyperparameter that varies (orange: the best trial)',
+    'search.paramTitle': '{objective} against {field}',
+    'search.seeds': 'Final training cost of each seed',
+    'search.seedsStats': '{n} seeds: min {min} · median {median} · max {max}',
+    'search.seedsNote': 'The cost is not convex: the same network from other initial weights ends in another minimum.',
+    'search.field.learning_rate': 'learning rate', 'search.field.optimizer': 'optimizer',
+    'search.field.batch_size': 'batch size', 'search.field.layers': 'hidden layers',
+    'search.field.units': 'units per layer', 'search.field.activation': 'activation',
+    'search.field.init': 'initialization', 'search.field.regularization': 'regularization',
+    'search.field.reg_rate': 'regularization rate', 'search.field.features': 'features',
+    'search.field.seed': 'seed',
   },
   fr: {
     'search.title': 'Recherche',
@@ -58,6 +71,17 @@ export const STRINGS = {
     'search.col.train_loss': 'Coût entr.', 'search.col.params': 'Param.', 'search.col.seconds': 'Temps (s)',
     'search.load': 'Charger', 'search.loadTitle': 'Charger cet essai : sa configuration et ses poids finaux',
     'search.chart': 'Meilleur score selon le numéro d’essai', 'search.diverged': 'divergé',
+    'search.params': 'L’objectif selon chaque hyper-paramètre qui varie (en orange : le meilleur essai)',
+    'search.paramTitle': '{objective} selon {field}',
+    'search.seeds': 'Coût d’entraînement final de chaque graine',
+    'search.seedsStats': '{n} graines : min {min} · médiane {median} · max {max}',
+    'search.seedsNote': 'Le coût n’est pas convexe : le même réseau, depuis d’autres poids initiaux, finit dans un autre minimum.',
+    'search.field.learning_rate': 'taux d’apprentissage', 'search.field.optimizer': 'optimiseur',
+    'search.field.batch_size': 'taille du mini-lot', 'search.field.layers': 'couches cachées',
+    'search.field.units': 'neurones par couche', 'search.field.activation': 'activation',
+    'search.field.init': 'initialisation', 'search.field.regularization': 'régularisation',
+    'search.field.reg_rate': 'taux de régularisation', 'search.field.features': 'entrées',
+    'search.field.seed': 'graine',
   },
 };
 
@@ -98,6 +122,14 @@ export function mountSearchPanel(container, ctx) {
   const barText = h('span', { class: 'srch-muted' });
   const bestLine = h('p', { class: 'srch-best', 'data-testid': 'search-best' });
   const chart = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-chart', 'data-testid': 'search-chart', role: 'img', 'data-title': 'search.chart' }));
+  const paramsBox = h('div', { class: 'srch-params', 'data-testid': 'search-params' });
+  const paramsSection = h('section', { class: 'srch-section', hidden: '' }, [
+    h('h3', { class: 'srch-subtitle', 'data-label': 'search.params' }), paramsBox]);
+  const seedsCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-seeds', 'data-testid': 'search-seeds', role: 'img', 'data-title': 'search.seeds' }));
+  const seedsStats = h('p', { class: 'srch-muted', 'data-testid': 'search-seeds-stats' });
+  const seedsSection = h('section', { class: 'srch-section', hidden: '' }, [
+    h('h3', { class: 'srch-subtitle', 'data-label': 'search.seeds' }), seedsCanvas, seedsStats,
+    h('p', { class: 'srch-note', 'data-testid': 'search-seeds-note', 'data-label': 'search.seedsNote' })]);
   const head = h('tr', {}, [
     ...COLUMNS.slice(0, 1).map(sortHeader), h('th', { 'data-label': 'search.col.boundary' }),
     h('th', { 'data-label': 'search.col.config' }), ...COLUMNS.slice(1).map(sortHeader), h('th'),
@@ -114,11 +146,17 @@ export function mountSearchPanel(container, ctx) {
     h('div', { class: 'srch-bar' }, [bar, barText]),
     bestLine,
     chart,
+    paramsSection,
+    seedsSection,
     h('div', { class: 'srch-scroll' }, [h('table', { class: 'srch-table' }, [h('thead', {}, [head]), body])]),
   ]));
 
-  /** @type {{search: number, progress: any, trials: any[]}} */
-  let run = { search: 0, progress: null, trials: [] };
+  /** @type {{search: number, preset: string, progress: any, trials: any[]}} */
+  let run = { search: 0, preset: '', progress: null, trials: [] };
+  /** The preset of the last search_start sent: the next new search number runs it. */
+  let sentPreset = '';
+  /** Each varying field's plot, kept across redraws. */
+  /** @type {Map<string, HTMLCanvasElement>} */ let paramPlots = new Map();
   let sortKey = 'trial';
   let sortDir = 1;
   /** @type {number | null} */ let loaded = null;
@@ -136,11 +174,26 @@ export function mountSearchPanel(container, ctx) {
     return h('th', {}, [button]);
   }
 
+  // The setup lives in the page's link too (smethod, spreset, strials, sepochs, sobj).
+  const controls = { method, preset, trials, epochs, objective };
+  const { setup: linked } = searchFromUrl(ctx.landing ?? location.search);
+  for (const [key, value] of Object.entries(linked)) {
+    const control = controls[/** @type {keyof typeof controls} */ (key)];
+    if (control instanceof HTMLSelectElement) {
+      if ([...control.options].some((o) => o.value === value)) control.value = String(value);
+    } else if (control) {
+      control.value = String(Math.min(Number(value), Number(control.max)));
+    }
+  }
+  const setup = () => ({
+    method: method.value, preset: preset.value, objective: objective.value,
+    trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
+  });
+  for (const control of Object.values(controls)) control.addEventListener('change', () => rememberSearch(setup()));
+
   start.addEventListener('click', () => {
-    const message = {
-      type: 'search_start', method: method.value, preset: preset.value, objective: objective.value,
-      trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
-    };
+    const message = { type: 'search_start', ...setup() };
+    sentPreset = preset.value;
     ctx.send(message);
   });
   stop.addEventListener('click', () => ctx.send({ type: 'search_stop' }));
@@ -155,8 +208,9 @@ export function mountSearchPanel(container, ctx) {
   /** @param {any} message */
   function apply(message) {
     if (message.search !== run.search) {
-      run = { search: message.search, progress: null, trials: [] };
+      run = { search: message.search, preset: sentPreset, progress: null, trials: [] };
       thumbs = new Map();
+      paramPlots = new Map();
       loaded = null;
     }
     if (message.type === 'search_trial') run.trials.push(message);
@@ -274,6 +328,38 @@ export function mountSearchPanel(container, ctx) {
     g.stroke();
   }
 
+  /** One strip plot per config field that varies between the trials so far. */
+  function drawParams() {
+    const fields = varyingFields(run.trials);
+    paramsSection.hidden = fields.length === 0;
+    const objective = t(`search.objective.${run.progress?.objective ?? 'loss'}`);
+    const best = bestTrial();
+    const figures = fields.map((name) => {
+      let canvas = paramPlots.get(name);
+      if (!canvas) {
+        canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-param', 'data-testid': `search-param-${name}`, role: 'img' }));
+        paramPlots.set(name, canvas);
+      }
+      const fieldName = t(`search.field.${name}`);
+      canvas.setAttribute('aria-label', t('search.paramTitle', { objective, field: fieldName }));
+      return h('figure', { class: 'srch-figure' }, [canvas, h('figcaption', {}, [fieldName])]);
+    });
+    paramsBox.replaceChildren(...figures);
+    for (const name of fields) drawParamPlot(/** @type {HTMLCanvasElement} */ (paramPlots.get(name)), run.trials, name, best);
+  }
+
+  /** The seeds preset: the spread of the final training costs, with min, median and max. */
+  function drawSeeds() {
+    seedsSection.hidden = run.preset !== 'seeds' || run.trials.length === 0;
+    if (seedsSection.hidden) return;
+    const costs = run.trials.map((x) => x.train_loss).filter((x) => x != null && Number.isFinite(x));
+    const stats = drawSeedsPlot(seedsCanvas, costs);
+    const f = (/** @type {number} */ x) => formatNumber(x, { maximumSignificantDigits: 4 });
+    seedsStats.textContent = stats
+      ? t('search.seedsStats', { n: costs.length, min: f(stats.min), median: f(stats.median), max: f(stats.max) })
+      : '';
+  }
+
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
@@ -289,6 +375,8 @@ export function mountSearchPanel(container, ctx) {
         drawProgress();
         drawTable();
         drawChart();
+        drawParams();
+        drawSeeds();
       }
     },
   };
