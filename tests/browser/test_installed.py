@@ -40,6 +40,6 @@ def server(installed: Installed) -> Iterator[ServerProcess]:
 def test_the_installed_page_loads_connects_and_draws_a_frame(app: App) -> None:
     page = app.open("?dataset=xor")
     expect(page.get_by_test_id("epoch")).to_have_text("0")
-    page.wait_for_function(f"({BOUNDARY_COLORS})() > 1")
+    page.wait_for_function(f"() => ({BOUNDARY_COLORS})() > 1")
     expect(page.get_by_test_id("neuron-1-0")).to_be_visible()
     expect(page.get_by_test_id("error")).to_be_hidden()

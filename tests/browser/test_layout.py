@@ -90,7 +90,7 @@ def check_screen(page: Page, name: str) -> dict[str, Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"layout-{name}.png"))
     result = {
-        "scroll": page.evaluate("[document.documentElement.scrollWidth, innerWidth]"),
+        "scroll": page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]"),
         "clipped": page.evaluate(CLIPPED_TEXT, "body"),
         "panels": page.evaluate(OVERLAPS, PANELS),
         "controls": page.evaluate(OVERLAPS, CONTROLS),
