@@ -93,8 +93,8 @@ class Session:
         self._stop_from = 0
         """Early stopping counts epochs without improvement from here at most (a new play or
         step gives at least `patience` epochs)."""
-        self._history_sent = -1
-        """The epoch of the last frame: later history points go with the next frame."""
+        self._history_sent = (-1, -1)
+        """The epochs of the last two frames: later history points go with the next frame."""
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
 
@@ -169,7 +169,7 @@ class Session:
         self.version += 1
         self.step_left = 0
         self._best, self._history_seen = None, 0
-        self._history_sent, self._stop_from = -1, 0
+        self._history_sent, self._stop_from = (-1, -1), 0
         if self.state == "diverged":
             self.state = "paused"
         self._restart_pace()
@@ -587,14 +587,17 @@ class Session:
                                     light, periodic, points)
 
     def _unsent_history(self) -> list[dict[str, Any]]:
-        """The history points after the last frame's epoch and before the current one (the
-        frame carries the current one), evenly thinned to MAX_FRAME_HISTORY."""
+        """The history points after the epoch of the frame before the last one and before the
+        current one (the frame carries the current one), evenly thinned to MAX_FRAME_HISTORY.
+        The overlap with the last frame covers a prebuilt frame that a fresher one replaced
+        before it was sent (the runner drops it): the client keeps each epoch once."""
         history, epoch = self.model.trainer.history, self.epoch
+        since = self._history_sent[0]
         start = len(history)
-        while start > 0 and history[start - 1]["epoch"] > self._history_sent:
+        while start > 0 and history[start - 1]["epoch"] > since:
             start -= 1
         points = [p for p in history[start:] if p["epoch"] < epoch]
-        self._history_sent = epoch
+        self._history_sent = (self._history_sent[1], epoch)
         if len(points) > MAX_FRAME_HISTORY:
             step = len(points) / MAX_FRAME_HISTORY
             points = [points[int(i * step)] for i in range(MAX_FRAME_HISTORY)]

@@ -88,10 +88,10 @@ def test_a_step_sends_one_history_point_per_epoch_across_few_frames() -> None:
     header, _ = decode(session.frame())
     frames.append(([p["epoch"] for p in header["history"]], header["epoch"]))
     shown: list[int] = []
-    for points, epoch in frames:  # each frame: the points since the last one, then its own
+    for points, epoch in frames:  # as the page: new points, then the frame's own epoch
         assert points == sorted(set(points)) and all(p < epoch for p in points)
-        assert not shown or not points or points[0] > shown[-1]
-        shown += points + ([epoch] if not shown or epoch > shown[-1] else [])
+        shown += [p for p in points if not shown or p > shown[-1]]
+        shown += [epoch] if not shown or epoch > shown[-1] else []
     assert set(range(1, 101)) <= set(shown)
     # The zigzag of a learning rate far too high shows point by point.
     history = session.model.trainer.history
@@ -111,6 +111,10 @@ def test_a_frame_carries_at_most_its_share_of_a_long_history() -> None:
     assert all(a["epoch"] < b["epoch"] for a, b in zip(points, points[1:], strict=False))
     assert set(points[0]) == {"epoch", "train_loss", "validation_loss", "test_loss",
                               "train_accuracy", "validation_accuracy", "test_accuracy"}
+    last = header["epoch"]
+    header, _ = decode(session.frame())
+    # Only the overlap with the last frame (it covers a prebuilt frame dropped unsent).
+    assert all(p["epoch"] < last for p in header["history"])
     header, _ = decode(session.frame())
     assert header["history"] == []
 
@@ -146,3 +150,18 @@ def test_without_patience_training_never_stops_early() -> None:
     configure(session, {**EXPERIMENTS["overfitting"].config, "view": {"epochs_per_second": 0}})
     play_until_paused(session, limit=400)
     assert session.state == "playing" and session.epoch >= 400
+
+
+def test_the_points_of_a_prebuilt_frame_dropped_unsent_come_with_the_next_one() -> None:
+    session = Session(Settings())
+    configure(session, {"dataset": {"name": "circle", "points": 100}})
+    session.frame()
+    session.handle(protocol.StepMessage(type="step", epochs=20))
+    while session.model.trainer.epoch < 10:
+        session.train_slice(0.05)
+    decode(session.frame(periodic=True))  # built, then replaced by a fresher frame: never sent
+    while session.step_left:
+        session.train_slice(0.05)
+    header, _ = decode(session.frame())
+    epochs = [p["epoch"] for p in header["history"]] + [header["epoch"]]
+    assert set(range(1, 21)) <= set(epochs)
