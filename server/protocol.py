@@ -625,7 +625,8 @@ class FrameHeader(ServerModel):
     best_validation_epoch: int | None
     history: list[HistoryPoint] = Field(
         default_factory=list,
-        description="the metrics recorded since the previous frame, before this frame's epoch "
+        description="the metrics recorded since the frame before the previous one (a client "
+        "appends those after the last epoch it has), before this frame's epoch "
         "(a fast run or a step records one point per epoch or per training slice); at most "
         "MAX_FRAME_HISTORY, evenly spaced when more were recorded",
     )
