@@ -40,8 +40,9 @@ RECORD_SECONDS = 0.005
 """A fast run records a history point (and checks early stopping) after about this much
 training, at the end of an epoch: every epoch when epochs are longer. Each point costs a
 metrics pass: at one per 5 ms a session at full speed keeps about 90 % of the engine's pace."""
-MAX_FRAME_HISTORY = 200
-"""A frame carries at most this many of the history points recorded since the last one."""
+MAX_FRAME_HISTORY = 500
+"""A frame carries at most this many history points (a 300-epoch step between two frames
+keeps every one; about 85 KB of JSON at most)."""
 FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
 MAX_BACKLOG_SECONDS = 0.5
