@@ -162,6 +162,10 @@ def wait_focused(page: Page, testid: str) -> None:
 
 def test_key_e_opens_the_experiments_menu(app: App) -> None:
     page = app.open("?experiment=zero_init")
+    # The link's experiment is applied (its card shown, its instrument open) before the key:
+    # applying it later would switch the tab back.
+    expect(page.get_by_test_id("experiment-card")).to_have_attribute("data-experiment", "zero_init")
+    expect(page.get_by_test_id("lesson-tab-symmetry")).to_have_attribute("aria-selected", "true")
     # On a first load the top bar points to the lessons below the fold.
     expect(page.get_by_test_id("lessons-link")).to_have_attribute("href", "#lessons")
     expect(page.get_by_test_id("lesson-panel-experiments")).to_be_hidden()
