@@ -96,6 +96,7 @@ class Session:
         step gives at least `patience` epochs)."""
         self._history_sent = (-1, -1)
         """The epochs of the last two frames: later history points go with the next frame."""
+        self._handlers = self.handlers()
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
 
@@ -212,7 +213,7 @@ class Session:
 
     def handle(self, message: protocol.ClientModel) -> None:
         """Apply one validated client message; raises ProtocolError (session unchanged)."""
-        self.handlers()[str(getattr(message, "type"))](message)  # noqa: B009
+        self._handlers[str(getattr(message, "type"))](message)  # noqa: B009
 
     def on_configure(self, message: protocol.ConfigureMessage) -> None:
         old = self.config
