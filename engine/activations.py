@@ -3,9 +3,15 @@
 Each activation writes A = g(Z) into `out` and gives dZ = dA * g'(Z) in `backward`;
 derivatives are written from the saved output A where the course does (sigmoid, tanh).
 The same code runs on float64 (training) and float32 (display grids).
+
+Each class also carries what the rest of the playground says about it (`facts()`): its symbol
+and formulas as the equations panel writes them, its range, what "active" and "saturated"
+mean for it, whether its neurons can die and whether it is output-only. Diagnostics, frames and
+the page (through the catalog) read them from here, so an activation is added in one place.
 """
 
-from typing import Any
+import math
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -16,12 +22,56 @@ F = npt.NDArray[Any]
 
 LEAKY_SLOPE = 0.01
 ELU_ALPHA = 1.0
+SATURATION = 0.1
+"""A unit is saturated where g'(z) < 10% of its peak (sigmoid: |z| > 3.6, tanh: |z| > 1.8)."""
+
+Active = Literal["positive", "unsaturated", "always"]
 
 
 class Activation:
-    """g and g' for one layer; subclasses write into preallocated arrays."""
+    """g and g' for one layer; subclasses write into preallocated arrays.
+
+    Formulas are HTML (<sup>, <sub>); `{word}` in them is a word the page writes in its
+    language (the string `eq.word`) and `{name}` of `constants` a number it formats.
+    """
 
     name = ""
+    symbol = ""
+    """g's name in the equations (σ, ReLU, id...)."""
+    short = ""
+    """A label short enough for a narrow layer header."""
+    formula = ""
+    derivative_formula = ""
+    constants: dict[str, float] = {}
+    range: tuple[float | None, float | None] = (None, None)
+    """The values g takes (None: unbounded on that side)."""
+    odd = False
+    """g(-z) = -g(z): an unbounded odd g is shown on a range centred on 0."""
+    active: Active = "always"
+    """When a unit counts as active: A > 0, out of the flat region, or always."""
+    saturation_band: tuple[float, float] | None = None
+    """(centre, half-width): A is out of the flat region (g' >= SATURATION · peak) when
+    |A - centre| <= half-width; None when g has no flat region."""
+    can_die = False
+    """g' = 0 on a whole side: a unit whose z < 0 on every sample never learns again."""
+    output_only = False
+    """Couples the units of its layer (softmax): the output layer only."""
+
+    @property
+    def bounded(self) -> bool:
+        """Both ends of the range are finite: grids are quantized over it without a pass."""
+        return self.range[0] is not None and self.range[1] is not None
+
+    def facts(self) -> dict[str, Any]:
+        """What the catalog publishes about g (JSON-ready)."""
+        return {
+            "name": self.name, "symbol": self.symbol, "short": self.short or self.symbol,
+            "formula": self.formula, "derivative": self.derivative_formula,
+            "constants": dict(self.constants), "range": list(self.range), "odd": self.odd,
+            "active": self.active,
+            "saturation_band": list(self.saturation_band) if self.saturation_band else None,
+            "can_die": self.can_die, "output_only": self.output_only,
+        }
 
     def forward(self, Z: F, out: F) -> F:
         """A = g(Z), written into out (may be Z itself)."""
@@ -47,6 +97,13 @@ class Activation:
 
 class Sigmoid(Activation):
     name = "sigmoid"
+    symbol = short = "σ"
+    formula = "σ(z) = 1 / (1 + e<sup>−z</sup>)"
+    derivative_formula = "σ′(z) = σ(z) (1 − σ(z))"
+    range = (0.0, 1.0)
+    active = "unsaturated"
+    # σ' = a(1 - a) >= SATURATION · ¼  ⟺  |a - ½| <= √(¼ - SATURATION · ¼)
+    saturation_band = (0.5, math.sqrt(0.25 - SATURATION * 0.25))
 
     def forward(self, Z: F, out: F) -> F:
         # σ(z) = (1 + tanh(z/2)) / 2 never overflows, unlike 1 / (1 + e^-z).
@@ -65,6 +122,14 @@ class Sigmoid(Activation):
 
 class Tanh(Activation):
     name = "tanh"
+    symbol = short = "tanh"
+    formula = "tanh(z) = (e<sup>z</sup> − e<sup>−z</sup>) / (e<sup>z</sup> + e<sup>−z</sup>)"
+    derivative_formula = "tanh′(z) = 1 − tanh(z)<sup>2</sup>"
+    range = (-1.0, 1.0)
+    odd = True
+    active = "unsaturated"
+    # tanh' = 1 - a² >= SATURATION · 1  ⟺  |a| <= √(1 - SATURATION)
+    saturation_band = (0.0, math.sqrt(1.0 - SATURATION))
 
     def forward(self, Z: F, out: F) -> F:
         np.tanh(Z, out=out)
@@ -79,6 +144,12 @@ class Tanh(Activation):
 
 class ReLU(Activation):
     name = "relu"
+    symbol = short = "ReLU"
+    formula = "ReLU(z) = max(0, z)"
+    derivative_formula = "ReLU′(z) = 1 {if} z > 0, 0 {otherwise}"
+    range = (0.0, None)
+    active = "positive"
+    can_die = True
 
     def forward(self, Z: F, out: F) -> F:
         np.maximum(Z, 0.0, out=out)
@@ -92,6 +163,12 @@ class ReLU(Activation):
 
 class LeakyReLU(Activation):
     name = "leaky_relu"
+    symbol = "LeakyReLU"
+    short = "LReLU"
+    formula = "LeakyReLU(z) = max({slope}z, z)"
+    derivative_formula = "LeakyReLU′(z) = 1 {if} z > 0, {slope} {otherwise}"
+    constants = {"slope": LEAKY_SLOPE}
+    active = "positive"
 
     def forward(self, Z: F, out: F) -> F:
         # max(z, 0.01 z) is z for z > 0 and 0.01 z otherwise.
@@ -108,6 +185,11 @@ class LeakyReLU(Activation):
 
 class ELU(Activation):
     name = "elu"
+    symbol = short = "ELU"
+    formula = "ELU(z) = z {if} z > 0, e<sup>z</sup> − 1 {otherwise}"
+    derivative_formula = "ELU′(z) = 1 {if} z > 0, e<sup>z</sup> {otherwise}"
+    range = (-ELU_ALPHA, None)
+    active = "positive"
 
     def forward(self, Z: F, out: F) -> F:
         # α(e^min(z,0) - 1) is 0 for z > 0, and e^z - 1 >= z, so the max picks the right branch.
@@ -126,6 +208,10 @@ class ELU(Activation):
 
 class Linear(Activation):
     name = "linear"
+    symbol = short = "id"
+    formula = "id(z) = z ({linear})"
+    derivative_formula = "id′(z) = 1"
+    odd = True
 
     def forward(self, Z: F, out: F) -> F:
         if out is not Z:
@@ -145,6 +231,13 @@ class Softmax(Activation):
     """softmax over each column: a_k = e^{z_k} / Σ_j e^{z_j}."""
 
     name = "softmax"
+    symbol = short = "softmax"
+    formula = ("softmax(z)<sub>i</sub> = e<sup>z<sub>i</sub></sup> / "
+               "Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>")
+    derivative_formula = ("∂a<sub>i</sub>/∂z<sub>j</sub> = "
+                          "a<sub>i</sub> (δ<sub>ij</sub> − a<sub>j</sub>)")
+    range = (0.0, 1.0)
+    output_only = True
 
     def forward(self, Z: F, out: F) -> F:
         # Subtracting the column max leaves softmax unchanged and keeps e^z <= 1.
@@ -172,7 +265,7 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a for a in (Sigmoid(), Tanh(), ReLU(), LeakyReLU(), ELU(), Linear(), Softmax())
 }
 
-HIDDEN = tuple(name for name in ACTIVATIONS if name != "softmax")
+HIDDEN = tuple(name for name, g in ACTIVATIONS.items() if not g.output_only)
 """Activations that make sense in a hidden layer (softmax couples its units)."""
 
 

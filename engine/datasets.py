@@ -17,7 +17,7 @@ from engine.registry import lookup
 
 __all__ = [
     "DATASETS", "DOMAIN", "MAX_CLASSES", "MAX_POINTS", "MIN_CLASSES", "STUDENT_DOMAIN",
-    "STUDENTS", "Dataset", "Split", "from_csv", "from_points", "make", "split",
+    "STUDENTS", "Dataset", "Split", "from_csv", "from_points", "make", "preview", "split",
 ]
 
 F = npt.NDArray[Any]
@@ -163,6 +163,35 @@ def _check_int(field: str, value: Any, low: int, high: int) -> None:
     ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
     if not ok or not low <= value <= high:
         raise ValueError(f"{field}: expected an integer from {low} to {high}, got {value!r}")
+
+
+PREVIEW_POINTS = 60
+PREVIEW_SCALE = 100
+"""Preview coordinates are integers from -100 to 100 (the domain's edges), regression targets
+too (-100 to 100 for -1 to 1), class labels stay class indices."""
+_CUSTOM_SKETCH = np.array([[-3.3, 2.7, 0], [-1.8, -2.4, 0], [3.0, 2.1, 1], [1.8, -3.0, 1],
+                           [0.3, 3.6, 1]])
+"""A handful of points that suggest "your own points" (custom data has no generator)."""
+
+
+def preview(name: str, classes: int = 2, n: int = PREVIEW_POINTS) -> npt.NDArray[np.int64]:
+    """(m, 3) integer rows [x1, x2, label] that sketch a dataset for a thumbnail.
+
+    The points are the engine's own (seed 1, no noise), scaled so that the domain spans
+    -PREVIEW_SCALE..PREVIEW_SCALE: a page draws them without knowing any generator.
+    """
+    if name == "custom":
+        X, labels, domain = _CUSTOM_SKETCH[:, :2].T, _CUSTOM_SKETCH[:, 2], DOMAIN
+        regression = False
+    else:
+        ds = make(name, n=n, seed=1, classes=classes)
+        X, labels, domain = ds.X, ds.labels, ds.domain
+        regression = ds.task == "regression"
+    lo = np.array([[domain[0]], [domain[2]]])
+    half = np.array([[domain[1] - domain[0]], [domain[3] - domain[2]]]) / 2
+    xy = np.rint((X - lo - half) / half * PREVIEW_SCALE)
+    label = np.rint(labels * PREVIEW_SCALE) if regression else labels
+    return np.column_stack([xy.T, label]).astype(np.int64)
 
 
 @dataclass(frozen=True)

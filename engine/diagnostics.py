@@ -13,27 +13,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from engine import activations
 from engine.network import Network
 
 Array = npt.NDArray[np.float64]
 Layers = Sequence[Array | None] | Mapping[int, Array]
 """Per-layer arrays indexed by l (a list whose index 0 is unused, or a dict)."""
 
-SATURATION = 0.1
+SATURATION = activations.SATURATION
 """A sigmoid/tanh unit is saturated when g'(z) < 10% of its peak (|z| > 3.6 resp. 1.8)."""
-
-# g'(z) >= SATURATION · peak  ⟺  |a - centre| <= half-width, with a = g(z):
-# σ' = a(1 - a) >= 0.025 ⟺ |a - ½| <= √(¼ - 0.025);  tanh' = 1 - a² >= 0.1 ⟺ |a| <= √0.9.
-_FLAT = {
-    "sigmoid": (0.5, math.sqrt(0.25 - SATURATION * 0.25)),
-    "tanh": (0.0, math.sqrt(1.0 - SATURATION)),
-}
-RELU_LIKE = ("relu", "leaky_relu", "elu")
 
 
 def activation_of(net: Network, l: int) -> str:
     """The activation name of layer l (1..L)."""
     return net.activations[l - 1]
+
+
+def _g(net: Network, l: int) -> activations.Activation:
+    return activations.get(activation_of(net, l))
 
 
 def forward_all(net: Network, X: Array) -> list[Array]:
@@ -64,12 +61,12 @@ def dead_neurons(
 def _dead(net: Network, share: Mapping[int, Array], m: int) -> dict[int, list[int]]:
     # A ReLU is active where A > 0, so a dead one has share 0 (with no data: no verdict).
     return {l: [int(j) for j in np.flatnonzero(on == 0.0)] if m else []
-            for l, on in share.items() if activation_of(net, l) == "relu"}
+            for l, on in share.items() if _g(net, l).can_die}
 
 
-def _unsaturated(name: str, a: Array) -> npt.NDArray[np.bool_]:
-    """Where a sigmoid/tanh unit is out of the flat region: g'(z) >= SATURATION · peak."""
-    centre, half = _FLAT[name]
+def _unsaturated(band: tuple[float, float], a: Array) -> npt.NDArray[np.bool_]:
+    """Where a unit is out of the flat region: g'(z) >= SATURATION · peak."""
+    centre, half = band
     gap = np.abs(a - centre) if centre else np.abs(a)
     return gap <= half
 
@@ -79,17 +76,17 @@ def active_share(
 ) -> dict[int, Array]:
     """{l: (n[l],)} per hidden neuron, the share of columns of X on which it is active.
 
-    Active means A > 0 (z > 0) for relu, leaky_relu and elu; not saturated for sigmoid and
-    tanh (g'(z) >= SATURATION · peak); always for linear.
+    What active means is the activation's `active`: A > 0 (z > 0) for relu, leaky_relu and
+    elu; not saturated for sigmoid and tanh (g'(z) >= SATURATION · peak); always for linear.
     """
     acts = _acts(net, X, A)
     out: dict[int, Array] = {}
     for l in range(1, net.L):
-        name, a = activation_of(net, l), acts[l]
-        if name in RELU_LIKE:
+        g, a = _g(net, l), acts[l]
+        if g.active == "positive":
             on = a > 0.0
-        elif name in _FLAT:
-            on = _unsaturated(name, a)
+        elif g.active == "unsaturated" and g.saturation_band is not None:
+            on = _unsaturated(g.saturation_band, a)
         else:
             out[l] = np.ones(a.shape[0])
             continue
@@ -108,7 +105,7 @@ def saturation(
 def _saturation(net: Network, share: Mapping[int, Array], m: int) -> dict[int, float]:
     # Every neuron sees the same m columns, so the layer's share is the mean of its neurons'.
     return {l: 1.0 - float(on.mean()) for l, on in share.items()
-            if activation_of(net, l) in _FLAT and m > 0}
+            if _g(net, l).saturation_band is not None and m > 0}
 
 
 def nice_ceiling(x: float) -> float:
@@ -126,21 +123,18 @@ def _bound(x: float, floor: float) -> float:
 
 
 def activation_range(name: str, a: Array) -> tuple[float, float]:
-    """Histogram range for one layer's A: fixed for bounded g, a 1-2-5 step bound otherwise."""
-    if name in ("sigmoid", "softmax"):
-        return 0.0, 1.0
-    if name == "tanh":
-        return -1.0, 1.0
-    top = float(a.max()) if a.size else 0.0
-    if name == "relu":
-        return 0.0, _bound(top, 1.0)
-    if name == "elu":
-        return -1.0, _bound(top, 1.0)
-    if name == "leaky_relu":
-        low = float(-a.min()) if a.size else 0.0
-        return -_bound(low, 0.1), _bound(top, 1.0)
-    s = _bound(float(np.abs(a).max()) if a.size else 0.0, 1.0)
-    return -s, s
+    """Histogram range for one layer's A: g's range where it is finite, a 1-2-5 step bound of
+    the values where it is not (centred on 0 for an odd g; at least 0.1 below 0 otherwise)."""
+    g = activations.get(name)
+    lo, hi = g.range
+    if lo is not None and hi is not None:
+        return lo, hi
+    if g.odd:
+        s = _bound(float(np.abs(a).max()) if a.size else 0.0, 1.0)
+        return -s, s
+    top = _bound(float(a.max()) if a.size else 0.0, 1.0) if hi is None else hi
+    low = -_bound(float(-a.min()) if a.size else 0.0, 0.1) if lo is None else lo
+    return low, top
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import copy
 from functools import cache
 from typing import Any
 
-from engine.datasets import DATASETS
+from engine import activations, losses
+from engine.datasets import DATASETS, MAX_CLASSES, MIN_CLASSES, preview
 from engine.features import LABELS
 from server import config, limits, names
 from server.experiments import EXPERIMENTS
@@ -29,15 +30,25 @@ def default_config() -> Config:
     return config.normalized(base, generate(base).task)
 
 
+def _dataset(name: str, kind: str) -> dict[str, Any]:
+    """A dataset's entry: its task and thumbnail points (2 classes; 3 to 6 in class_previews)."""
+    entry: dict[str, Any] = {"name": name, "task": kind, "has_classes": kind == "classes",
+                             "preview": preview(name).tolist()}
+    if kind == "classes":
+        entry["class_previews"] = {str(k): preview(name, k).tolist()
+                                   for k in range(MIN_CLASSES + 1, MAX_CLASSES + 1)}
+    return entry
+
+
 @cache
 def _catalog() -> dict[str, Any]:
     return {
-        "datasets": [
-            {"name": name, "task": kind, "has_classes": kind == "classes"}
-            for name, kind in DATASETS.items()
-        ],
+        "datasets": [_dataset(name, kind) for name, kind in DATASETS.items()],
         "activations": list(names.ACTIVATIONS),
         "hidden_activations": list(names.HIDDEN_ACTIVATIONS),
+        "activation_facts": {name: activations.get(name).facts() for name in names.ACTIVATIONS},
+        "output_defaults": {task: {"activation": activation, "loss": loss}
+                            for task, (activation, loss) in losses.DEFAULTS.items()},
         "losses": list(names.LOSSES),
         "initializers": list(names.INITIALIZERS),
         "optimizers": [

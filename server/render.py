@@ -20,7 +20,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from engine import coach, diagnostics, inspector
+from engine import activations, coach, diagnostics, inspector
 from engine.collapse import CollapseGrid, is_collapsible
 from engine.datasets import Split
 from engine.features import transform
@@ -39,8 +39,6 @@ LIGHT_MIN_NEURON_RESOLUTION = 8
 """Nor a neuron's grid coarser than this."""
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
-BOUNDED = ("sigmoid", "softmax", "tanh")
-"""Activations whose grids are quantized over their fixed range."""
 
 
 @dataclass
@@ -63,7 +61,7 @@ class Quantizer:
 
 def grid_range(activation: str, values: npt.NDArray[Any]) -> tuple[float, float]:
     """The value range a grid is quantized over: the activation's own, or a 1-2-5 bound."""
-    if activation in BOUNDED:  # a fixed range: no pass over the values
+    if activations.get(activation).bounded:  # a fixed range: no pass over the values
         return diagnostics.activation_range(activation, cast(F64, values))
     # The bound depends on the extremes alone (max, min, largest magnitude): two passes over
     # the float32 grid, no copy. NaN and infinities show in them; only then are they dropped.

@@ -92,3 +92,53 @@ def test_defaults_for_each_task():
     assert losses.default_for("regression") == ("linear", "mse")
     with pytest.raises(ValueError, match="unknown task"):
         losses.default_for("ranking")
+
+
+SWEEP = np.linspace(-30.0, 30.0, 6001)[None, :]
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_facts_range_holds_the_values_on_a_sweep(name):
+    g = ACTIVATIONS[name]
+    A = g(np.vstack([SWEEP, -SWEEP]) if name == "softmax" else SWEEP)
+    lo, hi = g.range
+    assert lo is None or A.min() >= lo - 1e-12
+    assert hi is None or A.max() <= hi + 1e-12
+    # An unbounded side really is unbounded: the sweep goes past 10 there.
+    assert lo is not None or A.min() < -0.2
+    assert hi is not None or A.max() > 10
+    assert g.bounded == (lo is not None and hi is not None)
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_facts_saturation_band_is_where_the_slope_is_a_tenth_of_its_peak(name):
+    g = ACTIVATIONS[name]
+    A = g(SWEEP)
+    slope = g.derivative(SWEEP, A, np.empty_like(A))
+    if g.saturation_band is None:
+        assert g.active != "unsaturated"
+        return
+    centre, half = g.saturation_band
+    inside = np.abs(A - centre) <= half
+    steep = slope >= activations.SATURATION * slope.max()
+    # The two sets agree except on the grid points next to the band's edges.
+    assert np.count_nonzero(inside != steep) <= 2
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_facts_can_die_exactly_when_the_slope_is_zero_below_zero(name):
+    g = ACTIVATIONS[name]
+    Z = np.linspace(-5.0, -0.1, 50)[None, :]
+    slope = g.derivative(Z, g(Z), np.empty_like(Z))
+    assert g.can_die == bool((slope == 0).all())
+    if g.active == "positive":
+        assert (g(Z) <= 0).all() and (g(-Z) > 0).all()
+
+
+def test_facts_are_published_for_every_activation_and_softmax_is_output_only():
+    assert [name for name, g in ACTIVATIONS.items() if g.output_only] == ["softmax"]
+    for name, g in ACTIVATIONS.items():
+        facts = g.facts()
+        assert facts["name"] == name and facts["symbol"] and facts["formula"]
+        for key in facts["constants"]:
+            assert f"{{{key}}}" in facts["formula"]
