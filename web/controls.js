@@ -7,7 +7,8 @@
  */
 
 import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
-import { ERROR_STRINGS, errorText as wordError } from './errors.js';
+import { createErrorBanner } from './errorBanner.js';
+import { ERROR_STRINGS } from './errors.js';
 import { rememberToggle, toggleFromUrl } from './url.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -270,42 +271,39 @@ export function mountControls(container, ctx) {
   };
   const accuracyBoxes = /** @type {HTMLElement[]} */ ([...container.querySelectorAll('.readout.acc')]);
   const connectionEl = q('connection');
-  const errorEl = q('error');
-  const errorText = errorEl.querySelector('.error-text');
+  const banner = createErrorBanner(q('error'), {
+    t,
+    root: container,
+    controlFor(field) {
+      const match = FIELD_CONTROLS.find(([prefix]) => field.startsWith(prefix));
+      return match ? q(match[1]) : null;
+    },
+  });
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let catalog = null;
   let playing = false;
-  /** @type {any} */ let shownError = null;
-  /** Id of the change that, once accepted, clears the shown error. */
-  /** @type {number | null} */ let clearOnReply = null;
-
-  /** Controls whose change the server has not confirmed yet, by message id. */
-  /** @type {Map<HTMLElement, number>} */ const pending = new Map();
+  /** Each control's latest change the server has not answered yet. */
+  /** @type {Map<HTMLElement, Promise<any>>} */ const pending = new Map();
 
   /**
-   * Sends a config change from one control, marked pending until the server confirms it; its
-   * error (if any) is shown next to it.
+   * Sends a config change from one control, marked pending until the server answers it; its
+   * error (if any) is shown in the banner and marks the control.
    * @param {any} partial
    * @param {HTMLElement} [control]
    */
   function configure(partial, control) {
-    const id = ctx.configure(partial);
-    if (shownError) clearOnReply = id;
+    const reply = ctx.request({ type: 'configure', config: partial });
+    banner.clearWhenAccepted(reply);
     if (control) {
       control.dataset.pending = 'true';
-      pending.set(control, id);
-    }
-    return id;
-  }
-
-  /** Clears the pending mark of every change up to the confirmed message id. */
-  function confirm(/** @type {number | string | null} */ id) {
-    for (const [control, sent] of pending) {
-      if (typeof id === 'number' && sent <= id) {
+      pending.set(control, reply);
+      const done = () => {
+        if (pending.get(control) !== reply) return;
         control.dataset.pending = 'false';
         pending.delete(control);
-      }
+      };
+      reply.then(done, done);
     }
   }
 
@@ -314,7 +312,7 @@ export function mountControls(container, ctx) {
     playing = next;
     playBtn.setAttribute('aria-pressed', String(next));
     playBtn.classList.toggle('playing', next);
-    playBtn.querySelector('.play-label').textContent = t(next ? 'controls.pause' : 'controls.play');
+    /** @type {HTMLElement} */ (playBtn.querySelector('.play-label')).textContent = t(next ? 'controls.pause' : 'controls.play');
   }
 
   function togglePlay() {
@@ -354,7 +352,6 @@ export function mountControls(container, ctx) {
   q('lang').addEventListener('click', () => ctx.i18n.setLang(ctx.i18n.lang === 'fr' ? 'en' : 'fr'));
   q('presenter').addEventListener('click', () => setPresenter(!document.body.classList.contains('presenter')));
   if (toggleFromUrl('presenter', ctx.landing ?? location.search)) setPresenter(true, false);
-  q('error-dismiss').addEventListener('click', () => showError(null));
 
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
@@ -433,41 +430,12 @@ export function mountControls(container, ctx) {
     setPlaying(playing);
     renderConnection(connectionEl.dataset.state);
     renderSettings();
-    showError(shownError);
+    banner.relabel();
   }
 
   function renderConnection(/** @type {string} */ state) {
     connectionEl.dataset.state = state;
     connectionEl.querySelector('.connection-text').textContent = t(`controls.connection.${state}`);
-  }
-
-  /** Shows an error in the banner and marks the control it belongs to. */
-  function showError(/** @type {any} */ error) {
-    shownError = error;
-    for (const el of container.querySelectorAll('[aria-invalid="true"]')) el.removeAttribute('aria-invalid');
-    if (!error) {
-      errorEl.hidden = true;
-      errorText.textContent = '';
-      return;
-    }
-    let text;
-    if (error.type === 'status') {
-      text = t('controls.diverged', { epoch: error.epoch ?? '?' });
-    } else {
-      text = wordError(t, error);
-    }
-    // Divergence is the learning rate's doing: it is marked like an error of that field.
-    const field = error.type === 'status' ? 'config.optimizer.learning_rate' : error.field;
-    errorText.textContent = text;
-    errorEl.dataset.code = error.code ?? error.state ?? '';
-    errorEl.dataset.field = field ?? '';
-    errorEl.hidden = false;
-    const match = FIELD_CONTROLS.find(([prefix]) => typeof field === 'string' && field.startsWith(prefix));
-    if (match) {
-      const control = q(match[1]);
-      control.setAttribute('aria-invalid', 'true');
-      control.title = text;
-    }
   }
 
   relabel();
@@ -488,16 +456,7 @@ export function mountControls(container, ctx) {
       }
       if (changed.has('config') && state.config) {
         config = state.config;
-        confirm(state.configId);
         renderSettings();
-        if (clearOnReply !== null && state.configId === clearOnReply) {
-          clearOnReply = null;
-          showError(null);
-        } else if (shownError?.type === 'error' && typeof shownError.id === 'number'
-          && typeof state.configId === 'number' && state.configId > shownError.id) {
-          // A later change, from any panel, was accepted: the error is behind us.
-          showError(null);
-        }
       }
       if (changed.has('connection')) {
         renderConnection(state.connection);
@@ -508,8 +467,6 @@ export function mountControls(container, ctx) {
       if (changed.has('status') && state.status) {
         setPlaying(state.status.state === 'playing');
         setText(epochEl, String(state.status.epoch ?? 0));
-        if (state.status.state === 'diverged') showError(state.status);
-        else if (shownError?.type === 'status') showError(null);
       }
       if ((changed.has('frame') || changed.has('lang')) && state.frame) {
         const h = state.frame.header;
@@ -522,11 +479,7 @@ export function mountControls(container, ctx) {
         const classification = m.train_accuracy !== null && m.train_accuracy !== undefined;
         for (const el of accuracyBoxes) if (el.hidden === classification) el.hidden = !classification;
       }
-      if (changed.has('errors') && state.errors.length) {
-        const latest = state.errors[state.errors.length - 1];
-        confirm(latest.id);
-        if (latest !== shownError) showError(latest);
-      }
+      banner.update(state, changed);
     },
   };
 }

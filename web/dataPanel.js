@@ -90,28 +90,38 @@ export function mountDataPanel(container, ctx) {
   let offered = new Set(FEATURES.map((f) => f.key));
   /** @type {DatasetEntry[]} */ let entries = datasetEntries(null);
   /** @type {number[]} */ let domain = [-6, 6, -6, 6];
-  /** Ids of this panel's requests whose errors it shows. */
-  const ownIds = new Set();
   /** @type {string | null} */ let localError = null;
   /** @type {any} */ let shownError = null;
   /** Error messages already looked at, so an old one never comes back. */
   const seenErrors = new WeakSet();
 
   const editor = createCustomEditor($('.pp-custom-root'), {
-    send: (m) => ctx.send(m),
+    send: request,
     t,
-    onLocalError(msg, ids) {
+    onLocalError(msg) {
       localError = msg;
       if (!msg) shownError = null;
-      if (ids) for (const id of ids) if (id !== undefined) ownIds.add(id);
       renderError();
     },
   });
 
+  /**
+   * Sends one of this panel's requests: its error, if any, shows in the panel.
+   * @param {{type: string, [key: string]: any}} message
+   */
+  function request(message) {
+    ctx.request(message).catch((/** @type {any} */ error) => {
+      if (error?.code === 'disconnected') return;
+      seenErrors.add(error);
+      shownError = error;
+      localError = null;
+      renderError();
+    });
+  }
+
   /** @param {object} partial */
   function configure(partial) {
-    const id = ctx.configure(partial);
-    if (id !== undefined) ownIds.add(id);
+    request({ type: 'configure', config: partial });
     localError = null;
     shownError = null;
     renderError();
@@ -362,7 +372,7 @@ export function mountDataPanel(container, ctx) {
         for (const e of errors) {
           if (!e || typeof e !== 'object' || seenErrors.has(e)) continue;
           seenErrors.add(e);
-          if (ownIds.has(e.id) || isDataField(e.field)) {
+          if (isDataField(e.field)) {
             shownError = e;
             localError = null;
           }

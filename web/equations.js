@@ -4,8 +4,9 @@
  * of every matrix for the current number m of training points and the parameter counts:
  * Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]), for l = 1..L, A[0] = X, Ŷ = A[L].
  */
+import { activationFacts, outputDefault, wordFormula } from './catalog.js';
 import { feature } from './data/features.js';
-import { formatNumber, inSentence, nameLabel } from './i18n.js';
+import { inSentence, nameLabel } from './i18n.js';
 
 const STRINGS = {
   en: {
@@ -50,46 +51,27 @@ const STRINGS = {
   },
 };
 
-/**
- * Name of g in the equations and its definition, worded by `t` (the page's language) with
- * numbers as the reader writes them.
- */
-const ACTIVATIONS = /** @type {Record<string, {name: string, def: (t: (k: string) => string) => string}>} */ ({
-  sigmoid: { name: 'σ', def: () => 'σ(z) = 1 / (1 + e<sup>−z</sup>)' },
-  tanh: { name: 'tanh', def: () => 'tanh(z) = (e<sup>z</sup> − e<sup>−z</sup>) / (e<sup>z</sup> + e<sup>−z</sup>)' },
-  relu: { name: 'ReLU', def: () => 'ReLU(z) = max(0, z)' },
-  leaky_relu: { name: 'LeakyReLU', def: () => `LeakyReLU(z) = max(${formatNumber(0.01)}z, z)` },
-  elu: { name: 'ELU', def: (t) => `ELU(z) = z ${t('eq.if')} z > 0, e<sup>z</sup> − 1 ${t('eq.otherwise')}` },
-  linear: { name: 'id', def: (t) => `id(z) = z (${t('eq.linear')})` },
-  softmax: { name: 'softmax', def: () => 'softmax(z)<sub>i</sub> = e<sup>z<sub>i</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup>' },
-});
-
 const LOSSES = /** @type {Record<string, string>} */ ({
   bce: '−[y log ŷ + (1 − y) log(1 − ŷ)]',
   cce: '−Σ<sub>k</sub> y<sub>k</sub> log ŷ<sub>k</sub>',
   mse: '½ (ŷ − y)<sup>2</sup>',
 });
 
-/** @param {string} task */
-function defaultOutput(task) {
-  if (task === 'multiclass') return { activation: 'softmax', loss: 'cce' };
-  if (task === 'regression') return { activation: 'linear', loss: 'mse' };
-  return { activation: 'sigmoid', loss: 'bce' };
-}
-
 /**
- * The layer sizes n[0..L] and activations g[1..L] of a config.
+ * The layer sizes n[0..L] and activations g[1..L] of a config; `auto` output fields are the
+ * server's resolved ones, else the catalog's default for the task.
  * @param {any} config
  * @param {any} data the `data` message (task, classes), or null
+ * @param {any} [catalog] the server's catalog (its `output_defaults`)
  * @returns {{sizes: number[], activations: string[], loss: string}}
  */
-export function architecture(config, data) {
+export function architecture(config, data, catalog = null) {
   const task = data?.task ?? 'binary';
   const n0 = Array.isArray(config?.features) ? config.features.length : 2;
   /** @type {{units: number, activation: string}[]} */
   const hidden = Array.isArray(config?.hidden) ? config.hidden : [];
   const nL = task === 'multiclass' ? Math.max(2, Number(data?.classes) || 2) : 1;
-  const def = defaultOutput(task);
+  const def = outputDefault(catalog, task) ?? { activation: 'auto', loss: 'auto' };
   const out = config?.output ?? {};
   const pick = (/** @type {unknown} */ v, /** @type {unknown} */ resolved, /** @type {string} */ fallback) => {
     if (typeof v === 'string' && v !== 'auto') return v;
@@ -102,12 +84,21 @@ export function architecture(config, data) {
   };
 }
 
-/** Parameters of layer l: n[l]·n[l−1] weights + n[l] biases. @param {number[]} sizes */
+/**
+ * Parameters of layer l: n[l]·n[l−1] weights + n[l] biases.
+ * @param {number[]} sizes
+ */
 function paramCounts(sizes) {
   const counts = [];
   for (let l = 1; l < sizes.length; l++) counts.push(sizes[l] * sizes[l - 1] + sizes[l]);
   return counts;
 }
+
+/**
+ * An HTML formula as a tooltip writes it: e<sup>z</sup> → e^z.
+ * @param {string} html
+ */
+const plain = (html) => html.replace(/<sup>/g, '^').replace(/<sub>/g, '_').replace(/<[^>]+>/g, '');
 
 /** @param {string} name @param {string | number} l */
 const sym = (name, l) => `<var>${name}</var><sup>[${l}]</sup>`;
@@ -135,9 +126,10 @@ export function mountEquations(container, ctx) {
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let data = null;
+  /** @type {any} */ let catalog = null;
 
   function render() {
-    const { sizes, activations, loss } = architecture(config, data);
+    const { sizes, activations, loss } = architecture(config, data, catalog);
     const L = sizes.length - 1;
     const m = data?.train?.x1?.length ?? 0;
     const ms = m > 0 ? String(m) : '<var>m</var>';
@@ -154,7 +146,7 @@ export function mountEquations(container, ctx) {
         <td class="pp-num">—</td>
       </tr>`];
     for (let l = 1; l <= L; l++) {
-      const g = ACTIVATIONS[activations[l - 1]]?.name ?? activations[l - 1];
+      const g = activationFacts(catalog, activations[l - 1])?.symbol ?? activations[l - 1];
       const kind = l === L ? t('eq.output') : t('eq.hidden');
       rows.push(`
       <tr data-layer="${l}">
@@ -182,8 +174,9 @@ export function mountEquations(container, ctx) {
     q('[data-testid="param-count"]').textContent = String(total);
     q('.pp-eq-broadcast').innerHTML = `${sym('b', 'l')} ${t('eq.broadcast')}`;
     q('.pp-eq-sum').textContent = counts.length > 1 ? `= ${counts.join(' + ')}` : '';
-    const used = [...new Set(activations)].filter((a) => ACTIVATIONS[a]);
-    q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}</span> ${used.map((a) => `<span class="pp-eq-def">${ACTIVATIONS[a].def(t)}</span>`).join(' ')}`;
+    const used = [...new Set(activations)].flatMap((a) => activationFacts(catalog, a) ?? []);
+    const def = (/** @type {import('./catalog.js').ActivationFacts} */ g) => `<span class="pp-eq-def" title="${plain(wordFormula(g.derivative, g.constants, t))}">${wordFormula(g.formula, g.constants, t)}</span>`;
+    q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}</span> ${used.map(def).join(' ')}`;
   }
 
   render();
@@ -192,6 +185,7 @@ export function mountEquations(container, ctx) {
       let dirty = changed.has('lang');
       if (changed.has('config') && state.config) { config = state.config; dirty = true; }
       if (changed.has('data') && state.data) { data = state.data; dirty = true; }
+      if (changed.has('catalog') && state.catalog) { catalog = state.catalog; dirty = true; }
       if (dirty) render();
     },
   };

@@ -103,10 +103,16 @@ export function fieldLabel(t, field) {
   return '';
 }
 
-/** A number from a message, as the reader writes it ("0.000001" → « 0,000001 »). @param {string} text */
+/**
+ * A number from a message, as the reader writes it ("0.000001" → « 0,000001 »).
+ * @param {string} text
+ */
 const number = (text) => (Number.isFinite(Number(text)) ? formatNumber(Number(text), { maximumSignificantDigits: 15 }) : text);
 
-/** A JSON string's text without its quotes (`"many"` → `many`). @param {string} text */
+/**
+ * A JSON string's text without its quotes (`"many"` → `many`).
+ * @param {string} text
+ */
 const unquoted = (text) => text.replace(/^"(.*)"$/, '$1');
 
 /**
@@ -156,7 +162,10 @@ export function wordDetail(t, detail) {
   return null;
 }
 
-/** The message without the field it starts with (`config.seed: …` → `…`). @param {any} error */
+/**
+ * The message without the field it starts with (`config.seed: …` → `…`).
+ * @param {any} error
+ */
 function reason(error) {
   const message = String(error.message ?? '');
   const field = typeof error.field === 'string' ? error.field : null;

@@ -392,7 +392,10 @@ export function mountLossChart(container, ctx) {
 
   logBox.addEventListener('change', schedule);
 
-  /** The history row nearest to an epoch (rows are sorted by epoch). @param {number} epoch */
+  /**
+   * The history row nearest to an epoch (rows are sorted by epoch).
+   * @param {number} epoch
+   */
   function rowAt(epoch) {
     let lo = 0;
     let hi = history.length - 1;

@@ -138,6 +138,11 @@ const ctx = {
   landing,
   /** @param {{type: string, [key: string]: any}} message */
   send: (message) => socket.send(message),
+  /**
+   * Sends a message and resolves with its reply, or rejects with its `error` (web/socket.js).
+   * @param {{type: string, [key: string]: any}} message
+   */
+  request: (message) => socket.request(message),
   /** @param {any} partial */
   configure: (partial) => socket.send({ type: 'configure', config: partial }),
   t: i18n.t,

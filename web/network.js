@@ -4,116 +4,21 @@
  * (color = sign, width = magnitude of the weight) under a layer of live neuron thumbnails.
  * The structure is built once per architecture; frames only update link attributes and
  * thumbnail pixels in place. Dead ReLU neurons are greyed, outlined in red and counted.
+ * Its parts: network/layout.js (where things go), network/neuronCard.js (the hover card),
+ * network/weightEditor.js (editing a weight or a bias), network/strings.js (its words). The
+ * activations and losses offered, and their symbols, come from the server's catalog.
  */
+import { activationFacts, catalogNames } from './catalog.js';
 import { feature, paintFeature } from './data/features.js';
-import { ERROR_STRINGS, errorText } from './errors.js';
-import { applyLabels, formatNumber, formatPercent, inSentence, nameLabel } from './i18n.js';
-import { divergingCss, divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
+import { ERROR_STRINGS } from './errors.js';
+import { applyLabels, inSentence, nameLabel } from './i18n.js';
+import { geometry, NODE_BASE } from './network/layout.js';
+import { createNeuronCard } from './network/neuronCard.js';
+import { NETWORK_STRINGS } from './network/strings.js';
+import { createWeightEditor } from './network/weightEditor.js';
+import { divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-/** Activation names short enough for a compact layer header (the full name is its tooltip). */
-const SHORT_ACT = /** @type {Record<string, string>} */ ({
-  sigmoid: 'σ', tanh: 'tanh', relu: 'ReLU', leaky_relu: 'LReLU', elu: 'ELU', identity: 'id',
-});
-const NODE_BASE = 40;
-const PITCH_BASE = 52;
-/** The catalog's lists until the server's catalog arrives. */
-const FALLBACK = {
-  hidden_activations: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'],
-  activations: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear', 'softmax'],
-  losses: ['mse', 'bce', 'cce'],
-};
-
-const STRINGS = {
-  en: {
-    'network.title': 'Network',
-    'network.hiddenLayers': '{n} hidden layers',
-    'network.hiddenLayer': '1 hidden layer',
-    'network.addLayer': 'Add a hidden layer',
-    'network.removeLayer': 'Remove the last hidden layer',
-    'network.addNeuron': 'Add a neuron to layer {l}',
-    'network.removeNeuron': 'Remove a neuron from layer {l}',
-    'network.neurons': '{n} neurons',
-    'network.neuron': '1 neuron',
-    'network.inputs': 'Inputs',
-    'network.output': 'Output',
-    'network.activation': 'Activation of layer {l}',
-    'network.outputActivation': 'Output activation',
-    'network.loss': 'Loss',
-    'network.auto': 'auto ({name})',
-    'network.dead': 'dead',
-    'network.layerDead': '{n} dead',
-    'network.deadTotal': 'Dead neurons:',
-    'network.deadWhy': 'A ReLU neuron dies when its input z is negative for every training point: its output and its gradient are then 0, so gradient descent can never bring it back. A too-large learning rate or a very negative bias usually pushes it there.',
-    'network.deadHelp': 'What helps: a smaller learning rate, Leaky ReLU (a small slope for z < 0 keeps the gradient alive), He initialization.',
-    'network.revive': 'Switch ReLU layers to Leaky ReLU',
-    'network.card.layer': 'Layer {l}, neuron {j}',
-    'network.card.active': 'Active on',
-    'network.card.saturation': 'Layer saturation',
-    'network.card.bias': 'Bias b',
-    'network.card.weights': 'Incoming weights',
-    'network.card.deadSince': 'Dead since epoch {epoch}',
-    'network.card.hint': 'Click the neuron to edit its bias; click a link to edit its weight.',
-    'network.edit.weight': 'W[{l}] row {j}, column {i}',
-    'network.edit.bias': 'b[{l}] row {j}',
-    'network.edit.apply': 'Set',
-    'network.edit.invalid': 'Enter a number.',
-    'act.sigmoid': 'Sigmoid',
-    'act.tanh': 'Tanh',
-    'act.relu': 'ReLU',
-    'act.leaky_relu': 'Leaky ReLU',
-    'act.elu': 'ELU',
-    'act.linear': 'Linear',
-    'act.softmax': 'Softmax',
-    'lossname.mse': 'MSE',
-    'lossname.bce': 'Binary cross-entropy',
-    'lossname.cce': 'Cross-entropy',
-  },
-  fr: {
-    'network.title': 'Réseau',
-    'network.hiddenLayers': '{n} couches cachées',
-    'network.hiddenLayer': '1 couche cachée',
-    'network.addLayer': 'Ajouter une couche cachée',
-    'network.removeLayer': 'Retirer la dernière couche cachée',
-    'network.addNeuron': 'Ajouter un neurone à la couche {l}',
-    'network.removeNeuron': 'Retirer un neurone de la couche {l}',
-    'network.neurons': '{n} neurones',
-    'network.neuron': '1 neurone',
-    'network.inputs': 'Entrées',
-    'network.output': 'Sortie',
-    'network.activation': 'Activation de la couche {l}',
-    'network.outputActivation': 'Activation de sortie',
-    'network.loss': 'Fonction de perte',
-    'network.auto': 'auto ({name})',
-    'network.dead': 'mort',
-    'network.layerDead': '{n} morts',
-    'network.deadTotal': 'Neurones morts :',
-    'network.deadWhy': 'Un neurone ReLU meurt quand son entrée z est négative pour tous les points d’entraînement : sa sortie et son gradient valent alors 0, et la descente de gradient ne peut plus le ramener. C’est en général un taux d’apprentissage trop grand ou un biais très négatif qui l’y pousse.',
-    'network.deadHelp': 'Ce qui aide : un taux d’apprentissage plus petit, Leaky ReLU (une petite pente pour z < 0 garde le gradient en vie), l’initialisation de He.',
-    'network.revive': 'Passer les couches ReLU en Leaky ReLU',
-    'network.card.layer': 'Couche {l}, neurone {j}',
-    'network.card.active': 'Actif sur',
-    'network.card.saturation': 'Saturation de la couche',
-    'network.card.bias': 'Biais b',
-    'network.card.weights': 'Poids entrants',
-    'network.card.deadSince': 'Mort depuis l’époque {epoch}',
-    'network.card.hint': 'Cliquez sur le neurone pour modifier son biais, sur un lien pour modifier son poids.',
-    'network.edit.weight': 'W[{l}] ligne {j}, colonne {i}',
-    'network.edit.bias': 'b[{l}] ligne {j}',
-    'network.edit.apply': 'Appliquer',
-    'network.edit.invalid': 'Entrez un nombre.',
-    'act.sigmoid': 'Sigmoïde',
-    'act.tanh': 'Tanh',
-    'act.relu': 'ReLU',
-    'act.leaky_relu': 'Leaky ReLU',
-    'act.elu': 'ELU',
-    'act.linear': 'Linéaire',
-    'act.softmax': 'Softmax',
-    'lossname.mse': 'Erreur quadratique',
-    'lossname.bce': 'Entropie croisée binaire',
-    'lossname.cce': 'Entropie croisée',
-  },
-};
 
 /**
  * @typedef {{el: SVGPathElement, key: number}} Link
@@ -125,7 +30,7 @@ const STRINGS = {
  * @param {any} ctx
  */
 export function mountNetwork(container, ctx) {
-  ctx.i18n.register(STRINGS);
+  ctx.i18n.register(NETWORK_STRINGS);
   ctx.i18n.register(ERROR_STRINGS);
   const t = ctx.t;
   container.classList.add('network-view');
@@ -163,10 +68,8 @@ export function mountNetwork(container, ctx) {
   const visibleLinks = /** @type {SVGGElement} */ (container.querySelector('.links-visible'));
   const hitLinks = /** @type {SVGGElement} */ (container.querySelector('.links-hit'));
   const nodes = /** @type {HTMLElement} */ (container.querySelector('.net-nodes'));
-  const card = /** @type {HTMLElement} */ (container.querySelector('.neuron-card'));
-  const editor = /** @type {HTMLFormElement} */ (container.querySelector('.weight-editor'));
-  const editorInput = /** @type {HTMLInputElement} */ (editor.querySelector('input'));
-  const editorError = /** @type {HTMLElement} */ (editor.querySelector('.weight-error'));
+  const card = createNeuronCard(container, /** @type {HTMLElement} */ (container.querySelector('.neuron-card')), t);
+  const editor = createWeightEditor(container, /** @type {HTMLFormElement} */ (container.querySelector('.weight-editor')), { request: ctx.request, t });
   const deadInfo = /** @type {HTMLElement} */ (container.querySelector('.dead-info'));
   const deadCount = /** @type {HTMLElement} */ (container.querySelector('[data-testid="dead-count"]'));
   const q = (/** @type {string} */ id) => /** @type {HTMLElement} */ (container.querySelector(`[data-testid="${id}"]`));
@@ -190,17 +93,8 @@ export function mountNetwork(container, ctx) {
   /** deadCounts[l]: hidden layer l's dead-count label and the count it shows. */
   /** @type {{el: HTMLElement, shown: number}[]} */ let deadCounts = [];
   /** @type {{l: number, j: number} | null} */ let hovered = null;
-  /** @type {{l: number, j: number, i: number | null} | null} */ let editing = null;
-  /** @type {number | null} */ let editId = null;
-  const cardCanvas = document.createElement('canvas');
   /** The side of a node in px, set by build() from the root font and the room. */
   let NODE = NODE_BASE;
-
-  /** The catalog's list `key` (or its fallback). */
-  const catalogList = (/** @type {keyof typeof FALLBACK} */ key) => {
-    const list = catalog?.[key];
-    return Array.isArray(list) && list.length ? list : FALLBACK[key];
-  };
 
   /** Layer sizes n[0..L] of the current config. */
   function sizes() {
@@ -237,11 +131,11 @@ export function mountNetwork(container, ctx) {
       <span class="col-title">${t('network.output')}</span>
       <select class="act-select" data-testid="output-activation" aria-label="${t('network.outputActivation')}" title="${t('network.outputActivation')}">
         <option value="auto">${autoAct}</option>
-        ${catalogList('activations').map((/** @type {string} */ a) => `<option value="${a}">${t(`act.${a}`)}</option>`).join('')}
+        ${catalogNames(catalog, 'activations').map((/** @type {string} */ a) => `<option value="${a}">${t(`act.${a}`)}</option>`).join('')}
       </select>
       <select class="act-select" data-testid="output-loss" aria-label="${t('network.loss')}" title="${t('network.loss')}">
         <option value="auto">${autoLoss}</option>
-        ${catalogList('losses').map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
+        ${catalogNames(catalog, 'losses').map((/** @type {string} */ a) => `<option value="${a}">${t(`lossname.${a}`)}</option>`).join('')}
       </select>`);
     head.classList.add('col-head-output');
     const actSelect = /** @type {HTMLSelectElement} */ (head.querySelector('[data-testid="output-activation"]'));
@@ -253,53 +147,13 @@ export function mountNetwork(container, ctx) {
     return head;
   }
 
-  /**
-   * Where everything goes, in px, for layer sizes n and an output header outWidth wide. Sizes
-   * follow the root font (presenter mode enlarges it); a stage whose CSS sets `--net-fit: 1`
-   * (presenter mode) has its height from the layout, and the diagram fills it.
-   * @param {number[]} n @param {number} outWidth
-   */
-  function geometry(n, outWidth) {
-    const L = n.length - 1;
-    const tallest = Math.max(...n);
-    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
-    const head = Math.round((92 / 14) * rem);
-    const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
-    const pitch = fit
-      ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
-      : PITCH_BASE;
-    const height = head + tallest * pitch + 12;
-    const left = Math.round(5 * rem);
-    // Room on the right for the output's selects, whole ("auto (sigmoid)"), clear of the last
-    // hidden layer's header: right + spacing / 2 >= their width.
-    const roomFor = (/** @type {number} */ w) => (L > 1 ? (outWidth + 4 - (w - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth);
-    let width = Math.max(stage.clientWidth, 280);
-    // On a phone, six layers need more room than the panel has: the diagram keeps columns
-    // at least 2.9rem apart and scrolls sideways inside its panel (the page itself does not).
-    const minSpacing = 2.9 * rem;
-    const tight = L > 0 && (width - left - Math.max(4.3 * rem, roomFor(width))) / L < minSpacing;
-    if (tight) width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
-    const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, roomFor(width)));
-    const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
-    // Column headers as wide as the space between two columns allows: six layers of eight
-    // in a narrow column get compact headers (the unit count without its word).
-    const spacing = L === 0 ? width : (width - left - right) / L;
-    const headWidth = Math.min(Math.round(5.3 * rem), Math.floor(spacing - 4));
-    // Nodes as large as the row pitch allows, leaving room for the links between columns.
-    const node = Math.max(24, Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
-    return {
-      width, height, fit, tight, xs, tallest, head, pitch, node, headWidth,
-      narrow: headWidth < 5.3 * rem - 1,
-    };
-  }
-
   /** Builds the diagram for the current architecture (not per frame). */
   function build() {
     const n = sizes();
     const L = n.length - 1;
     const outHead = outputHead();
     nodes.replaceChildren(outHead);
-    const g = geometry(n, outHead.offsetWidth);
+    const g = geometry(stage, n, outHead.offsetWidth);
     const { width, height, xs, tallest, narrow } = g;
     const HEAD = g.head;
     const PITCH = g.pitch;
@@ -340,7 +194,7 @@ export function mountNetwork(container, ctx) {
           hit.setAttribute('d', d);
           hit.setAttribute('class', 'link-hit');
           hit.dataset.testid = `link-${l}-${j}-${i}`;
-          hit.addEventListener('click', (event) => openEditor({ l, j, i }, event.clientX, event.clientY));
+          hit.addEventListener('click', (event) => editor.open({ l, j, i }, event.clientX, event.clientY, frame));
           hitLinks.append(hit);
           links[l].push({ el: path, key: NaN });
         }
@@ -375,7 +229,7 @@ export function mountNetwork(container, ctx) {
         </div>
         <span class="col-sub" title="${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}"><span class="col-sub-long">${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}</span><span class="col-sub-short">${layer.units}</span></span>
         <select class="act-select" data-testid="activation-${l}" aria-label="${t('network.activation', { l })}" title="${t('network.activation', { l })}">
-          ${catalogList('hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${narrow ? (SHORT_ACT[a] ?? t(`act.${a}`)) : t(`act.${a}`)}</option>`).join('')}
+          ${catalogNames(catalog, 'hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${narrow ? (activationFacts(catalog, a)?.short ?? t(`act.${a}`)) : t(`act.${a}`)}</option>`).join('')}
         </select>
         <span class="layer-dead" data-testid="dead-count-${l}"></span>`);
       nodes.append(head);
@@ -412,7 +266,7 @@ export function mountNetwork(container, ctx) {
         el.addEventListener('blur', () => { hovered = null; renderCard(); });
         const editBias = () => {
           const r = el.getBoundingClientRect();
-          openEditor({ l, j, i: null }, r.right, r.top + r.height / 2);
+          editor.open({ l, j, i: null }, r.right, r.top + r.height / 2, frame);
         };
         el.addEventListener('click', editBias);
         el.addEventListener('keydown', (event) => {
@@ -435,7 +289,7 @@ export function mountNetwork(container, ctx) {
     const maxLayers = Number(limits.max_hidden_layers) || 6;
     /** @type {HTMLButtonElement} */ (q('add-layer')).disabled = hidden.length >= maxLayers;
     /** @type {HTMLButtonElement} */ (q('remove-layer')).disabled = hidden.length === 0;
-    container.querySelector('.layer-count').textContent = hidden.length === 1
+    /** @type {HTMLElement} */ (container.querySelector('.layer-count')).textContent = hidden.length === 1
       ? t('network.hiddenLayer') : t('network.hiddenLayers', { n: hidden.length });
     if (frame) paintFrame(frame);
   }
@@ -523,97 +377,10 @@ export function mountNetwork(container, ctx) {
 
   /** The hover card: the neuron large, with its statistics and weights. */
   function renderCard() {
-    if (!hovered || !frame) {
-      card.hidden = true;
-      return;
-    }
-    const { l, j } = hovered;
-    const neuron = neurons[l]?.[j];
-    if (!neuron) {
-      card.hidden = true;
-      return;
-    }
-    const stats = diagnostics?.layers?.[String(l)];
-    const W = frame.arrays[`W/${l}`];
-    const b = frame.arrays[`b/${l}`];
-    const nPrev = W ? W.shape[1] : 0;
-    const names = l === 1 ? (config?.features ?? []).map((/** @type {string} */ f) => feature(f)?.label ?? f)
-      : Array.from({ length: nPrev }, (_, i) => `a${sub(l - 1)}${sub(i + 1)}`);
-    const weights = [];
-    for (let i = 0; i < nPrev; i++) {
-      const w = W.data[j * nPrev + i];
-      const pct = Math.min(100, Math.abs(w) * 25);
-      weights.push(`<div class="w-row"><span class="w-name">${names[i] ?? i}</span><span class="w-bar"><i style="width:${pct}%;background:${divergingCss(Math.sign(w))}"></i></span><span class="w-val">${formatNumber(w, { minimumFractionDigits: 3, maximumFractionDigits: 3 })}</span></div>`);
-    }
-    const share = stats?.active_share?.[j];
-    const since = frame.header.dead_since?.[String(l)]?.[String(j)];
-    card.innerHTML = `
-      <h3>${t('network.card.layer', { l, j: j + 1 })} · ${t(`act.${config?.hidden?.[l - 1]?.activation ?? ''}`)}</h3>
-      <div class="card-body"><div class="card-canvas"></div>
-      <dl>
-        <dt>${t('network.card.active')}</dt><dd data-testid="card-active">${share === undefined ? '–' : formatPercent(share, 1)}</dd>
-        <dt>${t('network.card.saturation')}</dt><dd>${stats?.saturation === null || stats?.saturation === undefined ? '–' : formatPercent(stats.saturation, 1)}</dd>
-        <dt>${t('network.card.bias')}</dt><dd>${b ? formatNumber(b.data[j], { minimumFractionDigits: 3, maximumFractionDigits: 3 }) : '–'}</dd>
-      </dl></div>
-      ${neuron.dead ? `<p class="card-dead">${since === undefined ? t('network.dead') : t('network.card.deadSince', { epoch: since })}</p>` : ''}
-      <h4>${t('network.card.weights')}</h4>${weights.join('')}
-      <p class="hint">${t('network.card.hint')}</p>`;
-    const canvas = cardCanvas;
-    canvas.width = neuron.canvas.width;
-    canvas.height = neuron.canvas.height;
-    if (neuron.image) /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d')).putImageData(neuron.image, 0, 0);
-    card.querySelector('.card-canvas')?.append(canvas);
-    card.classList.toggle('dead', neuron.dead);
-    const box = container.getBoundingClientRect();
-    const r = neuron.el.getBoundingClientRect();
-    const left = r.right - box.left + 10;
-    card.style.left = `${Math.min(left, box.width - 290)}px`;
-    card.style.top = `${r.top - box.top}px`;
-    card.hidden = false;
+    const neuron = hovered && neurons[hovered.l]?.[hovered.j];
+    if (!hovered || !frame || !neuron) card.hide();
+    else card.show({ neuron, l: hovered.l, j: hovered.j, frame, diagnostics, config });
   }
-
-  /** Opens the weight (or bias, when i is null) editor near (x, y). */
-  function openEditor(/** @type {{l: number, j: number, i: number | null}} */ target, /** @type {number} */ x, /** @type {number} */ y) {
-    editing = target;
-    editId = null;
-    const { l, j, i } = target;
-    const W = frame?.arrays?.[`W/${l}`];
-    const b = frame?.arrays?.[`b/${l}`];
-    const value = i === null ? b?.data?.[j] : W?.data?.[j * W.shape[1] + i];
-    editor.querySelector('.weight-editor-label').textContent = i === null
-      ? t('network.edit.bias', { l, j: j + 1 }) : t('network.edit.weight', { l, j: j + 1, i: (i ?? 0) + 1 });
-    editorInput.value = value === undefined ? '0' : String(Number(value.toFixed(4)));
-    editorError.hidden = true;
-    const box = container.getBoundingClientRect();
-    editor.style.left = `${Math.max(0, Math.min(x - box.left + 8, box.width - 240))}px`;
-    editor.style.top = `${y - box.top + 8}px`;
-    editor.hidden = false;
-    editorInput.focus();
-    editorInput.select();
-  }
-
-  editor.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (!editing) return;
-    const value = Number(editorInput.value);
-    if (editorInput.value.trim() === '' || !Number.isFinite(value)) {
-      editorError.textContent = t('network.edit.invalid');
-      editorError.hidden = false;
-      return;
-    }
-    const { l, j, i } = editing;
-    editId = ctx.send(i === null
-      ? { type: 'set_weight', layer: l, row: j, bias: true, value }
-      : { type: 'set_weight', layer: l, row: j, col: i, value });
-    editor.hidden = true;
-  });
-  editor.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') editor.hidden = true;
-  });
-  document.addEventListener('pointerdown', (event) => {
-    if (!editor.hidden && !editor.contains(/** @type {Node} */ (event.target))
-        && !(/** @type {Element} */ (event.target)).closest?.('.link-hit, .neuron')) editor.hidden = true;
-  });
 
   function relabel() {
     applyLabels(container, t);
@@ -665,19 +432,6 @@ export function mountNetwork(container, ctx) {
         if (config) built = maybeBuild(changed.has('data') || changed.has('lang'));
       }
       if (changed.has('frame') && frame && !built && config) paintFrame(frame);
-      if (changed.has('errors') && editId !== null) {
-        const latest = state.errors[state.errors.length - 1];
-        if (latest?.id === editId && editing) {
-          editorError.textContent = errorText(t, latest);
-          editorError.hidden = false;
-          editor.hidden = false;
-        }
-      }
     },
   };
-}
-
-/** A subscript digit string: 12 -> "₁₂". */
-function sub(/** @type {number} */ k) {
-  return String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 }

@@ -5,6 +5,7 @@
  * `import`); or copy a link that carries the weights, deflated and base64url-encoded in the
  * URL's hash (`#model=...`), which restores the trained state when opened.
  */
+import { formatNumber } from './i18n.js';
 
 /** Longer links are refused: browsers, chats and course notes cut them somewhere past 8 KB. */
 export const LINK_LIMIT = 8000;
@@ -58,30 +59,49 @@ function fromBase64Url(text) {
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
-/** @param {Uint8Array} bytes @param {CompressionStream | DecompressionStream} stream */
-async function pipe(bytes, stream) {
+/**
+ * Bytes through a (de)compression stream. CompressionStream is looked up on globalThis: the
+ * DOM types of older TypeScript releases do not declare it.
+ * @param {Uint8Array} bytes
+ * @param {'CompressionStream' | 'DecompressionStream'} kind
+ */
+async function pipe(bytes, kind) {
+  /** @type {TransformStream<Uint8Array, Uint8Array>} */
+  const stream = new (/** @type {any} */ (globalThis))[kind]('deflate-raw');
   const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
 }
 
-/** A session as the `model=` value of a link: JSON, deflated, base64url. @param {any} payload */
+/**
+ * A session as the `model=` value of a link: JSON, deflated, base64url.
+ * @param {any} payload
+ */
 export async function encodeModel(payload) {
   const json = new TextEncoder().encode(JSON.stringify(payload));
-  return toBase64Url(await pipe(json, new CompressionStream('deflate-raw')));
+  return toBase64Url(await pipe(json, 'CompressionStream'));
 }
 
-/** The session a `model=` value holds. @param {string} text */
+/**
+ * The session a `model=` value holds.
+ * @param {string} text
+ */
 export async function decodeModel(text) {
-  const json = await pipe(fromBase64Url(text), new DecompressionStream('deflate-raw'));
+  const json = await pipe(fromBase64Url(text), 'DecompressionStream');
   return JSON.parse(new TextDecoder().decode(json));
 }
 
-/** The `model=` value of a hash (`#model=...`), or null. @param {string} hash */
+/**
+ * The `model=` value of a hash (`#model=...`), or null.
+ * @param {string} hash
+ */
 export function modelFromHash(hash) {
   return new URLSearchParams(hash.replace(/^#/, '')).get('model');
 }
 
-/** Checks a parsed session file, throwing a readable message. @param {any} payload */
+/**
+ * Checks a parsed session file, throwing a readable message.
+ * @param {any} payload
+ */
 function checkPayload(payload) {
   if (!payload || typeof payload !== 'object') throw new Error('not a JSON object');
   if (payload.format !== 'nn-playground') throw new Error('no "format": "nn-playground"');
@@ -115,8 +135,6 @@ export function mountShare(container, ctx) {
   const linkInput = /** @type {HTMLInputElement} */ (q('share-link'));
   const message = /** @type {HTMLElement} */ (q('share-message'));
 
-  /** Resolves with the next `export` reply. @type {((data: any) => void) | null} */
-  let onExport = null;
   /** A session to import once the server said hello (from the page's link). */
   /** @type {Promise<any> | null} */ let fromLink = null;
   const hashModel = modelFromHash(location.hash);
@@ -131,12 +149,12 @@ export function mountShare(container, ctx) {
     details.open = true;
   }
 
-  /** The session from the server, with the page's loss history. */
+  /**
+   * The session from the server, or null if it could not export it (the banner says why).
+   * @returns {Promise<any>}
+   */
   function exportSession() {
-    return new Promise((resolve) => {
-      onExport = resolve;
-      ctx.send({ type: 'export' });
-    });
+    return ctx.request({ type: 'export' }).then((/** @type {any} */ reply) => reply.data, () => null);
   }
 
   /** Sends a session to the server: paused, its history shown, its weights restored. */
@@ -151,6 +169,7 @@ export function mountShare(container, ctx) {
   q('model-download').addEventListener('click', async () => {
     if (state.connection !== 'open') return say('share.offline', {}, true);
     const data = await exportSession();
+    if (!data) return;
     const history = (state.history ?? []).filter((/** @type {any} */ row) => (row.epoch ?? 0) <= data.epoch);
     const file = `nn-playground-${data.config?.dataset?.name ?? 'session'}-epoch-${data.epoch}.json`;
     const blob = new Blob([JSON.stringify({ ...data, history })], { type: 'application/json' });
@@ -180,13 +199,14 @@ export function mountShare(container, ctx) {
   q('copy-link-weights').addEventListener('click', async () => {
     if (state.connection !== 'open') return say('share.offline', {}, true);
     const data = await exportSession();
+    if (!data) return;
     // A generated dataset is regenerated from its config: the link carries custom points only.
     const linked = data.config?.dataset?.name === 'custom' ? data : { ...data, data: undefined };
     const url = `${location.origin}${location.pathname}${location.search}#model=${await encodeModel(linked)}`;
-    const kb = (url.length / 1000).toFixed(1);
+    const kb = formatNumber(url.length / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     if (url.length > LINK_LIMIT) {
       linkInput.hidden = true;
-      return say('share.tooLong', { kb, limit: LINK_LIMIT / 1000 }, true);
+      return say('share.tooLong', { kb, limit: formatNumber(LINK_LIMIT / 1000) }, true);
     }
     linkInput.value = url;
     linkInput.hidden = false;
@@ -208,11 +228,6 @@ export function mountShare(container, ctx) {
     /** @param {any} next @param {Set<string>} changed */
     update(next, changed) {
       state = next;
-      if (changed.has('exported') && next.exported && onExport) {
-        const resolve = onExport;
-        onExport = null;
-        resolve(next.exported);
-      }
       if (fromLink && !linkSent && next.hello && next.connection === 'open') {
         linkSent = true;
         fromLink.then((payload) => {

@@ -2,8 +2,13 @@
 /**
  * The only module that touches `WebSocket`: connects to `/ws`, reconnects with backoff when the
  * connection drops, numbers and sends client messages, decodes text and binary messages.
+ * `request(message)` sends a message and returns a promise of its reply: the first server
+ * message that echoes its id, or a rejection with the `error` that does (every message still
+ * reaches `onMessage`, so the store and the banner see it too).
  */
 import { frameReader } from './frame.js';
+
+/** @typedef {{type: string, [key: string]: any}} ClientMessage */
 
 const BACKOFF_MS = [250, 500, 1000, 2000];
 /** Messages kept while the socket is not open, sent once it is (oldest dropped first). */
@@ -26,6 +31,26 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
   let attempt = 0;
   /** @type {string[]} */
   let queue = [];
+  /** Requests waiting for their reply, by id. */
+  /** @type {Map<number, {resolve: (reply: any) => void, reject: (error: any) => void}>} */
+  const waiting = new Map();
+  /** Ids sent on the current connection (a dropped connection never answers them). */
+  /** @type {Set<number>} */
+  let sentIds = new Set();
+
+  /**
+   * Settles the request a message replies to, if any.
+   * @param {any} message
+   */
+  function settle(message) {
+    const id = message?.id;
+    const request = typeof id === 'number' ? waiting.get(id) : undefined;
+    if (!request) return;
+    waiting.delete(id);
+    sentIds.delete(id);
+    if (message.type === 'error') request.reject(message);
+    else request.resolve(message);
+  }
 
   function open() {
     const socket = new WebSocket(url);
@@ -38,14 +63,23 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     };
     socket.onmessage = (event) => {
       try {
-        if (typeof event.data === 'string') onMessage(JSON.parse(event.data));
-        else onFrame(readFrame(event.data));
+        if (typeof event.data === 'string') {
+          const message = JSON.parse(event.data);
+          onMessage(message);
+          settle(message);
+        } else onFrame(readFrame(event.data));
       } catch (error) {
         onDecodeError(/** @type {Error} */ (error));
       }
     };
     socket.onclose = () => {
       ws = null;
+      // The session that would have answered is gone.
+      for (const id of sentIds) {
+        waiting.get(id)?.reject({ type: 'error', code: 'disconnected', field: null, id, local: true, message: 'connection lost' });
+        waiting.delete(id);
+      }
+      sentIds = new Set();
       onClose();
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
       attempt += 1;
@@ -55,23 +89,45 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
 
   open();
 
+  /**
+   * Sends a client message with a fresh `id` (queued while disconnected) and returns the id.
+   * @param {ClientMessage} message
+   */
+  function send(message) {
+    const id = nextId++;
+    const text = JSON.stringify({ ...message, id });
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(text);
+      sentIds.add(id);
+    } else {
+      queue = [...queue.slice(-(QUEUE_LIMIT - 1)), text];
+    }
+    return id;
+  }
+
   return {
+    send,
     /**
-     * Sends a client message with a fresh `id` (queued while disconnected) and returns the id.
-     * @param {{type: string, [key: string]: any}} message
+     * Sends a client message; resolves with the first reply that echoes its id, rejects with
+     * the `error` that does (or when the connection drops before the reply).
+     * @param {ClientMessage} message
+     * @returns {Promise<any>}
      */
-    send(message) {
-      const id = nextId++;
-      const text = JSON.stringify({ ...message, id });
-      if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
-      else queue = [...queue.slice(-(QUEUE_LIMIT - 1)), text];
-      return id;
+    request(message) {
+      return new Promise((resolve, reject) => {
+        const id = send(message);
+        waiting.set(id, { resolve, reject });
+      });
     },
     /** Sends what was queued while disconnected (after the session is restored). */
     flushQueue() {
       const pending = queue;
       queue = [];
-      for (const text of pending) ws?.send(text);
+      for (const text of pending) {
+        ws?.send(text);
+        const id = JSON.parse(text).id;
+        if (typeof id === 'number') sentIds.add(id);
+      }
     },
   };
 }

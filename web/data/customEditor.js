@@ -29,8 +29,8 @@ function uploadLimit(limits) {
 
 /**
  * @param {HTMLElement} root  element the editor fills
- * @param {{ send: (m: object) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
- *           onLocalError: (msg: string | null, ids?: unknown[]) => void }} deps
+ * @param {{ send: (m: {type: string, [key: string]: any}) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
+ *           onLocalError: (msg: string | null) => void }} deps
  */
 export function createCustomEditor(root, deps) {
   root.classList.add('pp-custom');
@@ -245,7 +245,11 @@ export function createCustomEditor(root, deps) {
     }
   }
 
-  /** Adds a point at (x, y) in data coordinates, of the chosen class or target. @param {number} x @param {number} y */
+  /**
+   * Adds a point at (x, y) in data coordinates, of the chosen class or target.
+   * @param {number} x
+   * @param {number} y
+   */
   function addPoint(x, y) {
     const label = regression ? Number(valueInput.value) || 0 : chosen;
     const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
@@ -255,8 +259,8 @@ export function createCustomEditor(root, deps) {
       renderStatus();
       draw();
       if (fresh.length < minPoints) return;
-      const id = deps.send({ type: 'add_points', points: fresh, replace: true, ...taskFields() });
-      deps.onLocalError(null, [id]);
+      deps.send({ type: 'add_points', points: fresh, replace: true, ...taskFields() });
+      deps.onLocalError(null);
       return;
     }
     if (source.name !== 'custom' && !asked) {
@@ -266,8 +270,8 @@ export function createCustomEditor(root, deps) {
       /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-copy"]')).focus();
       return;
     }
-    const id = deps.send({ type: 'add_points', points: [point], replace: false });
-    deps.onLocalError(null, [id]);
+    deps.send({ type: 'add_points', points: [point], replace: false });
+    deps.onLocalError(null);
   }
 
   /** The answer to "draw on a generated dataset": a copy with the point, or empty data. */
@@ -295,8 +299,8 @@ export function createCustomEditor(root, deps) {
     const { points, kind } = csvRead;
     csvRead = null;
     renderBad();
-    const id = deps.send({ type: 'add_points', points, replace: true, ...kind });
-    deps.onLocalError(null, [id]);
+    deps.send({ type: 'add_points', points, replace: true, ...kind });
+    deps.onLocalError(null);
   });
 
   canvas.addEventListener('click', (ev) => {
@@ -374,8 +378,8 @@ export function createCustomEditor(root, deps) {
     }
     csvRead = null;
     renderBad();
-    const id = deps.send({ type: 'add_points', csv: text, replace: true, ...kind });
-    deps.onLocalError(null, [id]);
+    deps.send({ type: 'add_points', csv: text, replace: true, ...kind });
+    deps.onLocalError(null);
   });
 
   renderKinds();

@@ -22,7 +22,10 @@ export const FEATURES = [
   { key: 'sin_x2', html: 'sin(x<sub>2</sub>)', label: 'sin(x₂)', fn: (_a, b) => Math.sin(b) },
 ];
 
-/** The feature with this key, if we know it. @param {string} key */
+/**
+ * The feature with this key, if we know it.
+ * @param {string} key
+ */
 export function feature(key) {
   return FEATURES.find((f) => f.key === key);
 }

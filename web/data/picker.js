@@ -1,22 +1,15 @@
 // @ts-check
 /**
- * The dataset picker's entries (from the server's catalog) and their thumbnails: the server's
- * `preview` points when the catalog has them, else a client-side schematic of the shape.
+ * The dataset picker's entries and their thumbnails, both from the server's catalog: the
+ * engine draws each dataset's preview points, the page only plots them.
  */
-import { schematic } from './schematics.js';
 import { pointColor } from './colors.js';
-
-/** Engine datasets, in picker order, used until the server's catalog arrives. */
-const DEFAULT_DATASETS = [
-  'circle', 'xor', 'gauss', 'spiral', 'moons', 'blobs', 'plane', 'multigauss', 'student', 'custom',
-];
-/** Datasets whose number of classes can be chosen, unless the catalog says otherwise. */
-const MULTICLASS = new Set(['spiral', 'blobs']);
 
 /**
  * A catalog dataset: `task` is binary, classes (2 to 6, chosen), regression or custom;
- * `preview` (optional) a list of [x1, x2, label] points to draw in the thumbnail.
- * @typedef {{name: string, task?: string, has_classes?: boolean, preview?: number[][]}} DatasetEntry
+ * `preview` the [x1, x2, label] points of its thumbnail (coordinates -100..100), and for
+ * `classes` datasets `class_previews` the same for 3 to 6 classes, keyed by the count.
+ * @typedef {{name: string, task?: string, has_classes?: boolean, preview?: number[][], class_previews?: Record<string, number[][]>}} DatasetEntry
  */
 
 /**
@@ -26,19 +19,17 @@ const MULTICLASS = new Set(['spiral', 'blobs']);
  */
 export function datasetEntries(catalog) {
   const list = catalog?.datasets;
-  if (!Array.isArray(list) || list.length === 0) return DEFAULT_DATASETS.map((name) => ({ name }));
+  if (!Array.isArray(list)) return [];
   return list.map((d) => (typeof d === 'string' ? { name: d } : d)).filter((d) => d && d.name);
 }
 
 /** @param {DatasetEntry | undefined} entry */
 export function hasClassChoice(entry) {
-  if (!entry) return false;
-  if (typeof entry.has_classes === 'boolean') return entry.has_classes;
-  return entry.task === 'classes' || MULTICLASS.has(entry.name);
+  return Boolean(entry && (entry.has_classes ?? entry.task === 'classes'));
 }
 
 /**
- * Draws a dataset thumbnail: the server's preview points if any, else a client-side schematic.
+ * Draws a dataset thumbnail from its catalog preview (for `classes` classes where it varies).
  * @param {HTMLCanvasElement} canvas
  * @param {DatasetEntry} entry
  * @param {number} classes
@@ -53,10 +44,9 @@ export function drawThumbnail(canvas, entry, classes) {
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.fillStyle = '#fbfbfb';
   g.fillRect(0, 0, size, size);
-  const server = Array.isArray(entry.preview) && entry.preview.length > 0;
-  const pts = server ? /** @type {number[][]} */ (entry.preview) : schematic(entry.name, classes);
-  canvas.dataset.source = server ? 'server' : 'schematic';
-  const regression = entry.task === 'regression' || entry.name === 'plane' || entry.name === 'multigauss';
+  const pts = entry.class_previews?.[String(classes)] ?? entry.preview ?? [];
+  canvas.dataset.source = pts.length ? 'server' : 'none';
+  const regression = entry.task === 'regression';
   let extent = 1e-9;
   let scale = 1e-9;
   for (const [a, b, l] of pts) {

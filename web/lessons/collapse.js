@@ -76,7 +76,10 @@ export function maxDifference(a, b) {
   return max / span;
 }
 
-/** The collapse formula for L layers, as HTML. @param {number} L */
+/**
+ * The collapse formula for L layers, as HTML.
+ * @param {number} L
+ */
 export function formulaHtml(L) {
   const s = (/** @type {string} */ n, /** @type {number} */ l) => `<var>${n}</var><sup>[${l}]</sup>`;
   const ws = [];

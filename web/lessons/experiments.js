@@ -219,7 +219,10 @@ export function rememberExperiment(name) {
   history.replaceState(history.state, '', `?${params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',')}${window.location.hash}`);
 }
 
-/** A link to an experiment on this page. @param {string} name */
+/**
+ * A link to an experiment on this page.
+ * @param {string} name
+ */
 export function experimentHref(name) {
   const url = new URL(window.location.href);
   url.search = `?experiment=${encodeURIComponent(name)}`;
@@ -254,7 +257,10 @@ export function mountExperiments(container, ctx, host) {
   let ready = true;
   let built = false;
 
-  /** The menu, once the server has published its experiments. @param {any} state */
+  /**
+   * The menu, once the server has published its experiments.
+   * @param {any} state
+   */
   function build(state) {
     const table = Object.values(experimentsOf(state));
     if (built || !table.length) return;
@@ -300,17 +306,21 @@ export function mountExperimentCard(container, ctx, host) {
   const t = translator(ctx);
   container.classList.add('ls-exp-card');
   container.setAttribute('data-testid', 'experiment-card');
-  /** The id of a `step` to follow with an `inspect` when its status arrives. */
-  /** @type {string | number | null} */ let inspectAfter = null;
   /** The variant buttons of the card shown, with the config each sets. */
   /** @type {{button: HTMLElement, config: any}[]} */ let variants = [];
 
-  /** Marks the variants the config matches. @param {any} config */
+  /**
+   * Marks the variants the config matches.
+   * @param {any} config
+   */
   function pressed(config) {
     for (const v of variants) v.button.setAttribute('aria-pressed', String(Boolean(config) && isSubset(v.config, config)));
   }
 
-  /** Builds the card of the running experiment. @param {any} config */
+  /**
+   * Builds the card of the running experiment.
+   * @param {any} config
+   */
   function render(config) {
     const active = host.active();
     container.hidden = !active;
@@ -328,9 +338,13 @@ export function mountExperimentCard(container, ctx, host) {
       const text = preset.epochs === 1 ? t('exp.runOne') : t('exp.run', { epochs: preset.epochs });
       const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text });
       run.addEventListener('click', () => {
-        const id = ctx.send({ type: 'step', epochs: preset.epochs });
+        const done = ctx.request({ type: 'step', epochs: preset.epochs });
         // Steps run in the background: inspect once the step's status says it is done.
-        if (preset.tab === 'inspector') inspectAfter = id ?? null;
+        if (preset.tab !== 'inspector') return;
+        done.then(() => {
+          const current = host.active();
+          ctx.send({ type: 'inspect', sample_limit: (current && host.preset(current)?.inspect) || SAMPLE_LIMIT });
+        }, () => {});
       });
       actions.append(run);
     }
@@ -364,11 +378,6 @@ export function mountExperimentCard(container, ctx, host) {
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
-      if (changed.has('status') && inspectAfter !== null && state.status?.id === inspectAfter) {
-        inspectAfter = null;
-        const active = host.active();
-        ctx.send({ type: 'inspect', sample_limit: (active && host.preset(active)?.inspect) || SAMPLE_LIMIT });
-      }
       if (changed.has('lang') || changed.has('experiment')) render(state.config);
       else if (changed.has('config')) pressed(state.config);
     },

@@ -46,7 +46,10 @@ export function createNormHistory() {
   let layers = '';
   return {
     get rows() { return rows; },
-    /** Records a frame header (one with diagnostics and an epoch). @param {any} header */
+    /**
+     * Records a frame header (one with diagnostics and an epoch).
+     * @param {any} header
+     */
     add(header) {
       const ls = diagnosticLayers(header);
       const key = ls.join(',');

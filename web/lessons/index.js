@@ -123,7 +123,10 @@ export function mountLessons(container, ctx) {
     views[name] = { tab, panel, view: mount(panel, ctx, host) };
   }
 
-  /** Shows an experiment's card and instrument (its config already sent). @param {string} name */
+  /**
+   * Shows an experiment's card and instrument (its config already sent).
+   * @param {string} name
+   */
   function show(name) {
     // The server answers in order: this inspection is of the network just configured.
     const { tab, inspect } = /** @type {{tab: string, inspect?: number}} */ (host.preset(name));
@@ -146,7 +149,10 @@ export function mountLessons(container, ctx) {
     if (lastState) views[name].view.update(lastState, new Set(ALL_KEYS), true);
   }
 
-  /** Hands a change that did not come from the store to every view. @param {Set<string>} keys */
+  /**
+   * Hands a change that did not come from the store to every view.
+   * @param {Set<string>} keys
+   */
   function refresh(keys) {
     const state = lastState ?? ctx.store?.state;
     if (!state) return;

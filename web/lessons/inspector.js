@@ -5,12 +5,10 @@
  * walked through one layer at a time: X, then Z[l] = W[l]A[l-1] + b[l] and A[l] = g(Z[l]) for
  * l = 1..L, Ŷ and the cost, then dZ[l], dW[l], db[l] for l = L..1.
  */
+import { activationFacts } from '../catalog.js';
 import { inSentence, nameLabel } from '../i18n.js';
 import { mountSoftmaxExample } from './softmaxExample.js';
 import { courseIndex as ix, fmt, h, matrixTable, sym, translator } from './util.js';
-
-/** The symbol of each activation g in the equations, as the equations panel writes it. */
-const G = /** @type {Record<string, string>} */ ({ sigmoid: 'σ', linear: 'id', leaky_relu: 'LeakyReLU', relu: 'ReLU', elu: 'ELU' });
 
 export const STRINGS = {
   en: {
@@ -97,7 +95,7 @@ export function differs(inspection, frame) {
 /**
  * @param {HTMLElement} container
  * @param {any} ctx
- * @param {{start: (name: string) => void}} host
+ * @param {{start: (name: string) => void, active: () => string | null}} host
  */
 export function mountInspector(container, ctx, host) {
   const t = translator(ctx);
@@ -148,6 +146,9 @@ export function mountInspector(container, ctx, host) {
   };
   const op = (/** @type {string} */ s) => h('span', { class: 'ls-op', text: s });
 
+  /** The server's catalog: the symbol of each activation g, as the equations panel writes it. */
+  /** @type {any} */ let catalog = null;
+
   function render() {
     inspect.textContent = t('insp.inspect', { m: SAMPLE_LIMIT });
     one.textContent = t('insp.one');
@@ -184,7 +185,7 @@ export function mountInspector(container, ctx, host) {
     } else if (kind === 'forward') {
       stepLabel.textContent = t('insp.forward', { l, L, activation: inSentence(nameLabel(t, layer.activation)) });
       body.replaceChildren(
-        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${G[layer.activation] ?? layer.activation}(${sym('Z', l)})`),
+        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${activationFacts(catalog, layer.activation)?.symbol ?? layer.activation}(${sym('Z', l)})`),
         row([
           table(layer.W, sym('W', l), `matrix-W-${l}`, ix.weight('w', l)), op('·'),
           table(Aprev, AprevName, undefined, l > 1 ? ix.layerSample('a', l - 1) : ix.sample('x')), op('+'),
@@ -214,6 +215,7 @@ export function mountInspector(container, ctx, host) {
   return {
     /** @param {any} state @param {Set<string>} changed @param {boolean} visible */
     update(state, changed, visible) {
+      catalog = state.catalog ?? catalog;
       if (changed.has('inspection') && state.inspection && state.inspection !== inspection) {
         inspection = state.inspection;
         step = 0;

@@ -48,10 +48,10 @@ export function mountSoftmaxExample(container, ctx) {
   const explain = h('p', { class: 'ls-hint' });
   const reset = h('button', { class: 'ls-btn', type: 'button', 'data-testid': 'softmax-reset' });
   const table = h('table', { class: 'ls-softmax', 'data-testid': 'softmax-example' });
-  const inputs = COURSE_Z.map((v, j) => h('input', {
+  const inputs = COURSE_Z.map((v, j) => /** @type {HTMLInputElement} */ (h('input', {
     type: 'number', step: '0.5', value: String(v), class: 'ls-num-input',
     'data-testid': `softmax-z-${j + 1}`, 'aria-label': `z${j + 1}`,
-  }));
+  })));
   const exps = COURSE_Z.map((_, j) => h('td', { class: 'ls-num', 'data-testid': `softmax-exp-${j + 1}` }));
   const probs = COURSE_Z.map((_, j) => h('td', { class: 'ls-num', 'data-testid': `softmax-y-${j + 1}` }));
   const sumExp = h('td', { class: 'ls-num' });
@@ -61,7 +61,7 @@ export function mountSoftmaxExample(container, ctx) {
     ...COURSE_Z.map((_, j) => h('tr', {}, [h('th', { scope: 'row', text: String(j + 1) }), h('td', {}, [inputs[j]]), exps[j], probs[j]])),
     h('tr', {}, [sumLabel, h('td'), sumExp, h('td', { class: 'ls-num', text: '1' })]),
   );
-  const box = h('details', { class: 'ls-softmax-box' }, [title, explain, table, h('div', { class: 'ls-exp-actions' }, [reset])]);
+  const box = /** @type {HTMLDetailsElement} */ (h('details', { class: 'ls-softmax-box' }, [title, explain, table, h('div', { class: 'ls-exp-actions' }, [reset])]));
   container.append(box);
 
   function compute() {

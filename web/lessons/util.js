@@ -153,7 +153,10 @@ export function hiddenLayers(config) {
 /** Okabe–Ito colors for one line per layer. */
 const LAYER_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
 
-/** The color of layer l (from 1), the colors taken in turn. @param {number} l */
+/**
+ * The color of layer l (from 1), the colors taken in turn.
+ * @param {number} l
+ */
 export const layerColor = (l) => LAYER_COLORS[(l - 1) % LAYER_COLORS.length];
 
 /**
@@ -198,7 +201,7 @@ export function drawHistogram(canvas, counts, edges, color) {
  * `maxCols` with an ellipsis so a 2 × 500 X stays readable.
  * @param {string} nameHtml  the matrix name as HTML (e.g. `W<sup>[1]</sup>`)
  * @param {{shape: number[], values: number[][]}} matrix
- * @param {{testid?: string, maxRows?: number, maxCols?: number, note?: string, cellName?: (i: number, j: number) => string}} [options]
+ * @param {{testid?: string, maxRows?: number, maxCols?: number, note?: string, cellName?: (i: number, j: number) => string}} options
  *   `cellName(i, j)`: the course's name of the entry at row i, column j (from 0), e.g. `x₂⁽³⁾`,
  *   shown as the cell's tooltip and kept in its `data-index`.
  */
@@ -235,9 +238,15 @@ export function matrixTable(nameHtml, matrix, { testid, maxRows = 8, maxCols = 8
 
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
 const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-/** n in subscript digits (1 → ₁). @param {number} n */
+/**
+ * n in subscript digits (1 → ₁).
+ * @param {number} n
+ */
 export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[Number(d)]);
-/** n in superscript digits (3 → ³). @param {number} n */
+/**
+ * n in superscript digits (3 → ³).
+ * @param {number} n
+ */
 export const sup = (n) => String(n).replace(/\d/g, (d) => SUP[Number(d)]);
 
 /**
@@ -256,7 +265,11 @@ export const courseIndex = {
   bias: (letter, l) => (/** @type {number} */ i) => `${letter}${sub(i + 1)}^[${l}]`,
 };
 
-/** `X<sup>[l]</sup>`: a course symbol with its layer index. @param {string} name @param {number | string} l */
+/**
+ * `X<sup>[l]</sup>`: a course symbol with its layer index.
+ * @param {string} name
+ * @param {number | string} l
+ */
 export const sym = (name, l) => `${name}<sup>[${l}]</sup>`;
 
 /**

@@ -1,0 +1,59 @@
+// @ts-check
+/**
+ * What the engine says about itself, read from the server's catalog (`GET /api/catalog`,
+ * `hello.catalog`): the activations with their facts, the output defaults per task. The page
+ * keeps no copy of these: before the catalog arrives the lists are empty.
+ */
+import { formatNumber } from './i18n.js';
+
+/**
+ * One activation as the engine describes it (engine/activations.py `facts()`).
+ * @typedef {{
+ *   name: string, symbol: string, short: string, formula: string, derivative: string,
+ *   constants: Record<string, number>, range: [number | null, number | null], odd: boolean,
+ *   active: 'positive' | 'unsaturated' | 'always', saturation_band: [number, number] | null,
+ *   can_die: boolean, output_only: boolean,
+ * }} ActivationFacts
+ */
+
+/**
+ * The catalog's list under `key` (names), or an empty list before the catalog arrives.
+ * @param {any} catalog
+ * @param {'activations' | 'hidden_activations' | 'losses'} key
+ * @returns {string[]}
+ */
+export function catalogNames(catalog, key) {
+  const list = catalog?.[key];
+  return Array.isArray(list) ? list : [];
+}
+
+/**
+ * The facts of one activation, or undefined if the catalog does not know it (yet).
+ * @param {any} catalog
+ * @param {string} name
+ * @returns {ActivationFacts | undefined}
+ */
+export function activationFacts(catalog, name) {
+  return catalog?.activation_facts?.[name];
+}
+
+/**
+ * The output activation and loss `auto` picks for a task (the engine's rule).
+ * @param {any} catalog
+ * @param {string} task
+ * @returns {{activation: string, loss: string} | undefined}
+ */
+export function outputDefault(catalog, task) {
+  return catalog?.output_defaults?.[task];
+}
+
+/**
+ * A formula of the catalog written for the reader: `{word}` becomes the page's word
+ * (`eq.word`) and `{constant}` the number, as the page's language writes it.
+ * @param {string} formula
+ * @param {Record<string, number>} constants
+ * @param {(key: string) => string} t
+ */
+export function wordFormula(formula, constants, t) {
+  return formula.replace(/\{(\w+)\}/g, (_, key) => (key in constants ? formatNumber(constants[key]) : t(`eq.${key}`)));
+}

@@ -1,0 +1,54 @@
+// @ts-check
+/**
+ * The network diagram's layout: where the columns, nodes and headers go for the layer sizes,
+ * the room on the page and the root font (pure arithmetic, no drawing).
+ */
+
+export const NODE_BASE = 40;
+export const PITCH_BASE = 52;
+
+/**
+ * Where everything goes, in px, for layer sizes n and an output header outWidth wide. Sizes
+ * follow the root font (presenter mode enlarges it); a stage whose CSS sets `--net-fit: 1`
+ * (presenter mode) has its height from the layout, and the diagram fills it.
+ * @param {HTMLElement} stage  the diagram's box
+ * @param {number[]} n @param {number} outWidth
+ */
+export function geometry(stage, n, outWidth) {
+  const L = n.length - 1;
+  const tallest = Math.max(...n);
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
+  const head = Math.round((92 / 14) * rem);
+  const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
+  const pitch = fit
+    ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
+    : PITCH_BASE;
+  const height = head + tallest * pitch + 12;
+  const left = Math.round(5 * rem);
+  // Room on the right for the output's selects, whole ("auto (sigmoid)"), clear of the last
+  // hidden layer's header: right + spacing / 2 >= their width.
+  const roomFor = (/** @type {number} */ w) => (L > 1 ? (outWidth + 4 - (w - left) / (2 * L)) / (1 - 1 / (2 * L)) : outWidth);
+  let width = Math.max(stage.clientWidth, 280);
+  // On a phone, six layers need more room than the panel has: the diagram keeps columns
+  // at least 2.9rem apart and scrolls sideways inside its panel (the page itself does not).
+  const minSpacing = 2.9 * rem;
+  const tight = L > 0 && (width - left - Math.max(4.3 * rem, roomFor(width))) / L < minSpacing;
+  if (tight) width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
+  const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, roomFor(width)));
+  const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
+  // Column headers as wide as the space between two columns allows: six layers of eight
+  // in a narrow column get compact headers (the unit count without its word).
+  const spacing = L === 0 ? width : (width - left - right) / L;
+  const headWidth = Math.min(Math.round(5.3 * rem), Math.floor(spacing - 4));
+  // Nodes as large as the row pitch allows, leaving room for the links between columns.
+  const node = Math.max(24, Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
+  return {
+    width, height, fit, tight, xs, tallest, head, pitch, node, headWidth,
+    narrow: headWidth < 5.3 * rem - 1,
+  };
+}
+
+/** A subscript digit string: 12 -> "₁₂". */
+export function sub(/** @type {number} */ k) {
+  return String(k).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
+}
