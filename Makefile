@@ -1,17 +1,23 @@
 # Two entry points, used by the README and by CI:
 #   make playground  installs into .venv and starts the playground on http://127.0.0.1:8000
-#   make test        installs into .venv (plus Debian's Chromium) and runs the whole test suite
+#   make test        installs into .venv (plus Debian's Chromium and TypeScript) and runs the
+#                    whole test suite, with the page's JSDoc types checked by tsc
 # and for contributors:
 #   make test-repeat N=10 HOG=1 ARGS='-k loss'   the flake hunt (docs/testing.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# TypeScript's checker for web/'s JSDoc: a tsc on the PATH (npm's typescript, say), else Debian's.
+TSC := $(shell command -v tsc 2>/dev/null)
+ifeq ($(TSC),)
+TSC := /usr/bin/tsc
+endif
 N    ?= 10
 HOG  ?= 0
 ARGS ?=
 
-.PHONY: playground run test test-repeat bench screenshot
+.PHONY: playground run test typecheck test-repeat bench screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -26,10 +32,17 @@ run: playground
 $(CHROMIUM):
 	apt-get update && apt-get install -y chromium
 
-test: $(BIN)/python $(CHROMIUM)
+/usr/bin/tsc:
+	apt-get update && apt-get install -y node-typescript
+
+typecheck: $(TSC)
+	$(TSC) --noEmit -p jsconfig.json
+
+test: $(BIN)/python $(CHROMIUM) $(TSC)
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/ruff check engine server tests bench scripts
 	$(BIN)/mypy engine server
+	$(TSC) --noEmit -p jsconfig.json
 	$(BIN)/python -m pytest
 
 test-repeat: $(BIN)/python $(CHROMIUM)

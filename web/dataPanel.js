@@ -217,7 +217,7 @@ export function mountDataPanel(container, ctx) {
     $('[data-out="train"]').textContent = formatPercent(tf, 0);
     $('[data-out="validation"]').textContent = formatPercent(vf, 0);
     const te = Math.max(0, 1 - tf - vf);
-    $('.pp-split-test').textContent = t('data.test', { pct: Math.round(te * 100) });
+    $('.pp-split-test').textContent = t('data.test', { pct: formatPercent(te, 0) });
     const bar = $('.pp-split-bar');
     bar.style.setProperty('--tr', String(tf));
     bar.style.setProperty('--va', String(vf));

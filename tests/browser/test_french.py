@@ -236,3 +236,19 @@ def test_error_wording_falls_back_to_the_server_message(app: App) -> None:
     assert "«\u202fnope\u202f» n’existe pas" in fr[3]
     # English shows the server's message as it is, after the control's name.
     assert en[0] == "Network: config.hidden.1.units: Input should be less than or equal to 8"
+
+
+def test_french_percentages_use_a_decimal_comma_and_a_narrow_space(app: App) -> None:
+    app.open("?lang=fr")
+    text = app.page.evaluate(
+        """async () => {
+          const { createI18n } = await import('/i18n.js');
+          const { STRINGS, wording } = await import('/lessons/coach.js');
+          const { translator } = await import('/lessons/util.js');
+          const i18n = createI18n('fr');
+          i18n.register(STRINGS);
+          const t = translator({ t: i18n.t, i18n });
+          return wording(t, { code: 'underfitting', params: { accuracy: 0.125, epoch: 300 } });
+        }"""
+    )
+    assert "12,5\u202f%" in text, text

@@ -252,3 +252,34 @@ def test_early_stopping_pauses_training_and_marks_where_it_stopped(app: App) -> 
     expect(note).to_have_attribute("data-stopped", str(stopped))
     expect(note).to_contain_text(f"stopped at epoch {stopped}")
     expect(page).to_have_url(re.compile(r"stop=20"))
+
+
+def test_dataset_thumbnails_plot_the_engines_preview_points(app: App) -> None:
+    page = app.open()
+    catalog = page.evaluate("() => window.__playground.store.state.catalog")
+    names = [d["name"] for d in catalog["datasets"]]
+    assert all(len(d["preview"]) > 0 for d in catalog["datasets"])
+    for name in names:
+        thumb = page.get_by_test_id(f"dataset-{name}").locator("canvas")
+        expect(thumb).to_have_attribute("data-source", "server")
+
+
+def test_request_resolves_on_the_reply_and_rejects_on_the_error(app: App) -> None:
+    page = app.open()
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    # A second connection made by the page's own socket module, with its own session.
+    replies = page.evaluate(
+        """async () => {
+          const { connectSocket, socketUrl } = await import('/socket.js');
+          const opened = new Promise((resolve) => {
+            const socket = connectSocket({ url: socketUrl(location), onOpen: () => resolve(socket),
+              onClose() {}, onMessage() {}, onFrame() {}, onDecodeError() {} });
+          });
+          const socket = await opened;
+          const ok = await socket.request({ type: 'configure', config: { seed: 3 } });
+          const bad = await socket.request({ type: 'configure', config: { seed: -1 } }).then(
+            () => null, (error) => error);
+          return [ok.type, ok.config.seed, bad.type, bad.field];
+        }"""
+    )
+    assert replies == ["config", 3, "error", "config.seed"]

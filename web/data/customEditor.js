@@ -6,6 +6,7 @@
 import { CLASS_COLORS, pointColor } from './colors.js';
 import { kindOf, readCsv } from './csv.js';
 import { fitCanvas } from './dom.js';
+import { formatPercent } from '../i18n.js';
 
 /** Bad CSV rows listed at most. */
 const BAD_ROWS_SHOWN = 10;
@@ -126,8 +127,8 @@ export function createCustomEditor(root, deps) {
     sourceEl.textContent = generated ? deps.t('data.custom.generated', { name: source.label }) : '';
     const pct = (/** @type {number} */ f) => Math.round(f * 100);
     splitEl.textContent = deps.t('data.custom.split', {
-      train: pct(source.train), validation: pct(source.validation),
-      test: Math.max(0, 100 - pct(source.train) - pct(source.validation)),
+      train: formatPercent(pct(source.train) / 100, 0), validation: formatPercent(pct(source.validation) / 100, 0),
+      test: formatPercent(Math.max(0, 100 - pct(source.train) - pct(source.validation)) / 100, 0),
     });
     /** @type {HTMLElement} */ (ask.querySelector('.pp-custom-ask-text')).textContent = deps.t('data.custom.ask', { name: source.label });
     /** @type {HTMLElement} */ (ask.querySelector('[data-testid="custom-copy"]')).textContent = deps.t('data.custom.copy', { name: source.label });

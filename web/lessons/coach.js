@@ -4,6 +4,7 @@
  * language with its fix, one list item per advice with `data-code` set to the stable code.
  * Codes whose fix is a setting get a one-click "apply the fix" button.
  */
+import { formatNumber } from '../i18n.js';
 import { h, hiddenLayers, translator } from './util.js';
 
 export const STRINGS = {
@@ -21,11 +22,11 @@ export const STRINGS = {
     'coach.lr_too_high.oscillating': 'The loss zigzags up and down (learning rate {learning_rate}): each step jumps across the valley. Fix: lower the learning rate.',
     'coach.lr_too_high.dying_relu': '{count} ReLU neurons died within a few epochs (learning rate {learning_rate}): a large step pushed their inputs below zero for every point. Fix: lower the learning rate, or use Leaky ReLU.',
     'coach.no_nonlinearity.linear_hidden': 'Every hidden layer is linear: {layers} linear layers compose into one linear map, so the network can only draw a straight boundary. Fix: use a non-linear activation (tanh, ReLU) in the hidden layers.',
-    'coach.no_nonlinearity.no_hidden': 'Without a hidden layer the model is linear and stalls at {accuracy}% training accuracy on curved data. Fix: add a hidden layer with a non-linear activation.',
+    'coach.no_nonlinearity.no_hidden': 'Without a hidden layer the model is linear and stalls at {accuracy} training accuracy on curved data. Fix: add a hidden layer with a non-linear activation.',
     'coach.output_mismatch': 'The last activation is {output}, which does not fit {task}. Fix: use {expected} at the output.',
     'coach.loss_mismatch': 'The loss {loss} does not fit {task}. Fix: use {expected}.',
-    'coach.underfitting': 'Underfitting: training accuracy stays at {accuracy}% after {epoch} epochs: the network does not fit even its training points. Fix: add neurons or layers, or train longer with a better learning rate or Adam.',
-    'coach.vanishing_gradient': 'Vanishing gradient: after {epoch} epochs, {layers} sigmoid layers still fit only {accuracy}% of the training points, and layer 1 gets {ratio}× the gradient of the last hidden layer. The sigmoid’s slope is at most 1/4, so the gradient shrinks at every layer on its way back. Fix: use tanh or ReLU in the hidden layers.',
+    'coach.underfitting': 'Underfitting: training accuracy stays at {accuracy} after {epoch} epochs: the network does not fit even its training points. Fix: add neurons or layers, or train longer with a better learning rate or Adam.',
+    'coach.vanishing_gradient': 'Vanishing gradient: after {epoch} epochs, {layers} sigmoid layers still fit only {accuracy} of the training points, and layer 1 gets {ratio}× the gradient of the last hidden layer. The sigmoid’s slope is at most 1/4, so the gradient shrinks at every layer on its way back. Fix: use tanh or ReLU in the hidden layers.',
     'coach.overfitting': 'Overfitting: the {split} loss rose from {best_loss} (epoch {best_epoch}) to {loss} while the training loss keeps falling. The network memorizes the training points. Fix: regularize (L2), use more data or a smaller network, or stop at epoch {best_epoch}.',
     'coach.dead_relu': 'Layer {layer}: {count} of {total} ReLU neurons are dead (neurons {neurons}): their input is negative for every point, so their gradient is zero and they never recover. Fix: lower the learning rate, or switch to Leaky ReLU.',
     'coach.unknown': 'Pitfall “{code}”.',
@@ -44,11 +45,11 @@ export const STRINGS = {
     'coach.lr_too_high.oscillating': 'Le coût oscille (taux d’apprentissage {learning_rate}) : chaque pas saute d’un bord à l’autre de la vallée. Correction : baisser le taux d’apprentissage.',
     'coach.lr_too_high.dying_relu': '{count} neurones ReLU sont morts en quelques époques (taux d’apprentissage {learning_rate}) : un grand pas a rendu leur entrée négative pour tous les points. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.no_nonlinearity.linear_hidden': 'Toutes les couches cachées sont linéaires : {layers} couches linéaires se composent en une seule application linéaire, et le réseau ne trace qu’une frontière droite. Correction : une activation non linéaire (tanh, ReLU) dans les couches cachées.',
-    'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} % de précision sur les données d’entraînement, qui sont courbes. Correction : ajouter une couche cachée non linéaire.',
+    'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} de précision sur les données d’entraînement, qui sont courbes. Correction : ajouter une couche cachée non linéaire.',
     'coach.output_mismatch': 'L’activation de sortie « {output} » ne convient pas à {task}. Correction : utiliser « {expected} » en sortie.',
     'coach.loss_mismatch': 'La fonction de perte « {loss} » ne convient pas à {task}. Correction : utiliser « {expected} ».',
-    'coach.underfitting': 'Sous-apprentissage : la précision d’entraînement reste à {accuracy} % après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux d’apprentissage ou Adam.',
-    'coach.vanishing_gradient': 'Gradient évanescent : après {epoch} époques, {layers} couches sigmoïdes n’ajustent que {accuracy} % des points d’entraînement, et la couche 1 reçoit {ratio}× le gradient de la dernière couche cachée. La pente de la sigmoïde vaut au plus 1/4 : le gradient rétrécit à chaque couche en remontant. Correction : utiliser tanh ou ReLU dans les couches cachées.',
+    'coach.underfitting': 'Sous-apprentissage : la précision d’entraînement reste à {accuracy} après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux d’apprentissage ou Adam.',
+    'coach.vanishing_gradient': 'Gradient évanescent : après {epoch} époques, {layers} couches sigmoïdes n’ajustent que {accuracy} des points d’entraînement, et la couche 1 reçoit {ratio}× le gradient de la dernière couche cachée. La pente de la sigmoïde vaut au plus 1/4 : le gradient rétrécit à chaque couche en remontant. Correction : utiliser tanh ou ReLU dans les couches cachées.',
     'coach.overfitting': 'Surapprentissage : le coût de {split} est passé de {best_loss} (époque {best_epoch}) à {loss} alors que le coût d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
     'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.unknown': 'Piège « {code} ».',
@@ -117,8 +118,9 @@ export function fixFor(advice, config) {
 export function wording(t, advice) {
   const p = { ...(advice.params ?? {}) };
   if (typeof p.task === 'string') p.task = t(`coach.task.${p.task}`);
-  if (typeof p.accuracy === 'number') p.accuracy = Math.round(p.accuracy * 1000) / 10;
-  if (typeof p.ratio === 'number') p.ratio = Number(p.ratio.toPrecision(2));
+  // A share as the reader writes a percentage: 12.5% in English, « 12,5 % » in French.
+  if (typeof p.accuracy === 'number') p.accuracy = formatNumber(p.accuracy, { style: 'percent', maximumFractionDigits: 1 });
+  if (typeof p.ratio === 'number') p.ratio = formatNumber(p.ratio, { maximumSignificantDigits: 2 });
   // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
   if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
   // Protocol names (`leaky_relu`, `bce`, `zeros`) are worded by `coach.name.*` where a language

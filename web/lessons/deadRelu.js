@@ -14,7 +14,7 @@ export const STRINGS = {
     'dead.summary': '{count} of {units} dead',
     'dead.neuron': 'neuron {j}',
     'dead.since': 'dead since epoch {epoch}',
-    'dead.active': 'active on {share}% of the points',
+    'dead.active': 'active on {share} of the points',
     'dead.revive': 'Revive: switch to Leaky ReLU',
     'dead.noRelu': 'No ReLU layer in this network: try the “Dead ReLUs at a large learning rate” experiment.',
     'dead.waiting': 'Activity appears with the first frame.',
@@ -26,7 +26,7 @@ export const STRINGS = {
     'dead.summary': '{count} morts sur {units}',
     'dead.neuron': 'neurone {j}',
     'dead.since': 'mort depuis l’époque {epoch}',
-    'dead.active': 'actif sur {share} % des points',
+    'dead.active': 'actif sur {share} des points',
     'dead.revive': 'Ranimer : passer à Leaky ReLU',
     'dead.noRelu': 'Pas de couche ReLU dans ce réseau : essayez l’expérience « Neurones ReLU morts à grand taux d’apprentissage ».',
     'dead.waiting': 'L’activité apparaît avec la première trame.',
@@ -81,7 +81,7 @@ export function mountDeadRelu(container, ctx) {
         const pct = typeof s === 'number' ? Math.round(s * 100) : 0;
         list.append(h('li', { class: `ls-neuron${isDead ? ' ls-dead' : ''}`, 'data-testid': `neuron-${l}-${j}`, 'data-dead': String(isDead) }, [
           h('span', { class: 'ls-label', text: t('dead.neuron', { j: j + 1 }) }),
-          h('div', { class: 'ls-bar', title: t('dead.active', { share: pct }) }, [h('div', { class: 'ls-bar-fill', style: `width:${pct}%` })]),
+          h('div', { class: 'ls-bar', title: t('dead.active', { share: formatPercent(pct / 100, 0) }) }, [h('div', { class: 'ls-bar-fill', style: `width:${pct}%` })]),
           h('span', { class: 'ls-num', text: isDead && since[String(j)] !== undefined ? t('dead.since', { epoch: since[String(j)] }) : formatPercent(pct / 100, 0) }),
         ]));
       }

@@ -99,7 +99,7 @@ function h(tag, attrs = {}, children = []) {
 }
 
 /** @param {number | null | undefined} x @param {number} [digits] */
-const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : formatNumber(x, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
 /**
  * @param {HTMLElement} container
@@ -231,7 +231,7 @@ export function mountSearchPanel(container, ctx) {
     bar.value = p.total ? run.trials.length / p.total : 0;
     barText.textContent = running
       ? t('search.progress', { done: run.trials.length, total: p.total, left: p.remaining == null ? '?' : Math.ceil(p.remaining) })
-      : t('search.progressEnd', { done: p.done, total: p.total, elapsed: p.elapsed.toFixed(1), state: t(`search.state.${p.state}`) });
+      : t('search.progressEnd', { done: p.done, total: p.total, elapsed: formatNumber(p.elapsed, { minimumFractionDigits: 1, maximumFractionDigits: 1 }), state: t(`search.state.${p.state}`) });
     const best = bestTrial();
     bestLine.dataset.trial = best ? String(best.trial) : '';
     if (!best) { bestLine.textContent = ''; return; }
@@ -263,7 +263,7 @@ export function mountSearchPanel(container, ctx) {
     const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
       h('td', {}, [String(trial.trial)]),
       h('td', {}, [thumbFor(trial)]),
-      h('td', { class: 'srch-config' }, [`lr ${c.learning_rate.toPrecision(3)} · ${c.optimizer} · ${c.layers}×${c.units} ${c.activation}`
+      h('td', { class: 'srch-config' }, [`lr ${formatNumber(c.learning_rate, { maximumSignificantDigits: 3 })} · ${c.optimizer} · ${c.layers}×${c.units} ${c.activation}`
         + (c.seed != null ? ` · seed ${c.seed}` : '') + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
       h('td', {}, [num(trial.val_loss)]), h('td', {}, [num(trial.val_accuracy, 3)]),
       h('td', {}, [num(trial.train_loss)]), h('td', {}, [String(trial.params)]), h('td', {}, [num(trial.seconds, 2)]),
