@@ -17,14 +17,16 @@ import { formatNumber } from './i18n.js';
  */
 
 /**
- * The catalog's list under `key` (names), or an empty list before the catalog arrives.
+ * The names of the catalog's list under `key` (`activations`, `losses`, `optimizers`...: plain
+ * strings or objects with `name`), or an empty list before the catalog arrives.
  * @param {any} catalog
- * @param {'activations' | 'hidden_activations' | 'losses'} key
+ * @param {string} key
  * @returns {string[]}
  */
 export function catalogNames(catalog, key) {
   const list = catalog?.[key];
-  return Array.isArray(list) ? list : [];
+  if (!Array.isArray(list)) return [];
+  return list.map((item) => (typeof item === 'string' ? item : item?.name)).filter(Boolean);
 }
 
 /**

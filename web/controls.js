@@ -7,6 +7,7 @@
  */
 
 import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
+import { catalogNames } from './catalog.js';
 import { createErrorBanner } from './errorBanner.js';
 import { ERROR_STRINGS } from './errors.js';
 import { rememberToggle, toggleFromUrl } from './url.js';
@@ -16,11 +17,6 @@ const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
 const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 /** Epochs per second; 0 is as fast as possible. */
 const SPEEDS = [0, 1, 3, 10, 30, 100, 300, 1000];
-const FALLBACK = {
-  optimizers: ['gd', 'sgd', 'momentum', 'adam'],
-  initializers: ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'],
-  regularization: ['none', 'l1', 'l2'],
-};
 
 const STRINGS = {
   en: {
@@ -158,19 +154,6 @@ const FIELD_CONTROLS = [
   ['config.seed', 'seed'],
   ['config.view.epochs_per_second', 'speed'],
 ];
-
-/**
- * The names of one catalog list (plain strings or objects with `name`).
- * @param {any} catalog
- * @param {string} key
- * @param {string[]} fallback
- * @returns {string[]}
- */
-function catalogNames(catalog, key, fallback) {
-  const list = catalog?.[key];
-  if (!Array.isArray(list) || list.length === 0) return fallback;
-  return list.map((item) => (typeof item === 'string' ? item : item?.name)).filter(Boolean);
-}
 
 /** A number as a short label in the page's language: 0.00001 -> "0.00001" (« 0,00001 »), 3 -> "3". */
 function numberLabel(/** @type {number} */ v) {
@@ -411,7 +394,7 @@ export function mountControls(container, ctx) {
 
   function renderSettings() {
     const opt = config?.optimizer ?? {};
-    const names = (/** @type {string} */ key) => catalogNames(catalog, key, /** @type {any} */ (FALLBACK)[key]);
+    const names = (/** @type {string} */ key) => catalogNames(catalog, key);
     fill(selects.speed, SPEEDS, (v) => (v === 0 ? t('controls.speedMax') : t('controls.speedN', { n: v })), config?.view?.epochs_per_second);
     fill(selects.lr, LEARNING_RATES, numberLabel, opt.learning_rate);
     fill(selects.batch, BATCH_SIZES, String, opt.batch_size);
