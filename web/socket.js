@@ -29,7 +29,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
   let ws = null;
   let nextId = 1;
   let attempt = 0;
-  /** @type {string[]} */
+  /** @type {{id: number, text: string}[]} */
   let queue = [];
   /** Requests waiting for their reply, by id. */
   /** @type {Map<number, {resolve: (reply: any) => void, reject: (error: any) => void}>} */
@@ -37,6 +37,16 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
   /** Ids sent on the current connection (a dropped connection never answers them). */
   /** @type {Set<number>} */
   let sentIds = new Set();
+
+  /**
+   * Rejects the request of a message that will never be answered.
+   * @param {number} id
+   * @param {string} message
+   */
+  function abandon(id, message) {
+    waiting.get(id)?.reject({ type: 'error', code: 'disconnected', field: null, id, local: true, message });
+    waiting.delete(id);
+  }
 
   /**
    * Settles the request a message replies to, if any.
@@ -75,10 +85,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     socket.onclose = () => {
       ws = null;
       // The session that would have answered is gone.
-      for (const id of sentIds) {
-        waiting.get(id)?.reject({ type: 'error', code: 'disconnected', field: null, id, local: true, message: 'connection lost' });
-        waiting.delete(id);
-      }
+      for (const id of sentIds) abandon(id, 'connection lost');
       sentIds = new Set();
       onClose();
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
@@ -100,7 +107,8 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
       ws.send(text);
       sentIds.add(id);
     } else {
-      queue = [...queue.slice(-(QUEUE_LIMIT - 1)), text];
+      if (queue.length >= QUEUE_LIMIT) abandon(/** @type {{id: number}} */ (queue.shift()).id, 'dropped while offline');
+      queue.push({ id, text });
     }
     return id;
   }
@@ -123,10 +131,9 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     flushQueue() {
       const pending = queue;
       queue = [];
-      for (const text of pending) {
+      for (const { id, text } of pending) {
         ws?.send(text);
-        const id = JSON.parse(text).id;
-        if (typeof id === 'number') sentIds.add(id);
+        sentIds.add(id);
       }
     },
   };
