@@ -78,6 +78,9 @@ class Experiment:
     inspect: int = 4
     """Training points the matrix inspector opens on (one, to see a single example's
     gradient)."""
+    seeds: int = 0
+    """When set, the card also trains the config from this many initial weights side by side
+    (the search lab's `seeds` preset, `epochs` each): the spread of their final costs."""
 
     def runs(self) -> list[tuple[str, Patch, Promise]]:
         """(label, full patch, promise) of the experiment itself and of each variant."""
@@ -89,7 +92,7 @@ class Experiment:
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "group": self.group, "tab": self.tab, "epochs": self.epochs,
-            "inspect": self.inspect,
+            "inspect": self.inspect, "seeds": self.seeds,
             "config": self.config, "promise": self.promise.as_dict(),
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],
@@ -322,6 +325,15 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
          Variant("lr 0.1", {"optimizer": {"learning_rate": 0.1}},
                  Promise(bounds={"train_accuracy": (0.9, None)}))),
         group="pitfall",
+    ),
+    Experiment(
+        # Two tanh units can draw XOR, but gradient descent from some initial weights ends in
+        # a minimum that cuts one corner off: the cost is not convex (min to max >= 1.3x).
+        "non_convexity", "experiments", 200,
+        {"dataset": {"name": "xor", "noise": 0}, "hidden": layers(1, 2, "tanh"),
+         "init": "xavier", "optimizer": {"name": "sgd", "learning_rate": 0.1}},
+        Promise(allowed=("underfitting",)),
+        seeds=10,
     ),
     Experiment(
         "wrong_output", "experiments", 100,

@@ -17,6 +17,7 @@ const HISTORY_LIMIT = 4000;
  *   errors: any[], lang: string, inspection: any,
  *   configId: number | string | null, exported: any,
  *   searchInbox: any[],
+ *   searchRequest: {preset: string, trials: number, epochs: number} | null,
  * }} AppState
  */
 
@@ -41,6 +42,8 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
     exported: null,
     /** search_trial and search_progress messages not yet read by the Search panel. */
     searchInbox: [],
+    /** A search another view asks the Search panel to start (the seeds button of a card). */
+    searchRequest: null,
   };
   /** @type {Set<string>} */
   let changed = new Set();

@@ -43,3 +43,17 @@ def test_the_panel_speaks_french(app: App) -> None:
     page = app.open("?lang=fr")
     expect(page.get_by_test_id("search-start")).to_have_text("Lancer")
     expect(page.get_by_test_id("search-panel")).to_contain_text("Recherche")
+
+
+def test_the_non_convexity_card_trains_its_network_from_ten_initial_weights(app: App) -> None:
+    page = app.open("?experiment=non_convexity")
+    card = page.get_by_test_id("experiment-card")
+    expect(card).to_have_attribute("data-experiment", "non_convexity")
+    page.get_by_test_id("lesson-seeds").click()
+    expect(page.get_by_test_id("search-preset")).to_have_value("seeds")
+    rows = page.locator("[data-testid^='search-row-']")
+    expect(rows).to_have_count(10, timeout=90_000)
+    expect(page.get_by_test_id("search-seeds")).to_be_visible()
+    losses = sorted(float(r.get_attribute("data-val-loss") or "nan") for r in rows.all())
+    assert losses[-1] > losses[0]  # other initial weights, other minimum
+    expect(page.get_by_test_id("search-seeds-stats")).not_to_be_empty()

@@ -95,3 +95,34 @@ def test_a_healthy_session_gets_no_advice_on_any_seed(name: str) -> None:
     said = {seed: sorted(rehearse(HEALTHY[name], HEALTHY_EPOCHS, seed).codes)
             for seed in range(1, 5)}
     assert all(not codes for codes in said.values()), said
+
+
+SEEDS_RATIO = 1.3
+"""Lowest spread, max over min, of the final training costs of a `seeds` experiment."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n, e in EXPERIMENTS.items() if e.seeds])
+@pytest.mark.parametrize("seed", range(1, 6))
+def test_the_same_network_from_other_initial_weights_ends_at_other_costs(name: str,
+                                                                        seed: int) -> None:
+    """The card's seeds button runs the search lab's `seeds` preset over the experiment's
+    config: its trials end at costs spread by SEEDS_RATIO or more, on every dataset seed."""
+    from engine.search.study import search
+    from server.model import build, generate
+    from server.protocol import SearchStartMessage
+    from server.rehearsal import config_for
+    from server.search import spec_for
+    from server.settings import Settings
+
+    experiment = EXPERIMENTS[name]
+    config = config_for(experiment.config, seed)
+    model = build(config, generate(config), Settings())
+    message = SearchStartMessage(type="search_start", preset="seeds", trials=experiment.seeds,
+                                 epochs=experiment.epochs)
+    finished = []
+    search(spec_for(message, config, model.dataset.task), model.split,
+           on_trial=finished.append)
+    costs = sorted(f.result.train_loss for f in finished if f.result.train_loss is not None)
+    assert len(costs) == experiment.seeds
+    assert costs[-1] / costs[0] >= SEEDS_RATIO, costs

@@ -10,7 +10,7 @@ import { h, translator } from './util.js';
 
 /**
  * @typedef {{
- *   name: string, group: string, tab: string, epochs: number, inspect?: number, config: any,
+ *   name: string, group: string, tab: string, epochs: number, inspect?: number, seeds?: number, config: any,
  *   promise: any, variants: {label: string, config: any, promise: any}[],
  * }} Experiment
  */
@@ -34,6 +34,7 @@ export const STRINGS = {
     'exp.pitfalls': 'Pitfalls',
     'exp.run': 'Train {epochs} epochs',
     'exp.runOne': 'Train one epoch',
+    'exp.runSeeds': 'Train from {seeds} initial weights ({epochs} epochs each)',
     'exp.link': 'Link to this experiment',
     'exp.watch': 'What to watch:',
     'exp.try': 'Try:',
@@ -59,6 +60,9 @@ export const STRINGS = {
     'exp.overfitting.title': 'Overfitting: few points, a big network',
     'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh units (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
     'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 0.1: the validation loss stays near its best.',
+    'exp.non_convexity.title': 'Non-convexity: other weights, other minimum',
+    'exp.non_convexity.text': 'The cost J(W, b) of a network is not convex: gradient descent goes down to the nearest minimum, and where it ends depends on where it starts. Two tanh neurons can separate XOR, yet from some initial weights training settles where one corner stays on the wrong side.',
+    'exp.non_convexity.watch': 'Train from 10 initial weights: the Search panel trains the same network from 10 seeds side by side and plots their final costs. They do not all reach the same cost: the highest is at least 1.3 times the lowest. Load the best and the worst trial to compare their boundaries.',
     'exp.zigzag.title': 'The zigzag effect: positive outputs',
     'exp.zigzag.text': 'For one example, row j of dW[2] is dz_j times A[1]ᵀ. Sigmoid and ReLU outputs are never negative, so every weight into neuron j moves in the same direction, up or down together: to reach a point where some must rise and others fall, gradient descent zigzags. Tanh’s outputs have both signs and its rows mix them.',
     'exp.zigzag.watch': 'The matrix inspector on one point: at dW[2] each row has a single sign (one color). Try tanh: the signs mix within a row. Relu, like sigmoid, keeps one sign per row.',
@@ -89,6 +93,7 @@ export const STRINGS = {
     'exp.pitfalls': 'Pièges',
     'exp.run': 'Entraîner {epochs} époques',
     'exp.runOne': 'Entraîner une époque',
+    'exp.runSeeds': 'Entraîner depuis {seeds} poids initiaux ({epochs} époques chacun)',
     'exp.link': 'Lien vers cette expérience',
     'exp.watch': 'À observer :',
     'exp.try': 'Essayer :',
@@ -114,6 +119,9 @@ export const STRINGS = {
     'exp.overfitting.title': 'Surapprentissage : peu de points, un grand réseau',
     'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
     'exp.overfitting.watch': 'La courbe de coût : le coût de validation atteint son minimum puis remonte alors que le coût d’entraînement baisse encore. L’encadré Conseils signale le surapprentissage. Essayez L2 0,1 : le coût de validation reste près de sa meilleure valeur.',
+    'exp.non_convexity.title': 'Non-convexité : autres poids, autre minimum',
+    'exp.non_convexity.text': 'La fonction de coût J(W, b) d’un réseau n’est pas convexe : la descente de gradient descend vers le minimum le plus proche, et où elle s’arrête dépend d’où elle part. Deux neurones tanh peuvent séparer XOR, pourtant depuis certains poids initiaux l’entraînement s’arrête là où un coin reste du mauvais côté.',
+    'exp.non_convexity.watch': 'Entraîner depuis 10 poids initiaux : le panneau Recherche entraîne le même réseau depuis 10 graines côte à côte et trace leurs coûts finaux. Ils n’atteignent pas tous le même coût : le plus haut vaut au moins 1,3 fois le plus bas. Chargez le meilleur et le pire essai pour comparer leurs frontières.',
     'exp.zigzag.title': 'L’effet zigzag : des sorties positives',
     'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent.',
     'exp.zigzag.watch': 'L’inspecteur de matrices sur un point : à dW[2], chaque ligne a un seul signe (une couleur). Essayez tanh : les signes se mélangent dans une ligne. ReLU, comme la sigmoïde, garde un signe par ligne.',
@@ -347,6 +355,16 @@ export function mountExperimentCard(container, ctx, host) {
         }, () => {});
       });
       actions.append(run);
+    }
+    if (preset.seeds) {
+      // The same network from `seeds` initial weights, side by side: the Search panel runs
+      // its seeds preset and draws the spread of their final costs.
+      const text = t('exp.runSeeds', { seeds: preset.seeds, epochs: preset.epochs });
+      const seeds = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-seeds', text });
+      seeds.addEventListener('click', () => {
+        ctx.store.set('searchRequest', { preset: 'seeds', trials: preset.seeds, epochs: preset.epochs });
+      });
+      actions.append(seeds);
     }
     if (preset.variants) {
       actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));

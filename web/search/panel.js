@@ -368,6 +368,20 @@ export function mountSearchPanel(container, ctx) {
         trials.max = String(state.hello.limits.max_search_trials);
         epochs.max = String(state.hello.limits.max_search_epochs);
       }
+      if (changed.has('searchRequest') && state.searchRequest) {
+        // Another view asked for a search (an experiment's seeds button): set it up and start.
+        const { preset: name, trials: n, epochs: e } = state.searchRequest;
+        state.searchRequest = null;
+        method.value = 'grid';
+        preset.value = name;
+        preset.dispatchEvent(new Event('change'));
+        trials.value = String(n);
+        epochs.value = String(e);
+        objective.value = 'loss';
+        rememberSearch(setup());
+        if (!start.disabled) start.click();
+        container.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      }
       const inbox = state.searchInbox ?? [];
       const fresh = changed.has('searchInbox') && inbox.length > 0;
       if (fresh) for (const message of inbox.splice(0)) apply(message);
