@@ -14,8 +14,8 @@ import numpy.typing as npt
 
 from engine import activations
 from engine import features as feats
-from engine.grid import Domain, grid_points
 from engine.fast_network import fold
+from engine.grid import Domain, grid_points
 from engine.network import Network
 from engine.parameters import Parameters
 from engine.registry import Array

@@ -155,8 +155,9 @@ class Network:
         if not self._batch_statistics:
             return dZ_hat / self.sigma[l]        # fixed μ, σ: Z̃ is an affine map of Z
         # μ and σ depend on every column: Ẑ's mean 0 and variance 1 take their share out.
-        return (dZ_hat - dZ_hat.mean(axis=1, keepdims=True)
-                - Z_hat * (dZ_hat * Z_hat).mean(axis=1, keepdims=True)) / self.sigma[l]
+        dZ: Array = (dZ_hat - dZ_hat.mean(axis=1, keepdims=True)
+                     - Z_hat * (dZ_hat * Z_hat).mean(axis=1, keepdims=True)) / self.sigma[l]
+        return dZ
 
     def cost(self, X: Array, Y: Array, loss: str | losses.Loss, training: bool = True) -> float:
         """J = (1/m) Σ L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) on X (n[0], m) and Y (n[L], m)."""

@@ -128,6 +128,10 @@ class DatasetConfig(ClientModel):
 class HiddenLayer(ClientModel):
     units: Int = Field(default=4, ge=1, le=limits.MAX_UNITS)
     activation: HiddenActivationName = "tanh"
+    batch_norm: Bool = Field(
+        default=False, description="batch normalization before the activation: "
+        "γ (Z - μ) / √(σ² + ε) + β, with the batch's μ and σ² while training, their running "
+        "averages for the grids and the metrics")
 
 
 class OutputConfig(ClientModel):
@@ -211,6 +215,15 @@ class Config(ClientModel):
 # ------------------------------------------------------------------------------- export payload
 
 
+class ExportedNorm(ClientModel):
+    """A normalized layer's learned γ, β and running mean and variance, each a flat list."""
+
+    gamma: list[Float]
+    beta: list[Float]
+    running_mean: list[Float]
+    running_var: list[Float]
+
+
 class ExportedModel(ClientModel):
     """The network's parameters: `W[l-1]` is W[l] as rows, `b[l-1]` is b[l] as a flat list."""
 
@@ -219,6 +232,8 @@ class ExportedModel(ClientModel):
     activations: list[ActivationName]
     W: list[list[list[Float]]]
     b: list[list[Float]]
+    batch_norm: list[ExportedNorm | None] | None = Field(
+        default=None, description="per layer, its batch normalization or null (left out: none)")
 
 
 class ExportedData(ClientModel):
