@@ -17,7 +17,7 @@ const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const SPEEDS = [0, 1, 3, 10, 30, 100, 300, 1000];
 const FALLBACK = {
   optimizers: ['gd', 'sgd', 'momentum', 'adam'],
-  initializers: ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'],
+  initializers: ['zeros', 'constant', 'uniform', 'normal', 'large_normal', 'xavier', 'he'],
   regularization: ['none', 'l1', 'l2'],
 };
 
@@ -65,6 +65,7 @@ const STRINGS = {
     'init.constant': 'Constant 0.5',
     'init.uniform': 'Uniform [-1, 1]',
     'init.normal': 'Normal σ 0.1',
+    'init.large_normal': 'Normal σ 5',
     'init.xavier': 'Xavier (Glorot)',
     'init.he': 'He',
     'reg.none': 'None',
@@ -126,6 +127,7 @@ const STRINGS = {
     'init.constant': 'Constante 0,5',
     'init.uniform': 'Uniforme [-1, 1]',
     'init.normal': 'Normale σ 0,1',
+    'init.large_normal': 'Normale σ 5',
     'init.xavier': 'Xavier (Glorot)',
     'init.he': 'He',
     'reg.none': 'Aucune',
