@@ -135,7 +135,8 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     hidden layer; spread_ratio: std of the last hidden layer / std of the first;
     gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
     overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
-    the start‖ (Frobenius); one_sign_rows: see `one_sign_rows`.
+    the start‖ (Frobenius); first_layer_change: the same, divided by ‖W[1] at the start‖;
+    one_sign_rows: see `one_sign_rows`.
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -146,6 +147,8 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     validation = [e["validation_loss"] for e in rehearsal.history
                   if e.get("validation_loss") is not None]
     best = min(validation) if validation else math.nan
+    moved = float(np.linalg.norm(model.net.W[1] - rehearsal.start))
+    start = float(np.linalg.norm(rehearsal.start))
     return {
         "train_accuracy": final(rehearsal, "train_accuracy"),
         "test_accuracy": final(rehearsal, "test_accuracy"),
@@ -156,7 +159,8 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
         "gradient_ratio": grads[0] / grads[-1] if grads[-1] else math.nan,
         "diverged": 1.0 if model.trainer.diverged else 0.0,
         "overfit_rise": (validation[-1] - best) / best if validation and best else math.nan,
-        "first_layer_moved": float(np.linalg.norm(model.net.W[1] - rehearsal.start)),
+        "first_layer_moved": moved,
+        "first_layer_change": moved / start if start else math.nan,
         "one_sign_rows": one_sign_rows(rehearsal)
         if keys is None or "one_sign_rows" in keys else math.nan,
     }
@@ -193,6 +197,9 @@ CLONES = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.8),
 """Equal non-zero weights: the neurons move, all the same way (identical gradient rows)."""
 ONE_SIGN = Promise(bounds={"one_sign_rows": (1.0, None)})
 """Positive outputs below: every row of one example's dW[2] has a single sign."""
+FLAT = Promise(bounds={"last_saturation": (0.5, None), "first_layer_change": (None, 0.5)})
+"""Weights of σ 5: most (unit, point) pairs sit where σ' < 10% of its peak, and W[1] moves by
+less than half its size in the run (20 seeds: saturation ≥ 0.61, change ≤ 0.38)."""
 RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
 """x₁², x₂² up to 36: tanh units sit on their flat parts."""
 
@@ -214,6 +221,15 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         CLONES,
         (Variant("constant", {"init": "constant"}, CLONES),
          Variant("xavier", {"init": "xavier"}, Promise(allowed=("overfitting",)))),
+    ),
+    Experiment(
+        "large_init", "init", 20,
+        {"dataset": CIRCLE, "hidden": layers(1, 4, "sigmoid"), "init": "large_normal",
+         "optimizer": {"name": "sgd", "learning_rate": 0.3}},
+        FLAT,
+        (Variant("large_normal", {"init": "large_normal"}, FLAT),
+         Variant("xavier", {"init": "xavier"},
+                 Promise(bounds={"last_saturation": (None, 0.45)}))),
     ),
     Experiment(
         "dead_relu", "dead", 100,

@@ -66,6 +66,7 @@ export const STRINGS = {
     'coach.name.constant': 'constante',
     'coach.name.uniform': 'uniforme [−1, 1]',
     'coach.name.normal': 'petite normale',
+    'coach.name.large_normal': 'grande normale',
     'coach.name.xavier': 'Xavier',
     'coach.name.he': 'He',
   },
