@@ -96,8 +96,9 @@ class Experiment:
         }
 
 
-def layers(n: int, units: int, activation: str) -> list[dict[str, Any]]:
-    return [{"units": units, "activation": activation} for _ in range(n)]
+def layers(n: int, units: int, activation: str, batch_norm: bool = False) -> list[dict[str, Any]]:
+    extra = {"batch_norm": True} if batch_norm else {}
+    return [{"units": units, "activation": activation, **extra} for _ in range(n)]
 
 
 # --------------------------------------------------------------------------------- measures
@@ -189,6 +190,7 @@ def one_sign_rows(rehearsal: Rehearsal, examples: int = 16) -> float:
 # ------------------------------------------------------------------------------ the menu
 
 CIRCLE = {"name": "circle", "points": 300, "noise": 0}
+SPIRAL_FEATURES = ["x1", "x2", "sin_x1", "sin_x2"]
 FROZEN = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7),
                                                "first_layer_moved": (None, 0.0)})
 """Zero weights everywhere: every hidden gradient is exactly 0 (W[L] = 0 sends none back)."""
@@ -200,6 +202,10 @@ ONE_SIGN = Promise(bounds={"one_sign_rows": (1.0, None)})
 FLAT = Promise(bounds={"last_saturation": (0.5, None), "first_layer_change": (None, 0.5)})
 """Weights of σ 5: most (unit, point) pairs sit where σ' < 10% of its peak, and W[1] moves by
 less than half its size in the run (20 seeds: saturation ≥ 0.61, change ≤ 0.38)."""
+STALLS = Promise(allowed=("vanishing_gradient", "underfitting"),
+                 bounds={"train_accuracy": (None, 0.72)})
+"""Four sigmoid layers on the spiral: the gradient fades on its way back, training stalls (16
+seeds: accuracy ≤ 0.67; the coach names vanishing_gradient on 28 of 32 runs)."""
 RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
 """x₁², x₂² up to 36: tanh units sit on their flat parts."""
 
@@ -278,6 +284,16 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
          Variant("relu", {"hidden": layers(4, 8, "relu"), "init": "he"},
                  Promise(allowed=("underfitting", "dead_relu"),
                          bounds={"train_accuracy": (0.65, None)}))),
+    ),
+    Experiment(
+        "batch_norm", "gradients", 100,
+        {"dataset": {"name": "spiral", "points": 400, "noise": 0, "classes": 2},
+         "features": SPIRAL_FEATURES, "hidden": layers(4, 8, "sigmoid"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.3}},
+        STALLS,
+        (Variant("sigmoid", {"hidden": layers(4, 8, "sigmoid")}, STALLS),
+         Variant("sigmoid + BN", {"hidden": layers(4, 8, "sigmoid", batch_norm=True)},
+                 Promise(bounds={"train_accuracy": (0.75, None)}))),
     ),
     Experiment(
         "overfitting", "experiments", 300,
@@ -370,7 +386,6 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
 
 # ------------------------------------------------------------- healthy sessions
 
-SPIRAL_FEATURES = ["x1", "x2", "sin_x1", "sin_x2"]
 HEALTHY_EPOCHS = 200
 HEALTHY: dict[str, dict[str, Any]] = {
     "circle": {"dataset": {"name": "circle"}},

@@ -34,6 +34,12 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         False,
         ("symmetry",),
     ),
+    "large_init": (
+        "init",
+        {"init": "large_normal", "hidden": [{"units": 4, "activation": "sigmoid"}]},
+        False,
+        (),
+    ),
     "dead_relu": (
         "dead",
         {"optimizer": {"learning_rate": 1.5}, "hidden": [{"units": 8, "activation": "relu"}] * 2},
@@ -50,6 +56,13 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
     "activations_spiral": (
         "gradients",
         {"dataset": {"name": "spiral"}, "hidden": [{"units": 8, "activation": "sigmoid"}] * 4},
+        False,
+        (),
+    ),
+    "batch_norm": (
+        "gradients",
+        {"dataset": {"name": "spiral"},
+         "hidden": [{"units": 8, "activation": "sigmoid", "batch_norm": False}] * 4},
         False,
         (),
     ),
