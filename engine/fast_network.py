@@ -124,7 +124,8 @@ class TrainingPath:
         self.net = net
         self.Wb = net.params.Wb
         self.WbT = [Wb.T for Wb in net.params.Wb]
-        self.normed = [l for l in range(1, net.L + 1) if net.normalizes(l)]
+        self.normed = net.params.batch_norm
+        """normed[l]: layer l batch-normalizes (index 0 is False)."""
 
     def workspace(self, m: int) -> Workspace:
         return Workspace(self.net.sizes, m, batch_norm=self.net.params.batch_norm)
@@ -134,7 +135,7 @@ class TrainingPath:
         g = self.net.g
         for l in range(1, self.net.L + 1):
             np.dot(self.Wb[l], ws.A1[l - 1], out=ws.Z[l])      # Z[l] = W[l] A[l-1] + b[l]
-            if l in self.normed:
+            if self.normed[l]:
                 self._normalize(l, ws)                         # Z̃[l] = γ Ẑ[l] + β
             g[l].forward(ws.Z_tilde[l], out=ws.A[l])           # A[l] = g[l](Z̃[l])
         return ws.A[-1]
@@ -171,7 +172,7 @@ class TrainingPath:
                 np.dot(self.WbT[l], dZ[l], out=ws.dA1[l - 1])  # dA[l-1] = W[l]ᵀ dZ[l], spare row
                 k = l - 1
                 g[k].backward(dA[k], Z[k], A[k], out=ws.dZ_tilde[k])  # dA ⊙ g'(Z̃[l-1])
-                if k in self.normed:
+                if self.normed[k]:
                     self._normalize_backward(k, ws, grads)
 
     def _normalize_backward(self, l: int, ws: Workspace, grads: Parameters) -> None:

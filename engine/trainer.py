@@ -191,7 +191,8 @@ class Trainer:
                 break
         if not (math.isfinite(theta.sum()) and (taken == 0 or math.isfinite(ws.A[-1].sum()))):
             np.copyto(theta, self._snapshot)
-            np.copyto(self.net.running.flat, self._running_snapshot)
+            if self._running_snapshot.size:
+                np.copyto(self.net.running.flat, self._running_snapshot)
             self.position = 0
             self.diverged = f"diverged at epoch {self.epoch + 1}"
             return 0
@@ -204,7 +205,8 @@ class Trainer:
     def _begin_epoch(self) -> None:
         """Keep the weights (restored if the epoch diverges) and shuffle the training set."""
         np.copyto(self._snapshot, self.net.params.flat)
-        np.copyto(self._running_snapshot, self.net.running.flat)
+        if self._running_snapshot.size:  # batch normalization's running μ, σ²
+            np.copyto(self._running_snapshot, self.net.running.flat)
         if self._shuffle:
             order = self.rng.permutation(self._X1.shape[1])
             np.take(self._X1[:-1], order, axis=1, out=self._Xs1[:-1], mode="clip")
