@@ -95,7 +95,7 @@ class Network:
         self.Z_hat, self.Z_tilde, self.sigma = [NONE], [X], [NONE]
         for l in range(1, self.L + 1):
             self.Z.append(self.W[l] @ self.A[l - 1] + self.b[l])   # Z[l] = W[l] A[l-1] + b[l]
-            self.Z_tilde.append(self._normalize(l, training))      # Z̃[l] = Z[l] without BN
+            self.Z_tilde.append(self._normalize(l, training))      # Z̃[l] (Z[l] itself w/o BN)
             self.A.append(self.g[l](self.Z_tilde[l]))               # A[l] = g[l](Z[l])
         return self.A[self.L]
 
@@ -120,7 +120,7 @@ class Network:
         Every dZ[l], dA[l] stays in net.dZ, net.dA (and dγ, dβ in net.dgamma, net.dbeta)."""
         if not self.A:
             raise ValueError("backward needs a forward pass first")
-        L, g, A, Z = self.L, self.g, self.A, self.Z_tilde
+        L, g, A, Z_tilde = self.L, self.g, self.A, self.Z_tilde
         if np.shape(Y) != A[L].shape:
             raise ValueError(f"Y: expected shape {A[L].shape}, got {np.shape(Y)}")
         Y = np.asarray(Y, dtype=np.float64)
@@ -133,15 +133,17 @@ class Network:
         if g[L].name == fn.fused_with:
             self.dZ[L] = A[L] - Y                                   # dZ[L] = A[L] - Y
         else:
-            self.dZ[L] = g[L].backward(self.dA[L], Z[L], A[L], out=np.empty_like(Y))
+            self.dZ[L] = g[L].backward(self.dA[L], Z_tilde[L], A[L],  # dA[L] * g'[L](Z[L])
+                                       out=np.empty_like(Y))
         for l in range(L, 0, -1):
             self.dW[l] = (1 / m) * self.dZ[l] @ A[l - 1].T          # dW[l] = (1/m) dZ[l] A[l-1]ᵀ
             self.db[l] = (1 / m) * self.dZ[l].sum(axis=1, keepdims=True)  # db[l] = (1/m) Σ dZ[l]
             if l > 1:
                 self.dA[l - 1] = self.W[l].T @ self.dZ[l]           # dA[l-1] = W[l]ᵀ dZ[l]
-                dZ = g[l - 1].backward(self.dA[l - 1], Z[l - 1], A[l - 1],  # dA * g'(Z)
-                                       out=np.empty_like(self.dA[l - 1]))
-                self.dZ[l - 1] = self._normalize_backward(l - 1, dZ, m)
+                # dZ[l-1] = dA[l-1] * g'[l-1](Z[l-1]), then back through BN if the layer has it
+                dZ_tilde = g[l - 1].backward(self.dA[l - 1], Z_tilde[l - 1], A[l - 1],
+                                             out=np.empty_like(self.dA[l - 1]))
+                self.dZ[l - 1] = self._normalize_backward(l - 1, dZ_tilde, m)
         return self.dW, self.db
 
     def _normalize_backward(self, l: int, dZ_tilde: Array, m: int) -> Array:
