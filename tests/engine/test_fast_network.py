@@ -16,14 +16,22 @@ OUTPUTS = [("sigmoid", "bce", 1), ("softmax", "cce", 3), ("linear", "mse", 2),
 RTOL = 1e-12
 
 
-def close(actual: np.ndarray, expected: np.ndarray) -> None:
-    """|actual - expected| <= 1e-12 · max(max|expected|, 1), entry by entry: relative to the
-    matrix's scale, and at least 1e-12 absolute (an entry near 0 that is a sum of terms of
-    order 1, such as db[l] of a normalized layer, exactly 0 but for rounding, keeps their
-    rounding error)."""
-    scale = max(float(np.abs(expected).max(initial=0.0)), 1.0)
+def close(actual: np.ndarray, expected: np.ndarray, floor: float = 0.0) -> None:
+    """|actual - expected| <= 1e-12 · max(max|expected|, floor), entry by entry: relative to
+    the matrix's largest entry (`floor`: see `problems`)."""
+    scale = max(float(np.abs(expected).max(initial=0.0)), floor)
     error = float(np.abs(np.asarray(actual) - expected).max(initial=0.0))
     assert error <= RTOL * scale, f"error {error:.3g} for a scale of {scale:.3g}"
+
+
+def normalization_floor(net: Network) -> float:
+    """0 without batch normalization: errors are then relative to each matrix's largest entry.
+    With it, at least 1 and the largest gain γ/σ of a normalized layer: its backward subtracts
+    nearly equal terms (a batch of 2 normalizes to ±1 whatever its values, and dZ is then 0 but
+    for ε and rounding), and multiplies their rounding by γ/σ, up to γ/√ε."""
+    gains = [float(np.abs(net.gamma[l] / net.sigma[l]).max())
+             for l in range(1, net.L + 1) if net.normalizes(l)]
+    return max([1.0, *gains]) if gains else 0.0
 
 
 @st.composite
@@ -61,28 +69,31 @@ def test_a_training_step_computes_the_course_numbers(problem) -> None:
     with np.errstate(all="ignore"):
         net.forward(X)
         net.backward(Y, loss)
+    floor = normalization_floor(net)
+    with np.errstate(all="ignore"):
         path = TrainingPath(net)
         ws, grads = path.workspace(m), Parameters(net.sizes, batch_norm=net.batch_norm)
         ws.A[0][...] = X
         path.forward(ws)
         path.backward(Y, losses.get(loss), ws, grads)
     for l in range(1, net.L + 1):
-        close(ws.Z[l], net.Z[l])
-        close(ws.Z_tilde[l], net.Z_tilde[l])
-        close(ws.A[l], net.A[l])
-        close(ws.dZ[l] * m, net.dZ[l])       # the fast path's dZ carries the 1/m
-        close(grads.W[l], net.dW[l])
-        close(grads.b[l], net.db[l])
+        close(ws.Z[l], net.Z[l], floor)
+        close(ws.Z_tilde[l], net.Z_tilde[l], floor)
+        close(ws.A[l], net.A[l], floor)
+        close(ws.dZ[l] * m, net.dZ[l], floor)  # the fast path's dZ carries the 1/m
+        close(grads.W[l], net.dW[l], floor)
+        close(grads.b[l], net.db[l], floor)
         if net.normalizes(l):
-            close(grads.gamma[l], net.dgamma[l])
-            close(grads.beta[l], net.dbeta[l])
+            close(grads.gamma[l], net.dgamma[l], floor)
+            close(grads.beta[l], net.dbeta[l], floor)
             # The running averages moved a tenth of the way to the batch's μ and σ².
             before = Network.from_dict(net.to_dict())
             before.running.flat[...] = running
             Z = net.Z[l]
             mu, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
-            close(net.running_mean[l], MOMENTUM * before.running_mean[l] + (1 - MOMENTUM) * mu)
-            close(net.running_var[l], MOMENTUM * before.running_var[l] + (1 - MOMENTUM) * var)
+            keep, take = MOMENTUM, 1 - MOMENTUM
+            close(net.running_mean[l], keep * before.running_mean[l] + take * mu, floor)
+            close(net.running_var[l], keep * before.running_var[l] + take * var, floor)
 
 
 @settings(max_examples=200, deadline=None)
@@ -91,12 +102,14 @@ def test_inference_with_folded_normalization_computes_the_course_numbers(problem
     net, X, _, _ = problem
     with np.errstate(all="ignore"):
         expected = net.forward(X, training=False)
+    floor = normalization_floor(net)
+    with np.errstate(all="ignore"):
         ws = Workspace(net.sizes, X.shape[1], backward=False)
         ws.A[0][...] = X
         actual = forward_pass(fold(net, Parameters(net.sizes)), net.g, ws)
     for l in range(1, net.L + 1):
-        close(ws.Z[l], net.Z_tilde[l])
-    close(actual, expected)
+        close(ws.Z[l], net.Z_tilde[l], floor)
+    close(actual, expected, floor)
 
 
 def test_a_network_without_normalization_folds_to_its_own_weights() -> None:
