@@ -18,7 +18,7 @@ RTOL = 1e-12
 
 def close(actual: np.ndarray, expected: np.ndarray, floor: float = 0.0) -> None:
     """|actual - expected| <= 1e-12 · max(max|expected|, floor), entry by entry: relative to
-    the matrix's largest entry (`floor`: see `problems`)."""
+    the matrix's largest entry (`floor`: see `normalization_floor`)."""
     scale = max(float(np.abs(expected).max(initial=0.0)), floor)
     error = float(np.abs(np.asarray(actual) - expected).max(initial=0.0))
     assert error <= RTOL * scale, f"error {error:.3g} for a scale of {scale:.3g}"
