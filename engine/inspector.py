@@ -7,6 +7,8 @@ dW[l] = (1/m) dZ[l] A[l-1]ᵀ, db[l] = (1/m) Σ_i dZ[l][:, i], dA[l-1] = W[l]ᵀ
 dZ[l-1] = dA[l-1] ⊙ g'[l-1](Z[l-1]). dZ is per sample as on the slides; the 1/m comes in dW, db.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,22 @@ class LayerTrace:
     dZ: Array
     dW: Array
     db: Array
+    norm: NormTrace | None = None
+    """Batch normalization between Z and g, if the layer has it."""
+
+
+@dataclass(frozen=True)
+class NormTrace:
+    """γ, β, the batch's μ and σ = √(σ² + ε) (n[l], 1), Z̃ = γ (Z - μ)/σ + β (n[l], m), and the
+    gradients dγ, dβ: A = g(Z̃), and dZ is taken through the normalization."""
+
+    gamma: Array
+    beta: Array
+    mu: Array
+    sigma: Array
+    Z_tilde: Array
+    dgamma: Array
+    dbeta: Array
 
 
 @dataclass(frozen=True)
@@ -86,7 +104,14 @@ def inspect(net: Network, X: Array, Y: Array, loss: str) -> Inspection:
     net.forward(X)
     net.backward(Y, fn)
     traces = [LayerTrace(l, net.activations[l - 1], net.W[l].copy(), net.b[l].copy(), net.Z[l],
-                         net.A[l], net.dA[l], net.dZ[l], net.dW[l], net.db[l])
+                         net.A[l], net.dA[l], net.dZ[l], net.dW[l], net.db[l], _norm(net, l))
               for l in range(1, L + 1)]
     J = losses.cost(fn, net.g[L], net.Z[L], net.A[L], Y)
     return Inspection(X, Y, net.A[L], fn.name, J, traces)
+
+
+def _norm(net: Network, l: int) -> NormTrace | None:
+    if not net.normalizes(l):
+        return None
+    return NormTrace(net.gamma[l].copy(), net.beta[l].copy(), net.mu[l], net.sigma[l],
+                     net.Z_tilde[l], net.dgamma[l], net.dbeta[l])

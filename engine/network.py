@@ -66,6 +66,7 @@ class Network:
         self.A: list[Array] = []
         self.Z_hat: list[Array] = []
         self.Z_tilde: list[Array] = []
+        self.mu: list[Array] = []
         self.sigma: list[Array] = []
         self.dZ: list[Array] = []
         self.dA: list[Array] = []
@@ -92,7 +93,7 @@ class Network:
             raise ValueError(f"X: expected shape ({self.sizes[0]}, m), got {X.shape}")
         self._batch_statistics = training
         self.Z, self.A = [X], [X]
-        self.Z_hat, self.Z_tilde, self.sigma = [NONE], [X], [NONE]
+        self.Z_hat, self.Z_tilde, self.mu, self.sigma = [NONE], [X], [NONE], [NONE]
         for l in range(1, self.L + 1):
             self.Z.append(self.W[l] @ self.A[l - 1] + self.b[l])   # Z[l] = W[l] A[l-1] + b[l]
             self.Z_tilde.append(self._normalize(l, training))      # Z̃[l] (Z[l] itself w/o BN)
@@ -104,6 +105,7 @@ class Network:
         Z = self.Z[l]
         if not self.normalizes(l):
             self.Z_hat.append(NONE)
+            self.mu.append(NONE)
             self.sigma.append(NONE)
             return Z
         if training:
@@ -111,6 +113,7 @@ class Network:
             var = ((Z - mu) ** 2).mean(axis=1, keepdims=True)      # σ² = (1/m) Σ_i (Z - μ)²
         else:
             mu, var = self.running_mean[l], self.running_var[l]
+        self.mu.append(mu)
         self.sigma.append(np.sqrt(var + EPSILON))
         self.Z_hat.append((Z - mu) / self.sigma[l])
         return self.gamma[l] * self.Z_hat[l] + self.beta[l]

@@ -165,7 +165,11 @@ def inspection(model: Model, sample_limit: int,
         X=_matrix(trace.X), Y=_matrix(trace.Y), Y_hat=_matrix(trace.Y_hat),
         layers=[protocol.InspectedLayer(
             l=t.l, activation=t.activation, W=_matrix(t.W), b=_matrix(t.b), Z=_matrix(t.Z),
-            A=_matrix(t.A), dZ=_matrix(t.dZ), dW=_matrix(t.dW), db=_matrix(t.db))
+            A=_matrix(t.A), dZ=_matrix(t.dZ), dW=_matrix(t.dW), db=_matrix(t.db),
+            batch_norm=None if t.norm is None else protocol.InspectedNorm(
+                gamma=_matrix(t.norm.gamma), beta=_matrix(t.norm.beta), mu=_matrix(t.norm.mu),
+                sigma=_matrix(t.norm.sigma), Z_tilde=_matrix(t.norm.Z_tilde),
+                dgamma=_matrix(t.norm.dgamma), dbeta=_matrix(t.norm.dbeta)))
             for t in trace.layers],
     )
 

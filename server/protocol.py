@@ -496,6 +496,20 @@ class Matrix(ServerModel):
     values: list[list[float]]
 
 
+class InspectedNorm(ServerModel):
+    """A normalized layer's step: Z̃ = γ Ẑ + β, Ẑ = (Z - μ)/σ, σ = √(σ² + ε), with the inspected
+    points' μ, σ²; dγ, dβ its gradients (A = g(Z̃), and the dZ shown is after the chain rule
+    through Ẑ)."""
+
+    gamma: Matrix
+    beta: Matrix
+    mu: Matrix
+    sigma: Matrix
+    Z_tilde: Matrix
+    dgamma: Matrix
+    dbeta: Matrix
+
+
 class InspectedLayer(ServerModel):
     l: int
     activation: str
@@ -506,6 +520,8 @@ class InspectedLayer(ServerModel):
     dZ: Matrix
     dW: Matrix
     db: Matrix
+    batch_norm: InspectedNorm | None = Field(
+        default=None, description="the layer's batch normalization (null: none)")
 
 
 class InspectionMessage(ServerModel):

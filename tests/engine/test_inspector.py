@@ -99,3 +99,21 @@ def test_bad_shapes_and_names_are_reported_by_field() -> None:
         inspect(net, np.ones((2, 4)), np.ones((1, 4)), "hinge")
     with pytest.raises(ValueError, match="layer"):
         inspect(net, np.ones((2, 4)), np.ones((1, 4)), "bce").layer(3)
+
+
+def test_a_normalized_layer_shows_its_step_and_its_gradients() -> None:
+    rng = np.random.default_rng(3)
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=1, batch_norm=[True, False])
+    net.gamma[1], net.beta[1] = rng.normal(size=(3, 1)), rng.normal(size=(3, 1))
+    X, Y = rng.normal(size=(2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
+    first = inspect(net, X, Y, "bce").layer(1)
+    norm = first.norm
+    assert norm is not None and inspect(net, X, Y, "bce").layer(2).norm is None
+    np.testing.assert_allclose(norm.mu, first.Z.mean(axis=1, keepdims=True))
+    np.testing.assert_allclose(norm.sigma, np.sqrt(first.Z.var(axis=1, keepdims=True) + 1e-5))
+    np.testing.assert_allclose(norm.Z_tilde, norm.gamma * (first.Z - norm.mu) / norm.sigma
+                               + norm.beta)
+    np.testing.assert_allclose(first.A, np.tanh(norm.Z_tilde))
+    # The batch's μ and σ depend on every point: Σ_i dZ[1] is 0, so db[1] is 0.
+    np.testing.assert_allclose(first.db, 0, atol=1e-15)
+    assert norm.dgamma.shape == norm.dbeta.shape == (3, 1)

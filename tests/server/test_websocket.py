@@ -257,6 +257,10 @@ def test_a_batch_normalized_network_exports_and_imports_its_gamma_beta_and_stati
         {"units": 4, "activation": "sigmoid", "batch_norm": True},
         {"units": 3, "activation": "tanh"}]})
     peer.request("step", "status", epochs=5)
+    inspected = peer.request("inspect", "inspection", sample_limit=4)["layers"]
+    assert inspected[0]["batch_norm"]["Z_tilde"]["shape"] == [4, 4]
+    assert inspected[0]["batch_norm"]["dgamma"]["shape"] == [4, 1]
+    assert inspected[1]["batch_norm"] is None
     exported = peer.request("export", "export")["data"]
     first, second, output = exported["model"]["batch_norm"]
     assert second is None and output is None
