@@ -14,8 +14,10 @@ import numpy.typing as npt
 
 from engine import activations
 from engine import features as feats
+from engine.fast_network import fold
 from engine.grid import Domain, grid_points
 from engine.network import Network
+from engine.parameters import Parameters
 from engine.registry import Array
 
 
@@ -45,12 +47,13 @@ def collapse(net: Network) -> Collapsed:
     if bad:
         where = ", ".join(f"layer {l} is {name!r}" for l, name in bad)
         raise ValueError(f"activations: collapse needs linear hidden layers ({where})")
-    W1 = np.asarray(net.W[1], dtype=np.float64)
-    Wc, bc = W1.copy(), np.asarray(net.b[1], dtype=np.float64).reshape(-1, 1).copy()
+    # A batch normalization with its running statistics is affine too: folded into W, b.
+    folded = Parameters(net.sizes)
+    fold(net, folded)
+    Wc, bc = folded.W[1].copy(), folded.b[1].copy()
     for l in range(2, net.L + 1):
-        Wl = np.asarray(net.W[l], dtype=np.float64)
-        Wc = Wl @ Wc
-        bc = Wl @ bc + np.asarray(net.b[l], dtype=np.float64).reshape(-1, 1)
+        Wc = folded.W[l] @ Wc
+        bc = folded.W[l] @ bc + folded.b[l]
     return Collapsed(Wc, bc, net.activations[net.L - 1])
 
 

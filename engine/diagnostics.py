@@ -36,7 +36,9 @@ def _g(net: Network, l: int) -> activations.Activation:
 def forward_all(net: Network, X: Array) -> list[Array]:
     """Run one forward pass; return [A[0], ..., A[L]], A[l] of shape (n[l], m)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        net.forward(np.asarray(X, dtype=np.float64))  # a diverged net must not flood the logs
+        # errstate: a diverged net must not flood the logs. training=False: batch
+        # normalization with its running statistics, as the grids show the network.
+        net.forward(np.asarray(X, dtype=np.float64), training=False)
     return [np.asarray(net.A[l]) for l in range(net.L + 1)]
 
 

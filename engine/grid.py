@@ -25,7 +25,9 @@ import numpy.typing as npt
 from engine import activations
 from engine import features as feats
 from engine.activations import Activation
-from engine.network import Network, Parameters
+from engine.fast_network import fold
+from engine.network import Network
+from engine.parameters import Parameters
 from engine.registry import Array
 from engine.scratch import Scratch
 
@@ -167,9 +169,9 @@ class GridEvaluator:
             self._bound = scratch
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             # A diverged weight beyond float32's range becomes inf, as the grid shows it.
-            np.copyto(self._params.flat, self.net.params.flat, casting="same_kind")
+            Wb = fold(self.net, self._params)  # batch normalization, if any, folded in
             for block in self._blocks:
-                block.forward(self._params.Wb, self._g)
+                block.forward(Wb, self._g)
                 for target, source in block.copies:
                     np.copyto(target, source)
         return self.frame

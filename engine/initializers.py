@@ -12,6 +12,8 @@ NORMAL_STD = 0.1
 """The course's 'small random numbers'."""
 CONSTANT = 0.5
 """The course's "Idée 1": every weight the same value (zero is one case of it)."""
+LARGE_STD = 5.0
+"""The course's "Idée 2" gone wrong: random, but large."""
 
 
 def zeros(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
@@ -33,6 +35,12 @@ def normal(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
     return rng.normal(0.0, NORMAL_STD, size=(n_out, n_in))
 
 
+def large_normal(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
+    # Different for every neuron, but |z| is large: σ(z) sits on its flat parts, where σ'(z) is
+    # nearly 0, so the gradients are tiny and learning is slow (the course's "Idée 2").
+    return rng.normal(0.0, LARGE_STD, size=(n_out, n_in))
+
+
 def xavier(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
     # Var(W) = 1/n[l-1] keeps Var(Z) ≈ Var(A[l-1]), so tanh layers neither saturate nor fade.
     return rng.normal(0.0, np.sqrt(1.0 / n_in), size=(n_out, n_in))
@@ -44,8 +52,8 @@ def he(n_out: int, n_in: int, rng: np.random.Generator) -> Array:
 
 
 INITIALIZERS: dict[str, Initializer] = {
-    "zeros": zeros, "constant": constant, "uniform": uniform, "normal": normal, "xavier": xavier,
-    "he": he,
+    "zeros": zeros, "constant": constant, "uniform": uniform, "normal": normal,
+    "large_normal": large_normal, "xavier": xavier, "he": he,
 }
 
 

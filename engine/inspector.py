@@ -7,6 +7,8 @@ dW[l] = (1/m) dZ[l] A[l-1]ᵀ, db[l] = (1/m) Σ_i dZ[l][:, i], dA[l-1] = W[l]ᵀ
 dZ[l-1] = dA[l-1] ⊙ g'[l-1](Z[l-1]). dZ is per sample as on the slides; the 1/m comes in dW, db.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,22 @@ class LayerTrace:
     dZ: Array
     dW: Array
     db: Array
+    norm: NormTrace | None = None
+    """Batch normalization between Z and g, if the layer has it."""
+
+
+@dataclass(frozen=True)
+class NormTrace:
+    """γ, β, the batch's μ and σ = √(σ² + ε) (n[l], 1), Z̃ = γ (Z - μ)/σ + β (n[l], m), and the
+    gradients dγ, dβ: A = g(Z̃), and dZ is taken through the normalization."""
+
+    gamma: Array
+    beta: Array
+    mu: Array
+    sigma: Array
+    Z_tilde: Array
+    dgamma: Array
+    dbeta: Array
 
 
 @dataclass(frozen=True)
@@ -77,29 +95,23 @@ def _check(net: Network, X: Array, Y: Array) -> tuple[Array, Array]:
 
 
 def inspect(net: Network, X: Array, Y: Array, loss: str) -> Inspection:
-    """One forward and one backward pass on X (n[0], m), Y (n[L], m), every matrix copied out."""
+    """One forward and one backward pass of the course (net.forward, net.backward) on X (n[0], m),
+    Y (n[L], m), every matrix copied out. Batch normalization uses the batch's statistics, as a
+    training step does."""
     X, Y = _check(net, X, Y)
     fn = losses.get(loss)
-    L, m = net.L, X.shape[1]
-    g = net.g
-    W = [np.zeros((0, 0))] + [np.array(net.W[l], dtype=np.float64) for l in range(1, L + 1)]
-    b = [np.zeros((0, 0))] + [np.array(net.b[l], dtype=np.float64) for l in range(1, L + 1)]
-    Z, A = [X], [X]
-    for l in range(1, L + 1):
-        Z.append(W[l] @ A[l - 1] + b[l])
-        A.append(g[l](Z[l]))
-    dA, dZ = [np.zeros_like(z) for z in Z], [np.zeros_like(z) for z in Z]
-    losses.output_delta(fn, g[L], Z[L], A[L], Y, dA[L], dZ[L], 1.0)
-    fn.gradient(A[L], Y, out=dA[L])  # ∂L/∂Ŷ for display; dZ[L] above is the stable form
-    traces = []
-    for l in range(L, 0, -1):
-        if l > 1:
-            dA[l - 1] = W[l].T @ dZ[l]
-            g[l - 1].backward(dA[l - 1], Z[l - 1], A[l - 1], out=dZ[l - 1])
-        dW = dZ[l] @ A[l - 1].T / m
-        db = dZ[l].sum(axis=1, keepdims=True) / m
-        traces.append(
-            LayerTrace(l, net.activations[l - 1], W[l], b[l], Z[l], A[l], dA[l], dZ[l], dW, db)
-        )
-    J = losses.cost(fn, g[L], Z[L], A[L], Y)
-    return Inspection(X, Y, A[L], fn.name, J, traces[::-1])
+    L = net.L
+    net.forward(X)
+    net.backward(Y, fn)
+    traces = [LayerTrace(l, net.activations[l - 1], net.W[l].copy(), net.b[l].copy(), net.Z[l],
+                         net.A[l], net.dA[l], net.dZ[l], net.dW[l], net.db[l], _norm(net, l))
+              for l in range(1, L + 1)]
+    J = losses.cost(fn, net.g[L], net.Z[L], net.A[L], Y)
+    return Inspection(X, Y, net.A[L], fn.name, J, traces)
+
+
+def _norm(net: Network, l: int) -> NormTrace | None:
+    if not net.normalizes(l):
+        return None
+    return NormTrace(net.gamma[l].copy(), net.beta[l].copy(), net.mu[l], net.sigma[l],
+                     net.Z_tilde[l], net.dgamma[l], net.dbeta[l])

@@ -2,7 +2,8 @@
 
 Each epoch shuffles the training columns (seeded) into a preallocated buffer and steps through
 batch views cut once, so a mini-batch step allocates nothing: forward and backward write into a
-Workspace, the optimizer updates the flat parameter vector in place.
+Workspace (engine.fast_network, the course's arithmetic on preallocated buffers), the optimizer
+updates the flat parameter vector in place.
 
 `run(epochs)` trains whole epochs; `train_for(seconds)` stops between two mini-batches when its
 time is up, so a live view can show an epoch part-way (the next call goes on where it stopped).
@@ -20,7 +21,9 @@ import numpy as np
 from engine import activations, losses, optimizers
 from engine import features as feats
 from engine.datasets import Dataset, Split
-from engine.network import Network, Parameters, Workspace, forward_pass
+from engine.fast_network import TrainingPath, Workspace, fold, forward_pass
+from engine.network import Network
+from engine.parameters import Parameters
 from engine.registry import Array, lookup
 from engine.scratch import Scratch
 
@@ -62,8 +65,10 @@ class Trainer:
         self.history: list[dict[str, Any]] = []
         self._ended_recorded: int | None = None
         """The epoch whose history entry was recorded at its end (position 0)."""
-        self._grads = Parameters(net.sizes)
+        self._path = TrainingPath(net)
+        self._grads = Parameters(net.sizes, batch_norm=net.batch_norm)
         self._snapshot = net.params.flat.copy()
+        self._running_snapshot = net.running.flat.copy()
         self._reg_tmp = np.zeros_like(self._snapshot)
         self._X1 = self._inputs(split.train)
         self._Xs1, self._Ys = self._X1.copy(), split.train.Y.copy()
@@ -118,7 +123,7 @@ class Trainer:
         self._batches: list[Batch] = []
         for start in range(0, m, size):
             x1, y = source_X[:, start:start + size], source_Y[:, start:start + size]
-            ws = workspaces.setdefault(x1.shape[1], Workspace(self.net.sizes, x1.shape[1]))
+            ws = workspaces.setdefault(x1.shape[1], self._path.workspace(x1.shape[1]))
             self._batches.append((ws, x1, x1[:-1], x1.T, y))
         self._shuffle = size < m
         self.position = 0  # a new cut starts a new epoch (the steps taken so far are kept)
@@ -167,7 +172,7 @@ class Trainer:
         """Up to `count` mini-batch steps, never past the end of the epoch, stopping early
         once `deadline` (perf_counter) has passed; returns the steps taken (0: diverged, the
         weights restored to the start of the epoch)."""
-        theta, grad, net = self.net.params.flat, self._grads.flat, self.net
+        theta, grad, path = self.net.params.flat, self._grads.flat, self._path
         if self.position >= len(self._batches):
             self.position = 0  # the batches were cut again meanwhile: a new epoch starts
         if self.position == 0:
@@ -176,8 +181,8 @@ class Trainer:
         taken = 0
         for ws, x1, x, x1T, y in self._batches[self.position:stop]:
             ws.A1[0], ws.A[0], ws.A1T[0] = x1, x, x1T
-            net._forward(ws)
-            net._backward(y, self.loss, ws, self._grads)
+            path.forward(ws)
+            path.backward(y, self.loss, ws, self._grads)
             if self.regularization != "none":
                 self._regularize(theta, grad)
             self.optimizer.step(theta, grad)
@@ -186,6 +191,8 @@ class Trainer:
                 break
         if not (math.isfinite(theta.sum()) and (taken == 0 or math.isfinite(ws.A[-1].sum()))):
             np.copyto(theta, self._snapshot)
+            if self._running_snapshot.size:
+                np.copyto(self.net.running.flat, self._running_snapshot)
             self.position = 0
             self.diverged = f"diverged at epoch {self.epoch + 1}"
             return 0
@@ -198,6 +205,8 @@ class Trainer:
     def _begin_epoch(self) -> None:
         """Keep the weights (restored if the epoch diverges) and shuffle the training set."""
         np.copyto(self._snapshot, self.net.params.flat)
+        if self._running_snapshot.size:  # batch normalization's running μ, σ²
+            np.copyto(self._running_snapshot, self.net.running.flat)
         if self._shuffle:
             order = self.rng.permutation(self._X1.shape[1])
             np.take(self._X1[:-1], order, axis=1, out=self._Xs1[:-1], mode="clip")
@@ -264,8 +273,10 @@ class _Evaluation:
         self.size = Workspace.forward_size(net.sizes, m)
         self.bound: Array | None = None
         self.ws = self._workspace()
-        self.params32 = Parameters(net.sizes, np.float32) if dtype == np.float32 else None
-        self.g = net.g if self.params32 is None else [activations.for_float32(g) for g in net.g]
+        # A copy of the weights for the pass: in float32, or with batch normalization folded in.
+        self.folded = Parameters(net.sizes, dtype) \
+            if dtype == np.float32 or any(net.batch_norm) else None
+        self.g = net.g if dtype != np.float32 else [activations.for_float32(g) for g in net.g]
         # The parts' sums come from one reduceat over the non-empty parts' first columns.
         counts = np.array([part.m for part in data])
         self.present = [name for name, part in parts.items() if part.m]
@@ -296,9 +307,8 @@ class _Evaluation:
     def metrics(self, loss: losses.Loss) -> dict[str, float | None]:
         """{part_loss, ..., part_accuracy, ...}: None for empty parts (and regression)."""
         ws, L, Wb = self._workspace(), self.net.L, self.net.params.Wb
-        if self.params32 is not None:
-            np.copyto(self.params32.flat, self.net.params.flat, casting="same_kind")
-            Wb = self.params32.Wb
+        if self.folded is not None:
+            Wb = fold(self.net, self.folded)
         A_L = forward_pass(Wb, self.g, ws)
         loss_of = self._means(losses.per_sample(loss, self.g[L], ws.Z[L], A_L, self.Y))
         accuracy_of: dict[str, float] = {}

@@ -99,8 +99,9 @@ class Experiment:
         }
 
 
-def layers(n: int, units: int, activation: str) -> list[dict[str, Any]]:
-    return [{"units": units, "activation": activation} for _ in range(n)]
+def layers(n: int, units: int, activation: str, batch_norm: bool = False) -> list[dict[str, Any]]:
+    extra = {"batch_norm": True} if batch_norm else {}
+    return [{"units": units, "activation": activation, **extra} for _ in range(n)]
 
 
 # --------------------------------------------------------------------------------- measures
@@ -138,7 +139,8 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     hidden layer; spread_ratio: std of the last hidden layer / std of the first;
     gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
     overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
-    the start‖ (Frobenius); one_sign_rows: see `one_sign_rows`.
+    the start‖ (Frobenius); first_layer_change: the same, divided by ‖W[1] at the start‖;
+    one_sign_rows: see `one_sign_rows`.
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -149,6 +151,8 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     validation = [e["validation_loss"] for e in rehearsal.history
                   if e.get("validation_loss") is not None]
     best = min(validation) if validation else math.nan
+    moved = float(np.linalg.norm(model.net.W[1] - rehearsal.start))
+    start = float(np.linalg.norm(rehearsal.start))
     return {
         "train_accuracy": final(rehearsal, "train_accuracy"),
         "test_accuracy": final(rehearsal, "test_accuracy"),
@@ -159,7 +163,8 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
         "gradient_ratio": grads[0] / grads[-1] if grads[-1] else math.nan,
         "diverged": 1.0 if model.trainer.diverged else 0.0,
         "overfit_rise": (validation[-1] - best) / best if validation and best else math.nan,
-        "first_layer_moved": float(np.linalg.norm(model.net.W[1] - rehearsal.start)),
+        "first_layer_moved": moved,
+        "first_layer_change": moved / start if start else math.nan,
         "one_sign_rows": one_sign_rows(rehearsal)
         if keys is None or "one_sign_rows" in keys else math.nan,
     }
@@ -188,6 +193,7 @@ def one_sign_rows(rehearsal: Rehearsal, examples: int = 16) -> float:
 # ------------------------------------------------------------------------------ the menu
 
 CIRCLE = {"name": "circle", "points": 300, "noise": 0}
+SPIRAL_FEATURES = ["x1", "x2", "sin_x1", "sin_x2"]
 FROZEN = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.7),
                                                "first_layer_moved": (None, 0.0)})
 """Zero weights everywhere: every hidden gradient is exactly 0 (W[L] = 0 sends none back)."""
@@ -196,6 +202,13 @@ CLONES = Promise(coach=("symmetry",), bounds={"train_accuracy": (None, 0.8),
 """Equal non-zero weights: the neurons move, all the same way (identical gradient rows)."""
 ONE_SIGN = Promise(bounds={"one_sign_rows": (1.0, None)})
 """Positive outputs below: every row of one example's dW[2] has a single sign."""
+FLAT = Promise(bounds={"last_saturation": (0.5, None), "first_layer_change": (None, 0.5)})
+"""Weights of σ 5: most (unit, point) pairs sit where σ' < 10% of its peak, and W[1] moves by
+less than half its size in the run (20 seeds: saturation ≥ 0.61, change ≤ 0.38)."""
+STALLS = Promise(allowed=("vanishing_gradient", "underfitting"),
+                 bounds={"train_accuracy": (None, 0.72)})
+"""Four sigmoid layers on the spiral: the gradient fades on its way back, training stalls (16
+seeds: accuracy ≤ 0.67; the coach names vanishing_gradient on 28 of 32 runs)."""
 RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
 """x₁², x₂² up to 36: tanh units sit on their flat parts."""
 
@@ -217,6 +230,15 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         CLONES,
         (Variant("constant", {"init": "constant"}, CLONES),
          Variant("xavier", {"init": "xavier"}, Promise(allowed=("overfitting",)))),
+    ),
+    Experiment(
+        "large_init", "init", 20,
+        {"dataset": CIRCLE, "hidden": layers(1, 4, "sigmoid"), "init": "large_normal",
+         "optimizer": {"name": "sgd", "learning_rate": 0.3}},
+        FLAT,
+        (Variant("large_normal", {"init": "large_normal"}, FLAT),
+         Variant("xavier", {"init": "xavier"},
+                 Promise(bounds={"last_saturation": (None, 0.45)}))),
     ),
     Experiment(
         "dead_relu", "dead", 100,
@@ -265,6 +287,16 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
          Variant("relu", {"hidden": layers(4, 8, "relu"), "init": "he"},
                  Promise(allowed=("underfitting", "dead_relu"),
                          bounds={"train_accuracy": (0.65, None)}))),
+    ),
+    Experiment(
+        "batch_norm", "gradients", 100,
+        {"dataset": {"name": "spiral", "points": 400, "noise": 0, "classes": 2},
+         "features": SPIRAL_FEATURES, "hidden": layers(4, 8, "sigmoid"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.3}},
+        STALLS,
+        (Variant("sigmoid", {"hidden": layers(4, 8, "sigmoid")}, STALLS),
+         Variant("sigmoid + BN", {"hidden": layers(4, 8, "sigmoid", batch_norm=True)},
+                 Promise(bounds={"train_accuracy": (0.75, None)}))),
     ),
     Experiment(
         "overfitting", "experiments", 300,
@@ -366,7 +398,6 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
 
 # ------------------------------------------------------------- healthy sessions
 
-SPIRAL_FEATURES = ["x1", "x2", "sin_x1", "sin_x2"]
 HEALTHY_EPOCHS = 200
 HEALTHY: dict[str, dict[str, Any]] = {
     "circle": {"dataset": {"name": "circle"}},

@@ -60,8 +60,9 @@ def build(config: Config, dataset: Dataset, settings: Settings,
     sizes = [len(config.features), *(h.units for h in config.hidden), n_out]
     names = [h.activation for h in config.hidden]
     names.append(config.output.resolved_activation or "sigmoid")
+    norm = [h.batch_norm for h in config.hidden] + [False]
     try:
-        net = Network(sizes, names, init=config.init, seed=config.seed)
+        net = Network(sizes, names, init=config.init, seed=config.seed, batch_norm=norm)
     except ValueError as error:
         raise engine_error(error, "config.hidden") from None
     try:
@@ -97,7 +98,7 @@ def revived(old: Model, settings: Settings, scratch: Scratch | None = None) -> M
     leaky = [layer.model_copy(update={"activation": "leaky_relu"})
              if layer.activation == "relu" else layer for layer in hidden]
     model = build(old.config.model_copy(update={"hidden": leaky}), old.dataset, settings, scratch)
-    model.net.params.flat[...] = old.net.params.flat
+    model.net.assign(old.net)
     model.trainer.epoch = old.trainer.epoch
     return model
 

@@ -10,7 +10,7 @@ import numpy as np
 from engine import datasets, inspector
 from engine.datasets import Dataset
 from engine.features import transform
-from engine.network import Network
+from engine.network import NORM_KEYS, Network
 from server import limits, protocol
 from server.config import ProtocolError
 from server.model import Model, generate
@@ -57,11 +57,20 @@ def export_payload(model: Model) -> protocol.ExportPayload:
             sizes=list(net.sizes), activations=list(net.activations),
             W=[net.W[l].tolist() for l in range(1, net.L + 1)],
             b=[net.b[l].ravel().tolist() for l in range(1, net.L + 1)],
+            batch_norm=[_exported_norm(net, l) for l in range(1, net.L + 1)]
+            if any(net.batch_norm) else None,
         ),
         data=protocol.ExportedData(task=ds.task,  # type: ignore[arg-type]
                                    classes=ds.classes,
                                    points=[(r[0], r[1], r[2]) for r in _rows(ds)]),
     )
+
+
+def _exported_norm(net: Network, l: int) -> protocol.ExportedNorm | None:
+    if not net.normalizes(l):
+        return None
+    return protocol.ExportedNorm(**{key: getattr(net, key)[l].ravel().tolist()
+                                    for key in NORM_KEYS})
 
 
 def imported_dataset(payload: protocol.ExportPayload) -> Dataset:
@@ -114,6 +123,31 @@ def load_weights(net: Network, exported: protocol.ExportedModel) -> None:
                 raise ProtocolError("bad_data", f"{field}: expected shape {target.shape}, "
                                     f"got {array.shape}", field)
             target[...] = array
+    _load_norms(net, exported.batch_norm)
+
+
+def _load_norms(net: Network, norms: list[protocol.ExportedNorm | None] | None) -> None:
+    """γ, β and the running statistics of each normalized layer (an export made before batch
+    normalization existed has none, and its config normalizes no layer)."""
+    field = "data.model.batch_norm"
+    if norms is None:
+        norms = [None] * net.L
+    if len(norms) != net.L:
+        raise ProtocolError("bad_data", f"{field}: expected {net.L} layers", field)
+    for l in range(1, net.L + 1):
+        norm, where = norms[l - 1], f"{field}.{l - 1}"
+        if (norm is None) != (not net.normalizes(l)):
+            expected = "the layer's batch normalization" if net.normalizes(l) else "null"
+            raise ProtocolError("bad_data", f"{where}: expected {expected}", where)
+        if norm is None:
+            continue
+        for key in NORM_KEYS:
+            values = np.array(getattr(norm, key), dtype=np.float64).reshape(-1, 1)
+            target = getattr(net, key)[l]
+            if values.shape != target.shape:
+                raise ProtocolError("bad_data", f"{where}.{key}: expected {target.shape[0]} "
+                                    f"values, got {values.shape[0]}", f"{where}.{key}")
+            target[...] = values
 
 
 def inspection(model: Model, sample_limit: int,
@@ -131,7 +165,11 @@ def inspection(model: Model, sample_limit: int,
         X=_matrix(trace.X), Y=_matrix(trace.Y), Y_hat=_matrix(trace.Y_hat),
         layers=[protocol.InspectedLayer(
             l=t.l, activation=t.activation, W=_matrix(t.W), b=_matrix(t.b), Z=_matrix(t.Z),
-            A=_matrix(t.A), dZ=_matrix(t.dZ), dW=_matrix(t.dW), db=_matrix(t.db))
+            A=_matrix(t.A), dZ=_matrix(t.dZ), dW=_matrix(t.dW), db=_matrix(t.db),
+            batch_norm=None if t.norm is None else protocol.InspectedNorm(
+                gamma=_matrix(t.norm.gamma), beta=_matrix(t.norm.beta), mu=_matrix(t.norm.mu),
+                sigma=_matrix(t.norm.sigma), Z_tilde=_matrix(t.norm.Z_tilde),
+                dgamma=_matrix(t.norm.dgamma), dbeta=_matrix(t.norm.dbeta)))
             for t in trace.layers],
     )
 

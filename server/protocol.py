@@ -128,6 +128,10 @@ class DatasetConfig(ClientModel):
 class HiddenLayer(ClientModel):
     units: Int = Field(default=4, ge=1, le=limits.MAX_UNITS)
     activation: HiddenActivationName = "tanh"
+    batch_norm: Bool = Field(
+        default=False, description="batch normalization before the activation: "
+        "γ (Z - μ) / √(σ² + ε) + β, with the batch's μ and σ² while training, their running "
+        "averages for the grids and the metrics")
 
 
 class OutputConfig(ClientModel):
@@ -211,6 +215,15 @@ class Config(ClientModel):
 # ------------------------------------------------------------------------------- export payload
 
 
+class ExportedNorm(ClientModel):
+    """A normalized layer's learned γ, β and running mean and variance, each a flat list."""
+
+    gamma: list[Float]
+    beta: list[Float]
+    running_mean: list[Float]
+    running_var: list[Float]
+
+
 class ExportedModel(ClientModel):
     """The network's parameters: `W[l-1]` is W[l] as rows, `b[l-1]` is b[l] as a flat list."""
 
@@ -219,6 +232,8 @@ class ExportedModel(ClientModel):
     activations: list[ActivationName]
     W: list[list[list[Float]]]
     b: list[list[Float]]
+    batch_norm: list[ExportedNorm | None] | None = Field(
+        default=None, description="per layer, its batch normalization or null (left out: none)")
 
 
 class ExportedData(ClientModel):
@@ -481,6 +496,20 @@ class Matrix(ServerModel):
     values: list[list[float]]
 
 
+class InspectedNorm(ServerModel):
+    """A normalized layer's step: Z̃ = γ Ẑ + β, Ẑ = (Z - μ)/σ, σ = √(σ² + ε), with the inspected
+    points' μ, σ²; dγ, dβ its gradients (A = g(Z̃), and the dZ shown is after the chain rule
+    through Ẑ)."""
+
+    gamma: Matrix
+    beta: Matrix
+    mu: Matrix
+    sigma: Matrix
+    Z_tilde: Matrix
+    dgamma: Matrix
+    dbeta: Matrix
+
+
 class InspectedLayer(ServerModel):
     l: int
     activation: str
@@ -491,6 +520,8 @@ class InspectedLayer(ServerModel):
     dZ: Matrix
     dW: Matrix
     db: Matrix
+    batch_norm: InspectedNorm | None = Field(
+        default=None, description="the layer's batch normalization (null: none)")
 
 
 class InspectionMessage(ServerModel):

@@ -28,6 +28,7 @@ const STRINGS = {
     'eq.if': 'if',
     'eq.otherwise': 'otherwise',
     'eq.linear': 'linear',
+    'eq.bn': 'Batch normalization (BN): μ and σ² are the mean and variance of each unit of Z over the mini-batch while training, their running averages for the grids and the metrics; ε = 10⁻⁵; γ and β are learned.',
   },
   fr: {
     'eq.title': 'Passe en avant',
@@ -48,6 +49,7 @@ const STRINGS = {
     'eq.if': 'si',
     'eq.otherwise': 'sinon',
     'eq.linear': 'linéaire',
+    'eq.bn': 'Normalisation par lots (BN) : μ et σ² sont la moyenne et la variance de chaque unité de Z sur le mini-lot pendant l’entraînement, leurs moyennes mobiles pour les grilles et les métriques ; ε = 10⁻⁵ ; γ et β sont appris.',
   },
 };
 
@@ -63,12 +65,12 @@ const LOSSES = /** @type {Record<string, string>} */ ({
  * @param {any} config
  * @param {any} data the `data` message (task, classes), or null
  * @param {any} [catalog] the server's catalog (its `output_defaults`)
- * @returns {{sizes: number[], activations: string[], loss: string}}
+ * @returns {{sizes: number[], activations: string[], loss: string, batchNorm: boolean[]}}
  */
 export function architecture(config, data, catalog = null) {
   const task = data?.task ?? 'binary';
   const n0 = Array.isArray(config?.features) ? config.features.length : 2;
-  /** @type {{units: number, activation: string}[]} */
+  /** @type {{units: number, activation: string, batch_norm?: boolean}[]} */
   const hidden = Array.isArray(config?.hidden) ? config.hidden : [];
   const nL = task === 'multiclass' ? Math.max(2, Number(data?.classes) || 2) : 1;
   const def = outputDefault(catalog, task) ?? { activation: 'auto', loss: 'auto' };
@@ -81,16 +83,18 @@ export function architecture(config, data, catalog = null) {
     sizes: [n0, ...hidden.map((h) => Number(h.units) || 0), nL],
     activations: [...hidden.map((h) => String(h.activation)), pick(out.activation, out.resolved_activation, def.activation)],
     loss: pick(out.loss, out.resolved_loss, def.loss),
+    batchNorm: [...hidden.map((h) => Boolean(h.batch_norm)), false],
   };
 }
 
 /**
- * Parameters of layer l: n[l]·n[l−1] weights + n[l] biases.
+ * Parameters of layer l: n[l]·n[l−1] weights + n[l] biases (+ 2·n[l] for γ and β with BN).
  * @param {number[]} sizes
+ * @param {boolean[]} batchNorm
  */
-function paramCounts(sizes) {
+function paramCounts(sizes, batchNorm) {
   const counts = [];
-  for (let l = 1; l < sizes.length; l++) counts.push(sizes[l] * sizes[l - 1] + sizes[l]);
+  for (let l = 1; l < sizes.length; l++) counts.push(sizes[l] * sizes[l - 1] + sizes[l] + (batchNorm[l - 1] ? 2 * sizes[l] : 0));
   return counts;
 }
 
@@ -129,11 +133,11 @@ export function mountEquations(container, ctx) {
   /** @type {any} */ let catalog = null;
 
   function render() {
-    const { sizes, activations, loss } = architecture(config, data, catalog);
+    const { sizes, activations, loss, batchNorm } = architecture(config, data, catalog);
     const L = sizes.length - 1;
     const m = data?.train?.x1?.length ?? 0;
     const ms = m > 0 ? String(m) : '<var>m</var>';
-    const counts = paramCounts(sizes);
+    const counts = paramCounts(sizes, batchNorm);
     const total = counts.reduce((a, b) => a + b, 0);
     q('.pp-title').textContent = t('eq.title');
     q('.pp-eq-m').innerHTML = t('eq.m', { m: m > 0 ? m : 'm' });
@@ -148,19 +152,22 @@ export function mountEquations(container, ctx) {
     for (let l = 1; l <= L; l++) {
       const g = activationFacts(catalog, activations[l - 1])?.symbol ?? activations[l - 1];
       const kind = l === L ? t('eq.output') : t('eq.hidden');
+      const bn = batchNorm[l - 1];
+      const input = bn ? sym('Z̃', l) : sym('Z', l);
       rows.push(`
       <tr data-layer="${l}">
         <th scope="row">${l} <small>${kind}</small></th>
         <td class="pp-eq-lines">
           <div>${sym('Z', l)} = ${sym('W', l)} ${sym('A', l - 1)} + ${sym('b', l)}</div>
-          <div>${sym('A', l)} = <span class="pp-g" data-testid="eq-g-${l}">${g}</span>(${sym('Z', l)})${l === L ? ' = <var>Ŷ</var>' : ''}</div>
+          ${bn ? `<div data-testid="eq-bn-${l}">${input} = ${sym('γ', l)} (${sym('Z', l)} − <var>μ</var>) / √(<var>σ</var><sup>2</sup> + <var>ε</var>) + ${sym('β', l)}</div>` : ''}
+          <div>${sym('A', l)} = <span class="pp-g" data-testid="eq-g-${l}">${g}</span>(${input})${l === L ? ' = <var>Ŷ</var>' : ''}</div>
         </td>
         <td class="pp-eq-shapes">
-          <div>${sym('W', l)} : ${dim(sizes[l], sizes[l - 1])}, ${sym('b', l)} : ${dim(sizes[l], 1)}</div>
+          <div>${sym('W', l)} : ${dim(sizes[l], sizes[l - 1])}, ${sym('b', l)} : ${dim(sizes[l], 1)}${bn ? `, ${sym('γ', l)}, ${sym('β', l)} : ${dim(sizes[l], 1)}` : ''}</div>
           <div>${sym('Z', l)}, ${sym('A', l)} : ${dim(sizes[l], ms)}</div>
           <div class="pp-eq-check" title="${t('eq.check')}">(${sizes[l]}×${sizes[l - 1]})(${sizes[l - 1]}×${ms}) → ${sizes[l]}×${ms}</div>
         </td>
-        <td class="pp-num" data-testid="params-${l}"><span class="pp-eq-arith">${sizes[l]}·${sizes[l - 1]} + ${sizes[l]} =</span> ${counts[l - 1]}</td>
+        <td class="pp-num" data-testid="params-${l}"><span class="pp-eq-arith">${sizes[l]}·${sizes[l - 1]} + ${sizes[l]}${bn ? ` + 2·${sizes[l]}` : ''} =</span> ${counts[l - 1]}</td>
       </tr>`);
     }
     q('.pp-eq-body').innerHTML = `
@@ -172,7 +179,7 @@ export function mountEquations(container, ctx) {
         ℒ(<var>ŷ</var>, <var>y</var>) = ${LOSSES[loss] ?? loss} <small>(${inSentence(nameLabel(t, loss))})</small></p>`;
     q('.pp-eq-total-label').textContent = t('eq.total');
     q('[data-testid="param-count"]').textContent = String(total);
-    q('.pp-eq-broadcast').innerHTML = `${sym('b', 'l')} ${t('eq.broadcast')}`;
+    q('.pp-eq-broadcast').innerHTML = `${sym('b', 'l')} ${t('eq.broadcast')}${batchNorm.some(Boolean) ? ` ${t('eq.bn')}` : ''}`;
     q('.pp-eq-sum').textContent = counts.length > 1 ? `= ${counts.join(' + ')}` : '';
     const used = [...new Set(activations)].flatMap((a) => activationFacts(catalog, a) ?? []);
     const def = (/** @type {import('./catalog.js').ActivationFacts} */ g) => `<span class="pp-eq-def" title="${plain(wordFormula(g.derivative, g.constants, t))}">${wordFormula(g.formula, g.constants, t)}</span>`;

@@ -109,13 +109,13 @@ export function mountNetwork(container, ctx) {
 
   /** Sends the hidden layers with one change applied. */
   function setHidden(/** @type {(h: any[]) => any[]} */ change) {
-    const hidden = (config?.hidden ?? []).map((/** @type {any} */ h) => ({ units: h.units, activation: h.activation }));
+    const hidden = (config?.hidden ?? []).map((/** @type {any} */ h) => ({ units: h.units, activation: h.activation, batch_norm: Boolean(h.batch_norm) }));
     ctx.configure({ hidden: change(hidden) });
   }
 
   q('add-layer').addEventListener('click', () => setHidden((h) => {
     const last = h[h.length - 1];
-    return [...h, { units: last?.units ?? 4, activation: last?.activation ?? 'tanh' }];
+    return [...h, { units: last?.units ?? 4, activation: last?.activation ?? 'tanh', batch_norm: last?.batch_norm ?? false }];
   }));
   q('remove-layer').addEventListener('click', () => setHidden((h) => h.slice(0, -1)));
   // Revive keeps the weights, so the dead neurons can be watched coming back.
@@ -231,6 +231,7 @@ export function mountNetwork(container, ctx) {
         <select class="act-select" data-testid="activation-${l}" aria-label="${t('network.activation', { l })}" title="${t('network.activation', { l })}">
           ${catalogNames(catalog, 'hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${narrow ? (activationFacts(catalog, a)?.short ?? t(`act.${a}`)) : t(`act.${a}`)}</option>`).join('')}
         </select>
+        <button type="button" class="btn-mini bn-toggle" data-testid="batch-norm-${l}" aria-pressed="${Boolean(layer.batch_norm)}" title="${t('network.batchNorm', { l })}" aria-label="${t('network.batchNorm', { l })}">BN</button>
         <span class="layer-dead" data-testid="dead-count-${l}"></span>`);
       nodes.append(head);
       const maxUnits = Number(limits.max_units) || 8;
@@ -242,6 +243,10 @@ export function mountNetwork(container, ctx) {
       }));
       head.querySelector(`[data-testid="remove-neuron-${l}"]`)?.addEventListener('click', () => setHidden((h) => {
         h[l - 1].units -= 1;
+        return h;
+      }));
+      head.querySelector(`[data-testid="batch-norm-${l}"]`)?.addEventListener('click', () => setHidden((h) => {
+        h[l - 1].batch_norm = !h[l - 1].batch_norm;
         return h;
       }));
       head.querySelector('select')?.addEventListener('change', (event) => setHidden((h) => {

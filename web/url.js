@@ -66,8 +66,8 @@ function setPath(object, path, value) {
 function encodeValue(value, kind) {
   if (kind === 'list') return /** @type {string[]} */ (value).join(',');
   if (kind === 'hidden') {
-    return /** @type {{units: number, activation: string}[]} */ (value)
-      .map((h) => `${h.units}:${h.activation}`).join(',');
+    return /** @type {{units: number, activation: string, batch_norm?: boolean}[]} */ (value)
+      .map((h) => `${h.units}:${h.activation}${h.batch_norm ? ':bn' : ''}`).join(',');
   }
   return String(value);
 }
@@ -96,12 +96,12 @@ function decodeValue(text, kind, name) {
   if (kind === 'list') return text.split(',').filter((s) => s !== '');
   if (text === '' || text === 'none') return [];
   return text.split(',').map((part) => {
-    const [units, activation] = part.split(':');
+    const [units, activation, norm, ...rest] = part.split(':');
     const n = Number(units);
-    if (!Number.isInteger(n) || !activation) {
-      throw new Error(`URL parameter hidden: ${JSON.stringify(part)} is not units:activation (e.g. 4:tanh)`);
+    if (!Number.isInteger(n) || !activation || (norm !== undefined && norm !== 'bn') || rest.length) {
+      throw new Error(`URL parameter hidden: ${JSON.stringify(part)} is not units:activation or units:activation:bn (e.g. 4:tanh, 4:tanh:bn)`);
     }
-    return { units: n, activation };
+    return norm ? { units: n, activation, batch_norm: true } : { units: n, activation };
   });
 }
 

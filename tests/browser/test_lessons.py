@@ -34,6 +34,12 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         False,
         ("symmetry",),
     ),
+    "large_init": (
+        "init",
+        {"init": "large_normal", "hidden": [{"units": 4, "activation": "sigmoid"}]},
+        False,
+        (),
+    ),
     "dead_relu": (
         "dead",
         {"optimizer": {"learning_rate": 1.5}, "hidden": [{"units": 8, "activation": "relu"}] * 2},
@@ -50,6 +56,13 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
     "activations_spiral": (
         "gradients",
         {"dataset": {"name": "spiral"}, "hidden": [{"units": 8, "activation": "sigmoid"}] * 4},
+        False,
+        (),
+    ),
+    "batch_norm": (
+        "gradients",
+        {"dataset": {"name": "spiral"},
+         "hidden": [{"units": 8, "activation": "sigmoid", "batch_norm": False}] * 4},
         False,
         (),
     ),
@@ -360,6 +373,26 @@ def test_matrix_inspector_steps_through_forward_then_backward(app: App) -> None:
         "s => s.inspection.layers[0].W.values.flat()"
         ".every((w, i) => Math.abs(w - s.frame.arrays['W/1'].data[i]) < 1e-6)"
     )
+
+
+def test_inspector_shows_the_batch_normalization_step_of_a_normalized_layer(app: App) -> None:
+    page = open_experiment(app, "batch_norm")
+    page.get_by_test_id("variant-sigmoidBN").click()
+    config_has(app, {"hidden": [{"units": 8, "activation": "sigmoid", "batch_norm": True}] * 4})
+    page.get_by_test_id("lesson-tab-inspector").click()
+    page.get_by_test_id("inspect").click()
+    step = page.get_by_test_id("inspector-step")
+    expect(step).to_have_attribute("data-step", "input")
+    page.get_by_test_id("inspector-next").click()
+    expect(step).to_have_attribute("data-step", "forward-1")
+    for testid, shape in (("matrix-Z-1", "8x4"), ("matrix-mu-1", "8x1"), ("matrix-gamma-1", "8x1"),
+                          ("matrix-Z_tilde-1", "8x4"), ("matrix-A-1", "8x4")):
+        expect(page.get_by_test_id(testid)).to_have_attribute("data-shape", shape)
+    for _ in range(10):  # forward 2..5, output, backward 5..1
+        page.get_by_test_id("inspector-next").click()
+    expect(step).to_have_attribute("data-step", "backward-1")
+    expect(page.get_by_test_id("matrix-dgamma-1")).to_have_attribute("data-shape", "8x1")
+    expect(page.get_by_test_id("matrix-dbeta-1")).to_have_attribute("data-shape", "8x1")
 
 
 def test_inspector_shows_softmax_columns_for_three_classes(app: App) -> None:

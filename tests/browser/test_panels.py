@@ -194,6 +194,23 @@ def test_param_count_and_shapes_follow_the_architecture(app: App) -> None:
     expect(page.get_by_test_id("eq-g-2")).to_have_text("σ")
 
 
+def test_the_bn_button_normalizes_a_layer_and_the_equations_show_its_step(app: App) -> None:
+    page = app.open("?dataset=circle&points=200&train=0.5&val=0")
+    expect(page.get_by_test_id("param-count")).to_have_text("25")  # 2-4-2-1
+    expect(page.get_by_test_id("batch-norm-1")).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_test_id("eq-bn-1")).to_have_count(0)
+    page.get_by_test_id("batch-norm-1").click()
+    app.wait("s => s.config.hidden[0].batch_norm === true && s.frame !== null")
+    expect(page.get_by_test_id("batch-norm-1")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("batch-norm-2")).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_test_id("eq-bn-1")).to_contain_text("γ")
+    expect(page.get_by_test_id("param-count")).to_have_text("33")  # + γ[1], β[1]: 2 × 4
+    expect(page).to_have_url(re.compile(r"hidden=4:tanh:bn,2:tanh"))
+    page.get_by_test_id("batch-norm-1").click()
+    app.wait("s => s.config.hidden[0].batch_norm === false")
+    expect(page.get_by_test_id("param-count")).to_have_text("25")
+
+
 # A readout's text shows this number (to the 3 significant digits the legend prints).
 SHOWS = "((text, value) => Math.abs(Number(text) - value) <= 5e-3 * Math.abs(value))"
 

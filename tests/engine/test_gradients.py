@@ -81,3 +81,64 @@ def test_deep_network_gradients_match_finite_differences():
         net.b[l] = rng.normal(0, 0.3, net.b[l].shape)
     X, Y = rng.normal(0, 1, (2, 6)), np.eye(3)[:, rng.integers(0, 3, 6)]
     assert _relative_error(net, X, Y, "cce") < 1e-6
+
+
+def _bn_problem(hidden: str, seed: int, m: int = 8):
+    rng = np.random.default_rng(seed)
+    net = Network([3, 4, 5, 1], [hidden, hidden, "sigmoid"], init="normal", seed=seed,
+                  batch_norm=[True, True, False])
+    net.params.flat[...] = rng.normal(0, 1, net.params.flat.size)
+    X = rng.normal(0, 1, (3, m))
+    Y = rng.integers(0, 2, (1, m)).astype(float)
+    return net, X, Y
+
+
+def _all_gradients(net: Network) -> np.ndarray:
+    """∇J in θ's layout: the blocks [dW[l] | db[l]], then dγ[l], dβ[l] of normalized layers."""
+    blocks = [np.hstack([net.dW[l], net.db[l]]).ravel() for l in range(1, net.L + 1)]
+    norms = [g[l].ravel() for l in range(1, net.L + 1) if net.normalizes(l)
+             for g in (net.dgamma, net.dbeta)]
+    return np.concatenate(blocks + norms)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_batch_normalization_gradients_match_finite_differences(hidden):
+    """With batch statistics: μ and σ² depend on every column, and the gradient knows it."""
+    net, X, Y = _bn_problem(hidden, seed=11)
+    net.forward(X)
+    net.backward(Y, "bce")
+    analytic = _all_gradients(net)
+    numeric = _numerical_gradient(net, X, Y, "bce")
+    error = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic)
+                                                   + np.linalg.norm(numeric))
+    assert error < 1e-6
+
+
+def test_batch_normalization_with_running_statistics_matches_finite_differences():
+    net, X, Y = _bn_problem("tanh", seed=12)
+    for l in (1, 2):
+        net.running_mean[l] = np.full((net.sizes[l], 1), 0.3)
+        net.running_var[l] = np.full((net.sizes[l], 1), 2.0)
+    net.forward(X, training=False)
+    net.backward(Y, "bce")
+    analytic = _all_gradients(net)
+    theta, numeric = net.params.flat, np.zeros(net.params.flat.size)
+    for i in range(theta.size):
+        saved = theta[i]
+        theta[i] = saved + 1e-6
+        j_plus = net.cost(X, Y, "bce", training=False)
+        theta[i] = saved - 1e-6
+        j_minus = net.cost(X, Y, "bce", training=False)
+        theta[i] = saved
+        numeric[i] = (j_plus - j_minus) / 2e-6
+    error = np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic)
+                                                   + np.linalg.norm(numeric))
+    assert error < 1e-6
+
+
+def test_a_normalized_layer_gives_mean_zero_variance_one_before_gamma_and_beta():
+    net, X, _ = _bn_problem("relu", seed=13, m=50)
+    net.forward(X)
+    for l in (1, 2):
+        np.testing.assert_allclose(net.Z_hat[l].mean(axis=1), 0, atol=1e-12)
+        np.testing.assert_allclose(net.Z_hat[l].var(axis=1), 1, rtol=1e-3)

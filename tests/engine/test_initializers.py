@@ -31,7 +31,8 @@ def test_same_generator_state_gives_the_same_weights():
 
 
 def test_unknown_initializer_lists_the_valid_ones():
-    with pytest.raises(ValueError, match="valid: zeros, constant, uniform, normal, xavier, he"):
+    valid = "valid: zeros, constant, uniform, normal, large_normal, xavier, he"
+    with pytest.raises(ValueError, match=valid):
         initializers.get("glorot")
 
 
@@ -57,7 +58,22 @@ def test_zero_init_freezes_the_hidden_layers():
 
     data = datasets.make("circle", n=60, seed=1)
     net = Network([2, 3, 3, 1], ["tanh", "tanh", "sigmoid"], init="zeros", seed=1)
-    net.forward(data.X)
-    dW, db = net.backward(data.Y, losses.get("bce"))
+    # An unbalanced set: with as many 1s as 0s, db[3] = (1/m) Σ (½ - y) would be 0 too.
+    X, Y = data.X[:, data.labels == 1][:, :10], data.Y[:, data.labels == 1][:, :10]
+    X, Y = np.hstack([X, data.X[:, :20]]), np.hstack([Y, data.Y[:, :20]])
+    net.forward(X)
+    dW, db = net.backward(Y, losses.get("bce"))
     assert not np.asarray(dW[1]).any() and not np.asarray(dW[2]).any()
     assert np.asarray(db[3]).any()  # only the output bias learns
+
+
+def test_large_normal_weights_saturate_a_sigmoid_layer():
+    """The course's Idée 2: weights of σ 5 put most sigmoid units on their flat parts."""
+    from engine import Network, datasets
+    from engine.diagnostics import saturation
+
+    data = datasets.make("circle", n=200, seed=1)
+    large = Network([2, 8, 1], ["sigmoid", "sigmoid"], init="large_normal", seed=1)
+    xavier = Network([2, 8, 1], ["sigmoid", "sigmoid"], init="xavier", seed=1)
+    assert np.std(large.W[1]) > 2 and saturation(large, data.X)[1] > 0.5
+    assert saturation(xavier, data.X)[1] < 0.5

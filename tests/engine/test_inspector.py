@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from engine import Network, datasets
+from engine import Network, datasets, losses
+from engine.fast_network import TrainingPath
 from engine.inspector import inspect
+from engine.parameters import Parameters
 
 CASES = [
     ([2, 3, 1], ["tanh", "sigmoid"], "bce"),
@@ -42,7 +44,7 @@ def test_four_students_have_the_shapes_of_the_course() -> None:
 
 
 @pytest.mark.parametrize(("sizes", "acts", "loss"), CASES)
-def test_inspection_agrees_with_network_backward(
+def test_inspection_agrees_with_the_trainers_fast_path(
     sizes: list[int], acts: list[str], loss: str
 ) -> None:
     rng = np.random.default_rng(7)
@@ -51,17 +53,21 @@ def test_inspection_agrees_with_network_backward(
         net.b[l] = rng.normal(size=net.b[l].shape)
     X, Y = rng.normal(size=(sizes[0], 6)), targets(sizes, 6, rng)
     ins = inspect(net, X, Y, loss)
-    Y_hat = net.forward(X)
-    dW, db = net.backward(Y, loss)
+    path = TrainingPath(net)
+    ws, grads = path.workspace(6), Parameters(net.sizes)
+    ws.A[0][...] = X
+    Y_hat = path.forward(ws)
+    path.backward(Y, losses.get(loss), ws, grads)
     np.testing.assert_allclose(ins.Y_hat, Y_hat, rtol=1e-12, atol=1e-14)
     for l in range(1, net.L + 1):
         t = ins.layer(l)
         assert t.l == l and t.activation == acts[l - 1]
-        np.testing.assert_allclose(t.Z, net.Z[l], rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(t.A, net.A[l], rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(t.dZ / 6, net.dZ[l], rtol=1e-10, atol=1e-14)
-        np.testing.assert_allclose(t.dW, dW[l], rtol=1e-10, atol=1e-14)
-        np.testing.assert_allclose(t.db, db[l], rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(t.Z, ws.Z[l], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(t.A, ws.A[l], rtol=1e-12, atol=1e-14)
+        # The fast path folds the 1/m of J into dZ; the course's dZ is per sample.
+        np.testing.assert_allclose(t.dZ / 6, ws.dZ[l], rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(t.dW, grads.W[l], rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(t.db, grads.b[l], rtol=1e-10, atol=1e-14)
     J = net.cost(X, Y, loss)
     np.testing.assert_allclose(ins.J, J, rtol=1e-12)
 
@@ -93,3 +99,21 @@ def test_bad_shapes_and_names_are_reported_by_field() -> None:
         inspect(net, np.ones((2, 4)), np.ones((1, 4)), "hinge")
     with pytest.raises(ValueError, match="layer"):
         inspect(net, np.ones((2, 4)), np.ones((1, 4)), "bce").layer(3)
+
+
+def test_a_normalized_layer_shows_its_step_and_its_gradients() -> None:
+    rng = np.random.default_rng(3)
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=1, batch_norm=[True, False])
+    net.gamma[1], net.beta[1] = rng.normal(size=(3, 1)), rng.normal(size=(3, 1))
+    X, Y = rng.normal(size=(2, 4)), np.array([[0.0, 1.0, 1.0, 0.0]])
+    first = inspect(net, X, Y, "bce").layer(1)
+    norm = first.norm
+    assert norm is not None and inspect(net, X, Y, "bce").layer(2).norm is None
+    np.testing.assert_allclose(norm.mu, first.Z.mean(axis=1, keepdims=True))
+    np.testing.assert_allclose(norm.sigma, np.sqrt(first.Z.var(axis=1, keepdims=True) + 1e-5))
+    np.testing.assert_allclose(norm.Z_tilde, norm.gamma * (first.Z - norm.mu) / norm.sigma
+                               + norm.beta)
+    np.testing.assert_allclose(first.A, np.tanh(norm.Z_tilde))
+    # The batch's μ and σ depend on every point: Σ_i dZ[1] is 0, so db[1] is 0.
+    np.testing.assert_allclose(first.db, 0, atol=1e-15)
+    assert norm.dgamma.shape == norm.dbeta.shape == (3, 1)

@@ -176,3 +176,33 @@ def test_backward_checks_its_inputs():
 def test_repr_shows_the_architecture():
     net = Network([2, 3, 1], ["tanh", "sigmoid"])
     assert repr(net) == "Network(2-3-1, tanh/sigmoid, 13 params)"
+
+
+def test_a_normalized_network_round_trips_its_gamma_beta_and_running_statistics():
+    net = Network([2, 4, 3, 1], ["tanh", "relu", "sigmoid"], seed=3,
+                  batch_norm=[True, False, False])
+    _train_on_circle(net, epochs=3)
+    assert not np.allclose(net.gamma[1], 1.0) and net.beta[1].any()
+    assert net.running_mean[1].any() and not np.allclose(net.running_var[1], 1.0)
+    copy = Network.from_dict(json.loads(json.dumps(net.to_dict())))
+    assert copy.params.flat.tobytes() == net.params.flat.tobytes()
+    assert copy.running.flat.tobytes() == net.running.flat.tobytes()
+    X = np.random.default_rng(2).normal(size=(2, 9))
+    assert copy.forward(X, training=False).tobytes() == net.forward(X, training=False).tobytes()
+    # 4·(2+1) + 3·(4+1) + 1·(3+1) = 31 weights and biases, + γ[1], β[1] = 39
+    assert repr(net) == "Network(2-4-3-1, tanh+bn/relu/sigmoid, 39 params)"
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "sgd", "momentum", "adam"])
+def test_every_optimizer_learns_gamma_and_beta(optimizer):
+    net = Network([2, 4, 1], ["sigmoid", "sigmoid"], seed=1, batch_norm=[True, False])
+    split = datasets.split(datasets.make("circle", n=100, seed=0), 0.5, seed=0)
+    Trainer(net, split, optimizer=optimizers.make(optimizer, 0.1), batch_size=10).run(3)
+    assert not np.allclose(net.gamma[1], 1.0) and net.beta[1].any()
+
+
+def test_the_output_layer_is_never_normalized():
+    with pytest.raises(ValueError, match="batch_norm"):
+        Network([2, 3, 1], ["tanh", "sigmoid"], batch_norm=[True, True])
+    with pytest.raises(ValueError, match="batch_norm: expected 2 flags"):
+        Network([2, 3, 1], ["tanh", "sigmoid"], batch_norm=[True])

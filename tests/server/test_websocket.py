@@ -56,7 +56,7 @@ def test_architecture_change_rebuilds_the_network(peer: Peer) -> None:
     peer.request("step", "status", epochs=3)
     reply = peer.request("configure", "config",
                          config={"hidden": [{"units": 3, "activation": "relu"}]})
-    assert reply["config"]["hidden"] == [{"units": 3, "activation": "relu"}]
+    assert reply["config"]["hidden"] == [{"units": 3, "activation": "relu", "batch_norm": False}]
     status = peer.until("status")
     assert status["epoch"] == 0
     frame = peer.until("frame")
@@ -249,6 +249,44 @@ def test_export_then_import_restores_everything_bit_exactly(client: TestClient,
         again = other.request("export", "export")["data"]
     assert again == exported
     assert json.dumps(again["model"]) == json.dumps(exported["model"])
+
+
+def test_a_batch_normalized_network_exports_and_imports_its_gamma_beta_and_statistics(
+        client: TestClient, peer: Peer) -> None:
+    peer.request("configure", "config", config={"hidden": [
+        {"units": 4, "activation": "sigmoid", "batch_norm": True},
+        {"units": 3, "activation": "tanh"}]})
+    peer.request("step", "status", epochs=5)
+    inspected = peer.request("inspect", "inspection", sample_limit=4)["layers"]
+    assert inspected[0]["batch_norm"]["Z_tilde"]["shape"] == [4, 4]
+    assert inspected[0]["batch_norm"]["dgamma"]["shape"] == [4, 1]
+    assert inspected[1]["batch_norm"] is None
+    exported = peer.request("export", "export")["data"]
+    first, second, output = exported["model"]["batch_norm"]
+    assert second is None and output is None
+    assert first["gamma"] != [1.0] * 4 and first["running_var"] != [1.0] * 4
+    with client.websocket_connect("/ws") as ws:
+        other = Peer(ws)
+        other.until("frame")
+        other.send(type="import", id="i", data=exported)
+        assert other.until("config")["config"] == exported["config"]
+        again = other.request("export", "export")["data"]
+    assert json.dumps(again["model"]) == json.dumps(exported["model"])
+    del exported["model"]["batch_norm"]
+    error = peer.request("import", "error", data=exported)
+    assert (error["code"], error["field"]) == ("bad_data", "data.model.batch_norm.0")
+
+
+def test_an_export_from_before_batch_normalization_still_imports(peer: Peer) -> None:
+    peer.request("step", "status", epochs=3)
+    exported = peer.request("export", "export")["data"]
+    del exported["model"]["batch_norm"]
+    for layer in exported["config"]["hidden"]:
+        del layer["batch_norm"]
+    peer.send(type="import", id="i", data=exported)
+    assert peer.until("status")["epoch"] == 3
+    again = peer.request("export", "export")["data"]
+    assert again["model"]["W"] == exported["model"]["W"]
 
 
 def test_import_without_points_regenerates_a_generated_dataset(client: TestClient,

@@ -67,6 +67,7 @@ export const STRINGS = {
     'coach.name.constant': 'constante',
     'coach.name.uniform': 'uniforme [−1, 1]',
     'coach.name.normal': 'petite normale',
+    'coach.name.large_normal': 'grande normale',
     'coach.name.xavier': 'Xavier',
     'coach.name.he': 'He',
   },
@@ -91,7 +92,7 @@ export function fixFor(advice, config) {
     case 'no_nonlinearity':
       if (p.reason !== 'linear_hidden') return { hidden: [{ units: 4, activation: 'tanh' }] };
       return hidden.length
-        ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'linear' ? 'tanh' : l.activation })) }
+        ? { hidden: hidden.map((l) => ({ ...l, activation: l.activation === 'linear' ? 'tanh' : l.activation })) }
         : null;
     case 'output_mismatch':
       return { output: { activation: 'auto' } };
@@ -99,11 +100,11 @@ export function fixFor(advice, config) {
       return { output: { loss: 'auto' } };
     case 'vanishing_gradient':
       return hidden.length
-        ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'sigmoid' ? 'tanh' : l.activation })) }
+        ? { hidden: hidden.map((l) => ({ ...l, activation: l.activation === 'sigmoid' ? 'tanh' : l.activation })) }
         : null;
     case 'dead_relu':
       return hidden.length
-        ? { hidden: hidden.map((l) => ({ units: l.units, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) }
+        ? { hidden: hidden.map((l) => ({ ...l, activation: l.activation === 'relu' ? 'leaky_relu' : l.activation })) }
         : null;
     default:
       return null;

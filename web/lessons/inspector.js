@@ -26,6 +26,8 @@ export const STRINGS = {
     'insp.count': 'step {i} of {n}',
     'insp.dzOut': 'dZ[{L}] = Ŷ − Y for this output and loss, then',
     'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), then',
+    'insp.bnForward': 'Batch normalization of layer {l}: μ and σ = √(σ² + ε) of each unit over these points, then',
+    'insp.bnBackward': 'Through the batch normalization: dZ̃ = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z̃[{l}]), dγ = (1/m) Σᵢ dZ̃ ⊙ Ẑ, dβ = (1/m) Σᵢ dZ̃, and dZ[{l}] = γ/σ (dZ̃ − mean dZ̃ − Ẑ · mean(dZ̃ ⊙ Ẑ)), Ẑ = (Z − μ)/σ: μ and σ depend on every point.',
     'insp.epoch': 'These are the network’s current weights.',
     'insp.stale': 'The weights have changed since (epoch {epoch} now): press “Inspect” for the current numbers.',
     'insp.explain': 'Shapes follow the course: W[l] is n[l] × n[l−1], b[l] is n[l] × 1 and is added to every column, Z[l] and A[l] are n[l] × m. The backward pass goes from the last layer to the first; dW[l] and db[l] average over the m points.',
@@ -45,6 +47,8 @@ export const STRINGS = {
     'insp.count': 'étape {i} sur {n}',
     'insp.dzOut': 'dZ[{L}] = Ŷ − Y pour cette sortie et cette perte, puis',
     'insp.dzHidden': 'dZ[{l}] = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z[{l}]), puis',
+    'insp.bnForward': 'Normalisation par lots de la couche {l} : μ et σ = √(σ² + ε) de chaque neurone sur ces points, puis',
+    'insp.bnBackward': 'À travers la normalisation par lots : dZ̃ = W[{next}]ᵀ dZ[{next}] ⊙ g′(Z̃[{l}]), dγ = (1/m) Σᵢ dZ̃ ⊙ Ẑ, dβ = (1/m) Σᵢ dZ̃, et dZ[{l}] = γ/σ (dZ̃ − moyenne de dZ̃ − Ẑ · moyenne de dZ̃ ⊙ Ẑ), Ẑ = (Z − μ)/σ : μ et σ dépendent de tous les points.',
     'insp.epoch': 'Ce sont les poids actuels du réseau.',
     'insp.stale': 'Les poids ont changé depuis (époque {epoch} maintenant) : « Inspecter » pour les nombres actuels.',
     'insp.explain': 'Les dimensions suivent le cours : W[l] est n[l] × n[l−1], b[l] est n[l] × 1 et s’ajoute à chaque colonne, Z[l] et A[l] sont n[l] × m. La passe en arrière va de la dernière couche à la première ; dW[l] et db[l] font la moyenne sur les m points.',
@@ -176,6 +180,7 @@ export function mountInspector(container, ctx, host) {
     count.textContent = t('insp.count', { i: step + 1, n: steps.length });
     stepLabel.setAttribute('data-step', kind === 'input' || kind === 'output' ? kind : `${kind}-${l}`);
     const layer = layers[l - 1];
+    const bn = layer?.batch_norm ?? null;
     const Aprev = l > 1 ? layers[l - 2]?.A : inspection.X;
     const AprevName = l > 1 ? sym('A', l - 1) : `X = ${sym('A', 0)}`;
     const row = (/** @type {(Node | null)[]} */ items) => h('div', { class: 'ls-matrices' }, items);
@@ -185,13 +190,21 @@ export function mountInspector(container, ctx, host) {
     } else if (kind === 'forward') {
       stepLabel.textContent = t('insp.forward', { l, L, activation: inSentence(nameLabel(t, layer.activation)) });
       body.replaceChildren(
-        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}, &nbsp; ${sym('A', l)} = ${activationFacts(catalog, layer.activation)?.symbol ?? layer.activation}(${sym('Z', l)})`),
+        eq(`${sym('Z', l)} = ${sym('W', l)} ${l > 1 ? sym('A', l - 1) : 'X'} + ${sym('b', l)}${bn ? '' : `, &nbsp; ${sym('A', l)} = ${activationFacts(catalog, layer.activation)?.symbol ?? layer.activation}(${sym('Z', l)})`}`),
         row([
           table(layer.W, sym('W', l), `matrix-W-${l}`, ix.weight('w', l)), op('·'),
           table(Aprev, AprevName, undefined, l > 1 ? ix.layerSample('a', l - 1) : ix.sample('x')), op('+'),
           table(layer.b, sym('b', l), `matrix-b-${l}`, ix.bias('b', l)),
         ]),
-        row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`, ix.layerSample('z', l)), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`, ix.layerSample('a', l))]),
+        ...(bn ? [
+          row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`, ix.layerSample('z', l))]),
+          eq(`${t('insp.bnForward', { l })} ${sym('Z̃', l)} = ${sym('γ', l)} (${sym('Z', l)} − <var>μ</var>) / <var>σ</var> + ${sym('β', l)}, &nbsp; ${sym('A', l)} = ${activationFacts(catalog, layer.activation)?.symbol ?? layer.activation}(${sym('Z̃', l)})`),
+          row([
+            table(bn.mu, 'μ', `matrix-mu-${l}`, ix.bias('μ', l)), table(bn.sigma, 'σ', `matrix-sigma-${l}`, ix.bias('σ', l)),
+            table(bn.gamma, sym('γ', l), `matrix-gamma-${l}`, ix.bias('γ', l)), table(bn.beta, sym('β', l), `matrix-beta-${l}`, ix.bias('β', l)),
+          ]),
+          row([op('='), table(bn.Z_tilde, sym('Z̃', l), `matrix-Z_tilde-${l}`, ix.layerSample('z̃', l)), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`, ix.layerSample('a', l))]),
+        ] : [row([op('='), table(layer.Z, sym('Z', l), `matrix-Z-${l}`, ix.layerSample('z', l)), op('→'), table(layer.A, sym('A', l), `matrix-A-${l}`, ix.layerSample('a', l))])]),
       );
     } else if (kind === 'output') {
       stepLabel.textContent = t('insp.output', { cost: fmt(Number(inspection.cost), 4), loss: inSentence(nameLabel(t, inspection.loss)) });
@@ -207,6 +220,10 @@ export function mountInspector(container, ctx, host) {
           table(layer.dW, `d${sym('W', l)}`, `matrix-dW-${l}`, ix.weight('dw', l)),
           table(layer.db, `d${sym('b', l)}`, `matrix-db-${l}`, ix.bias('db', l)),
         ]),
+        ...(bn ? [
+          eq(escapeHtml(t('insp.bnBackward', { l, next: l + 1 })).replace(/([A-Za-z̃])\[(\d+)\]/g, '$1<sup>[$2]</sup>')),
+          row([table(bn.dgamma, `d${sym('γ', l)}`, `matrix-dgamma-${l}`, ix.bias('dγ', l)), table(bn.dbeta, `d${sym('β', l)}`, `matrix-dbeta-${l}`, ix.bias('dβ', l))]),
+        ] : []),
       );
     }
   }
