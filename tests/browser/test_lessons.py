@@ -82,6 +82,12 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         (),
     ),
     "student": ("inspector", {"dataset": {"name": "student"}}, False, ()),
+    "non_convexity": (
+        "experiments",
+        {"dataset": {"name": "xor"}, "hidden": tanh(1, 2), "optimizer": {"learning_rate": 0.1}},
+        False,
+        (),
+    ),
     "lr_too_high": (
         "experiments",
         {"optimizer": {"learning_rate": 10}, "hidden": tanh(2, 4)},
