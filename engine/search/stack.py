@@ -6,8 +6,9 @@ W[l] as one (K, n[l], n[l-1] + 1) array, and slot H + 1 every trial's output lay
 mini-batch is one np.matmul per slot for all K. A trial of depth d < H carries its A[d]
 unchanged through slots d + 1..H (a copy, where a mask says so), and its gradient back
 the same way; its weights in those slots stay 0 (their gradient is set to 0). The trials
-are ordered by activation, so each hidden activation applies to one run of rows; softmax
-normalizes each trial's columns. Every operation a trial's own layers see is the trainer's,
+are ordered by activation, so each hidden activation applies to one run of rows (deepest
+first: a slot's activation runs only on the rows that reach it); softmax normalizes each
+trial's columns. Every operation a trial's own layers see is the trainer's,
 in the trainer's order (the products may round differently: about 1e-15).
 """
 
@@ -53,11 +54,21 @@ def runs(gs: Sequence[Activation]) -> list[Run]:
     return out
 
 
+def reaching(rows: slice, depth: Rows, l: int) -> slice:
+    """The rows of a run that have a layer l: its first ones when the run is ordered deepest
+    first (the others only carry their activations), else all of them."""
+    deep = np.flatnonzero(depth[rows] >= l)
+    if deep.size and deep[-1] == deep.size - 1:
+        return slice(rows.start, rows.start + deep.size)
+    return rows
+
+
 class Buffers:
     """A1[l] = [A[l]; 1], Z[l], dZ[l] and dA1[l] (with a spare row) for K trials × b columns,
-    and each hidden slot's views cut by run of one activation."""
+    and each hidden slot's views cut by run of one activation (the rows that reach it)."""
 
-    def __init__(self, sizes: list[int], hidden: list[Run], K: int, b: int) -> None:
+    def __init__(self, sizes: list[int], hidden: list[Run], depth: Rows, K: int, b: int
+                 ) -> None:
         self.A1: list[Array] = [_NONE] + [np.ones((K, n + 1, b)) for n in sizes[1:]]
         self.A1T: list[Array] = [_NONE] + [a1.transpose(0, 2, 1) for a1 in self.A1[1:]]
         self.A: list[Array] = [_NONE] + [a1[:, :-1] for a1 in self.A1[1:]]
@@ -66,11 +77,12 @@ class Buffers:
         self.dA1: list[Array] = [_NONE] + [np.empty((K, n + 1, b)) for n in sizes[1:]]
         self.dA: list[Array] = [_NONE] + [d[:, :-1] for d in self.dA1[1:]]
         self.dA_L = np.empty((K, sizes[-1], b))
-        slots = range(1, len(sizes) - 1)
-        self.forward = {l: [(g.forward, self.Z[l][rows], self.A[l][rows]) for g, rows in hidden]
-                        for l in slots}
-        self.backward = {l: [(g.backward, self.dA[l][rows], self.Z[l][rows], self.A[l][rows],
-                              self.dZ[l][rows]) for g, rows in hidden] for l in slots}
+        cut = {l: [(g, reaching(rows, depth, l)) for g, rows in hidden]
+               for l in range(1, len(sizes) - 1)}
+        self.forward = {l: [(g.forward, self.Z[l][r], self.A[l][r]) for g, r in runs]
+                        for l, runs in cut.items()}
+        self.backward = {l: [(g.backward, self.dA[l][r], self.Z[l][r], self.A[l][r],
+                              self.dZ[l][r]) for g, r in runs] for l, runs in cut.items()}
 
 
 class Stack:
@@ -157,7 +169,8 @@ class Stack:
         """The slots' arrays for batches of b columns (made once per width and trial count)."""
         buffers = self._ws.get(b)
         if buffers is None:
-            buffers = self._ws[b] = Buffers(self.sizes, self.runs, self.theta.shape[0], b)
+            buffers = self._ws[b] = Buffers(self.sizes, self.runs, self.depth,
+                                            self.theta.shape[0], b)
         return buffers
 
     def step(self, X1: Array, X1T: Array, Y: Array, regularization: str) -> Array:
