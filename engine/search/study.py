@@ -126,8 +126,22 @@ STOP_POLL_SECONDS = 0.2
 def _batches(spec: SearchSpec, study: optuna.Study) -> bool:
     """Batch trials: a method that does not learn from results, and a study this process
     alone takes trials of (another process sharing it gets its share)."""
-    in_memory = isinstance(study._storage, optuna.storages.InMemoryStorage)
-    return spec.method in BATCHED and in_memory
+    return spec.method in BATCHED and _own(study)
+
+
+def _own(study: optuna.Study) -> bool:
+    return isinstance(study._storage, optuna.storages.InMemoryStorage)
+
+
+def _at_once(spec: SearchSpec, study: optuna.Study, batch: bool, left: int) -> int:
+    """Trials to ask before any is told: all of a batched search; bayesian search's random
+    start (TPE draws its first trials at random whatever the scores, the same ones asked
+    together or one by one); else one."""
+    if batch:
+        return min(left, MAX_BATCH)
+    if spec.method == "bayesian" and _own(study):
+        return max(1, min(left, _startup(spec) - started(study)))
+    return 1
 
 
 Group = list[tuple[optuna.Trial, TrialConfig]]
@@ -182,8 +196,8 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
     """Take trials of study until its budget is used (by any process) or should_stop().
 
     Up to `workers` tasks run at once in `executor` (inline, one at a time, without one); a
-    task is one trial, or for grid and random search the asked trials of one layer shape
-    trained together (engine.search.batch): the same results, faster.
+    task is one trial, or the asked trials of one width trained together (engine.search.batch;
+    grid and random search, and bayesian search's random start): the same results, faster.
     """
     start = time.perf_counter()
     split = split or spec.data.split()
@@ -194,7 +208,7 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
         while True:
             while (len(pending) < (workers if executor else 1) and not should_stop()
                    and (left := spec.budget - started(study)) > 0):
-                asked = [study.ask() for _ in range(min(left, MAX_BATCH) if batch else 1)]
+                asked = [study.ask() for _ in range(_at_once(spec, study, batch, left))]
                 groups: dict[Key, Group] = {}
                 for trial in asked:
                     config = spec.space.config(suggest(trial, spec.space, spec.method))

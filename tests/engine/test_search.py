@@ -9,6 +9,7 @@ import numpy as np
 import optuna
 import pytest
 
+import engine.search.study as study_module
 from engine import datasets, optimizers
 from engine.network import Network
 from engine.search import (
@@ -320,3 +321,28 @@ def test_a_search_split_over_workers_finds_what_an_inline_search_finds() -> None
 
     with ThreadPoolExecutor(2) as pool:
         assert scores(executor=pool, workers=2) == scores()
+
+
+def test_bayesian_search_trains_its_random_start_together_and_finds_the_same_trials(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    space = make_space({"learning_rate": {"low": 0.001, "high": 1.0, "log": True},
+                        "layers": [1, 2], "activation": ["relu", "tanh"]})
+    spec = SearchSpec("bayesian", space, epochs=3, trials=14, data=DATA, seed=5)
+
+    def trials() -> list[tuple[int, float, float]]:
+        seen: list[tuple[int, float, float]] = []
+        search(spec, on_trial=lambda f: seen.append(
+            (f.number, f.result.config["learning_rate"], f.score)))
+        return sorted(seen)
+
+    sizes: list[int] = []
+    run_batch_of = study_module.run_batch
+    monkeypatch.setattr(study_module, "run_batch",
+                        lambda configs, *a: sizes.append(len(configs)) or run_batch_of(configs, *a))
+    together = trials()
+    assert sizes and max(sizes) == 3  # the random start (3 trials) as one stack
+    monkeypatch.setattr(study_module, "_at_once", lambda *a: 1)
+    alone = trials()
+    assert [t[:2] for t in together] == [t[:2] for t in alone]
+    for (_, _, a), (_, _, b) in zip(together, alone, strict=True):
+        assert a == pytest.approx(b, rel=1e-9)
