@@ -120,6 +120,9 @@ BATCHED = ("grid", "random")
 """Methods whose trials do not depend on each other's results: they are asked for several at
 once, and those of one layer shape train together."""
 MAX_BATCH = 256
+MAX_TASK_EPOCHS = 20_000
+"""Trial-epochs of one task at most (a stack of 100 trials at 200 epochs, or 10 at 2000): a
+task cannot be stopped part-way, so this bounds how long Stop leaves the workers busy."""
 STOP_POLL_SECONDS = 0.2
 
 
@@ -147,11 +150,13 @@ def _at_once(spec: SearchSpec, study: optuna.Study, batch: bool, left: int) -> i
 Group = list[tuple[optuna.Trial, TrialConfig]]
 
 
-def _tasks(groups: list[Group], workers: int) -> list[Group]:
+def _tasks(groups: list[Group], workers: int, epochs: int) -> list[Group]:
     """The groups as tasks for `workers` processes: the largest halved while there are fewer
-    tasks than workers, then the costliest first (so the last to start are short)."""
+    tasks than workers or it holds more than MAX_TASK_EPOCHS, then the costliest first (so
+    the last to start are short)."""
     tasks = list(groups)
-    while len(tasks) < workers and (big := max(tasks, key=len, default=[])) and len(big) > 1:
+    while (big := max(tasks, key=len, default=[])) and len(big) > 1 \
+            and (len(tasks) < workers or len(big) * epochs > MAX_TASK_EPOCHS):
         tasks.remove(big)
         tasks += [big[::2], big[1::2]]
     return sorted(tasks, key=lambda t: cost([c for _, c in t]), reverse=True)
@@ -216,7 +221,8 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
                         study.tell(trial, state=TrialState.FAIL)  # asked again if still due
                         continue
                     groups.setdefault(batch_key(config), []).append((trial, config))
-                for group in _tasks(list(groups.values()), workers if executor else 1):
+                for group in _tasks(list(groups.values()), workers if executor else 1,
+                                    spec.epochs):
                     configs = [config for _, config in group]
                     if executor is None:
                         future: Future[list[dict[str, Any]]] = Future()

@@ -346,3 +346,14 @@ def test_bayesian_search_trains_its_random_start_together_and_finds_the_same_tri
     assert [t[:2] for t in together] == [t[:2] for t in alone]
     for (_, _, a), (_, _, b) in zip(together, alone, strict=True):
         assert a == pytest.approx(b, rel=1e-9)
+
+
+def test_tasks_split_for_the_workers_and_bound_their_work() -> None:
+    configs = [(None, TrialConfig(learning_rate=lr, layers=n)) for lr in (0.01, 0.1)
+               for n in range(1, 6)]
+    halves = study_module._tasks([configs], workers=2, epochs=10)  # type: ignore[arg-type]
+    assert sorted(len(t) for t in halves) == [5, 5]
+    bounded = study_module._tasks([configs], workers=1,  # type: ignore[arg-type]
+                                  epochs=study_module.MAX_TASK_EPOCHS // 3)
+    assert all(len(t) <= 3 for t in bounded) and sum(len(t) for t in bounded) == 10
+    assert study_module._tasks([configs], workers=1, epochs=10) == [configs]  # type: ignore[arg-type]
