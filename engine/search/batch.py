@@ -76,17 +76,17 @@ def _train(nets: list[Network], trainers: list[Trainer], epochs: int
     size = m if first.optimizer.full_batch else min(first.batch_size, m)
     Xs, Ys = np.repeat(X[None], len(nets), axis=0), np.repeat(Y[None], len(nets), axis=0)
     XsT = np.ascontiguousarray(Xs.transpose(0, 2, 1))
+    XT, YT = X[:-1].T.copy(), Y.T.copy()
     batches = _cut(Xs, XsT, Ys, size)
     X_val, Y_val = first._inputs(first.split.validation), first.split.validation.Y
     with np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
             np.copyto(stack.snapshot, stack.theta)
-            if size < m:
-                for row, k in enumerate(active):
-                    order = trainers[k].rng.permutation(m)
-                    np.take(X[:-1], order, axis=1, out=Xs[row, :-1], mode="clip")
-                    np.take(Y, order, axis=1, out=Ys[row], mode="clip")
-                np.copyto(XsT, Xs.transpose(0, 2, 1))  # dW[1] = dZ[1] X1ᵀ: faster contiguous
+            if size < m:  # each trial's own shuffle, drawn as its trainer draws it
+                orders = np.stack([trainers[k].rng.permutation(m) for k in active])
+                np.copyto(XsT[:, :, :-1], XT[orders])  # X1ᵀ contiguous: dW[1] = dZ[1] X1ᵀ
+                np.copyto(Xs[:, :-1], XsT[:, :, :-1].transpose(0, 2, 1))
+                np.copyto(Ys, YT[orders].transpose(0, 2, 1))
             for x1, x1T, y in batches:
                 A_L = stack.step(x1, x1T, y, first.regularization)
             ok = np.isfinite(stack.theta.sum(axis=1)) & np.isfinite(A_L.sum(axis=(1, 2)))
