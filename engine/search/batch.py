@@ -58,7 +58,38 @@ def run_batch(configs: Sequence[TrialConfig], split: Split, epochs: int) -> list
     seconds = (time.perf_counter() - start) / len(configs)
     results = [result_of(c, n, t, curve, seconds, split)
                for c, n, t, curve in zip(ordered, nets, trainers, curves, strict=True)]
-    return [results[order.index(i)] for i in range(len(configs))]
+    back = {i: row for row, i in enumerate(order)}
+    return [results[back[i]] for i in range(len(configs))]
+
+
+class _Batches:
+    """Each trial's shuffled copy of the training set, X1 (K, n[0] + 1, m), its transpose
+    (contiguous: dW[1] = dZ[1] X1ᵀ reads it) and Y, and the mini-batches' views of them."""
+
+    def __init__(self, trainer: Trainer, K: int, size: int) -> None:
+        X, Y = trainer._X1, trainer.split.train.Y
+        self.XT, self.YT, self.size = X[:-1].T.copy(), Y.T.copy(), size
+        self.Xs, self.Ys = np.repeat(X[None], K, axis=0), np.repeat(Y[None], K, axis=0)
+        self.XsT = np.ascontiguousarray(self.Xs.transpose(0, 2, 1))
+        self._cut()
+
+    def _cut(self) -> None:
+        s, Xs, XsT, Ys = self.size, self.Xs, self.XsT, self.Ys
+        self.views = [(Xs[:, :, i:i + s], XsT[:, i:i + s], Ys[:, :, i:i + s])
+                      for i in range(0, Xs.shape[2], s)]
+
+    def shuffle(self, trainers: Sequence[Trainer]) -> None:
+        """Each trial's own shuffle, drawn from its trainer's generator as its trainer does."""
+        orders = np.stack([t.rng.permutation(self.Xs.shape[2]) for t in trainers])
+        np.copyto(self.XsT[:, :, :-1], self.XT[orders])
+        np.copyto(self.Xs[:, :-1], self.XsT[:, :, :-1].transpose(0, 2, 1))
+        np.copyto(self.Ys, self.YT[orders].transpose(0, 2, 1))
+
+    def keep(self, rows: Array) -> None:
+        """Only the trials of `rows` (the others diverged)."""
+        self.Xs, self.XsT, self.Ys = self.Xs[rows].copy(), self.XsT[rows].copy(), \
+            self.Ys[rows].copy()
+        self._cut()
 
 
 def _train(nets: list[Network], trainers: list[Trainer], epochs: int
@@ -71,23 +102,16 @@ def _train(nets: list[Network], trainers: list[Trainer], epochs: int
         [(0, t.metrics()["validation_loss"])] for t in trainers]
     every = max(1, math.ceil(epochs / CURVE_POINTS))
     first = trainers[0]
-    X, Y = first._X1, first.split.train.Y
-    m = X.shape[1]
+    m = first._X1.shape[1]
     size = m if first.optimizer.full_batch else min(first.batch_size, m)
-    Xs, Ys = np.repeat(X[None], len(nets), axis=0), np.repeat(Y[None], len(nets), axis=0)
-    XsT = np.ascontiguousarray(Xs.transpose(0, 2, 1))
-    XT, YT = X[:-1].T.copy(), Y.T.copy()
-    batches = _cut(Xs, XsT, Ys, size)
+    batches = _Batches(first, len(nets), size)
     X_val, Y_val = first._inputs(first.split.validation), first.split.validation.Y
     with np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
             np.copyto(stack.snapshot, stack.theta)
-            if size < m:  # each trial's own shuffle, drawn as its trainer draws it
-                orders = np.stack([trainers[k].rng.permutation(m) for k in active])
-                np.copyto(XsT[:, :, :-1], XT[orders])  # X1ᵀ contiguous: dW[1] = dZ[1] X1ᵀ
-                np.copyto(Xs[:, :-1], XsT[:, :, :-1].transpose(0, 2, 1))
-                np.copyto(Ys, YT[orders].transpose(0, 2, 1))
-            for x1, x1T, y in batches:
+            if size < m:
+                batches.shuffle([trainers[k] for k in active])
+            for x1, x1T, y in batches.views:
                 A_L = stack.step(x1, x1T, y, first.regularization)
             ok = np.isfinite(stack.theta.sum(axis=1)) & np.isfinite(A_L.sum(axis=(1, 2)))
             for bad in np.flatnonzero(~ok).tolist():
@@ -99,8 +123,7 @@ def _train(nets: list[Network], trainers: list[Trainer], epochs: int
             if not ok.all():
                 active = [k for k, good in zip(active, ok, strict=True) if good]
                 stack.keep(np.flatnonzero(ok))
-                Xs, XsT, Ys = Xs[ok].copy(), XsT[ok].copy(), Ys[ok].copy()
-                batches = _cut(Xs, XsT, Ys, size)
+                batches.keep(ok)
             point = epoch % every == 0 or epoch == epochs
             costs = stack.costs(X_val, Y_val) if point and active else []
             for row, k in enumerate(active):
@@ -113,8 +136,3 @@ def _train(nets: list[Network], trainers: list[Trainer], epochs: int
         nets[k].params.flat[...] = stack.params(row, k)
     return curves
 
-
-def _cut(Xs: Array, XsT: Array, Ys: Array, size: int) -> list[tuple[Array, Array, Array]]:
-    """The mini-batches' views of the shuffled stacks, (X1, X1ᵀ, Y) each, cut once."""
-    return [(Xs[:, :, s:s + size], XsT[:, s:s + size], Ys[:, :, s:s + size])
-            for s in range(0, Xs.shape[2], size)]
