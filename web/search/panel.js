@@ -188,7 +188,7 @@ export function mountSearchPanel(container, ctx) {
 
   // The setup lives in the page's link too (smethod, spreset, strials, sepochs, sobj, sspace).
   const controls = { method, preset, trials, epochs, objective };
-  const editor = mountSpaceEditor(spaceBox, { onChange: () => rememberSearch(setup()) });
+  const editor = mountSpaceEditor(spaceBox, { onChange: () => rememberSearch(setup()), t });
   const { setup: linked } = searchFromUrl(ctx.landing ?? location.search);
   for (const [key, value] of Object.entries(linked)) {
     if (key === 'space') { editor.decode(String(value)); continue; }
@@ -400,7 +400,7 @@ export function mountSearchPanel(container, ctx) {
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
-      if (changed.has('lang')) applyLabels(container, t);
+      if (changed.has('lang')) { applyLabels(container, t); editor.drawSize(); }
       if (changed.has('hello') && state.hello?.limits) {
         trials.max = String(state.hello.limits.max_search_trials);
         epochs.max = String(state.hello.limits.max_search_epochs);

@@ -12,6 +12,7 @@ export const STRINGS = {
     'search.space': 'Search space', 'search.space.vary': 'vary',
     'search.space.low': 'from', 'search.space.high': 'to', 'search.space.steps': 'grid steps',
     'search.space.log': 'log scale',
+    'search.space.size': 'Grid: {n} configs',
     'search.space.hint': 'Tick the fields to search; the others keep the playground’s value. Grid and local search use the steps of each range; random and Bayesian search sample anywhere in it.',
   },
   fr: {
@@ -19,6 +20,7 @@ export const STRINGS = {
     'search.space': 'Espace de recherche', 'search.space.vary': 'varier',
     'search.space.low': 'de', 'search.space.high': 'à', 'search.space.steps': 'pas de grille',
     'search.space.log': 'échelle log',
+    'search.space.size': 'Grille : {n} configurations',
     'search.space.hint': 'Cochez les champs à explorer ; les autres gardent la valeur du playground. Les recherches en grille et locale prennent les pas de chaque intervalle ; les recherches aléatoire et bayésienne tirent n’importe où dedans.',
   },
 };
@@ -55,10 +57,25 @@ function h(tag, attrs = {}, children = []) {
 }
 
 /**
- * @param {HTMLElement} container
- * @param {{onChange: () => void}} hooks
+ * The values a grid search tries for one field (as engine.search.space.Range.grid does).
+ * @param {any} dim  a list of names or {low, high, steps, log}
+ * @param {boolean} integer
  */
-export function mountSpaceEditor(container, { onChange }) {
+export function gridValues(dim, integer) {
+  if (Array.isArray(dim)) return dim;
+  const { low, high, log } = dim;
+  const steps = Math.max(2, dim.steps);
+  const values = Array.from({ length: steps }, (_, i) => (log
+    ? low * (high / low) ** (i / (steps - 1))
+    : low + ((high - low) * i) / (steps - 1)));
+  return integer ? [...new Set(values.map((v) => Math.round(v)))] : values;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {{onChange: () => void, t: (key: string, params?: Record<string, unknown>) => string}} hooks
+ */
+export function mountSpaceEditor(container, { onChange, t }) {
   /** @type {Map<string, {vary: HTMLInputElement, row: HTMLElement, error: HTMLElement,
    *   boxes?: HTMLElement, inputs?: Record<'low' | 'high' | 'steps', HTMLInputElement>, log?: HTMLInputElement}>} */
   const rows = new Map();
@@ -92,12 +109,14 @@ export function mountSpaceEditor(container, { onChange }) {
     rows.set(name, entry);
   }
   const general = h('p', { class: 'srch-error', role: 'alert', 'data-testid': 'search-error-space' });
+  const size = h('p', { class: 'srch-size', 'data-testid': 'search-space-size' });
   const box = h('fieldset', { class: 'srch-space', 'data-testid': 'search-space', hidden: '' }, [
     h('legend', { 'data-label': 'search.space' }),
     h('p', { class: 'srch-muted', 'data-label': 'search.space.hint' }),
-    ...[...rows.values()].map((r) => r.row), general]);
+    ...[...rows.values()].map((r) => r.row), size, general]);
   container.append(box);
   box.addEventListener('change', () => { markVaried(); onChange(); });
+  box.addEventListener('input', drawSize);
   markVaried();
 
   /** One checkbox per name, those in `checked` ticked (ticks kept when the names change). */
@@ -109,12 +128,27 @@ export function mountSpaceEditor(container, { onChange }) {
     }));
   }
 
-  function markVaried() {
-    for (const { vary, row } of rows.values()) row.dataset.varied = String(vary.checked);
+  /** The names ticked in a list field. @param {HTMLElement} boxes */
+  function ticked(boxes) {
+    return [...boxes.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.value);
   }
 
-  /** @param {HTMLElement} boxes */
-  const ticked = (boxes) => [...boxes.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.value);
+  function markVaried() {
+    for (const { vary, row } of rows.values()) row.dataset.varied = String(vary.checked);
+    drawSize();
+  }
+
+  /** The number of configs on the grid (what a grid search trains at most). */
+  function drawSize() {
+    let n = 1;
+    for (const [name, dim] of Object.entries(space())) {
+      const spec = FIELDS[name];
+      n *= gridValues(dim, spec.kind === 'range' && spec.integer).length;
+    }
+    size.dataset.configs = String(n);
+    size.textContent = t('search.space.size', { n });
+  }
+
 
   /** The space of a search_start: {field: [names] | {low, high, log, steps}} for each varied field. */
   function space() {
@@ -167,6 +201,7 @@ export function mountSpaceEditor(container, { onChange }) {
     decode,
     /** @param {boolean} shown */
     show(shown) { box.hidden = !shown; },
+    drawSize,
     /** The catalog's names for the list fields (from the server's hello). @param {any} catalog */
     setCatalog(catalog) {
       for (const [name, spec] of Object.entries(FIELDS)) {
