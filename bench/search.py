@@ -7,8 +7,9 @@
 Prints:
 1. trial-epochs/s of a sequential loop of single Trainer runs over the course grid's trials,
    and of the search over the same trials: trial by trial in one process (the loop plus each
-   trial's validation curve and thumbnail), with the trials of one architecture trained
-   together in one process, and the same with 2 worker processes;
+   trial's validation curve and thumbnail), with the trials of one width trained together
+   in one process (the course grid: one stack), and the same with 2 worker processes (two
+   stacks);
 2. the time of the 60-config course grid at 200 epochs on the spiral (2 worker processes);
 3. the frames per second a playing page receives while its own search runs on the server
    (its trials in the server's worker processes, at a lower priority).
@@ -59,7 +60,7 @@ def sequential(epochs: int) -> float:
 
 def searched(epochs: int, workers: int, together: bool = True) -> float:
     """Seconds for the course grid as a search (inline, or with worker processes), its trials
-    of one architecture trained together or one by one."""
+    of one width trained together or one by one."""
     search_study.MAX_BATCH = 256 if together else 1
     spec = course_spec(epochs)
     executor = ProcessPoolExecutor(workers) if workers > 1 else None

@@ -222,8 +222,9 @@ export function rememberToggle(/** @type {string} */ name, /** @type {boolean} *
 /**
  * The Search panel's setup carried in links, beside the config: parameter, setup field, kind,
  * default. A link such as `?smethod=random&spreset=seeds&strials=6&sepochs=20` reopens the
- * panel set up for that search; values at their default are left out.
- * @type {Array<[string, string, 'string' | 'int', string | number]>}
+ * panel set up for that search; values at their default are left out. `sspace` is the custom
+ * space (`spreset=custom`), e.g. `learning_rate:0.0001..0.1:4:log;activation:relu,tanh`.
+ * @type {Array<[string, string, 'string' | 'int' | 'space', string | number]>}
  */
 export const SEARCH_PARAMS = [
   ['smethod', 'method', 'string', 'grid'],
@@ -231,6 +232,7 @@ export const SEARCH_PARAMS = [
   ['strials', 'trials', 'int', 60],
   ['sepochs', 'epochs', 'int', 100],
   ['sobj', 'objective', 'string', 'loss'],
+  ['sspace', 'space', 'space', ''],
 ];
 
 /**
@@ -252,6 +254,7 @@ export function searchFromUrl(search) {
     try {
       if (kind === 'string' && !/^[a-z0-9_-]+$/.test(text)) throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not a name`);
       if (kind === 'int' && !/^[1-9][0-9]*$/.test(text)) throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not a positive integer`);
+      if (kind === 'space' && !/^[a-z0-9_.:;,+-]*$/i.test(text)) throw new Error(`URL parameter ${name}: ${JSON.stringify(text)} is not a search space`);
       setup[key] = kind === 'int' ? Number(text) : text;
     } catch (error) {
       errors.push(/** @type {Error} */ (error).message);

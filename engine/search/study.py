@@ -19,7 +19,7 @@ from optuna.trial import TrialState
 from engine import datasets
 from engine.datasets import Split
 from engine.registry import lookup
-from engine.search.batch import Key, batch_key, batchable, run_batch
+from engine.search.batch import Key, batch_key, cost, run_batch
 from engine.search.samplers import METHODS, make_sampler, suggest
 from engine.search.space import Choice, Range, Space, TrialConfig, make_space
 from engine.search.trial import TrialResult, run_trial, score_on_test
@@ -110,7 +110,7 @@ class Outcome:
 
 def trial_task(configs: list[TrialConfig], split: Split, epochs: int) -> list[dict[str, Any]]:
     """Trials as a picklable task for a process pool (JSON-safe dicts back): one alone, or
-    several of one architecture trained together."""
+    several of one layer shape trained together."""
     if len(configs) == 1:
         return [run_trial(configs[0], split, epochs).as_dict()]
     return [r.as_dict() for r in run_batch(configs, split, epochs)]
@@ -118,16 +118,48 @@ def trial_task(configs: list[TrialConfig], split: Split, epochs: int) -> list[di
 
 BATCHED = ("grid", "random")
 """Methods whose trials do not depend on each other's results: they are asked for several at
-once, and those of one architecture train together."""
+once, and those of one layer shape train together."""
 MAX_BATCH = 256
+MAX_TASK_EPOCHS = 20_000
+"""Trial-epochs of one task at most (a stack of 100 trials at 200 epochs, or 10 at 2000): a
+task cannot be stopped part-way, so this bounds how long Stop leaves the workers busy."""
 STOP_POLL_SECONDS = 0.2
 
 
-def _batches(spec: SearchSpec, study: optuna.Study, split: Split) -> bool:
-    """Batch trials: a method that does not learn from results, data without softmax, and a
-    study this process alone takes trials of (another process sharing it gets its share)."""
-    in_memory = isinstance(study._storage, optuna.storages.InMemoryStorage)
-    return spec.method in BATCHED and batchable(split) and in_memory
+def _batches(spec: SearchSpec, study: optuna.Study) -> bool:
+    """Batch trials: a method that does not learn from results, and a study this process
+    alone takes trials of (another process sharing it gets its share)."""
+    return spec.method in BATCHED and _own(study)
+
+
+def _own(study: optuna.Study) -> bool:
+    return isinstance(study._storage, optuna.storages.InMemoryStorage)
+
+
+def _at_once(spec: SearchSpec, study: optuna.Study, batch: bool, left: int) -> int:
+    """Trials to ask before any is told: all of a batched search; bayesian search's random
+    start (TPE draws its first trials at random whatever the scores, the same ones asked
+    together or one by one); else one."""
+    if batch:
+        return min(left, MAX_BATCH)
+    if spec.method == "bayesian" and _own(study):
+        return max(1, min(left, _startup(spec) - started(study)))
+    return 1
+
+
+Group = list[tuple[optuna.Trial, TrialConfig]]
+
+
+def _tasks(groups: list[Group], workers: int, epochs: int) -> list[Group]:
+    """The groups as tasks for `workers` processes: the largest halved while there are fewer
+    tasks than workers or it holds more than MAX_TASK_EPOCHS, then the costliest first (so
+    the last to start are short)."""
+    tasks = list(groups)
+    while (big := max(tasks, key=len, default=[])) and len(big) > 1 \
+            and (len(tasks) < workers or len(big) * epochs > MAX_TASK_EPOCHS):
+        tasks.remove(big)
+        tasks += [big[::2], big[1::2]]
+    return sorted(tasks, key=lambda t: cost([c for _, c in t]), reverse=True)
 
 
 def create(spec: SearchSpec, storage: str | optuna.storages.BaseStorage | None = None,
@@ -169,27 +201,28 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
     """Take trials of study until its budget is used (by any process) or should_stop().
 
     Up to `workers` tasks run at once in `executor` (inline, one at a time, without one); a
-    task is one trial, or for grid and random search the asked trials of one architecture
-    trained together (engine.search.batch): the same results, faster.
+    task is one trial, or the asked trials of one width trained together (engine.search.batch;
+    grid and random search, and bayesian search's random start): the same results, faster.
     """
     start = time.perf_counter()
     split = split or spec.data.split()
-    batch = _batches(spec, study, split)
+    batch = _batches(spec, study)
     pending: dict[Future[list[dict[str, Any]]], list[optuna.Trial]] = {}
     count = 0
     try:
         while True:
             while (len(pending) < (workers if executor else 1) and not should_stop()
                    and (left := spec.budget - started(study)) > 0):
-                asked = [study.ask() for _ in range(min(left, MAX_BATCH) if batch else 1)]
-                groups: dict[Key, list[tuple[optuna.Trial, TrialConfig]]] = {}
+                asked = [study.ask() for _ in range(_at_once(spec, study, batch, left))]
+                groups: dict[Key, Group] = {}
                 for trial in asked:
                     config = spec.space.config(suggest(trial, spec.space, spec.method))
                     if spec.method == "grid" and not batch and _taken(study, trial):
                         study.tell(trial, state=TrialState.FAIL)  # asked again if still due
                         continue
                     groups.setdefault(batch_key(config), []).append((trial, config))
-                for group in groups.values():
+                for group in _tasks(list(groups.values()), workers if executor else 1,
+                                    spec.epochs):
                     configs = [config for _, config in group]
                     if executor is None:
                         future: Future[list[dict[str, Any]]] = Future()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -57,3 +59,50 @@ def test_the_non_convexity_card_trains_its_network_from_ten_initial_weights(app:
     losses = sorted(float(r.get_attribute("data-val-loss") or "nan") for r in rows.all())
     assert losses[-1] > losses[0]  # other initial weights, other minimum
     expect(page.get_by_test_id("search-seeds-stats")).not_to_be_empty()
+
+
+def test_a_custom_space_runs_and_an_empty_range_names_its_field(app: App) -> None:
+    page = app.open()
+    editor = page.get_by_test_id("search-space")
+    expect(editor).to_be_hidden()
+    page.get_by_test_id("search-preset").select_option("custom")
+    expect(editor).to_be_visible()
+    size = page.get_by_test_id("search-space-size")
+    expect(size).to_have_attribute("data-configs", "60")  # the course grid to start from
+    page.get_by_test_id("search-learning_rate-low").fill("0.01")
+    page.get_by_test_id("search-learning_rate-high").fill("0.1")
+    page.get_by_test_id("search-learning_rate-steps").fill("2")
+    page.get_by_test_id("search-learning_rate-steps").dispatch_event("change")
+    page.get_by_test_id("search-activation-sigmoid").uncheck()
+    page.get_by_test_id("search-vary-layers").uncheck()
+    expect(size).to_have_attribute("data-configs", "4")
+    page.get_by_test_id("search-epochs").fill("5")
+    page.get_by_test_id("search-epochs").dispatch_event("change")
+    expect(page).to_have_url(re.compile(r"sspace=learning_rate:0\.01\.\.0\.1:2:log%3Bactivation:tanh,relu"))
+    page.get_by_test_id("search-start").click()
+    rows = page.locator("[data-testid^='search-row-']")
+    expect(rows).to_have_count(4, timeout=60_000)
+    configs = sorted(row.locator(".srch-config").inner_text() for row in rows.all())
+    assert sum("relu" in c for c in configs) == 2 and sum("tanh" in c for c in configs) == 2
+    expect(page.get_by_test_id("search-start")).to_be_enabled(timeout=30_000)
+
+    page.get_by_test_id("search-vary-layers").check()
+    page.get_by_test_id("search-layers-low").fill("3")
+    page.get_by_test_id("search-layers-high").fill("3")
+    page.get_by_test_id("search-start").click()
+    error = page.get_by_test_id("search-error-space.layers")
+    expect(error).to_contain_text("space.layers")
+    expect(page.get_by_test_id("search-field-layers")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("search-error-space.learning_rate")).to_be_empty()
+
+
+def test_a_link_reopens_the_custom_space(app: App) -> None:
+    page = app.open("?spreset=custom&sspace=units%3A2..6%3A3%3Binit%3Ahe%2Cxavier&sepochs=7")
+    expect(page.get_by_test_id("search-space")).to_be_visible()
+    expect(page.get_by_test_id("search-vary-units")).to_be_checked()
+    expect(page.get_by_test_id("search-units-high")).to_have_value("6")
+    expect(page.get_by_test_id("search-units-steps")).to_have_value("3")
+    expect(page.get_by_test_id("search-init-he")).to_be_checked()
+    expect(page.get_by_test_id("search-init-normal")).not_to_be_checked()
+    expect(page.get_by_test_id("search-vary-learning_rate")).not_to_be_checked()
+    expect(page.get_by_test_id("search-epochs")).to_have_value("7")

@@ -9,6 +9,7 @@ import numpy as np
 import optuna
 import pytest
 
+import engine.search.study as study_module
 from engine import datasets, optimizers
 from engine.network import Network
 from engine.search import (
@@ -24,6 +25,7 @@ from engine.search import (
 )
 from engine.search.batch import run_batch
 from engine.search.samplers import suggest
+from engine.search.trial import build
 from engine.trainer import Trainer
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -241,3 +243,117 @@ def test_a_batched_search_finds_what_a_trial_by_trial_search_finds(
     together = scores()
     monkeypatch.setattr("engine.search.study.MAX_BATCH", 1)
     assert scores() == together
+
+
+def _assert_equal_to_standalone(configs: list[TrialConfig], split: datasets.Split,
+                                epochs: int) -> list[object]:
+    """Train configs together and check each against its own Trainer run (1e-9 relative)."""
+    results = run_batch(configs, split, epochs=epochs)
+    for config, result in zip(configs, results, strict=True):
+        net, trainer = build(config, split)
+        trainer.run(epochs)
+        assert result.config == config.as_dict()
+        assert result.epochs == trainer.epoch and result.diverged == trainer.diverged
+        assert result.params == net.num_params()
+        np.testing.assert_allclose(Network.from_dict(result.weights).params.flat,
+                                   net.params.flat, rtol=1e-9, atol=0)
+        metrics = trainer.metrics()
+        for got, want in ((result.val_loss, metrics["validation_loss"]),
+                          (result.train_loss, metrics["train_loss"])):
+            assert got == want or got == pytest.approx(want, rel=1e-9)
+        alone = run_trial(config, split, epochs).curve
+        assert [e for e, _ in result.curve] == [e for e, _ in alone]
+        for (_, got), (_, want) in zip(result.curve, alone, strict=True):
+            assert got == want or got == pytest.approx(want, rel=1e-9)
+    return list(results)
+
+
+@pytest.mark.parametrize(("optimizer", "regularization"), [
+    ("sgd", "none"), ("adam", "l2"), ("momentum", "l1"), ("gd", "none")])
+def test_trials_of_several_depths_and_activations_trained_together_equal_standalone_runs(
+        optimizer: str, regularization: str) -> None:
+    split = DATA.split()
+    rate = 0.001 if regularization != "none" else 0.0
+    configs = [TrialConfig(learning_rate=lr, optimizer=optimizer, layers=layers, units=3,
+                           activation=activation, regularization=regularization,
+                           reg_rate=rate, seed=seed)
+               for seed, (lr, layers, activation) in enumerate(itertools.product(
+                   (0.01, 0.3), (1, 3, 2), ("tanh", "relu", "sigmoid", "elu")), start=1)]
+    _assert_equal_to_standalone(configs, split, 15)
+
+
+def test_trials_of_mixed_depths_diverge_alone() -> None:
+    split = DataSpec(name="plane", points=200, seed=1).split()
+    configs = [TrialConfig(learning_rate=lr, optimizer="momentum", layers=layers, units=6,
+                           activation=activation, init="uniform", seed=seed)
+               for seed, (lr, layers, activation) in enumerate(itertools.product(
+                   (0.01, 10.0), (1, 4), ("relu", "leaky_relu")), start=1)]
+    results = _assert_equal_to_standalone(configs, split, 30)
+    assert any(r.diverged for r in results) and not all(r.diverged for r in results)  # type: ignore[attr-defined]
+
+
+def test_multiclass_trials_trained_together_equal_standalone_runs() -> None:
+    split = DataSpec(name="blobs", points=150, classes=3, seed=2).split()
+    assert split.train.task == "multiclass"
+    configs = [TrialConfig(learning_rate=lr, layers=layers, units=4, activation=activation,
+                           seed=seed)
+               for seed, (lr, layers, activation) in enumerate(itertools.product(
+                   (0.03, 0.3), (1, 2), ("tanh", "relu")), start=1)]
+    _assert_equal_to_standalone(configs, split, 12)
+
+
+def test_networks_without_hidden_layers_train_together() -> None:
+    configs = [TrialConfig(learning_rate=lr, layers=0, seed=seed)
+               for seed, lr in enumerate((0.01, 0.1, 1.0), start=1)]
+    _assert_equal_to_standalone(configs, DATA.split(), 10)
+
+
+def test_a_search_split_over_workers_finds_what_an_inline_search_finds() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec = SearchSpec("grid", preset("course-grid"), epochs=3, trials=60, data=DATA)
+
+    def scores(**kwargs: object) -> dict[str, float]:
+        seen: dict[str, float] = {}
+        search(spec, on_trial=lambda f: seen.__setitem__(repr(sorted(f.result.config.items())),
+                                                        f.score), **kwargs)  # type: ignore[arg-type]
+        return seen
+
+    with ThreadPoolExecutor(2) as pool:
+        assert scores(executor=pool, workers=2) == scores()
+
+
+def test_bayesian_search_trains_its_random_start_together_and_finds_the_same_trials(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    space = make_space({"learning_rate": {"low": 0.001, "high": 1.0, "log": True},
+                        "layers": [1, 2], "activation": ["relu", "tanh"]})
+    spec = SearchSpec("bayesian", space, epochs=3, trials=14, data=DATA, seed=5)
+
+    def trials() -> list[tuple[int, float, float]]:
+        seen: list[tuple[int, float, float]] = []
+        search(spec, on_trial=lambda f: seen.append(
+            (f.number, f.result.config["learning_rate"], f.score)))
+        return sorted(seen)
+
+    sizes: list[int] = []
+    run_batch_of = study_module.run_batch
+    monkeypatch.setattr(study_module, "run_batch",
+                        lambda configs, *a: sizes.append(len(configs)) or run_batch_of(configs, *a))
+    together = trials()
+    assert sizes and max(sizes) == 3  # the random start (3 trials) as one stack
+    monkeypatch.setattr(study_module, "_at_once", lambda *a: 1)
+    alone = trials()
+    assert [t[:2] for t in together] == [t[:2] for t in alone]
+    for (_, _, a), (_, _, b) in zip(together, alone, strict=True):
+        assert a == pytest.approx(b, rel=1e-9)
+
+
+def test_tasks_split_for_the_workers_and_bound_their_work() -> None:
+    configs = [(None, TrialConfig(learning_rate=lr, layers=n)) for lr in (0.01, 0.1)
+               for n in range(1, 6)]
+    halves = study_module._tasks([configs], workers=2, epochs=10)  # type: ignore[arg-type]
+    assert sorted(len(t) for t in halves) == [5, 5]
+    bounded = study_module._tasks([configs], workers=1,  # type: ignore[arg-type]
+                                  epochs=study_module.MAX_TASK_EPOCHS // 3)
+    assert all(len(t) <= 3 for t in bounded) and sum(len(t) for t in bounded) == 10
+    assert study_module._tasks([configs], workers=1, epochs=10) == [configs]  # type: ignore[arg-type]

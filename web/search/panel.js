@@ -4,13 +4,15 @@
  * seeds, same start, or random/local/bayesian search) and shows its trials as they finish: a
  * progress bar with the time left, a sortable table with each trial's decision boundary
  * (32×32), and the best score so far against the trial number. Clicking a trial loads its
- * config and final weights into the playground.
+ * config and final weights into the playground. The preset `custom` opens the space editor
+ * (space.js): each field's values, chosen one by one.
  */
 import { fitCanvas } from '../data/dom.js';
 import { applyLabels, formatNumber } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';
 import { rememberSearch, searchFromUrl } from '../url.js';
 import { drawParamPlot, drawSeedsPlot, varyingFields } from './plots.js';
+import { STRINGS as SPACE_STRINGS, mountSpaceEditor } from './space.js';
 
 export const STRINGS = {
   en: {
@@ -86,7 +88,7 @@ export const STRINGS = {
 };
 
 const METHODS = ['grid', 'random', 'local', 'bayesian'];
-const PRESETS = ['course-grid', 'seeds', 'same-start', 'same-start-optimizers'];
+const PRESETS = ['course-grid', 'seeds', 'same-start', 'same-start-optimizers', 'custom'];
 const COLUMNS = ['trial', 'val_loss', 'val_accuracy', 'train_loss', 'params', 'seconds'];
 const SIZE = 32;
 
@@ -107,6 +109,7 @@ const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : forma
  */
 export function mountSearchPanel(container, ctx) {
   ctx.i18n.register(STRINGS);
+  ctx.i18n.register(SPACE_STRINGS);
   const t = ctx.t;
   const lut = divergingLut(0.8);
   const select = (/** @type {string} */ id, /** @type {string[]} */ values, /** @type {string} */ prefix) =>
@@ -135,7 +138,15 @@ export function mountSearchPanel(container, ctx) {
     h('th', { 'data-label': 'search.col.config' }), ...COLUMNS.slice(1).map(sortHeader), h('th'),
   ]);
   const body = h('tbody');
-  const field = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h('label', {}, [h('span', { 'data-label': key }), input]);
+  /** Where a server error naming a setup control goes (the space's fields: the editor). */
+  /** @type {Record<string, HTMLElement>} */
+  const errorSpots = {};
+  const field = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => {
+    const name = key.split('.')[1];
+    errorSpots[name] = h('span', { class: 'srch-error', role: 'alert', 'data-testid': `search-error-${name}` });
+    return h('label', {}, [h('span', { 'data-label': key }), input, errorSpots[name]]);
+  };
+  const spaceBox = h('div');
   container.replaceChildren(h('div', { class: 'srch panel', 'data-testid': 'search-panel' }, [
     h('h2', { class: 'srch-title', 'data-label': 'search.title' }),
     h('p', { class: 'srch-muted', 'data-label': 'search.hint' }),
@@ -143,6 +154,7 @@ export function mountSearchPanel(container, ctx) {
       field('search.method', method), field('search.preset', preset), field('search.trials', trials),
       field('search.epochs', epochs), field('search.objective', objective), start, stop,
     ]),
+    spaceBox,
     h('div', { class: 'srch-bar' }, [bar, barText]),
     bestLine,
     chart,
@@ -174,10 +186,12 @@ export function mountSearchPanel(container, ctx) {
     return h('th', {}, [button]);
   }
 
-  // The setup lives in the page's link too (smethod, spreset, strials, sepochs, sobj).
+  // The setup lives in the page's link too (smethod, spreset, strials, sepochs, sobj, sspace).
   const controls = { method, preset, trials, epochs, objective };
+  const editor = mountSpaceEditor(spaceBox, { onChange: () => rememberSearch(setup()), t });
   const { setup: linked } = searchFromUrl(ctx.landing ?? location.search);
   for (const [key, value] of Object.entries(linked)) {
+    if (key === 'space') { editor.decode(String(value)); continue; }
     const control = controls[/** @type {keyof typeof controls} */ (key)];
     if (control instanceof HTMLSelectElement) {
       if ([...control.options].some((o) => o.value === value)) control.value = String(value);
@@ -188,14 +202,37 @@ export function mountSearchPanel(container, ctx) {
   const setup = () => ({
     method: method.value, preset: preset.value, objective: objective.value,
     trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
+    space: preset.value === 'custom' ? editor.encode() : '',
   });
+  const showEditor = () => editor.show(preset.value === 'custom');
+  showEditor();
   for (const control of Object.values(controls)) control.addEventListener('change', () => rememberSearch(setup()));
+  preset.addEventListener('change', showEditor);
 
+  /** The id of the last search_start: an error with that id belongs to this panel. */
+  /** @type {number | null} */ let startId = null;
   start.addEventListener('click', () => {
-    const message = { type: 'search_start', ...setup() };
+    const { space, ...rest } = setup();
+    const message = preset.value === 'custom'
+      ? { type: 'search_start', ...rest, preset: undefined, space: editor.space() }
+      : { type: 'search_start', ...rest };
     sentPreset = preset.value;
-    ctx.send(message);
+    clearErrors();
+    startId = ctx.send(message) ?? null;
   });
+
+  function clearErrors() {
+    for (const spot of Object.values(errorSpots)) spot.textContent = '';
+    editor.clearErrors();
+  }
+
+  /** A server error answering our search_start, shown next to the field it names. */
+  function showError(/** @type {any} */ error) {
+    const fieldName = String(error.field ?? '');
+    if (fieldName.startsWith('space') && preset.value === 'custom' && editor.showError(fieldName, error.message)) return;
+    const spot = errorSpots[fieldName.split('.')[0]] ?? errorSpots.preset;
+    spot.textContent = error.message;
+  }
   stop.addEventListener('click', () => ctx.send({ type: 'search_stop' }));
 
   /** @param {number} trial */
@@ -363,10 +400,16 @@ export function mountSearchPanel(container, ctx) {
   return {
     /** @param {any} state @param {Set<string>} changed */
     update(state, changed) {
-      if (changed.has('lang')) applyLabels(container, t);
+      if (changed.has('lang')) { applyLabels(container, t); editor.drawSize(); }
       if (changed.has('hello') && state.hello?.limits) {
         trials.max = String(state.hello.limits.max_search_trials);
         epochs.max = String(state.hello.limits.max_search_epochs);
+        editor.setCatalog(state.hello.catalog);
+        applyLabels(spaceBox, t);
+      }
+      if (changed.has('errors') && startId !== null) {
+        const latest = state.errors[state.errors.length - 1];
+        if (latest?.id === startId) showError(latest);
       }
       if (changed.has('searchRequest') && state.searchRequest) {
         // Another view asked for a search (an experiment's seeds button): set it up and start.

@@ -1,0 +1,234 @@
+// @ts-check
+/**
+ * The Search panel's space editor: one row per config field, a box to vary it, and its values
+ * (a box per name for lists such as activation or optimizer; low, high, grid steps and a log
+ * scale for numbers). It builds the `space` of a search_start, writes it as one short URL
+ * parameter (`sspace`) and reads it back, and shows a server error next to the field it names.
+ */
+
+export const STRINGS = {
+  en: {
+    'search.preset.custom': 'Custom space (choose each field below)',
+    'search.space': 'Search space', 'search.space.vary': 'vary',
+    'search.space.low': 'from', 'search.space.high': 'to', 'search.space.steps': 'grid steps',
+    'search.space.log': 'log scale',
+    'search.space.size': 'Grid: {n} configs',
+    'search.space.hint': 'Tick the fields to search; the others keep the playground’s value. Grid and local search use the steps of each range; random and Bayesian search sample anywhere in it.',
+  },
+  fr: {
+    'search.preset.custom': 'Espace sur mesure (chaque champ ci-dessous)',
+    'search.space': 'Espace de recherche', 'search.space.vary': 'varier',
+    'search.space.low': 'de', 'search.space.high': 'à', 'search.space.steps': 'pas de grille',
+    'search.space.log': 'échelle log',
+    'search.space.size': 'Grille : {n} configurations',
+    'search.space.hint': 'Cochez les champs à explorer ; les autres gardent la valeur du playground. Les recherches en grille et locale prennent les pas de chaque intervalle ; les recherches aléatoire et bayésienne tirent n’importe où dedans.',
+  },
+};
+
+/**
+ * Each field the editor offers: a list of names (its catalog key and the names before the
+ * catalog arrives) or a range (its bounds, default values and whether a log scale applies).
+ * @typedef {{kind: 'list', catalog: string, names: string[], start: string[]}} ListField
+ * @typedef {{kind: 'range', min: number, max: number, integer: boolean, logable: boolean,
+ *   start: {low: number, high: number, steps: number, log: boolean}}} RangeField
+ * @type {Record<string, ListField | RangeField>}
+ */
+export const FIELDS = {
+  learning_rate: { kind: 'range', min: 1e-6, max: 10, integer: false, logable: true, start: { low: 0.0001, high: 0.1, steps: 4, log: true } },
+  optimizer: { kind: 'list', catalog: 'optimizers', names: ['gd', 'sgd', 'momentum', 'adam'], start: ['sgd', 'adam'] },
+  batch_size: { kind: 'range', min: 1, max: 1000, integer: true, logable: true, start: { low: 5, high: 40, steps: 4, log: true } },
+  layers: { kind: 'range', min: 0, max: 6, integer: true, logable: false, start: { low: 1, high: 5, steps: 5, log: false } },
+  units: { kind: 'range', min: 1, max: 8, integer: true, logable: false, start: { low: 2, high: 8, steps: 4, log: false } },
+  activation: { kind: 'list', catalog: 'hidden_activations', names: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'], start: ['relu', 'tanh', 'sigmoid'] },
+  init: { kind: 'list', catalog: 'initializers', names: ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'], start: ['xavier', 'he'] },
+  regularization: { kind: 'list', catalog: 'regularization', names: ['none', 'l1', 'l2'], start: ['none', 'l2'] },
+  reg_rate: { kind: 'range', min: 0, max: 10, integer: false, logable: true, start: { low: 0.0001, high: 0.1, steps: 4, log: true } },
+  seed: { kind: 'range', min: 0, max: 2 ** 31 - 1, integer: true, logable: false, start: { low: 1, high: 10, steps: 10, log: false } },
+};
+/** The editor's first space: the course's grid. */
+const START = ['learning_rate', 'layers', 'activation'];
+
+/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
+function h(tag, attrs = {}, children = []) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+}
+
+/**
+ * The values a grid search tries for one field (as engine.search.space.Range.grid does).
+ * @param {any} dim  a list of names or {low, high, steps, log}
+ * @param {boolean} integer
+ */
+export function gridValues(dim, integer) {
+  if (Array.isArray(dim)) return dim;
+  const { low, high, log } = dim;
+  const steps = Math.max(2, dim.steps);
+  const values = Array.from({ length: steps }, (_, i) => (log
+    ? low * (high / low) ** (i / (steps - 1))
+    : low + ((high - low) * i) / (steps - 1)));
+  return integer ? [...new Set(values.map((v) => Math.round(v)))] : values;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {{onChange: () => void, t: (key: string, params?: Record<string, unknown>) => string}} hooks
+ */
+export function mountSpaceEditor(container, { onChange, t }) {
+  /** @type {Map<string, {vary: HTMLInputElement, row: HTMLElement, error: HTMLElement,
+   *   boxes?: HTMLElement, inputs?: Record<'low' | 'high' | 'steps', HTMLInputElement>, log?: HTMLInputElement}>} */
+  const rows = new Map();
+  for (const [name, spec] of Object.entries(FIELDS)) {
+    const vary = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': `search-vary-${name}` }));
+    vary.checked = START.includes(name);
+    const error = h('span', { class: 'srch-error', role: 'alert', 'data-testid': `search-error-space.${name}` });
+    const head = h('label', { class: 'srch-vary' }, [vary, h('span', { 'data-label': `search.field.${name}` })]);
+    const row = h('div', { class: 'srch-field', 'data-testid': `search-field-${name}` }, [head]);
+    /** @type {any} */ const entry = { vary, row, error };
+    if (spec.kind === 'list') {
+      entry.boxes = h('span', { class: 'srch-values' });
+      listBoxes(name, entry.boxes, spec.names, spec.start);
+      row.append(entry.boxes);
+    } else {
+      const number = (/** @type {string} */ part, /** @type {number} */ value) => /** @type {HTMLInputElement} */ (h('input', {
+        type: 'number', step: 'any', value: String(value), 'data-testid': `search-${name}-${part}`,
+        ...(part === 'steps' ? { min: '2', max: '100' } : { min: String(spec.min), max: String(spec.max) }),
+      }));
+      entry.inputs = { low: number('low', spec.start.low), high: number('high', spec.start.high), steps: number('steps', spec.start.steps) };
+      const part = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h('label', {}, [h('span', { 'data-label': key }), input]);
+      row.append(part('search.space.low', entry.inputs.low), part('search.space.high', entry.inputs.high),
+        part('search.space.steps', entry.inputs.steps));
+      if (spec.logable) {
+        entry.log = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': `search-${name}-log` }));
+        entry.log.checked = spec.start.log;
+        row.append(h('label', { class: 'srch-vary' }, [entry.log, h('span', { 'data-label': 'search.space.log' })]));
+      }
+    }
+    row.append(error);
+    rows.set(name, entry);
+  }
+  const general = h('p', { class: 'srch-error', role: 'alert', 'data-testid': 'search-error-space' });
+  const size = h('p', { class: 'srch-size', 'data-testid': 'search-space-size' });
+  const box = h('fieldset', { class: 'srch-space', 'data-testid': 'search-space', hidden: '' }, [
+    h('legend', { 'data-label': 'search.space' }),
+    h('p', { class: 'srch-muted', 'data-label': 'search.space.hint' }),
+    ...[...rows.values()].map((r) => r.row), size, general]);
+  container.append(box);
+  box.addEventListener('change', () => { markVaried(); onChange(); });
+  box.addEventListener('input', drawSize);
+  markVaried();
+
+  /** One checkbox per name, those in `checked` ticked (ticks kept when the names change). */
+  function listBoxes(/** @type {string} */ name, /** @type {HTMLElement} */ into, /** @type {string[]} */ names, /** @type {string[]} */ checked) {
+    into.replaceChildren(...names.map((value) => {
+      const input = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', value, 'data-testid': `search-${name}-${value}` }));
+      input.checked = checked.includes(value);
+      return h('label', { class: 'srch-vary' }, [input, value]);
+    }));
+  }
+
+  /** The names ticked in a list field. @param {HTMLElement} boxes */
+  function ticked(boxes) {
+    return [...boxes.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.value);
+  }
+
+  function markVaried() {
+    for (const { vary, row } of rows.values()) row.dataset.varied = String(vary.checked);
+    drawSize();
+  }
+
+  /** The number of configs on the grid (what a grid search trains at most). */
+  function drawSize() {
+    let n = 1;
+    for (const [name, dim] of Object.entries(space())) {
+      const spec = FIELDS[name];
+      n *= gridValues(dim, spec.kind === 'range' && spec.integer).length;
+    }
+    size.dataset.configs = String(n);
+    size.textContent = t('search.space.size', { n });
+  }
+
+
+  /** The space of a search_start: {field: [names] | {low, high, log, steps}} for each varied field. */
+  function space() {
+    /** @type {Record<string, any>} */
+    const out = {};
+    for (const [name, r] of rows) {
+      if (!r.vary.checked) continue;
+      if (r.boxes) { out[name] = ticked(r.boxes); continue; }
+      const inputs = /** @type {Record<'low' | 'high' | 'steps', HTMLInputElement>} */ (r.inputs);
+      out[name] = { low: Number(inputs.low.value), high: Number(inputs.high.value),
+        steps: Math.round(Number(inputs.steps.value)), log: Boolean(r.log?.checked) };
+    }
+    return out;
+  }
+
+  /** The space as `sspace`: `learning_rate:0.0001..0.1:4:log;activation:relu,tanh`. */
+  function encode() {
+    return Object.entries(space()).map(([name, dim]) => (Array.isArray(dim)
+      ? `${name}:${dim.join(',')}`
+      : `${name}:${dim.low}..${dim.high}:${dim.steps}${dim.log ? ':log' : ''}`)).join(';');
+  }
+
+  /** Sets the editor from an `sspace` text (fields it does not know are skipped). */
+  function decode(/** @type {string} */ text) {
+    const parts = new Map(text.split(';').map((part) => {
+      const [name, ...rest] = part.split(':');
+      return [name, rest];
+    }));
+    for (const [name, r] of rows) {
+      const rest = parts.get(name);
+      r.vary.checked = rest !== undefined;
+      if (!rest) continue;
+      if (r.boxes) {
+        const names = (rest[0] ?? '').split(',').filter(Boolean);
+        for (const input of r.boxes.querySelectorAll('input')) input.checked = names.includes(input.value);
+      } else if (r.inputs) {
+        const [low, high] = (rest[0] ?? '').split('..');
+        if (low !== undefined && low !== '') r.inputs.low.value = low;
+        if (high !== undefined && high !== '') r.inputs.high.value = high;
+        if (rest[1]) r.inputs.steps.value = rest[1];
+        if (r.log) r.log.checked = rest.includes('log');
+      }
+    }
+    markVaried();
+  }
+
+  return {
+    space,
+    encode,
+    decode,
+    /** @param {boolean} shown */
+    show(shown) { box.hidden = !shown; },
+    drawSize,
+    /** The catalog's names for the list fields (from the server's hello). @param {any} catalog */
+    setCatalog(catalog) {
+      for (const [name, spec] of Object.entries(FIELDS)) {
+        const r = rows.get(name);
+        if (spec.kind !== 'list' || !r?.boxes || !Array.isArray(catalog?.[spec.catalog])) continue;
+        const names = catalog[spec.catalog].map((/** @type {any} */ x) => (typeof x === 'string' ? x : x.name));
+        listBoxes(name, r.boxes, names, ticked(r.boxes));
+      }
+    },
+    /**
+     * Shows `message` next to the field it names (`space.layers`, `space.layers.low`, ...)
+     * and returns whether a field of the editor took it.
+     * @param {string} field @param {string} message
+     */
+    showError(field, message) {
+      const name = field.split('.')[1];
+      const r = name ? rows.get(name) : undefined;
+      const spot = r ? r.error : field === 'space' ? general : null;
+      if (!spot) return false;
+      spot.textContent = message;
+      (r?.row ?? box).setAttribute('aria-invalid', 'true');
+      return true;
+    },
+    clearErrors() {
+      for (const el of box.querySelectorAll('.srch-error')) el.textContent = '';
+      for (const el of box.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+      box.removeAttribute('aria-invalid');
+    },
+  };
+}
