@@ -8,6 +8,7 @@
  * (space.js): each field's values, chosen one by one.
  */
 import { fitCanvas } from '../data/dom.js';
+import { errorText } from '../errors.js';
 import { applyLabels, formatNumber } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';
 import { rememberSearch, searchFromUrl } from '../url.js';
@@ -229,9 +230,9 @@ export function mountSearchPanel(container, ctx) {
   /** A server error answering our search_start, shown next to the field it names. */
   function showError(/** @type {any} */ error) {
     const fieldName = String(error.field ?? '');
-    if (fieldName.startsWith('space') && preset.value === 'custom' && editor.showError(fieldName, error.message)) return;
+    if (fieldName.startsWith('space') && preset.value === 'custom' && editor.showError(fieldName, errorText(t, error))) return;
     const spot = errorSpots[fieldName.split('.')[0]] ?? errorSpots.preset;
-    spot.textContent = error.message;
+    spot.textContent = errorText(t, error);
   }
   stop.addEventListener('click', () => ctx.send({ type: 'search_stop' }));
 

@@ -128,7 +128,10 @@ export function mountSpaceEditor(container, { onChange, t }) {
     }));
   }
 
-  /** The names ticked in a list field. @param {HTMLElement} boxes */
+  /**
+   * The names ticked in a list field.
+   * @param {HTMLElement} boxes
+   */
   function ticked(boxes) {
     return [...boxes.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.value);
   }
@@ -202,7 +205,10 @@ export function mountSpaceEditor(container, { onChange, t }) {
     /** @param {boolean} shown */
     show(shown) { box.hidden = !shown; },
     drawSize,
-    /** The catalog's names for the list fields (from the server's hello). @param {any} catalog */
+    /**
+     * The catalog's names for the list fields (from the server's hello).
+     * @param {any} catalog
+     */
     setCatalog(catalog) {
       for (const [name, spec] of Object.entries(FIELDS)) {
         const r = rows.get(name);
