@@ -214,8 +214,7 @@ class Connection:
 
     async def send_frame(self) -> None:
         """Build a frame now (after a step, a reset, ...) and send it."""
-        self.session.ready_frame = None  # the fresh one supersedes a prebuilt one
-        await self.send(self.session.safe_frame())
+        await self.send(self.session.frames.reply_frame())
 
     async def send(self, item: bytes | str) -> None:
         """Send one message; a peer that does not take it within `send_timeout` is gone
@@ -235,14 +234,13 @@ class Connection:
                 item = session.outbox.popleft()
                 if item is FRAME:
                     await self.send_frame()
-                    session.next_frame_at = time.monotonic() + 1 / session.config.view.fps
                 else:
                     await self.send(str(item))
                 if not self.full():
                     self.room.set()
                 continue
-            if session.ready_frame is not None:
-                frame, session.ready_frame = session.ready_frame, None
+            frame = session.frames.take()
+            if frame is not None:
                 await self.send(frame)
                 self.scheduler_wake()  # the next frame may be built now
                 continue

@@ -27,6 +27,7 @@ from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
 from server.guard import LoopBudget
+from server.handlers import HANDLERS
 from server.runner import Connection, parse, run_session
 from server.scheduler import Scheduler
 from server.session import Session
@@ -280,10 +281,10 @@ def test_a_session_whose_client_takes_no_frame_stops_training() -> None:
     session = Session(Settings())
     session.handle(protocol.PlayMessage(type="play"))
     session.build_frame()
-    built = session.last_frame_at
+    built = session.frames.last_frame_at
     assert session.training_delay(built + 0.5) == 0.0
     assert session.training_delay(built + 5.0) is None  # the frame still waits: no training
-    session.ready_frame = None  # the producer sent it
+    session.frames.take()  # the producer sent it
     assert session.training_delay(built + 5.0) == 0.0
 
 
@@ -521,7 +522,7 @@ def test_internal_errors_log_a_few_tracebacks_then_stop(
     def broken(self: Session, message: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(Session, "on_inspect", broken)
+    monkeypatch.setitem(HANDLERS, protocol.InspectMessage, broken)
     caplog.set_level(logging.ERROR, logger="server.runner")
     with TestClient(create_app(settings)) as client, client.websocket_connect("/ws") as ws:
         peer = opened(ws)

@@ -8,8 +8,9 @@ import pytest
 
 from server import protocol
 from server.experiments import EXPERIMENTS
+from server.frame_flow import MAX_FRAME_HISTORY
 from server.frames import decode
-from server.session import MAX_FRAME_HISTORY, Session
+from server.session import Session
 from server.settings import Settings
 
 # The "learning rate too high" experiment: the loss zigzags, so any entry taken part-way
@@ -132,7 +133,7 @@ def test_early_stopping_pauses_when_the_validation_loss_stops_improving() -> Non
                         "view": {"epochs_per_second": 0}})
     play_until_paused(session)
     assert session.state == "paused"
-    best = session._best_validation_epoch()
+    best = session.training.best_validation_epoch()
     history = session.model.trainer.history
     # It stops at the first history point 30 epochs or more after the best one.
     assert best is not None and history[-2]["epoch"] - best < 30 <= session.epoch - best
