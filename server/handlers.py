@@ -179,6 +179,10 @@ def inspect(session: Session, message: protocol.InspectMessage) -> None:
     session.send(payloads.inspection(session.model, message.sample_limit, message.id))
 
 
+def ack(session: Session, message: protocol.AckMessage) -> None:
+    session.frames.ack(message.frame)
+
+
 # ---------------------------------------------------------------------------------- search
 
 
@@ -217,6 +221,7 @@ HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.ImportMessage: import_,
     protocol.ReviveMessage: revive,
     protocol.InspectMessage: inspect,
+    protocol.AckMessage: ack,
     protocol.SearchStartMessage: search_start,
     protocol.SearchStopMessage: search_stop,
     protocol.SearchLoadMessage: search_load,

@@ -9,6 +9,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -26,6 +27,7 @@ from starlette.websockets import WebSocketDisconnect
 from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
+from server.frame_flow import FRAMES_IN_FLIGHT
 from server.guard import LoopBudget
 from server.handlers import HANDLERS
 from server.runner import Connection, parse, run_session
@@ -38,9 +40,9 @@ from tests.server_process import server_process
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def opened(ws: Any) -> Peer:
+def opened(ws: Any, acks: bool = True) -> Peer:
     """A peer past the greeting (hello, data, status, first frame)."""
-    peer = Peer(ws)
+    peer = Peer(ws, acks)
     for kind in ("hello", "data", "status", "frame"):
         assert peer.receive()["type"] == kind
     return peer
@@ -277,15 +279,54 @@ def test_a_peer_that_stops_reading_is_reaped_and_its_session_stops_training() ->
     assert websocket.closed is None or websocket.closed == 1008
 
 
-def test_a_session_whose_client_takes_no_frame_stops_training() -> None:
+def test_a_client_that_acknowledges_no_frame_for_a_second_stops_training_until_it_does(
+) -> None:
     session = Session(Settings())
     session.handle(protocol.PlayMessage(type="play"))
     session.build_frame()
-    built = session.frames.last_frame_at
-    assert session.training_delay(built + 0.5) == 0.0
-    assert session.training_delay(built + 5.0) is None  # the frame still waits: no training
-    session.frames.take()  # the producer sent it
-    assert session.training_delay(built + 5.0) == 0.0
+    session.frames.take()  # the producer sends it
+    seq, sent = session.frames.in_flight[-1]
+    assert session.training_delay(sent + 0.5) == 0.0
+    assert session.training_delay(sent + 5.0) is None  # not drawn for 5 s: no training
+    session.handle(protocol.AckMessage(type="ack", frame=seq))
+    assert session.training_delay(sent + 5.0) == 0.0
+
+
+def test_periodic_frames_wait_while_two_sent_frames_are_not_acknowledged() -> None:
+    session = Session(Settings())
+    session.handle(protocol.PlayMessage(type="play"))
+    frames = session.frames
+    for _ in range(FRAMES_IN_FLIGHT):
+        session.version += 1  # training moved: a new frame is due
+        assert frames.delay(time.monotonic()) is not None
+        session.build_frame()
+        frames.take()
+    session.version += 1
+    assert frames.delay(time.monotonic()) is None
+    first, second = (seq for seq, _ in frames.in_flight)
+    session.handle(protocol.AckMessage(type="ack", frame=first))
+    assert frames.delay(time.monotonic()) is not None
+    # A reply frame answers a message: it never waits, but counts until acknowledged.
+    frames.reply_frame()
+    assert frames.delay(time.monotonic()) is None
+    session.handle(protocol.AckMessage(type="ack", frame=frames.seq))  # acks every one
+    assert not frames.in_flight
+
+
+def test_a_client_that_acknowledges_nothing_gets_no_periodic_frame(client: TestClient
+                                                                     ) -> None:
+    with client.websocket_connect("/ws") as ws:
+        peer = opened(ws, acks=False)  # the first frame waits for its acknowledgement
+        peer.request("configure", "config", config={"view": {"fps": 60}})
+        peer.request("play", "status")  # the configure's frame went before: two frames wait
+        last = peer.frames[-1]["header"]["seq"]
+        peer.frames.clear()
+        time.sleep(0.5)  # (time for frames, if they were sent)
+        peer.request("export", "export")
+        assert peer.frames == []
+        peer.acks = True
+        peer.send(type="ack", frame=last)
+        assert peer.until("frame")["header"]["state"] == "playing"
 
 
 # ---------------------------------------------------------- 5. changes during a threaded epoch
