@@ -30,7 +30,7 @@ from server.config import ProtocolError
 from server.frame_flow import FRAMES_IN_FLIGHT
 from server.guard import LoopBudget
 from server.handlers import HANDLERS
-from server.runner import Connection, parse, run_session
+from server.runner import HELD_MESSAGES, Connection, parse, run_session
 from server.scheduler import Scheduler
 from server.session import Session
 from server.settings import Settings
@@ -321,12 +321,64 @@ def test_a_client_that_acknowledges_nothing_gets_no_periodic_frame(client: TestC
         peer.request("play", "status")  # the configure's frame went before: two frames wait
         last = peer.frames[-1]["header"]["seq"]
         peer.frames.clear()
-        time.sleep(0.5)  # (time for frames, if they were sent)
-        peer.request("export", "export")
-        assert peer.frames == []
+        time.sleep(1.2)  # past STALLED_SECONDS: no training either, and messages wait
+        peer.send(type="export", id="e")
         peer.acks = True
-        peer.send(type="ack", frame=last)
-        assert peer.until("frame")["header"]["state"] == "playing"
+        peer.send(type="ack", frame=last)  # then the export is handled
+        peer.until("export")
+        assert len(peer.frames) <= FRAMES_IN_FLIGHT  # sent after the acknowledgement
+
+
+def stalled_session(settings: Settings) -> Session:
+    """A session whose client has not acknowledged the frame sent 5 s ago."""
+    session = Session(settings)
+    session.frames.reply_frame()
+    session.frames.in_flight[0] = (session.frames.seq, time.monotonic() - 5.0)
+    return session
+
+
+def run_consumer(connection: Connection, websocket: FakeSocket, count: int) -> None:
+    async def main() -> None:
+        consumer = asyncio.create_task(connection.consume())
+        for _ in range(10_000):  # until every message is read (a bounded wait)
+            await asyncio.sleep(0.001)
+            if websocket.received == count:
+                break
+        for _ in range(20):
+            await asyncio.sleep(0.001)
+        consumer.cancel()
+        await asyncio.gather(consumer, return_exceptions=True)
+
+    asyncio.run(main())
+
+
+def test_the_messages_of_a_client_that_acknowledges_nothing_wait_until_it_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    session = stalled_session(settings)
+    handled: list[tuple[int, bool]] = []
+    monkeypatch.setitem(HANDLERS, protocol.ExportMessage,
+                        lambda s, m: handled.append((m.id, bool(s.frames.in_flight))))
+    texts = [json.dumps({"type": "export", "id": i}) for i in range(3)]
+    texts.append(json.dumps({"type": "ack", "frame": session.frames.seq}))
+    websocket = FakeSocket(texts, reads=True)
+    connection = Connection(websocket, session, settings)  # type: ignore[arg-type]
+    run_consumer(connection, websocket, len(texts))
+    # No export was built while the frame waited: all of them once it was acknowledged.
+    assert handled == [(0, False), (1, False), (2, False)]
+
+
+def test_a_client_that_acknowledges_nothing_and_floods_gets_its_oldest_messages_handled(
+) -> None:
+    settings = Settings()
+    session = stalled_session(settings)
+    count = HELD_MESSAGES + 8
+    websocket = FakeSocket([json.dumps({"type": "pause", "id": i}) for i in range(count)],
+                           reads=True)
+    connection = Connection(websocket, session, settings)  # type: ignore[arg-type]
+    run_consumer(connection, websocket, count)
+    replies = [json.loads(m)["id"] for m in session.outbox if isinstance(m, str)]
+    assert replies == list(range(8)) and len(connection.held) == HELD_MESSAGES
 
 
 # ---------------------------------------------------------- 5. changes during a threaded epoch
