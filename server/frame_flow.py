@@ -34,6 +34,8 @@ FRAMES_IN_FLIGHT = 2
 """Periodic frames wait while this many sent frames are not acknowledged: one being drawn and
 one on its way keep the frame rate on a local network, and a client that does not read
 costs at most this many frames."""
+MAX_TRACKED = 64
+"""Unacknowledged frames remembered (frames answering messages do not wait for acks)."""
 STALLED_SECONDS = 1.0
 """See FrameFlow.stalled."""
 FLOOR_FPS = 12.0
@@ -146,6 +148,8 @@ class FrameFlow:
         """`built` goes to the client now: it waits for its acknowledgement, and the next
         frame's history starts after its epoch."""
         if built.seq is not None:
+            if len(self.in_flight) >= MAX_TRACKED:
+                self.in_flight.pop()  # a client that acknowledges nothing: bounded memory
             self.in_flight.append((built.seq, time.monotonic()))
             self._history_epoch = built.epoch
 
