@@ -39,7 +39,7 @@ from websockets.exceptions import ConnectionClosed
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import percentile, rss_mb  # noqa: E402
+from bench.load import ack, percentile, rss_mb  # noqa: E402
 from bench.workload import CONFIG  # noqa: E402
 from tests.server_process import free_port, start_server, stop_server  # noqa: E402
 
@@ -74,6 +74,7 @@ async def read_until(ws: ClientConnection, kind: str, id: str, shared: Shared,
         if isinstance(message, bytes):
             if frames is not None:
                 frames.append(time.monotonic())
+            await ack(ws, message)
             continue
         reply: dict[str, Any] = json.loads(message)
         if reply["type"] == "error":
@@ -109,6 +110,7 @@ async def good_client(shared: Shared, ready: list[int]) -> None:
                 continue
             if isinstance(message, bytes):
                 frames.append(time.monotonic())
+                await ack(ws, message)
             elif (reply := json.loads(message))["type"] == "error":
                 shared.errors[reply["code"]] += 1
 

@@ -49,10 +49,20 @@ class ClientStats:
     pause_ms: list[float] = field(default_factory=list)
 
 
-def frame_epoch(message: bytes) -> int:
+def frame_header(message: bytes) -> dict[str, Any]:
     (n,) = struct.unpack_from("<I", message, 0)
-    header = json.loads(message[4:4 + n])
-    return int(header["epoch"])
+    header: dict[str, Any] = json.loads(message[4:4 + n])
+    return header
+
+
+def frame_epoch(message: bytes) -> int:
+    return int(frame_header(message)["epoch"])
+
+
+async def ack(ws: ClientConnection, message: bytes) -> None:
+    """Acknowledge a frame on arrival, as the page does once it drew it: the server sends the
+    next frames only then (docs/protocol.md, flow control)."""
+    await ws.send(json.dumps({"type": "ack", "frame": frame_header(message)["seq"]}))
 
 
 async def wait_for(ws: ClientConnection, kind: str, id: str, stats: ClientStats) -> dict[str, Any]:
@@ -61,6 +71,7 @@ async def wait_for(ws: ClientConnection, kind: str, id: str, stats: ClientStats)
         message = await ws.recv()
         if isinstance(message, bytes):
             count(message, stats)
+            await ack(ws, message)
             continue
         reply: dict[str, Any] = json.loads(message)
         if reply["type"] == "error":
@@ -106,6 +117,7 @@ async def client(url: str, duration: float, pause_every: float, start: asyncio.E
                 continue
             if isinstance(message, bytes):
                 count(message, stats)
+                await ack(ws, message)
         stats.played = time.perf_counter() - began
     return stats
 

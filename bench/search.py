@@ -77,6 +77,8 @@ async def frames_during_search(url: str, seconds: float, epochs: int) -> dict[st
     """Frames/s a playing session receives, without and then with its own search running."""
     from websockets.asyncio.client import connect
 
+    from bench.load import ack
+
     async def count(ws: Any, duration: float) -> int:
         frames, end = 0, time.perf_counter() + duration
         while (left := end - time.perf_counter()) > 0:
@@ -84,7 +86,9 @@ async def frames_during_search(url: str, seconds: float, epochs: int) -> dict[st
                 message = await asyncio.wait_for(ws.recv(), timeout=left)
             except TimeoutError:
                 break
-            frames += isinstance(message, bytes)
+            if isinstance(message, bytes):
+                frames += 1
+                await ack(ws, message)
         return frames
 
     async with connect(url, max_size=None) as ws:

@@ -1,4 +1,4 @@
-"""The websocket protocol, version 1: every message as a pydantic model (the single schema).
+"""The websocket protocol, version 2: every message as a pydantic model (the single schema).
 
 Client messages are validated by these models; server messages are built from them. The unions
 are discriminated on `type`. `docs/protocol.md` explains them; `json_schema()` publishes them.
@@ -30,7 +30,7 @@ from server.names import (
     OPTIMIZERS,
 )
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 Int = Annotated[int, Strict()]
 """An integer: JSON true, 2.0 or "2" are not one (pydantic's lax mode would take them)."""
@@ -339,6 +339,15 @@ class InspectMessage(ClientModel):
     sample_limit: Int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
 
 
+class AckMessage(ClientModel):
+    """The client has drawn frame `frame` (and so every frame before it): the server sends
+    a new periodic frame only while fewer than 2 frames wait for this (no reply)."""
+
+    type: Literal["ack"]
+    id: MessageId = None
+    frame: Int = Field(ge=0, description="the `seq` of the latest frame the client drew")
+
+
 # ------------------------------------------------------------------------------ search messages
 
 SEARCH_METHODS = ("grid", "random", "local", "bayesian")
@@ -407,6 +416,7 @@ ClientMessage = Annotated[
     | ImportMessage
     | ReviveMessage
     | InspectMessage
+    | AckMessage
     | SearchStartMessage
     | SearchStopMessage
     | SearchLoadMessage,
@@ -434,7 +444,7 @@ class ServerModel(BaseModel):
 
 class HelloMessage(ServerModel):
     type: Literal["hello"] = "hello"
-    protocol: Literal[1] = 1
+    protocol: Literal[2] = 2
     version: str = Field(description="the server's package version, as `playground --version`")
     session: str
     limits: dict[str, int | float]
@@ -656,10 +666,9 @@ class FrameHeader(ServerModel):
     best_validation_epoch: int | None
     history: list[HistoryPoint] = Field(
         default_factory=list,
-        description="the metrics recorded since the frame before the previous one (a client "
-        "appends those after the last epoch it has), before this frame's epoch "
-        "(a fast run or a step records one point per epoch or per training slice); at most "
-        "MAX_FRAME_HISTORY, evenly spaced when more were recorded",
+        description="the metrics recorded after the previous frame's epoch and before this "
+        "frame's (a fast run or a step records one point per epoch or per training slice); "
+        "at most MAX_FRAME_HISTORY, evenly spaced when more were recorded",
     )
     dead: dict[str, list[int]] | None = Field(default=None, description=_KEPT)
     dead_since: dict[str, dict[str, int]] | None = Field(default=None, description=_KEPT)

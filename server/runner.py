@@ -3,7 +3,8 @@
 The consumer reads client messages, validates them and applies them to the session. The
 producer is the only writer: it sends the session's queued replies in order, and the periodic
 frame the scheduler built once the frame interval passed (see scheduler.py). The next one is
-built only after this one was sent, so a slow client gets fewer frames instead of a growing
+built only after this one was sent and while fewer than two sent frames wait for the client's
+acknowledgement (see frame_flow.py), so a slow client gets fewer frames instead of a growing
 queue. When either task ends, the other is cancelled and the session is dropped.
 
 One client cannot hurt the others. The consumer yields to the event loop after every message,
@@ -11,9 +12,10 @@ and rests when its connection's messages took more than MESSAGE_SHARE of the loo
 messages (export, import, a new dataset...) of all connections take turns within a share
 of the loop (guard.LoopBudget), so frames and pauses stay prompt. It stops reading while the
 replies waiting for the client pass a count or a size (a client that does not read slows only
-itself). A send that cannot finish within `send_timeout` ends the session (a peer that
-vanished, e.g. a laptop closed mid-play, stops training within that time even though its
-buffers never drain). The sessions of a process and of one client address are capped.
+itself); while it acknowledges no frame, its messages wait unhandled (HELD_MESSAGES). A send
+that cannot finish within `send_timeout` ends the session (a peer that vanished, e.g. a laptop
+closed mid-play, is dropped even though its buffers never drain). The sessions of a process
+and of one client address are capped.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import json
 import logging
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -122,15 +124,27 @@ CHEAP_TEXT = 4096
 """A longer message is heavy whatever its type (parsing it alone takes time)."""
 
 
+def kind(text: str) -> str | None:
+    """The `type` of a short message, read cheaply (None: a long one, or none readable)."""
+    if len(text) > CHEAP_TEXT:
+        return None
+    with contextlib.suppress(ValueError, RecursionError):
+        raw = json.loads(text)
+        if isinstance(raw, dict) and isinstance(raw.get("type"), str):
+            return str(raw["type"])
+    return None
+
+
 def heavy(text: str) -> bool:
     """Whether a message takes a turn of the heavy-work budget (decided before it is parsed
     in full: a short message's type is read cheaply)."""
-    if len(text) > CHEAP_TEXT:
-        return True
-    with contextlib.suppress(ValueError, RecursionError):
-        raw = json.loads(text)
-        return isinstance(raw, dict) and raw.get("type") in HEAVY_TYPES
-    return False
+    return len(text) > CHEAP_TEXT or kind(text) in HEAVY_TYPES
+
+
+HELD_MESSAGES, HELD_BYTES = 32, 65536
+"""While a client acknowledges no frame (FrameFlow.stalled), its messages but acks wait, up to
+these, until it does: a client that stopped reading costs no work for its messages either
+(its exports are not built). Past them, the oldest is handled."""
 
 
 def error_reply(error: ProtocolError, id: protocol.MessageId) -> protocol.ErrorMessage:
@@ -149,6 +163,9 @@ class Connection:
         """This connection's own budget for handling its messages."""
         self.changed = asyncio.Event()
         self.room = asyncio.Event()
+        self.held: deque[str] = deque()
+        """Messages waiting for the client to acknowledge a frame (see HELD_MESSAGES)."""
+        self.held_bytes = 0
         self.internal_errors = 0
         session.wake = self.changed.set
 
@@ -170,22 +187,45 @@ class Connection:
             if text is None:
                 data = message.get("bytes") or b""
                 text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
-            if heavy(text):
-                # Heavy messages of every connection take turns within a share of the loop.
-                async with self.heavy.lock:
-                    await self.heavy.wait_turn()
-                    took = self.timed_apply(text)
-                    self.heavy.spent(took)
-            else:
+            if (self.held or self.stalled()) and kind(text) != "ack":
+                self.held.append(text)
+                self.held_bytes += len(text)
+                if len(self.held) <= HELD_MESSAGES and self.held_bytes <= HELD_BYTES:
+                    continue
+                text = self.take_held()
+            await self.handle(text)
+            while self.held and not self.stalled():
+                await self.handle(self.take_held())
+
+    def stalled(self) -> bool:
+        """The client acknowledges no frame (FrameFlow.stalled). Its acknowledgements may also
+        wait behind its own heavy message: then the messages after that one wait only until
+        the acknowledgement is read."""
+        return self.session.frames.stalled(time.monotonic())
+
+    def take_held(self) -> str:
+        text = self.held.popleft()
+        self.held_bytes -= len(text)
+        return text
+
+    async def handle(self, text: str) -> None:
+        """Apply one message within the budgets, then let the other connections run."""
+        if heavy(text):
+            # Heavy messages of every connection take turns within a share of the loop.
+            async with self.heavy.lock:
+                await self.heavy.wait_turn()
                 took = self.timed_apply(text)
-            self.own.spent(took)
-            self.scheduler_wake()
-            # Yield after every message (the others' turn), longer when this connection's
-            # messages took more than its share of the loop (a flood of small bad ones).
-            await asyncio.sleep(self.own.delay())
-            while self.full():
-                self.room.clear()
-                await self.room.wait()
+                self.heavy.spent(took)
+        else:
+            took = self.timed_apply(text)
+        self.own.spent(took)
+        self.scheduler_wake()
+        # Yield after every message (the others' turn), longer when this connection's
+        # messages took more than its share of the loop (a flood of small bad ones).
+        await asyncio.sleep(self.own.delay())
+        while self.full():
+            self.room.clear()
+            await self.room.wait()
 
     def timed_apply(self, text: str) -> float:
         """apply(text); returns the seconds it took."""
@@ -214,8 +254,7 @@ class Connection:
 
     async def send_frame(self) -> None:
         """Build a frame now (after a step, a reset, ...) and send it."""
-        self.session.ready_frame = None  # the fresh one supersedes a prebuilt one
-        await self.send(self.session.safe_frame())
+        await self.send(self.session.frames.reply_frame())
 
     async def send(self, item: bytes | str) -> None:
         """Send one message; a peer that does not take it within `send_timeout` is gone
@@ -235,14 +274,13 @@ class Connection:
                 item = session.outbox.popleft()
                 if item is FRAME:
                     await self.send_frame()
-                    session.next_frame_at = time.monotonic() + 1 / session.config.view.fps
                 else:
                     await self.send(str(item))
                 if not self.full():
                     self.room.set()
                 continue
-            if session.ready_frame is not None:
-                frame, session.ready_frame = session.ready_frame, None
+            frame = session.frames.take()
+            if frame is not None:
                 await self.send(frame)
                 self.scheduler_wake()  # the next frame may be built now
                 continue

@@ -139,7 +139,7 @@ def test_the_installed_api_answers_as_the_clone(base_url: str) -> None:
 async def hello_and_a_frame(url: str) -> None:
     async with connect(url + "/ws", max_size=None) as ws:
         hello: dict[str, Any] = await next_of(ws, "hello")
-        assert (hello["protocol"], hello["version"]) == (1, __version__)
+        assert (hello["protocol"], hello["version"]) == (2, __version__)
         frame = await next_of(ws, "frame")
         assert frame["epoch"] == 0
 

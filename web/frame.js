@@ -7,7 +7,8 @@
 
 /**
  * @typedef {{data: Uint8Array | Float32Array, shape: number[], range: [number, number] | null}} FrameArray
- * @typedef {{header: any, arrays: Record<string, FrameArray>}} Frame
+ * @typedef {{header: any, arrays: Record<string, FrameArray>, ack?: () => void}} Frame
+ *   `ack`: acknowledges the frame to the server once it is drawn (set by socket.js).
  */
 
 const utf8 = new TextDecoder();

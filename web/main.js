@@ -82,6 +82,9 @@ const socket = connectSocket({
   onFrame(frame) {
     probe.frames += 1;
     store.addFrame(frame);
+    // A hidden tab draws nothing (no animation frames): acknowledged on arrival, it keeps
+    // training; a visible one acknowledges after the paint that shows it.
+    if (document.hidden) frame.ack?.();
   },
   onDecodeError(error) {
     store.addError({ type: 'error', code: 'internal', field: null, local: true, message: i18n.t('app.badFrame', { message: error.message }) });
@@ -192,6 +195,12 @@ store.onRender((state, changed) => {
       store.addError({ type: 'error', code: 'internal', field: null, local: true, message: i18n.t('app.viewFailed', { view: entry.name, message: String(error) }) });
     }
   }
+  // Drawn: the server may send the next frame (docs/protocol.md, flow control).
+  if (changed.has('frame')) state.frame?.ack?.();
+});
+// A tab hidden before it drew its latest frame would never acknowledge it.
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) store.state.frame?.ack?.();
 });
 
 document.documentElement.lang = i18n.lang;

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The only module that touches `WebSocket`: connects to `/ws`, reconnects with backoff when the
- * connection drops, numbers and sends client messages, decodes text and binary messages.
+ * connection drops, numbers and sends client messages, decodes text and binary messages, and
+ * gives each frame an `ack()` that acknowledges it (docs/protocol.md, flow control).
  * `request(message)` sends a message and returns a promise of its reply: the first server
  * message that echoes its id, or a rejection with the `error` that does (every message still
  * reaches `onMessage`, so the store and the banner see it too).
@@ -77,7 +78,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
           const message = JSON.parse(event.data);
           onMessage(message);
           settle(message);
-        } else onFrame(readFrame(event.data));
+        } else onFrame(withAck(readFrame(event.data), socket));
       } catch (error) {
         onDecodeError(/** @type {Error} */ (error));
       }
@@ -92,6 +93,23 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
       attempt += 1;
       setTimeout(open, delay);
     };
+  }
+
+  /**
+   * The frame, with `ack()`: tells its connection's session that the page drew it (and every
+   * frame before it), so the server sends the next ones. Once only; never on a newer
+   * connection (another session, whose frames count again from 1).
+   * @param {import('./frame.js').Frame} frame
+   * @param {WebSocket} socket
+   */
+  function withAck(frame, socket) {
+    let acked = false;
+    frame.ack = () => {
+      if (acked || ws !== socket || socket.readyState !== WebSocket.OPEN) return;
+      acked = true;
+      socket.send(JSON.stringify({ type: 'ack', frame: frame.header.seq }));
+    };
+    return frame;
   }
 
   open();

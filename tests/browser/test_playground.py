@@ -57,6 +57,31 @@ def test_play_raises_the_epoch_and_lowers_the_loss_then_pause_and_step(app: App)
     expect(play).to_have_attribute("aria-pressed", "false")
 
 
+# Records the `frame` of every `ack` the page sends (below the test harness's WebSocket).
+ACK_LOG = """() => {
+  window.__acks = [];
+  const native = Object.getPrototypeOf(window.WebSocket.prototype);
+  const send = native.send;
+  native.send = function (data) {
+    try { const m = JSON.parse(data); if (m.type === 'ack') window.__acks.push(m.frame); } catch {}
+    return send.call(this, data);
+  };
+}"""
+
+
+def test_the_page_acknowledges_the_frames_it_draws_and_keeps_receiving_them(app: App) -> None:
+    page = app.open()
+    page.evaluate(ACK_LOG)
+    page.get_by_test_id("play-pause").click()
+    # The server sends two frames ahead of the acknowledgements at most: ten frames drawn
+    # while playing means the page acknowledged them.
+    app.wait("s => window.__acks.length >= 10")
+    page.get_by_test_id("play-pause").click()
+    acks = page.evaluate("window.__acks")
+    assert acks == sorted(set(acks))  # each frame once, in order
+    assert app.probe("s => s.frame.header.seq") >= acks[-1]
+
+
 def test_keyboard_space_plays_and_pauses_right_arrow_steps_r_resets(app: App) -> None:
     page = app.open("?hidden=3:tanh")
     play = page.get_by_test_id("play-pause")

@@ -63,10 +63,13 @@ def receive_within(ws: WebSocketTestSession, seconds: float) -> Message:
 class Peer:
     """The client side of one session: sends messages, reads texts and frames in order."""
 
-    def __init__(self, ws: WebSocketTestSession) -> None:
+    def __init__(self, ws: WebSocketTestSession, acks: bool = True) -> None:
         self.ws = ws
         self.frames: list[dict[str, Any]] = []
         self.sent = 0
+        self.acks = acks
+        """Acknowledge each frame as it arrives, as the page does once it drew it (without
+        acknowledgements the server sends at most two frames, and stops training)."""
 
     def send(self, **message: Any) -> None:
         self.ws.send_text(json.dumps(message))
@@ -82,6 +85,8 @@ class Peer:
         frame = {"type": "frame", "header": header, "arrays": arrays,
                  "size": len(message["bytes"])}
         self.frames.append(frame)
+        if self.acks:
+            self.send(type="ack", frame=header["seq"])
         return frame
 
     def until(self, kind: str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ async def next_of(ws: Any, kind: str) -> dict[str, Any]:
         message = await asyncio.wait_for(ws.recv(), timeout=20)
         if isinstance(message, bytes):
             header, _ = decode(message)
+            await ws.send(json.dumps({"type": "ack", "frame": header["seq"]}))
             if kind == "frame":
                 return header
             continue
@@ -60,7 +61,7 @@ async def reply_to(ws: Any, kind: str, id: int) -> dict[str, Any]:
 async def session(url: str) -> None:
     async with connect(url + "/ws", max_size=None) as ws:
         hello = await next_of(ws, "hello")
-        assert hello["protocol"] == 1
+        assert hello["protocol"] == 2
         await ws.send(json.dumps({"type": "configure", "id": 1,
                                   "config": {"dataset": {"name": "xor"}}}))
         assert (await next_of(ws, "config"))["config"]["dataset"]["name"] == "xor"

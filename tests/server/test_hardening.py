@@ -9,6 +9,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -26,8 +27,10 @@ from starlette.websockets import WebSocketDisconnect
 from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
+from server.frame_flow import FRAMES_IN_FLIGHT
 from server.guard import LoopBudget
-from server.runner import Connection, parse, run_session
+from server.handlers import HANDLERS
+from server.runner import HELD_MESSAGES, Connection, parse, run_session
 from server.scheduler import Scheduler
 from server.session import Session
 from server.settings import Settings
@@ -37,9 +40,9 @@ from tests.server_process import server_process
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def opened(ws: Any) -> Peer:
+def opened(ws: Any, acks: bool = True) -> Peer:
     """A peer past the greeting (hello, data, status, first frame)."""
-    peer = Peer(ws)
+    peer = Peer(ws, acks)
     for kind in ("hello", "data", "status", "frame"):
         assert peer.receive()["type"] == kind
     return peer
@@ -276,15 +279,106 @@ def test_a_peer_that_stops_reading_is_reaped_and_its_session_stops_training() ->
     assert websocket.closed is None or websocket.closed == 1008
 
 
-def test_a_session_whose_client_takes_no_frame_stops_training() -> None:
+def test_a_client_that_acknowledges_no_frame_for_a_second_stops_training_until_it_does(
+) -> None:
     session = Session(Settings())
     session.handle(protocol.PlayMessage(type="play"))
     session.build_frame()
-    built = session.last_frame_at
-    assert session.training_delay(built + 0.5) == 0.0
-    assert session.training_delay(built + 5.0) is None  # the frame still waits: no training
-    session.ready_frame = None  # the producer sent it
-    assert session.training_delay(built + 5.0) == 0.0
+    session.frames.take()  # the producer sends it
+    seq, sent = session.frames.in_flight[-1]
+    assert session.training_delay(sent + 0.5) == 0.0
+    assert session.training_delay(sent + 5.0) is None  # not drawn for 5 s: no training
+    session.handle(protocol.AckMessage(type="ack", frame=seq))
+    assert session.training_delay(sent + 5.0) == 0.0
+
+
+def test_periodic_frames_wait_while_two_sent_frames_are_not_acknowledged() -> None:
+    session = Session(Settings())
+    session.handle(protocol.PlayMessage(type="play"))
+    frames = session.frames
+    for _ in range(FRAMES_IN_FLIGHT):
+        session.version += 1  # training moved: a new frame is due
+        assert frames.delay(time.monotonic()) is not None
+        session.build_frame()
+        frames.take()
+    session.version += 1
+    assert frames.delay(time.monotonic()) is None
+    first, second = (seq for seq, _ in frames.in_flight)
+    session.handle(protocol.AckMessage(type="ack", frame=first))
+    assert frames.delay(time.monotonic()) is not None
+    # A reply frame answers a message: it never waits, but counts until acknowledged.
+    frames.reply_frame()
+    assert frames.delay(time.monotonic()) is None
+    session.handle(protocol.AckMessage(type="ack", frame=frames.seq))  # acks every one
+    assert not frames.in_flight
+
+
+def test_a_client_that_acknowledges_nothing_gets_no_periodic_frame(client: TestClient
+                                                                     ) -> None:
+    with client.websocket_connect("/ws") as ws:
+        peer = opened(ws, acks=False)  # the first frame waits for its acknowledgement
+        peer.request("configure", "config", config={"view": {"fps": 60}})
+        peer.request("play", "status")  # the configure's frame went before: two frames wait
+        last = peer.frames[-1]["header"]["seq"]
+        peer.frames.clear()
+        time.sleep(1.2)  # past STALLED_SECONDS: no training either, and messages wait
+        peer.send(type="export", id="e")
+        peer.acks = True
+        peer.send(type="ack", frame=last)  # then the export is handled
+        peer.until("export")
+        assert len(peer.frames) <= FRAMES_IN_FLIGHT  # sent after the acknowledgement
+
+
+def stalled_session(settings: Settings) -> Session:
+    """A session whose client has not acknowledged the frame sent 5 s ago."""
+    session = Session(settings)
+    session.frames.reply_frame()
+    session.frames.in_flight[0] = (session.frames.seq, time.monotonic() - 5.0)
+    return session
+
+
+def run_consumer(connection: Connection, websocket: FakeSocket, count: int) -> None:
+    async def main() -> None:
+        consumer = asyncio.create_task(connection.consume())
+        for _ in range(10_000):  # until every message is read (a bounded wait)
+            await asyncio.sleep(0.001)
+            if websocket.received == count:
+                break
+        for _ in range(20):
+            await asyncio.sleep(0.001)
+        consumer.cancel()
+        await asyncio.gather(consumer, return_exceptions=True)
+
+    asyncio.run(main())
+
+
+def test_the_messages_of_a_client_that_acknowledges_nothing_wait_until_it_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    session = stalled_session(settings)
+    handled: list[tuple[int, bool]] = []
+    monkeypatch.setitem(HANDLERS, protocol.ExportMessage,
+                        lambda s, m: handled.append((m.id, bool(s.frames.in_flight))))
+    texts = [json.dumps({"type": "export", "id": i}) for i in range(3)]
+    texts.append(json.dumps({"type": "ack", "frame": session.frames.seq}))
+    websocket = FakeSocket(texts, reads=True)
+    connection = Connection(websocket, session, settings)  # type: ignore[arg-type]
+    run_consumer(connection, websocket, len(texts))
+    # No export was built while the frame waited: all of them once it was acknowledged.
+    assert handled == [(0, False), (1, False), (2, False)]
+
+
+def test_a_client_that_acknowledges_nothing_and_floods_gets_its_oldest_messages_handled(
+) -> None:
+    settings = Settings()
+    session = stalled_session(settings)
+    count = HELD_MESSAGES + 8
+    websocket = FakeSocket([json.dumps({"type": "pause", "id": i}) for i in range(count)],
+                           reads=True)
+    connection = Connection(websocket, session, settings)  # type: ignore[arg-type]
+    run_consumer(connection, websocket, count)
+    replies = [json.loads(m)["id"] for m in session.outbox if isinstance(m, str)]
+    assert replies == list(range(8)) and len(connection.held) == HELD_MESSAGES
 
 
 # ---------------------------------------------------------- 5. changes during a threaded epoch
@@ -521,7 +615,7 @@ def test_internal_errors_log_a_few_tracebacks_then_stop(
     def broken(self: Session, message: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(Session, "on_inspect", broken)
+    monkeypatch.setitem(HANDLERS, protocol.InspectMessage, broken)
     caplog.set_level(logging.ERROR, logger="server.runner")
     with TestClient(create_app(settings)) as client, client.websocket_connect("/ws") as ws:
         peer = opened(ws)

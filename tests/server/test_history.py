@@ -8,8 +8,9 @@ import pytest
 
 from server import protocol
 from server.experiments import EXPERIMENTS
+from server.frame_flow import MAX_FRAME_HISTORY
 from server.frames import decode
-from server.session import MAX_FRAME_HISTORY, Session
+from server.session import Session
 from server.settings import Settings
 
 # The "learning rate too high" experiment: the loss zigzags, so any entry taken part-way
@@ -88,11 +89,12 @@ def test_a_step_sends_one_history_point_per_epoch_across_few_frames() -> None:
     header, _ = decode(session.frame())
     frames.append(([p["epoch"] for p in header["history"]], header["epoch"]))
     shown: list[int] = []
-    for points, epoch in frames:  # as the page: new points, then the frame's own epoch
+    for points, epoch in frames:  # as the page: the points, then the frame's own epoch
+        # Exactly the points since the last frame: none of them twice.
+        assert all(p > shown[-1] for p in points) if shown else True
         assert points == sorted(set(points)) and all(p < epoch for p in points)
-        shown += [p for p in points if not shown or p > shown[-1]]
-        shown += [epoch] if not shown or epoch > shown[-1] else []
-    assert set(range(1, 101)) <= set(shown)
+        shown += points + ([epoch] if not shown or epoch > shown[-1] else [])
+    assert shown == list(range(1, 101))
     # The zigzag of a learning rate far too high shows point by point.
     history = session.model.trainer.history
     assert [h["epoch"] for h in history[-100:]] == list(range(1, 101))
@@ -111,12 +113,8 @@ def test_a_frame_carries_at_most_its_share_of_a_long_history() -> None:
     assert all(a["epoch"] < b["epoch"] for a, b in zip(points, points[1:], strict=False))
     assert set(points[0]) == {"epoch", "train_loss", "validation_loss", "test_loss",
                               "train_accuracy", "validation_accuracy", "test_accuracy"}
-    last = header["epoch"]
     header, _ = decode(session.frame())
-    # Only the overlap with the last frame (it covers a prebuilt frame dropped unsent).
-    assert all(p["epoch"] < last for p in header["history"])
-    header, _ = decode(session.frame())
-    assert header["history"] == []
+    assert header["history"] == []  # every point went with the last frame
 
 
 def play_until_paused(session: Session, limit: int = 2000) -> None:
@@ -132,7 +130,7 @@ def test_early_stopping_pauses_when_the_validation_loss_stops_improving() -> Non
                         "view": {"epochs_per_second": 0}})
     play_until_paused(session)
     assert session.state == "paused"
-    best = session._best_validation_epoch()
+    best = session.training.best_validation_epoch()
     history = session.model.trainer.history
     # It stops at the first history point 30 epochs or more after the best one.
     assert best is not None and history[-2]["epoch"] - best < 30 <= session.epoch - best
@@ -158,10 +156,11 @@ def test_the_points_of_a_prebuilt_frame_dropped_unsent_come_with_the_next_one() 
     session.frame()
     session.handle(protocol.StepMessage(type="step", epochs=20))
     while session.model.trainer.epoch < 10:
-        session.train_slice(0.05)
-    decode(session.frame(periodic=True))  # built, then replaced by a fresher frame: never sent
+        session.train_slice(0.0)
+    session.build_frame()  # a periodic frame, built at epoch 10 and not sent yet
     while session.step_left:
-        session.train_slice(0.05)
-    header, _ = decode(session.frame())
-    epochs = [p["epoch"] for p in header["history"]] + [header["epoch"]]
-    assert set(range(1, 21)) <= set(epochs)
+        session.train_slice(0.0)
+    # The step's frame supersedes it: the prebuilt frame is dropped unsent.
+    header, _ = decode(session.frames.reply_frame())
+    sent = [p["epoch"] for p in header["history"]] + [header["epoch"]]
+    assert sent == list(range(1, 21))

@@ -137,7 +137,6 @@ def test_settings_travel_to_worker_processes_through_the_environment() -> None:
 
 
 def test_every_client_message_type_has_exactly_one_handler() -> None:
-    from server.session import Session
-    from server.settings import Settings
+    from server.handlers import HANDLERS
 
-    assert set(Session(Settings()).handlers()) == set(protocol.CLIENT_MESSAGES)
+    assert set(HANDLERS) == set(protocol.CLIENT_MESSAGES.values())

@@ -18,7 +18,7 @@ def test_hello_comes_first_with_limits_catalog_and_default_config(client: TestCl
     with client.websocket_connect("/ws") as ws:
         peer = Peer(ws)
         hello = peer.receive()
-        assert hello["type"] == "hello" and hello["protocol"] == 1
+        assert hello["type"] == "hello" and hello["protocol"] == 2
         assert hello["version"] == __version__
         assert hello["session"]
         assert hello["limits"]["max_hidden_layers"] == limits.MAX_HIDDEN_LAYERS

@@ -1,0 +1,197 @@
+"""When a session's frames are built, and what each one carries.
+
+Two kinds of frames: a reply frame answers a message (step, reset, configure...) and is built
+when the producer sends it; a periodic frame shows training, built by the scheduler once the
+frame interval has passed and sent by the producer (see runner.py).
+
+The client acknowledges the frames it has drawn (`ack`). A periodic frame is built only while
+fewer than FRAMES_IN_FLIGHT frames wait for their acknowledgement: a slow client gets fewer
+frames, always current ones. A client that acknowledges nothing for STALLED_SECONDS (it
+stopped reading, or vanished) also stops its session's training: until it reads again, it
+costs no CPU.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from server import protocol
+
+if TYPE_CHECKING:
+    from server.session import Session
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME_HISTORY = 500
+"""A frame carries at most this many history points (a 300-epoch step between two frames
+keeps every one; about 85 KB of JSON at most)."""
+FRAMES_IN_FLIGHT = 2
+"""Periodic frames wait while this many sent frames are not acknowledged: one being drawn and
+one on its way keep the frame rate on a local network, and a client that does not read
+costs at most this many frames."""
+MAX_TRACKED = 64
+"""Unacknowledged frames remembered (frames answering messages do not wait for acks)."""
+STALLED_SECONDS = 1.0
+"""See FrameFlow.stalled."""
+FLOOR_FPS = 12.0
+"""Under overload, frames up to this rate (or the requested one, if lower) come before training:
+a margin above the 10 frames/s that keep a class's pictures moving smoothly."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """A frame built and not yet sent: its bytes (or the text of an `internal` error, if
+    building it failed), its `seq` and the epoch up to which its history goes."""
+
+    data: bytes | str
+    seq: int | None
+    epoch: int
+
+
+class FrameFlow:
+    """The frames of one session: their timing, acknowledgements and history points."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seq = 0
+        self.sent_version = -1
+        """The session's version the last frame built showed."""
+        self.ready: Built | None = None
+        """A periodic frame built by the scheduler, waiting for the producer to send it."""
+        self.next_frame_at = 0.0
+        self.last_frame_at = -math.inf
+        """When the last periodic frame was built."""
+        self.in_flight: deque[tuple[int, float]] = deque()
+        """(seq, when it was sent) of each frame sent and not acknowledged, oldest first."""
+        self._history_epoch = -1
+        """The epoch of the last frame sent: the next one carries the history points after it."""
+
+    def new_network(self) -> None:
+        """The history starts again with a new network."""
+        self._history_epoch = -1
+
+    # ------------------------------------------------------------------------- timing
+
+    def ack(self, seq: int) -> None:
+        """The client drew frame `seq` and so every one sent before it."""
+        while self.in_flight and self.in_flight[0][0] <= seq:
+            self.in_flight.popleft()
+
+    def stalled(self, now: float) -> bool:
+        """A frame sent STALLED_SECONDS ago is still not acknowledged (the client stopped
+        reading, or vanished): training waits, so it costs no CPU until the client reads
+        again or is reaped (the consumer wakes the scheduler after each message)."""
+        return bool(self.in_flight) and now - self.in_flight[0][1] > STALLED_SECONDS
+
+    def due(self) -> bool:
+        """A new frame would show something new."""
+        return self.session.version != self.sent_version
+
+    def delay(self, now: float) -> float | None:
+        """For the scheduler: None (no periodic frame wanted: nothing new, the last one is
+        not sent yet, or FRAMES_IN_FLIGHT wait for their acknowledgement), else the seconds
+        until the frame interval has passed (negative: the frame is that late)."""
+        if self.ready is not None or len(self.in_flight) >= FRAMES_IN_FLIGHT \
+                or not self.due():
+            return None
+        return self.next_frame_at - now
+
+    def owed(self, now: float) -> bool:
+        """The last periodic frame is older than the floor rate's interval."""
+        return now - self.last_frame_at >= 1 / min(self.session.config.view.fps, FLOOR_FPS)
+
+    def schedule_from(self, now: float) -> None:
+        """Frames were not late while nothing changed: the schedule starts now."""
+        self.next_frame_at = max(self.next_frame_at, now)
+
+    # ------------------------------------------------------------------------- building
+
+    def build_periodic(self, light: bool = False) -> None:
+        """Build the periodic frame (the scheduler calls this); the producer sends it.
+        `light`: the scheduler is behind, build a cheaper frame (see render.py)."""
+        now = time.monotonic()
+        self.ready = self.build(light, periodic=True)
+        self.next_frame_at = max(self.next_frame_at + 1 / self.session.config.view.fps, now)
+        self.last_frame_at = now
+        self.session.wake()
+
+    def take(self) -> bytes | str | None:
+        """The periodic frame, if one is built, for the producer to send now."""
+        built, self.ready = self.ready, None
+        if built is None:
+            return None
+        self.sent(built)
+        return built.data
+
+    def reply_frame(self) -> bytes | str:
+        """A frame to send now (after a step, a reset...). It supersedes a prebuilt periodic
+        frame, which is dropped unsent: its history points come with this one."""
+        self.ready = None
+        built = self.build()
+        self.sent(built)
+        self.next_frame_at = time.monotonic() + 1 / self.session.config.view.fps
+        return built.data
+
+    def frame(self, light: bool = False, periodic: bool = False) -> bytes:
+        """A frame of the current state, counted as sent (for tests and tools)."""
+        built = self.build(light, periodic)
+        self.sent(built)
+        assert isinstance(built.data, bytes), built.data
+        return built.data
+
+    def sent(self, built: Built) -> None:
+        """`built` goes to the client now: it waits for its acknowledgement, and the next
+        frame's history starts after its epoch."""
+        if built.seq is not None:
+            if len(self.in_flight) >= MAX_TRACKED:
+                self.in_flight.pop()  # a client that acknowledges nothing: bounded memory
+            self.in_flight.append((built.seq, time.monotonic()))
+            self._history_epoch = built.epoch
+
+    def build(self, light: bool = False, periodic: bool = False) -> Built:
+        """The current state as one frame, or an `internal` error message if building it
+        failed (a bug). Records the metrics in the trainer's history. `periodic`: a frame of
+        the scheduler's (see Renderer.frame)."""
+        session = self.session
+        try:
+            return self._build(light, periodic)
+        except Exception as error:  # a bug in one frame must not end the session
+            log.exception("frame failed")
+            self.sent_version = session.version
+            return Built(protocol.ErrorMessage(code="internal", message=f"frame failed: {error}",
+                                               field=None).model_dump_json(), None, session.epoch)
+
+    def _build(self, light: bool, periodic: bool) -> Built:
+        session = self.session
+        model, config, epoch = session.model, session.config, session.epoch
+        points = self._unsent_history()
+        metrics = model.trainer.record()
+        metrics = {k: v for k, v in metrics.items() if k != "epoch"}
+        model.renderer.refresh_diagnostics(
+            session.version, session.state == "playing", config.optimizer.learning_rate,
+            config.output.resolved_loss or "mse", light)
+        self.seq += 1
+        self.sent_version = session.version
+        data = model.renderer.frame(self.seq, session.state, metrics,
+                                    session.training.best_validation_epoch(), light, periodic,
+                                    points)
+        return Built(data, self.seq, epoch)
+
+    def _unsent_history(self) -> list[dict[str, Any]]:
+        """The history points after the epoch of the last frame sent and before the current
+        one (the frame carries the current one), evenly thinned to MAX_FRAME_HISTORY."""
+        history, epoch = self.session.model.trainer.history, self.session.epoch
+        since = self._history_epoch
+        start = len(history)
+        while start > 0 and history[start - 1]["epoch"] > since:
+            start -= 1
+        points = [p for p in history[start:] if p["epoch"] < epoch]
+        if len(points) > MAX_FRAME_HISTORY:
+            step = len(points) / MAX_FRAME_HISTORY
+            points = [points[int(i * step)] for i in range(MAX_FRAME_HISTORY)]
+        return points

@@ -1,0 +1,267 @@
+"""How much a session trains, and when: its pace, its slices, steps and early stopping.
+
+The scheduler (scheduler.py) asks each session when it wants training and gives it slices;
+`Training` decides how much one slice trains (whole epochs at the pace of
+`view.epochs_per_second`, else mini-batches for the slice's time), counts a step's epochs,
+records history points, stops early when the validation loss no longer improves, and waits
+while the client takes no frame (see FrameFlow.stalled).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from engine.trainer import Trainer
+from server import protocol
+from server.protocol import MessageId
+
+if TYPE_CHECKING:
+    from server.session import Session
+
+log = logging.getLogger(__name__)
+
+RECORD_SECONDS = 0.005
+"""A fast run records a history point (and checks early stopping) after about this much
+training, at the end of an epoch: every epoch when epochs are longer. Each point costs a
+metrics pass: at one per 5 ms a session at full speed keeps about 90 % of the engine's pace."""
+MAX_BACKLOG_SECONDS = 0.5
+"""Slow motion never tries to catch up more than this much lost time."""
+
+
+class Training:
+    """The training side of one session (its network is `session.model`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.step_left = 0
+        """Epochs left of a `step` (0: none running)."""
+        self.step_id: MessageId = None
+        self.epoch_seconds = 0.0
+        """An epoch's CPU time: estimated, then measured after each slice."""
+        self._busy = False
+        self._deferred: list[Callable[[], None]] = []
+        """Trainer changes waiting for the threaded epoch to end (see `busy`)."""
+        self._pace_start = 0.0
+        self._pace_epoch = 0
+        self._best: tuple[int, float] | None = None
+        self._history_seen = 0
+        self._recorded_epoch = -1
+        self._stop_from = 0
+        """Early stopping counts epochs without improvement from here at most (a new play or
+        step gives at least `patience` epochs)."""
+
+    @property
+    def trainer(self) -> Trainer:
+        return self.session.model.trainer
+
+    @property
+    def epoch(self) -> int:
+        return self.trainer.epoch
+
+    # ------------------------------------------------------------------------- changes
+
+    def new_network(self) -> None:
+        """Forget what belonged to the previous network (a new model was installed)."""
+        self.step_left = 0
+        self._best, self._history_seen, self._stop_from = None, 0, 0
+        self.restart_pace()
+        self.estimate_epoch()
+
+    def start(self, step: int = 0, id: MessageId = None) -> None:
+        """Play (step 0) or step `step` epochs: early stopping gives them `patience` epochs."""
+        self.step_left, self.step_id = step, id
+        self._stop_from = self.epoch
+        if not step:
+            self.restart_pace()
+
+    def estimate_epoch(self) -> None:
+        """A first guess of an epoch's duration (about 20 µs per mini-batch step), replaced by
+        the measured one after the first slice: decides whether the first epoch gets a thread."""
+        config, m = self.session.config, self.session.model.split.train.m
+        steps = 1 if config.optimizer.name == "gd" else math.ceil(m / config.optimizer.batch_size)
+        self.epoch_seconds = steps * 2e-5
+
+    def restart_pace(self) -> None:
+        self._pace_start, self._pace_epoch = time.monotonic(), self.epoch
+
+    @property
+    def busy(self) -> bool:
+        """An epoch runs in a worker thread (epochs too long for one slice). Meanwhile the
+        trainer must not change under it: changes wait, and apply when it is cleared."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, value: bool) -> None:
+        self._busy = value
+        while not value and self._deferred:
+            self._deferred.pop(0)()
+
+    def when_idle(self, change: Callable[[], None]) -> None:
+        """Run `change` now, or once the threaded epoch has ended."""
+        if self._busy:
+            self._deferred.append(change)
+        else:
+            change()
+
+    # ------------------------------------------------------------------------- pace
+
+    def delay(self, now: float) -> float | None:
+        """None: nothing to train (paused, a threaded epoch runs, or the client takes no
+        frame); 0: train now; > 0: seconds until the next epoch is due at the pace."""
+        session = self.session
+        if self.busy or session.frames.stalled(now):
+            return None
+        if self.step_left > 0:
+            return 0.0
+        if session.state != "playing":
+            return None
+        pace = session.config.view.epochs_per_second
+        if pace <= 0:
+            return 0.0
+        elapsed = now - self._pace_start
+        if elapsed > MAX_BACKLOG_SECONDS + (self.epoch - self._pace_epoch) / pace:
+            self._pace_start = now - MAX_BACKLOG_SECONDS
+            self._pace_epoch = self.epoch
+            elapsed = MAX_BACKLOG_SECONDS
+        due = (self.epoch - self._pace_epoch + 1) / pace
+        return max(0.0, due - elapsed)
+
+    @property
+    def slow_motion(self) -> bool:
+        """Training whole epochs at the requested pace (a step goes at full speed)."""
+        return self.session.config.view.epochs_per_second > 0 and self.step_left == 0
+
+    @property
+    def unit_seconds(self) -> float:
+        """The shortest piece of training a slice can run: one epoch in slow motion (it
+        trains whole epochs at its pace), else one mini-batch step."""
+        if self.slow_motion:
+            return self.epoch_seconds
+        return self.epoch_seconds / self.trainer.batches_per_epoch
+
+    def _due_epochs(self, budget: float) -> int:
+        """Epochs for a slow-motion slice of about `budget` s: those due at the pace (one at
+        least)."""
+        want = max(1, int(budget / self.epoch_seconds)) if self.epoch_seconds > 0 else 1
+        pace = self.session.config.view.epochs_per_second
+        due = math.floor((time.monotonic() - self._pace_start) * pace)
+        return max(1, min(want, due - (self.epoch - self._pace_epoch)))
+
+    # ------------------------------------------------------------------------- slices
+
+    @staticmethod
+    def run(trainer: Trainer, epochs: int, budget: float) -> tuple[int, float]:
+        """Train (touches only the trainer: safe in a worker thread); (epochs run, CPU seconds).
+
+        CPU time of this thread, not wall time: on a busy machine the wall time of an epoch
+        says more about the other processes than about the epoch.
+        """
+        start = time.thread_time()
+        ran = trainer.run(epochs, max_seconds=budget)
+        return ran, time.thread_time() - start
+
+    def train_slice(self, budget: float) -> None:
+        """One slice on the calling thread: whole epochs in slow motion; otherwise mini-batch
+        steps for about `budget` seconds, so that a slice of a long epoch still moves the
+        picture (the epoch goes on at the next slice; a step still ends on its epoch)."""
+        trainer = self.trainer
+        if self.slow_motion:
+            self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
+            return
+        deadline = time.perf_counter() + budget
+        while True:
+            epoch, start = trainer.epoch, time.thread_time()
+            steps = trainer.train_for(max(0.0, deadline - time.perf_counter()),
+                                      self._steps_to_record(trainer))
+            self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
+            if not steps or trainer is not self.trainer or time.perf_counter() >= deadline \
+                    or (self.session.state != "playing" and self.step_left == 0):
+                return
+
+    def _steps_to_record(self, trainer: Trainer) -> int:
+        """The mini-batch steps to the next history point: the end of this epoch in a step
+        ("Train 100 epochs" draws 100 points, zigzags included), else the end of the epoch
+        after about RECORD_SECONDS of training (short epochs are recorded every few)."""
+        epochs = 1
+        if self.step_left == 0 and self.epoch_seconds > 0:
+            epochs = max(1, math.ceil(RECORD_SECONDS / self.epoch_seconds))
+        return epochs * trainer.batches_per_epoch - trainer.position
+
+    def trained(self, trainer: Trainer, ran: int, seconds: float, steps: int | None = None
+                ) -> None:
+        """Bookkeeping after `ran` epochs ended in `seconds` of training, on the event loop:
+        the epoch's timing, frames, statuses, step counting. `steps`: the mini-batch steps of
+        a slice that may stop part-way through an epoch (default: `ran` whole epochs)."""
+        session = self.session
+        if trainer is not self.trainer:
+            return  # the network was rebuilt meanwhile
+        epochs = ran if steps is None else steps / trainer.batches_per_epoch
+        moved = epochs > 0
+        if moved:
+            self.epoch_seconds = seconds / epochs
+            session.version += 1
+        if trainer.diverged is not None:
+            if session.state != "diverged":
+                session.state, self.step_left = "diverged", 0
+                session.version += 1  # the frame's diagnostics and coach explain the divergence
+                log.info("session %s %s", session.id, trainer.diverged)
+                session.send_frame()
+                session.status(self.step_id)
+            return
+        if moved and trainer.epoch != self._recorded_epoch:
+            self._record(trainer)
+            if self._stops_early():
+                return
+        if self.step_left > 0:
+            self.step_left -= ran
+            if self.step_left <= 0:
+                self.step_left = 0
+                session.send_frame()
+                session.status(self.step_id)
+        elif session.state != "playing" and moved:
+            session.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
+
+    def _record(self, trainer: Trainer) -> None:
+        """A history point after every slice that ended an epoch, besides one per frame: a
+        fast run gets the points its loss curve needs, a step one per epoch (see train_slice)."""
+        trainer.record()
+        self._recorded_epoch = trainer.epoch
+
+    def failed(self, error: Exception) -> None:
+        """An unexpected error while training: pause and tell the client."""
+        session = self.session
+        session.state, self.step_left = "paused", 0
+        session.send(protocol.ErrorMessage(code="internal", message=f"training failed: {error}",
+                                           field=None))
+        session.status()
+
+    # ------------------------------------------------------------------------- early stop
+
+    def _stops_early(self) -> bool:
+        """Pause (and say so) when the validation loss has not improved for `patience` epochs."""
+        session = self.session
+        patience = session.config.stopping.patience
+        if not patience or (session.state != "playing" and self.step_left == 0):
+            return False
+        best = self.best_validation_epoch()
+        if best is None or self.epoch - max(best, self._stop_from) < patience:
+            return False
+        reply_to = self.step_id if self.step_left > 0 else None
+        session.state, self.step_left = "paused", 0
+        session.send_frame()
+        session.status(reply_to, stopped=self.epoch)
+        return True
+
+    def best_validation_epoch(self) -> int | None:
+        """The epoch of the lowest validation loss in the history so far."""
+        history = self.trainer.history
+        for entry in history[self._history_seen:]:
+            value = entry.get("validation_loss")
+            if value is not None and (self._best is None or value < self._best[1]):
+                self._best = (int(entry["epoch"]), float(value))
+        self._history_seen = len(history)
+        return self._best[0] if self._best is not None else None
