@@ -108,6 +108,7 @@ class _PubSub(Subscription):
 
 
 class RedisHub(Hub):
+    kind = "redis"
     errors = (RedisError, OSError)
 
     def __init__(self, url: str, idle_seconds: float) -> None:

@@ -121,6 +121,7 @@ def test_several_processes_without_redis_refuse_rooms_clearly(settings: Settings
         assert (refused["code"], refused["field"]) == ("rooms_unavailable", "type")
         assert "--redis" in refused["message"]
         assert client.get("/api/rooms/ABCDEF/qr.svg").status_code == 404
+        assert client.get("/health").json()["rooms"] == "off"
 
 
 def test_teach_serves_the_teachers_page_when_there_is_one(settings: Settings,
