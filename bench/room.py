@@ -4,6 +4,7 @@
     python bench/room.py --setup embedded        # one server process, rooms in memory
     python bench/room.py --setup redis           # two processes sharing a redis-server
     python bench/room.py --students 10 --duration 5 --json
+    python bench/room.py --baseline              # also the students' frames/s without a room
 
 Every student joins the teacher's room and plays the default network. The teacher pushes a
 config to the room every `--push-every` seconds. Printed, for the measured window:
@@ -74,11 +75,13 @@ async def reply(ws: ClientConnection, kind: str) -> dict[str, Any]:
                 return parsed
 
 
-async def student(url: str, code: str, name: str, stats: Student, measuring: asyncio.Event,
-                  stop: asyncio.Event, ready: asyncio.Queue[None]) -> None:
+async def student(url: str, code: str | None, name: str, stats: Student,
+                  measuring: asyncio.Event, stop: asyncio.Event,
+                  ready: asyncio.Queue[None]) -> None:
     async with connect(url + "/ws", max_size=None) as ws:
-        await ws.send(json.dumps({"type": "room_join", "code": code, "name": name}))
-        await reply(ws, "room_joined")
+        if code is not None:
+            await ws.send(json.dumps({"type": "room_join", "code": code, "name": name}))
+            await reply(ws, "room_joined")
         await ws.send(json.dumps({"type": "play"}))
         ready.put_nowait(None)
         while not stop.is_set():
@@ -117,6 +120,27 @@ async def teacher_reads(ws: ClientConnection, students: int, stats: Teacher,
             stats.galleries += 1
             if json.loads(message)["count"] == students:
                 stats.full_galleries += 1
+
+
+async def baseline(urls: list[str], students: int, duration: float) -> dict[str, Any]:
+    """The same sessions without a room: what the room costs the students' frames."""
+    measuring, stop = asyncio.Event(), asyncio.Event()
+    pupils = [Student() for _ in range(students)]
+    ready: asyncio.Queue[None] = asyncio.Queue()
+    tasks = [asyncio.create_task(student(urls[i % len(urls)], None, "", pupils[i], measuring,
+                                         stop, ready)) for i in range(students)]
+    for _ in range(students):
+        await asyncio.wait_for(ready.get(), timeout=120)
+    await asyncio.sleep(3.0)
+    measuring.set()
+    started = time.monotonic()
+    await asyncio.sleep(duration)
+    elapsed = time.monotonic() - started
+    stop.set()
+    await asyncio.gather(*tasks)
+    fps = sorted(p.frames / elapsed for p in pupils)
+    return {"baseline_fps_min": round(fps[0], 1),
+            "baseline_fps_median": round(statistics.median(fps), 1)}
 
 
 async def classroom(teacher_url: str, student_urls: list[str], students: int,
@@ -171,7 +195,8 @@ async def classroom(teacher_url: str, student_urls: list[str], students: int,
     }
 
 
-def run(setup: str, students: int, duration: float, push_every: float) -> dict[str, Any]:
+def run(setup: str, students: int, duration: float, push_every: float,
+        with_baseline: bool) -> dict[str, Any]:
     # One address opens every socket: lift the per-address caps of a real class's NAT.
     os.environ["PLAYGROUND_ROOM_JOIN_ATTEMPTS"] = str(10 * students)
     common = ["--max-sessions-per-client", str(students + 10), "--max-sessions",
@@ -186,9 +211,11 @@ def run(setup: str, students: int, duration: float, push_every: float) -> dict[s
             _, first = stack.enter_context(server_process(extra_args=args))
             _, second = stack.enter_context(server_process(extra_args=args))
             teacher_url, student_urls = first, [first, second]
-        result = asyncio.run(classroom(teacher_url.replace("http", "ws", 1),
-                                       [u.replace("http", "ws", 1) for u in student_urls],
+        ws_urls = [u.replace("http", "ws", 1) for u in student_urls]
+        result = asyncio.run(classroom(teacher_url.replace("http", "ws", 1), ws_urls,
                                        students, duration, push_every))
+        if with_baseline:
+            result |= asyncio.run(baseline(ws_urls, students, duration))
     return {"setup": setup, **result}
 
 
@@ -198,14 +225,19 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--push-every", type=float, default=2.0)
+    parser.add_argument("--baseline", action="store_true",
+                        help="also the same sessions without a room (their frames/s)")
     parser.add_argument("--json", action="store_true", help="also one JSON line per setup")
     args = parser.parse_args()
     setups = ["embedded", "redis"] if args.setup == "both" else [args.setup]
     for setup in setups:
-        result = run(setup, args.students, args.duration, args.push_every)
+        result = run(setup, args.students, args.duration, args.push_every, args.baseline)
         print(f"{setup}: {result['students']} students, {result['seconds']} s measured")
         print(f"  student frames/s (own session): min {result['student_fps_min']}, "
               f"median {result['student_fps_median']}")
+        if args.baseline:
+            print(f"  without a room: min {result['baseline_fps_min']}, "
+                  f"median {result['baseline_fps_median']}")
         print(f"  teacher galleries/s: {result['gallery_per_s']} "
               f"(with all {result['students']} students: {result['full_gallery_per_s']})")
         print(f"  push latency ms: p50 {result['push_ms_p50']}, p95 {result['push_ms_p95']}, "

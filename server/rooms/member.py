@@ -558,8 +558,13 @@ class RoomMember:
     # ------------------------------------------------------------------------------ ticks
 
     async def _tick(self) -> None:
+        """Every room_tick_seconds, on a fixed schedule (a slow tick does not delay the next
+        ones; a tick later than a whole period is skipped, not caught up)."""
+        period = self.settings.room_tick_seconds
+        due = time.monotonic() + period
         while True:
-            await asyncio.sleep(self.settings.room_tick_seconds)
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            due = max(due + period, time.monotonic())
             if self.hub is None:
                 continue
             try:
