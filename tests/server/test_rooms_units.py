@@ -134,3 +134,16 @@ def test_teach_serves_the_teachers_page_when_there_is_one(settings: Settings,
         assert page.status_code == 200 and "<title>Teach</title>" in page.text
         assert page.headers["content-type"].startswith("text/html")
         assert "content-security-policy" in page.headers
+
+
+def test_a_redis_url_that_does_not_answer_stops_the_server_with_a_clear_error(
+        settings: Settings) -> None:
+    from tests.server_process import free_port
+
+    port = free_port()
+    app = create_app(settings.model_copy(update={
+        "redis_url": f"redis://:secret-password@127.0.0.1:{port}/0"}))
+    with pytest.raises(RuntimeError) as error, TestClient(app):
+        pass
+    assert f"127.0.0.1:{port}" in str(error.value)
+    assert "secret-password" not in str(error.value)
