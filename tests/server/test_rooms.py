@@ -264,3 +264,15 @@ def test_the_join_qr_code_is_an_svg_of_an_open_room(make: Any, hub: str) -> None
         assert client.get("/api/rooms/ZZZZZZ/qr.svg").status_code == 404
         assert client.get(f"/api/rooms/{room['code']}/qr.svg",
                           params={"base": "javascript:alert(1)"}).status_code == 400
+
+
+def test_the_teachers_key_is_never_logged(make: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    with sockets(make(), 2) as (_, (teacher, student)):
+        room = create(teacher)
+        join(student, room["code"], "N")
+        ask(teacher, "room_lock", key=room["key"], controls=["init"])
+        ask(teacher, "room_lock", key=room["key"][::-1], controls=[])
+        ask(teacher, "room_close", key=room["key"])
+    assert room["code"] in caplog.text  # the log does speak of the room
+    assert room["key"] not in caplog.text and room["key"][::-1] not in caplog.text
