@@ -1,23 +1,28 @@
 # Two entry points, used by the README and by CI:
 #   make playground  installs into .venv and starts the playground on http://127.0.0.1:8000
-#   make test        installs into .venv (plus Debian's Chromium and TypeScript) and runs the
-#                    whole test suite, with the page's JSDoc types checked by tsc
+#   make test        installs into .venv (plus Debian's Chromium, redis-server and TypeScript)
+#                    and runs the whole test suite, with the page's JSDoc types checked by tsc
 # and for contributors:
 #   make test-repeat N=10 HOG=1 ARGS='-k loss'   the flake hunt (docs/testing.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# The rooms' tests start their own redis-server on a free port (tests/redis_server.py).
+REDIS    := /usr/bin/redis-server
 # TypeScript's checker for web/'s JSDoc: a tsc on the PATH (npm's typescript, say), else Debian's.
 TSC := $(shell command -v tsc 2>/dev/null)
 ifeq ($(TSC),)
 TSC := /usr/bin/tsc
 endif
+# Debian packages the tests need and this machine lacks: installed by one apt-get run.
+MISSING := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(REDIS)),,redis-server) \
+           $(if $(wildcard $(TSC)),,node-typescript)
 N    ?= 10
 HOG  ?= 0
 ARGS ?=
 
-.PHONY: playground run test typecheck test-repeat bench screenshot
+.PHONY: playground run test typecheck test-repeat bench screenshot system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -29,32 +34,30 @@ playground: $(BIN)/python
 
 run: playground
 
-$(CHROMIUM):
-	apt-get update && apt-get install -y chromium
+system-packages:
+	$(if $(strip $(MISSING)),apt-get update && apt-get install -y $(strip $(MISSING)),@true)
 
-/usr/bin/tsc:
-	apt-get update && apt-get install -y node-typescript
-
-typecheck: $(TSC)
+typecheck: system-packages
 	$(TSC) --noEmit -p jsconfig.json
 
-test: $(BIN)/python $(CHROMIUM) $(TSC)
+test: $(BIN)/python system-packages
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/ruff check engine server tests bench scripts
 	$(BIN)/mypy engine server
 	$(TSC) --noEmit -p jsconfig.json
 	$(BIN)/python -m pytest
 
-test-repeat: $(BIN)/python $(CHROMIUM)
+test-repeat: $(BIN)/python system-packages
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/python scripts/flake_hunt.py --rounds $(N) $(if $(filter 1,$(HOG)),--hog) -- $(ARGS)
 
-bench: $(BIN)/python
+bench: $(BIN)/python system-packages
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/room.py
 	$(BIN)/python bench/browser.py
 
-screenshot: $(BIN)/python $(CHROMIUM)
+screenshot: $(BIN)/python system-packages
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/python scripts/screenshot.py

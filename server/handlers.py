@@ -214,6 +214,16 @@ def search_load(session: Session, message: protocol.SearchLoadMessage) -> None:
     session.replace(model, message.id, data=False)
 
 
+def room(session: Session, message: protocol.ClientModel) -> None:
+    """Every room_* message goes to the connection's room member (server/rooms/member.py)."""
+    if session.room is None:
+        raise ProtocolError("rooms_unavailable", "rooms are not available on this server", "type")
+    session.room.submit(message)
+
+
+ROOM_MESSAGES = tuple(model for kind, model in protocol.CLIENT_MESSAGES.items()
+                      if kind.startswith("room_"))
+
 HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.ConfigureMessage: configure,
     protocol.PlayMessage: play,
@@ -230,5 +240,6 @@ HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.SearchStartMessage: search_start,
     protocol.SearchStopMessage: search_stop,
     protocol.SearchLoadMessage: search_load,
+    **dict.fromkeys(ROOM_MESSAGES, room),
 }
 """The handler of each client message model."""

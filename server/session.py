@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 from engine.datasets import Dataset
 from engine.scratch import Scratch
@@ -27,6 +28,16 @@ from server.training import Training
 
 FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
+
+
+class RoomLink(Protocol):
+    """A connection's part in a classroom room (server/rooms/member.py)."""
+
+    def check(self, message: protocol.ClientModel) -> None:
+        """Raise ProtocolError `forbidden` when the message changes a locked control."""
+
+    def submit(self, message: protocol.ClientModel) -> None:
+        """Handle a room_* message (asynchronously: the replies follow)."""
 
 
 class Session:
@@ -52,6 +63,8 @@ class Session:
         self.training.new_network()
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
+        self.room: RoomLink | None = None
+        """Classroom rooms (server/rooms/), attached by the runner."""
 
     @property
     def config(self) -> Config:
@@ -108,6 +121,8 @@ class Session:
 
     def handle(self, message: protocol.ClientModel) -> None:
         """Apply one validated client message; raises ProtocolError (session unchanged)."""
+        if self.room is not None:
+            self.room.check(message)
         HANDLERS[type(message)](self, message)
 
     def install(self, model: Model) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ def web_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(web_dir: Path) -> Settings:
     # TestClient's requests say `Host: testserver`.
-    return replace(Settings(), web_dir=web_dir, allowed_hosts=("testserver",))
+    return Settings(web_dir=web_dir, allowed_hosts=("testserver",))
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ class Peer:
         frame = {"type": "frame", "header": header, "arrays": arrays,
                  "size": len(message["bytes"])}
         self.frames.append(frame)
-        if self.acks:
+        if self.acks and "spotlight" not in header:  # a spotlit student's frame is not ours
             self.send(type="ack", frame=header["seq"])
         return frame
 
@@ -111,7 +110,7 @@ class Peer:
 def peer_on_app(settings: Settings, headers: dict[str, str] | None = None,
                 **changes: Any) -> Iterator[Peer]:
     """A session on an app of its own, with these settings changed."""
-    app = create_app(replace(settings, **changes))
+    app = create_app(settings.model_copy(update=changes))
     with TestClient(app) as client, client.websocket_connect("/ws", headers=headers or {}) as ws:
         yield Peer(ws)
 
@@ -125,3 +124,15 @@ def peer(client: TestClient) -> Iterator[Peer]:
         assert p.receive()["type"] == "status"
         assert p.receive()["type"] == "frame"
         yield p
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A redis-server of this test run (fails, never skips, when redis-server is missing)."""
+    from tests.redis_server import redis_server
+
+    try:
+        with redis_server() as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)

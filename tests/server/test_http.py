@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_health_answers_ok(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "protocol": 2, "sessions": 0}
+    assert response.json() == {"status": "ok", "protocol": 2, "sessions": 0, "rooms": "memory"}
 
 
 def test_catalog_lists_every_registry_key_limit_and_default(client: TestClient) -> None:
@@ -39,7 +39,10 @@ def test_schema_endpoint_publishes_every_message(client: TestClient) -> None:
     assert client_types == set(protocol.CLIENT_MESSAGES)
     server_types = set(schema["server_message"]["discriminator"]["mapping"])
     assert server_types == {"hello", "config", "data", "status", "error", "export", "inspection",
-                            "search_trial", "search_progress"}
+                            "search_trial", "search_progress", "room_created", "room_joined",
+                            "room_left", "room_ack", "room_gallery", "room_leaderboard",
+                            "room_event", "room_spotlight", "room_push", "room_state",
+                            "room_closed"}
     assert "FrameHeader" in schema["$defs"]
 
 
