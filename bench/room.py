@@ -36,6 +36,7 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.load import ack  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
 from tests.server_process import server_process  # noqa: E402
 
@@ -67,6 +68,9 @@ def room_type(text: str) -> str | None:
 async def reply(ws: ClientConnection, kind: str) -> dict[str, Any]:
     while True:
         message = await asyncio.wait_for(ws.recv(), timeout=30)
+        if isinstance(message, bytes):
+            await ack(ws, message)
+            continue
         if isinstance(message, str):
             parsed: dict[str, Any] = json.loads(message)
             if parsed["type"] == "error":
@@ -89,10 +93,12 @@ async def student(url: str, code: str | None, name: str, stats: Student,
                 message = await asyncio.wait_for(ws.recv(), timeout=0.5)
             except TimeoutError:
                 continue
-            if not measuring.is_set():
-                continue
             if isinstance(message, bytes):
-                stats.frames += 1
+                await ack(ws, message)  # the page acknowledges each frame it draws
+                if measuring.is_set():
+                    stats.frames += 1
+                continue
+            if not measuring.is_set():
                 continue
             kind = room_type(message)
             if kind is None:
@@ -110,7 +116,10 @@ async def teacher_reads(ws: ClientConnection, students: int, stats: Teacher,
             message = await asyncio.wait_for(ws.recv(), timeout=0.5)
         except TimeoutError:
             continue
-        if not isinstance(message, str) or not measuring.is_set():
+        if isinstance(message, bytes):
+            await ack(ws, message)  # the teacher's own session's frames
+            continue
+        if not measuring.is_set():
             continue
         kind = room_type(message)
         if kind is None:
