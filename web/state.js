@@ -16,7 +16,8 @@ const HISTORY_LIMIT = 4000;
  *   history: Array<Record<string, number | null>>,
  *   errors: any[], lang: string, inspection: any,
  *   configId: number | string | null, exported: any,
- *   searchInbox: any[],
+ *   searchInbox: any[], roomInbox: any[],
+ *   experimentRequest: {name: string, variant: string | null, seq: number} | null,
  * }} AppState
  */
 
@@ -41,6 +42,10 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
     exported: null,
     /** search_trial and search_progress messages not yet read by the Search panel. */
     searchInbox: [],
+    /** Room messages not yet read by the room view (rooms/student.js). */
+    roomInbox: [],
+    /** An experiment the teacher pushed, for the Lessons panel to apply (newest `seq`). */
+    experimentRequest: null,
   };
   /** @type {Set<string>} */
   let changed = new Set();
