@@ -12,7 +12,6 @@ import threading
 import time
 import webbrowser
 from collections.abc import Sequence
-from dataclasses import replace
 
 import uvicorn
 
@@ -60,6 +59,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="server processes; a session lives in the process that accepted "
                         "it (default: 1 on a loopback address, just you; one per core, up to "
                         f"{MAX_DEFAULT_WORKERS}, when --host serves a class)")
+    parser.add_argument("--redis", default=defaults.redis_url, metavar="URL",
+                        help="redis://host:port/db: keep classroom rooms in this Redis server, "
+                        "so that they span server processes (--workers) and machines; "
+                        "without it, rooms need a single server process (see "
+                        "docs/classroom.md)")
+    parser.add_argument("--max-rooms", type=int, default=defaults.max_rooms,
+                        help=f"open classroom rooms (default {defaults.max_rooms})")
+    parser.add_argument("--max-students-per-room", type=int,
+                        default=defaults.max_students_per_room,
+                        help=f"students per room (default {defaults.max_students_per_room})")
     parser.add_argument("--no-compression", action="store_true",
                         help="do not deflate websocket messages (saves CPU, costs bandwidth)")
     parser.add_argument("--log-level", default="info",
@@ -71,6 +80,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--workers must be at least 1")
     if args.max_sessions < 1 or args.max_sessions_per_client < 1:
         parser.error("--max-sessions and --max-sessions-per-client must be at least 1")
+    if args.max_rooms < 1 or args.max_students_per_room < 1:
+        parser.error("--max-rooms and --max-students-per-room must be at least 1")
     return args
 
 
@@ -149,19 +160,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(search_cli.main(argv))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    settings = replace(Settings(), host=args.host, port=args.port,
-                       allowed_origins=tuple(args.allow_origin),
-                       allowed_hosts=tuple(args.allow_host),
-                       frame_ancestors=args.frame_ancestors, api_docs=args.api_docs,
-                       max_sessions=args.max_sessions,
-                       max_sessions_per_client=args.max_sessions_per_client,
-                       compression=not args.no_compression)
     workers = args.workers or default_workers(args.host)
+    settings = Settings(host=args.host, port=args.port,
+                        allowed_origins=tuple(args.allow_origin),
+                        allowed_hosts=tuple(args.allow_host),
+                        frame_ancestors=args.frame_ancestors, api_docs=args.api_docs,
+                        max_sessions=args.max_sessions,
+                        max_sessions_per_client=args.max_sessions_per_client,
+                        compression=not args.no_compression, workers=workers,
+                        redis_url=args.redis or None, max_rooms=args.max_rooms,
+                        max_students_per_room=args.max_students_per_room)
     local_url, lan_url = page_urls(args.host, args.port)
     print(f"NN Playground: {local_url}", flush=True)
     if lan_url is not None:
         print(f"Students on this network open: {lan_url} "
               f"({workers} server process{'es' if workers > 1 else ''})", flush=True)
+    if workers > 1 and settings.redis_url is None:
+        print(f"Classroom rooms are off: {workers} server processes need --redis to share "
+              "them (or use --workers 1)", flush=True)
     if not args.no_browser and display_available():
         open_when_ready(local_url, args.host, args.port)
     common = {

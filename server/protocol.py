@@ -6,6 +6,7 @@ are discriminated on `type`. `docs/protocol.md` explains them; `json_schema()` p
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -380,6 +381,153 @@ class SearchLoadMessage(ClientModel):
     trial: int = Field(ge=0)
 
 
+# ------------------------------------------------------------------------------- room messages
+
+ROOM_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""A room code's letters: no 0/O, 1/I/L, which a class reads off a projector by mistake."""
+ROOM_CODE_LENGTH = 6
+MAX_ROOM_TITLE = 80
+MAX_STUDENT_NAME = 40
+MAX_ROOM_KEY = 64
+LOCKABLE_CONTROLS = ("dataset", "features", "layers", "activation", "learning_rate",
+                     "optimizer", "init", "regularization", "output", "data_edit",
+                     "experiments")
+"""The controls a teacher can lock (the page disables them; the server refuses changes)."""
+LockableControl = Literal["dataset", "features", "layers", "activation", "learning_rate",
+                          "optimizer", "init", "regularization", "output", "data_edit",
+                          "experiments"]
+ChallengeMetric = Literal["test_accuracy", "test_loss"]
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                                 r"\u2066-\u2069]")
+
+
+def plain_text(value: str) -> str:
+    """Text without control characters (nor bidirectional overrides), spaces collapsed and
+    trimmed: what a name or a title may hold."""
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", value).split())
+
+
+def _room_code(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip().upper()
+        if len(value) != ROOM_CODE_LENGTH or any(c not in ROOM_CODE_ALPHABET for c in value):
+            raise ValueError(f"a room code is {ROOM_CODE_LENGTH} characters from "
+                             f"{ROOM_CODE_ALPHABET}")
+    return value
+
+
+def _plain(limit: int, minimum: int) -> BeforeValidator:
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            value = plain_text(value)
+            if len(value) < minimum:
+                raise ValueError("must not be empty")
+            if len(value) > limit:
+                raise ValueError(f"at most {limit} characters")
+        return value
+    return BeforeValidator(check)
+
+
+RoomCode = Annotated[str, BeforeValidator(_room_code), Field(
+    description=f"{ROOM_CODE_LENGTH} characters from {ROOM_CODE_ALPHABET} (case-insensitive)",
+    pattern=f"^[{ROOM_CODE_ALPHABET}]{{{ROOM_CODE_LENGTH}}}$")]
+RoomKey = Annotated[str, Strict(), Field(min_length=1, max_length=MAX_ROOM_KEY,
+                                         description="the teacher's key from room_created")]
+RoomTitle = Annotated[str, _plain(MAX_ROOM_TITLE, 0), Field(
+    max_length=MAX_ROOM_TITLE, description="plain text: control characters are dropped")]
+StudentName = Annotated[str, _plain(MAX_STUDENT_NAME, 1), Field(
+    min_length=1, max_length=MAX_STUDENT_NAME,
+    description="plain text, trimmed: control characters are dropped")]
+StudentId = Annotated[str, Strict(), Field(min_length=1, max_length=32)]
+
+
+class RoomCreateMessage(ClientModel):
+    """Open a room (this socket becomes its teacher socket); with `code` and `key`: resume a
+    room this teacher opened before (e.g. after a reload)."""
+
+    type: Literal["room_create"]
+    id: MessageId = None
+    title: RoomTitle | None = None
+    code: RoomCode | None = Field(default=None, description="resume: the room's code")
+    key: RoomKey | None = Field(default=None, description="resume: the room's key")
+
+
+class RoomJoinMessage(ClientModel):
+    type: Literal["room_join"]
+    id: MessageId = None
+    code: RoomCode
+    name: StudentName
+
+
+class RoomLeaveMessage(ClientModel):
+    type: Literal["room_leave"]
+    id: MessageId = None
+
+
+class RoomPushMessage(ClientModel):
+    """Send every student an experiment (by name, optionally one of its variants by label) or
+    a partial config: exactly one of `experiment` and `config`."""
+
+    type: Literal["room_push"]
+    id: MessageId = None
+    key: RoomKey
+    experiment: str | None = Field(default=None, max_length=80,
+                                   description="an experiment's name (catalog `experiments`)")
+    variant: str | None = Field(default=None, max_length=80,
+                                description="the label of one of the experiment's variants")
+    config: Config | None = Field(default=None, description="a partial config")
+
+
+class RoomLockMessage(ClientModel):
+    type: Literal["room_lock"]
+    id: MessageId = None
+    key: RoomKey
+    controls: list[LockableControl] = Field(max_length=len(LOCKABLE_CONTROLS),
+                                            description="[] unlocks every control")
+
+
+class RoomSpotlightMessage(ClientModel):
+    type: Literal["room_spotlight"]
+    id: MessageId = None
+    key: RoomKey
+    student: StudentId | None = Field(description="null ends the spotlight")
+
+
+class RoomHideMessage(ClientModel):
+    type: Literal["room_hide"]
+    id: MessageId = None
+    key: RoomKey
+    student: StudentId
+    hidden: Bool
+
+
+class RoomRemoveMessage(ClientModel):
+    type: Literal["room_remove"]
+    id: MessageId = None
+    key: RoomKey
+    student: StudentId
+
+
+class RoomChallengeMessage(ClientModel):
+    """Start a challenge (its dataset is pushed to every student) or, with `stop`, end it."""
+
+    type: Literal["room_challenge"]
+    id: MessageId = None
+    key: RoomKey
+    dataset: DatasetConfig | None = Field(default=None, description="a partial dataset config")
+    max_params: Int | None = Field(default=None, ge=1)
+    max_epochs: Int | None = Field(default=None, ge=1, le=limits.MAX_EPOCH)
+    metric: ChallengeMetric = "test_accuracy"
+    title: RoomTitle | None = None
+    stop: Bool = False
+
+
+class RoomCloseMessage(ClientModel):
+    type: Literal["room_close"]
+    id: MessageId = None
+    key: RoomKey
+
+
 ClientMessage = Annotated[
     ConfigureMessage
     | PlayMessage
@@ -394,7 +542,17 @@ ClientMessage = Annotated[
     | InspectMessage
     | SearchStartMessage
     | SearchStopMessage
-    | SearchLoadMessage,
+    | SearchLoadMessage
+    | RoomCreateMessage
+    | RoomJoinMessage
+    | RoomLeaveMessage
+    | RoomPushMessage
+    | RoomLockMessage
+    | RoomSpotlightMessage
+    | RoomHideMessage
+    | RoomRemoveMessage
+    | RoomChallengeMessage
+    | RoomCloseMessage,
     Field(discriminator="type"),
 ]
 
@@ -409,7 +567,8 @@ CLIENT_MESSAGES: dict[str, type[ClientModel]] = {
 State = Literal["playing", "paused", "diverged"]
 ErrorCode = Literal[
     "bad_json", "unknown_type", "invalid", "too_large", "bad_data", "not_applicable",
-    "too_many_sessions", "internal",
+    "too_many_sessions", "internal", "room_not_found", "room_full", "room_limit",
+    "rate_limited", "forbidden", "not_in_room", "rooms_unavailable",
 ]
 
 
@@ -548,6 +707,138 @@ class SearchProgressMessage(ServerModel):
     message: str | None = None
 
 
+class RoomLimits(ServerModel):
+    students: int = Field(description="students a room holds at most")
+
+
+class RoomCreatedMessage(ServerModel):
+    type: Literal["room_created"] = "room_created"
+    id: MessageId = None
+    code: str
+    key: str = Field(description="the teacher's key: keep it in the page (never in a URL)")
+    title: str
+    join_path: str = Field(description="the students' page: /?room=CODE")
+    limits: RoomLimits
+
+
+class Challenge(ServerModel):
+    title: str
+    dataset: dict[str, Any] = Field(description="the partial dataset config of the challenge")
+    max_params: int | None
+    max_epochs: int | None
+    metric: ChallengeMetric
+    started: float = Field(description="unix seconds")
+
+
+class RoomJoinedMessage(ServerModel):
+    type: Literal["room_joined"] = "room_joined"
+    id: MessageId = None
+    code: str
+    title: str
+    student: str = Field(description="this student's id in the room")
+    name: str
+    locks: list[LockableControl]
+    challenge: Challenge | None
+
+
+class RoomLeftMessage(ServerModel):
+    type: Literal["room_left"] = "room_left"
+    id: MessageId = None
+    code: str
+
+
+class RoomAckMessage(ServerModel):
+    type: Literal["room_ack"] = "room_ack"
+    id: MessageId = None
+    action: Literal["push", "lock", "spotlight", "hide", "remove", "challenge", "close"]
+    delivered: int | None = Field(default=None, description="push: the students sent to")
+
+
+class StudentCard(ServerModel):
+    id: str
+    name: str
+    hidden: bool
+    epoch: int
+    train_loss: float | None
+    val_loss: float | None
+    val_accuracy: float | None
+    test_loss: float | None
+    test_accuracy: float | None
+    params: int
+    dead: int = Field(description="dead hidden neurons")
+    advice: list[str] = Field(description="the coach's advice codes")
+    thumb: str | None = Field(default=None, description="base64 of 32x32 bytes, row 0 on top "
+                              "(x2 max), row-major: 255·ŷ (binary), 255·(ŷ+1)/2 (regression), "
+                              "class index · 255/(classes-1) (multiclass); null when unchanged "
+                              "since the last gallery (keep the previous one)")
+    task: Task
+    status: State
+    joined: float = Field(description="unix seconds")
+    locked: bool = Field(description="controls are locked for this student")
+
+
+class RoomGalleryMessage(ServerModel):
+    type: Literal["room_gallery"] = "room_gallery"
+    code: str
+    count: int
+    students: list[StudentCard]
+
+
+class LeaderboardRow(ServerModel):
+    rank: int
+    student: str
+    name: str
+    score: float | None = Field(description="the challenge metric on the student's test split")
+    params: int
+    epoch: int
+    eligible: bool = Field(description="within the budget, on the challenge's dataset")
+
+
+class RoomLeaderboardMessage(ServerModel):
+    type: Literal["room_leaderboard"] = "room_leaderboard"
+    challenge: Challenge
+    rows: list[LeaderboardRow]
+
+
+class RoomEventMessage(ServerModel):
+    type: Literal["room_event"] = "room_event"
+    event: Literal["joined", "left"]
+    student: str
+    name: str
+
+
+class RoomSpotlightInfo(ServerModel):
+    """To the teacher: the spotlit student's config and data (binary frames follow, their
+    header's `spotlight` naming the student); `student` null: the spotlight ended."""
+
+    type: Literal["room_spotlight"] = "room_spotlight"
+    student: str | None
+    name: str | None = None
+    config: Config | None = None
+    data: DataMessage | None = None
+
+
+class RoomPushed(ServerModel):
+    """To a student: apply this experiment (as the Experiments menu does) or config (as a
+    `configure`, then a `reset`)."""
+
+    type: Literal["room_push"] = "room_push"
+    experiment: str | None = None
+    variant: str | None = None
+    config: Config | None = None
+
+
+class RoomStateMessage(ServerModel):
+    type: Literal["room_state"] = "room_state"
+    locks: list[LockableControl]
+    challenge: Challenge | None
+
+
+class RoomClosedMessage(ServerModel):
+    type: Literal["room_closed"] = "room_closed"
+    reason: Literal["closed", "removed", "expired"]
+
+
 ServerMessage = Annotated[
     HelloMessage
     | ConfigMessage
@@ -557,7 +848,18 @@ ServerMessage = Annotated[
     | ExportReply
     | InspectionMessage
     | SearchTrialMessage
-    | SearchProgressMessage,
+    | SearchProgressMessage
+    | RoomCreatedMessage
+    | RoomJoinedMessage
+    | RoomLeftMessage
+    | RoomAckMessage
+    | RoomGalleryMessage
+    | RoomLeaderboardMessage
+    | RoomEventMessage
+    | RoomSpotlightInfo
+    | RoomPushed
+    | RoomStateMessage
+    | RoomClosedMessage,
     Field(discriminator="type"),
 ]
 
@@ -635,6 +937,8 @@ class FrameHeader(ServerModel):
     diagnostics: Diagnostics | None = Field(default=None, description=_KEPT)
     coach: list[Advice] | None = Field(default=None, description=_KEPT)
     collapse: bool | None = Field(default=None, description=_KEPT)
+    spotlight: str | None = Field(default=None, description="set on a teacher socket: the "
+                                  "spotlit student whose frame this is")
     arrays: list[FrameArray]
 
 

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from engine.datasets import Dataset
 from engine.scratch import Scratch
@@ -52,6 +52,19 @@ STALLED_SECONDS = 1.0
 FLOOR_FPS = 12.0
 """Under overload, frames up to this rate (or the requested one, if lower) come before training:
 a margin above the 10 frames/s that keep a class's pictures moving smoothly."""
+
+
+ROOM_TYPES = tuple(kind for kind in protocol.CLIENT_MESSAGES if kind.startswith("room_"))
+
+
+class RoomLink(Protocol):
+    """A connection's part in a classroom room (server/rooms/member.py)."""
+
+    def check(self, message: protocol.ClientModel) -> None:
+        """Raise ProtocolError `forbidden` when the message changes a locked control."""
+
+    def submit(self, message: protocol.ClientModel) -> None:
+        """Handle a room_* message (asynchronously: the replies follow)."""
 
 
 class Session:
@@ -99,6 +112,8 @@ class Session:
         self._handlers = self.handlers()
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
+        self.room: RoomLink | None = None
+        """Classroom rooms (server/rooms/), attached by the runner."""
 
     # ---------------------------------------------------------------------------- helpers
 
@@ -209,10 +224,13 @@ class Session:
             "import": self.on_import, "revive": self.on_revive, "inspect": self.on_inspect,
             "search_start": self.on_search_start, "search_stop": self.on_search_stop,
             "search_load": self.on_search_load,
+            **dict.fromkeys(ROOM_TYPES, self.on_room),
         }
 
     def handle(self, message: protocol.ClientModel) -> None:
         """Apply one validated client message; raises ProtocolError (session unchanged)."""
+        if self.room is not None:
+            self.room.check(message)
         self._handlers[str(getattr(message, "type"))](message)  # noqa: B009
 
     def on_configure(self, message: protocol.ConfigureMessage) -> None:
@@ -357,6 +375,12 @@ class Session:
 
     def on_inspect(self, message: protocol.InspectMessage) -> None:
         self.send(payloads.inspection(self.model, message.sample_limit, message.id))
+
+    def on_room(self, message: protocol.ClientModel) -> None:
+        if self.room is None:
+            raise ProtocolError("rooms_unavailable", "rooms are not available on this server",
+                                "type")
+        self.room.submit(message)
 
     # ---------------------------------------------------------------------------- search
 

@@ -1,14 +1,23 @@
-"""Server settings: one frozen dataclass, built from the command line or the environment."""
+"""Server settings: one frozen pydantic-settings model, read from `PLAYGROUND_*` variables.
+
+`Settings()` takes each setting from its keyword argument, else from the environment variable
+`PLAYGROUND_<NAME>` (e.g. `PLAYGROUND_MAX_ROOMS=40`; lists as JSON), else its default. The
+command line (server/cli.py) builds one from its options, and `--workers` passes it to the
+worker processes through the same variables (`to_env`, `from_env`). Tests build their own (e.g.
+a temporary `web_dir`) and derive others with `settings.model_copy(update={...})`.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
 
 
 def packaged_web_dir() -> Path:
@@ -27,77 +36,124 @@ DEFAULT_WEB_DIR = packaged_web_dir()
 ENV_PREFIX = "PLAYGROUND_"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything `create_app` needs. Tests build their own (e.g. a temporary `web_dir`)."""
+class Settings(BaseSettings):
+    """Everything `create_app` needs."""
 
-    host: str = "127.0.0.1"
-    port: int = 8000
-    web_dir: Path = DEFAULT_WEB_DIR
-    # Extra origins (scheme://host[:port]) allowed to open the websocket besides the page's own.
-    allowed_origins: tuple[str, ...] = ()
-    # Host names (or addresses) the server answers to besides loopback ones and the bound
-    # address (for 0.0.0.0: this machine's addresses); "*": any. Guards against DNS rebinding.
-    allowed_hosts: tuple[str, ...] = ()
-    # Who may embed the page in a frame (CSP frame-ancestors): 'self', 'none', or origins.
-    frame_ancestors: str = "'self'"
-    # Serve the interactive API docs at /api/docs (and /api/openapi.json).
-    api_docs: bool = False
-    # Request line plus headers larger than this get 400 before any route (or handshake) runs.
-    max_header_bytes: int = 16_384
-    # Sessions per process, and per client address in a process (a class behind one NAT
-    # address needs max_sessions_per_client raised).
-    max_sessions: int = 160
-    max_sessions_per_client: int = 40
-    # The consumer stops reading a client whose unsent replies pass this size (a client that
-    # does not read costs at most about this much, plus one reply and the socket's buffers).
-    max_backlog_bytes: int = 2 * 1_048_576
-    # A client that takes no message for this long is gone: its session ends. Websocket
-    # pings go every ping_interval s and a pong is due within ping_timeout s.
-    send_timeout: float = 20.0
-    ping_interval: float = 20.0
-    ping_timeout: float = 20.0
-    # Text messages longer than this get a `too_large` error; the transport closes the socket
-    # only above `ws_max_bytes` (1009), so a slightly too large import still gets a clear error.
-    max_message_bytes: int = 1_048_576
-    ws_max_bytes: int = 4 * 1_048_576
-    # permessage-deflate roughly halves a frame on the wire (for classroom Wi-Fi) for about
-    # as much CPU as building it again; turn it off when the network is not the bottleneck.
-    compression: bool = True
-    # Training slice: the scheduler yields to the event loop after about this long.
-    slice_seconds: float = 0.004
-    # An epoch longer than this (e.g. 4000 points at batch size 1) runs in a worker thread.
-    thread_epochs_above: float = 0.02
-    # Heavy diagnostics (histograms, gradients) are recomputed at most this often while playing.
-    diagnostics_interval: float = 0.2
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
+    host: str = Field(default="127.0.0.1", description="the address to bind")
+    port: int = Field(default=8000, ge=0, le=65535, description="the port to bind")
+    web_dir: Path = Field(default=DEFAULT_WEB_DIR, description="the page's files")
+    allowed_origins: tuple[str, ...] = Field(
+        default=(), description="extra origins (scheme://host[:port]) allowed to open the "
+        "websocket besides the page's own")
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(), description="host names (or addresses) the server answers to besides "
+        "loopback ones and the bound address (for 0.0.0.0: this machine's addresses); '*': "
+        "any. Guards against DNS rebinding")
+    frame_ancestors: str = Field(
+        default="'self'", description="who may embed the page in a frame (CSP "
+        "frame-ancestors): 'self', 'none', or origins")
+    api_docs: bool = Field(default=False, description="serve the interactive API docs at "
+                           "/api/docs (and /api/openapi.json)")
+    max_header_bytes: int = Field(
+        default=16_384, description="a request line plus headers larger than this gets 400 "
+        "before any route (or handshake) runs")
+    max_sessions: int = Field(default=160, ge=1, description="sessions per server process")
+    max_sessions_per_client: int = Field(
+        default=40, ge=1, description="sessions per client address in a process (a class "
+        "behind one NAT address needs it raised)")
+    max_backlog_bytes: int = Field(
+        default=2 * 1_048_576, description="the consumer stops reading a client whose unsent "
+        "replies pass this size (a client that does not read costs at most about this much, "
+        "plus one reply and the socket's buffers)")
+    send_timeout: float = Field(
+        default=20.0, description="a client that takes no message for this long (s) is gone: "
+        "its session ends")
+    ping_interval: float = Field(default=20.0, description="websocket pings go this often (s)")
+    ping_timeout: float = Field(default=20.0, description="a pong is due within this (s)")
+    max_message_bytes: int = Field(
+        default=1_048_576, description="text messages longer than this get a `too_large` "
+        "error")
+    ws_max_bytes: int = Field(
+        default=4 * 1_048_576, description="the transport closes the socket (1009) above this "
+        "size, so a slightly too large import still gets a clear error")
+    compression: bool = Field(
+        default=True, description="permessage-deflate roughly halves a frame on the wire (for "
+        "classroom Wi-Fi) for about as much CPU as building it again")
+    slice_seconds: float = Field(
+        default=0.004, description="training slice: the scheduler yields to the event loop "
+        "after about this long")
+    thread_epochs_above: float = Field(
+        default=0.02, description="an epoch longer than this (s; e.g. 4000 points at batch "
+        "size 1) runs in a worker thread")
+    diagnostics_interval: float = Field(
+        default=0.2, description="heavy diagnostics (histograms, gradients) are recomputed at "
+        "most this often (s) while playing")
+    workers: int = Field(
+        default=1, ge=1, description="server processes serving the same port (set by the "
+        "command line's --workers): rooms need redis_url when there are several")
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db of the Redis server that holds the "
+        "rooms, so that they span processes and machines (none: rooms live in this process)")
+    max_rooms: int = Field(default=20, ge=1, description="open rooms per server (per Redis "
+                           "server with redis_url)")
+    max_students_per_room: int = Field(default=80, ge=1, description="students per room")
+    room_idle_seconds: float = Field(
+        default=1800.0, gt=0, description="a room with no teacher socket and no join for this "
+        "long closes")
+    room_join_attempts: int = Field(
+        default=10, ge=1, description="room joins (wrong codes included) one client address "
+        "may try per room_join_window")
+    room_join_window: float = Field(default=10.0, gt=0,
+                                    description="the join rate limit's window (s)")
+    room_tick_seconds: float = Field(
+        default=1.0, gt=0, description="how often a student's card is published and the "
+        "teacher's gallery sent")
 
     def to_env(self) -> dict[str, str]:
-        """The environment variables that `from_env` reads back (used by `--workers`)."""
-        return {ENV_PREFIX + name: write(getattr(self, field))
-                for field, (name, write, _) in ENV_FIELDS.items()}
+        """The environment variables that `from_env` reads back (used by `--workers`); a
+        setting that is None has none."""
+        out = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, tuple):
+                text = json.dumps(list(value))
+            elif isinstance(value, bool):
+                text = "1" if value else "0"
+            else:
+                text = str(value)
+            out[ENV_PREFIX + name.upper()] = text
+        return out
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Settings from `PLAYGROUND_*` variables; unset ones keep their defaults."""
-        env = dict(os.environ) if environ is None else environ
-        return cls(**{field: read(env[ENV_PREFIX + name])
-                      for field, (name, _, read) in ENV_FIELDS.items()
-                      if ENV_PREFIX + name in env})
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the `PLAYGROUND_*` variables of `environ` (default: this process's
+        environment); unset ones keep their defaults."""
+        if environ is None:
+            return cls()
+        values = _MappingSource(cls, environ)()
+        return cls(**values)
 
 
-ENV_FIELDS: dict[str, tuple[str, Callable[[Any], str], Callable[[str], Any]]] = {
-    "host": ("HOST", str, str),
-    "port": ("PORT", str, int),
-    "web_dir": ("WEB_DIR", str, Path),
-    "allowed_origins": ("ALLOW_ORIGINS", lambda origins: json.dumps(list(origins)),
-                        lambda text: tuple(str(o) for o in json.loads(text))),
-    "compression": ("COMPRESSION", lambda on: "1" if on else "0", lambda text: text != "0"),
-    "allowed_hosts": ("ALLOW_HOSTS", lambda hosts: json.dumps(list(hosts)),
-                      lambda text: tuple(str(h) for h in json.loads(text))),
-    "frame_ancestors": ("FRAME_ANCESTORS", str, str),
-    "api_docs": ("API_DOCS", lambda on: "1" if on else "0", lambda text: text == "1"),
-    "max_sessions": ("MAX_SESSIONS", str, int),
-    "max_sessions_per_client": ("MAX_SESSIONS_PER_CLIENT", str, int),
-}
-"""The settings `--workers` passes to its processes: field: (variable after the prefix,
-value to text, text to value)."""
+class _MappingSource(EnvSettingsSource):
+    """The environment source, reading a given mapping instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._mapping = dict(environ)
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(self._mapping, self.case_sensitive, self.env_ignore_empty,
+                              self.env_parse_none_str)
+
+
+def documented(settings: type[Settings] = Settings) -> dict[str, Any]:
+    """Each setting's variable, default and description (a test checks none is missing)."""
+    return {ENV_PREFIX + name.upper(): (field.default, field.description)
+            for name, field in settings.model_fields.items()}
+
+
+

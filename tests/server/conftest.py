@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ def web_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(web_dir: Path) -> Settings:
     # TestClient's requests say `Host: testserver`.
-    return replace(Settings(), web_dir=web_dir, allowed_hosts=("testserver",))
+    return Settings(web_dir=web_dir, allowed_hosts=("testserver",))
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ class Peer:
 def peer_on_app(settings: Settings, headers: dict[str, str] | None = None,
                 **changes: Any) -> Iterator[Peer]:
     """A session on an app of its own, with these settings changed."""
-    app = create_app(replace(settings, **changes))
+    app = create_app(settings.model_copy(update=changes))
     with TestClient(app) as client, client.websocket_connect("/ws", headers=headers or {}) as ws:
         yield Peer(ws)
 

@@ -11,7 +11,6 @@ import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -134,7 +133,7 @@ def big_session(settings: Settings) -> Session:
 
 
 def test_a_client_that_does_not_read_stops_being_read_past_the_backlog_bytes() -> None:
-    settings = replace(Settings(), max_backlog_bytes=300_000)
+    settings = Settings(max_backlog_bytes=300_000)
     session = big_session(settings)
     websocket = FakeSocket([json.dumps({"type": "export", "id": i}) for i in range(50)])
     connection = Connection(websocket, session, settings,  # type: ignore[arg-type]
@@ -230,7 +229,7 @@ def test_a_connection_whose_messages_take_more_than_its_share_is_read_later(
 
 def test_sessions_past_the_per_client_cap_get_a_named_error_and_close_1013(
         settings: Settings) -> None:
-    app = create_app(replace(settings, max_sessions_per_client=2))
+    app = create_app(settings.model_copy(update=dict(max_sessions_per_client=2)))
     with TestClient(app) as client, client.websocket_connect("/ws") as first, \
             client.websocket_connect("/ws") as second:
         opened(first), opened(second)
@@ -247,7 +246,7 @@ def test_sessions_past_the_per_client_cap_get_a_named_error_and_close_1013(
 
 
 def test_sessions_past_the_process_cap_are_refused(settings: Settings) -> None:
-    app = create_app(replace(settings, max_sessions=1))
+    app = create_app(settings.model_copy(update=dict(max_sessions=1)))
     with TestClient(app) as client, client.websocket_connect("/ws") as first:
         opened(first)
         with client.websocket_connect("/ws") as second:
@@ -259,7 +258,7 @@ def test_sessions_past_the_process_cap_are_refused(settings: Settings) -> None:
 
 
 def test_a_peer_that_stops_reading_is_reaped_and_its_session_stops_training() -> None:
-    settings = replace(Settings(), send_timeout=0.2)
+    settings = Settings(send_timeout=0.2)
     scheduler = Scheduler()
     websocket = FakeSocket([json.dumps({"type": "play"})])
 
@@ -573,14 +572,14 @@ def test_the_host_allow_list() -> None:
     assert not security.host_allowed("127.0.0.1.evil.example", local)
     assert not security.host_allowed(None, local)
     assert not security.host_allowed("192.168.1.20:8000", local)
-    served = security.allowed_hosts(replace(Settings(), host="192.168.1.20",
+    served = security.allowed_hosts(Settings(host="192.168.1.20",
                                             allowed_hosts=("Class.Example.",)))
     assert security.host_allowed("192.168.1.20:8000", served)
     assert security.host_allowed("class.example:8000", served)
     assert not security.host_allowed("evil.example", served)
-    everywhere = security.allowed_hosts(replace(Settings(), host="0.0.0.0"))
+    everywhere = security.allowed_hosts(Settings(host="0.0.0.0"))
     assert security.host_allowed(f"{security.lan_address()}:8000", everywhere)
-    assert security.allowed_hosts(replace(Settings(), allowed_hosts=("*",))) is None
+    assert security.allowed_hosts(Settings(allowed_hosts=("*",))) is None
     assert security.host_of("[::1]:8000") == "::1" and security.host_of("::1") == "::1"
 
 
@@ -611,8 +610,8 @@ def test_api_docs_are_off_unless_asked_and_frame_ancestors_is_a_setting(
     with TestClient(create_app(settings)) as client:
         assert client.get("/api/docs").status_code == 404
         assert client.get("/api/openapi.json").status_code == 404
-    with TestClient(create_app(replace(settings, api_docs=True,
-                                       frame_ancestors="https://course.example"))) as client:
+    with TestClient(create_app(settings.model_copy(update=dict(api_docs=True,
+                                       frame_ancestors="https://course.example")))) as client:
         docs = client.get("/api/docs")
         assert docs.status_code == 200
         assert "frame-ancestors https://course.example" in docs.headers["content-security-policy"]

@@ -39,7 +39,10 @@ def test_schema_endpoint_publishes_every_message(client: TestClient) -> None:
     assert client_types == set(protocol.CLIENT_MESSAGES)
     server_types = set(schema["server_message"]["discriminator"]["mapping"])
     assert server_types == {"hello", "config", "data", "status", "error", "export", "inspection",
-                            "search_trial", "search_progress"}
+                            "search_trial", "search_progress", "room_created", "room_joined",
+                            "room_left", "room_ack", "room_gallery", "room_leaderboard",
+                            "room_event", "room_spotlight", "room_push", "room_state",
+                            "room_closed"}
     assert "FrameHeader" in schema["$defs"]
 
 

@@ -122,18 +122,33 @@ def test_the_engine_bench_measures_frames_at_the_servers_neuron_resolution() -> 
 
 
 def test_settings_travel_to_worker_processes_through_the_environment() -> None:
-    from dataclasses import replace
     from pathlib import Path
 
     from server.settings import Settings
 
-    settings = replace(Settings(), host="0.0.0.0", port=8123, web_dir=Path("/srv/web"),
+    settings = Settings(host="0.0.0.0", port=8123, web_dir=Path("/srv/web"),
                        allowed_origins=("http://a:1", "http://b"), compression=False,
                        allowed_hosts=("class.example", "10.0.0.5"),
                        frame_ancestors="'self' https://course.example", api_docs=True,
-                       max_sessions=12, max_sessions_per_client=3)
+                       max_sessions=12, max_sessions_per_client=3, workers=3,
+                       redis_url="redis://cache.example:6380/2", max_rooms=4,
+                       max_students_per_room=30, room_idle_seconds=60.0,
+                       room_join_attempts=5, room_join_window=2.5)
     assert Settings.from_env(settings.to_env()) == settings
     assert Settings.from_env({}) == Settings()
+
+
+def test_every_setting_is_documented_and_read_from_its_variable(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.settings import Settings, documented
+
+    missing = [name for name, (_, text) in documented().items() if not text]
+    assert not missing, f"settings without a description: {missing}"
+    monkeypatch.setenv("PLAYGROUND_MAX_ROOMS", "7")
+    monkeypatch.setenv("PLAYGROUND_ALLOWED_HOSTS", '["class.example"]')
+    assert Settings().max_rooms == 7
+    assert Settings().allowed_hosts == ("class.example",)
+    assert Settings(max_rooms=9).max_rooms == 9
 
 
 def test_every_client_message_type_has_exactly_one_handler() -> None:
