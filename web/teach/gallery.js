@@ -40,7 +40,8 @@ export function sortCards(cards, key) {
 }
 
 /**
- * Paints a 32×32 thumbnail (base64, one byte per cell, row-major, y up) into `canvas` with the
+ * Paints a 32×32 thumbnail (base64, one byte per cell, row-major, row 0 at the top as on the
+ * canvas) into `canvas` with the
  * playground's palette: the diverging ramp for a binary output or a regression, the Okabe–Ito
  * class colors for several classes.
  * @param {HTMLCanvasElement} canvas
@@ -58,8 +59,7 @@ export function paintThumb(canvas, base64, task) {
   const classes = task === 'multiclass' ? classCount(bytes) : 0;
   const colors = classes ? CLASS_COLORS.map(rgbaPixel) : [];
   for (let row = 0; row < THUMB; row++) {
-    // y up in the data, y down on the canvas.
-    const src = (THUMB - 1 - row) * THUMB;
+    const src = row * THUMB;
     for (let col = 0; col < THUMB; col++) {
       const v = bytes[src + col];
       pixels[row * THUMB + col] = classes

@@ -44,7 +44,13 @@ let count = 0;
 let catalogFetched = false;
 
 /** What the tests and the bench read. */
-const probe = { gallery: 0, frames: 0, get room() { return room ? { code: room.code } : null; } };
+const probe = {
+  gallery: 0,
+  frames: 0,
+  get room() { return room ? { code: room.code } : null; },
+  /** The epoch of the last frame the spotlight drew, or null. */
+  spotlightEpoch: () => spotlight.epoch,
+};
 /** @type {any} */ (window).__teach = probe;
 
 const socket = connectSocket({

@@ -39,6 +39,10 @@ export function mountSpotlight(container, deps) {
   /** @type {string | null} */ let student = null;
 
   return {
+    /** The epoch of the frame shown, or null. */
+    get epoch() {
+      return store.state.frame ? Number(store.state.frame.header.epoch) : null;
+    },
     /** The student shown, or null. */
     get student() {
       return student;
