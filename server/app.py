@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from engine.scratch import Scratch
-from server import api, runner
+from server import api, rooms, runner
 from server.guard import LoopBudget, Throttle, ThrottledRecords
+from server.rooms import routes as room_routes
 from server.scheduler import Scheduler
 from server.search import SearchPool
 from server.security import Guard
@@ -30,12 +31,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         server_log = logging.getLogger("uvicorn.error")
         records = ThrottledRecords(app.state.log_throttle)
         server_log.addFilter(records)
+        hub = app.state.rooms
         try:
+            if hub is not None:
+                await hub.start()
             async with app.state.scheduler.running():
                 yield
         finally:
             server_log.removeFilter(records)
             app.state.search_pool.shutdown()
+            if hub is not None:
+                await hub.stop()
 
     app = FastAPI(
         title="NN Playground",
@@ -57,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.grid_scratch = Scratch()
     # Hyperparameter search trials run in worker processes beside the sessions (search.py).
     app.state.search_pool = SearchPool()
+    app.state.rooms = rooms.hub_for(settings)
+    """Classroom rooms (server/rooms/): None when they are off (several processes, no Redis)."""
     app.include_router(api.router)
+    app.include_router(room_routes.router)
     app.include_router(runner.router)
     app.mount("/", WebFiles(directory=settings.web_dir, html=True, check_dir=False), name="web")
     app.add_middleware(Guard, settings=settings, throttle=app.state.log_throttle)

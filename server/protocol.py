@@ -825,7 +825,7 @@ class RoomPushed(ServerModel):
     type: Literal["room_push"] = "room_push"
     experiment: str | None = None
     variant: str | None = None
-    config: Config | None = None
+    config: dict[str, Any] | None = Field(default=None, description="a partial config")
 
 
 class RoomStateMessage(ServerModel):

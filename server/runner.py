@@ -35,6 +35,8 @@ from server import protocol
 from server.config import ProtocolError, dotted, first_error
 from server.guard import LoopBudget, Throttle
 from server.origins import origin_allowed
+from server.rooms.hub import Hub
+from server.rooms.member import RoomMember
 from server.scheduler import Scheduler
 from server.search import SearchPool, SessionSearch
 from server.session import FRAME, Session
@@ -142,8 +144,11 @@ class Connection:
     """The consumer/producer pair of one websocket."""
 
     def __init__(self, websocket: WebSocket, session: Session, settings: Settings,
-                 heavy_work: LoopBudget | None = None) -> None:
+                 heavy_work: LoopBudget | None = None, member: RoomMember | None = None
+                 ) -> None:
         self.websocket, self.session, self.settings = websocket, session, settings
+        self.member = member
+        """The session's part in a classroom room: its frames may go to a teacher too."""
         self.heavy = heavy_work or LoopBudget()
         self.own = LoopBudget(share=MESSAGE_SHARE, burst=0.1)
         """This connection's own budget for handling its messages."""
@@ -225,6 +230,8 @@ class Connection:
                 await self.websocket.send_bytes(item)
             else:
                 await self.websocket.send_text(item)
+        if isinstance(item, bytes) and self.member is not None:
+            self.member.offer_frame(item)
         await asyncio.sleep(0)  # a ready socket does not yield: let the others run
 
     async def produce(self) -> None:
@@ -236,6 +243,8 @@ class Connection:
                 if item is FRAME:
                     await self.send_frame()
                     session.next_frame_at = time.monotonic() + 1 / session.config.view.fps
+                elif isinstance(item, bytes):  # a spotlit student's frame, to a teacher
+                    await self.send(item)
                 else:
                     await self.send(str(item))
                 if not self.full():
@@ -257,7 +266,11 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
     pool: SearchPool | None = getattr(websocket.app.state, "search_pool", None)
     if pool is not None:
         session.searches = SessionSearch(pool, session.send)
-    connection = Connection(websocket, session, settings, heavy_work)
+    hub: Hub | None = getattr(websocket.app.state, "rooms", None)
+    member = RoomMember(session, hub, settings,
+                        websocket.client.host if websocket.client else "unknown")
+    session.room = member
+    connection = Connection(websocket, session, settings, heavy_work, member)
     session.hello()
     scheduler.add(session)
     log.info("session %s opened (%d in this process)", session.id, scheduler.session_count)
@@ -266,8 +279,9 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
         async with asyncio.TaskGroup() as group:
             consumer = group.create_task(connection.consume())
             producer = group.create_task(connection.produce())
-            consumer.add_done_callback(lambda _: producer.cancel())
-            producer.add_done_callback(lambda _: consumer.cancel())
+            rooms = group.create_task(member.run())
+            consumer.add_done_callback(lambda _: (producer.cancel(), rooms.cancel()))
+            producer.add_done_callback(lambda _: (consumer.cancel(), rooms.cancel()))
     except* TimeoutError:
         stalled = True
     except* (WebSocketDisconnect, OSError, RuntimeError):
@@ -276,6 +290,8 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
         scheduler.remove(session)
         if session.searches is not None:
             session.searches.close()
+        with contextlib.suppress(Exception):
+            await member.close()
         if stalled:
             log.info("session %s: the client took nothing for %g s; closing it", session.id,
                      settings.send_timeout)

@@ -119,3 +119,15 @@ def peer(client: TestClient) -> Iterator[Peer]:
         assert p.receive()["type"] == "status"
         assert p.receive()["type"] == "frame"
         yield p
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A redis-server of this test run (fails, never skips, when redis-server is missing)."""
+    from tests.redis_server import redis_server
+
+    try:
+        with redis_server() as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)

@@ -1,0 +1,31 @@
+"""Classroom rooms: a teacher's socket watches and steers the sessions of a class.
+
+- room.py: a room and its students, codes, keys and names.
+- hub.py: where rooms live, as one interface: memory.py (one server process) and
+  redis_hub.py (processes and machines sharing a Redis server, `--redis`).
+- cards.py: a student's gallery card and thumbnail, built from its own session.
+- scoring.py: a challenge's leaderboard.
+- locks.py: the controls a teacher can lock, and the check of a student's messages.
+- member.py: one connection's part in a room (teacher or student), attached by the runner.
+- routes.py: `/teach` and the join link's QR code.
+"""
+
+from __future__ import annotations
+
+from server.rooms.hub import Hub
+from server.settings import Settings
+
+
+def hub_for(settings: Settings) -> Hub | None:
+    """The rooms of this process: in Redis with `redis_url`, else in memory when this is the
+    only server process; None when several processes share the port without Redis (a room
+    cannot span processes then: room messages get `rooms_unavailable`)."""
+    if settings.redis_url:
+        from server.rooms.redis_hub import RedisHub
+
+        return RedisHub(settings.redis_url, settings.room_idle_seconds)
+    if settings.workers > 1:
+        return None
+    from server.rooms.memory import MemoryHub
+
+    return MemoryHub(settings.room_idle_seconds)

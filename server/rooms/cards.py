@@ -1,0 +1,71 @@
+"""A student's gallery card, built by the student's own process from its session."""
+
+from __future__ import annotations
+
+import base64
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from engine.grid import GridEvaluator
+from server.frames import finite_or_none
+
+if TYPE_CHECKING:
+    from server.session import Session
+
+THUMBNAIL = 32
+"""The gallery's pictures: 32x32 cells of the decision boundary, one byte each."""
+
+
+class Thumbnailer:
+    """The decision boundary of a session's network at THUMBNAIL² cells: its own small grid
+    evaluator (rebuilt when the network is), sharing the session's grid working memory."""
+
+    def __init__(self) -> None:
+        self.grid: GridEvaluator | None = None
+
+    def __call__(self, session: Session) -> str:
+        model = session.model
+        domain = model.dataset.domain
+        if self.grid is None or not self.grid.matches(model.net, model.config.features, domain):
+            self.grid = GridEvaluator(model.net, model.config.features, domain,
+                                      resolution=THUMBNAIL, neuron_resolution=1,
+                                      scratch=session.scratch, scaling=model.trainer.scaling)
+        output = self.grid.evaluate().output
+        task, classes = model.dataset.task, output.shape[0]
+        with np.errstate(invalid="ignore"):
+            if task == "multiclass" and classes > 1:
+                pixels = np.argmax(np.nan_to_num(output, nan=0.0), axis=0) * (255 / (classes - 1))
+            else:
+                y = output[0] if task != "regression" else (output[0] + 1) / 2
+                pixels = np.clip(np.nan_to_num(y, nan=0.5), 0, 1) * 255
+        return base64.b64encode(np.rint(pixels).astype(np.uint8).tobytes()).decode("ascii")
+
+
+def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
+    """What the teacher's gallery shows of a session, plus `dataset` (the config's dataset,
+    for the challenge): metrics on its own splits, computed here, never sent by a client."""
+    model = session.model
+    trainer = model.trainer
+    if session.busy and trainer.history:  # an epoch runs in a thread: its last record
+        metrics: dict[str, Any] = dict(trainer.history[-1])
+    else:
+        metrics = dict(trainer.metrics())
+    diagnostics = model.renderer.diagnostics
+    return {
+        "epoch": trainer.epoch,
+        "train_loss": finite_or_none(metrics.get("train_loss")),
+        "val_loss": finite_or_none(metrics.get("validation_loss")),
+        "val_accuracy": finite_or_none(metrics.get("validation_accuracy")),
+        "test_loss": finite_or_none(metrics.get("test_loss")),
+        "test_accuracy": finite_or_none(metrics.get("test_accuracy")),
+        "params": model.net.num_params(),
+        "dead": sum(len(units) for units in diagnostics.get("dead", {}).values()),
+        "advice": [advice["code"] for advice in diagnostics.get("coach", [])],
+        "thumb": thumbnail(session),
+        "task": model.dataset.task,
+        "status": session.state,
+        "dataset": session.config.dataset.model_dump(mode="json"),
+        "at": time.time(),
+    }

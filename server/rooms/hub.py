@@ -1,0 +1,112 @@
+"""Where rooms live: one interface, kept in memory (memory.py) or in Redis (redis_hub.py).
+
+A room's state is read and written through the hub by whichever process serves the socket
+concerned: the teacher's process writes the room, each student's process its student and its
+card. Messages travel on channels: `events(code)` carries JSON envelopes between the teacher's
+and the students' processes, `frames(code, student)` a spotlit student's binary frames.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Literal
+
+from server.rooms.room import Room, Student
+
+Created = Literal["created", "limit", "taken"]
+Added = Literal["added", "full", "gone"]
+
+
+def events(code: str) -> str:
+    return f"room:{code}:events"
+
+
+def frames(code: str, student: str) -> str:
+    return f"room:{code}:frames:{student}"
+
+
+class Subscription(ABC):
+    """The messages published on one channel from now on, in order."""
+
+    @abstractmethod
+    async def get(self) -> bytes:
+        """The next message (waits for it)."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Stop receiving (safe to call twice)."""
+
+
+class Hub(ABC):
+    """Rooms shared by every server process that uses this hub. A room that had no activity
+    (a teacher socket open, a join, a teacher message) for `idle_seconds` is gone."""
+
+    errors: tuple[type[BaseException], ...] = ()
+    """What the hub raises when its store cannot be reached (rooms_unavailable)."""
+
+    def __init__(self, idle_seconds: float) -> None:
+        self.idle_seconds = idle_seconds
+
+    async def start(self) -> None:
+        """Connect (the app's lifespan calls it)."""
+        return None
+
+    async def stop(self) -> None:
+        """Disconnect."""
+        return None
+
+    @abstractmethod
+    async def create(self, room: Room, max_rooms: int) -> Created:
+        """Add a new room, unless `max_rooms` are open or its code is taken."""
+
+    @abstractmethod
+    async def get(self, code: str) -> Room | None:
+        """The room, or None (never created, closed, or expired)."""
+
+    @abstractmethod
+    async def save(self, room: Room) -> None:
+        """Store the room's own fields (locks, challenge, spotlight) and touch it."""
+
+    @abstractmethod
+    async def touch(self, code: str) -> None:
+        """Activity: the room's idle time starts again."""
+
+    @abstractmethod
+    async def delete(self, code: str) -> None:
+        """Close the room: it, its students and their cards are gone."""
+
+    @abstractmethod
+    async def add_student(self, code: str, student: Student, max_students: int) -> Added:
+        """Add a student, unless the room has `max_students` or is gone."""
+
+    @abstractmethod
+    async def remove_student(self, code: str, student: str) -> Student | None:
+        """Remove a student and its card; the student removed, or None if it was not there."""
+
+    @abstractmethod
+    async def set_hidden(self, code: str, student: str, hidden: bool) -> bool:
+        """Hide or show a student in the gallery; False if there is no such student."""
+
+    @abstractmethod
+    async def students(self, code: str) -> list[Student]:
+        """The room's students in the order they joined."""
+
+    @abstractmethod
+    async def put_card(self, code: str, student: str, card: dict[str, Any]) -> bool:
+        """Store a student's latest card; False when the room is gone."""
+
+    @abstractmethod
+    async def cards(self, code: str) -> dict[str, dict[str, Any]]:
+        """The latest card of each student that published one."""
+
+    @abstractmethod
+    async def publish(self, channel: str, message: bytes) -> None:
+        """Send to every current subscriber of the channel, in any process."""
+
+    @abstractmethod
+    async def subscribe(self, channel: str) -> Subscription:
+        """Receive what is published on the channel from now on."""
+
+    @abstractmethod
+    async def join_allowed(self, address: str, attempts: int, window: float) -> bool:
+        """Count a join attempt from `address`: False past `attempts` in `window` seconds."""

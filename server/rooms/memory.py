@@ -1,0 +1,160 @@
+"""Rooms in this process's memory: a single server process (no --redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from server.rooms.hub import Added, Created, Hub, Subscription
+from server.rooms.room import Room, Student
+
+QUEUE_MESSAGES = 256
+"""A subscriber that lets this many messages wait loses the next ones (as Redis would drop a
+client whose output buffer overflows), instead of holding memory without bound."""
+
+
+@dataclass
+class _Entry:
+    room: Room
+    touched: float
+    students: dict[str, Student] = field(default_factory=dict)
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Queue(Subscription):
+    def __init__(self, hub: MemoryHub, channel: str) -> None:
+        self.hub, self.channel = hub, channel
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE_MESSAGES)
+
+    async def get(self) -> bytes:
+        return await self.queue.get()
+
+    async def close(self) -> None:
+        subscribers = self.hub.channels.get(self.channel)
+        if subscribers is not None:
+            subscribers.discard(self)
+            if not subscribers:
+                del self.hub.channels[self.channel]
+
+
+class JoinLimiter:
+    """Join attempts per client address in a sliding window."""
+
+    def __init__(self) -> None:
+        self.attempts: dict[str, deque[float]] = {}
+
+    def allowed(self, address: str, attempts: int, window: float, now: float) -> bool:
+        times = self.attempts.setdefault(address, deque())
+        while times and times[0] <= now - window:
+            times.popleft()
+        if len(times) >= attempts:
+            return False
+        times.append(now)
+        if len(self.attempts) > 10_000:  # forget quiet addresses
+            for quiet in [a for a, t in self.attempts.items() if not t or t[-1] <= now - window]:
+                del self.attempts[quiet]
+        return True
+
+
+class MemoryHub(Hub):
+    """Rooms in a dict; channels are queues of this process's subscribers."""
+
+    def __init__(self, idle_seconds: float) -> None:
+        super().__init__(idle_seconds)
+        self.rooms: dict[str, _Entry] = {}
+        self.channels: dict[str, set[_Queue]] = {}
+        self.limiter = JoinLimiter()
+
+    def _expire(self) -> None:
+        horizon = time.monotonic() - self.idle_seconds
+        for code in [c for c, e in self.rooms.items() if e.touched < horizon]:
+            del self.rooms[code]
+
+    def _entry(self, code: str) -> _Entry | None:
+        self._expire()
+        return self.rooms.get(code)
+
+    async def create(self, room: Room, max_rooms: int) -> Created:
+        self._expire()
+        if room.code in self.rooms:
+            return "taken"
+        if len(self.rooms) >= max_rooms:
+            return "limit"
+        self.rooms[room.code] = _Entry(replace(room), time.monotonic())
+        return "created"
+
+    async def get(self, code: str) -> Room | None:
+        entry = self._entry(code)
+        return None if entry is None else replace(entry.room, locks=list(entry.room.locks))
+
+    async def save(self, room: Room) -> None:
+        entry = self._entry(room.code)
+        if entry is not None:
+            entry.room, entry.touched = replace(room), time.monotonic()
+
+    async def touch(self, code: str) -> None:
+        entry = self._entry(code)
+        if entry is not None:
+            entry.touched = time.monotonic()
+
+    async def delete(self, code: str) -> None:
+        self.rooms.pop(code, None)
+
+    async def add_student(self, code: str, student: Student, max_students: int) -> Added:
+        entry = self._entry(code)
+        if entry is None:
+            return "gone"
+        if len(entry.students) >= max_students:
+            return "full"
+        entry.students[student.id] = replace(student)
+        entry.touched = time.monotonic()
+        return "added"
+
+    async def remove_student(self, code: str, student: str) -> Student | None:
+        entry = self.rooms.get(code)
+        if entry is None:
+            return None
+        entry.cards.pop(student, None)
+        return entry.students.pop(student, None)
+
+    async def set_hidden(self, code: str, student: str, hidden: bool) -> bool:
+        entry = self._entry(code)
+        if entry is None or student not in entry.students:
+            return False
+        entry.students[student].hidden = hidden
+        return True
+
+    async def students(self, code: str) -> list[Student]:
+        entry = self._entry(code)
+        if entry is None:
+            return []
+        return sorted((replace(s) for s in entry.students.values()), key=lambda s: s.joined)
+
+    async def put_card(self, code: str, student: str, card: dict[str, Any]) -> bool:
+        entry = self._entry(code)
+        if entry is None:
+            return False
+        if student in entry.students:
+            entry.cards[student] = card
+        return True
+
+    async def cards(self, code: str) -> dict[str, dict[str, Any]]:
+        entry = self._entry(code)
+        return {} if entry is None else dict(entry.cards)
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        for subscriber in list(self.channels.get(channel, ())):
+            with contextlib.suppress(asyncio.QueueFull):
+                subscriber.queue.put_nowait(message)
+
+    async def subscribe(self, channel: str) -> Subscription:
+        subscription = _Queue(self, channel)
+        self.channels.setdefault(channel, set()).add(subscription)
+        return subscription
+
+    async def join_allowed(self, address: str, attempts: int, window: float) -> bool:
+        return self.limiter.allowed(address, attempts, window, time.monotonic())

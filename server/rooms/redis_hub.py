@@ -1,0 +1,201 @@
+"""Rooms in a Redis server, shared by every process (and machine) started with `--redis`.
+
+Keys, under the prefix `playground:`: `room:CODE` (the room, JSON), `room:CODE:students` and
+`room:CODE:cards` (hashes by student id) all expire `idle_seconds` after the room's last
+activity; `rooms` (a sorted set of codes by last activity) counts the open rooms; `joins:ADDR`
+counts an address's join attempts in the current window. Channels: `room:CODE:events` and
+`room:CODE:frames:STUDENT` (see hub.py). The checks that must not race between processes (room
+and student limits, a card for a student that just left) run as Lua scripts, atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
+
+from server.rooms.hub import Added, Created, Hub, Subscription
+from server.rooms.room import Room, Student
+
+PREFIX = "playground:"
+
+_CREATE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]) / 1000)
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'taken' end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'limit' end
+redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[1])
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+return 'created'
+"""
+_TOUCH = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[1], tonumber(t[1]) + tonumber(t[2]) / 1e6, ARGV[2])
+for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+return 1
+"""
+_SAVE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+_ADD_STUDENT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 'added'
+"""
+_SET_HIDDEN = """
+local s = redis.call('HGET', KEYS[1], ARGV[1])
+if not s then return 0 end
+local d = cjson.decode(s)
+d['hidden'] = ARGV[2] == '1'
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(d))
+return 1
+"""
+_PUT_CARD = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+end
+return 1
+"""
+_JOIN_ATTEMPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+def _room(code: str) -> str:
+    return f"{PREFIX}room:{code}"
+
+
+def _students(code: str) -> str:
+    return f"{PREFIX}room:{code}:students"
+
+
+def _cards(code: str) -> str:
+    return f"{PREFIX}room:{code}:cards"
+
+
+ROOMS = PREFIX + "rooms"
+
+
+class _PubSub(Subscription):
+    def __init__(self, pubsub: PubSub) -> None:
+        self.pubsub = pubsub
+        self.closed = False
+
+    async def get(self) -> bytes:
+        while True:
+            message = await self.pubsub.get_message(ignore_subscribe_messages=True,
+                                                    timeout=None)
+            if message is not None and message.get("type") == "message":
+                return cast(bytes, message["data"])
+
+    async def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            await self.pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+class RedisHub(Hub):
+    errors = (RedisError, OSError)
+
+    def __init__(self, url: str, idle_seconds: float) -> None:
+        super().__init__(idle_seconds)
+        self.url = url
+        self.client: aioredis.Redis = aioredis.Redis.from_url(url)
+        self._scripts = {name: self.client.register_script(text) for name, text in (
+            ("create", _CREATE), ("touch", _TOUCH), ("save", _SAVE),
+            ("add_student", _ADD_STUDENT), ("set_hidden", _SET_HIDDEN),
+            ("put_card", _PUT_CARD), ("join", _JOIN_ATTEMPT))}
+
+    @property
+    def _idle_ms(self) -> int:
+        return max(1, int(self.idle_seconds * 1000))
+
+    async def _run(self, name: str, keys: list[str], args: list[Any]) -> Any:
+        result = await self._scripts[name](keys=keys, args=args)
+        return result.decode() if isinstance(result, bytes) else result
+
+    async def start(self) -> None:
+        await self.client.ping()  # fails fast on a wrong --redis URL
+
+    async def stop(self) -> None:
+        await self.client.aclose()
+
+    async def create(self, room: Room, max_rooms: int) -> Created:
+        return cast(Created, await self._run(
+            "create", [ROOMS, _room(room.code)],
+            [self._idle_ms, max_rooms, room.code, room.to_json()]))
+
+    async def get(self, code: str) -> Room | None:
+        text = await self.client.get(_room(code))
+        return None if text is None else Room.from_json(text)
+
+    async def save(self, room: Room) -> None:
+        await self._run("save", [_room(room.code)], [room.to_json(), self._idle_ms])
+        await self.touch(room.code)
+
+    async def touch(self, code: str) -> None:
+        await self._run("touch", [ROOMS, _room(code), _students(code), _cards(code)],
+                        [self._idle_ms, code])
+
+    async def delete(self, code: str) -> None:
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.delete(_room(code), _students(code), _cards(code))
+            pipe.zrem(ROOMS, code)
+            await pipe.execute()
+
+    async def add_student(self, code: str, student: Student, max_students: int) -> Added:
+        return cast(Added, await self._run(
+            "add_student", [_room(code), _students(code)],
+            [student.id, student.to_json(), max_students, self._idle_ms]))
+
+    async def remove_student(self, code: str, student: str) -> Student | None:
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.hget(_students(code), student)
+            pipe.hdel(_students(code), student)
+            pipe.hdel(_cards(code), student)
+            text, _, _ = await pipe.execute()
+        return None if text is None else Student.from_json(text)
+
+    async def set_hidden(self, code: str, student: str, hidden: bool) -> bool:
+        return bool(await self._run("set_hidden", [_students(code)],
+                                    [student, "1" if hidden else "0"]))
+
+    async def students(self, code: str) -> list[Student]:
+        found = await self.client.hgetall(_students(code))
+        return sorted((Student.from_json(text) for text in found.values()),
+                      key=lambda s: s.joined)
+
+    async def put_card(self, code: str, student: str, card: dict[str, Any]) -> bool:
+        return bool(await self._run("put_card", [_room(code), _cards(code), _students(code)],
+                                    [student, json.dumps(card), self._idle_ms]))
+
+    async def cards(self, code: str) -> dict[str, dict[str, Any]]:
+        found = await self.client.hgetall(_cards(code))
+        return {key.decode() if isinstance(key, bytes) else key: json.loads(text)
+                for key, text in found.items()}
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        await self.client.publish(PREFIX + channel, message)
+
+    async def subscribe(self, channel: str) -> Subscription:
+        pubsub = self.client.pubsub()
+        await pubsub.subscribe(PREFIX + channel)
+        return _PubSub(pubsub)
+
+    async def join_allowed(self, address: str, attempts: int, window: float) -> bool:
+        count = await self._run("join", [f"{PREFIX}joins:{address}"],
+                                [max(1, int(window * 1000))])
+        return int(count) <= attempts

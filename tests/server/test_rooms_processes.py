@@ -1,0 +1,84 @@
+"""A room whose teacher and students are served by different server processes sharing one
+real redis-server (as on two machines behind a load balancer)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from typing import Any
+
+from websockets.asyncio.client import connect
+
+from tests.server.test_end_to_end import next_of, run_in_own_loop
+from tests.server_process import server_process
+
+
+async def ask(ws: Any, kind: str, id: int, **fields: Any) -> dict[str, Any]:
+    """Send a message; its first text reply (echoing its id)."""
+    await ws.send(json.dumps({"type": kind, "id": id, **fields}))
+    while True:
+        message = await _next_text(ws)
+        if message.get("id") == id:
+            return message
+
+
+async def _next_text(ws: Any) -> dict[str, Any]:
+    while True:
+        message = await asyncio.wait_for(ws.recv(), timeout=20)
+        if isinstance(message, str):
+            reply: dict[str, Any] = json.loads(message)
+            return reply
+
+
+async def classroom(teacher_url: str, student_url: str) -> None:
+    async with connect(teacher_url + "/ws", max_size=None) as teacher, \
+            connect(student_url + "/ws", max_size=None) as first, \
+            connect(student_url + "/ws", max_size=None) as second:
+        room = await ask(teacher, "room_create", 1, title="Two processes")
+        assert room["type"] == "room_created", room
+        ids = {}
+        for id, (ws, name) in enumerate(((first, "Ann"), (second, "Ben")), 2):
+            joined = await ask(ws, "room_join", id, code=room["code"], name=name)
+            assert joined["type"] == "room_joined", joined
+            ids[name] = joined["student"]
+        gallery = await next_of(teacher, "room_gallery")
+        while gallery["count"] < 2 or any(c["thumb"] is None for c in gallery["students"]):
+            gallery = await next_of(teacher, "room_gallery")
+        assert sorted(c["name"] for c in gallery["students"]) == ["Ann", "Ben"]
+        ack = await ask(teacher, "room_push", 4, key=room["key"],
+                        config={"dataset": {"name": "xor"}})
+        assert ack["delivered"] == 2
+        for ws in (first, second):
+            assert (await next_of(ws, "room_push"))["config"] == {"dataset": {"name": "xor"}}
+        await ask(teacher, "room_lock", 5, key=room["key"], controls=["learning_rate"])
+        assert (await next_of(first, "room_state"))["locks"] == ["learning_rate"]
+        refused = await ask(first, "configure", 6, config={"optimizer": {"learning_rate": 1}})
+        assert (refused["code"], refused["field"]) == ("forbidden",
+                                                       "config.optimizer.learning_rate")
+        await ask(teacher, "room_spotlight", 7, key=room["key"], student=ids["Ann"])
+        info = await next_of(teacher, "room_spotlight")
+        assert (info["student"], info["name"]) == (ids["Ann"], "Ann")
+        await first.send(json.dumps({"type": "play"}))
+        frame = await next_of(teacher, "frame")
+        assert frame["spotlight"] == ids["Ann"]
+        await first.close()
+        left = await next_of(teacher, "room_event")
+        assert (left["event"], left["student"]) == ("left", ids["Ann"])
+        assert (await next_of(teacher, "room_spotlight"))["student"] is None
+
+
+def test_teacher_and_students_on_different_processes_share_a_room(redis_url: str) -> None:
+    with ExitStack() as stack:
+        _, teacher_base = stack.enter_context(server_process(extra_args=["--redis", redis_url]))
+        _, student_base = stack.enter_context(server_process(extra_args=["--redis", redis_url]))
+        run_in_own_loop(classroom(teacher_base.replace("http", "ws", 1),
+                                  student_base.replace("http", "ws", 1)))
+        room_qr = urllib.request.Request(teacher_base + "/api/rooms/ZZZZZZ/qr.svg")
+        try:
+            urllib.request.urlopen(room_qr, timeout=5)
+            raise AssertionError("an unknown room has no QR code")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404

@@ -1,0 +1,135 @@
+"""Rooms' parts alone: scoring, locks, spotlight headers, thumbnails, settings, routes."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server import protocol
+from server.app import create_app
+from server.config import ProtocolError
+from server.frames import decode
+from server.protocol import Config
+from server.rooms import locks
+from server.rooms.cards import Thumbnailer, card
+from server.rooms.room import Room, Student, new_code, new_key
+from server.rooms.scoring import leaderboard
+from server.rooms.spotlight import with_spotlight
+from server.session import Session
+from server.settings import Settings
+from tests.server.rooms_helpers import ask, sockets
+
+
+def test_codes_and_keys() -> None:
+    codes = {new_code() for _ in range(200)}
+    assert all(len(c) == 6 and set(c) <= set(protocol.ROOM_CODE_ALPHABET) for c in codes)
+    assert not set("".join(codes)) & set("01OIL")
+    key = new_key()
+    assert len(key) == 32 and key != new_key()
+    room = Room("ABCDEF", key, "", 0.0)
+    assert room.key_matches(key) and not room.key_matches(key[:-1] + "x")
+    assert not room.key_matches(None)
+    assert key not in repr(room)
+
+
+def _card(params: int, accuracy: float | None, epoch: int = 10,
+          dataset: str = "xor") -> dict[str, object]:
+    return {"params": params, "epoch": epoch, "test_accuracy": accuracy,
+            "test_loss": None if accuracy is None else 1 - accuracy,
+            "dataset": {"name": dataset, "points": 500}}
+
+
+def test_the_leaderboard_breaks_ties_with_fewer_params_and_lists_the_ineligible_last() -> None:
+    challenge = {"dataset": {"name": "xor"}, "max_params": 50, "max_epochs": 100,
+                 "metric": "test_accuracy"}
+    students = [Student(name, name, joined) for joined, name in enumerate(
+        ["big", "tie_many", "tie_few", "best", "over", "late", "other_data", "none"])]
+    cards = {"big": _card(60, 0.99), "tie_many": _card(40, 0.9), "tie_few": _card(20, 0.9),
+             "best": _card(30, 0.95), "over": _card(30, 0.97, epoch=101),
+             "late": _card(10, 0.5), "other_data": _card(10, 1.0, dataset="circle"),
+             "none": _card(10, None)}
+    rows = leaderboard(challenge, students, cards)
+    assert [(r.student, r.rank, r.eligible) for r in rows] == [
+        ("best", 1, True), ("tie_few", 2, True), ("tie_many", 3, True), ("late", 4, True),
+        ("other_data", 5, False), ("big", 6, False), ("over", 7, False), ("none", 8, False)]
+    by_loss = leaderboard({**challenge, "metric": "test_loss"}, students, cards)
+    assert [r.student for r in by_loss[:2]] == ["best", "tie_few"]
+
+
+def test_locks_name_the_locked_field_and_let_the_push_through() -> None:
+    old = Config()
+    new = old.model_copy(update={"dataset": old.dataset.model_copy(update={"noise": 0.3})})
+    with pytest.raises(ProtocolError) as error:
+        locks.check_config(old, new, ["dataset"], None)
+    assert (error.value.code, error.value.field) == ("forbidden", "config.dataset.noise")
+    locks.check_config(old, new, ["dataset"], new)  # the teacher pushed exactly this
+    locks.check_config(old, new, ["learning_rate", "layers"], None)
+    wider = old.model_copy(update={"hidden": [protocol.HiddenLayer(units=8)]})
+    with pytest.raises(ProtocolError) as error:
+        locks.check_config(old, wider, ["layers"], None)
+    assert error.value.field == "config.hidden"
+    with pytest.raises(ProtocolError) as error:
+        locks.check(protocol.ReviveMessage(type="revive"), old, ["activation"], None)
+    assert error.value.field == "config.hidden"
+    assert locks.ordered(["output", "dataset", "output"]) == ["dataset", "output"]
+
+
+def test_a_spotlit_frame_keeps_its_arrays_and_names_the_student() -> None:
+    session = Session(Settings())
+    frame = session.frame()
+    header, arrays = decode(frame)
+    marked = with_spotlight(frame, "abc123")
+    new_header, new_arrays = decode(marked)
+    assert new_header == {**header, "spotlight": "abc123"}
+    assert new_header["spotlight"] == "abc123"
+    assert (4 + int.from_bytes(marked[:4], "little")) % 4 == 0
+    for name, values in arrays.items():
+        assert (new_arrays[name] == values).all()
+    protocol.FrameHeader.model_validate(new_header)
+
+
+def test_a_card_is_built_from_the_session_itself() -> None:
+    session = Session(Settings())
+    built = card(session, Thumbnailer())
+    metrics = session.model.trainer.metrics()
+    assert built["params"] == session.model.net.num_params()
+    assert built["test_accuracy"] == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+    pixels = base64.b64decode(built["thumb"])
+    assert len(pixels) == 32 * 32
+    assert built["dataset"]["name"] == "circle" and built["status"] == "paused"
+    protocol.StudentCard(id="x", name="x", hidden=False, joined=0.0, locked=False,
+                         **{k: v for k, v in built.items() if k not in ("dataset", "at")})
+
+
+def test_multiclass_thumbnails_spread_the_classes_over_the_bytes() -> None:
+    session = Session(Settings())
+    from server.config import updated
+
+    config = updated(session.config, Config.model_validate(
+        {"dataset": {"name": "blobs", "classes": 3}}))
+    session.handle(protocol.ConfigureMessage(type="configure", config=config))
+    pixels = set(base64.b64decode(Thumbnailer()(session)))
+    assert pixels <= {0, 128, 255}
+
+
+def test_several_processes_without_redis_refuse_rooms_clearly(settings: Settings) -> None:
+    with sockets(settings.model_copy(update={"workers": 2}), 1) as (client, (peer,)):
+        refused = ask(peer, "room_create")
+        assert (refused["code"], refused["field"]) == ("rooms_unavailable", "type")
+        assert "--redis" in refused["message"]
+        assert client.get("/api/rooms/ABCDEF/qr.svg").status_code == 404
+
+
+def test_teach_serves_the_teachers_page_when_there_is_one(settings: Settings,
+                                                          web_dir: Path) -> None:
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/teach").status_code == 404
+        (web_dir / "teach").mkdir()
+        (web_dir / "teach" / "index.html").write_text("<!doctype html><title>Teach</title>")
+        page = client.get("/teach")
+        assert page.status_code == 200 and "<title>Teach</title>" in page.text
+        assert page.headers["content-type"].startswith("text/html")
+        assert "content-security-policy" in page.headers
