@@ -10,6 +10,9 @@ export const LOCKABLE = [
   'regularization', 'output', 'data_edit', 'experiments',
 ];
 
+/** The title the server gives a challenge the teacher left untitled (not shown: it is English). */
+const UNTITLED = 'Challenge';
+
 /** The challenge's metrics, first the default. */
 export const METRICS = ['test_accuracy', 'test_loss'];
 
@@ -67,5 +70,6 @@ export function challengeText(t, challenge, datasetLabel) {
   if (challenge?.max_params) parts.push(t('room.challenge.params', { n: challenge.max_params }));
   if (challenge?.max_epochs) parts.push(t('room.challenge.epochs', { n: challenge.max_epochs }));
   const text = parts.join(', ');
-  return challenge?.title ? `${challenge.title}: ${text}` : text;
+  const title = challenge?.title && challenge.title !== UNTITLED ? challenge.title : '';
+  return title ? `${title}: ${text}` : text;
 }
