@@ -13,11 +13,14 @@ router = APIRouter()
 
 @router.get("/health")
 def health(request: Request) -> dict[str, Any]:
-    """200 while the server can accept sessions; also says how many are open in this process."""
+    """200 while the server can accept sessions; also says how many are open in this process
+    and where classroom rooms live: `memory`, `redis` or `off` (see docs/classroom.md)."""
+    hub = getattr(request.app.state, "rooms", None)
     return {
         "status": "ok",
         "protocol": protocol.PROTOCOL_VERSION,
         "sessions": request.app.state.scheduler.session_count,
+        "rooms": "off" if hub is None else hub.kind,
     }
 
 

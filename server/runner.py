@@ -267,8 +267,8 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
     if pool is not None:
         session.searches = SessionSearch(pool, session.send)
     hub: Hub | None = getattr(websocket.app.state, "rooms", None)
-    member = RoomMember(session, hub, settings,
-                        websocket.client.host if websocket.client else "unknown")
+    client = getattr(websocket, "client", None)
+    member = RoomMember(session, hub, settings, client.host if client else "unknown")
     session.room = member
     connection = Connection(websocket, session, settings, heavy_work, member)
     session.hello()

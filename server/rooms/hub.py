@@ -41,6 +41,8 @@ class Hub(ABC):
     """Rooms shared by every server process that uses this hub. A room that had no activity
     (a teacher socket open, a join, a teacher message) for `idle_seconds` is gone."""
 
+    kind = "memory"
+    """Where the rooms live, as GET /health says."""
     errors: tuple[type[BaseException], ...] = ()
     """What the hub raises when its store cannot be reached (rooms_unavailable)."""
 

@@ -434,12 +434,21 @@ class RoomMember:
 
     async def _listen(self, events: Subscription) -> None:
         while self.events is events:
-            data = await events.get()
             try:
-                envelope = json.loads(data)
+                envelope = json.loads(await events.get())
                 await self._deliver(envelope)
             except (ValueError, KeyError, TypeError, ValidationError):
                 log.warning("room %s: a malformed channel message", self.code)
+            except Exception as error:  # the store went away: try again, gently
+                await self._pause_after(error)
+
+    async def _pause_after(self, error: Exception) -> None:
+        if self.hub is not None and isinstance(error, self.hub.errors):
+            log.warning("room %s: rooms store unavailable (%s)", self.code,
+                        type(error).__name__)
+        else:
+            log.exception("room %s: a channel message failed", self.code)
+        await asyncio.sleep(1.0)
 
     async def _deliver(self, envelope: dict[str, Any]) -> None:
         to, kind = envelope["to"], envelope["kind"]
@@ -526,20 +535,27 @@ class RoomMember:
                 continue
             model = self.session.model
             now_showing = (id(model.config), id(model.dataset))
-            if now_showing != shown:
-                shown = now_showing
-                await self._tell("teacher", protocol.RoomSpotlightInfo(
-                    student=self.student, name=self.name, config=model.config,
-                    data=self.session.data_message()))
-            await self._hub.publish(channels.frames(self.code, self.student),
-                                    with_spotlight(frame, self.student))
+            try:
+                if now_showing != shown:
+                    await self._tell("teacher", protocol.RoomSpotlightInfo(
+                        student=self.student, name=self.name, config=model.config,
+                        data=self.session.data_message()))
+                    shown = now_showing
+                await self._hub.publish(channels.frames(self.code, self.student),
+                                        with_spotlight(frame, self.student))
+            except Exception as error:
+                await self._pause_after(error)
             last = time.monotonic()
 
     async def _receive_frames(self, feed: Subscription) -> None:
         """Teacher: queue the spotlit student's frames; a frame not yet sent is replaced."""
         outbox = self.session.outbox
         while True:
-            frame = await feed.get()
+            try:
+                frame = await feed.get()
+            except Exception as error:
+                await self._pause_after(error)
+                continue
             for index, item in enumerate(outbox):
                 if isinstance(item, bytes):
                     outbox[index] = frame
@@ -558,8 +574,13 @@ class RoomMember:
     # ------------------------------------------------------------------------------ ticks
 
     async def _tick(self) -> None:
+        """Every room_tick_seconds, on a fixed schedule (a slow tick does not delay the next
+        ones; a tick later than a whole period is skipped, not caught up)."""
+        period = self.settings.room_tick_seconds
+        due = time.monotonic() + period
         while True:
-            await asyncio.sleep(self.settings.room_tick_seconds)
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            due = max(due + period, time.monotonic())
             if self.hub is None:
                 continue
             try:

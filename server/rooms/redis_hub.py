@@ -108,6 +108,7 @@ class _PubSub(Subscription):
 
 
 class RedisHub(Hub):
+    kind = "redis"
     errors = (RedisError, OSError)
 
     def __init__(self, url: str, idle_seconds: float) -> None:
@@ -128,7 +129,14 @@ class RedisHub(Hub):
         return result.decode() if isinstance(result, bytes) else result
 
     async def start(self) -> None:
-        await self.client.ping()  # fails fast on a wrong --redis URL
+        """Fail fast, and say why, when the Redis server does not answer (the URL may hold a
+        password: only its host and port are named)."""
+        try:
+            await self.client.ping()
+        except self.errors as error:
+            where = self.client.connection_pool.connection_kwargs
+            raise RuntimeError(f"--redis: no Redis server answers at {where.get('host')}:"
+                               f"{where.get('port')} ({error})") from None
 
     async def stop(self) -> None:
         await self.client.aclose()

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_health_answers_ok(client: TestClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "protocol": 1, "sessions": 0}
+    assert response.json() == {"status": "ok", "protocol": 1, "sessions": 0, "rooms": "memory"}
 
 
 def test_catalog_lists_every_registry_key_limit_and_default(client: TestClient) -> None:

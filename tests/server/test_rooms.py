@@ -252,8 +252,9 @@ def test_names_are_plain_text_of_bounded_length(make: Any) -> None:
         assert (bad["code"], bad["field"]) == ("invalid", "code")
 
 
-def test_the_join_qr_code_is_an_svg_of_an_open_room(make: Any) -> None:
+def test_the_join_qr_code_is_an_svg_of_an_open_room(make: Any, hub: str) -> None:
     with sockets(make(), 1) as (client, (teacher,)):
+        assert client.get("/health").json()["rooms"] == hub
         room = create(teacher)
         reply = client.get(f"/api/rooms/{room['code'].lower()}/qr.svg",
                            params={"base": "http://192.168.1.20:8000"})

@@ -82,3 +82,38 @@ def test_teacher_and_students_on_different_processes_share_a_room(redis_url: str
             raise AssertionError("an unknown room has no QR code")
         except urllib.error.HTTPError as error:
             assert error.code == 404
+
+
+async def across_workers(url: str, students: int) -> None:
+    """A teacher and students on a server of several worker processes (each socket lands on
+    whichever process accepts it)."""
+    async with connect(url + "/ws", max_size=None) as teacher:
+        room = await ask(teacher, "room_create", 1)
+        assert room["type"] == "room_created", room
+        sockets = [await connect(url + "/ws", max_size=None) for _ in range(students)]
+        try:
+            for index, ws in enumerate(sockets):
+                joined = await ask(ws, "room_join", 2, code=room["code"], name=f"S{index}")
+                assert joined["type"] == "room_joined", joined
+            gallery = await next_of(teacher, "room_gallery")
+            while gallery["count"] < students:
+                gallery = await next_of(teacher, "room_gallery")
+        finally:
+            for ws in sockets:
+                await ws.close()
+
+
+async def refused_rooms(url: str) -> None:
+    async with connect(url + "/ws", max_size=None) as ws:
+        refused = await ask(ws, "room_create", 1)
+        assert (refused["code"], refused["field"]) == ("rooms_unavailable", "type")
+        assert "--redis" in refused["message"]
+
+
+def test_worker_processes_share_rooms_through_redis_and_refuse_them_without(
+        redis_url: str) -> None:
+    with server_process(extra_args=["--workers", "2", "--redis", redis_url]) as (_, base):
+        run_in_own_loop(across_workers(base.replace("http", "ws", 1), 4))
+    with server_process(extra_args=["--workers", "2"]) as (_, base):
+        for _ in range(3):  # whichever worker answers
+            run_in_own_loop(refused_rooms(base.replace("http", "ws", 1)))

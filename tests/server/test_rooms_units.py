@@ -121,6 +121,7 @@ def test_several_processes_without_redis_refuse_rooms_clearly(settings: Settings
         assert (refused["code"], refused["field"]) == ("rooms_unavailable", "type")
         assert "--redis" in refused["message"]
         assert client.get("/api/rooms/ABCDEF/qr.svg").status_code == 404
+        assert client.get("/health").json()["rooms"] == "off"
 
 
 def test_teach_serves_the_teachers_page_when_there_is_one(settings: Settings,
@@ -133,3 +134,16 @@ def test_teach_serves_the_teachers_page_when_there_is_one(settings: Settings,
         assert page.status_code == 200 and "<title>Teach</title>" in page.text
         assert page.headers["content-type"].startswith("text/html")
         assert "content-security-policy" in page.headers
+
+
+def test_a_redis_url_that_does_not_answer_stops_the_server_with_a_clear_error(
+        settings: Settings) -> None:
+    from tests.server_process import free_port
+
+    port = free_port()
+    app = create_app(settings.model_copy(update={
+        "redis_url": f"redis://:secret-password@127.0.0.1:{port}/0"}))
+    with pytest.raises(RuntimeError) as error, TestClient(app):
+        pass
+    assert f"127.0.0.1:{port}" in str(error.value)
+    assert "secret-password" not in str(error.value)
