@@ -157,8 +157,13 @@ def test_a_challenge_leaderboard_ranks_the_student_who_trained_first(
 
 def test_closing_the_class_tells_the_students(classroom: Classroom) -> None:
     teacher = classroom.open_class()
-    ada = classroom.join("Ada")
-    expect(classroom.card("Ada")).to_be_visible()
+    # A name is text, never markup, on the teacher's page and in the student's banner.
+    name = "<b>Ada</b>"
+    ada = classroom.join(name)
+    card = classroom.card(name)
+    expect(card.locator(".card-name")).to_have_text(name)
+    expect(card.locator("b")).to_have_count(0)
+    expect(ada.page.get_by_test_id("room-you")).to_contain_text(name)
     teacher.get_by_test_id("room-close").click()
     expect(teacher.get_by_test_id("room-create")).to_be_visible()
     expect(ada.page.get_by_test_id("room-notice")).to_contain_text("closed the class")
