@@ -171,7 +171,9 @@ def test_closing_the_class_tells_the_students(classroom: Classroom) -> None:
     assert "room=" not in ada.page.url
 
 
-def test_a_reload_of_the_teachers_page_resumes_the_class(classroom: Classroom) -> None:
+def test_a_reload_of_the_teachers_page_resumes_the_class_and_its_keyboard_works(
+    classroom: Classroom,
+) -> None:
     teacher = classroom.open_class()
     classroom.join("Ada")
     expect(classroom.card("Ada")).to_be_visible()
@@ -180,6 +182,12 @@ def test_a_reload_of_the_teachers_page_resumes_the_class(classroom: Classroom) -
     expect(classroom.card("Ada")).to_be_visible()
     # The key stays in the tab's session storage, never in the address.
     assert "key" not in teacher.url
+    # The keyboard reaches a card and Enter puts it in the spotlight.
+    spot = classroom.card("Ada").locator('[data-testid^="gallery-spotlight-"]')
+    spot.focus()
+    expect(spot).to_be_focused()
+    teacher.keyboard.press("Enter")
+    expect(teacher.get_by_test_id("spotlight")).to_have_attribute("data-name", "Ada")
 
 
 def test_a_wrong_code_is_refused_in_the_students_language(classroom: Classroom) -> None:
