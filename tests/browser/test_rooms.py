@@ -200,3 +200,22 @@ def test_a_wrong_code_is_refused_in_the_students_language(classroom: Classroom) 
         "Aucune classe n’a ce code\u202f: vérifiez-le avec votre enseignant."
     )
     expect(page.get_by_test_id("room-banner")).to_be_hidden()
+
+
+def test_push_config_sends_the_teachers_own_playground(classroom: Classroom) -> None:
+    teacher = classroom.open_class()
+    ada = classroom.join("Ada")
+    expect(classroom.card("Ada")).to_be_visible()
+    teacher.get_by_test_id("push-config").click()
+    # No playground opened in the teacher's browser yet: nothing to push, and the page says so.
+    expect(teacher.get_by_test_id("push-status")).to_contain_text("Open “My playground”")
+    # The teacher's playground, in the same browser: its config is what gets pushed.
+    mine = App(teacher.context.new_page(), classroom.server)
+    mine.open("?dataset=spiral&hidden=6:relu,3:tanh&lr=0.01")
+    teacher.get_by_test_id("push-config").click()
+    expect(teacher.get_by_test_id("push-status")).to_have_text("Sent to 1 student.")
+    ada.wait(
+        "s => s.config.dataset.name === 'spiral' && s.config.hidden.length === 2"
+        " && s.config.hidden[0].activation === 'relu' && s.config.optimizer.learning_rate === 0.01"
+    )
+    ada.wait("s => s.frame.header.epoch === 0")

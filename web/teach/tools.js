@@ -202,7 +202,11 @@ export function mountTools(root, deps) {
       const what = pending.get(ack.id);
       if (!what) return false;
       pending.delete(ack.id);
-      if (what === 'push') pushStatus.textContent = t('teach.push.delivered', { n: ack.delivered ?? 0 });
+      if (what === 'push') {
+        const n = ack.delivered ?? 0;
+        pushStatus.textContent = n === 0 ? t('teach.push.deliveredNone')
+          : n === 1 ? t('teach.push.deliveredOne') : t('teach.push.delivered', { n });
+      }
       if (what === 'lock') {
         lockStatus.textContent = locked.length
           ? t('teach.lock.done', { controls: LOCKABLE.filter((n) => locked.includes(n)).map((n) => t(`room.lock.${n}`)).join(', ') })
