@@ -42,10 +42,11 @@ test-repeat: $(BIN)/python $(CHROMIUM) $(REDIS)
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/python scripts/flake_hunt.py --rounds $(N) $(if $(filter 1,$(HOG)),--hog) -- $(ARGS)
 
-bench: $(BIN)/python
+bench: $(BIN)/python $(REDIS)
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/room.py
 	$(BIN)/python bench/browser.py
 
 screenshot: $(BIN)/python $(CHROMIUM)

@@ -580,7 +580,8 @@ class RoomMember:
         due = time.monotonic() + period
         while True:
             await asyncio.sleep(max(0.0, due - time.monotonic()))
-            due = max(due + period, time.monotonic())
+            now = time.monotonic()
+            due = due + period if due + period > now else now + period
             if self.hub is None:
                 continue
             try:

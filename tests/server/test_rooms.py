@@ -264,3 +264,39 @@ def test_the_join_qr_code_is_an_svg_of_an_open_room(make: Any, hub: str) -> None
         assert client.get("/api/rooms/ZZZZZZ/qr.svg").status_code == 404
         assert client.get(f"/api/rooms/{room['code']}/qr.svg",
                           params={"base": "javascript:alert(1)"}).status_code == 400
+
+
+def test_the_teachers_key_is_never_logged(make: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    with sockets(make(), 2) as (_, (teacher, student)):
+        room = create(teacher)
+        join(student, room["code"], "N")
+        ask(teacher, "room_lock", key=room["key"], controls=["init"])
+        ask(teacher, "room_lock", key=room["key"][::-1], controls=[])
+        ask(teacher, "room_close", key=room["key"])
+    assert room["code"] in caplog.text  # the log does speak of the room
+    assert room["key"] not in caplog.text and room["key"][::-1] not in caplog.text
+
+
+def test_a_pushed_experiment_goes_through_the_locks_as_the_page_applies_it(make: Any) -> None:
+    from server.catalog import default_config
+    from server.config import merge
+
+    name, experiment = next((n, e) for n, e in EXPERIMENTS.items()
+                            if e.config.get("dataset", {}).get("points"))
+    full = merge(default_config().model_dump(), experiment.config)  # as the page builds it
+    for key in ("resolved_activation", "resolved_loss"):
+        full["output"].pop(key)
+    with sockets(make(), 2) as (_, (teacher, student)):
+        room = create(teacher)
+        join(student, room["code"], "O")
+        ask(teacher, "room_lock", key=room["key"], controls=["dataset", "layers", "init"])
+        wait_for(student, "room_state")
+        refused = ask(student, "configure", config=full)
+        assert refused["code"] == "forbidden"
+        ask(teacher, "room_push", key=room["key"], experiment=name)
+        wait_for(student, "room_push")
+        applied = ask(student, "configure", config=full)
+        assert applied["type"] == "config", applied
+        assert applied["config"]["dataset"] == {**default_config().dataset.model_dump(),
+                                                **experiment.config["dataset"]}

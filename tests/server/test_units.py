@@ -94,6 +94,13 @@ def test_command_line_defaults_and_urls() -> None:
     assert args.allow_origin == ["http://a:1", "http://b:2"] and args.workers == 2
     with pytest.raises(SystemExit):
         cli.parse_args(["--workers", "0"])
+    args = cli.parse_args(["--redis", "redis://10.0.0.5:6379/0", "--max-rooms", "3",
+                           "--max-students-per-room", "30"])
+    assert (args.redis, args.max_rooms, args.max_students_per_room) == (
+        "redis://10.0.0.5:6379/0", 3, 30)
+    assert cli.parse_args([]).redis is None
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--max-rooms", "0"])
 
 
 def test_one_process_for_one_user_and_one_per_core_for_a_class(monkeypatch) -> None:
