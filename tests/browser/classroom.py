@@ -37,7 +37,7 @@ class Classroom:
 
     def open_class(self, title: str = "", query: str = "") -> Page:
         page = self.new_page(TEACHER_VIEWPORT)
-        page.goto(f"{self.server.url}/teach/{query}")
+        page.goto(f"{self.server.url}/teach{query}")
         expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
         if title:
             page.get_by_test_id("room-title-input").fill(title)
