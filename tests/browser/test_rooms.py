@@ -219,3 +219,21 @@ def test_push_config_sends_the_teachers_own_playground(classroom: Classroom) -> 
         " && s.config.hidden[0].activation === 'relu' && s.config.optimizer.learning_rate === 0.01"
     )
     ada.wait("s => s.frame.header.epoch === 0")
+
+
+def test_a_students_reload_joins_the_class_again_without_asking(classroom: Classroom) -> None:
+    teacher = classroom.open_class()
+    ada = classroom.join("Ada")
+    expect(classroom.card("Ada")).to_be_visible()
+    ada.page.reload()
+    expect(ada.page.get_by_test_id("room-banner")).to_be_visible()
+    expect(ada.page.get_by_test_id("room-dialog")).to_be_hidden()
+    expect(ada.page.get_by_test_id("room-you")).to_contain_text("Ada")
+    # Her old session left the class: one card, hers.
+    expect(teacher.get_by_test_id("gallery-count")).to_have_attribute("data-count", "1")
+    expect(classroom.card("Ada")).to_have_count(1)
+    # Leaving takes the class out of the address: the next reload stays out.
+    ada.page.get_by_test_id("room-leave").click()
+    expect(ada.page.get_by_test_id("room-banner")).to_be_hidden()
+    expect(teacher.get_by_test_id("gallery-count")).to_have_attribute("data-count", "0")
+    assert "room=" not in ada.page.url

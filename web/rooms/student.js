@@ -53,6 +53,8 @@ const STRINGS = {
 
 /** Where the student's name is kept for the next join in this tab. */
 const NAME_KEY = 'nnp.room.name';
+/** The class this tab is in, so that a reload joins it again without asking. */
+const JOINED_KEY = 'nnp.room.joined';
 /** The codes' alphabet: no 0/O, 1/I/L. */
 const CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
 
@@ -162,6 +164,8 @@ export function mountRoom(container, ctx) {
 
   function setRoom(/** @type {typeof room} */ next) {
     room = next;
+    if (room) sessionStorage.setItem(JOINED_KEY, room.code);
+    else sessionStorage.removeItem(JOINED_KEY);
     locks.set(room?.locks ?? []);
     render();
   }
@@ -252,7 +256,13 @@ export function mountRoom(container, ctx) {
     event.preventDefault();
     join();
   });
-  if (fromLink) openDialog(fromLink);
+  // A reload in a class joins it again under the same name; any other link asks first.
+  if (fromLink && normalizeCode(fromLink) === sessionStorage.getItem(JOINED_KEY) && nameInput.value) {
+    codeInput.value = normalizeCode(fromLink);
+    join();
+  } else if (fromLink) {
+    openDialog(fromLink);
+  }
   render();
 
   return {
