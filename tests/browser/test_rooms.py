@@ -200,6 +200,10 @@ def test_a_wrong_code_is_refused_in_the_students_language(classroom: Classroom) 
         "Aucune classe n’a ce code\u202f: vérifiez-le avec votre enseignant."
     )
     expect(page.get_by_test_id("room-banner")).to_be_hidden()
+    # A code that cannot be one is refused before it is sent.
+    page.get_by_test_id("room-code-input").fill("ab1")
+    page.get_by_test_id("room-join").click()
+    expect(page.get_by_test_id("room-error")).to_contain_text("six lettres et chiffres")
 
 
 def test_push_config_sends_the_teachers_own_playground(classroom: Classroom) -> None:

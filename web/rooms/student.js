@@ -22,6 +22,7 @@ const STRINGS = {
     'room.join.nameHelp': 'Your teacher sees it beside your network.',
     'room.join.submit': 'Join',
     'room.join.cancel': 'Cancel',
+    'room.join.badCode': 'A class code has six letters and digits, such as K7MP2Q.',
     'room.banner.class': 'Class',
     'room.banner.locked': 'Controls locked by your teacher: {controls}',
     'room.banner.leave': 'Leave',
@@ -40,6 +41,7 @@ const STRINGS = {
     'room.join.nameHelp': 'Votre enseignant le voit à côté de votre réseau.',
     'room.join.submit': 'Rejoindre',
     'room.join.cancel': 'Annuler',
+    'room.join.badCode': 'Un code de classe a six lettres et chiffres, par exemple K7MP2Q.',
     'room.banner.class': 'Classe',
     'room.banner.locked': 'Réglages verrouillés par votre enseignant : {controls}',
     'room.banner.leave': 'Quitter',
@@ -136,6 +138,7 @@ export function mountRoom(container, ctx) {
     const name = nameInput.value.trim();
     codeInput.value = code;
     if (!CODE_PATTERN.test(code)) {
+      showError({ local: true, field: 'code', message: t('room.join.badCode') });
       codeInput.focus();
       return;
     }
@@ -158,7 +161,8 @@ export function mountRoom(container, ctx) {
     const params = new URLSearchParams(location.search);
     if (code) params.set('room', code);
     else params.delete('room');
-    const search = params.toString();
+    // Readable like the rest of the address (url.js): `hidden=4:tanh`, `features=x1,x2`.
+    const search = params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',');
     history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
   }
 
