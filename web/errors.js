@@ -184,6 +184,9 @@ function reason(error) {
   return colon && !message.startsWith('URL parameter') ? colon[1] : message;
 }
 
+/** Room errors worded as a whole sentence: the field they name (`type`, `code`) adds nothing. */
+const WHOLE_SENTENCES = new Set(['room_not_found', 'room_full', 'room_limit', 'rate_limited', 'not_in_room', 'rooms_unavailable']);
+
 /** @param {string} s */
 const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -195,7 +198,7 @@ const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
  */
 export function errorText(t, error) {
   if (error.local) return String(error.message ?? '');
-  const label = fieldLabel(t, error.field);
+  const label = WHOLE_SENTENCES.has(error.code) ? '' : fieldLabel(t, error.field);
   const detail = reason(error);
   const text = wordDetail(t, detail) ?? worded(t, `error.code.${error.code}`, { message: detail });
   if (text === null) return label ? `${label}: ${error.message}` : String(error.message ?? error.code);

@@ -241,3 +241,40 @@ def test_a_students_reload_joins_the_class_again_without_asking(classroom: Class
     expect(ada.page.get_by_test_id("room-banner")).to_be_hidden()
     expect(teacher.get_by_test_id("gallery-count")).to_have_attribute("data-count", "0")
     assert "room=" not in ada.page.url
+
+
+def test_room_errors_are_whole_sentences_in_both_languages(classroom: Classroom) -> None:
+    page = classroom.new_page(VIEWPORT)
+    App(page, classroom.server).open()
+    texts = page.evaluate(
+        """async () => {
+          const { createI18n } = await import('/i18n.js');
+          const { ERROR_STRINGS, errorText } = await import('/errors.js');
+          const out = {};
+          for (const lang of ['en', 'fr']) {
+            const i18n = createI18n(lang);
+            i18n.register(ERROR_STRINGS);
+            const field = 'field.config.optimizer.learning_rate';
+            i18n.register({ en: { [field]: 'Learning rate' },
+                            fr: { [field]: 'Taux d’apprentissage' } });
+            out[lang] = [
+              errorText(i18n.t, { code: 'rooms_unavailable', field: 'type',
+                                  message: 'type: rooms need --redis with several workers' }),
+              errorText(i18n.t, { code: 'forbidden', field: 'config.optimizer.learning_rate',
+                                  message: 'config.optimizer.learning_rate: locked' }),
+              errorText(i18n.t, { code: 'room_full', field: 'code', message: 'code: full' }),
+            ];
+          }
+          return out;
+        }"""
+    )
+    assert texts["en"] == [
+        "Classes are not available on this server (several worker processes without Redis).",
+        "Learning rate: locked by your teacher.",
+        "This class is full.",
+    ]
+    assert texts["fr"] == [
+        "Les classes ne sont pas disponibles sur ce serveur (plusieurs processus sans Redis).",
+        "Taux d’apprentissage\u202f: verrouillé par votre enseignant.",
+        "Cette classe est complète.",
+    ]
