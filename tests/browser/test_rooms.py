@@ -278,3 +278,33 @@ def test_room_errors_are_whole_sentences_in_both_languages(classroom: Classroom)
         "Taux d’apprentissage\u202f: verrouillé par votre enseignant.",
         "Cette classe est complète.",
     ]
+
+
+def test_the_teacher_sorts_filters_and_hides_cards(two_students: Classroom) -> None:
+    room = two_students
+    teacher = room.teacher
+    assert teacher is not None
+    bob = room.students["Bob"]
+    for _ in range(3):
+        bob.page.get_by_test_id("step").click()
+    bob.wait("s => s.status.epoch >= 3 && s.status.state === 'paused'")
+    cards = teacher.locator('[data-testid^="gallery-student-"]')
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_have_attribute("data-name", "Ada")
+    teacher.get_by_test_id("gallery-sort").select_option("epoch")
+    expect(cards.first).to_have_attribute("data-name", "Bob")
+    teacher.get_by_test_id("gallery-filter").fill("ad")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_have_attribute("data-name", "Ada")
+    teacher.get_by_test_id("gallery-filter").fill("")
+    # Hidden: off the projected gallery, still in the class, back with "Show hidden".
+    room.card("Bob").locator('[data-testid^="gallery-hide-"]').click()
+    expect(cards).to_have_count(1)
+    expect(teacher.get_by_test_id("gallery-count")).to_have_attribute("data-count", "2")
+    teacher.get_by_test_id("gallery-show-hidden").check()
+    expect(room.card("Bob")).to_have_attribute("data-hidden", "true")
+    # Removed: out of the class, told so.
+    room.card("Bob").locator('[data-testid^="gallery-remove-"]').click()
+    expect(bob.page.get_by_test_id("room-notice")).to_contain_text("removed you")
+    expect(teacher.get_by_test_id("gallery-count")).to_have_attribute("data-count", "1")
+    expect(room.card("Bob")).to_have_count(0)
