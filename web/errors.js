@@ -11,10 +11,29 @@
 
 import { formatNumber, nameLabel } from './i18n.js';
 
-/** Only French words the server's messages: in English they are shown as the server wrote them. */
+/**
+ * Only French words the server's messages: in English they are shown as the server wrote them.
+ * The errors of classroom rooms are the exception: a student gets a sentence in either language.
+ */
 export const ERROR_STRINGS = {
-  en: {},
+  en: {
+    'error.withField': '{field}: {message}',
+    'error.code.room_not_found': 'no class has this code: check it with your teacher.',
+    'error.code.room_full': 'this class is full.',
+    'error.code.room_limit': 'the server has as many classes as it can hold: close one first.',
+    'error.code.rate_limited': 'too many attempts: wait a few seconds and try again.',
+    'error.code.forbidden': 'locked by your teacher.',
+    'error.code.not_in_room': 'you are not in a class.',
+    'error.code.rooms_unavailable': 'classes are not available on this server (several worker processes without Redis).',
+  },
   fr: {
+    'error.code.room_not_found': 'aucune classe n’a ce code : vérifiez-le avec votre enseignant.',
+    'error.code.room_full': 'cette classe est complète.',
+    'error.code.room_limit': 'le serveur accueille déjà autant de classes que possible : fermez-en une d’abord.',
+    'error.code.rate_limited': 'trop de tentatives : attendez quelques secondes et réessayez.',
+    'error.code.forbidden': 'verrouillé par votre enseignant.',
+    'error.code.not_in_room': 'vous n’êtes dans aucune classe.',
+    'error.code.rooms_unavailable': 'les classes ne sont pas disponibles sur ce serveur (plusieurs processus sans Redis).',
     'error.withField': '{field} : {message}',
     'error.code.bad_json': 'message illisible par le serveur ({message})',
     'error.code.unknown_type': 'type de message inconnu du serveur ({message})',
@@ -174,6 +193,9 @@ function reason(error) {
   return colon && !message.startsWith('URL parameter') ? colon[1] : message;
 }
 
+/** Room errors worded as a whole sentence: the field they name (`type`, `code`) adds nothing. */
+const WHOLE_SENTENCES = new Set(['room_not_found', 'room_full', 'room_limit', 'rate_limited', 'not_in_room', 'rooms_unavailable']);
+
 /** @param {string} s */
 const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -185,7 +207,7 @@ const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
  */
 export function errorText(t, error) {
   if (error.local) return String(error.message ?? '');
-  const label = fieldLabel(t, error.field);
+  const label = WHOLE_SENTENCES.has(error.code) ? '' : fieldLabel(t, error.field);
   const detail = reason(error);
   const text = wordDetail(t, detail) ?? worded(t, `error.code.${error.code}`, { message: detail });
   if (text === null) return label ? `${label}: ${error.message}` : String(error.message ?? error.code);

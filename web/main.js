@@ -14,6 +14,7 @@ import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } fr
 const VIEWS = [
   ['#controls', './controls.js', 'mountControls'],
   ['#share', './share.js', 'mountShare'],
+  ['#room', './rooms/student.js', 'mountRoom'],
   ['#data-panel', './dataPanel.js', 'mountDataPanel'],
   ['#network', './network.js', 'mountNetwork'],
   ['#output', './heatmap.js', 'mountHeatmap'],
@@ -22,6 +23,9 @@ const VIEWS = [
   ['#lessons', './lessons/index.js', 'mountLessons'],
   ['#search', './search/panel.js', 'mountSearchPanel'],
 ];
+
+/** localStorage key of the config `rememberTeacherConfig` keeps for the teacher's page. */
+const TEACHER_CONFIG_KEY = 'nnp.teacherConfig';
 
 const STRINGS = {
   en: {
@@ -108,6 +112,7 @@ function receive(message) {
       store.set('config', message.config);
       store.set('configId', message.id ?? null);
       history.replaceState(history.state, '', urlFromConfig(message.config, location.search) + location.hash);
+      rememberTeacherConfig(message.config);
       break;
     case 'data':
       store.set('data', message);
@@ -124,6 +129,15 @@ function receive(message) {
     case 'export':
       store.set('exported', message.data);
       break;
+    case 'room_joined':
+    case 'room_left':
+    case 'room_state':
+    case 'room_push':
+    case 'room_closed':
+      // The room view reads them all, in order (rooms/student.js).
+      store.state.roomInbox.push(message);
+      store.touch('roomInbox');
+      break;
     case 'search_trial':
     case 'search_progress':
       // Several may arrive between two paints: the Search panel reads them all, in order.
@@ -132,6 +146,20 @@ function receive(message) {
       break;
     default:
       console.warn('unknown server message', message.type);
+  }
+}
+
+/**
+ * The teacher's page (`/teach`) pushes "my playground's config" to a class: it reads the last
+ * config this browser's playground showed outside a class, kept here.
+ * @param {any} config
+ */
+function rememberTeacherConfig(config) {
+  if (new URLSearchParams(location.search).has('room')) return;
+  try {
+    localStorage.setItem(TEACHER_CONFIG_KEY, JSON.stringify(restorable(config)));
+  } catch {
+    // Storage full or refused (private mode): the teacher's page says it has no config.
   }
 }
 

@@ -16,8 +16,9 @@ const HISTORY_LIMIT = 4000;
  *   history: Array<Record<string, number | null>>,
  *   errors: any[], lang: string, inspection: any,
  *   configId: number | string | null, exported: any,
- *   searchInbox: any[],
+ *   searchInbox: any[], roomInbox: any[],
  *   searchRequest: {preset: string, trials: number, epochs: number} | null,
+ *   experimentRequest: {name: string, variant: string | null, seq: number} | null,
  * }} AppState
  */
 
@@ -44,6 +45,10 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
     searchInbox: [],
     /** A search another view asks the Search panel to start (the seeds button of a card). */
     searchRequest: null,
+    /** Room messages not yet read by the room view (rooms/student.js). */
+    roomInbox: [],
+    /** An experiment the teacher pushed, for the Lessons panel to apply (newest `seq`). */
+    experimentRequest: null,
   };
   /** @type {Set<string>} */
   let changed = new Set();

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
@@ -28,6 +28,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.server_process import ROOT, dump_log, free_port, start_server, stop_server
+
+if TYPE_CHECKING:
+    from tests.browser.classroom import Classroom
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -224,3 +227,30 @@ class App:
 @pytest.fixture
 def app(page: Page, server: ServerProcess) -> App:
     return App(page, server)
+
+
+@pytest.fixture
+def classroom(
+    browser: Browser, server: ServerProcess, request: pytest.FixtureRequest
+) -> Iterator[Classroom]:
+    """A teacher's page and students' playgrounds on the module's server (rooms tests)."""
+    from tests.browser.classroom import Classroom
+
+    room = Classroom(browser, server)
+    yield room
+    if failed(request):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pages = ([("teacher", room.teacher)] if room.teacher else []) + [
+            (name, app.page) for name, app in room.students.items()
+        ]
+        for who, page in pages:
+            path = ARTIFACTS / f"{request.node.name}-{who}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+                sys.stderr.write(f"screenshot: {path}\n")
+            except Exception as error:
+                sys.stderr.write(f"no screenshot of {who}: {error}\n")
+        server.dump_log()
+    room.close()
+    if room.errors:
+        pytest.fail("uncaught errors in the pages:\n" + "\n".join(room.errors), pytrace=False)

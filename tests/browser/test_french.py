@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server.experiments import EXPERIMENTS
+from tests.browser.classroom import Classroom
 from tests.browser.conftest import App
 from tests.browser.test_lessons import ADVICE
 
@@ -31,6 +32,10 @@ ENGLISH = [
     "input", "inputs", "features", "dataset", "data", "moons", "circle", "spiral", "noise",
     "network", "lessons", "experiments", "forward", "backward", "pass", "mse", "bce", "cce",
     "cross-entropy", "gradient descent", "connected", "show", "class", "lr", "the", "and", "of",
+    # Classroom mode (rooms/student.js and the teacher's page).
+    "join", "leave", "student", "students", "teacher", "locked", "lock", "challenge",
+    "leaderboard", "spotlight", "gallery", "push", "remove", "hide", "sort by", "rank",
+    "parameters", "close", "find", "over budget",
 ]
 # Protocol codes that must never show: matched with their case (ReLU and Leaky ReLU are fine).
 CODES = ["relu", "leaky_relu", "leaky relu", "auto (sigmoid)", "auto (bce)"]
@@ -53,8 +58,12 @@ def visible_text(page: Page) -> str:
     ))
 
 
-def expect_french(page: Page, where: str) -> None:
+def expect_french(page: Page, where: str, allow: tuple[str, ...] = ()) -> None:
+    """No English word and no decimal point in the page (`allow`: text to leave out, such as
+    an address or a proper name)."""
     text = visible_text(page)
+    for part in allow:
+        text = text.replace(part, "")
     words = english_words(text)
     assert not words, f"English in the French page ({where}): {words}"
     points = re.findall(r"\S*\d\.\d\S*", text)
@@ -252,3 +261,30 @@ def test_french_percentages_use_a_decimal_comma_and_a_narrow_space(app: App) -> 
         }"""
     )
     assert "12,5\u202f%" in text, text
+
+
+def test_french_classroom_pages_have_no_english(classroom: Classroom) -> None:
+    teacher = classroom.open_class(query="?lang=fr")
+    expect(teacher.get_by_test_id("room-create")).to_have_count(1)
+    student = classroom.join("Ada", "&lang=fr")
+    card = classroom.card("Ada")
+    expect(card).to_be_visible()
+    # A lock, a challenge, the spotlight and every tool open: all the words the pages have.
+    for tool in ("tool-lock", "tool-challenge"):
+        teacher.get_by_test_id(tool).click()
+    teacher.get_by_test_id("lock-learning_rate").check()
+    teacher.get_by_test_id("lock").click()
+    teacher.get_by_test_id("challenge-dataset").select_option("xor")
+    teacher.get_by_test_id("challenge-max-params").fill("40")
+    teacher.get_by_test_id("challenge-start").click()
+    expect(teacher.get_by_test_id("leaderboard-row-1")).to_have_attribute("data-name", "Ada")
+    card.click()
+    expect(teacher.get_by_test_id("spotlight")).to_have_attribute("data-name", "Ada")
+    teacher.wait_for_function("() => window.__teach.frames > 0")
+    expect(student.page.get_by_test_id("room-banner")).to_have_attribute("data-locked", "true")
+    expect(student.page.get_by_test_id("room-locks")).to_contain_text("Taux d’apprentissage")
+    expect(student.page.get_by_test_id("room-challenge")).to_contain_text("Défi")
+    link = teacher.get_by_test_id("room-join-link").inner_text()
+    expect_french(teacher, "teacher's page", allow=(link, "Ada"))
+    expect_french(student.page, "student in a class", allow=("Ada",))
+

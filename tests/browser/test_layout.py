@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.classroom import Classroom
 from tests.browser.conftest import ARTIFACTS, App, ServerProcess
 
 SIX_BY_EIGHT = "?hidden=" + ",".join(["8:tanh"] * 6)
@@ -210,19 +211,57 @@ def test_play_shows_paused_while_disconnected(app: App) -> None:
         server.close()
 
 
-@pytest.mark.parametrize("query", ["?lang=en", "?lang=fr&presenter=1"])
-def test_axe_finds_no_serious_or_critical_violation(app: App, query: str) -> None:
-    page = app.open(query)
-    page.get_by_test_id("share-menu").click()
-    settle(page)
+def axe_violations(page: Page) -> list[str]:
+    """The serious and critical violations axe-core finds in the page."""
     results = Axe().run(page)
-    bad = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         + ", ".join(str(n["target"]) for n in v["nodes"][:5])
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.mark.parametrize("query", ["?lang=en", "?lang=fr&presenter=1"])
+def test_axe_finds_no_serious_or_critical_violation(app: App, query: str) -> None:
+    page = app.open(query)
+    page.get_by_test_id("share-menu").click()
+    settle(page)
+    bad = axe_violations(page)
     assert bad == [], "\n".join(bad)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_classroom_pages_pass_axe_and_fit_the_projector(classroom: Classroom, lang: str) -> None:
+    teacher = classroom.open_class("Lab 3", query=f"?lang={lang}")
+    student = classroom.join("Ada", f"&lang={lang}")
+    expect(classroom.card("Ada")).to_be_visible()
+    for tool in ("tool-lock", "tool-challenge"):
+        teacher.get_by_test_id(tool).click()
+    teacher.get_by_test_id("lock-dataset").check()
+    teacher.get_by_test_id("lock").click()
+    teacher.get_by_test_id("challenge-start").click()
+    expect(teacher.get_by_test_id("leaderboard-row-1")).to_be_visible()
+    classroom.card("Ada").click()
+    expect(teacher.get_by_test_id("spotlight")).to_be_visible()
+    teacher.wait_for_function("() => window.__teach.frames > 0")
+    expect(student.page.get_by_test_id("room-banner")).to_have_attribute("data-locked", "true")
+    for page, who in ((teacher, "teacher"), (student.page, "student")):
+        settle(page)
+        bad = axe_violations(page)
+        assert bad == [], f"{who}:\n" + "\n".join(bad)
+    # The projector: 1280 × 720 and 1920 × 1080, no sideways scroll, no cut-off text.
+    for width, height in ((1280, 720), (1920, 1080)):
+        teacher.set_viewport_size({"width": width, "height": height})
+        settle(teacher)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        teacher.screenshot(path=str(ARTIFACTS / f"layout-teach-{lang}-{width}.png"))
+        scroll = teacher.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        assert scroll[0] <= scroll[1], (width, scroll)
+        assert teacher.evaluate(CLIPPED_TEXT, ".teach-main") == [], width
+        code = teacher.get_by_test_id("room-code")
+        size = code.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 40, (width, size)
 
 
 def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(app: App) -> None:

@@ -221,6 +221,18 @@ export function mountLessons(container, ctx) {
         // The preset with the link's own parameters over it: `&seed=2` changes the seed only.
         host.start(name, extra);
       }
+      if (changed.has('experimentRequest') && state.experimentRequest && state.hello) {
+        // The teacher pushed an experiment (rooms/student.js): picked as from the menu, then
+        // its variant as if its button were pressed.
+        const { name, variant } = state.experimentRequest;
+        state.experimentRequest = null;
+        host.start(name);
+        const chosen = variant ? host.preset(name)?.variants?.find((v) => v.label === variant) : null;
+        if (chosen) {
+          ctx.configure(chosen.config);
+          ctx.send({ type: 'reset' });
+        }
+      }
       if (changed.has('lang')) label();
       coach.update(state, changed);
       card.update(state, changed);

@@ -1,0 +1,282 @@
+// @ts-check
+/**
+ * The gallery of student cards: name, decision-boundary thumbnail, metrics and the coach's
+ * advice, sorted and filtered by the teacher. Cards are built once per student and updated in
+ * place each `room_gallery` tick (about once a second), so focus and hover survive. Student
+ * names are user text: they only ever go through `textContent` and attributes.
+ */
+import { formatLoss } from '../controls.js';
+import { formatNumber, formatPercent } from '../i18n.js';
+import { CLASS_COLORS, divergingLut } from '../palette.js';
+
+/** The thumbnail's side, in cells (docs/protocol.md, StudentCard.thumb). */
+export const THUMB = 32;
+/** As light as the main page's boundary, so the shapes read the same on the projector. */
+const HEAT_STRENGTH = 0.62;
+const LUT = divergingLut(HEAT_STRENGTH);
+
+/** Sort keys → how two cards compare (missing values last). */
+const SORTS = /** @type {Record<string, (a: any, b: any) => number>} */ ({
+  name: (a, b) => String(a.name).localeCompare(String(b.name)),
+  val_loss: (a, b) => missingLast(a.val_loss ?? a.test_loss, b.val_loss ?? b.test_loss, 1),
+  accuracy: (a, b) => missingLast(a.val_accuracy ?? a.test_accuracy, b.val_accuracy ?? b.test_accuracy, -1),
+  params: (a, b) => missingLast(a.params, b.params, 1),
+  epoch: (a, b) => missingLast(a.epoch, b.epoch, -1),
+});
+export const SORT_KEYS = Object.keys(SORTS);
+
+/** @param {any} x @param {any} y @param {number} sign  1 ascending, -1 descending */
+function missingLast(x, y, sign) {
+  const fx = typeof x === 'number' && Number.isFinite(x);
+  const fy = typeof y === 'number' && Number.isFinite(y);
+  if (fx && fy) return sign * (x - y);
+  return fx ? -1 : fy ? 1 : 0;
+}
+
+/**
+ * The ids of `cards` in display order.
+ * @param {any[]} cards
+ * @param {string} key
+ */
+export function sortCards(cards, key) {
+  const by = SORTS[key] ?? SORTS.name;
+  return [...cards].sort((a, b) => by(a, b) || String(a.name).localeCompare(String(b.name)) || String(a.id).localeCompare(String(b.id)));
+}
+
+/**
+ * Paints a 32×32 thumbnail (base64, one byte per cell, row-major, row 0 at the top as on the
+ * canvas) into `canvas` with the
+ * playground's palette: the diverging ramp for a binary output or a regression, the Okabe–Ito
+ * class colors for several classes.
+ * @param {HTMLCanvasElement} canvas
+ * @param {string} base64
+ * @param {string} task  "binary" | "multiclass" | "regression"
+ */
+export function paintThumb(canvas, base64, task) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  if (bytes.length < THUMB * THUMB) return;
+  canvas.width = THUMB;
+  canvas.height = THUMB;
+  const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const image = g.createImageData(THUMB, THUMB);
+  const pixels = new Uint32Array(image.data.buffer);
+  const classes = task === 'multiclass' ? classCount(bytes) : 0;
+  const colors = classes ? CLASS_COLORS.map(rgbaPixel) : [];
+  for (let row = 0; row < THUMB; row++) {
+    const src = row * THUMB;
+    for (let col = 0; col < THUMB; col++) {
+      const v = bytes[src + col];
+      pixels[row * THUMB + col] = classes
+        ? colors[Math.round((v * (classes - 1)) / 255) % colors.length]
+        : LUT[v];
+    }
+  }
+  g.putImageData(image, 0, 0);
+}
+
+/**
+ * How many classes a multiclass thumbnail encodes (class k is k·255/(K−1)): the smallest
+ * non-zero level is one class step.
+ * @param {Uint8Array} bytes
+ */
+function classCount(bytes) {
+  let step = 255;
+  for (const v of bytes) if (v > 0 && v < step) step = v;
+  return Math.max(2, Math.round(255 / step) + 1);
+}
+
+/**
+ * A CSS hex color as a little-endian ABGR pixel, lightened like the main heatmap.
+ * @param {string} hex
+ */
+function rgbaPixel(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  const mix = (/** @type {number} */ c) => Math.round(248 + (c - 248) * 0.8);
+  return ((255 << 24) | (mix(n & 255) << 16) | (mix((n >> 8) & 255) << 8) | mix((n >> 16) & 255)) >>> 0;
+}
+
+/**
+ * @param {HTMLElement} container  the gallery's list
+ * @param {{
+ *   t: (key: string, params?: Record<string, unknown>) => string,
+ *   onSpotlight: (id: string) => void,
+ *   onHide: (id: string, hidden: boolean) => void,
+ *   onRemove: (id: string) => void,
+ * }} deps
+ */
+export function mountGallery(container, deps) {
+  const { t } = deps;
+  /** @type {Map<string, {card: any, el: HTMLElement, parts: Record<string, HTMLElement>}>} */
+  const shown = new Map();
+  let sortKey = 'name';
+  let filter = '';
+  let showHidden = false;
+  /** @type {string | null} */ let spotlit = null;
+
+  /** @param {string} id */
+  function build(id) {
+    const el = document.createElement('article');
+    el.className = 'card';
+    el.dataset.testid = `gallery-student-${id}`;
+    const main = document.createElement('button');
+    main.type = 'button';
+    main.className = 'card-main';
+    main.dataset.testid = `gallery-spotlight-${id}`;
+    const canvas = document.createElement('canvas');
+    canvas.className = 'card-thumb';
+    canvas.width = THUMB;
+    canvas.height = THUMB;
+    const name = document.createElement('h3');
+    name.className = 'card-name';
+    const status = document.createElement('span');
+    status.className = 'card-status';
+    main.append(canvas, name, status);
+    const metrics = document.createElement('dl');
+    metrics.className = 'card-metrics';
+    const advice = document.createElement('ul');
+    advice.className = 'card-advice';
+    const actions = document.createElement('div');
+    actions.className = 'card-actions';
+    const hide = document.createElement('button');
+    hide.type = 'button';
+    hide.className = 'btn btn-small';
+    hide.dataset.testid = `gallery-hide-${id}`;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'btn btn-small btn-danger';
+    remove.dataset.testid = `gallery-remove-${id}`;
+    actions.append(hide, remove);
+    el.append(main, metrics, advice, actions);
+    // The whole card spotlights the student; its own buttons do their own thing.
+    el.addEventListener('click', (event) => {
+      if (/** @type {HTMLElement} */ (event.target).closest('.card-actions')) return;
+      deps.onSpotlight(id);
+    });
+    hide.addEventListener('click', () => {
+      const entry = shown.get(id);
+      if (entry) deps.onHide(id, !entry.card.hidden);
+    });
+    remove.addEventListener('click', () => deps.onRemove(id));
+    return { el, parts: { main, canvas, name, status, metrics, advice, hide, remove } };
+  }
+
+  /**
+   * Writes one card's text and numbers.
+   * @param {{card: any, el: HTMLElement, parts: Record<string, HTMLElement>}} entry
+   */
+  function fill(entry) {
+    const { card, el, parts } = entry;
+    const name = String(card.name ?? '');
+    parts.name.textContent = name;
+    el.dataset.name = name;
+    el.dataset.valLoss = card.val_loss === null || card.val_loss === undefined ? '' : String(card.val_loss);
+    el.dataset.epoch = String(card.epoch ?? 0);
+    el.dataset.hidden = String(Boolean(card.hidden));
+    el.dataset.status = String(card.status ?? '');
+    el.classList.toggle('card-spotlit', spotlit === card.id);
+    parts.main.setAttribute('aria-label', t('teach.card.spotlight', { name }));
+    parts.canvas.setAttribute('aria-label', t('teach.card.thumb', { name }));
+    parts.canvas.setAttribute('role', 'img');
+    const status = card.hidden ? `${t(`teach.status.${card.status ?? 'paused'}`)} · ${t('teach.card.hidden')}` : t(`teach.status.${card.status ?? 'paused'}`);
+    parts.status.textContent = status;
+    parts.status.dataset.status = String(card.status ?? '');
+    /** @type {Array<[string, string]>} */
+    const rows = [
+      ['teach.card.epoch', String(card.epoch ?? 0)],
+      ['teach.card.valLoss', formatLoss(card.val_loss)],
+      ['teach.card.valAcc', share(card.val_accuracy)],
+      ['teach.card.testLoss', formatLoss(card.test_loss)],
+      ['teach.card.testAcc', share(card.test_accuracy)],
+      ['teach.card.params', card.params === null || card.params === undefined ? '–' : formatNumber(card.params)],
+      ['teach.card.dead', String(card.dead ?? 0)],
+    ];
+    const cells = rows
+      .filter(([key, value]) => value !== '–' || !key.endsWith('Acc'))
+      .flatMap(([key, value]) => {
+        const dt = document.createElement('dt');
+        dt.textContent = t(key);
+        const dd = document.createElement('dd');
+        dd.textContent = value;
+        return [dt, dd];
+      });
+    parts.metrics.replaceChildren(...cells);
+    parts.advice.replaceChildren(...(card.advice ?? []).map((/** @type {string} */ code) => {
+      const li = document.createElement('li');
+      li.dataset.code = code;
+      const key = `coach.short.${code}`;
+      const text = t(key);
+      li.textContent = text === key ? code : text;
+      return li;
+    }));
+    parts.hide.textContent = t(card.hidden ? 'teach.card.show' : 'teach.card.hide');
+    parts.hide.title = t(card.hidden ? 'teach.card.showTitle' : 'teach.card.hideTitle', { name });
+    parts.remove.textContent = t('teach.card.remove');
+    parts.remove.title = t('teach.card.removeTitle', { name });
+  }
+
+  /** Shows the cards that pass the filter, in order, moving nodes only when the order changed. */
+  function arrange() {
+    const needle = filter.trim().toLocaleLowerCase();
+    const visible = sortCards([...shown.values()].map((e) => e.card), sortKey)
+      .filter((card) => (showHidden || !card.hidden) && (!needle || String(card.name).toLocaleLowerCase().includes(needle)))
+      .map((card) => /** @type {any} */ (shown.get(card.id)).el);
+    const current = [...container.children];
+    if (current.length !== visible.length || current.some((el, i) => el !== visible[i])) {
+      container.replaceChildren(...visible);
+    }
+  }
+
+  return {
+    /**
+     * Cards of the latest `room_gallery` (a card without `thumb` keeps its last one).
+     * @param {any[]} cards
+     */
+    update(cards) {
+      const ids = new Set(cards.map((c) => String(c.id)));
+      for (const id of [...shown.keys()]) if (!ids.has(id)) shown.delete(id);
+      for (const card of cards) {
+        const id = String(card.id);
+        let entry = shown.get(id);
+        if (!entry) {
+          entry = { card, ...build(id) };
+          shown.set(id, entry);
+        }
+        entry.card = { ...card, id };
+        if (card.thumb) paintThumb(/** @type {HTMLCanvasElement} */ (entry.parts.canvas), card.thumb, card.task);
+        fill(entry);
+      }
+      arrange();
+    },
+    /** @param {{sort?: string, filter?: string, showHidden?: boolean, spotlit?: string | null}} options */
+    view(options) {
+      if (options.sort !== undefined) sortKey = options.sort;
+      if (options.filter !== undefined) filter = options.filter;
+      if (options.showHidden !== undefined) showHidden = options.showHidden;
+      if (options.spotlit !== undefined) spotlit = options.spotlit;
+      for (const entry of shown.values()) fill(entry);
+      arrange();
+    },
+    /**
+     * The name of a student still in the class, or null.
+     * @param {string} id
+     */
+    nameOf(id) {
+      return shown.get(id)?.card.name ?? null;
+    },
+    get size() {
+      return shown.size;
+    },
+    clear() {
+      shown.clear();
+      container.replaceChildren();
+    },
+  };
+}
+
+/**
+ * A share as a percentage in the page's language, or a dash.
+ * @param {number | null | undefined} v
+ */
+function share(v) {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : formatPercent(v, 1);
+}

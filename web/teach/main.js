@@ -1,0 +1,299 @@
+// @ts-check
+/**
+ * The teacher's page (`/teach`): opens a class on its own websocket session (which never
+ * trains), shows the join code, link and QR code, the live gallery of students, the spotlight,
+ * and the push, lock and challenge tools. The class's key lives only in this tab's
+ * sessionStorage: a reload, or a dropped connection, resumes the class with `room_create`
+ * {code, key}. See docs/classroom.md.
+ */
+import { ERROR_STRINGS, errorText } from '../errors.js';
+import { DATA_STRINGS } from '../data/strings.js';
+import { applyLabels, browserLanguage, createI18n } from '../i18n.js';
+import { STRINGS as COACH_STRINGS } from '../lessons/coach.js';
+import { STRINGS as EXP_STRINGS } from '../lessons/experiments.js';
+import { STRINGS as ROOM_STRINGS } from '../rooms/strings.js';
+import { connectSocket, socketUrl } from '../socket.js';
+import { langFromUrl, urlWithLang } from '../url.js';
+import { mountGallery, SORT_KEYS } from './gallery.js';
+import { mountSpotlight } from './spotlight.js';
+import { STRINGS } from './strings.js';
+import { mountTools } from './tools.js';
+
+/** sessionStorage: the open class's code, and its key under a name with the code. */
+const CODE_KEY = 'nnp.teach.code';
+const keyName = (/** @type {string} */ code) => `nnp.teach.key.${code}`;
+
+const i18n = createI18n(langFromUrl(location.search) ?? browserLanguage(navigator.languages ?? [navigator.language]));
+for (const table of [STRINGS, ROOM_STRINGS, ERROR_STRINGS, COACH_STRINGS, EXP_STRINGS, DATA_STRINGS]) i18n.register(table);
+const t = i18n.t;
+
+const $ = (/** @type {string} */ id) => /** @type {any} */ (document.querySelector(`[data-testid="${id}"]`));
+const createBox = /** @type {HTMLElement} */ ($('create'));
+const roomBox = /** @type {HTMLElement} */ ($('room'));
+const errorEl = /** @type {HTMLElement} */ ($('error'));
+const eventsEl = /** @type {HTMLElement} */ ($('events'));
+const spotBox = /** @type {HTMLElement} */ ($('spotlight'));
+const sortSel = /** @type {HTMLSelectElement} */ ($('gallery-sort'));
+
+/** @type {{code: string, key: string, title: string, joinPath: string} | null} */ let room = null;
+/** The id of the `room_create` waiting for its answer, and whether it resumes a class. */
+/** @type {{id: number, resume: boolean} | null} */ let creating = null;
+/** @type {number | null} */ let closing = null;
+let count = 0;
+/** Whether `/api/catalog` answered (else hello's catalog fills the push buttons). */
+let catalogFetched = false;
+
+/** What the tests and the bench read. */
+const probe = {
+  gallery: 0,
+  frames: 0,
+  get room() { return room ? { code: room.code } : null; },
+  /** The epoch of the last frame the spotlight drew, or null. */
+  spotlightEpoch: () => spotlight.epoch,
+};
+/** @type {any} */ (window).__teach = probe;
+
+const socket = connectSocket({
+  url: socketUrl(location),
+  onOpen: () => setConnection('open'),
+  onClose: () => setConnection('closed'),
+  onMessage: receive,
+  onFrame(frame) {
+    // The teacher's own session never trains and is not drawn: its frames are acknowledged
+    // at once, or the server would soon hold this page's messages (docs/protocol.md, flow
+    // control). A spotlit student's frame is the student's: only its page acknowledges it.
+    if (frame.header.spotlight === undefined) {
+      frame.ack?.();
+      return;
+    }
+    probe.frames += 1;
+    spotlight.frame(frame);
+  },
+  onDecodeError(error) {
+    showError({ local: true, message: error.message });
+  },
+});
+
+/**
+ * Sends a teacher message with the class's key.
+ * @param {{type: string, [key: string]: any}} message
+ */
+function send(message) {
+  return socket.send(room ? { ...message, key: room.key } : message);
+}
+
+const gallery = mountGallery(/** @type {HTMLElement} */ ($('gallery')), {
+  t,
+  onSpotlight: (id) => send({ type: 'room_spotlight', student: id }),
+  onHide: (id, hidden) => send({ type: 'room_hide', student: id, hidden }),
+  onRemove: (id) => send({ type: 'room_remove', student: id }),
+});
+const tools = mountTools(roomBox, { t, send });
+const spotlight = mountSpotlight(spotBox, {
+  t,
+  i18n: {
+    register: i18n.register,
+    get lang() { return i18n.lang; },
+    setLang: setLang,
+    missing: i18n.missing,
+  },
+});
+
+/** @param {any} message */
+function receive(message) {
+  switch (message.type) {
+    case 'hello':
+      spotlight.hello(message);
+      if (!catalogFetched) tools.setCatalog(message.catalog);
+      resume();
+      socket.flushQueue();
+      break;
+    case 'room_created':
+      creating = null;
+      openRoom(message);
+      break;
+    case 'room_gallery':
+      probe.gallery += 1;
+      count = Number(message.count ?? message.students?.length ?? 0);
+      gallery.update(message.students ?? []);
+      renderCount();
+      break;
+    case 'room_leaderboard':
+      tools.leaderboard(message);
+      break;
+    case 'room_spotlight':
+      showSpotlight(message);
+      break;
+    case 'room_event':
+      eventsEl.textContent = t(`teach.event.${message.event}`, { name: String(message.name ?? '') });
+      break;
+    case 'room_ack':
+      if (message.id === closing) closed();
+      else tools.ack(message);
+      break;
+    case 'error':
+      refused(message);
+      break;
+    default:
+      break;
+  }
+}
+
+/** After every `hello` (a new session): resume the class this tab opened, if any. */
+function resume() {
+  const code = sessionStorage.getItem(CODE_KEY);
+  const key = code ? sessionStorage.getItem(keyName(code)) : null;
+  if (code && key) {
+    creating = { id: socket.send({ type: 'room_create', code, key }), resume: true };
+  } else {
+    render();
+  }
+}
+
+/** @param {any} message  room_created */
+function openRoom(message) {
+  room = { code: message.code, key: message.key, title: message.title ?? '', joinPath: message.join_path ?? `/?room=${message.code}` };
+  sessionStorage.setItem(CODE_KEY, room.code);
+  sessionStorage.setItem(keyName(room.code), room.key);
+  const url = new URL(room.joinPath, location.origin);
+  const link = $('room-join-link');
+  link.href = url.href;
+  link.textContent = `${url.host}${url.pathname}${url.search}`;
+  $('room-code').textContent = room.code;
+  $('room-title').textContent = room.title;
+  $('room-qr').src = `/api/rooms/${encodeURIComponent(room.code)}/qr.svg?base=${encodeURIComponent(location.origin)}`;
+  tools.restore(message);
+  render();
+}
+
+function closed() {
+  closing = null;
+  if (room) sessionStorage.removeItem(keyName(room.code));
+  sessionStorage.removeItem(CODE_KEY);
+  room = null;
+  count = 0;
+  gallery.clear();
+  hideSpotlight();
+  $('create-notice').textContent = t('teach.room.closed');
+  $('create-notice').hidden = false;
+  render();
+}
+
+/**
+ * An error from the server: a failed resume starts over, anything else is shown.
+ * @param {any} error
+ */
+function refused(error) {
+  if (creating && error.id === creating.id && creating.resume) {
+    creating = null;
+    const code = sessionStorage.getItem(CODE_KEY);
+    if (code) sessionStorage.removeItem(keyName(code));
+    sessionStorage.removeItem(CODE_KEY);
+    room = null;
+    $('create-notice').textContent = t('teach.create.lost');
+    $('create-notice').hidden = false;
+    render();
+    return;
+  }
+  if (creating && error.id === creating.id) creating = null;
+  tools.refused(error.id);
+  showError(error);
+}
+
+function showError(/** @type {any} */ error) {
+  errorEl.hidden = !error;
+  errorEl.textContent = error ? errorText(t, error) : '';
+}
+
+/** @param {any} message  room_spotlight */
+function showSpotlight(message) {
+  spotlight.receive(message);
+  if (message.student === null || message.student === undefined) {
+    hideSpotlight();
+    return;
+  }
+  spotBox.hidden = false;
+  spotBox.dataset.student = String(message.student);
+  const name = String(message.name ?? gallery.nameOf(String(message.student)) ?? '');
+  spotBox.dataset.name = name;
+  $('spotlight-name').textContent = t('teach.spot.heading', { name });
+  $('spotlight-note').textContent = t('teach.spot.readOnly', { name });
+  gallery.view({ spotlit: String(message.student) });
+}
+
+function hideSpotlight() {
+  spotlight.end();
+  spotBox.hidden = true;
+  delete spotBox.dataset.student;
+  gallery.view({ spotlit: null });
+}
+
+function renderCount() {
+  $('gallery-count').textContent = count === 0 ? t('teach.room.noStudents')
+    : count === 1 ? t('teach.room.student') : t('teach.room.students', { n: count });
+  $('gallery-count').dataset.count = String(count);
+  $('gallery-empty').hidden = gallery.size > 0;
+}
+
+function setConnection(/** @type {string} */ state) {
+  const el = $('connection');
+  el.dataset.state = state;
+  el.querySelector('.connection-text').textContent = t(`teach.connection.${state}`);
+}
+
+function render() {
+  applyLabels(document.body, t, () => false);
+  document.title = t('teach.title');
+  createBox.hidden = Boolean(room);
+  roomBox.hidden = !room;
+  $('room-qr').alt = t('teach.room.qr');
+  const sort = sortSel.value || 'name';
+  sortSel.replaceChildren(...SORT_KEYS.map((key) => new Option(t(`teach.gallery.sort.${key}`), key)));
+  sortSel.value = sort;
+  setConnection($('connection').dataset.state);
+  renderCount();
+  tools.relabel();
+  gallery.view({});
+  if (!spotBox.hidden) {
+    const name = spotBox.dataset.name ?? '';
+    $('spotlight-name').textContent = t('teach.spot.heading', { name });
+    $('spotlight-note').textContent = t('teach.spot.readOnly', { name });
+  }
+}
+
+function setLang(/** @type {string} */ lang) {
+  i18n.setLang(lang);
+  document.documentElement.lang = lang;
+  history.replaceState(history.state, '', urlWithLang(lang, location.search));
+  spotlight.setLang(lang);
+  render();
+}
+
+/** @type {HTMLFormElement} */ (createBox.querySelector('form')).addEventListener('submit', (event) => {
+  event.preventDefault();
+  const title = /** @type {HTMLInputElement} */ ($('room-title-input')).value.trim();
+  $('create-notice').hidden = true;
+  showError(null);
+  creating = { id: socket.send(title ? { type: 'room_create', title } : { type: 'room_create' }), resume: false };
+});
+$('room-close').addEventListener('click', () => {
+  closing = send({ type: 'room_close' });
+});
+$('spotlight-close').addEventListener('click', () => {
+  send({ type: 'room_spotlight', student: null });
+  hideSpotlight();
+});
+$('lang').addEventListener('click', () => setLang(i18n.lang === 'fr' ? 'en' : 'fr'));
+sortSel.addEventListener('change', () => gallery.view({ sort: sortSel.value }));
+$('gallery-filter').addEventListener('input', () => gallery.view({ filter: $('gallery-filter').value }));
+$('gallery-show-hidden').addEventListener('change', () => gallery.view({ showHidden: $('gallery-show-hidden').checked }));
+
+// The catalog's experiments, for the push buttons (hello carries it too, on every session).
+fetch('/api/catalog').then((response) => (response.ok ? response.json() : null)).then((catalog) => {
+  if (!catalog) return;
+  catalogFetched = true;
+  tools.setCatalog(catalog);
+}).catch(() => {});
+
+document.documentElement.lang = i18n.lang;
+render();

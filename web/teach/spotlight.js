@@ -1,0 +1,91 @@
+// @ts-check
+/**
+ * The spotlight: one student's network and decision boundary, full size and read-only, drawn by
+ * the playground's own views (heatmap.js, network.js) from a store of its own, which the
+ * forwarded `room_spotlight` messages and frames fill. The views get a context whose `send`
+ * and `configure` do nothing, and their containers are inert: nothing the teacher clicks
+ * there reaches the student.
+ */
+import { mountHeatmap } from '../heatmap.js';
+import { mountNetwork } from '../network.js';
+import { createStore } from '../state.js';
+
+/**
+ * @param {HTMLElement} container  holds `.spot-network` and `.spot-output`
+ * @param {{i18n: any, t: (key: string, params?: Record<string, unknown>) => string}} deps
+ */
+export function mountSpotlight(container, deps) {
+  const store = createStore({ lang: deps.i18n.lang });
+  const ctx = {
+    store,
+    landing: '',
+    send: () => null,
+    configure: () => null,
+    t: deps.t,
+    i18n: deps.i18n,
+  };
+  const networkBox = /** @type {HTMLElement} */ (container.querySelector('.spot-network'));
+  const outputBox = /** @type {HTMLElement} */ (container.querySelector('.spot-output'));
+  networkBox.inert = true;
+  outputBox.inert = true;
+  const views = [mountNetwork(networkBox, ctx), mountHeatmap(outputBox, ctx)];
+  let fresh = true;
+  store.onRender((state, changed) => {
+    const keys = fresh ? new Set(Object.keys(state)) : changed;
+    fresh = false;
+    for (const view of views) view.update(state, keys);
+  });
+
+  /** @type {string | null} */ let student = null;
+
+  return {
+    /** The epoch of the frame shown, or null. */
+    get epoch() {
+      return store.state.frame ? Number(store.state.frame.header.epoch) : null;
+    },
+    /** The student shown, or null. */
+    get student() {
+      return student;
+    },
+    /**
+     * The teacher's catalog and hello (limits), which the network view reads.
+     * @param {any} hello
+     */
+    hello(hello) {
+      store.set('hello', hello);
+      store.set('catalog', hello?.catalog ?? null);
+    },
+    /**
+     * A `room_spotlight` message: a new student, or a new config or data of the same one.
+     * @param {any} message
+     */
+    receive(message) {
+      const next = message.student === null || message.student === undefined ? null : String(message.student);
+      if (next !== student) {
+        student = next;
+        store.state.history = [];
+        store.set('frame', null);
+      }
+      if (message.config) store.set('config', message.config);
+      if (message.data) store.set('data', message.data);
+    },
+    /**
+     * A forwarded frame (`header.spotlight` is the student's id).
+     * @param {import('../frame.js').Frame} frame
+     */
+    frame(frame) {
+      if (student === null || String(frame.header.spotlight) !== student) return;
+      store.addFrame(frame);
+    },
+    /**
+     * Relabels the views in the page's new language.
+     * @param {string} lang
+     */
+    setLang(lang) {
+      store.set('lang', lang);
+    },
+    end() {
+      student = null;
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// @ts-check
+/**
+ * The teacher's tools beside the gallery: push an experiment or the teacher's own config, lock
+ * controls, run a challenge, and its leaderboard. Each sends one teacher message (the key is
+ * added by `deps.send`); the server's `room_ack` says how it went.
+ */
+import { formatLoss } from '../controls.js';
+import { formatPercent, nameLabel } from '../i18n.js';
+import { challengeText, LOCKABLE, METRICS } from '../rooms/strings.js';
+
+/** localStorage key where the playground keeps its config for this page (main.js). */
+export const TEACHER_CONFIG_KEY = 'nnp.teacherConfig';
+
+/** The config the playground open in this browser last showed, or null. */
+export function teacherConfig() {
+  try {
+    const text = localStorage.getItem(TEACHER_CONFIG_KEY);
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {HTMLElement} root  the room's part of the page
+ * @param {{
+ *   t: (key: string, params?: Record<string, unknown>) => string,
+ *   send: (message: {type: string, [key: string]: any}) => number,
+ * }} deps
+ */
+export function mountTools(root, deps) {
+  const { t } = deps;
+  const q = (/** @type {string} */ id) => /** @type {any} */ (root.querySelector(`[data-testid="${id}"]`));
+  const pushList = /** @type {HTMLElement} */ (q('push-list'));
+  const pushStatus = /** @type {HTMLElement} */ (q('push-status'));
+  const lockBox = /** @type {HTMLElement} */ (q('locks'));
+  const lockStatus = /** @type {HTMLElement} */ (q('lock-status'));
+  const datasetSel = /** @type {HTMLSelectElement} */ (q('challenge-dataset'));
+  const metricSel = /** @type {HTMLSelectElement} */ (q('challenge-metric'));
+  const stopBtn = /** @type {HTMLButtonElement} */ (q('challenge-stop'));
+  const board = /** @type {HTMLElement} */ (q('board'));
+  const rowsEl = /** @type {HTMLElement} */ (board.querySelector('tbody'));
+
+  /** @type {any} */ let catalog = null;
+  /** @type {string[]} */ let locked = [];
+  /** @type {any} */ let challenge = null;
+  /** @type {any} */ let leaderboard = null;
+  /** What each pending message was, to word its `room_ack`. */
+  /** @type {Map<number, string>} */ const pending = new Map();
+
+  for (const name of LOCKABLE) {
+    const label = document.createElement('label');
+    label.className = 'check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = name;
+    box.dataset.testid = `lock-${name}`;
+    const text = document.createElement('span');
+    text.dataset.lockLabel = name;
+    label.append(box, text);
+    lockBox.append(label);
+  }
+
+  q('push-config').addEventListener('click', () => {
+    const config = teacherConfig();
+    if (!config) {
+      pushStatus.textContent = t('teach.push.noConfig');
+      return;
+    }
+    pending.set(deps.send({ type: 'room_push', config }), 'push');
+  });
+  q('lock').addEventListener('click', () => {
+    const controls = [...lockBox.querySelectorAll('input:checked')].map((box) => /** @type {HTMLInputElement} */ (box).value);
+    pending.set(deps.send({ type: 'room_lock', controls }), 'lock');
+    locked = controls;
+  });
+  /** @type {HTMLFormElement} */ (q('challenge-form')).addEventListener('submit', (event) => {
+    event.preventDefault();
+    const positive = (/** @type {string} */ id) => {
+      const n = Number(/** @type {HTMLInputElement} */ (q(id)).value);
+      return Number.isInteger(n) && n > 0 ? n : null;
+    };
+    const title = /** @type {HTMLInputElement} */ (q('challenge-title')).value.trim();
+    challenge = {
+      dataset: { name: datasetSel.value },
+      max_params: positive('challenge-max-params'),
+      max_epochs: positive('challenge-max-epochs'),
+      metric: metricSel.value,
+      ...(title ? { title } : {}),
+    };
+    pending.set(deps.send({ type: 'room_challenge', ...challenge }), 'challenge');
+    stopBtn.disabled = false;
+    render();
+  });
+  stopBtn.addEventListener('click', () => {
+    pending.set(deps.send({ type: 'room_challenge', stop: true }), 'challenge');
+    challenge = null;
+    leaderboard = null;
+    stopBtn.disabled = true;
+    render();
+  });
+
+  function buildPushes() {
+    const experiments = catalog?.experiments ?? [];
+    const buttons = experiments.map((/** @type {any} */ e) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'btn push-experiment';
+      b.dataset.testid = `push-experiment-${e.name}`;
+      b.dataset.name = e.name;
+      b.addEventListener('click', () => {
+        pending.set(deps.send({ type: 'room_push', experiment: e.name }), 'push');
+      });
+      return b;
+    });
+    pushList.replaceChildren(...buttons);
+  }
+
+  function fillSelect(/** @type {HTMLSelectElement} */ select, /** @type {string[]} */ values, /** @type {(v: string) => string} */ label) {
+    const value = select.value;
+    select.replaceChildren(...values.map((v) => new Option(label(v), v)));
+    if (values.includes(value)) select.value = value;
+  }
+
+  function render() {
+    for (const b of pushList.querySelectorAll('button')) {
+      const name = /** @type {HTMLElement} */ (b).dataset.name ?? '';
+      const key = `exp.${name}.title`;
+      b.textContent = t(key) === key ? name : t(key);
+    }
+    for (const span of lockBox.querySelectorAll('[data-lock-label]')) {
+      span.textContent = t(`room.lock.${/** @type {HTMLElement} */ (span).dataset.lockLabel}`);
+    }
+    const datasets = (catalog?.datasets ?? []).map((/** @type {any} */ d) => d.name).filter((/** @type {string} */ n) => n !== 'custom');
+    fillSelect(datasetSel, datasets, (name) => nameLabel(t, name));
+    fillSelect(metricSel, METRICS, (m) => t(`room.metric.${m}`));
+    renderBoard();
+  }
+
+  function renderBoard() {
+    board.hidden = !challenge;
+    if (!challenge) return;
+    q('board-challenge').textContent = challengeText(t, challenge, (name) => nameLabel(t, name));
+    const metric = challenge.metric ?? 'test_accuracy';
+    const rows = (leaderboard?.rows ?? []).map((/** @type {any} */ row) => {
+      const tr = document.createElement('tr');
+      tr.dataset.testid = `leaderboard-row-${row.rank}`;
+      tr.dataset.student = String(row.student);
+      tr.dataset.name = String(row.name);
+      tr.dataset.score = row.score === null || row.score === undefined ? '' : String(row.score);
+      tr.dataset.eligible = String(row.eligible !== false);
+      const score = typeof row.score !== 'number' ? '–'
+        : metric === 'test_loss' ? formatLoss(row.score) : formatPercent(row.score, 1);
+      const cells = [String(row.rank), String(row.name), score, String(row.params ?? '–'), String(row.epoch ?? 0)];
+      tr.replaceChildren(...cells.map((text, i) => {
+        const cell = document.createElement(i === 1 ? 'th' : 'td');
+        if (i === 1) cell.setAttribute('scope', 'row');
+        cell.textContent = text;
+        return cell;
+      }));
+      if (row.eligible === false) {
+        tr.classList.add('over');
+        const note = document.createElement('span');
+        note.className = 'over-note';
+        note.textContent = ` (${t('teach.board.over')})`;
+        tr.children[1].append(note);
+      }
+      return tr;
+    });
+    rowsEl.replaceChildren(...rows);
+  }
+
+  return {
+    /** @param {any} next */
+    setCatalog(next) {
+      catalog = next;
+      buildPushes();
+      render();
+    },
+    relabel: render,
+    /**
+     * The room as the server knows it (on create or resume).
+     * @param {any} state
+     */
+    restore(state) {
+      locked = state?.locks ?? locked;
+      for (const box of lockBox.querySelectorAll('input')) {
+        /** @type {HTMLInputElement} */ (box).checked = locked.includes(/** @type {HTMLInputElement} */ (box).value);
+      }
+      if (state && 'challenge' in state) {
+        challenge = state.challenge ?? null;
+        stopBtn.disabled = !challenge;
+      }
+      render();
+    },
+    /** @param {any} message  room_leaderboard */
+    leaderboard(message) {
+      leaderboard = message;
+      if (message.challenge) challenge = message.challenge;
+      stopBtn.disabled = !challenge;
+      renderBoard();
+    },
+    /**
+     * Words the answer to one of this panel's messages; false when it was not one.
+     * @param {any} ack
+     */
+    ack(ack) {
+      const what = pending.get(ack.id);
+      if (!what) return false;
+      pending.delete(ack.id);
+      if (what === 'push') {
+        const n = ack.delivered ?? 0;
+        pushStatus.textContent = n === 0 ? t('teach.push.deliveredNone')
+          : n === 1 ? t('teach.push.deliveredOne') : t('teach.push.delivered', { n });
+      }
+      if (what === 'lock') {
+        lockStatus.textContent = locked.length
+          ? t('teach.lock.done', { controls: LOCKABLE.filter((n) => locked.includes(n)).map((n) => t(`room.lock.${n}`)).join(', ') })
+          : t('teach.lock.none');
+      }
+      return true;
+    },
+    /**
+     * Forgets a message the server refused.
+     * @param {any} id
+     */
+    refused(id) {
+      pending.delete(id);
+    },
+  };
+}
