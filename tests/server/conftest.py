@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.types import Message
 
+from server import protocol
 from server.app import create_app
 from server.frames import decode
 from server.settings import Settings
@@ -81,6 +82,8 @@ class Peer:
             result: dict[str, Any] = json.loads(message["text"])
             return result
         header, arrays = decode(message["bytes"])
+        # Every header a test receives must match the published schema (the models).
+        protocol.FrameHeader.model_validate(header)
         frame = {"type": "frame", "header": header, "arrays": arrays,
                  "size": len(message["bytes"])}
         self.frames.append(frame)

@@ -14,6 +14,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from server.frames import decode
+from server.protocol import FrameHeader
 from tests.server_process import running_server
 
 
@@ -41,6 +42,7 @@ async def next_of(ws: Any, kind: str) -> dict[str, Any]:
         message = await asyncio.wait_for(ws.recv(), timeout=20)
         if isinstance(message, bytes):
             header, _ = decode(message)
+            FrameHeader.model_validate(header)  # what a real server sends matches the schema
             await ws.send(json.dumps({"type": "ack", "frame": header["seq"]}))
             if kind == "frame":
                 return header
