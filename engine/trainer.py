@@ -144,12 +144,10 @@ class Trainer:
                     break
         return done
 
-    def train_for(self, seconds: float, max_steps: int | None = None,
-                  record_epochs: bool = False) -> int:
+    def train_for(self, seconds: float, max_steps: int | None = None) -> int:
         """Mini-batch steps for about `seconds` (at least one) and at most `max_steps`,
         stopping between two batches, maybe part-way through an epoch; returns the steps
-        taken (fewer when training diverged). `record_epochs`: record() at the end of every
-        epoch, so the history has each one however the calls fall."""
+        taken (fewer when training diverged)."""
         deadline = time.perf_counter() + seconds
         left = math.inf if max_steps is None else max_steps
         steps = 0
@@ -158,8 +156,6 @@ class Trainer:
                 ran = self._steps(int(min(left, len(self._batches))), deadline)
                 steps += ran
                 left -= ran
-                if record_epochs and ran and self.position == 0:
-                    self.record()
                 if not ran or time.perf_counter() >= deadline:
                     break
         return steps

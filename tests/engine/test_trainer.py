@@ -99,21 +99,6 @@ def test_history_gets_one_entry_per_record():
     assert set(tr.history[-1]) == {"epoch", *tr.metrics()}
 
 
-def test_train_for_can_record_the_end_of_every_epoch():
-    tr = _trainer("xor", [4], "tanh", n=100)  # 5 mini-batches per epoch
-    tr.record()
-    ends = _trainer("xor", [4], "tanh", n=100)
-    ends.record()
-    for _ in range(3):
-        ends.run(1)
-        ends.record()
-    assert tr.train_for(10.0, max_steps=17, record_epochs=True) == 17
-    assert (tr.epoch, tr.position) == (3, 2) and tr.history == ends.history
-    # Part-way through epoch 4, a record keeps epoch 3's entry: the one taken at its end.
-    assert tr.record()["train_loss"] != ends.history[-1]["train_loss"]
-    assert tr.history == ends.history
-
-
 def test_history_keeps_its_span_when_thinned(monkeypatch):
     monkeypatch.setattr("engine.trainer.MAX_HISTORY", 10)
     tr = _trainer("xor", [2], "tanh", n=20)
