@@ -28,6 +28,10 @@ SERVER = (sys.executable, "-m", "server")
 """The clone's server, run by the interpreter running the tests."""
 
 
+class PortTaken(RuntimeError):
+    """The server exited before it answered: most often, its port was not free after all."""
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -40,7 +44,8 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode} before answering")
+            raise PortTaken(f"server exited with code {process.returncode} before answering "
+                            "(its port may have been taken)")
         try:
             with urllib.request.urlopen(base_url + "/health", timeout=1) as response:
                 if response.status == 200:
@@ -89,13 +94,24 @@ def dump_log(log: IO[bytes], title: str) -> None:
 def server_process(port: int | None = None, extra_args: Sequence[str] = (),
                    timeout: float = 20.0, program: Sequence[str] = SERVER, cwd: Path = ROOT,
                    ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """Like running_server, but also yields the process (for its pid)."""
+    """Like running_server, but also yields the process (for its pid). Without a given port,
+    a free one; if another program takes it before the server binds it (the server then exits
+    at once), the server starts again on another."""
+    chosen = port
     port = port or free_port()
     with tempfile.TemporaryFile() as log:
         process: subprocess.Popen[bytes] | None = None
         failed = True
         try:
-            process = start_server(port, log, extra_args, timeout, program, cwd)
+            for attempt in range(3):
+                try:
+                    process = start_server(port, log, extra_args, timeout, program, cwd)
+                    break
+                except PortTaken:
+                    if chosen is not None or attempt == 2:
+                        raise
+                    port = free_port()
+            assert process is not None
             yield process, f"http://127.0.0.1:{port}"
             failed = False
         finally:
