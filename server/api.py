@@ -1,11 +1,12 @@
-"""HTTP routes: health, the catalog and the protocol's JSON Schema."""
+"""HTTP routes: health, the catalog, the protocol's JSON Schema and the course's init figure."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
+from engine import init_figure
 from server import catalog, protocol
 
 router = APIRouter()
@@ -34,3 +35,34 @@ def get_catalog() -> dict[str, Any]:
 def get_schema() -> dict[str, Any]:
     """The JSON Schema of every protocol message and of the frame header."""
     return protocol.json_schema()
+
+
+@router.get("/api/init-figure")
+def get_init_figure(request: Request, response: Response) -> dict[str, Any]:
+    """The course's figure "Visualisation de l'impact de l'initialisation": per init and per
+    layer, a histogram of tanh activations (see engine/init_figure.py). Computed once per app,
+    on first use, in FastAPI's thread pool (this route is sync), then served from memory."""
+    state = request.app.state
+    if getattr(state, "init_figure", None) is None:
+        # Two first requests at once may both compute it: same seed, same answer.
+        state.init_figure = init_figure_json(init_figure.figure())
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    figure: dict[str, Any] = state.init_figure
+    return figure
+
+
+def init_figure_json(fig: init_figure.InitFigure) -> dict[str, Any]:
+    """The figure as JSON: integer counts per bin, mean and std to 4 decimals."""
+    return {
+        "seed": init_figure.SEED,
+        "network": {"sizes": fig.sizes, "activation": "tanh", "samples": fig.samples,
+                    "inputs": "standard_normal"},
+        "range": [fig.edges[0], fig.edges[-1]],
+        "bins": len(fig.edges) - 1,
+        "rows": [
+            {"init": name, "layers": [
+                {"l": p.l, "counts": p.counts, "mean": round(p.mean, 4), "std": round(p.std, 4)}
+                for p in panels]}
+            for name, panels in fig.rows.items()
+        ],
+    }

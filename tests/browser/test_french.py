@@ -112,6 +112,8 @@ def test_every_french_lessons_tab_has_no_english(app: App) -> None:
     for tab in TABS:
         page.get_by_test_id(f"lesson-tab-{tab}").click()
         expect(page.get_by_test_id(f"lesson-panel-{tab}")).to_be_visible()
+        if tab == "init":  # the course's figure comes from the server: check it too
+            expect(page.get_by_test_id("init-figure")).to_have_attribute("data-drawn", "true")
         expect_french(page, f"tab {tab}")
     # The inspector, step by step: the forward and the backward pass of every layer.
     page.get_by_test_id("inspect").click()

@@ -261,6 +261,36 @@ def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: A
     expect(page.get_by_test_id("init-symmetric-1")).to_be_hidden()
 
 
+def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_holding(app: App) -> None:
+    page = app.open("?lang=fr")
+    page.get_by_test_id("lesson-tab-init").click()
+    figure = page.get_by_test_id("init-figure")
+    expect(figure).to_have_attribute("data-drawn", "true")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=init-figure] canvas[data-std]').length"
+        " === 12"
+    )
+    std = page.evaluate(
+        """() => Object.fromEntries(['zeros', 'uniform_scaled', 'xavier'].map((init) => [init,
+          [1, 2, 3, 4].map((l) => Number(document.querySelector(
+            `[data-testid=figure-${init}-${l}]`).dataset.std))]))"""
+    )
+    assert std["zeros"] == [0, 0, 0, 0]
+    assert std["uniform_scaled"][3] <= 0.5 * std["uniform_scaled"][0]     # measured 0.18
+    assert std["xavier"][3] >= 0.45 * std["xavier"][0]                    # measured 0.57
+    expect(page.get_by_test_id("figure-row-uniform_scaled")).to_contain_text("le signal s’estompe")
+    expect(page.get_by_test_id("figure-row-xavier")).to_contain_text("le signal reste stable")
+    expect(page.get_by_test_id("figure-row-zeros")).to_contain_text("le signal globalement nul")
+    panel = page.get_by_test_id("lesson-panel-init")
+    expect(panel).to_contain_text("4 couches tanh de 500 neurones")
+    # The canvases were drawn at their size, not left at the default 300 × 150.
+    assert page.evaluate(
+        "() => document.querySelector('[data-testid=figure-xavier-4]').clientWidth > 20"
+    )
+    page.get_by_test_id("lang").click()
+    expect(page.get_by_test_id("figure-row-uniform_scaled")).to_contain_text("the signal fades")
+
+
 def test_symmetry_shows_identical_neurons_after_zero_init_and_xavier_breaks_it(app: App) -> None:
     page = open_experiment(app, "zero_init")
     expect_coach(page, "symmetry")

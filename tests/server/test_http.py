@@ -115,3 +115,22 @@ def test_unknown_file_is_404(client: TestClient) -> None:
 def test_schema_file_is_valid_json() -> None:
     schema = json.loads((ROOT / "docs" / "protocol.schema.json").read_text())
     assert schema["title"].startswith("NN Playground websocket protocol")
+
+
+def test_init_figure_serves_the_courses_three_rows_once_computed(client: TestClient) -> None:
+    response = client.get("/api/init-figure")
+    assert response.status_code == 200
+    assert "max-age" in response.headers["cache-control"]
+    figure = response.json()
+    assert figure["network"]["sizes"] == [256, 500, 500, 500, 500]
+    assert figure["range"] == [-1.0, 1.0] and figure["bins"] == 40
+    assert [r["init"] for r in figure["rows"]] == ["zeros", "uniform_scaled", "xavier"]
+    std = {r["init"]: [layer["std"] for layer in r["layers"]] for r in figure["rows"]}
+    assert std["zeros"] == [0, 0, 0, 0]
+    assert std["uniform_scaled"][-1] <= 0.5 * std["uniform_scaled"][0]
+    assert std["xavier"][-1] >= 0.45 * std["xavier"][0]
+    for r in figure["rows"]:
+        for layer in r["layers"]:
+            assert len(layer["counts"]) == 40 and sum(layer["counts"]) == 500 * 200
+    assert len(response.content) < 12_000
+    assert client.get("/api/init-figure").json() == figure

@@ -5,12 +5,14 @@
  * network zeros kill the signal, small weights fade it, Xavier keeps it.
  */
 import { inSentence, nameLabel } from '../i18n.js';
+import { mountInitFigure, STRINGS as FIGURE_STRINGS } from './initFigure.js';
 import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, layerColor, redraws, throttle, translator } from './util.js';
 
 export const INITS = ['zeros', 'constant', 'uniform', 'normal', 'large_normal', 'xavier', 'he'];
 
 export const STRINGS = {
   en: {
+    ...FIGURE_STRINGS.en,
     'lessons.tab.init': 'Initialization',
     'init.switch': 'Initial weights:',
     'init.zeros': 'zeros',
@@ -32,6 +34,7 @@ export const STRINGS = {
     'init.noHidden': 'This network has no hidden layer: add one to watch the signal travel through the layers.',
   },
   fr: {
+    ...FIGURE_STRINGS.fr,
     'lessons.tab.init': 'Initialisation',
     'init.switch': 'Poids initiaux :',
     'init.zeros': 'zéros',
@@ -74,6 +77,7 @@ export function mountInitLab(container, ctx) {
   const waiting = h('p', { class: 'ls-hint' });
   const rows = h('div', { class: 'ls-hist-rows', 'data-testid': 'init-histograms' });
   container.append(switcher, rebuild, rows, waiting, explain);
+  const figure = mountInitFigure(container, ctx);
 
   /** @type {any} */ let state = null;
   let layout = '';
@@ -154,6 +158,7 @@ export function mountInitLab(container, ctx) {
         for (const name of INITS) buttons[name].setAttribute('aria-pressed', String(next.config?.init === name));
       }
       if (redraws(changed, visible)) draw();
+      figure.update(next, changed, visible);
     },
   };
 }
