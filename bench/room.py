@@ -26,6 +26,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import AsyncIterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,28 @@ async def reply(ws: ClientConnection, kind: str) -> dict[str, Any]:
                 return parsed
 
 
+async def room_messages(ws: ClientConnection, measuring: asyncio.Event, stop: asyncio.Event,
+                        stats: Student | Teacher) -> AsyncIterator[tuple[str, str]]:
+    """(type, text) of each room message received while measuring, until `stop`; frames are
+    acknowledged as the page does once it drew them (and counted in `stats.frames`, where
+    there is one), room bytes added to `stats.room_bytes`."""
+    while not stop.is_set():
+        try:
+            message = await asyncio.wait_for(ws.recv(), timeout=0.5)
+        except TimeoutError:
+            continue
+        if isinstance(message, bytes):
+            await ack(ws, message)
+            if measuring.is_set() and isinstance(stats, Student):
+                stats.frames += 1
+            continue
+        kind = room_type(message)
+        if kind is None or not measuring.is_set():
+            continue
+        stats.room_bytes += len(message)
+        yield kind, message
+
+
 async def student(url: str, code: str | None, name: str, stats: Student,
                   measuring: asyncio.Event, stop: asyncio.Event,
                   ready: asyncio.Queue[None]) -> None:
@@ -88,22 +111,7 @@ async def student(url: str, code: str | None, name: str, stats: Student,
             await reply(ws, "room_joined")
         await ws.send(json.dumps({"type": "play"}))
         ready.put_nowait(None)
-        while not stop.is_set():
-            try:
-                message = await asyncio.wait_for(ws.recv(), timeout=0.5)
-            except TimeoutError:
-                continue
-            if isinstance(message, bytes):
-                await ack(ws, message)  # the page acknowledges each frame it draws
-                if measuring.is_set():
-                    stats.frames += 1
-                continue
-            if not measuring.is_set():
-                continue
-            kind = room_type(message)
-            if kind is None:
-                continue
-            stats.room_bytes += len(message)
+        async for kind, message in room_messages(ws, measuring, stop, stats):
             if kind == "room_push":
                 seed = json.loads(message)["config"]["seed"]
                 stats.pushes.setdefault(seed, time.monotonic())
@@ -111,20 +119,7 @@ async def student(url: str, code: str | None, name: str, stats: Student,
 
 async def teacher_reads(ws: ClientConnection, students: int, stats: Teacher,
                         measuring: asyncio.Event, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            message = await asyncio.wait_for(ws.recv(), timeout=0.5)
-        except TimeoutError:
-            continue
-        if isinstance(message, bytes):
-            await ack(ws, message)  # the teacher's own session's frames
-            continue
-        if not measuring.is_set():
-            continue
-        kind = room_type(message)
-        if kind is None:
-            continue
-        stats.room_bytes += len(message)
+    async for kind, message in room_messages(ws, measuring, stop, stats):
         if kind == "room_gallery":
             stats.galleries += 1
             if json.loads(message)["count"] == students:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 
-from tests.server_process import free_port
+from tests.server_process import free_port, stop_server
 
 MISSING = ("redis-server is not installed: the rooms' tests need it. `make test` installs it "
            "(apt-get install -y redis-server).")
@@ -51,9 +51,4 @@ def redis_server(timeout: float = 10.0) -> Iterator[str]:
                 time.sleep(0.05)
             yield f"redis://127.0.0.1:{port}/0"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_server(process)
