@@ -243,8 +243,8 @@ def test_classroom_pages_pass_axe_and_fit_the_projector(classroom: Classroom, la
     teacher.get_by_test_id("challenge-start").click()
     expect(teacher.get_by_test_id("leaderboard-row-1")).to_be_visible()
     # An untitled challenge: the page's own word for it, in its language.
-    word = {"en": "Challenge: ", "fr": "Défi : "}[lang]
-    expect(teacher.get_by_test_id("board-challenge")).to_have_text(re.compile("^" + word))
+    word = {"en": r"^Challenge:\s", "fr": r"^Défi\s:\s"}[lang]  # French: a thin space
+    expect(teacher.get_by_test_id("board-challenge")).to_have_text(re.compile(word))
     classroom.card("Ada").click()
     expect(teacher.get_by_test_id("spotlight")).to_be_visible()
     teacher.wait_for_function("() => window.__teach.frames > 0")
