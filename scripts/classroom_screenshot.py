@@ -1,12 +1,13 @@
 """Takes docs/classroom.md's screenshot: docs/classroom.png, the teacher's page with a class.
 
     .venv/bin/python scripts/classroom_screenshot.py [--students 4] [--size 1920x1080]
-                                                     [--lang en] [--no-spotlight | --full-screen]
+                                                     [--lang en] [--spotlight [--full-screen]]
 
 Starts a server, opens the teacher's page in headless Chromium, creates a class, lets
 --students playgrounds join it (each on its own dataset and network, training), starts a
-challenge so the leaderboard shows, puts the first student in the spotlight and saves the
-visible window.
+challenge so the leaderboard shows above the gallery of students and saves the visible window.
+With --spotlight, the first student is in the spotlight (with --full-screen, on the whole
+screen).
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def main() -> None:
     parser.add_argument("--size", default="1920x1080", help="the window, WIDTHxHEIGHT")
     parser.add_argument("--lang", default="en", choices=("en", "fr"))
     parser.add_argument("--title", default="Lab 3: hidden layers")
-    parser.add_argument("--no-spotlight", action="store_true", help="no student in the spotlight")
-    parser.add_argument("--full-screen", action="store_true", help="the spotlight's full screen")
+    parser.add_argument("--spotlight", action="store_true", help="a student in the spotlight")
+    parser.add_argument("--full-screen", action="store_true", help="the spotlight, full screen")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "classroom.png")
     args = parser.parse_args()
     match = re.fullmatch(r"(\d+)x(\d+)", args.size)
@@ -83,7 +84,7 @@ def main() -> None:
         teacher.get_by_test_id("challenge-start").click()
         expect(teacher.get_by_test_id("leaderboard-row-1")).to_be_visible(timeout=30_000)
         teacher.get_by_test_id("tool-challenge").click()
-        if not args.no_spotlight:
+        if args.spotlight or args.full_screen:
             cards.first.click()
             expect(teacher.get_by_test_id("spotlight")).to_be_visible()
             teacher.wait_for_function("() => window.__teach.frames > 0", timeout=30_000)

@@ -288,6 +288,8 @@ def test_the_spotlight_sits_beside_the_side_column_and_the_code_fits(
     teacher = classroom.open_class("Lab 3: hidden layers")
     for name in ("Ada", "Grace", "Alan"):
         classroom.join(name)
+    for name in ("Ada", "Grace", "Alan"):
+        expect(classroom.card(name)).to_be_visible()
     classroom.card("Ada").click()
     expect(teacher.get_by_test_id("spotlight")).to_be_visible()
     teacher.wait_for_function("() => window.__teach.frames > 0")
