@@ -109,6 +109,17 @@ def test_the_spotlight_shows_one_student_live_and_read_only(two_students: Classr
     expect(full).to_have_attribute("aria-pressed", "false")
     teacher.wait_for_function("() => document.fullscreenElement === null")
     expect(spotlight).not_to_have_class(re.compile(r"spot-large"))
+    # Where the browser refuses full screen, the spotlight covers the window; Escape leaves.
+    teacher.evaluate(
+        "() => { Element.prototype.requestFullscreen = () => Promise.reject(new Error('no')); }")
+    full.click()
+    expect(spotlight).to_have_class(re.compile(r"spot-large"))
+    assert teacher.evaluate("() => document.fullscreenElement") is None
+    box = spotlight.bounding_box()
+    assert box is not None and box["width"] >= 1279 and box["height"] >= 719, box
+    teacher.keyboard.press("Escape")
+    expect(full).to_have_attribute("aria-pressed", "false")
+    expect(spotlight).not_to_have_class(re.compile(r"spot-large"))
     teacher.get_by_test_id("spotlight-close").click()
     expect(spotlight).to_be_hidden()
 
