@@ -763,7 +763,7 @@ class RoomCreatedMessage(ServerModel):
 
 
 class Challenge(ServerModel):
-    title: str
+    title: str = Field(description="the teacher's title, empty when untitled")
     dataset: dict[str, Any] = Field(description="the partial dataset config of the challenge")
     max_params: int | None
     max_epochs: int | None

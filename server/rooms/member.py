@@ -409,7 +409,7 @@ class RoomMember:
                                     field) from None
             dataset = message.dataset.model_dump(exclude_unset=True)
             room.challenge = protocol.Challenge(
-                title=message.title or "Challenge", dataset=dataset,
+                title=message.title or "", dataset=dataset,
                 max_params=message.max_params, max_epochs=message.max_epochs,
                 metric=message.metric, started=time.time()).model_dump(mode="json")
         await self._hub.save(room)

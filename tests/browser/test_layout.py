@@ -242,6 +242,9 @@ def test_classroom_pages_pass_axe_and_fit_the_projector(classroom: Classroom, la
     teacher.get_by_test_id("lock").click()
     teacher.get_by_test_id("challenge-start").click()
     expect(teacher.get_by_test_id("leaderboard-row-1")).to_be_visible()
+    # An untitled challenge: the page's own word for it, in its language.
+    word = {"en": r"^Challenge:\s", "fr": r"^Défi\s:\s"}[lang]  # French: a thin space
+    expect(teacher.get_by_test_id("board-challenge")).to_have_text(re.compile(word))
     classroom.card("Ada").click()
     expect(teacher.get_by_test_id("spotlight")).to_be_visible()
     teacher.wait_for_function("() => window.__teach.frames > 0")
@@ -262,6 +265,58 @@ def test_classroom_pages_pass_axe_and_fit_the_projector(classroom: Classroom, la
         code = teacher.get_by_test_id("room-code")
         size = code.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
         assert size >= 40, (width, size)
+
+
+# The boxes of the side column's parts (the code card, its code, the tools, the push buttons)
+# that intersect the spotlight's box, by more than a pixel.
+UNDER_THE_SPOTLIGHT = """() => {
+  const spot = document.querySelector('[data-testid="spotlight"]').getBoundingClientRect();
+  const parts = [...document.querySelectorAll('.side .join, .side .code, .side .tool, .side .btn')]
+    .filter((el) => el.getClientRects().length);
+  return parts.filter((el) => {
+    const r = el.getBoundingClientRect();
+    const w = Math.min(r.right, spot.right) - Math.max(r.left, spot.left);
+    const h = Math.min(r.bottom, spot.bottom) - Math.max(r.top, spot.top);
+    return w > 1 && h > 1;
+  }).map((el) => `${el.dataset.testid || el.className}: ${el.textContent.trim().slice(0, 30)}`);
+}"""
+
+
+def test_the_spotlight_sits_beside_the_side_column_and_the_code_fits(
+    classroom: Classroom,
+) -> None:
+    teacher = classroom.open_class("Lab 3: hidden layers")
+    for name in ("Ada", "Grace", "Alan"):
+        classroom.join(name)
+    for name in ("Ada", "Grace", "Alan"):
+        expect(classroom.card(name)).to_be_visible()
+    classroom.card("Ada").click()
+    expect(teacher.get_by_test_id("spotlight")).to_be_visible()
+    teacher.wait_for_function("() => window.__teach.frames > 0")
+    for width, height in ((1280, 720), (1920, 1080)):
+        teacher.set_viewport_size({"width": width, "height": height})
+        settle(teacher)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        teacher.screenshot(path=str(ARTIFACTS / f"layout-teach-spotlight-{width}.png"))
+        assert teacher.evaluate(UNDER_THE_SPOTLIGHT) == [], width
+        code = teacher.get_by_test_id("room-code")
+        fits = code.evaluate("""(el) => {
+          const card = el.closest('.join').getBoundingClientRect();
+          const r = el.getBoundingClientRect();
+          return [el.scrollWidth, el.clientWidth, r.left >= card.left, r.right <= card.right];
+        }""")
+        assert fits[0] <= fits[1] and fits[2] and fits[3], (width, fits)
+        size = code.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 40, (width, size)
+        # Every push button lies inside the side column.
+        outside = teacher.evaluate("""() => {
+          const side = document.querySelector('.side').getBoundingClientRect();
+          return [...document.querySelectorAll('.side .push-list .btn')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.left < side.left - 1 || r.right > side.right + 1;
+          }).map((el) => el.textContent);
+        }""")
+        assert outside == [], (width, outside)
 
 
 def test_every_control_is_reachable_by_keyboard_with_a_visible_focus(app: App) -> None:

@@ -82,10 +82,44 @@ def test_the_spotlight_shows_one_student_live_and_read_only(two_students: Classr
     ada.wait("s => s.frame.header.epoch >= 1")
     teacher.wait_for_function("() => window.__teach.spotlightEpoch() >= 1")
     expect(spotlight.locator('[data-testid="boundary"]')).to_be_visible()
-    # Read-only: the spotlight's controls are inert.
+    # Read-only: the spotlight's controls are inert, and its editing controls are not shown
+    # (on a projector they would look clickable); the activations read as plain text.
     assert teacher.evaluate(
         "() => ['.spot-network', '.spot-output'].every((s) => document.querySelector(s).inert)"
     )
+    for testid in ("add-layer", "remove-layer", "add-neuron-1", "remove-neuron-1",
+                   "batch-norm-1", "show-test", "discretize", "revive-leaky"):
+        expect(spotlight.get_by_test_id(testid)).to_be_hidden()
+    activation = spotlight.get_by_test_id("activation-1")
+    expect(activation).to_be_visible()
+    assert activation.evaluate("(el) => getComputedStyle(el).appearance") == "none"
+    expect(spotlight.locator(".node canvas").first).to_be_visible()
+    # Full screen, from the keyboard: the spotlight covers the window; Escape leaves.
+    full = teacher.get_by_test_id("spotlight-fullscreen")
+    expect(full).to_have_attribute("aria-pressed", "false")
+    full.focus()
+    teacher.keyboard.press("Enter")
+    expect(full).to_have_attribute("aria-pressed", "true")
+    teacher.wait_for_function(
+        "() => { const r = document.querySelector('[data-testid=\"spotlight\"]')"
+        ".getBoundingClientRect(); return r.left <= 0 && r.top <= 0"
+        " && r.right >= innerWidth && r.bottom >= innerHeight; }")
+    expect(spotlight.locator('[data-testid="boundary"]')).to_be_in_viewport()
+    teacher.keyboard.press("Escape")
+    expect(full).to_have_attribute("aria-pressed", "false")
+    teacher.wait_for_function("() => document.fullscreenElement === null")
+    expect(spotlight).not_to_have_class(re.compile(r"spot-large"))
+    # Where the browser refuses full screen, the spotlight covers the window; Escape leaves.
+    teacher.evaluate(
+        "() => { Element.prototype.requestFullscreen = () => Promise.reject(new Error('no')); }")
+    full.click()
+    expect(spotlight).to_have_class(re.compile(r"spot-large"))
+    assert teacher.evaluate("() => document.fullscreenElement") is None
+    box = spotlight.bounding_box()
+    assert box is not None and box["width"] >= 1279 and box["height"] >= 719, box
+    teacher.keyboard.press("Escape")
+    expect(full).to_have_attribute("aria-pressed", "false")
+    expect(spotlight).not_to_have_class(re.compile(r"spot-large"))
     teacher.get_by_test_id("spotlight-close").click()
     expect(spotlight).to_be_hidden()
 
@@ -132,6 +166,9 @@ def test_a_challenge_leaderboard_ranks_the_student_who_trained_first(
     for app in (ada, bob):
         app.wait("s => s.config.dataset.name === 'xor'")
         expect(app.page.get_by_test_id("room-challenge")).to_contain_text("XOR")
+    # Untitled: the page names the challenge with its own word, once.
+    expect(teacher.get_by_test_id("board-challenge")).to_have_text(
+        re.compile(r"^Challenge: XOR, ranked by test accuracy"))
     # Ada trains with a good learning rate; Bob does not train at all.
     ada.page.get_by_test_id("learning-rate").select_option("0.3")
     ada.settled()

@@ -189,6 +189,13 @@ def test_a_challenge_ranks_students_by_their_sessions_test_split(make: Any) -> N
         assert (missing["code"], missing["field"]) == ("invalid", "dataset")
 
 
+def test_an_untitled_challenge_has_an_empty_title_for_pages_to_name(make: Any) -> None:
+    with sockets(make(), 2) as (_, (teacher, student)):
+        room = create(teacher)
+        join(student, room["code"], "Ada")
+        ask(teacher, "room_challenge", key=room["key"], dataset={"name": "xor"})
+        assert wait_for(student, "room_state")["challenge"]["title"] == ""
+
 def test_hide_remove_and_close(make: Any) -> None:
     with sockets(make(), 3) as (_, (teacher, first, second)):
         room = create(teacher)

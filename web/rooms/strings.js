@@ -10,9 +10,6 @@ export const LOCKABLE = [
   'regularization', 'output', 'data_edit', 'experiments',
 ];
 
-/** The title the server gives a challenge the teacher left untitled (not shown: it is English). */
-const UNTITLED = 'Challenge';
-
 /** The challenge's metrics, first the default. */
 export const METRICS = ['test_accuracy', 'test_loss'];
 
@@ -70,6 +67,7 @@ export function challengeText(t, challenge, datasetLabel) {
   if (challenge?.max_params) parts.push(t('room.challenge.params', { n: challenge.max_params }));
   if (challenge?.max_epochs) parts.push(t('room.challenge.epochs', { n: challenge.max_epochs }));
   const text = parts.join(', ');
-  const title = challenge?.title && challenge.title !== UNTITLED ? challenge.title : '';
+  // An untitled challenge has an empty title: the line's own "Challenge" word, localized, names it.
+  const title = typeof challenge?.title === 'string' ? challenge.title.trim() : '';
   return title ? `${title}: ${text}` : text;
 }

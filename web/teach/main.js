@@ -15,7 +15,7 @@ import { STRINGS as ROOM_STRINGS } from '../rooms/strings.js';
 import { connectSocket, socketUrl } from '../socket.js';
 import { langFromUrl, urlWithLang } from '../url.js';
 import { mountGallery, SORT_KEYS } from './gallery.js';
-import { mountSpotlight } from './spotlight.js';
+import { mountLargeMode, mountSpotlight } from './spotlight.js';
 import { STRINGS } from './strings.js';
 import { mountTools } from './tools.js';
 
@@ -98,6 +98,7 @@ const spotlight = mountSpotlight(spotBox, {
     missing: i18n.missing,
   },
 });
+const largeMode = mountLargeMode(spotBox, /** @type {HTMLButtonElement} */ ($('spotlight-fullscreen')));
 
 /** @param {any} message */
 function receive(message) {
@@ -222,6 +223,7 @@ function showSpotlight(message) {
 }
 
 function hideSpotlight() {
+  largeMode.leave();
   spotlight.end();
   spotBox.hidden = true;
   delete spotBox.dataset.student;

@@ -89,3 +89,45 @@ export function mountSpotlight(container, deps) {
     },
   };
 }
+
+/**
+ * The spotlight's large mode: `button` puts `section` on the whole screen with the Fullscreen
+ * API and, where the browser refuses (or has no such API), over the whole window with the
+ * `spot-large` class alone. Escape, the button again, or `leave()` ends it.
+ * @param {HTMLElement} section
+ * @param {HTMLButtonElement} button  a toggle: its `aria-pressed` says whether the mode is on
+ */
+export function mountLargeMode(section, button) {
+  const on = () => section.classList.contains('spot-large');
+
+  /** @param {boolean} large */
+  function show(large) {
+    section.classList.toggle('spot-large', large);
+    button.setAttribute('aria-pressed', String(large));
+  }
+
+  function enter() {
+    show(true);
+    if (typeof section.requestFullscreen !== 'function') return;
+    section.requestFullscreen().catch(() => {});  // refused: the window-sized mode stays
+  }
+
+  function leave() {
+    if (!on()) return;
+    show(false);
+    if (document.fullscreenElement === section) document.exitFullscreen().catch(() => {});
+  }
+
+  button.addEventListener('click', () => (on() ? leave() : enter()));
+  // The browser leaves full screen on Escape by itself; the large mode follows it.
+  document.addEventListener('fullscreenchange', () => {
+    if (document.fullscreenElement !== section) leave();
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && on() && !event.defaultPrevented) {
+      leave();
+      button.focus();
+    }
+  });
+  return { leave, get on() { return on(); } };
+}

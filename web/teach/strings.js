@@ -84,6 +84,8 @@ export const STRINGS = {
     'teach.status.diverged': 'diverged',
     'teach.spot.heading': 'Spotlight: {name}',
     'teach.spot.close': 'Back to the gallery',
+    'teach.spot.fullscreen': 'Full screen',
+    'teach.spot.fullscreenTitle': 'The spotlight on the whole screen (Esc to leave)',
     'teach.spot.readOnly': 'Read-only: what {name} sees, live.',
   },
   fr: {
@@ -168,6 +170,8 @@ export const STRINGS = {
     'teach.status.diverged': 'divergé',
     'teach.spot.heading': 'En avant : {name}',
     'teach.spot.close': 'Retour à la galerie',
+    'teach.spot.fullscreen': 'Plein écran',
+    'teach.spot.fullscreenTitle': 'La mise en avant sur tout l’écran (Échap pour quitter)',
     'teach.spot.readOnly': 'Lecture seule : ce que voit {name}, en direct.',
   },
 };
