@@ -98,14 +98,15 @@ class Peer:
             if message["type"] == kind:
                 return message
 
-    def request(self, kind: str, reply: str, **fields: Any) -> dict[str, Any]:
-        """Send a message and return its reply of type `reply` (matched by the echoed id)."""
+    def request(self, kind: str, reply: str | None, **fields: Any) -> dict[str, Any]:
+        """Send a message and return its reply of type `reply` (None: its first text reply,
+        whatever its type), matched by the echoed id."""
         self.sent += 1
         id = f"{kind}-{self.sent}"
         self.send(type=kind, id=id, **fields)
         while True:
-            message = self.until(reply)
-            if message.get("id") == id:
+            message = self.receive() if reply is None else self.until(reply)
+            if message["type"] != "frame" and message.get("id") == id:
                 return message
 
 

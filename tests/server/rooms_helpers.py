@@ -44,13 +44,7 @@ def sockets(settings: Settings, count: int) -> Iterator[tuple[TestClient, list[P
 
 def ask(peer: Peer, kind: str, **fields: Any) -> dict[str, Any]:
     """Send a message; its first reply (any text message echoing its id)."""
-    peer.sent += 1
-    id = f"{kind}-{peer.sent}"
-    peer.send(type=kind, id=id, **fields)
-    while True:
-        message = peer.receive()
-        if message["type"] != "frame" and message.get("id") == id:
-            return message
+    return peer.request(kind, None, **fields)
 
 
 def wait_for(peer: Peer, kind: str,

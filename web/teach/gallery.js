@@ -6,6 +6,7 @@
  * names are user text: they only ever go through `textContent` and attributes.
  */
 import { formatLoss } from '../controls.js';
+import { h } from '../lessons/util.js';
 import { formatNumber, formatPercent } from '../i18n.js';
 import { CLASS_COLORS, divergingLut } from '../palette.js';
 
@@ -115,38 +116,16 @@ export function mountGallery(container, deps) {
 
   /** @param {string} id */
   function build(id) {
-    const el = document.createElement('article');
-    el.className = 'card';
-    el.dataset.testid = `gallery-student-${id}`;
-    const main = document.createElement('button');
-    main.type = 'button';
-    main.className = 'card-main';
-    main.dataset.testid = `gallery-spotlight-${id}`;
-    const canvas = document.createElement('canvas');
-    canvas.className = 'card-thumb';
-    canvas.width = THUMB;
-    canvas.height = THUMB;
-    const name = document.createElement('h3');
-    name.className = 'card-name';
-    const status = document.createElement('span');
-    status.className = 'card-status';
-    main.append(canvas, name, status);
-    const metrics = document.createElement('dl');
-    metrics.className = 'card-metrics';
-    const advice = document.createElement('ul');
-    advice.className = 'card-advice';
-    const actions = document.createElement('div');
-    actions.className = 'card-actions';
-    const hide = document.createElement('button');
-    hide.type = 'button';
-    hide.className = 'btn btn-small';
-    hide.dataset.testid = `gallery-hide-${id}`;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'btn btn-small btn-danger';
-    remove.dataset.testid = `gallery-remove-${id}`;
-    actions.append(hide, remove);
-    el.append(main, metrics, advice, actions);
+    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'card-thumb', width: THUMB, height: THUMB }));
+    const name = h('h3', { class: 'card-name' });
+    const status = h('span', { class: 'card-status' });
+    const main = h('button', { type: 'button', class: 'card-main', 'data-testid': `gallery-spotlight-${id}` }, [canvas, name, status]);
+    const metrics = h('dl', { class: 'card-metrics' });
+    const advice = h('ul', { class: 'card-advice' });
+    const hide = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `gallery-hide-${id}` });
+    const remove = h('button', { type: 'button', class: 'btn btn-small btn-danger', 'data-testid': `gallery-remove-${id}` });
+    const actions = h('div', { class: 'card-actions' }, [hide, remove]);
+    const el = h('article', { class: 'card', 'data-testid': `gallery-student-${id}` }, [main, metrics, advice, actions]);
     // The whole card spotlights the student; its own buttons do their own thing.
     el.addEventListener('click', (event) => {
       if (/** @type {HTMLElement} */ (event.target).closest('.card-actions')) return;
@@ -193,11 +172,7 @@ export function mountGallery(container, deps) {
     const cells = rows
       .filter(([key, value]) => value !== '–' || !key.endsWith('Acc'))
       .flatMap(([key, value]) => {
-        const dt = document.createElement('dt');
-        dt.textContent = t(key);
-        const dd = document.createElement('dd');
-        dd.textContent = value;
-        return [dt, dd];
+        return [h('dt', { text: t(key) }), h('dd', { text: value })];
       });
     parts.metrics.replaceChildren(...cells);
     parts.advice.replaceChildren(...(card.advice ?? []).map((/** @type {string} */ code) => {

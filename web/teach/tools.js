@@ -6,6 +6,7 @@
  */
 import { formatLoss } from '../controls.js';
 import { formatPercent, nameLabel } from '../i18n.js';
+import { h } from '../lessons/util.js';
 import { challengeText, LOCKABLE, METRICS } from '../rooms/strings.js';
 
 /** localStorage key where the playground keeps its config for this page (main.js). */
@@ -49,16 +50,8 @@ export function mountTools(root, deps) {
   /** @type {Map<number, string>} */ const pending = new Map();
 
   for (const name of LOCKABLE) {
-    const label = document.createElement('label');
-    label.className = 'check';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = name;
-    box.dataset.testid = `lock-${name}`;
-    const text = document.createElement('span');
-    text.dataset.lockLabel = name;
-    label.append(box, text);
-    lockBox.append(label);
+    const box = h('input', { type: 'checkbox', value: name, 'data-testid': `lock-${name}` });
+    lockBox.append(h('label', { class: 'check' }, [box, h('span', { 'data-lock-label': name })]));
   }
 
   q('push-config').addEventListener('click', () => {
@@ -103,11 +96,7 @@ export function mountTools(root, deps) {
   function buildPushes() {
     const experiments = catalog?.experiments ?? [];
     const buttons = experiments.map((/** @type {any} */ e) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.className = 'btn push-experiment';
-      b.dataset.testid = `push-experiment-${e.name}`;
-      b.dataset.name = e.name;
+      const b = h('button', { type: 'button', class: 'btn push-experiment', 'data-testid': `push-experiment-${e.name}`, 'data-name': e.name });
       b.addEventListener('click', () => {
         pending.set(deps.send({ type: 'room_push', experiment: e.name }), 'push');
       });
@@ -152,18 +141,10 @@ export function mountTools(root, deps) {
       const score = typeof row.score !== 'number' ? '–'
         : metric === 'test_loss' ? formatLoss(row.score) : formatPercent(row.score, 1);
       const cells = [String(row.rank), String(row.name), score, String(row.params ?? '–'), String(row.epoch ?? 0)];
-      tr.replaceChildren(...cells.map((text, i) => {
-        const cell = document.createElement(i === 1 ? 'th' : 'td');
-        if (i === 1) cell.setAttribute('scope', 'row');
-        cell.textContent = text;
-        return cell;
-      }));
+      tr.replaceChildren(...cells.map((text, i) => (i === 1 ? h('th', { scope: 'row', text }) : h('td', { text }))));
       if (row.eligible === false) {
         tr.classList.add('over');
-        const note = document.createElement('span');
-        note.className = 'over-note';
-        note.textContent = ` (${t('teach.board.over')})`;
-        tr.children[1].append(note);
+        tr.children[1].append(h('span', { class: 'over-note', text: ` (${t('teach.board.over')})` }));
       }
       return tr;
     });
