@@ -48,8 +48,11 @@ def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
     for the challenge): metrics on its own splits, computed here, never sent by a client."""
     model = session.model
     trainer = model.trainer
-    if session.busy and trainer.history:  # an epoch runs in a thread: its last record
-        metrics: dict[str, Any] = dict(trainer.history[-1])
+    # Each frame records the metrics at its epoch: reuse them rather than run a second pass
+    # (and while an epoch runs in a thread, its last record is all there is).
+    last = trainer.history[-1] if trainer.history else None
+    if last is not None and (session.busy or last["epoch"] == trainer.epoch):
+        metrics: dict[str, Any] = dict(last)
     else:
         metrics = dict(trainer.metrics())
     diagnostics = model.renderer.diagnostics
