@@ -18,6 +18,10 @@ endif
 # Debian packages the tests need and this machine lacks: installed by one apt-get run.
 MISSING := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(REDIS)),,redis-server) \
            $(if $(wildcard $(TSC)),,node-typescript)
+# The whole pytest run stops after 30 minutes (it takes about 6): a hang outside any one test
+# (a test stuck past 5 minutes already stops the run, with every thread's stack: tests/conftest.py)
+# fails CI in time to say so.
+PYTEST_DEADLINE := timeout --kill-after=30 1800
 N    ?= 10
 HOG  ?= 0
 ARGS ?=
@@ -45,7 +49,7 @@ test: $(BIN)/python system-packages
 	$(BIN)/ruff check engine server tests bench scripts
 	$(BIN)/mypy engine server
 	$(TSC) --noEmit -p jsconfig.json
-	$(BIN)/python -m pytest
+	$(PYTEST_DEADLINE) $(BIN)/python -m pytest
 
 test-repeat: $(BIN)/python system-packages
 	$(BIN)/pip install -q -e '.[test]'

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import faulthandler
+import os
+import sys
+import threading
+from collections.abc import Iterator
+
 import pytest
 
 from tests.installed import Installed, install
@@ -11,3 +17,42 @@ from tests.installed import Installed, install
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """The wheel installed into a fresh venv outside the clone (built once per test run)."""
     return install(tmp_path_factory.mktemp("installed"))
+
+
+
+WATCHDOG_SECONDS = 300
+"""A test (setup, call and teardown) still running after this long is stuck where the
+per-test timeout (120 s, pyproject.toml) could not end it, typically in a teardown that waits
+for a server task the timeout left hanging: every thread's stack is printed and the run
+exits, so CI fails in minutes with the place to look, instead of hanging until it is killed."""
+
+
+_terminal: list[int] = []
+"""The run's own stderr, kept before pytest captures the tests' output."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _terminal.append(os.dup(sys.stderr.fileno()))
+
+
+def _watch(item: pytest.Item, done: threading.Event) -> None:
+    if done.wait(WATCHDOG_SECONDS):
+        return
+    stderr = _terminal[0] if _terminal else 2
+    os.write(stderr, f"\n\n{item.nodeid} is still running after {WATCHDOG_SECONDS} s: "
+             "stuck. The stacks of every thread follow; the test run stops here.\n".encode())
+    faulthandler.dump_traceback(file=stderr, all_threads=True)
+    os._exit(70)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    # A thread of our own: pytest's faulthandler plugin cancels faulthandler's own timer
+    # whenever a test fails, and a stuck teardown comes after a failure.
+    done = threading.Event()
+    threading.Thread(target=_watch, args=(item, done), name="test-watchdog",
+                     daemon=True).start()
+    try:
+        yield
+    finally:
+        done.set()
