@@ -329,7 +329,9 @@ async def run_session(websocket: WebSocket, settings: Settings, scheduler: Sched
         if session.searches is not None:
             session.searches.close()
         with contextlib.suppress(Exception):
-            await member.close()
+            # Shielded: a student leaves its room even when this task is cancelled (the
+            # server shutting down); member.close is bounded by its own timeout.
+            await asyncio.shield(member.close())
         if stalled:
             log.info("session %s: the client took nothing for %g s; closing it", session.id,
                      settings.send_timeout)

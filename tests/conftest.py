@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import faulthandler
+import gc
+import io
 import os
 import sys
 import threading
@@ -42,7 +45,27 @@ def _watch(item: pytest.Item, done: threading.Event) -> None:
     os.write(stderr, f"\n\n{item.nodeid} is still running after {WATCHDOG_SECONDS} s: "
              "stuck. The stacks of every thread follow; the test run stops here.\n".encode())
     faulthandler.dump_traceback(file=stderr, all_threads=True)
+    os.write(stderr, _pending_tasks().encode(errors="replace"))
     os._exit(70)
+
+
+def _pending_tasks() -> str:
+    """The asyncio tasks of every event loop still running (a loop that never ends waits for
+    one of them), with where each one waits. Read from another thread: a best effort."""
+    lines = []
+    for loop in [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]:
+        if loop.is_closed():
+            continue
+        try:
+            tasks = list(asyncio.all_tasks(loop))
+        except RuntimeError:
+            continue
+        lines.append(f"\nEvent loop {loop!r}: {len(tasks)} pending tasks")
+        for task in tasks:
+            stack = io.StringIO()
+            task.print_stack(limit=12, file=stack)
+            lines.append(stack.getvalue())
+    return "\n".join(lines) + "\n"
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -54,6 +54,19 @@ def _forbidden(field: str, message: str) -> ProtocolError:
     return ProtocolError("forbidden", f"{field}: {message}", field)
 
 
+def _stop_if_cancelled() -> None:
+    """End the current task if it was cancelled, even when the cancellation was lost.
+
+    On Python 3.11, `asyncio.wait_for` (which redis-py's sends use) returns normally when
+    the operation it awaits completes just as the task is cancelled: the CancelledError never
+    comes, but the task stays marked as cancelling. The member's loops check this at every
+    turn, so a closed connection's tasks always end (a lost cancellation would otherwise keep
+    them, their session and the server's shutdown waiting forever)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class RoomMember:
     """The room side of one session (see session.RoomLink)."""
 
@@ -131,6 +144,7 @@ class RoomMember:
 
     async def _work(self) -> None:
         while True:
+            _stop_if_cancelled()
             await self._handle(await self.inbox.get())
 
     async def _handle(self, message: protocol.ClientModel) -> None:
@@ -434,6 +448,7 @@ class RoomMember:
 
     async def _listen(self, events: Subscription) -> None:
         while self.events is events:
+            _stop_if_cancelled()
             try:
                 envelope = json.loads(await events.get())
                 await self._deliver(envelope)
@@ -527,6 +542,7 @@ class RoomMember:
         shown: tuple[int, int] | None = None
         last = -1.0
         while True:
+            _stop_if_cancelled()
             await self.frame_ready.wait()
             self.frame_ready.clear()
             await asyncio.sleep(max(0.0, last + 1 / SPOTLIGHT_FPS - time.monotonic()))
@@ -551,6 +567,7 @@ class RoomMember:
         """Teacher: queue the spotlit student's frames; a frame not yet sent is replaced."""
         outbox = self.session.outbox
         while True:
+            _stop_if_cancelled()
             try:
                 frame = await feed.get()
             except Exception as error:
@@ -579,6 +596,7 @@ class RoomMember:
         period = self.settings.room_tick_seconds
         due = time.monotonic() + period
         while True:
+            _stop_if_cancelled()
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             now = time.monotonic()
             due = due + period if due + period > now else now + period

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +19,8 @@ from server.frames import decode
 from server.protocol import Config
 from server.rooms import locks
 from server.rooms.cards import Thumbnailer, card
+from server.rooms.member import RoomMember
+from server.rooms.memory import MemoryHub
 from server.rooms.room import Room, Student, new_code, new_key
 from server.rooms.scoring import leaderboard
 from server.rooms.spotlight import with_spotlight
@@ -147,3 +153,45 @@ def test_a_redis_url_that_does_not_answer_stops_the_server_with_a_clear_error(
         pass
     assert f"127.0.0.1:{port}" in str(error.value)
     assert "secret-password" not in str(error.value)
+
+
+class _LosesCancellations(MemoryHub):
+    """A store whose card writes lose a cancellation arriving meanwhile, as Python 3.11's
+    asyncio.wait_for (used by redis-py's sends) does when the send completes just then."""
+
+    def __init__(self) -> None:
+        super().__init__(idle_seconds=60)
+        self.writing = asyncio.Event()
+
+    async def put_card(self, code: str, student: str, card: dict[str, Any]) -> bool:
+        self.writing.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(0.05)
+        return await super().put_card(code, student, card)
+
+
+def test_a_members_tasks_end_even_when_the_store_loses_their_cancellation(
+        settings: Settings) -> None:
+    async def scenario() -> None:
+        hub = _LosesCancellations()
+        fast = settings.model_copy(update={"room_tick_seconds": 0.01})
+        room = Room(new_code(), new_key(), "", time.time())
+        assert await hub.create(room, 5) == "created"
+        member = RoomMember(Session(fast), hub, fast, "127.0.0.1")
+        await member.on_join(protocol.RoomJoinMessage(type="room_join", code=room.code,
+                                                      name="Ada"))
+        running = asyncio.create_task(member.run())
+        hub.writing.clear()
+        await hub.writing.wait()  # the tick is inside a card write: cancel it there
+        running.cancel()
+        ended, _ = await asyncio.wait({running}, timeout=5)
+        assert ended == {running} and running.cancelled(), "the member's tasks did not end"
+        await member.close()
+        assert await hub.students(room.code) == []
+
+    # Not asyncio.run: on failure it would wait for the very tasks that do not end.
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        loop.close()
