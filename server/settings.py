@@ -103,8 +103,9 @@ class Settings(BaseSettings):
         default=1800.0, gt=0, description="a room with no teacher socket and no join for this "
         "long closes")
     room_join_attempts: int = Field(
-        default=10, ge=1, description="room joins (wrong codes included) one client address "
-        "may try per room_join_window")
+        default=10, ge=1, description="failed room joins (wrong codes, or wrong keys on "
+        "resuming a room) one client address may make per room_join_window; joins that work "
+        "are not counted")
     room_join_window: float = Field(default=10.0, gt=0,
                                     description="the join rate limit's window (s)")
     room_tick_seconds: float = Field(

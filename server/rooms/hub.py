@@ -110,5 +110,11 @@ class Hub(ABC):
         """Receive what is published on the channel from now on."""
 
     @abstractmethod
-    async def join_allowed(self, address: str, attempts: int, window: float) -> bool:
-        """Count a join attempt from `address`: False past `attempts` in `window` seconds."""
+    async def joins_blocked(self, address: str, attempts: int, window: float) -> bool:
+        """Whether `address` failed `attempts` joins (a wrong code or key) in the last
+        `window` seconds. Joins that succeed do not count: a class behind one address (a
+        school's NAT) joins at once."""
+
+    @abstractmethod
+    async def join_failed(self, address: str, window: float) -> None:
+        """Count a failed join from `address` (forgotten after `window` seconds)."""

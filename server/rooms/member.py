@@ -235,11 +235,18 @@ class RoomMember:
         await self._drop()
 
     async def _rate_limit(self, field: str) -> None:
+        """Refuse a join (or a resume) from an address that failed too many lately: codes
+        and keys cannot be guessed, while a class behind one address joins at once."""
         settings = self.settings
-        if not await self._hub.join_allowed(self.address, settings.room_join_attempts,
-                                            settings.room_join_window):
-            raise ProtocolError("rate_limited", f"{field}: too many attempts from your "
+        if await self._hub.joins_blocked(self.address, settings.room_join_attempts,
+                                         settings.room_join_window):
+            raise ProtocolError("rate_limited", f"{field}: too many wrong codes from your "
                                 f"address; wait {settings.room_join_window:g} s", field)
+
+    async def _failed_join(self, error: ProtocolError) -> ProtocolError:
+        """Count a wrong code or key against the address; the error to raise."""
+        await self._hub.join_failed(self.address, self.settings.room_join_window)
+        return error
 
     async def _teacher_room(self, key: str) -> Room:
         """The room of this teacher socket, if `key` is its key."""
@@ -270,10 +277,10 @@ class RoomMember:
             await self._rate_limit("key")
             found = await hub.get(message.code)
             if found is None:
-                raise ProtocolError("room_not_found", "code: no such room (closed, or "
-                                    "expired)", "code")
+                raise await self._failed_join(ProtocolError(
+                    "room_not_found", "code: no such room (closed, or expired)", "code"))
             if not found.key_matches(message.key):
-                raise _forbidden("key", "wrong key")
+                raise await self._failed_join(_forbidden("key", "wrong key"))
             room = found
         else:
             for _ in range(CREATE_TRIES):
@@ -305,7 +312,8 @@ class RoomMember:
         await self._rate_limit("code")
         room = await hub.get(message.code)
         if room is None:
-            raise ProtocolError("room_not_found", "code: no open room has this code", "code")
+            raise await self._failed_join(ProtocolError(
+                "room_not_found", "code: no open room has this code", "code"))
         if self.role == "student":
             await self._leave()
         student = Student(new_student_id(), message.name, time.time())

@@ -42,22 +42,26 @@ class _Queue(Subscription):
 
 
 class JoinLimiter:
-    """Join attempts per client address in a sliding window."""
+    """Failed join attempts per client address in a sliding window."""
 
     def __init__(self) -> None:
-        self.attempts: dict[str, deque[float]] = {}
+        self.failures: dict[str, deque[float]] = {}
 
-    def allowed(self, address: str, attempts: int, window: float, now: float) -> bool:
-        times = self.attempts.setdefault(address, deque())
+    def _recent(self, address: str, window: float, now: float) -> deque[float]:
+        times = self.failures.get(address, deque())
         while times and times[0] <= now - window:
             times.popleft()
-        if len(times) >= attempts:
-            return False
-        times.append(now)
-        if len(self.attempts) > 10_000:  # forget quiet addresses
-            for quiet in [a for a, t in self.attempts.items() if not t or t[-1] <= now - window]:
-                del self.attempts[quiet]
-        return True
+        return times
+
+    def blocked(self, address: str, attempts: int, window: float, now: float) -> bool:
+        return len(self._recent(address, window, now)) >= attempts
+
+    def failed(self, address: str, window: float, now: float) -> None:
+        self.failures[address] = self._recent(address, window, now)
+        self.failures[address].append(now)
+        if len(self.failures) > 10_000:  # forget quiet addresses
+            for quiet in [a for a, t in self.failures.items() if not t or t[-1] <= now - window]:
+                del self.failures[quiet]
 
 
 class MemoryHub(Hub):
@@ -156,5 +160,8 @@ class MemoryHub(Hub):
         self.channels.setdefault(channel, set()).add(subscription)
         return subscription
 
-    async def join_allowed(self, address: str, attempts: int, window: float) -> bool:
-        return self.limiter.allowed(address, attempts, window, time.monotonic())
+    async def joins_blocked(self, address: str, attempts: int, window: float) -> bool:
+        return self.limiter.blocked(address, attempts, window, time.monotonic())
+
+    async def join_failed(self, address: str, window: float) -> None:
+        self.limiter.failed(address, window, time.monotonic())

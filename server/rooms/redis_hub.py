@@ -3,7 +3,7 @@
 Keys, under the prefix `playground:`: `room:CODE` (the room, JSON), `room:CODE:students` and
 `room:CODE:cards` (hashes by student id) all expire `idle_seconds` after the room's last
 activity; `rooms` (a sorted set of codes by last activity) counts the open rooms; `joins:ADDR`
-counts an address's join attempts in the current window. Channels: `room:CODE:events` and
+counts an address's failed joins in the current window. Channels: `room:CODE:events` and
 `room:CODE:frames:STUDENT` (see hub.py). The checks that must not race between processes (room
 and student limits, a card for a student that just left) run as Lua scripts, atomically.
 """
@@ -67,7 +67,7 @@ if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
 end
 return 1
 """
-_JOIN_ATTEMPT = """
+_JOIN_FAILED = """
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
@@ -84,6 +84,10 @@ def _students(code: str) -> str:
 
 def _cards(code: str) -> str:
     return f"{PREFIX}room:{code}:cards"
+
+
+def _joins(address: str) -> str:
+    return f"{PREFIX}joins:{address}"
 
 
 ROOMS = PREFIX + "rooms"
@@ -118,7 +122,7 @@ class RedisHub(Hub):
         self._scripts = {name: self.client.register_script(text) for name, text in (
             ("create", _CREATE), ("touch", _TOUCH), ("save", _SAVE),
             ("add_student", _ADD_STUDENT), ("set_hidden", _SET_HIDDEN),
-            ("put_card", _PUT_CARD), ("join", _JOIN_ATTEMPT))}
+            ("put_card", _PUT_CARD), ("join_failed", _JOIN_FAILED))}
 
     @property
     def _idle_ms(self) -> int:
@@ -203,7 +207,9 @@ class RedisHub(Hub):
         await pubsub.subscribe(PREFIX + channel)
         return _PubSub(pubsub)
 
-    async def join_allowed(self, address: str, attempts: int, window: float) -> bool:
-        count = await self._run("join", [f"{PREFIX}joins:{address}"],
-                                [max(1, int(window * 1000))])
-        return int(count) <= attempts
+    async def joins_blocked(self, address: str, attempts: int, window: float) -> bool:
+        count = await self.client.get(_joins(address))
+        return count is not None and int(count) >= attempts
+
+    async def join_failed(self, address: str, window: float) -> None:
+        await self._run("join_failed", [_joins(address)], [max(1, int(window * 1000))])

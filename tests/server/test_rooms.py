@@ -227,13 +227,24 @@ def test_room_and_student_limits(make: Any) -> None:
         assert (full["code"], full["field"]) == ("room_full", "code")
 
 
-def test_joins_are_rate_limited_per_address(make: Any) -> None:
-    with sockets(make(room_join_attempts=3, room_join_window=60.0), 2) as (_, (a, b)):
-        room = create(a)
-        for _ in range(3):
-            assert ask(b, "room_join", code="ZZZZZZ", name="J")["code"] == "room_not_found"
-        limited = ask(b, "room_join", code=room["code"], name="J")
+def test_wrong_codes_are_rate_limited_per_address_but_a_class_joins_at_once(make: Any) -> None:
+    settings = make(room_join_attempts=3, room_join_window=60.0)
+    with sockets(settings, 7) as (_, (teacher, *students, guesser, thief)):
+        room = create(teacher)
+        # A class behind one address (TestClient's) joins at once: joins that work are free.
+        for number, student in enumerate(students):
+            join(student, room["code"], f"S{number}")
+        gallery_with(teacher, len(students))
+        for _ in range(2):
+            assert ask(guesser, "room_join", code="ZZZZZZ", name="J")["code"] == \
+                "room_not_found"
+        wrong_key = ask(thief, "room_create", code=room["code"], key="k" * 32)
+        assert wrong_key["code"] == "forbidden"  # a wrong key counts too
+        limited = ask(guesser, "room_join", code=room["code"], name="J")
         assert (limited["code"], limited["field"]) == ("rate_limited", "code")
+        assert "wrong codes" in limited["message"]
+        resumed = ask(thief, "room_create", code=room["code"], key=room["key"])
+        assert (resumed["code"], resumed["field"]) == ("rate_limited", "key")
 
 
 def test_an_idle_room_expires(make: Any) -> None:
