@@ -124,6 +124,23 @@ def test_no_overlap_no_sideways_scroll_no_cut_text(
     page.context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(("width", "most"), [(1024, 0.3), (1366, 0.22)])
+def test_the_sticky_top_bar_leaves_a_laptop_its_screen(
+    browser: Browser, server: ServerProcess, width: int, most: float, lang: str
+) -> None:
+    page = open_at(browser, server, width, 768, f"?lang={lang}")
+    check_screen(page, f"laptop-{width}-{lang}")
+    page.mouse.wheel(0, 600)
+    page.wait_for_function("() => scrollY > 0")
+    top, height = page.evaluate(
+        "() => { const b = document.querySelector('.topbar').getBoundingClientRect();"
+        " return [b.top, b.height]; }")
+    assert top == 0, "the top bar stays in view while the page scrolls"
+    assert height <= most * 768, f"the top bar takes {height / 768:.0%} of the screen"
+    page.context.close()
+
+
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
 def test_presenter_mode_fits_network_output_and_lesson_on_one_screen(
     browser: Browser, server: ServerProcess, size: tuple[int, int]
