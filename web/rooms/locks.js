@@ -49,12 +49,20 @@ export function createLocks(root) {
   /** @type {Map<Element, boolean>} */ const wanted = new Map();
 
   const observer = new MutationObserver((records) => {
-    // A view changed a locked control: note what it asked for, then lock it again.
+    // A view changed a locked control: note what it asked for, then lock it again. A view
+    // that added elements may have added lockable controls. Text changes (the readouts, on
+    // every frame) need nothing.
+    let changed = false;
     for (const record of records) {
       const el = /** @type {Element} */ (record.target);
-      if (record.type === 'attributes' && wanted.has(el)) wanted.set(el, isDisabled(el));
+      if (record.type === 'attributes') {
+        if (wanted.has(el)) wanted.set(el, isDisabled(el));
+        changed = true;
+      } else if ([...record.addedNodes].some((node) => node.nodeType === Node.ELEMENT_NODE)) {
+        changed = true;
+      }
     }
-    apply();
+    if (changed) apply();
   });
 
   function isDisabled(/** @type {Element} */ el) {
