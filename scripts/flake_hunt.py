@@ -19,6 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.server_process import stop_server  # noqa: E402  (terminate, then kill after 10 s)
+
 LOGS = ROOT / "tests" / "artifacts" / "hunt"
 SUITES = ["tests/server", "tests/browser"]
 
@@ -26,15 +30,6 @@ SUITES = ["tests/server", "tests/browser"]
 def start_hog(seconds: float) -> subprocess.Popen[bytes]:
     command = [sys.executable, str(ROOT / "scripts" / "cpu_hog.py"), "--seconds", str(seconds)]
     return subprocess.Popen(command, cwd=ROOT)
-
-
-def stop_hog(hog: subprocess.Popen[bytes]) -> None:
-    hog.terminate()
-    try:
-        hog.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        hog.kill()
-        hog.wait()
 
 
 def run_round(k: int, rounds: int, extra: list[str]) -> tuple[bool, float, Path]:
@@ -72,7 +67,7 @@ def main() -> int:
             log.unlink()
     finally:
         if hog is not None:
-            stop_hog(hog)
+            stop_server(hog)
     mean = sum(durations) / len(durations)
     load = " beside the CPU hog" if args.hog else ""
     print(f"{len(durations) - (failed is not None)} of {args.rounds} rounds passed{load}; "
