@@ -38,13 +38,27 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 0.5
 """search_progress goes out at most this often while a search runs (and at its end)."""
 WORKER_NICENESS = 10
+PARENT_POLL_SECONDS = 1.0
+"""How often a search worker checks that its server still runs."""
 
 
-def _lower_priority() -> None:
-    """Worker processes yield the CPU to the server's own (sessions first). They inherit one
-    BLAS thread from the server's environment (cli.single_threaded_blas)."""
+def _start_worker(server: int) -> None:
+    """Each worker process yields the CPU to the server's own (sessions first), and ends with
+    the server, process `server`. (Workers inherit one BLAS thread from the server's
+    environment: cli.single_threaded_blas.)"""
     with contextlib.suppress(OSError):  # not allowed here: run at the same priority
         os.nice(WORKER_NICENESS)
+    threading.Thread(target=_exit_with_parent, args=(server,), daemon=True,
+                     name="exit-with-server").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A pool's workers wait for work on a queue they also hold the writing end of, so they
+    outlive a server that stops without joining them (stopped, killed): each one leaves
+    within PARENT_POLL_SECONDS of its server."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(0)
 
 
 class SearchPool:
@@ -62,7 +76,7 @@ class SearchPool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_lower_priority)
+                    initializer=_start_worker, initargs=(os.getpid(),))
             return self._executor
 
     def acquire(self) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import threading
+import time
 import urllib.request
 from collections.abc import Coroutine
 from typing import Any
@@ -15,7 +18,7 @@ from websockets.exceptions import InvalidStatus
 
 from server.frames import decode
 from server.protocol import FrameHeader
-from tests.server_process import running_server
+from tests.server_process import running_server, server_process
 
 
 def run_in_own_loop(coroutine: Coroutine[Any, Any, None]) -> None:
@@ -97,3 +100,51 @@ def test_a_real_server_trains_streams_and_refuses_foreign_origins() -> None:
         url = base_url.replace("http://", "ws://")
         run_in_own_loop(session(url))
         run_in_own_loop(refused(url))
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """A process's state letter and parent, from /proc (None: no such process)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state, parent = stat.read().rsplit(")", 1)[1].split()[:2]
+    except (OSError, ValueError):
+        return None
+    return state, int(parent)
+
+
+def children(pid: int) -> set[int]:
+    return {int(entry) for entry in os.listdir("/proc")
+            if entry.isdigit() and (found := _stat(int(entry))) and found[1] == pid}
+
+
+def running(pid: int) -> bool:
+    """The process exists and has not exited (a zombie waiting to be reaped has)."""
+    found = _stat(pid)
+    return found is not None and found[0] != "Z"
+
+
+async def a_search(url: str) -> None:
+    async with connect(url + "/ws", max_size=None) as ws:
+        await next_of(ws, "hello")
+        await ws.send(json.dumps({"type": "search_start", "id": 1, "method": "grid",
+                                  "space": {"learning_rate": [0.01, 0.1, 0.3]}, "epochs": 5}))
+        progress = await next_of(ws, "search_progress")
+        while progress["state"] == "running":
+            progress = await next_of(ws, "search_progress")
+        assert progress["state"] == "done"
+
+
+@pytest.mark.parametrize("stop", ["terminate", "kill"])
+def test_search_workers_end_with_their_server(stop: str) -> None:
+    with server_process() as (process, base_url):
+        run_in_own_loop(a_search(base_url.replace("http://", "ws://")))
+        workers = children(process.pid)
+        assert workers, "the search ran in worker processes"
+        if stop == "kill":
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+    deadline = time.monotonic() + 30
+    while (alive := {pid for pid in workers if running(pid)}) \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive, f"search workers {sorted(alive)} outlived their server"
