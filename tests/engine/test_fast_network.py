@@ -18,20 +18,27 @@ RTOL = 1e-12
 
 def close(actual: np.ndarray, expected: np.ndarray, floor: float = 0.0) -> None:
     """|actual - expected| <= 1e-12 · max(max|expected|, floor), entry by entry: relative to
-    the matrix's largest entry (`floor`: see `normalization_floor`)."""
+    the matrix's largest entry, or to the network's scale (`floor`: see `error_floor`)."""
     scale = max(float(np.abs(expected).max(initial=0.0)), floor)
     error = float(np.abs(np.asarray(actual) - expected).max(initial=0.0))
     assert error <= RTOL * scale, f"error {error:.3g} for a scale of {scale:.3g}"
 
 
-def normalization_floor(net: Network) -> float:
-    """0 without batch normalization: errors are then relative to each matrix's largest entry.
-    With it, at least 1 and the largest gain γ/σ of a normalized layer: its backward subtracts
-    nearly equal terms (a batch of 2 normalizes to ±1 whatever its values, and dZ is then 0 but
-    for ε and rounding), and multiplies their rounding by γ/σ, up to γ/√ε."""
+def error_floor(net: Network) -> float:
+    """The scale errors are relative to, at least, for a matrix whose entries are small.
+
+    Rounding in a sum is relative to its terms, not to the sum: a matrix whose entries cancel
+    down to 1e-7 (a gradient where the examples' pulls nearly balance) still carries the
+    rounding of terms as large as the network's values, so the floor is at least 1 and the
+    largest Z or A. With batch normalization, also the largest gain γ/σ of a normalized layer:
+    its backward subtracts nearly equal terms (a batch of 2 normalizes to ±1 whatever its
+    values, and dZ is then 0 but for ε and rounding), and multiplies their rounding by γ/σ, up
+    to γ/√ε. A wrong formula is off by about its entries themselves, far above the floor."""
+    values = [float(np.abs(matrix).max(initial=0.0)) for matrix in (*net.Z[1:], *net.A)
+              if matrix is not None]
     gains = [float(np.abs(net.gamma[l] / net.sigma[l]).max())
              for l in range(1, net.L + 1) if net.normalizes(l)]
-    return max([1.0, *gains]) if gains else 0.0
+    return max([1.0, *values, *gains])
 
 
 @st.composite
@@ -69,7 +76,7 @@ def test_a_training_step_computes_the_course_numbers(problem) -> None:
     with np.errstate(all="ignore"):
         net.forward(X)
         net.backward(Y, loss)
-    floor = normalization_floor(net)
+    floor = error_floor(net)
     with np.errstate(all="ignore"):
         path = TrainingPath(net)
         ws, grads = path.workspace(m), Parameters(net.sizes, batch_norm=net.batch_norm)
@@ -102,7 +109,7 @@ def test_inference_with_folded_normalization_computes_the_course_numbers(problem
     net, X, _, _ = problem
     with np.errstate(all="ignore"):
         expected = net.forward(X, training=False)
-    floor = normalization_floor(net)
+    floor = error_floor(net)
     with np.errstate(all="ignore"):
         ws = Workspace(net.sizes, X.shape[1], backward=False)
         ws.A[0][...] = X
