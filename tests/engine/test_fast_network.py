@@ -30,15 +30,16 @@ def error_floor(net: Network) -> float:
     Rounding in a sum is relative to its terms, not to the sum: a matrix whose entries cancel
     down to 1e-7 (a gradient where the examples' pulls nearly balance) still carries the
     rounding of terms as large as the network's values, so the floor is at least 1 and the
-    largest Z or A. With batch normalization, also the largest gain γ/σ of a normalized layer:
-    its backward subtracts nearly equal terms (a batch of 2 normalizes to ±1 whatever its
-    values, and dZ is then 0 but for ε and rounding), and multiplies their rounding by γ/σ, up
-    to γ/√ε. A wrong formula is off by about its entries themselves, far above the floor."""
+    largest Z or A. With batch normalization, times the gain γ/σ of each normalized layer: its
+    backward subtracts nearly equal terms (a batch of 2 normalizes to ±1 whatever its values,
+    and dZ is then 0 but for ε and rounding), and multiplies their rounding by γ/σ, up to
+    γ/√ε, layer after layer. A wrong formula is off by about its entries themselves, far above
+    the floor."""
     values = [float(np.abs(matrix).max(initial=0.0)) for matrix in (*net.Z[1:], *net.A)
               if matrix is not None]
-    gains = [float(np.abs(net.gamma[l] / net.sigma[l]).max())
+    gains = [max(1.0, float(np.abs(net.gamma[l] / net.sigma[l]).max()))
              for l in range(1, net.L + 1) if net.normalizes(l)]
-    return max([1.0, *values, *gains])
+    return max([1.0, *values]) * float(np.prod(gains))
 
 
 @st.composite
