@@ -22,7 +22,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     return install(tmp_path_factory.mktemp("installed"))
 
 
-
 WATCHDOG_SECONDS = 300
 """A test (setup, call and teardown) still running after this long is stuck where the
 per-test timeout (120 s, pyproject.toml) could not end it, typically in a teardown that waits

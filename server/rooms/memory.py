@@ -57,8 +57,8 @@ class JoinLimiter:
         return len(self._recent(address, window, now)) >= attempts
 
     def failed(self, address: str, window: float, now: float) -> None:
-        self.failures[address] = self._recent(address, window, now)
-        self.failures[address].append(now)
+        times = self.failures[address] = self._recent(address, window, now)
+        times.append(now)
         if len(self.failures) > 10_000:  # forget quiet addresses
             for quiet in [a for a, t in self.failures.items() if not t or t[-1] <= now - window]:
                 del self.failures[quiet]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import threading
 import time
 import urllib.request
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,25 +102,19 @@ def test_a_real_server_trains_streams_and_refuses_foreign_origins() -> None:
         run_in_own_loop(refused(url))
 
 
-def _stat(pid: int) -> tuple[str, int] | None:
-    """A process's state letter and parent, from /proc (None: no such process)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            state, parent = stat.read().rsplit(")", 1)[1].split()[:2]
-    except (OSError, ValueError):
-        return None
-    return state, int(parent)
-
-
 def children(pid: int) -> set[int]:
-    return {int(entry) for entry in os.listdir("/proc")
-            if entry.isdigit() and (found := _stat(int(entry))) and found[1] == pid}
+    """The process's children, from /proc (as bench/load.py reads them)."""
+    return {int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()}
 
 
 def running(pid: int) -> bool:
     """The process exists and has not exited (a zombie waiting to be reaped has)."""
-    found = _stat(pid)
-    return found is not None and found[0] != "Z"
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 async def a_search(url: str) -> None:
