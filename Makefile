@@ -1,12 +1,20 @@
 # Two entry points, used by the README and by CI:
-#   make playground  installs into .venv and starts the playground on http://127.0.0.1:8000
-#   make test        installs into .venv (plus Debian's Chromium, redis-server and TypeScript)
-#                    and runs the whole test suite, with the page's JSDoc types checked by tsc
+#   make playground  installs into .venv from uv.lock and starts the playground on
+#                    http://127.0.0.1:8000
+#   make test        installs into .venv from uv.lock (plus Debian's Chromium, redis-server and
+#                    TypeScript) and runs the whole test suite, with the page's JSDoc types
+#                    checked by tsc
 # and for contributors:
+#   make lock        moves uv.lock to the newest versions pyproject.toml allows, then runs the
+#                    suite (docs/dependencies.md says when)
 #   make test-repeat N=10 HOG=1 ARGS='-k loss'   the flake hunt (docs/testing.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# uv installs exactly what uv.lock pins (hashes checked); --locked stops with an error when the
+# lock and pyproject.toml disagree, so a dependency added to one and not the other fails here.
+UV     := $(BIN)/uv
+SYNC   := $(UV) sync --locked --quiet
 CHROMIUM := /usr/bin/chromium
 # The rooms' tests start their own redis-server on a free port (tests/redis_server.py).
 REDIS    := /usr/bin/redis-server
@@ -26,14 +34,16 @@ N    ?= 10
 HOG  ?= 0
 ARGS ?=
 
-.PHONY: playground run test typecheck test-repeat bench screenshot system-packages
+.PHONY: playground run test lock typecheck test-repeat bench screenshot system-packages
 
-$(BIN)/python:
+# The venv and uv in it, from requirements/uv.txt: uv's pin in uv.lock, with its hashes.
+$(UV):
 	$(PYTHON) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements/uv.txt
 
-playground: $(BIN)/python
-	$(BIN)/pip install -q -e .
+# --inexact: the test tools a `make test` installed stay.
+playground: $(UV)
+	$(SYNC) --inexact
 	$(BIN)/playground
 
 run: playground
@@ -44,24 +54,30 @@ system-packages:
 typecheck: system-packages
 	$(TSC) --noEmit -p jsconfig.json
 
-test: $(BIN)/python system-packages
-	$(BIN)/pip install -q -e '.[test]'
+test: $(UV) system-packages
+	$(SYNC) --extra test
 	$(BIN)/ruff check engine server tests bench scripts
 	$(BIN)/mypy engine server
 	$(TSC) --noEmit -p jsconfig.json
 	$(PYTEST_DEADLINE) $(BIN)/python -m pytest
 
-test-repeat: $(BIN)/python system-packages
-	$(BIN)/pip install -q -e '.[test]'
+lock: $(UV)
+	$(UV) lock --upgrade
+	$(UV) export --locked --quiet --only-group dev --no-emit-project --format requirements-txt \
+	  --output-file requirements/uv.txt
+	$(MAKE) test
+
+test-repeat: $(UV) system-packages
+	$(SYNC) --extra test
 	$(BIN)/python scripts/flake_hunt.py --rounds $(N) $(if $(filter 1,$(HOG)),--hog) -- $(ARGS)
 
-bench: $(BIN)/python system-packages
-	$(BIN)/pip install -q -e '.[test]'
+bench: $(UV) system-packages
+	$(SYNC) --extra test
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/room.py
 	$(BIN)/python bench/browser.py
 
-screenshot: $(BIN)/python system-packages
-	$(BIN)/pip install -q -e '.[test]'
+screenshot: $(UV) system-packages
+	$(SYNC) --extra test
 	$(BIN)/python scripts/screenshot.py
