@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.installed import Installed, install
+from tests.server_process import STARTED, kill_started
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +46,8 @@ def _watch(item: pytest.Item, done: threading.Event) -> None:
              "stuck. The stacks of every thread follow; the test run stops here.\n".encode())
     faulthandler.dump_traceback(file=stderr, all_threads=True)
     os.write(stderr, _pending_tasks().encode(errors="replace"))
+    os.write(stderr, f"Killing the {len(STARTED)} processes the tests started.\n".encode())
+    kill_started()  # os._exit runs no fixture teardown: the servers would outlive the run
     os._exit(70)
 
 

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 
-from tests.server_process import free_port, stop_server
+from tests.server_process import free_port, spawn, stop_server
 
 MISSING = ("redis-server is not installed: the rooms' tests need it. `make test` installs it "
            "(apt-get install -y redis-server).")
@@ -28,7 +28,7 @@ def redis_server(timeout: float = 10.0) -> Iterator[str]:
         raise RuntimeError(MISSING)
     port = free_port()
     with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
+        process = spawn(
             [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", workdir],
             stdout=log, stderr=subprocess.STDOUT)

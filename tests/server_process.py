@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,11 +22,33 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = (sys.executable, "-m", "server")
 """The clone's server, run by the interpreter running the tests."""
+
+
+STARTED: set[subprocess.Popen[Any]] = set()
+"""Every process the tests started (servers, redis-server) and have not stopped yet."""
+
+
+def spawn(command: Sequence[str], **options: Any) -> subprocess.Popen[Any]:
+    """Popen in a process group of its own (the process and whatever it starts, such as a
+    server's search workers), remembered in STARTED until stop_server ends it."""
+    process: subprocess.Popen[Any] = subprocess.Popen(command, start_new_session=True,
+                                                      **options)
+    STARTED.add(process)
+    return process
+
+
+def kill_started() -> None:
+    """Kill the process group of every process the tests started and have not stopped: the
+    watchdog's last act before it ends a stuck run, so no server outlives it."""
+    for process in list(STARTED):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        STARTED.discard(process)
 
 
 class PortTaken(RuntimeError):
@@ -62,7 +85,7 @@ def start_server(port: int, log: IO[bytes], extra_args: Sequence[str] = (),
     to `log`; returns once it answers /health."""
     command = [*program, "--no-browser", "--port", str(port), *extra_args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    process = spawn(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process, timeout)
     except BaseException:
@@ -71,7 +94,7 @@ def start_server(port: int, log: IO[bytes], extra_args: Sequence[str] = (),
     return process
 
 
-def stop_server(process: subprocess.Popen[bytes]) -> None:
+def stop_server(process: subprocess.Popen[Any]) -> None:
     """Terminate, and kill if it has not exited within 10 s."""
     process.terminate()
     try:
@@ -79,6 +102,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    STARTED.discard(process)
 
 
 def dump_log(log: IO[bytes], title: str) -> None:

@@ -13,14 +13,15 @@ import pytest
 from engine import search
 from engine.search import DataSpec, SearchSpec
 from server import cli, search_cli
+from tests.server_process import spawn
 
 TRIAL_KEYS = {"trial", "config", "seed", "val_loss", "val_accuracy", "train_loss", "params",
               "seconds"}
 
 
 def _playground(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "server", *args], cwd=cwd, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return spawn([sys.executable, "-m", "server", *args], cwd=cwd, text=True,
+                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_search_json_prints_one_line_per_trial_then_the_best(
