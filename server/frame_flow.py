@@ -38,6 +38,9 @@ MAX_TRACKED = 64
 """Unacknowledged frames remembered (frames answering messages do not wait for acks)."""
 STALLED_SECONDS = 1.0
 """See FrameFlow.stalled."""
+HIDDEN_FPS = 1.0
+"""Frames per second while the page is hidden: each one carries the history since the last, so
+the loss chart stays whole, and the server builds a thirtieth of the frames."""
 FLOOR_FPS = 12.0
 """Under overload, frames up to this rate (or the requested one, if lower) come before training:
 a margin above the 10 frames/s that keep a class's pictures moving smoothly."""
@@ -70,12 +73,26 @@ class FrameFlow:
         """(seq, when it was sent) of each frame sent and not acknowledged, oldest first."""
         self._history_epoch = -1
         """The epoch of the last frame sent: the next one carries the history points after it."""
+        self.hidden = False
+        """No one sees the page (a `visibility` message said so): frames at HIDDEN_FPS."""
 
     def new_network(self) -> None:
         """The history starts again with a new network."""
         self._history_epoch = -1
 
     # ------------------------------------------------------------------------- timing
+
+    @property
+    def fps(self) -> float:
+        """Periodic frames per second: the view's rate, or HIDDEN_FPS while the page is hidden."""
+        fps = self.session.config.view.fps
+        return min(fps, HIDDEN_FPS) if self.hidden else fps
+
+    def show(self, visible: bool) -> None:
+        """The page is shown again (its next frame is due at once) or hidden."""
+        self.hidden = not visible
+        if visible:
+            self.next_frame_at = min(self.next_frame_at, time.monotonic())
 
     def ack(self, seq: int) -> None:
         """The client drew frame `seq` and so every one sent before it."""
@@ -103,7 +120,7 @@ class FrameFlow:
 
     def owed(self, now: float) -> bool:
         """The last periodic frame is older than the floor rate's interval."""
-        return now - self.last_frame_at >= 1 / min(self.session.config.view.fps, FLOOR_FPS)
+        return now - self.last_frame_at >= 1 / min(self.fps, FLOOR_FPS)
 
     def schedule_from(self, now: float) -> None:
         """Frames were not late while nothing changed: the schedule starts now."""
@@ -116,7 +133,7 @@ class FrameFlow:
         `light`: the scheduler is behind, build a cheaper frame (see render.py)."""
         now = time.monotonic()
         self.ready = self.build(light, periodic=True)
-        self.next_frame_at = max(self.next_frame_at + 1 / self.session.config.view.fps, now)
+        self.next_frame_at = max(self.next_frame_at + 1 / self.fps, now)
         self.last_frame_at = now
         self.session.wake()
 
@@ -134,7 +151,7 @@ class FrameFlow:
         self.ready = None
         built = self.build()
         self.sent(built)
-        self.next_frame_at = time.monotonic() + 1 / self.session.config.view.fps
+        self.next_frame_at = time.monotonic() + 1 / self.fps
         return built.data
 
     def frame(self, light: bool = False, periodic: bool = False) -> bytes:

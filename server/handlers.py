@@ -188,6 +188,10 @@ def ack(session: Session, message: protocol.AckMessage) -> None:
     session.frames.ack(message.frame)
 
 
+def visibility(session: Session, message: protocol.VisibilityMessage) -> None:
+    session.frames.show(message.visible)
+
+
 # ---------------------------------------------------------------------------------- search
 
 
@@ -237,6 +241,7 @@ HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.ReviveMessage: revive,
     protocol.InspectMessage: inspect,
     protocol.AckMessage: ack,
+    protocol.VisibilityMessage: visibility,
     protocol.SearchStartMessage: search_start,
     protocol.SearchStopMessage: search_stop,
     protocol.SearchLoadMessage: search_load,

@@ -349,6 +349,16 @@ class AckMessage(ClientModel):
     frame: Int = Field(ge=0, description="the `seq` of the latest frame the client drew")
 
 
+class VisibilityMessage(ClientModel):
+    """The page is shown (`visible`) or hidden (a background tab, a minimized window): while
+    hidden, training goes on and frames come once a second, enough to keep the loss history
+    whole, at a thirtieth of the cost (no reply)."""
+
+    type: Literal["visibility"]
+    id: MessageId = None
+    visible: Bool = Field(description="false while no one can see the page")
+
+
 # ------------------------------------------------------------------------------ search messages
 
 SEARCH_METHODS = ("grid", "random", "local", "bayesian")
@@ -565,6 +575,7 @@ ClientMessage = Annotated[
     | ReviveMessage
     | InspectMessage
     | AckMessage
+    | VisibilityMessage
     | SearchStartMessage
     | SearchStopMessage
     | SearchLoadMessage

@@ -192,7 +192,7 @@ class Connection:
             if text is None:
                 data = message.get("bytes") or b""
                 text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
-            if (self.held or self.stalled()) and kind(text) != "ack":
+            if (self.held or self.stalled()) and kind(text) not in ("ack", "visibility"):
                 self.held.append(text)
                 self.held_bytes += len(text)
                 if len(self.held) <= HELD_MESSAGES and self.held_bytes <= HELD_BYTES:

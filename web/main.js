@@ -76,6 +76,8 @@ const socket = connectSocket({
   url: socketUrl(location),
   onOpen() {
     store.set('connection', 'open');
+    // A hidden tab gets a frame a second instead of thirty (docs/protocol.md, `visibility`).
+    if (document.hidden) socket.send({ type: 'visibility', visible: false });
   },
   onClose() {
     if (store.state.config) restoreConfig = restorable(store.state.config);
@@ -226,9 +228,11 @@ store.onRender((state, changed) => {
   // Drawn: the server may send the next frame (docs/protocol.md, flow control).
   if (changed.has('frame')) state.frame?.ack?.();
 });
-// A tab hidden before it drew its latest frame would never acknowledge it.
+// A tab hidden before it drew its latest frame would never acknowledge it. While no one sees
+// the page, the server sends a frame a second, enough to keep the loss history whole.
 document.addEventListener('visibilitychange', () => {
   if (document.hidden) store.state.frame?.ack?.();
+  if (store.state.connection === 'open') socket.send({ type: 'visibility', visible: !document.hidden });
 });
 
 document.documentElement.lang = i18n.lang;

@@ -82,6 +82,30 @@ def test_the_page_acknowledges_the_frames_it_draws_and_keeps_receiving_them(app:
     assert app.probe("s => s.frame.header.seq") >= acks[-1]
 
 
+# Makes the page believe it is a hidden (or shown) tab, as a browser does for a background tab.
+SET_HIDDEN = """hidden => {
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def test_a_hidden_page_receives_a_frame_a_second_and_all_of_them_once_shown(app: App) -> None:
+    page = app.open()
+    page.get_by_test_id("play-pause").click()
+    app.wait("s => s.frame.header.epoch >= 5")
+    page.evaluate(SET_HIDDEN, True)
+    page.wait_for_timeout(300)  # the message reaches the server
+    before = page.evaluate("window.__playground.frames")
+    epoch = app.probe("s => s.frame.header.epoch")
+    page.wait_for_timeout(2000)
+    hidden = page.evaluate("window.__playground.frames") - before
+    assert 1 <= hidden <= 4, hidden  # about one a second instead of thirty
+    assert app.probe("s => s.frame.header.epoch") > epoch  # training went on
+    page.evaluate(SET_HIDDEN, False)
+    before = page.evaluate("window.__playground.frames")
+    app.wait(f"s => window.__playground.frames >= {before + 10}")
+
+
 def test_keyboard_space_plays_and_pauses_right_arrow_steps_r_resets(app: App) -> None:
     page = app.open("?hidden=3:tanh")
     play = page.get_by_test_id("play-pause")

@@ -760,3 +760,37 @@ def test_imports_with_boolean_weights_or_huge_epochs_are_invalid(peer: Peer) -> 
     data["epoch"] = limits.MAX_EPOCH
     assert peer.request("import", "status", data=data)["epoch"] == limits.MAX_EPOCH
 
+
+
+def test_a_hidden_page_gets_a_frame_a_second_and_keeps_training(client: TestClient) -> None:
+    with client.websocket_connect("/ws") as ws:
+        peer = opened(ws)
+        peer.request("play", "status")
+        peer.send(type="visibility", visible=False)
+        peer.frames.clear()
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            peer.receive()
+        hidden = peer.frames[1:]  # the first may have been built before the message
+        assert 1 <= len(hidden) <= 4, len(hidden)  # about one a second, not thirty
+        epochs = [f["header"]["epoch"] for f in hidden]
+        assert epochs[-1] > epochs[0]  # training went on while hidden
+        # Each frame carries the history points since the last (the trainer records one per
+        # epoch, frames or not) and its own: the loss chart stays as dense as when shown.
+        points = [e for f in hidden
+                  for e in [p["epoch"] for p in f["header"]["history"]] + [f["header"]["epoch"]]]
+        assert points == sorted(set(points))
+        assert len(points) >= (points[-1] - points[0]) / 2
+        peer.send(type="visibility", visible=True)
+        peer.frames.clear()
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            peer.receive()
+        assert len(peer.frames) >= 8  # shown again: the view's rate (30 a second)
+
+
+def test_visibility_is_a_strict_boolean(client: TestClient) -> None:
+    with client.websocket_connect("/ws") as ws:
+        peer = opened(ws)
+        error = error_for(peer, json.dumps({"type": "visibility", "id": 1, "visible": "no"}))
+        assert error["field"] == "visible"

@@ -1,0 +1,132 @@
+"""What one student costs the server: CPU milliseconds per student-second.
+
+    python bench/student_cpu.py                   # 1 student, 15 s, the default network and view
+    python bench/student_cpu.py --students 10     # ten at once
+    python bench/student_cpu.py --hidden          # the page's tab hidden (visibility message)
+    python bench/student_cpu.py --json            # one JSON line as well
+
+Each student opens the page's session as it comes (the default config, the default pace and
+view), plays, and acknowledges every frame on arrival as the page does. The server runs in one
+process on a free port; its CPU time (user + system, from /proc, its children included) is read
+before and after the timed play, and divided by students × seconds. A floor is timed in the
+same run: the engine alone building the same frames in this process, so the overhead of
+everything else (metrics, encoding, compression, the socket) reads as a ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import frame_header  # noqa: E402
+from tests.server_process import server_process  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the process and its reaped children, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / TICKS
+
+
+async def student(url: str, seconds: float, hidden: bool, start: asyncio.Event,
+                  ready: list[int]) -> dict[str, float]:
+    frames = 0
+    async with connect(url, max_size=None) as ws:
+        await until(ws, "status")
+        if hidden:
+            await ws.send(json.dumps({"type": "visibility", "id": "v", "visible": False}))
+        ready.append(1)
+        await start.wait()
+        await ws.send(json.dumps({"type": "play", "id": "p"}))
+        began = time.perf_counter()
+        end = began + seconds
+        first_epoch = last_epoch = None
+        while (now := time.perf_counter()) < end:
+            try:
+                message = await asyncio.wait_for(ws.recv(), timeout=end - now)
+            except TimeoutError:
+                break
+            if isinstance(message, bytes):
+                header = frame_header(message)
+                frames += 1
+                last_epoch = int(header["epoch"])
+                first_epoch = last_epoch if first_epoch is None else first_epoch
+                await ws.send(json.dumps({"type": "ack", "frame": header["seq"]}))
+        played = time.perf_counter() - began
+    return {"fps": frames / played,
+            "epochs_per_s": ((last_epoch or 0) - (first_epoch or 0)) / played}
+
+
+async def until(ws: ClientConnection, kind: str) -> dict[str, Any]:
+    while True:
+        message = await ws.recv()
+        if isinstance(message, str):
+            reply: dict[str, Any] = json.loads(message)
+            if reply["type"] == kind:
+                return reply
+        else:
+            await ws.send(json.dumps({"type": "ack", "frame": frame_header(message)["seq"]}))
+
+
+async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, Any]:
+    start, ready = asyncio.Event(), []
+    tasks = [asyncio.create_task(student(url, args.seconds, args.hidden, start, ready))
+             for _ in range(args.students)]
+    while len(ready) < args.students:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
+    start.set()
+    results = await asyncio.gather(*tasks)
+    cpu = cpu_seconds(pid) - cpu_before
+    wall = time.perf_counter() - wall_before
+    return {
+        "students": args.students,
+        "seconds": round(wall, 2),
+        "hidden": args.hidden,
+        "cpu_ms_per_student_second": round(1000 * cpu / (args.students * wall), 1),
+        "fps_min": round(min(r["fps"] for r in results), 1),
+        "fps_median": round(statistics.median(r["fps"] for r in results), 1),
+        "epochs_per_s_median": round(statistics.median(r["epochs_per_s"] for r in results), 1),
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--hidden", action="store_true",
+                        help="each student's tab is hidden (the page tells the server)")
+    parser.add_argument("--no-compression", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    extra = ["--workers", "1", "--log-level", "warning"]
+    if args.no_compression:
+        extra.append("--no-compression")
+    with server_process(extra_args=extra) as (process, base_url):
+        url = base_url.replace("http", "ws", 1) + "/ws"
+        result = asyncio.run(run(args, url, process.pid))
+    for key, value in result.items():
+        print(f"{key:28} {value}")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
