@@ -143,3 +143,30 @@ def test_facts_are_published_for_every_activation_and_softmax_is_output_only():
         assert facts["name"] == name and facts["symbol"] and facts["formula"]
         for key in facts["constants"]:
             assert f"{{{key}}}" in facts["formula"]
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_the_float32_form_is_one_of_the_two_and_equals_the_reference(name):
+    chosen = activations.for_float32(ACTIVATIONS[name])
+    assert chosen in (ACTIVATIONS[name], activations.FLOAT32_FORMS[name])
+    assert activations.for_float32(ACTIVATIONS[name]) is chosen  # measured once
+    Z = np.linspace(-60, 60, 4001)
+    reference = ACTIVATIONS[name](Z)
+    for form in (ACTIVATIONS[name], activations.FLOAT32_FORMS[name]):
+        out = np.empty(Z.shape, np.float32)
+        with np.errstate(over="ignore"):
+            form.forward(Z.astype(np.float32), out)
+        assert np.max(np.abs(out - reference)) < 1e-6
+
+
+def test_fastest_picks_the_form_that_takes_least_time():
+    import time
+
+    class Slow(activations.Linear):
+        def forward(self, Z, out):
+            time.sleep(0.002)
+            return super().forward(Z, out)
+
+    fast = activations.Linear()
+    assert activations.fastest([Slow(), fast]) is fast
+    assert activations.fastest([fast, Slow()]) is fast
