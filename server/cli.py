@@ -149,6 +149,8 @@ def single_threaded_blas() -> None:
 SUBCOMMANDS = ("search", "search-worker")
 """`playground search ...`, `playground search-worker ...` (see server/search_cli.py); any
 other arguments are the server's options."""
+EXPORT = "export"
+"""`playground export --format numpy|keras SESSION_FILE -o FILE.py` (server/export_cli.py)."""
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -158,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         from server import search_cli
 
         raise SystemExit(search_cli.main(argv))
+    if argv and argv[0] == EXPORT:
+        from server import export_cli
+
+        raise SystemExit(export_cli.main(argv[1:]))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     workers = args.workers or default_workers(args.host)

@@ -318,6 +318,9 @@ class AddPointsMessage(ClientModel):
 class ExportMessage(ClientModel):
     type: Literal["export"]
     id: MessageId = None
+    code: Literal["numpy", "keras"] | None = Field(
+        default=None, description="also write the session as a Python script: numpy (the "
+        "course's notation, the playground's predictions to rounding) or keras (Keras 3)")
 
 
 class ImportMessage(ClientModel):
@@ -658,6 +661,7 @@ class ExportReply(ServerModel):
     type: Literal["export"] = "export"
     id: MessageId = None
     data: ExportPayload
+    code: str | None = Field(default=None, description="the script asked for by `code`")
 
 
 class Matrix(ServerModel):
