@@ -186,6 +186,16 @@ def ack(session: Session, message: protocol.AckMessage) -> None:
     session.frames.ack(message.frame)
 
 
+def exercise_answer(session: Session, message: protocol.ExerciseAnswerMessage) -> None:
+    """Keep the verdict for the room's gallery card: right once any try was right."""
+    last = session.exercise
+    same = last is not None and last["id"] == message.exercise
+    right = message.verdict == "right" or (same and last is not None
+                                           and last["verdict"] == "right")
+    session.exercise = {"id": message.exercise, "verdict": "right" if right else "wrong",
+                        "tries": (last["tries"] if same and last is not None else 0) + 1}
+
+
 # ---------------------------------------------------------------------------------- search
 
 
@@ -235,6 +245,7 @@ HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.ReviveMessage: revive,
     protocol.InspectMessage: inspect,
     protocol.AckMessage: ack,
+    protocol.ExerciseAnswerMessage: exercise_answer,
     protocol.SearchStartMessage: search_start,
     protocol.SearchStopMessage: search_stop,
     protocol.SearchLoadMessage: search_load,
