@@ -19,6 +19,7 @@ const STRINGS = {
     'ex.kind.forward': 'Forward pass by hand',
     'ex.kind.output': 'Output and loss',
     'ex.new': 'Another one',
+    'ex.fromTeacher': 'From your teacher: your answer is counted (not shown to the class).',
     'ex.check': 'Check',
     'ex.solution': 'Show the answer',
     'ex.answer': 'Your answer',
@@ -62,6 +63,7 @@ const STRINGS = {
     'ex.kind.forward': 'Passe en avant à la main',
     'ex.kind.output': 'Sortie et perte',
     'ex.new': 'Un autre',
+    'ex.fromTeacher': 'De votre enseignant : votre réponse est comptée (sans être montrée à la classe).',
     'ex.check': 'Vérifier',
     'ex.solution': 'Voir la réponse',
     'ex.answer': 'Votre réponse',
@@ -280,6 +282,7 @@ export function mountExercises(container, ctx) {
       <button type="button" class="pp-btn" data-testid="exercise-open" data-label="ex.open"></button>
     </div>
     <form class="pp-ex-form" hidden>
+      <p class="pp-hint pp-ex-room" data-testid="exercise-from-teacher" data-label="ex.fromTeacher" hidden></p>
       <p class="pp-ex-question" data-testid="exercise-question"></p>
       <label class="pp-ex-answer"><span class="sr" data-label="ex.answer"></span>
         <input type="text" autocomplete="off" spellcheck="false" data-testid="exercise-answer"></label>
@@ -294,6 +297,8 @@ export function mountExercises(container, ctx) {
   /** @type {any} */ let state = null;
   /** @type {any} */ let exercise = null;
   /** @type {string} */ let verdict = '';
+  /** The id of the exercise the teacher pushed, while it is the one shown (answers are sent). */
+  /** @type {string | null} */ let fromRoom = null;
   let seed = (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
 
   function draw() {
@@ -311,22 +316,34 @@ export function mountExercises(container, ctx) {
     steps.replaceChildren(...solution(exercise, t, lang).map((line) => Object.assign(document.createElement('li'), { textContent: line })));
   }
 
-  q('exercise-open').addEventListener('click', () => {
+  /**
+   * Draws an exercise of a kind from the network on screen.
+   * @param {string} kind @param {number} withSeed @param {string | null} roomId
+   */
+  function open(kind, withSeed, roomId) {
     const net = architecture(state?.config, state?.data, state?.catalog);
     const task = { task: state?.data?.task ?? 'binary', classes: Number(state?.data?.classes) || 2 };
-    seed = (seed + 1) >>> 0;
-    exercise = makeExercise(q('exercise-kind').value, net, task, generator(seed));
+    q('exercise-kind').value = kind;
+    exercise = makeExercise(kind, net, task, generator(withSeed));
     container.dataset.exercise = JSON.stringify(exercise);
+    fromRoom = roomId;
+    q('exercise-from-teacher').hidden = !roomId;
     verdict = '';
     input.value = '';
     q('exercise-solution').hidden = true;
     draw();
+  }
+
+  q('exercise-open').addEventListener('click', () => {
+    seed = (seed + 1) >>> 0;
+    open(q('exercise-kind').value, seed, null);
     input.focus();
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!exercise) return;
     verdict = check(exercise, input.value);
+    if (fromRoom && (verdict === 'right' || verdict === 'wrong')) ctx.send({ type: 'exercise_answer', exercise: fromRoom, verdict });
     draw();
   });
   q('exercise-solution-button').addEventListener('click', () => {
@@ -337,7 +354,13 @@ export function mountExercises(container, ctx) {
   return {
     update(next, changed) {
       state = next;
-      if (changed.has('lang')) draw();
+      const pushed = next.exerciseRequest;
+      if (changed.has('exerciseRequest') && pushed && KINDS.includes(pushed.kind) && pushed.id !== fromRoom) {
+        open(pushed.kind, Number(pushed.seed) >>> 0, String(pushed.id));
+        container.scrollIntoView?.({ block: 'nearest' });
+      } else if (changed.has('lang')) {
+        draw();
+      }
     },
   };
 }
