@@ -48,6 +48,7 @@ import numpy as np
 # The session:
 $settings
 
+L = $L  # layers 1..L, as in the course
 EPOCHS = $epochs
 BATCH_SIZE = $batch_size$batch_note$classes
 $loss_function
@@ -83,7 +84,7 @@ def keras_weights(params):
     """The list set_weights takes: each Dense layer's kernel W[l]^T and bias b[l],
     then for a batch-normalized layer gamma, beta, the moving mean and variance."""
     weights = []
-    for layer in range(1, $L + 1):
+    for layer in range(1, L + 1):
         W, b = params[f"W[{layer}]"], params[f"b[{layer}]"]
         weights += [W.T, b]
         if f"gamma[{layer}]" in params:
