@@ -26,7 +26,9 @@ MAX_DEFAULT_WORKERS = 4
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="playground", description="Watch a neural network learn, live, in your browser."
+        prog="playground", description="Watch a neural network learn, live, in your browser.",
+        epilog="Also: `playground search --help` (hyperparameter searches in a terminal) and "
+               "`playground export --help` (a saved session as NumPy or Keras code).",
     )
     defaults = Settings()
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
