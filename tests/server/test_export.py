@@ -15,7 +15,7 @@ import pytest
 from engine.activations import ACTIVATIONS
 from engine.features import FEATURES, transform
 from server import export, payloads, protocol
-from server.export.common import FEATURE_CODE
+from server.export.common import FEATURE_CODE, number
 from server.export.numpy_code import NUMPY_ACTIVATIONS
 from server.model import Model, build, generate
 from server.settings import Settings
@@ -264,3 +264,23 @@ def test_export_message_replies_with_the_script(peer: Peer) -> None:
 def test_export_message_with_an_unknown_code_is_an_error(peer: Peer) -> None:
     reply = peer.request("export", None, code="torch")
     assert reply["type"] == "error" and reply["field"] == "code"
+
+
+def test_cli_regenerates_the_points_of_a_file_without_them(tmp_path: Path) -> None:
+    # A session saved from a link with weights has no points: the config generates them.
+    model = trained(CONFIGS["leaky-relu-elu-momentum"], epochs=2)
+    data = json.loads(payloads.export_payload(model).model_dump_json())
+    del data["data"]
+    session = tmp_path / "linked.json"
+    session.write_text(json.dumps(data))
+    out = tmp_path / "model.py"
+    result = playground("export", "--format", "numpy", str(session), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert_reproduces(model, run_numpy_script(out))
+
+
+def test_numbers_are_written_exactly_and_non_finite_ones_as_numpy_names() -> None:
+    values = [0.1, -1 / 3, 1e-300, 2.0**60, float("nan"), float("inf"), -float("inf")]
+    written = [number(v) for v in values]
+    assert written[4:] == ["np.nan", "np.inf", "-np.inf"]
+    assert [float(w) for w in written[:4]] == values[:4]
