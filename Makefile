@@ -55,7 +55,7 @@ typecheck: system-packages
 	$(TSC) --noEmit -p jsconfig.json
 
 test: $(UV) system-packages
-	$(SYNC) --extra test
+	$(SYNC) --extra test --extra keras
 	$(BIN)/ruff check engine server tests bench scripts
 	$(BIN)/mypy engine server
 	$(TSC) --noEmit -p jsconfig.json
@@ -68,16 +68,16 @@ lock: $(UV)
 	$(MAKE) test
 
 test-repeat: $(UV) system-packages
-	$(SYNC) --extra test
+	$(SYNC) --extra test --extra keras
 	$(BIN)/python scripts/flake_hunt.py --rounds $(N) $(if $(filter 1,$(HOG)),--hog) -- $(ARGS)
 
 bench: $(UV) system-packages
-	$(SYNC) --extra test
+	$(SYNC) --extra test --extra keras
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/room.py
 	$(BIN)/python bench/browser.py
 
 screenshot: $(UV) system-packages
-	$(SYNC) --extra test
+	$(SYNC) --extra test --extra keras
 	$(BIN)/python scripts/screenshot.py

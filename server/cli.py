@@ -26,7 +26,9 @@ MAX_DEFAULT_WORKERS = 4
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="playground", description="Watch a neural network learn, live, in your browser."
+        prog="playground", description="Watch a neural network learn, live, in your browser.",
+        epilog="Also: `playground search --help` (hyperparameter searches in a terminal) and "
+               "`playground export --help` (a saved session as NumPy or Keras code).",
     )
     defaults = Settings()
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -149,6 +151,8 @@ def single_threaded_blas() -> None:
 SUBCOMMANDS = ("search", "search-worker")
 """`playground search ...`, `playground search-worker ...` (see server/search_cli.py); any
 other arguments are the server's options."""
+EXPORT = "export"
+"""`playground export --format numpy|keras SESSION_FILE -o FILE.py` (server/export_cli.py)."""
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -158,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         from server import search_cli
 
         raise SystemExit(search_cli.main(argv))
+    if argv and argv[0] == EXPORT:
+        from server import export_cli
+
+        raise SystemExit(export_cli.main(argv[1:]))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     workers = args.workers or default_workers(args.host)

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from server import export as export_code
 from server import payloads, protocol
-from server.config import ProtocolError, check, normalized, updated
+from server.config import ProtocolError, normalized, updated
 from server.model import build, engine_error, generate, optimizer_for, renderer_for, revived
 from server.protocol import Config
 from server.search import SessionSearch, loaded_model
@@ -158,19 +159,16 @@ def add_points(session: Session, message: protocol.AddPointsMessage) -> None:
 
 
 def export(session: Session, message: protocol.ExportMessage) -> None:
-    session.send(protocol.ExportReply(id=message.id,
-                                      data=payloads.export_payload(session.model)))
+    code = None if message.code is None else export_code.script(session.model, message.code)
+    session.send(protocol.ExportReply(id=message.id, data=payloads.export_payload(session.model),
+                                      code=code))
 
 
 def import_(session: Session, message: protocol.ImportMessage) -> None:
     payload = message.data
-    check(payload.config)
-    dataset = payloads.imported_dataset(payload)
-    model = build(payload.config, dataset, session.settings, session.scratch)
-    payloads.load_weights(model.net, payload.model)
-    model.trainer.epoch = payload.epoch
+    model = payloads.imported_model(payload, session.settings, session.scratch)
     if payload.config.dataset.name == "custom":
-        session.custom = dataset
+        session.custom = model.dataset
     session.state = "paused"
     session.replace(model, message.id, data=True)
 
@@ -190,6 +188,14 @@ def ack(session: Session, message: protocol.AckMessage) -> None:
 
 def visibility(session: Session, message: protocol.VisibilityMessage) -> None:
     session.frames.show(message.visible)
+def exercise_answer(session: Session, message: protocol.ExerciseAnswerMessage) -> None:
+    """Keep the verdict for the room's gallery card: right once any try was right."""
+    last = session.exercise
+    same = last is not None and last["id"] == message.exercise
+    right = message.verdict == "right" or (same and last is not None
+                                           and last["verdict"] == "right")
+    session.exercise = {"id": message.exercise, "verdict": "right" if right else "wrong",
+                        "tries": (last["tries"] if same and last is not None else 0) + 1}
 
 
 # ---------------------------------------------------------------------------------- search
@@ -242,6 +248,7 @@ HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.InspectMessage: inspect,
     protocol.AckMessage: ack,
     protocol.VisibilityMessage: visibility,
+    protocol.ExerciseAnswerMessage: exercise_answer,
     protocol.SearchStartMessage: search_start,
     protocol.SearchStopMessage: search_stop,
     protocol.SearchLoadMessage: search_load,

@@ -11,9 +11,11 @@ from engine import datasets, inspector
 from engine.datasets import Dataset
 from engine.features import transform
 from engine.network import NORM_KEYS, Network
+from engine.scratch import Scratch
 from server import limits, protocol
-from server.config import ProtocolError
-from server.model import Model, generate
+from server.config import ProtocolError, check
+from server.model import Model, build, generate
+from server.settings import Settings
 
 
 def _rows(ds: Dataset) -> list[list[float]]:
@@ -95,6 +97,17 @@ def imported_dataset(payload: protocol.ExportPayload) -> Dataset:
                             f"{config.dataset.name!r} with this config; use dataset name "
                             "'custom'", field)
     return dataset
+
+
+def imported_model(payload: protocol.ExportPayload, settings: Settings,
+                   scratch: Scratch | None = None) -> Model:
+    """The model of an export payload: config, data, weights, running statistics and epoch
+    restored bit for bit (raises ProtocolError naming the field)."""
+    check(payload.config)
+    model = build(payload.config, imported_dataset(payload), settings, scratch)
+    load_weights(model.net, payload.model)
+    model.trainer.epoch = payload.epoch
+    return model
 
 
 def load_weights(net: Network, exported: protocol.ExportedModel) -> None:

@@ -318,6 +318,9 @@ class AddPointsMessage(ClientModel):
 class ExportMessage(ClientModel):
     type: Literal["export"]
     id: MessageId = None
+    code: Literal["numpy", "keras"] | None = Field(
+        default=None, description="also write the session as a Python script: numpy (the "
+        "course's notation, the playground's predictions to rounding) or keras (Keras 3)")
 
 
 class ImportMessage(ClientModel):
@@ -338,6 +341,21 @@ class InspectMessage(ClientModel):
     type: Literal["inspect"]
     id: MessageId = None
     sample_limit: Int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
+
+
+ExerciseKind = Literal["shapes", "params", "forward", "output"]
+"""The page's exercises (web/exercises.js): shapes of W, b, Z, A; parameter counts; a forward
+pass by hand; the output activation or loss for the task."""
+
+
+class ExerciseAnswerMessage(ClientModel):
+    """The student checked an answer to the exercise a room pushed (`exercise`: its id): the
+    verdict shows, counted, on the teacher's page (no reply)."""
+
+    type: Literal["exercise_answer"]
+    id: MessageId = None
+    exercise: str = Field(min_length=1, max_length=32)
+    verdict: Literal["right", "wrong"]
 
 
 class AckMessage(ClientModel):
@@ -499,8 +517,8 @@ class RoomLeaveMessage(ClientModel):
 
 
 class RoomPushMessage(ClientModel):
-    """Send every student an experiment (by name, optionally one of its variants by label) or
-    a partial config: exactly one of `experiment` and `config`."""
+    """Send every student an experiment (by name, optionally one of its variants by label), a
+    partial config or an exercise: exactly one of `experiment`, `config` and `exercise`."""
 
     type: Literal["room_push"]
     id: MessageId = None
@@ -510,6 +528,9 @@ class RoomPushMessage(ClientModel):
     variant: str | None = Field(default=None, max_length=80,
                                 description="the label of one of the experiment's variants")
     config: Config | None = Field(default=None, description="a partial config")
+    exercise: ExerciseKind | None = Field(
+        default=None, description="an exercise of this kind: each student gets one drawn from "
+        "their own network (the same seed for all), and the gallery cards say who answered")
 
 
 class RoomLockMessage(ClientModel):
@@ -576,6 +597,7 @@ ClientMessage = Annotated[
     | InspectMessage
     | AckMessage
     | VisibilityMessage
+    | ExerciseAnswerMessage
     | SearchStartMessage
     | SearchStopMessage
     | SearchLoadMessage
@@ -669,6 +691,7 @@ class ExportReply(ServerModel):
     type: Literal["export"] = "export"
     id: MessageId = None
     data: ExportPayload
+    code: str | None = Field(default=None, description="the script asked for by `code`")
 
 
 class Matrix(ServerModel):
@@ -799,11 +822,25 @@ class RoomLeftMessage(ServerModel):
     code: str
 
 
+class PushedExercise(ServerModel):
+    id: str = Field(description="answers name it (`exercise_answer`, the cards' `exercise`)")
+    kind: ExerciseKind
+    seed: int = Field(description="the page draws the exercise with this seed")
+
+
 class RoomAckMessage(ServerModel):
     type: Literal["room_ack"] = "room_ack"
     id: MessageId = None
     action: Literal["push", "lock", "spotlight", "hide", "remove", "challenge", "close"]
     delivered: int | None = Field(default=None, description="push: the students sent to")
+    exercise: PushedExercise | None = Field(default=None,
+                                            description="push of an exercise: the one sent")
+
+
+class CardExercise(ServerModel):
+    id: str
+    verdict: Literal["right", "wrong"] = Field(description="right once any answer was right")
+    tries: int
 
 
 class StudentCard(ServerModel):
@@ -827,6 +864,8 @@ class StudentCard(ServerModel):
     status: State
     joined: float = Field(description="unix seconds")
     locked: bool = Field(description="controls are locked for this student")
+    exercise: CardExercise | None = Field(
+        default=None, description="the student's answer to the last exercise they checked")
 
 
 class RoomGalleryMessage(ServerModel):
@@ -872,12 +911,13 @@ class RoomSpotlightInfo(ServerModel):
 
 class RoomPushed(ServerModel):
     """To a student: apply this experiment (as the Experiments menu does) or config (as a
-    `configure`, then a `reset`)."""
+    `configure`, then a `reset`), or open this exercise."""
 
     type: Literal["room_push"] = "room_push"
     experiment: str | None = None
     variant: str | None = None
     config: dict[str, Any] | None = Field(default=None, description="a partial config")
+    exercise: PushedExercise | None = None
 
 
 class RoomStateMessage(ServerModel):

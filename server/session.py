@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from engine.datasets import Dataset
 from engine.scratch import Scratch
@@ -64,6 +64,8 @@ class Session:
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
         self.room: RoomLink | None = None
+        self.exercise: dict[str, Any] | None = None
+        """The last answer to a pushed exercise: {"id", "verdict", "tries"} (rooms' cards)."""
         """Classroom rooms (server/rooms/), attached by the runner."""
 
     @property

@@ -68,6 +68,7 @@ def test_the_wheel_and_the_sdist_carry_the_page_and_nothing_of_the_clone_besides
     assert {name.split("/")[0] for name in names} == {
         "engine", "server", f"nn_playground-{__version__}.dist-info"}
     assert f"nn_playground-{__version__}.dist-info/licenses/LICENSE" in names
+    assert {"server/export/numpy_code.py", "server/export/keras_code.py"} <= names
     with tarfile.open(installed.sdist) as sdist:
         top = f"nn_playground-{__version__}/"
         members = {m.name.removeprefix(top) for m in sdist.getmembers() if m.isfile()}

@@ -20,6 +20,7 @@ const VIEWS = [
   ['#output', './heatmap.js', 'mountHeatmap'],
   ['#loss-chart', './lossChart.js', 'mountLossChart'],
   ['#equations', './equations.js', 'mountEquations'],
+  ['#exercises', './exercises.js', 'mountExercises'],
   ['#lessons', './lessons/index.js', 'mountLessons'],
   ['#search', './search/panel.js', 'mountSearchPanel'],
 ];

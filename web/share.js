@@ -3,7 +3,9 @@
  * Save and share a trained model: download the session (config, data, weights, epoch and the
  * loss history) as a JSON file and open it again, bit for bit (the protocol's `export` and
  * `import`); or copy a link that carries the weights, deflated and base64url-encoded in the
- * URL's hash (`#model=...`), which restores the trained state when opened.
+ * URL's hash (`#model=...`), which restores the trained state when opened. Or take the network
+ * away as code: a NumPy script in the course's notation, or a Keras 3 model ready to fit (the
+ * server writes both, as `playground export` does).
  */
 import { formatNumber } from './i18n.js';
 
@@ -26,6 +28,9 @@ const STRINGS = {
     'share.badLink': 'The link’s weights could not be read: {message}',
     'share.restored': 'Restored from the link: epoch {epoch}.',
     'share.offline': 'Not connected: try again once connected.',
+    'share.exportNumpy': 'Export as NumPy code (.py)',
+    'share.exportKeras': 'Export as Keras code (.py)',
+    'share.exported': 'Saved {file}: {format} code with the weights of epoch {epoch}.',
   },
   fr: {
     'share.menu': 'Enregistrer et partager',
@@ -42,6 +47,9 @@ const STRINGS = {
     'share.badLink': 'Les poids du lien sont illisibles : {message}',
     'share.restored': 'Restauré depuis le lien : époque {epoch}.',
     'share.offline': 'Pas de connexion : réessayez une fois connecté.',
+    'share.exportNumpy': 'Exporter en code NumPy (.py)',
+    'share.exportKeras': 'Exporter en code Keras (.py)',
+    'share.exported': '{file} enregistré : code {format} avec les poids de l’époque {epoch}.',
   },
 };
 
@@ -124,6 +132,8 @@ export function mountShare(container, ctx) {
         <label class="btn share-file"><span data-label="share.open"></span>
           <input type="file" accept=".json,application/json" data-testid="model-open"></label>
         <button type="button" class="btn" data-testid="copy-link-weights" data-label="share.copyLink"></button>
+        <button type="button" class="btn" data-testid="export-numpy" data-label="share.exportNumpy"></button>
+        <button type="button" class="btn" data-testid="export-keras" data-label="share.exportKeras"></button>
         <label class="share-link-row"><span class="sr" data-label="share.link"></span>
           <input type="text" readonly data-testid="share-link" hidden></label>
         <p class="share-message" data-testid="share-message" role="status"></p>
@@ -166,22 +176,46 @@ export function mountShare(container, ctx) {
     ctx.send({ type: 'import', data });
   }
 
-  q('model-download').addEventListener('click', async () => {
-    if (state.connection !== 'open') return say('share.offline', {}, true);
-    const data = await exportSession();
-    if (!data) return;
-    const history = (state.history ?? []).filter((/** @type {any} */ row) => (row.epoch ?? 0) <= data.epoch);
-    const file = `nn-playground-${data.config?.dataset?.name ?? 'session'}-epoch-${data.epoch}.json`;
-    const blob = new Blob([JSON.stringify({ ...data, history })], { type: 'application/json' });
+  /**
+   * Saves text as a file through a temporary link.
+   * @param {string} text
+   * @param {string} file
+   * @param {string} type
+   */
+  function download(text, file, type) {
     const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
+    a.href = URL.createObjectURL(new Blob([text], { type }));
     a.download = file;
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  /** @param {any} data the export payload */
+  const baseName = (data) => `nn-playground-${data.config?.dataset?.name ?? 'session'}-epoch-${data.epoch}`;
+
+  q('model-download').addEventListener('click', async () => {
+    if (state.connection !== 'open') return say('share.offline', {}, true);
+    const data = await exportSession();
+    if (!data) return;
+    const history = (state.history ?? []).filter((/** @type {any} */ row) => (row.epoch ?? 0) <= data.epoch);
+    const file = `${baseName(data)}.json`;
+    download(JSON.stringify({ ...data, history }), file, 'application/json');
     say('share.saved', { file, epoch: data.epoch });
   });
+
+  for (const [format, label] of /** @type {const} */ ([['numpy', 'NumPy'], ['keras', 'Keras']])) {
+    q(`export-${format}`).addEventListener('click', async () => {
+      if (state.connection !== 'open') return say('share.offline', {}, true);
+      /** @type {any} */
+      const reply = await ctx.request({ type: 'export', code: format }).catch(() => null);
+      if (!reply?.code) return;
+      const file = `${baseName(reply.data)}${format === 'keras' ? '-keras' : ''}.py`;
+      download(reply.code, file, 'text/x-python');
+      say('share.exported', { file, format: label, epoch: reply.data.epoch });
+    });
+  }
 
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files?.[0];

@@ -19,6 +19,7 @@ const HISTORY_LIMIT = 4000;
  *   searchInbox: any[], roomInbox: any[],
  *   searchRequest: {preset: string, trials: number, epochs: number} | null,
  *   experimentRequest: {name: string, variant: string | null, seq: number} | null,
+ *   exerciseRequest: {id: string, kind: string, seed: number} | null,
  * }} AppState
  */
 
@@ -49,6 +50,8 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
     roomInbox: [],
     /** An experiment the teacher pushed, for the Lessons panel to apply (newest `seq`). */
     experimentRequest: null,
+    /** An exercise the teacher pushed, for the Exercise panel to open. */
+    exerciseRequest: null,
   };
   /** @type {Set<string>} */
   let changed = new Set();

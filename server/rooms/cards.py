@@ -70,5 +70,6 @@ def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
         "task": model.dataset.task,
         "status": session.state,
         "dataset": session.config.dataset.model_dump(mode="json"),
+        "exercise": session.exercise,
         "at": time.time(),
     }

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -261,9 +262,10 @@ class RoomMember:
             raise _forbidden("key", "wrong key")
         return room
 
-    def _ack(self, message: Any, action: str, delivered: int | None = None) -> None:
+    def _ack(self, message: Any, action: str, delivered: int | None = None,
+             exercise: protocol.PushedExercise | None = None) -> None:
         self._send(protocol.RoomAckMessage(id=message.id, action=action,  # type: ignore[arg-type]
-                                           delivered=delivered))
+                                           delivered=delivered, exercise=exercise))
 
     # ------------------------------------------------------------------------ handlers
 
@@ -344,11 +346,15 @@ class RoomMember:
 
     async def on_push(self, message: protocol.RoomPushMessage) -> None:
         room = await self._teacher_room(message.key)
-        if (message.experiment is None) == (message.config is None):
-            raise ProtocolError("invalid", "experiment: push either an experiment or a config",
-                                "experiment")
+        given = [message.experiment, message.config, message.exercise]
+        if sum(item is not None for item in given) != 1:
+            raise ProtocolError("invalid", "experiment: push one of an experiment, a config "
+                                "or an exercise", "experiment")
         pushed = protocol.RoomPushed()
-        if message.experiment is not None:
+        if message.exercise is not None:
+            pushed = protocol.RoomPushed(exercise=protocol.PushedExercise(
+                id=secrets.token_hex(6), kind=message.exercise, seed=secrets.randbelow(2**31)))
+        elif message.experiment is not None:
             experiment = EXPERIMENTS.get(message.experiment)
             if experiment is None:
                 raise ProtocolError("invalid", f"experiment: unknown experiment "
@@ -365,7 +371,7 @@ class RoomMember:
             pushed = protocol.RoomPushed(config=message.config.model_dump(exclude_unset=True))
         await self._tell("students", pushed)
         await self._hub.touch(room.code)
-        self._ack(message, "push", len(await self._hub.students(room.code)))
+        self._ack(message, "push", len(await self._hub.students(room.code)), pushed.exercise)
 
     async def on_lock(self, message: protocol.RoomLockMessage) -> None:
         room = await self._teacher_room(message.key)
@@ -668,4 +674,4 @@ class RoomMember:
             advice=found.get("advice", []),
             thumb=None if thumb == self.thumbs.get(student.id) else thumb,
             task=found.get("task", "binary"), status=found.get("status", "paused"),
-            joined=student.joined, locked=locked)
+            joined=student.joined, locked=locked, exercise=found.get("exercise"))

@@ -9,6 +9,7 @@ and a challenge's leaderboard ranking the student who trained above the one who 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -60,6 +61,42 @@ def test_a_pushed_experiment_opens_on_every_student(two_students: Classroom) -> 
         expect(card).to_have_attribute("data-experiment", "zero_init")
         expect(app.page.get_by_test_id("init")).to_have_value("zeros")
         app.wait("s => s.config.init === 'zeros' && s.config.hidden.length === 2")
+
+
+def test_a_pushed_exercise_opens_on_every_student_and_the_teacher_counts_the_answers(
+    two_students: Classroom,
+) -> None:
+    room = two_students
+    teacher = room.teacher
+    assert teacher is not None
+    teacher.get_by_test_id("push-exercise-kind").select_option("params")
+    teacher.get_by_test_id("push-exercise").click()
+    expect(teacher.get_by_test_id("push-status")).to_have_text("Sent to 2 students.")
+    tally = teacher.get_by_test_id("exercise-tally")
+    expect(tally).to_have_text("Exercise: 0 of 2 answered, 0 right.")
+    exercises = {}
+    for name, app in room.students.items():
+        expect(app.page.get_by_test_id("exercise-from-teacher")).to_be_visible()
+        expect(app.page.get_by_test_id("exercise-question")).not_to_be_empty()
+        exercises[name] = json.loads(app.page.locator("#exercises").get_attribute(
+            "data-exercise") or "{}")
+        assert exercises[name]["kind"] == "params"
+    # Both students have the same network: the same seed gives them the same exercise.
+    assert exercises["Ada"] == exercises["Bob"]
+    ada, bob = room.students["Ada"].page, room.students["Bob"].page
+    ada.get_by_test_id("exercise-answer").fill(str(exercises["Ada"]["answer"]))
+    ada.get_by_test_id("exercise-check").click()
+    expect(ada.get_by_test_id("exercise-feedback")).to_have_text("Right.")
+    bob.get_by_test_id("exercise-answer").fill(str(exercises["Bob"]["answer"] + 1))
+    bob.get_by_test_id("exercise-check").click()
+    expect(bob.get_by_test_id("exercise-feedback")).to_contain_text("Not quite")
+    expect(tally).to_have_text("Exercise: 2 of 2 answered, 1 right.")
+    # No names until the teacher asks.
+    names = teacher.get_by_test_id("exercise-names")
+    expect(names).to_be_hidden()
+    teacher.get_by_test_id("exercise-who").click()
+    expect(names).to_contain_text("Ada: right")
+    expect(names).to_contain_text("Bob: not yet")
 
 
 def test_the_spotlight_shows_one_student_live_and_read_only(two_students: Classroom) -> None:

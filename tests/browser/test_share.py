@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -116,3 +118,40 @@ def test_view_toggles_are_carried_in_the_link(app: App) -> None:
     page.wait_for_function("() => location.search.includes('discretize=1')")
     page.get_by_test_id("show-test").check()
     page.wait_for_function("() => !location.search.includes('test=')")
+
+
+def test_export_numpy_downloads_a_script_that_reproduces_the_page(app: App,
+                                                                    tmp_path: Path) -> None:
+    page = app.open(QUERY)
+    train(app, 3)
+    open_menu(app)
+    with page.expect_download() as info:
+        page.get_by_test_id("export-numpy").click()
+    assert info.value.suggested_filename == "nn-playground-xor-epoch-3.py"
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    expect(page.get_by_test_id("share-message")).to_contain_text("NumPy code")
+    code = path.read_text()
+    assert "#   dataset: xor" in code and "#   epoch reached: 3" in code
+    assert "learning rate 0.1" in code
+    # The script's accuracy on the training points is the one the page reports.
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                            timeout=60, check=True)
+    train_line = result.stdout.splitlines()[0]  # "train: accuracy 0.9240 on 250 points"
+    words = train_line.split()
+    accuracy, points = float(words[2]), int(words[4])
+    shown = app.probe("s => s.frame.header.metrics.train_accuracy")
+    # The page's metrics run in float32: a point within 1e-7 of ŷ = 0.5 may land either side.
+    assert abs(accuracy - shown) <= 1 / points + 1e-4, (train_line, shown)
+
+
+def test_export_keras_downloads_a_keras_script(app: App, tmp_path: Path) -> None:
+    page = app.open(QUERY)
+    train(app, 1)
+    open_menu(app)
+    with page.expect_download() as info:
+        page.get_by_test_id("export-keras").click()
+    assert info.value.suggested_filename == "nn-playground-xor-epoch-1-keras.py"
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert "keras.Sequential" in path.read_text()

@@ -86,7 +86,7 @@ def test_a_push_reaches_every_student(make: Any) -> None:
         variant = experiment.variants[0].label
         ack = ask(teacher, "room_push", key=room["key"], experiment=name, variant=variant)
         assert ack == {"type": "room_ack", "id": "room_push-2", "action": "push",
-                       "delivered": 2}
+                       "delivered": 2, "exercise": None}
         for student in (first, second):
             pushed = wait_for(student, "room_push")
             assert (pushed["experiment"], pushed["variant"]) == (name, variant)
@@ -96,11 +96,40 @@ def test_a_push_reaches_every_student(make: Any) -> None:
                 "optimizer": {"learning_rate": 0.1}}
         both = ask(teacher, "room_push", key=room["key"], experiment=name, config={})
         assert (both["code"], both["field"]) == ("invalid", "experiment")
+        both = ask(teacher, "room_push", key=room["key"], config={}, exercise="shapes")
+        assert (both["code"], both["field"]) == ("invalid", "experiment")
         unknown = ask(teacher, "room_push", key=room["key"], experiment="nope")
         assert (unknown["code"], unknown["field"]) == ("invalid", "experiment")
         bad = ask(teacher, "room_push", key=room["key"],
                   config={"optimizer": {"learning_rate": 99}})
         assert (bad["code"], bad["field"]) == ("invalid", "config.optimizer.learning_rate")
+
+
+def test_a_pushed_exercise_reaches_every_student_and_their_answers_reach_the_gallery(
+    make: Any,
+) -> None:
+    with sockets(make(), 3) as (_, (teacher, first, second)):
+        room = create(teacher)
+        a, b = join(first, room["code"], "A"), join(second, room["code"], "B")
+        ack = ask(teacher, "room_push", key=room["key"], exercise="forward")
+        exercise = ack["exercise"]
+        assert ack["delivered"] == 2 and exercise["kind"] == "forward"
+        for student in (first, second):
+            assert wait_for(student, "room_push")["exercise"] == exercise
+        first.send(type="exercise_answer", exercise=exercise["id"], verdict="wrong")
+        first.send(type="exercise_answer", exercise=exercise["id"], verdict="right")
+        second.send(type="exercise_answer", exercise=exercise["id"], verdict="wrong")
+
+        def answered(message: dict[str, Any]) -> bool:
+            tries = [(card["exercise"] or {}).get("tries") for card in message["students"]]
+            return sorted(tries, key=str) == [1, 2]
+
+        gallery = wait_for(teacher, "room_gallery", answered)
+        cards = {card["id"]: card["exercise"] for card in gallery["students"]}
+        assert cards[a["student"]] == {"id": exercise["id"], "verdict": "right", "tries": 2}
+        assert cards[b["student"]] == {"id": exercise["id"], "verdict": "wrong", "tries": 1}
+        bad = ask(teacher, "room_push", key=room["key"], exercise="essay")
+        assert (bad["code"], bad["field"]) == ("invalid", "exercise")
 
 
 def test_locked_controls_are_enforced_by_the_server(make: Any) -> None:

@@ -252,6 +252,8 @@ export function mountRoom(container, ctx) {
     } else if (push.config) {
       ctx.configure(push.config);
       ctx.send({ type: 'reset' });
+    } else if (push.exercise) {
+      ctx.store.set('exerciseRequest', push.exercise);
     }
   }
 

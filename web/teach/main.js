@@ -117,6 +117,7 @@ function receive(message) {
       probe.gallery += 1;
       count = Number(message.count ?? message.students?.length ?? 0);
       gallery.update(message.students ?? []);
+      tools.gallery(message.students ?? []);
       renderCount();
       break;
     case 'room_leaderboard':

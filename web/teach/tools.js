@@ -1,13 +1,16 @@
 // @ts-check
 /**
- * The teacher's tools beside the gallery: push an experiment or the teacher's own config, lock
- * controls, run a challenge, and its leaderboard. Each sends one teacher message (the key is
+ * The teacher's tools beside the gallery: push an experiment, the teacher's own config or an
+ * exercise (and count the answers), lock controls, run a challenge, and its leaderboard. Each sends one teacher message (the key is
  * added by `deps.send`); the server's `room_ack` says how it went.
  */
 import { formatLoss } from '../controls.js';
 import { formatPercent, nameLabel } from '../i18n.js';
 import { h } from '../lessons/util.js';
 import { challengeText, LOCKABLE, METRICS } from '../rooms/strings.js';
+
+/** The exercise kinds a teacher can push (web/exercises.js). */
+const EXERCISES = ['shapes', 'params', 'forward', 'output'];
 
 /** localStorage key where the playground keeps its config for this page (main.js). */
 export const TEACHER_CONFIG_KEY = 'nnp.teacherConfig';
@@ -46,6 +49,11 @@ export function mountTools(root, deps) {
   /** @type {string[]} */ let locked = [];
   /** @type {any} */ let challenge = null;
   /** @type {any} */ let leaderboard = null;
+  /** The exercise pushed last ({id, kind, seed}), and the gallery's students. */
+  /** @type {any} */ let exercise = null;
+  /** @type {any[]} */ let students = [];
+  let showNames = false;
+  const exerciseKind = /** @type {HTMLSelectElement} */ (q('push-exercise-kind'));
   /** What each pending message was, to word its `room_ack`. */
   /** @type {Map<number, string>} */ const pending = new Map();
 
@@ -61,6 +69,13 @@ export function mountTools(root, deps) {
       return;
     }
     pending.set(deps.send({ type: 'room_push', config }), 'push');
+  });
+  q('push-exercise').addEventListener('click', () => {
+    pending.set(deps.send({ type: 'room_push', exercise: exerciseKind.value }), 'push');
+  });
+  q('exercise-who').addEventListener('click', () => {
+    showNames = !showNames;
+    renderTally();
   });
   q('lock').addEventListener('click', () => {
     const controls = [...lockBox.querySelectorAll('input:checked')].map((box) => /** @type {HTMLInputElement} */ (box).value);
@@ -123,7 +138,24 @@ export function mountTools(root, deps) {
     const datasets = (catalog?.datasets ?? []).map((/** @type {any} */ d) => d.name).filter((/** @type {string} */ n) => n !== 'custom');
     fillSelect(datasetSel, datasets, (name) => nameLabel(t, name));
     fillSelect(metricSel, METRICS, (m) => t(`room.metric.${m}`));
+    fillSelect(exerciseKind, EXERCISES, (kind) => t(`teach.exercise.kind.${kind}`));
     renderBoard();
+    renderTally();
+  }
+
+  /** How many answered the pushed exercise and how many were right; names only on request. */
+  function renderTally() {
+    const tally = /** @type {HTMLElement} */ (q('exercise-tally'));
+    const who = /** @type {HTMLButtonElement} */ (q('exercise-who'));
+    const names = /** @type {HTMLElement} */ (q('exercise-names'));
+    const answers = exercise ? students.filter((s) => s.exercise?.id === exercise.id) : [];
+    tally.textContent = exercise ? t('teach.exercise.tally', {
+      answered: answers.length, n: students.length, right: answers.filter((s) => s.exercise.verdict === 'right').length,
+    }) : '';
+    who.hidden = !exercise;
+    who.textContent = t(showNames ? 'teach.exercise.hideWho' : 'teach.exercise.who');
+    names.hidden = !exercise || !showNames;
+    names.replaceChildren(...answers.map((s) => h('li', { text: t(`teach.exercise.${s.exercise.verdict === 'right' ? 'right' : 'wrong'}`, { name: String(s.name) }) })));
   }
 
   function renderBoard() {
@@ -174,6 +206,11 @@ export function mountTools(root, deps) {
       }
       render();
     },
+    /** @param {any[]} cards  the gallery's student cards */
+    gallery(cards) {
+      students = cards;
+      renderTally();
+    },
     /** @param {any} message  room_leaderboard */
     leaderboard(message) {
       leaderboard = message;
@@ -190,6 +227,11 @@ export function mountTools(root, deps) {
       if (!what) return false;
       pending.delete(ack.id);
       if (what === 'push') {
+        if (ack.exercise) {
+          exercise = ack.exercise;
+          showNames = false;
+          renderTally();
+        }
         const n = ack.delivered ?? 0;
         pushStatus.textContent = n === 0 ? t('teach.push.deliveredNone')
           : n === 1 ? t('teach.push.deliveredOne') : t('teach.push.delivered', { n });
