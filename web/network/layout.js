@@ -18,7 +18,9 @@ export function geometry(stage, n, outWidth) {
   const L = n.length - 1;
   const tallest = Math.max(...n);
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
-  const head = Math.round((92 / 14) * rem);
+  // The column headers' height: their buttons, unit count, activation, BN and the layer's
+  // "N dead" line, which the first neuron of a full layer would otherwise cover.
+  const head = Math.round(7.8 * rem);
   const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
   const pitch = fit
     ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
