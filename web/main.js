@@ -22,6 +22,7 @@ const VIEWS = [
   ['#equations', './equations.js', 'mountEquations'],
   ['#lessons', './lessons/index.js', 'mountLessons'],
   ['#search', './search/panel.js', 'mountSearchPanel'],
+  ['#sections', './sections.js', 'mountSections'],
 ];
 
 /** localStorage key of the config `rememberTeacherConfig` keeps for the teacher's page. */
