@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.classroom import Classroom
 from tests.browser.conftest import ARTIFACTS, ServerProcess
 from tests.browser.test_layout import CLIPPED_TEXT, OVERLAPS, inside, open_at, settle
 
@@ -179,6 +180,26 @@ def test_choosing_or_running_an_experiment_at_1400_scrolls_to_the_stage(
     page.wait_for_function("() => window.__playground.store.state.config.init === 'xavier'")
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
+
+
+def test_a_phone_joins_a_class_from_its_link_and_a_push_shows_the_stage(
+    classroom: Classroom,
+) -> None:
+    teacher = classroom.open_class("Lab 3")
+    ada = classroom.join("Ada", viewport={"width": 390, "height": 844})
+    page = ada.page
+    # The class's banner stays at the top of every section.
+    page.get_by_test_id("section-lessons").click()
+    expect(page.get_by_test_id("room-banner")).to_be_visible()
+    expect(page.get_by_test_id("room-open")).to_be_hidden()
+    teacher.get_by_test_id("push-experiment-deep_init").click()
+    expect(page.get_by_test_id("experiment-card")).to_have_attribute("data-experiment", "deep_init")
+    expect(page.get_by_test_id("section-network")).to_have_attribute("aria-pressed", "true")
+    ada.wait("s => s.config.hidden.length === 6")
+    b = wait_stage_in_view(page)
+    assert b["scroll"][0] <= b["scroll"][1], b
+    shot(page, "390x844-pushed")
+    assert classroom.errors == []
 
 
 # Each layer's "N dead" label: its box, and the neurons (of any layer) its box overlaps.
