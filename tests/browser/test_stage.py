@@ -15,7 +15,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.classroom import Classroom
 from tests.browser.conftest import ARTIFACTS, ServerProcess
-from tests.browser.test_layout import CLIPPED_TEXT, OVERLAPS, inside, open_at, settle
+from tests.browser.test_layout import (
+    CLIPPED_TEXT,
+    OVERLAPS,
+    axe_violations,
+    inside,
+    open_at,
+    settle,
+)
 
 SECTIONS = ("network", "data", "lessons", "settings")
 LABELS = {
@@ -126,6 +133,8 @@ def test_a_phone_switches_between_sections_and_the_stage_fits_its_screen(
         shot(page, f"{name}-{section}")
     for testid in ("presenter", "share-menu", "room-open", "seed"):
         expect(page.get_by_test_id(testid)).to_be_visible()
+    bad = axe_violations(page)
+    assert bad == [], "\n".join(bad)
     assert page.errors == []  # type: ignore[attr-defined]
     page.context.close()
 
