@@ -23,6 +23,7 @@ const VIEWS = [
   ['#exercises', './exercises.js', 'mountExercises'],
   ['#lessons', './lessons/index.js', 'mountLessons'],
   ['#search', './search/panel.js', 'mountSearchPanel'],
+  ['#sections', './sections.js', 'mountSections'],
 ];
 
 /** localStorage key of the config `rememberTeacherConfig` keeps for the teacher's page. */

@@ -48,9 +48,9 @@ class Classroom:
         self.code = code.inner_text()
         return page
 
-    def join(self, name: str, query: str = "") -> App:
+    def join(self, name: str, query: str = "", viewport: dict[str, int] | None = None) -> App:
         """A student's playground that joined the class as `name`."""
-        page = self.new_page(VIEWPORT)
+        page = self.new_page(viewport or VIEWPORT)
         app = App(page, self.server)
         app.open(f"?room={self.code}{query}")
         dialog = page.get_by_test_id("room-dialog")

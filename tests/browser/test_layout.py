@@ -141,26 +141,82 @@ def test_the_sticky_top_bar_leaves_a_laptop_its_screen(
     page.context.close()
 
 
+# The boxes (getBoundingClientRect) of what presenter mode puts on the first screen.
+PRESENTER_BOXES = """() => {
+  const box = (selector) => {
+    const el = document.querySelector(selector);
+    if (!el || !el.getClientRects().length) return null;
+    const r = el.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+            width: r.width, height: r.height};
+  };
+  return {
+    font: parseFloat(getComputedStyle(document.body).fontSize),
+    picture: box('[data-testid="boundary"]'),
+    network: box('.column-network'),
+    stage: box('.net-stage'),
+    lastNeuron: box('[data-testid="neuron-6-7"]'),
+    lessons: box('#lessons'),
+    title: box('.ls-exp-title'),
+    train: box('[data-testid="lesson-train"]'),
+    lossPanel: box('#loss-chart'),
+    loss: box('[data-testid="loss-chart"]'),
+    best: box('.pp-loss-note'),
+  };
+}"""
+
+
+def inside(inner: dict[str, float] | None, outer: dict[str, float]) -> bool:
+    """Whether the box `inner` lies within `outer` (to a pixel)."""
+    return inner is not None and (
+        inner["top"] >= outer["top"] - 1 and inner["bottom"] <= outer["bottom"] + 1
+        and inner["left"] >= outer["left"] - 1 and inner["right"] <= outer["right"] + 1)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
-def test_presenter_mode_fits_network_output_and_lesson_on_one_screen(
-    browser: Browser, server: ServerProcess, size: tuple[int, int]
+def test_presenter_mode_the_picture_leads_with_the_network_and_the_lesson_on_one_screen(
+    browser: Browser, server: ServerProcess, size: tuple[int, int], lang: str
 ) -> None:
     width, height = size
-    page = open_at(browser, server, width, height, "?experiment=deep_init&presenter=1")
+    page = open_at(browser, server, width, height, f"?experiment=deep_init&presenter=1&lang={lang}")
     expect(page.locator("body")).to_have_class(re.compile(r"\bpresenter\b"))
     expect(page.get_by_test_id("experiment-card")).to_be_visible()
-    check_screen(page, f"presenter-{width}x{height}")
-    # Large type: body text of at least 2% of the screen's height (21 px at 1080).
-    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 0.0195 * height
-    for selector in (".column-network", ".column-output", "#lessons",
-                     '[data-testid="experiment-card"]', ".ls-coach", '[data-testid="boundary"]'):
-        box = page.locator(selector).first.bounding_box()
-        assert box is not None, selector
-        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, (selector, box)
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (selector, box)
-    # The last neuron of the network is on screen too.
-    neuron = page.get_by_test_id("neuron-6-7").bounding_box()
-    assert neuron is not None and neuron["y"] + neuron["height"] <= height
+    check_screen(page, f"presenter-{width}x{height}-{lang}")
+    b = page.evaluate(PRESENTER_BOXES)
+    screen = {"top": 0, "bottom": height, "left": 0, "right": width}
+    # Large type: body text of at least 2% of the screen's height (21.6 px at 1080).
+    assert b["font"] >= 0.0195 * height, b["font"]
+    # The output picture leads: a square of at least half the screen's height, on screen.
+    assert b["picture"]["width"] >= height / 2 and b["picture"]["height"] >= height / 2, b
+    assert inside(b["picture"], screen), b
+    # The whole network, its last neuron included, on the same screen.
+    assert inside(b["network"], screen), b
+    assert inside(b["lastNeuron"], b["stage"]), b
+    # The lesson's key line (the experiment's title and its Train button), in view inside the
+    # lessons panel, which scrolls the rest of the card.
+    assert inside(b["lessons"], screen), b
+    assert inside(b["title"], b["lessons"]) and inside(b["train"], b["lessons"]), b
+    # A readable loss chart: at least a fifth of the height, its best-epoch line not cut.
+    assert b["loss"]["height"] >= height / 5, b
+    assert inside(b["lossPanel"], screen) and inside(b["best"], b["lossPanel"]), b
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_presenter_mode_cuts_nothing_at_1024_by_768(
+    browser: Browser, server: ServerProcess, lang: str
+) -> None:
+    page = open_at(browser, server, 1024, 768, f"?experiment=deep_init&presenter=1&lang={lang}")
+    expect(page.get_by_test_id("experiment-card")).to_be_visible()
+    check_screen(page, f"presenter-1024x768-{lang}")
+    b = page.evaluate(PRESENTER_BOXES)
+    screen = {"top": 0, "bottom": 768, "left": 0, "right": 1024}
+    for part in ("picture", "network", "lessons", "lossPanel"):
+        assert inside(b[part], screen), (part, b)
+    # The best validation line shows whole, inside its panel.
+    assert inside(b["best"], b["lossPanel"]), b
+    assert inside(b["title"], b["lessons"]), b
     page.context.close()
 
 

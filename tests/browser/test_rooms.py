@@ -119,6 +119,18 @@ def test_the_spotlight_shows_one_student_live_and_read_only(two_students: Classr
     ada.wait("s => s.frame.header.epoch >= 1")
     teacher.wait_for_function("() => window.__teach.spotlightEpoch() >= 1")
     expect(spotlight.locator('[data-testid="boundary"]')).to_be_visible()
+    # Above the drawing, her name, epoch, losses and accuracies, from the frame shown.
+    metrics = teacher.get_by_test_id("spotlight-metrics")
+    expect(metrics.locator('[data-metric="name"]')).to_have_text("Ada")
+    teacher.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=\"spotlight-metrics\"]')"
+        ".dataset.epoch) === window.__teach.spotlightEpoch()")
+    for metric in ("train-loss", "test-loss"):
+        expect(metrics.locator(f'[data-metric="{metric}"]')).to_have_text(re.compile(r"^\d+\.\d+$"))
+    for metric in ("train-accuracy", "test-accuracy"):
+        expect(metrics.locator(f'[data-metric="{metric}"]')).to_have_text(re.compile(r"^\d+\.\d%$"))
+    expect(metrics).to_contain_text("Train loss")
+    expect(metrics).to_contain_text("Test acc.")
     # Read-only: the spotlight's controls are inert, and its editing controls are not shown
     # (on a projector they would look clickable); the activations read as plain text.
     assert teacher.evaluate(
@@ -227,6 +239,20 @@ def test_a_challenge_leaderboard_ranks_the_student_who_trained_first(
     ).json_value()
     assert scores[0] > scores[1], scores
     expect(teacher.get_by_test_id("leaderboard-row-1")).to_have_attribute("data-name", "Ada")
+    # Stopped, the challenge keeps its final standings on the teacher's page until dismissed.
+    expect(teacher.get_by_test_id("challenge-final")).to_be_hidden()
+    teacher.get_by_test_id("challenge-stop").click()
+    for app in (ada, bob):
+        expect(app.page.get_by_test_id("room-challenge")).to_be_hidden()
+    final = teacher.get_by_test_id("challenge-final")
+    expect(final).to_be_visible()
+    expect(final).to_contain_text("Final standings")
+    expect(teacher.get_by_test_id("board-challenge")).to_contain_text("XOR")
+    expect(teacher.get_by_test_id("leaderboard-row-1")).to_have_attribute("data-name", "Ada")
+    expect(teacher.get_by_test_id("leaderboard-row-2")).to_have_attribute("data-name", "Bob")
+    expect(teacher.get_by_test_id("challenge-stop")).to_be_disabled()
+    teacher.get_by_test_id("challenge-final-dismiss").click()
+    expect(teacher.get_by_test_id("board")).to_be_hidden()
 
 
 def test_closing_the_class_tells_the_students(classroom: Classroom) -> None:
@@ -238,7 +264,17 @@ def test_closing_the_class_tells_the_students(classroom: Classroom) -> None:
     expect(card.locator(".card-name")).to_have_text(name)
     expect(card.locator("b")).to_have_count(0)
     expect(ada.page.get_by_test_id("room-you")).to_contain_text(name)
+    # "Close the class" asks first: Cancel keeps the class open.
     teacher.get_by_test_id("room-close").click()
+    confirm = teacher.get_by_test_id("close-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm).to_contain_text("The student in it leaves")
+    teacher.get_by_test_id("close-confirm-cancel").click()
+    expect(confirm).to_be_hidden()
+    expect(teacher.get_by_test_id("room-code")).to_have_text(classroom.code)
+    expect(ada.page.get_by_test_id("room-banner")).to_be_visible()
+    teacher.get_by_test_id("room-close").click()
+    teacher.get_by_test_id("close-confirm-yes").click()
     expect(teacher.get_by_test_id("room-create")).to_be_visible()
     expect(ada.page.get_by_test_id("room-notice")).to_contain_text("closed the class")
     expect(ada.page.get_by_test_id("room-banner")).to_be_hidden()

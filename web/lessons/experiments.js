@@ -7,6 +7,7 @@
 import { configFromUrl } from '../url.js';
 import { SAMPLE_LIMIT } from './inspector.js';
 import { h, translator } from './util.js';
+import { reveal } from '../sections.js';
 
 /**
  * @typedef {{
@@ -361,6 +362,7 @@ export function mountExperimentCard(container, ctx, host) {
       const text = preset.epochs === 1 ? t('exp.runOne') : t('exp.run', { epochs: preset.epochs });
       const run = h('button', { class: 'ls-btn ls-primary', type: 'button', 'data-testid': 'lesson-train', text });
       run.addEventListener('click', () => {
+        reveal(container, 'stage');
         const done = ctx.request({ type: 'step', epochs: preset.epochs });
         // Steps run in the background: inspect once the step's status says it is done.
         if (preset.tab !== 'inspector') return;
@@ -392,6 +394,7 @@ export function mountExperimentCard(container, ctx, host) {
         button.addEventListener('click', () => {
           ctx.configure(v.config);
           ctx.send({ type: 'reset' });
+          reveal(container, 'stage');
         });
         variants.push({ button, config: v.config });
         actions.append(button);

@@ -21,6 +21,7 @@ import { mountInspector, SAMPLE_LIMIT, STRINGS as INSPECT_STRINGS } from './insp
 import { STRINGS as SOFTMAX_STRINGS } from './softmaxExample.js';
 import { mountSymmetry, STRINGS as SYM_STRINGS } from './symmetry.js';
 import { ensureLessonStyles, h, translator } from './util.js';
+import { reveal } from '../sections.js';
 
 const STRINGS = {
   en: {
@@ -100,6 +101,8 @@ export function mountLessons(container, ctx) {
       ctx.configure(experimentConfig(preset, state.hello.config, state.config, extra));
       rememberExperiment(name);
       show(name);
+      // The lesson plays out on the network and the output: keep them in view.
+      reveal(container, 'stage');
     },
     active: () => experiment,
     /** @param {string} name */
@@ -165,6 +168,7 @@ export function mountLessons(container, ctx) {
     open('experiments');
     const panel = views.experiments.panel;
     const item = /** @type {HTMLElement | null} */ (panel.querySelector('.ls-exp-item[aria-pressed="true"]') ?? panel.querySelector('.ls-exp-item'));
+    reveal(container, 'lessons');
     container.scrollIntoView({ block: 'nearest' });
     views.experiments.tab.scrollIntoView({ block: 'nearest' });
     (item ?? views.experiments.tab).focus({ preventScroll: false });

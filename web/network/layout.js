@@ -18,10 +18,15 @@ export function geometry(stage, n, outWidth) {
   const L = n.length - 1;
   const tallest = Math.max(...n);
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 14;
-  const head = Math.round((92 / 14) * rem);
-  const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
+  // The column headers' height: their buttons, unit count, activation, BN and the layer's
+  // "N dead" line, which the first neuron of a full layer would otherwise cover.
+  const head = Math.round(7.8 * rem);
+  const style = getComputedStyle(stage);
+  const fit = style.getPropertyValue('--net-fit').trim() === '1';
+  // The smallest row pitch a fitted diagram takes (a phone's stage allows smaller rows).
+  const minPitch = Number(style.getPropertyValue('--net-min-pitch')) || 30;
   const pitch = fit
-    ? Math.max(30, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
+    ? Math.max(minPitch, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
     : PITCH_BASE;
   const height = head + tallest * pitch + 12;
   const left = Math.round(5 * rem);
@@ -41,7 +46,7 @@ export function geometry(stage, n, outWidth) {
   const spacing = L === 0 ? width : (width - left - right) / L;
   const headWidth = Math.min(Math.round(5.3 * rem), Math.floor(spacing - 4));
   // Nodes as large as the row pitch allows, leaving room for the links between columns.
-  const node = Math.max(24, Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
+  const node = Math.max(Math.min(24, pitch - 6), Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
   return {
     width, height, fit, tight, xs, tallest, head, pitch, node, headWidth,
     narrow: headWidth < 5.3 * rem - 1,

@@ -279,9 +279,47 @@ function setLang(/** @type {string} */ lang) {
   showError(null);
   creating = { id: socket.send(title ? { type: 'room_create', title } : { type: 'room_create' }), resume: false };
 });
-$('room-close').addEventListener('click', () => {
-  closing = send({ type: 'room_close' });
-});
+/**
+ * "Close the class" asks first: closing ends the class for every student at once and its code
+ * stops working. The dialog says how many students are in it; Cancel (or Escape) keeps it.
+ */
+function mountCloseConfirm() {
+  const dialog = document.createElement('dialog');
+  dialog.className = 'room-dialog close-dialog';
+  dialog.dataset.testid = 'close-confirm';
+  dialog.setAttribute('aria-labelledby', 'close-heading');
+  const heading = document.createElement('h2');
+  heading.id = 'close-heading';
+  const text = document.createElement('p');
+  const actions = document.createElement('div');
+  actions.className = 'room-actions';
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.className = 'btn';
+  cancel.dataset.testid = 'close-confirm-cancel';
+  const confirm = document.createElement('button');
+  confirm.type = 'button';
+  confirm.className = 'btn btn-danger';
+  confirm.dataset.testid = 'close-confirm-yes';
+  actions.append(cancel, confirm);
+  dialog.append(heading, text, actions);
+  document.body.append(dialog);
+  cancel.addEventListener('click', () => dialog.close());
+  confirm.addEventListener('click', () => {
+    dialog.close();
+    if (room) closing = send({ type: 'room_close' });
+  });
+  return () => {
+    heading.textContent = t('teach.close.heading');
+    text.textContent = t(count === 0 ? 'teach.close.textNone' : count === 1 ? 'teach.close.textOne' : 'teach.close.text', { n: count });
+    cancel.textContent = t('teach.close.cancel');
+    confirm.textContent = t('teach.room.close');
+    dialog.showModal();
+    cancel.focus();
+  };
+}
+const askClose = mountCloseConfirm();
+$('room-close').addEventListener('click', askClose);
 $('spotlight-close').addEventListener('click', () => {
   send({ type: 'room_spotlight', student: null });
   hideSpotlight();

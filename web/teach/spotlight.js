@@ -2,11 +2,14 @@
 /**
  * The spotlight: one student's network and decision boundary, full size and read-only, drawn by
  * the playground's own views (heatmap.js, network.js) from a store of its own, which the
- * forwarded `room_spotlight` messages and frames fill. The views get a context whose `send`
+ * forwarded `room_spotlight` messages and frames fill; above them a line of the student's
+ * name, epoch, losses and accuracies (`spotlight-metrics`), from the same frames. The views get a context whose `send`
  * and `configure` do nothing, and their containers are inert: nothing the teacher clicks
  * there reaches the student.
  */
+import { formatLoss } from '../controls.js';
 import { mountHeatmap } from '../heatmap.js';
+import { formatPercent } from '../i18n.js';
 import { mountNetwork } from '../network.js';
 import { createStore } from '../state.js';
 
@@ -29,14 +32,55 @@ export function mountSpotlight(container, deps) {
   networkBox.inert = true;
   outputBox.inert = true;
   const views = [mountNetwork(networkBox, ctx), mountHeatmap(outputBox, ctx)];
+  const metricsBox = document.createElement('dl');
+  metricsBox.className = 'spot-metrics';
+  metricsBox.dataset.testid = 'spotlight-metrics';
+  container.querySelector('.spot-views')?.before(metricsBox);
   let fresh = true;
   store.onRender((state, changed) => {
     const keys = fresh ? new Set(Object.keys(state)) : changed;
     fresh = false;
     for (const view of views) view.update(state, keys);
+    if (keys.has('frame') || keys.has('lang')) renderMetrics(state);
   });
 
   /** @type {string | null} */ let student = null;
+  /** The spotlit student's name. */
+  let name = '';
+
+  /**
+   * The student's name, epoch, losses and accuracies, as the latest frame has them (the
+   * validation loss and the accuracies only where the student's run has them).
+   * @param {any} state
+   */
+  function renderMetrics(state) {
+    const m = state.frame?.header.metrics ?? {};
+    const epoch = state.frame ? Number(state.frame.header.epoch) : null;
+    /** @type {[string, string, string][]} */
+    const items = [
+      ['name', deps.t('teach.spot.student'), name],
+      ['epoch', deps.t('teach.spot.epoch'), epoch === null ? '–' : String(epoch)],
+      ['train-loss', deps.t('teach.spot.trainLoss'), formatLoss(m.train_loss)],
+    ];
+    if (typeof m.validation_loss === 'number') items.push(['validation-loss', deps.t('teach.spot.validationLoss'), formatLoss(m.validation_loss)]);
+    items.push(['test-loss', deps.t('teach.spot.testLoss'), formatLoss(m.test_loss)]);
+    if (typeof m.train_accuracy === 'number') items.push(['train-accuracy', deps.t('teach.spot.trainAccuracy'), formatPercent(m.train_accuracy, 1)]);
+    if (typeof m.test_accuracy === 'number') items.push(['test-accuracy', deps.t('teach.spot.testAccuracy'), formatPercent(m.test_accuracy, 1)]);
+    metricsBox.dataset.epoch = epoch === null ? '' : String(epoch);
+    metricsBox.replaceChildren(...items.map(([key, label, value]) => {
+      const item = document.createElement('div');
+      item.className = 'readout';
+      const dt = document.createElement('dt');
+      dt.className = 'readout-label';
+      dt.textContent = label;
+      const dd = document.createElement('dd');
+      dd.className = 'readout-value';
+      dd.dataset.metric = key;
+      dd.textContent = value;
+      item.append(dt, dd);
+      return item;
+    }));
+  }
 
   return {
     /** The epoch of the frame shown, or null. */
@@ -65,6 +109,10 @@ export function mountSpotlight(container, deps) {
         student = next;
         store.state.history = [];
         store.set('frame', null);
+      }
+      if (message.name !== undefined && message.name !== null && String(message.name) !== name) {
+        name = String(message.name);
+        renderMetrics(store.state);
       }
       if (message.config) store.set('config', message.config);
       if (message.data) store.set('data', message.data);

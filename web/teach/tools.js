@@ -54,6 +54,21 @@ export function mountTools(root, deps) {
   /** @type {any[]} */ let students = [];
   let showNames = false;
   const exerciseKind = /** @type {HTMLSelectElement} */ (q('push-exercise-kind'));
+  /**
+   * A stopped challenge and its last leaderboard, kept on the page (the final standings)
+   * until the teacher dismisses them or starts another challenge.
+   * @type {{challenge: any, leaderboard: any} | null}
+   */
+  let final = null;
+  const finalNote = h('div', { class: 'board-final', 'data-testid': 'challenge-final', hidden: '' });
+  const finalText = h('p', { class: 'board-final-text' });
+  const dismissBtn = h('button', { type: 'button', class: 'btn', 'data-testid': 'challenge-final-dismiss' });
+  finalNote.append(finalText, dismissBtn);
+  q('board-challenge').after(finalNote);
+  dismissBtn.addEventListener('click', () => {
+    final = null;
+    renderBoard();
+  });
   /** What each pending message was, to word its `room_ack`. */
   /** @type {Map<number, string>} */ const pending = new Map();
 
@@ -97,11 +112,13 @@ export function mountTools(root, deps) {
       ...(title ? { title } : {}),
     };
     pending.set(deps.send({ type: 'room_challenge', ...challenge }), 'challenge');
+    final = null;
     stopBtn.disabled = false;
     render();
   });
   stopBtn.addEventListener('click', () => {
     pending.set(deps.send({ type: 'room_challenge', stop: true }), 'challenge');
+    if (challenge) final = { challenge, leaderboard };
     challenge = null;
     leaderboard = null;
     stopBtn.disabled = true;
@@ -159,11 +176,16 @@ export function mountTools(root, deps) {
   }
 
   function renderBoard() {
-    board.hidden = !challenge;
-    if (!challenge) return;
-    q('board-challenge').textContent = challengeText(t, challenge, (name) => nameLabel(t, name));
-    const metric = challenge.metric ?? 'test_accuracy';
-    const rows = (leaderboard?.rows ?? []).map((/** @type {any} */ row) => {
+    const shown = challenge ? { challenge, leaderboard } : final;
+    board.hidden = !shown;
+    board.dataset.final = String(!challenge && Boolean(final));
+    finalNote.hidden = Boolean(challenge) || !final;
+    if (!shown) return;
+    finalText.textContent = t('teach.board.final');
+    dismissBtn.textContent = t('teach.board.dismiss');
+    q('board-challenge').textContent = challengeText(t, shown.challenge, (name) => nameLabel(t, name));
+    const metric = shown.challenge.metric ?? 'test_accuracy';
+    const rows = (shown.leaderboard?.rows ?? []).map((/** @type {any} */ row) => {
       const tr = document.createElement('tr');
       tr.dataset.testid = `leaderboard-row-${row.rank}`;
       tr.dataset.student = String(row.student);
@@ -213,6 +235,8 @@ export function mountTools(root, deps) {
     },
     /** @param {any} message  room_leaderboard */
     leaderboard(message) {
+      // One sent before the stop reached the server: the final standings stay as they were.
+      if (final && !challenge) return;
       leaderboard = message;
       if (message.challenge) challenge = message.challenge;
       stopBtn.disabled = !challenge;
