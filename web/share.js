@@ -10,7 +10,7 @@ import { formatNumber } from './i18n.js';
 /** Longer links are refused: browsers, chats and course notes cut them somewhere past 8 KB. */
 export const LINK_LIMIT = 8000;
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'share.menu': 'Save & share',
     'share.download': 'Download the session (.json)',
@@ -33,7 +33,7 @@ const STRINGS = {
     'share.open': 'Ouvrir un fichier de session…',
     'share.copyLink': 'Copier le lien avec les poids',
     'share.link': 'Lien avec les poids',
-    'share.saved': '{file} enregistré : configuration, données, poids, époque {epoch} et historique de la perte.',
+    'share.saved': '{file} enregistré : configuration, données, poids, époque {epoch} et historique du coût.',
     'share.opened': '{file} ouvert : époque {epoch}, mêmes poids.',
     'share.copied': 'Lien copié ({kb} Ko) : il restaure ce réseau à l’époque {epoch}.',
     'share.select': 'Lien prêt ci-dessous ({kb} Ko) : sélectionnez-le et copiez-le.',

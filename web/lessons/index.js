@@ -22,7 +22,7 @@ import { STRINGS as SOFTMAX_STRINGS } from './softmaxExample.js';
 import { mountSymmetry, STRINGS as SYM_STRINGS } from './symmetry.js';
 import { ensureLessonStyles, h, translator } from './util.js';
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'lessons.title': 'Lessons',
     'lessons.tab.experiments': 'Experiments',
