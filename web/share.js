@@ -232,8 +232,9 @@ export function mountShare(container, ctx) {
         linkSent = true;
         fromLink.then((payload) => {
           importSession(payload);
+          // The menu opens on its message, so the reader sees what the link did; a click
+          // anywhere closes it.
           say('share.restored', { epoch: payload.epoch ?? 0 });
-          details.open = false;
           // The link is used: the address bar goes back to the config's own link.
           history.replaceState(history.state, '', location.pathname + location.search);
         }).catch((error) => say('share.badLink', { message: error.message }, true));

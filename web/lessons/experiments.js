@@ -382,7 +382,7 @@ export function mountExperimentCard(container, ctx, host) {
       });
       actions.append(seeds);
     }
-    if (preset.variants) {
+    if (preset.variants?.length) {
       actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));
       for (const v of preset.variants) {
         const button = h('button', {
