@@ -261,7 +261,7 @@ def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: A
     expect(page.get_by_test_id("init-symmetric-1")).to_be_hidden()
 
 
-def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_holding(app: App) -> None:
+def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_less(app: App) -> None:
     page = app.open("?lang=fr")
     page.get_by_test_id("lesson-tab-init").click()
     figure = page.get_by_test_id("init-figure")
@@ -281,8 +281,14 @@ def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_holding(
     expect(page.get_by_test_id("figure-row-uniform_scaled")).to_contain_text("le signal s’estompe")
     expect(page.get_by_test_id("figure-row-xavier")).to_contain_text("le signal reste stable")
     expect(page.get_by_test_id("figure-row-zeros")).to_contain_text("le signal globalement nul")
+    # The slide's captions are quoted as the slide's; under each, what is drawn, from the data.
+    first, last = (f"{x:.2g}".replace(".", ",") for x in (std["xavier"][0], std["xavier"][3]))
+    drawn = page.get_by_test_id("figure-drawn-xavier")
+    expect(drawn).to_have_text(f"ici\u202f: écart type {first} → {last}")
     panel = page.get_by_test_id("lesson-panel-init")
-    expect(panel).to_contain_text("4 couches tanh de 500 neurones")
+    expect(panel).to_contain_text("4 couches cachées de 500 neurones, sur 256 entrées synthétiques")
+    expect(panel).to_contain_text("est notre lecture")
+    expect(panel).not_to_contain_text("mille")
     # The canvases were drawn at their size, not left at the default 300 × 150.
     assert page.evaluate(
         "() => document.querySelector('[data-testid=figure-xavier-4]').clientWidth > 20"

@@ -23,7 +23,7 @@ export const STRINGS = {
     'search.objective': 'Objective', 'search.start': 'Start', 'search.stop': 'Stop',
     'search.method.grid': 'Grid (every config)', 'search.method.random': 'Random',
     'search.method.local': 'Local (hill climbing)', 'search.method.bayesian': 'Bayesian (TPE)',
-    'search.preset.course-grid': 'Course grid: 4 rates × 1–5 hidden layers × 3 activations',
+    'search.preset.course-grid': 'Course grid: 60 configs',
     'search.preset.seeds': 'Seeds: this config from 10 initial weights',
     'search.preset.same-start': 'Same start: 5 learning rates',
     'search.preset.same-start-optimizers': 'Same start: every optimizer',
@@ -53,7 +53,7 @@ export const STRINGS = {
     'search.row': 'α = {lr} · {optimizer} · {layers}×{units} {activation}',
     'search.row.seed': 'seed {seed}',
     'search.row.gd': 'full batch',
-    'search.layersNote': 'Layers count hidden layers here; the course counts the output layer too (its “two-layer network” has one hidden layer), so its grid’s 1 to 5 layers are read as 1 to 5 hidden layers, L = 2 to 6 in its terms.',
+    'search.layersNote': 'The course’s grid is 4 learning rates × 1 to 5 layers × 3 activations. Layers count hidden layers here; the course counts the output layer too (its “two-layer network” has one hidden layer), so its grid’s 1 to 5 layers are read as 1 to 5 hidden layers, L = 2 to 6 in its terms.',
   },
   fr: {
     'search.title': 'Recherche',
@@ -62,7 +62,7 @@ export const STRINGS = {
     'search.objective': 'Objectif', 'search.start': 'Lancer', 'search.stop': 'Arrêter',
     'search.method.grid': 'Grille (toutes les configurations)', 'search.method.random': 'Aléatoire',
     'search.method.local': 'Locale (descente)', 'search.method.bayesian': 'Bayésienne (TPE)',
-    'search.preset.course-grid': 'Grille du cours : 4 taux × 1–5 couches cachées × 3 activations',
+    'search.preset.course-grid': 'Grille du cours : 60 configurations',
     'search.preset.seeds': 'Graines : cette configuration depuis 10 poids initiaux',
     'search.preset.same-start': 'Même départ : 5 taux d’apprentissage',
     'search.preset.same-start-optimizers': 'Même départ : chaque optimiseur',
@@ -92,7 +92,7 @@ export const STRINGS = {
     'search.row': 'α = {lr} · {optimizer} · {layers}×{units} {activation}',
     'search.row.seed': 'graine {seed}',
     'search.row.gd': 'lot complet',
-    'search.layersNote': 'Les couches comptées ici sont les couches cachées ; le cours compte aussi la couche de sortie (son « réseau à deux couches » a une couche cachée) : les 1 à 5 couches de sa grille sont lues comme 1 à 5 couches cachées, soit L = 2 à 6 dans ses termes.',
+    'search.layersNote': 'La grille du cours croise 4 taux d’apprentissage × 1 à 5 couches × 3 activations. Les couches comptées ici sont les couches cachées ; le cours compte aussi la couche de sortie (son « réseau à deux couches » a une couche cachée) : les 1 à 5 couches de sa grille sont lues comme 1 à 5 couches cachées, soit L = 2 à 6 dans ses termes.',
   },
 };
 
