@@ -253,6 +253,21 @@ def test_error_wording_falls_back_to_the_server_message(app: App) -> None:
     assert "“nope” does not exist; possible values: configure, play" in en[3]
 
 
+def test_a_negative_zero_is_written_zero_in_both_languages(app: App) -> None:
+    app.open("?lang=fr")
+    texts = app.page.evaluate(
+        """async () => {
+          const { formatNumber, formatPercent } = await import('/i18n.js');
+          const { fmt } = await import('/lessons/util.js');
+          return [fmt(-0, 3, 'en'), fmt(-0, 3, 'fr'),
+                  formatNumber(-0.0001, { maximumFractionDigits: 2 }, 'fr'),
+                  formatPercent(-0.00001, 1, 'en'), formatNumber(-1.5, {}, 'fr'),
+                  fmt(-2.5e-5, 3, 'en')];
+        }"""
+    )
+    assert texts == ["0", "0", "0", "0.0%", "-1,5", "-2.50e-5"]
+
+
 def test_french_percentages_use_a_decimal_comma_and_a_narrow_space(app: App) -> None:
     app.open("?lang=fr")
     text = app.page.evaluate(

@@ -514,6 +514,34 @@ def test_coach_words_every_code_and_reason_with_all_its_numbers(app: App, lang: 
     # Accuracies are shown as percentages; dead neurons are numbered from 1.
     assert "61" in texts[7] and "55" in texts[10]
     assert "1, 4" in texts[-1]
+    # Two linear hidden layers and the output: three layers, one product of three matrices.
+    assert "W′ = W[3]W[2]W[1]" in texts[6] and " 3 " in texts[6], texts[6]
+
+
+def test_cards_take_their_numbers_from_the_engine_and_the_network(app: App) -> None:
+    page = open_experiment(app, "standardize")
+    card = page.get_by_test_id("experiment-card")
+    # The circle's radius is 5 (engine/datasets.py): x₁², x₂² reach 25.
+    expect(card).to_contain_text("which reach 25 while x₁ and x₂ stay within ±5")
+    # The saturation title names the thresholds the server counts with: a tenth of tanh′'s peak.
+    expect(page.get_by_test_id("lesson-panel-gradients")).to_contain_text("tanh′ < 0.1")
+    page.get_by_test_id("lang").click()
+    expect(card).to_contain_text("qui atteignent 25 alors que x₁ et x₂ restent entre −5 et 5")
+    expect(page.get_by_test_id("lesson-panel-gradients")).to_contain_text("tanh′ < 0,1")
+
+    page = open_experiment(app, "activations_spiral")
+    expect(page.get_by_test_id("lesson-panel-gradients")).to_contain_text("σ′ < 0.025")
+    expect(page.get_by_test_id("lesson-panel-gradients")).not_to_contain_text("tanh′")
+
+    page = open_experiment(app, "linear_collapse")
+    card = page.get_by_test_id("experiment-card")
+    expect(card).to_contain_text("the network’s 3 layers compose into a single linear map,"
+                                 " W′ = W[3]W[2]W[1]")
+    expect(card.locator(".ls-label")).to_have_text("Try:")
+
+    # A card without variants has no "Try:" label.
+    page = open_experiment(app, "student")
+    expect(page.get_by_test_id("experiment-card").locator(".ls-label")).to_have_count(0)
 
 
 def test_constant_init_shows_identical_non_zero_gradient_rows_in_the_inspector(app: App) -> None:
