@@ -518,6 +518,15 @@ def test_coach_words_every_code_and_reason_with_all_its_numbers(app: App, lang: 
     assert "W′ = W[3]W[2]W[1]" in texts[6] and " 3 " in texts[6], texts[6]
 
 
+def test_the_page_says_xavier_the_default_is_beyond_the_course(app: App) -> None:
+    page = app.open()
+    expect(page.get_by_test_id("init")).to_have_value("xavier")
+    init = page.locator("label:has([data-testid=init])")
+    expect(init).to_have_attribute("title", re.compile(r"small random weights.*beyond its"))
+    page.get_by_test_id("lang").click()
+    expect(init).to_have_attribute("title", re.compile(r"petits poids aléatoires.*hors matière"))
+
+
 def test_cards_take_their_numbers_from_the_engine_and_the_network(app: App) -> None:
     page = open_experiment(app, "standardize")
     card = page.get_by_test_id("experiment-card")
