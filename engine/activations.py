@@ -50,6 +50,8 @@ class Activation:
     """g(-z) = -g(z): an unbounded odd g is shown on a range centred on 0."""
     active: Active = "always"
     """When a unit counts as active: A > 0, out of the flat region, or always."""
+    peak_slope: float | None = None
+    """The largest g'(z), for a g with flat regions (the saturation threshold's unit)."""
     saturation_band: tuple[float, float] | None = None
     """(centre, half-width): A is out of the flat region (g' >= SATURATION · peak) when
     |A - centre| <= half-width; None when g has no flat region."""
@@ -71,6 +73,7 @@ class Activation:
             "constants": dict(self.constants), "range": list(self.range), "odd": self.odd,
             "active": self.active,
             "saturation_band": list(self.saturation_band) if self.saturation_band else None,
+            "saturation_slope": SATURATION * self.peak_slope if self.peak_slope else None,
             "can_die": self.can_die, "output_only": self.output_only,
         }
 
@@ -103,6 +106,7 @@ class Sigmoid(Activation):
     derivative_formula = "σ′(z) = σ(z) (1 − σ(z))"
     range = (0.0, 1.0)
     active = "unsaturated"
+    peak_slope = 0.25
     # σ' = a(1 - a) >= SATURATION · ¼  ⟺  |a - ½| <= √(¼ - SATURATION · ¼)
     saturation_band = (0.5, math.sqrt(0.25 - SATURATION * 0.25))
 
@@ -129,6 +133,7 @@ class Tanh(Activation):
     range = (-1.0, 1.0)
     odd = True
     active = "unsaturated"
+    peak_slope = 1.0
     # tanh' = 1 - a² >= SATURATION · 1  ⟺  |a| <= √(1 - SATURATION)
     saturation_band = (0.0, math.sqrt(1.0 - SATURATION))
 

@@ -16,8 +16,9 @@ from engine.data import DOMAIN, MAX_POINTS, Dataset, Domain, from_csv, from_poin
 from engine.registry import lookup
 
 __all__ = [
-    "DATASETS", "DOMAIN", "MAX_CLASSES", "MAX_POINTS", "MIN_CLASSES", "STUDENT_DOMAIN",
-    "STUDENTS", "Dataset", "Split", "from_csv", "from_points", "make", "preview", "split",
+    "CIRCLE_RADIUS", "DATASETS", "DOMAIN", "MAX_CLASSES", "MAX_POINTS", "MIN_CLASSES",
+    "STUDENT_DOMAIN", "STUDENTS", "Dataset", "Split", "from_csv", "from_points", "make", "preview",
+    "split",
 ]
 
 F = npt.NDArray[Any]
@@ -36,6 +37,10 @@ STUDENTS = np.array([
 STUDENT_DOMAIN: Domain = (0.0, 10.0, 0.0, 10.0)
 
 
+CIRCLE_RADIUS = 5.0
+"""The circle's outer radius: every point has |x1|, |x2| <= 5, so x1², x2² <= 25."""
+
+
 def _polar(r: F, angle: F) -> F:
     return np.stack([r * np.sin(angle), r * np.cos(angle)])
 
@@ -43,7 +48,7 @@ def _polar(r: F, angle: F) -> F:
 def _circle(n: int, noise: float, rng: np.random.Generator, k: int) -> tuple[F, F]:
     # Inside a disc of radius 2.5 is class 1, a ring from 3.5 to 5 is class 0; the noise moves
     # the point used for labelling, so labels near the gap flip as in TF Playground.
-    radius, n_in = 5.0, n // 2
+    radius, n_in = CIRCLE_RADIUS, n // 2
     r = np.concatenate([rng.uniform(0, radius * 0.5, n_in),
                         rng.uniform(radius * 0.7, radius, n - n_in)])
     X = _polar(r, rng.uniform(0, 2 * np.pi, n))

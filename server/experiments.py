@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine import inspector
+from engine.datasets import CIRCLE_RADIUS
 from engine.features import transform
 from server.config import merge as merge_patch
 
@@ -81,6 +82,8 @@ class Experiment:
     seeds: int = 0
     """When set, the card also trains the config from this many initial weights side by side
     (the search lab's `seeds` preset, `epochs` each): the spread of their final costs."""
+    facts: dict[str, float] = field(default_factory=dict)
+    """Numbers the card's text quotes, taken from the engine (`{name}` in the text)."""
 
     def runs(self) -> list[tuple[str, Patch, Promise]]:
         """(label, full patch, promise) of the experiment itself and of each variant."""
@@ -92,7 +95,7 @@ class Experiment:
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "group": self.group, "tab": self.tab, "epochs": self.epochs,
-            "inspect": self.inspect, "seeds": self.seeds,
+            "inspect": self.inspect, "seeds": self.seeds, "facts": self.facts,
             "config": self.config, "promise": self.promise.as_dict(),
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],
@@ -210,7 +213,7 @@ STALLS = Promise(allowed=("vanishing_gradient", "underfitting"),
 """Four sigmoid layers on the spiral: the gradient fades on its way back, training stalls (16
 seeds: accuracy ≤ 0.67; the coach names vanishing_gradient on 28 of 32 runs)."""
 RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
-"""x₁², x₂² up to 36: tanh units sit on their flat parts."""
+"""x₁², x₂² up to CIRCLE_RADIUS² = 25: tanh neurons sit on their flat parts."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
     Experiment(
@@ -331,6 +334,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         (Variant("raw", {"standardize": False}, RAW_INPUTS),
          Variant("standardized", {"standardize": True},
                  Promise(bounds={"last_saturation": (None, 0.25)}))),
+        facts={"radius": CIRCLE_RADIUS, "square": CIRCLE_RADIUS ** 2},
     ),
     Experiment(
         "softmax", "inspector", 200,

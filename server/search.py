@@ -127,11 +127,19 @@ def session_config(config: Config, trial: TrialConfig) -> Config:
 
 def loaded_model(result: TrialResult, config: Config, dataset: Dataset, settings: Settings,
                  scratch: Scratch | None) -> Model:
-    """A session model running the trial's config with its final weights and epoch."""
+    """A session model running the trial's config with its final weights and epoch, its loss
+    history the trial's validation curve (the only loss the trial kept along the way) up to
+    the final epoch, whose every metric is measured: the loss chart draws the run, not a line
+    from epoch 0 to the end."""
     new = session_config(config, TrialConfig.from_dict(result.config))
     model = build(new, dataset, settings, scratch)
     model.net.params.flat[...] = Network.from_dict(result.weights).params.flat
-    model.trainer.epoch = result.epochs
+    trainer = model.trainer
+    blank = dict.fromkeys(trainer.metrics(), None)
+    trainer.history = [{**blank, "epoch": epoch, "validation_loss": loss}
+                       for epoch, loss in result.curve if epoch < result.epochs]
+    trainer.epoch = result.epochs
+    trainer.record()
     return model
 
 

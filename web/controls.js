@@ -18,7 +18,7 @@ const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 /** Epochs per second; 0 is as fast as possible. */
 const SPEEDS = [0, 1, 3, 10, 30, 100, 300, 1000];
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'controls.play': 'Play',
     'controls.pause': 'Pause',
@@ -35,6 +35,7 @@ const STRINGS = {
     'controls.batchSize': 'Batch size',
     'controls.optimizer': 'Optimizer',
     'controls.init': 'Initialization',
+    'controls.initTitle': 'How the weights start. The course recommends small random weights (its idea 3: uniform [−1, 1]); Xavier, the default here, and He are beyond its syllabus (“hors matière”).',
     'controls.regularization': 'Regularization',
     'controls.regRate': 'Reg. rate',
     'controls.seed': 'Seed',
@@ -60,7 +61,7 @@ const STRINGS = {
     'optimizer.adam': 'Adam',
     'init.zeros': 'Zeros',
     'init.constant': 'Constant 0.5',
-    'init.uniform': 'Uniform [-1, 1]',
+    'init.uniform': 'Uniform [−1, 1]',
     'init.normal': 'Normal σ 0.1',
     'init.large_normal': 'Normal σ 5',
     'init.xavier': 'Xavier (Glorot)',
@@ -97,6 +98,7 @@ const STRINGS = {
     'controls.batchSize': 'Taille du mini-lot',
     'controls.optimizer': 'Optimiseur',
     'controls.init': 'Initialisation',
+    'controls.initTitle': 'Comment les poids démarrent. Le cours recommande de petits poids aléatoires (son idée 3 : uniforme [−1, 1]) ; Xavier, choisi par défaut ici, et He sont hors matière.',
     'controls.regularization': 'Régularisation',
     'controls.regRate': 'Taux de régul.',
     'controls.seed': 'Graine',
@@ -122,7 +124,7 @@ const STRINGS = {
     'optimizer.adam': 'Adam',
     'init.zeros': 'Zéros',
     'init.constant': 'Constante 0,5',
-    'init.uniform': 'Uniforme [-1, 1]',
+    'init.uniform': 'Uniforme [−1, 1]',
     'init.normal': 'Normale σ 0,1',
     'init.large_normal': 'Normale σ 5',
     'init.xavier': 'Xavier (Glorot)',
@@ -213,7 +215,7 @@ export function mountControls(container, ctx) {
         <label class="field"><span data-label="controls.learningRate"></span><select data-testid="learning-rate"></select></label>
         <label class="field"><span data-label="controls.batchSize"></span><select data-testid="batch-size"></select></label>
         <label class="field"><span data-label="controls.optimizer"></span><select data-testid="optimizer"></select></label>
-        <label class="field"><span data-label="controls.init"></span><select data-testid="init"></select></label>
+        <label class="field" data-title="controls.initTitle"><span data-label="controls.init"></span><select data-testid="init"></select></label>
         <label class="field"><span data-label="controls.regularization"></span><select data-testid="regularization"></select></label>
         <label class="field"><span data-label="controls.regRate"></span><select data-testid="regularization-rate"></select></label>
         <label class="field seed-field"><span data-label="controls.seed"></span>

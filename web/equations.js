@@ -8,7 +8,7 @@ import { activationFacts, outputDefault, wordFormula } from './catalog.js';
 import { feature } from './data/features.js';
 import { inSentence, nameLabel } from './i18n.js';
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'eq.title': 'Forward pass',
     'eq.m': 'm = {m} training points, one per column',
@@ -21,14 +21,14 @@ const STRINGS = {
     'eq.hidden': 'hidden',
     'eq.total': 'Total parameters',
     'eq.broadcast': 'is added to each of the m columns (broadcasting).',
-    'eq.cost': 'Cost:',
+    'eq.cost': 'Loss:',
     'eq.check': 'product',
     'eq.features': 'features: {list}',
     'eq.activations': 'Activations used:',
     'eq.if': 'if',
     'eq.otherwise': 'otherwise',
     'eq.linear': 'linear',
-    'eq.bn': 'Batch normalization (BN): μ and σ² are the mean and variance of each unit of Z over the mini-batch while training, their running averages for the grids and the metrics; ε = 10⁻⁵; γ and β are learned.',
+    'eq.bn': 'Batch normalization (BN): μ and σ² are the mean and variance of each neuron’s z over the mini-batch while training, their running averages for the grids and the metrics; ε = 10⁻⁵; γ and β are learned.',
   },
   fr: {
     'eq.title': 'Passe en avant',
@@ -41,7 +41,7 @@ const STRINGS = {
     'eq.output': 'sortie',
     'eq.hidden': 'cachée',
     'eq.total': 'Nombre total de paramètres',
-    'eq.broadcast': 'est ajouté à chacune des m colonnes (diffusion).',
+    'eq.broadcast': 'est ajouté à chacune des m colonnes (broadcasting).',
     'eq.cost': 'Fonction de coût :',
     'eq.check': 'produit',
     'eq.features': 'caractéristiques : {list}',
@@ -49,7 +49,7 @@ const STRINGS = {
     'eq.if': 'si',
     'eq.otherwise': 'sinon',
     'eq.linear': 'linéaire',
-    'eq.bn': 'Normalisation par lots (BN) : μ et σ² sont la moyenne et la variance de chaque unité de Z sur le mini-lot pendant l’entraînement, leurs moyennes mobiles pour les grilles et les métriques ; ε = 10⁻⁵ ; γ et β sont appris.',
+    'eq.bn': 'Normalisation par lots (BN) : μ et σ² sont la moyenne et la variance du z de chaque neurone sur le mini-lot pendant l’entraînement, leurs moyennes mobiles pour les grilles et les métriques ; ε = 10⁻⁵ ; γ et β sont appris.',
   },
 };
 

@@ -12,8 +12,9 @@
 import { formatNumber, nameLabel } from './i18n.js';
 
 /**
- * Only French words the server's messages: in English they are shown as the server wrote them.
- * The errors of classroom rooms are the exception: a student gets a sentence in either language.
+ * Both languages word the server's messages the same way: the field by its control's name, the
+ * reason from the message's known shape. A message of an unknown shape is shown as the server
+ * wrote it (after the control's name, or a sentence per code). Room errors are whole sentences.
  */
 export const ERROR_STRINGS = {
   en: {
@@ -25,6 +26,56 @@ export const ERROR_STRINGS = {
     'error.code.forbidden': 'locked by your teacher.',
     'error.code.not_in_room': 'you are not in a class.',
     'error.code.rooms_unavailable': 'classes are not available on this server (several worker processes without Redis).',
+    'error.code.bad_json': 'the server could not read the message ({message})',
+    'error.code.unknown_type': 'the server does not know this kind of message ({message})',
+    'error.code.too_large': 'the message is too large for the server ({message})',
+    'error.code.bad_data': 'data refused ({message})',
+    'error.code.not_applicable': 'not possible right now ({message})',
+    'error.code.internal': 'internal error of the server, the session goes on ({message})',
+    'error.ge': 'must be at least {limit}',
+    'error.gt': 'must be more than {limit}',
+    'error.le': 'must be at most {limit}',
+    'error.lt': 'must be less than {limit}',
+    'error.number': 'must be a number',
+    'error.integer': 'must be a whole number',
+    'error.unknownName': '“{value}” does not exist; possible values: {valid}',
+    'error.extra': 'unknown setting',
+    'error.minItems': 'at least {n} needed',
+    'error.between': 'must be between {lo} and {hi}',
+    'error.minPoints': 'at least {n} points are needed',
+    'error.diverged': 'training diverged: lower the learning rate, then reset (r)',
+    'error.noRelu': 'no ReLU layer to revive',
+    'error.noCustom': 'no custom points yet: click in the plane or import a CSV',
+    'error.tooLarge': 'the message is too large for the server',
+    'error.csv.columns': 'line {line}: 3 columns expected (x1,x2,label), {got} found',
+    'error.csv.number': 'line {line}: {column} is not a number ({value})',
+    'error.csv.none': 'no points found',
+    'error.maxPoints': 'at most {n} points',
+    'error.notJson': 'the server could not read the message (invalid JSON)',
+    'error.url.notName': 'the parameter {name} is “{value}”, which is not a name',
+    'error.url.notInteger': 'the parameter {name} is “{value}”, which is not a whole number',
+    'error.url.notNumber': 'the parameter {name} is “{value}”, which is not a number',
+    'error.url.notLayers': 'the parameter hidden is “{value}”, which is not neurons:activation (e.g. 4:tanh)',
+    'field.type': 'Message type',
+    'field.layer': 'Layer',
+    'field.row': 'Row',
+    'field.col': 'Column',
+    'field.value': 'Value',
+    'field.csv': 'CSV file',
+    'field.points': 'Points',
+    'field.data': 'Imported data',
+    'field.config.hidden.#': 'Hidden layer {n}',
+    'field.config.hidden.#.units': 'Neurons in layer {n}',
+    'field.config.hidden.#.activation': 'Activation of layer {n}',
+    'field.config.output.activation': 'Output activation',
+    'field.config.output.loss': 'Loss function',
+    'field.config.dataset.name': 'Dataset',
+    'field.config.dataset.points': 'Number of points',
+    'field.config.dataset.noise': 'Noise',
+    'field.config.dataset.train_fraction': 'Training share',
+    'field.config.dataset.validation_fraction': 'Validation share',
+    'field.config.regularization.rate': 'Regularization rate',
+    'field.config.view.epochs_per_second': 'Speed',
   },
   fr: {
     'error.code.room_not_found': 'aucune classe n’a ce code : vérifiez-le avec votre enseignant.',
@@ -210,6 +261,7 @@ export function errorText(t, error) {
   const label = WHOLE_SENTENCES.has(error.code) ? '' : fieldLabel(t, error.field);
   const detail = reason(error);
   const text = wordDetail(t, detail) ?? worded(t, `error.code.${error.code}`, { message: detail });
-  if (text === null) return label ? `${label}: ${error.message}` : String(error.message ?? error.code);
+  // An unknown reason: the server's own words, after the control's name when it has one.
+  if (text === null) return label ? t('error.withField', { field: label, message: detail }) : String(error.message ?? error.code);
   return label ? t('error.withField', { field: label, message: text }) : capitalized(text);
 }

@@ -11,7 +11,7 @@ import { applyLabels, formatNumber, pageLang } from './i18n.js';
 import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
 import { rememberToggle, toggleFromUrl } from './url.js';
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'output.title': 'Output',
     'output.showTest': 'Show test data',

@@ -33,7 +33,8 @@ const formats = new Map();
 
 /**
  * A number as a reader of `lang` writes it (Intl.NumberFormat, no thousands grouping unless
- * asked): 0.5 → "0,5" in French. Non-finite numbers are written as JavaScript does.
+ * asked): 0.5 → "0,5" in French; a negative zero, or a negative number that rounds to zero, is
+ * written 0. Non-finite numbers are written as JavaScript does.
  * @param {number} x
  * @param {Intl.NumberFormatOptions} [options]
  * @param {string} [lang]  the page's language by default
@@ -46,8 +47,10 @@ export function formatNumber(x, options = {}, lang = pageLang()) {
     format = new Intl.NumberFormat(LOCALES[lang] ?? LOCALES.en, { useGrouping: false, ...options });
     formats.set(key, format);
   }
+  // A minus sign before nothing but zeros ("-0", "-0.00") says nothing: it goes.
+  const text = format.format(x).replace(/^-(?=[^1-9]*$)/, '');
   // Intl puts a no-break space before % in French; the page's typography uses the narrow one.
-  return lang === 'fr' ? format.format(x).replace(/\u00a0/g, NARROW_NBSP) : format.format(x);
+  return lang === 'fr' ? text.replace(/\u00a0/g, NARROW_NBSP) : text;
 }
 
 /**

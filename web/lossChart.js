@@ -22,7 +22,7 @@ const PATIENCES = [0, 10, 20, 50, 100, 200];
 /** Shortest time between two redraws of the curves (a 10 Hz chart reads as live). */
 const MIN_INTERVAL_MS = 100;
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'loss.title': 'Loss',
     'loss.log': 'log scale',
@@ -53,7 +53,7 @@ const STRINGS = {
     'loss.best': 'meilleur coût de validation : époque {epoch}',
     'loss.bestShort': 'meilleure',
     'loss.empty': 'Lancez l’entraînement : les courbes apparaissent ici.',
-    'loss.noValidation': 'Choisissez une part de validation dans le panneau Données pour surveiller le surapprentissage.',
+    'loss.noValidation': 'Choisissez une part de validation dans le panneau Données pour surveiller le sur-apprentissage.',
     'loss.aria': 'Coût par époque sur les ensembles d’entraînement, de validation et de test',
     'loss.stopping': 'Arrêt après',
     'loss.stoppingOff': 'jamais',

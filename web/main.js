@@ -7,6 +7,7 @@
 import { createStore } from './state.js';
 import { connectSocket, socketUrl } from './socket.js';
 import { applyLabels, browserLanguage, createI18n } from './i18n.js';
+import { APP_STRINGS } from './appStrings.js';
 import { ERROR_STRINGS, wordDetail } from './errors.js';
 import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } from './url.js';
 
@@ -29,28 +30,9 @@ const VIEWS = [
 /** localStorage key of the config `rememberTeacherConfig` keeps for the teacher's page. */
 const TEACHER_CONFIG_KEY = 'nnp.teacherConfig';
 
-const STRINGS = {
-  en: {
-    'app.title': 'NN Playground',
-    'app.tagline': 'Watch a neural network learn, live',
-    'app.viewFailed': 'Part of the page failed to load ({view}): {message}',
-    'app.badFrame': 'A frame from the server could not be read: {message}',
-    'app.badUrl': 'Ignored in the link: {message}',
-    'app.documentTitle': '{title}: {tagline}',
-  },
-  fr: {
-    'app.title': 'NN Playground',
-    'app.tagline': 'Regardez un réseau de neurones apprendre, en direct',
-    'app.viewFailed': 'Une partie de la page n’a pas pu se charger ({view}) : {message}',
-    'app.badFrame': 'Une trame du serveur est illisible : {message}',
-    'app.badUrl': 'Ignoré dans le lien : {message}',
-    'app.documentTitle': '{title} : {tagline}',
-  },
-};
-
 const urlLang = langFromUrl(location.search);
 const i18n = createI18n(urlLang ?? browserLanguage(navigator.languages ?? [navigator.language]));
-i18n.register(STRINGS);
+i18n.register(APP_STRINGS);
 i18n.register(ERROR_STRINGS);
 const store = createStore({ lang: i18n.lang });
 

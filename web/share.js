@@ -12,7 +12,7 @@ import { formatNumber } from './i18n.js';
 /** Longer links are refused: browsers, chats and course notes cut them somewhere past 8 KB. */
 export const LINK_LIMIT = 8000;
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'share.menu': 'Save & share',
     'share.download': 'Download the session (.json)',
@@ -38,7 +38,7 @@ const STRINGS = {
     'share.open': 'Ouvrir un fichier de session…',
     'share.copyLink': 'Copier le lien avec les poids',
     'share.link': 'Lien avec les poids',
-    'share.saved': '{file} enregistré : configuration, données, poids, époque {epoch} et historique de la perte.',
+    'share.saved': '{file} enregistré : configuration, données, poids, époque {epoch} et historique du coût.',
     'share.opened': '{file} ouvert : époque {epoch}, mêmes poids.',
     'share.copied': 'Lien copié ({kb} Ko) : il restaure ce réseau à l’époque {epoch}.',
     'share.select': 'Lien prêt ci-dessous ({kb} Ko) : sélectionnez-le et copiez-le.',
@@ -266,8 +266,9 @@ export function mountShare(container, ctx) {
         linkSent = true;
         fromLink.then((payload) => {
           importSession(payload);
+          // The menu opens on its message, so the reader sees what the link did; a click
+          // anywhere closes it.
           say('share.restored', { epoch: payload.epoch ?? 0 });
-          details.open = false;
           // The link is used: the address bar goes back to the config's own link.
           history.replaceState(history.state, '', location.pathname + location.search);
         }).catch((error) => say('share.badLink', { message: error.message }, true));

@@ -245,8 +245,27 @@ def test_error_wording_falls_back_to_the_server_message(app: App) -> None:
     # An unknown reason: the French sentence of its code, then the server's own words.
     assert fr[2].startswith("Fichier CSV\u202f: données refusées") and "csv line 3" in fr[2]
     assert "«\u202fnope\u202f» n’existe pas" in fr[3]
-    # English shows the server's message as it is, after the control's name.
-    assert en[0] == "Network: config.hidden.1.units: Input should be less than or equal to 8"
+    # English is worded the same way, for a person: no field path, no validator's phrase.
+    assert en[0] == "Neurons in layer 2: must be at most 8"
+    # (numbers follow the page's language, French here)
+    assert en[1] == "Must be at least 0,000001"
+    assert en[2].startswith("CSV file: data refused") and "csv line 3" in en[2]
+    assert "“nope” does not exist; possible values: configure, play" in en[3]
+
+
+def test_a_negative_zero_is_written_zero_in_both_languages(app: App) -> None:
+    app.open("?lang=fr")
+    texts = app.page.evaluate(
+        """async () => {
+          const { formatNumber, formatPercent } = await import('/i18n.js');
+          const { fmt } = await import('/lessons/util.js');
+          return [fmt(-0, 3, 'en'), fmt(-0, 3, 'fr'),
+                  formatNumber(-0.0001, { maximumFractionDigits: 2 }, 'fr'),
+                  formatPercent(-0.00001, 1, 'en'), formatNumber(-1.5, {}, 'fr'),
+                  fmt(-2.5e-5, 3, 'en')];
+        }"""
+    )
+    assert texts == ["0", "0", "0", "0.0%", "-1,5", "-2.50e-5"]
 
 
 def test_french_percentages_use_a_decimal_comma_and_a_narrow_space(app: App) -> None:

@@ -261,7 +261,7 @@ def test_initialization_lab_draws_each_layer_and_switches_the_initializer(app: A
     expect(page.get_by_test_id("init-symmetric-1")).to_be_hidden()
 
 
-def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_holding(app: App) -> None:
+def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_less(app: App) -> None:
     page = app.open("?lang=fr")
     page.get_by_test_id("lesson-tab-init").click()
     figure = page.get_by_test_id("init-figure")
@@ -281,8 +281,14 @@ def test_the_courses_figure_shows_the_bounded_uniform_fading_and_xavier_holding(
     expect(page.get_by_test_id("figure-row-uniform_scaled")).to_contain_text("le signal s’estompe")
     expect(page.get_by_test_id("figure-row-xavier")).to_contain_text("le signal reste stable")
     expect(page.get_by_test_id("figure-row-zeros")).to_contain_text("le signal globalement nul")
+    # The slide's captions are quoted as the slide's; under each, what is drawn, from the data.
+    first, last = (f"{x:.2g}".replace(".", ",") for x in (std["xavier"][0], std["xavier"][3]))
+    drawn = page.get_by_test_id("figure-drawn-xavier")
+    expect(drawn).to_have_text(f"ici\u202f: écart type {first} → {last}")
     panel = page.get_by_test_id("lesson-panel-init")
-    expect(panel).to_contain_text("4 couches tanh de 500 neurones")
+    expect(panel).to_contain_text("4 couches cachées de 500 neurones, sur 256 entrées synthétiques")
+    expect(panel).to_contain_text("est notre lecture")
+    expect(panel).not_to_contain_text("mille")
     # The canvases were drawn at their size, not left at the default 300 × 150.
     assert page.evaluate(
         "() => document.querySelector('[data-testid=figure-xavier-4]').clientWidth > 20"
@@ -508,6 +514,43 @@ def test_coach_words_every_code_and_reason_with_all_its_numbers(app: App, lang: 
     # Accuracies are shown as percentages; dead neurons are numbered from 1.
     assert "61" in texts[7] and "55" in texts[10]
     assert "1, 4" in texts[-1]
+    # Two linear hidden layers and the output: three layers, one product of three matrices.
+    assert "W′ = W[3]W[2]W[1]" in texts[6] and " 3 " in texts[6], texts[6]
+
+
+def test_the_page_says_xavier_the_default_is_beyond_the_course(app: App) -> None:
+    page = app.open()
+    expect(page.get_by_test_id("init")).to_have_value("xavier")
+    init = page.locator("label:has([data-testid=init])")
+    expect(init).to_have_attribute("title", re.compile(r"small random weights.*beyond its"))
+    page.get_by_test_id("lang").click()
+    expect(init).to_have_attribute("title", re.compile(r"petits poids aléatoires.*hors matière"))
+
+
+def test_cards_take_their_numbers_from_the_engine_and_the_network(app: App) -> None:
+    page = open_experiment(app, "standardize")
+    card = page.get_by_test_id("experiment-card")
+    # The circle's radius is 5 (engine/datasets.py): x₁², x₂² reach 25.
+    expect(card).to_contain_text("which reach 25 while x₁ and x₂ stay within ±5")
+    # The saturation title names the thresholds the server counts with: a tenth of tanh′'s peak.
+    expect(page.get_by_test_id("lesson-panel-gradients")).to_contain_text("tanh′ < 0.1")
+    page.get_by_test_id("lang").click()
+    expect(card).to_contain_text("qui atteignent 25 alors que x₁ et x₂ restent entre −5 et 5")
+    expect(page.get_by_test_id("lesson-panel-gradients")).to_contain_text("tanh′ < 0,1")
+
+    page = open_experiment(app, "activations_spiral")
+    expect(page.get_by_test_id("lesson-panel-gradients")).to_contain_text("σ′ < 0.025")
+    expect(page.get_by_test_id("lesson-panel-gradients")).not_to_contain_text("tanh′")
+
+    page = open_experiment(app, "linear_collapse")
+    card = page.get_by_test_id("experiment-card")
+    expect(card).to_contain_text("the network’s 3 layers compose into a single linear map,"
+                                 " W′ = W[3]W[2]W[1]")
+    expect(card.locator(".ls-label")).to_have_text("Try:")
+
+    # A card without variants has no "Try:" label.
+    page = open_experiment(app, "student")
+    expect(page.get_by_test_id("experiment-card").locator(".ls-label")).to_have_count(0)
 
 
 def test_constant_init_shows_identical_non_zero_gradient_rows_in_the_inspector(app: App) -> None:

@@ -276,7 +276,7 @@ def test_errors_are_shown_next_to_their_control(app: App) -> None:
     seed.fill("-5")
     seed.press("Enter")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("Seed")
+    expect(error).to_contain_text("Seed: must be at least 0")
     expect(error).to_have_attribute("data-field", "config.seed")
     expect(seed).to_have_attribute("aria-invalid", "true")
 

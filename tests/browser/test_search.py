@@ -33,7 +33,7 @@ def test_a_small_grid_fills_the_table_and_the_best_trial_loads(app: App) -> None
               for row in rows.all()}
     assert min(losses, key=lambda k: losses[k]) == f"search-row-{best}"
     chosen = next(r for r in rows.all() if r.get_attribute("data-testid") == f"search-row-{best}")
-    rate = chosen.locator(".srch-config").inner_text().split(" ")[1]
+    rate = chosen.locator(".srch-config").inner_text().split(" ")[2]  # "α = 0.03 · SGD · …"
     page.get_by_test_id(f"search-load-{best}").click()
     expect(page.locator(f"[data-testid='search-row-{best}']")).to_have_class("srch-loaded")
     app.wait("s => s.status?.epoch === 5")
@@ -45,6 +45,20 @@ def test_the_panel_speaks_french(app: App) -> None:
     page = app.open("?lang=fr")
     expect(page.get_by_test_id("search-start")).to_have_text("Lancer")
     expect(page.get_by_test_id("search-panel")).to_contain_text("Recherche")
+    # The course counts the output layer; the grid counts hidden layers: the panel says so.
+    expect(page.get_by_test_id("search-layers-note")).to_contain_text("L = 2 à 6")
+    page.get_by_test_id("search-preset").select_option("same-start")
+    expect(page.get_by_test_id("search-layers-note")).to_be_hidden()
+    page.get_by_test_id("search-epochs").fill("3")
+    page.get_by_test_id("search-start").click()
+    row = page.locator("[data-testid^='search-row-']").first
+    expect(row).to_be_visible(timeout=60_000)
+    # Rows in French words and numbers, accuracies as percentages like the rest of the page.
+    expect(row.locator(".srch-config")).to_contain_text(re.compile(r"^α = \d+(,\d+)? · SGD · "))
+    expect(row.locator("td").nth(4)).to_have_text(re.compile(r"^\d+,\d\u202f%$"))
+    assert "lr" not in row.inner_text().split() and "seed" not in row.inner_text()
+    expect(page.get_by_test_id("search-best")).to_contain_text("précision", timeout=30_000)
+    expect(page.get_by_test_id("search-best")).to_contain_text(re.compile(r"\d,\d\u202f%"))
 
 
 def test_the_non_convexity_card_trains_its_network_from_ten_initial_weights(app: App) -> None:
@@ -83,7 +97,7 @@ def test_a_custom_space_runs_and_an_empty_range_names_its_field(app: App) -> Non
     rows = page.locator("[data-testid^='search-row-']")
     expect(rows).to_have_count(4, timeout=60_000)
     configs = sorted(row.locator(".srch-config").inner_text() for row in rows.all())
-    assert sum("relu" in c for c in configs) == 2 and sum("tanh" in c for c in configs) == 2
+    assert sum("ReLU" in c for c in configs) == 2 and sum("Tanh" in c for c in configs) == 2
     expect(page.get_by_test_id("search-start")).to_be_enabled(timeout=30_000)
 
     page.get_by_test_id("search-vary-layers").check()

@@ -87,6 +87,9 @@ def test_the_link_with_weights_restores_the_trained_state(app: App, tmp_path: Pa
     app.wait("s => s.frame && s.frame.header.epoch === 4")
     expect(page.get_by_test_id("discretize")).to_be_checked()
     page.wait_for_function("() => !location.hash")
+    # The page says what the link did, where it can be seen.
+    expect(page.get_by_test_id("share-message")).to_be_visible()
+    expect(page.get_by_test_id("share-message")).to_have_text("Restored from the link: epoch 4.")
     _, restored = download(app, tmp_path)
     assert restored["model"] == saved["model"]
     assert restored["epoch"] == 4

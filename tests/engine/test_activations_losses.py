@@ -124,6 +124,9 @@ def test_facts_saturation_band_is_where_the_slope_is_a_tenth_of_its_peak(name):
     steep = slope >= activations.SATURATION * slope.max()
     # The two sets agree except on the grid points next to the band's edges.
     assert np.count_nonzero(inside != steep) <= 2
+    # The slope the page names as the threshold (0.025 for σ, 0.1 for tanh) is the same one.
+    threshold = activations.SATURATION * slope.max()
+    assert g.facts()["saturation_slope"] == pytest.approx(threshold, rel=1e-6)
 
 
 @pytest.mark.parametrize("name", HIDDEN)

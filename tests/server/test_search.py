@@ -54,6 +54,22 @@ def test_load_puts_the_trials_config_and_final_weights_into_the_session(peer: Pe
                                                                          rel=1e-5)
 
 
+def test_a_loaded_trial_brings_its_validation_curve_as_its_loss_history(peer: Peer) -> None:
+    peer.request("search_start", "search_progress", **{**SMALL, "epochs": 30})
+    trials, _ = _until_end(peer)
+    peer.request("search_load", "config", trial=trials[0]["trial"])
+    header = peer.until("frame")["header"]
+    history = header["history"]
+    epochs = [point["epoch"] for point in history]
+    # Every few epochs from 0, then the frame's own epoch: not a line from epoch 0 to epoch 30.
+    assert epochs[0] == 0 and len(epochs) > 5 and epochs == sorted(set(epochs))
+    assert epochs[-1] < header["epoch"] == 30
+    assert all(point["validation_loss"] is not None for point in history)
+    # The trial kept no training loss along the way; the final epoch is measured whole.
+    assert all(point["train_loss"] is None for point in history)
+    assert header["metrics"]["train_loss"] is not None
+
+
 def test_stop_ends_the_search_early(peer: Peer) -> None:
     peer.request("search_start", "search_progress", method="random", trials=50, epochs=200,
                  space={"learning_rate": {"low": 0.001, "high": 1, "log": True}})

@@ -5,7 +5,7 @@
  * Codes whose fix is a setting get a one-click "apply the fix" button.
  */
 import { formatNumber } from '../i18n.js';
-import { h, hiddenLayers, translator } from './util.js';
+import { h, hiddenLayers, translator, weightProduct } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -15,13 +15,13 @@ export const STRINGS = {
     'coach.task.binary': 'binary classification',
     'coach.task.multiclass': 'classification into several classes',
     'coach.task.regression': 'regression',
-    'coach.symmetry.many': 'Layers {layers}: in each, every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so each layer behaves like a single neuron. Fix: start from random weights (Xavier for tanh or sigmoid, He for ReLU).',
-    'coach.symmetry': 'Layer {layers}: every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so the layer behaves like a single neuron. Fix: start from random weights (Xavier for tanh or sigmoid, He for ReLU).',
+    'coach.symmetry.many': 'Layers {layers}: in each, every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so each layer behaves like a single neuron. Fix: start from random weights: Xavier for tanh or sigmoid, He for ReLU (both beyond the course’s syllabus; its own small random weights, uniform [−1, 1], break the symmetry too).',
+    'coach.symmetry': 'Layer {layers}: every neuron is identical. With “{init}” initialization all neurons start equal, receive the same gradient and stay clones, so the layer behaves like a single neuron. Fix: start from random weights: Xavier for tanh or sigmoid, He for ReLU (both beyond the course’s syllabus; its own small random weights, uniform [−1, 1], break the symmetry too).',
     'coach.lr_too_high.diverged': 'The loss exploded (learning rate {learning_rate}): each step overshoots the minimum. Fix: divide the learning rate by 10 and reset.',
     'coach.lr_too_high.diverging': 'The loss is climbing instead of falling (learning rate {learning_rate}): the steps are too large. Fix: lower the learning rate.',
     'coach.lr_too_high.oscillating': 'The loss zigzags up and down (learning rate {learning_rate}): each step jumps across the valley. Fix: lower the learning rate.',
     'coach.lr_too_high.dying_relu': '{count} ReLU neurons died within a few epochs (learning rate {learning_rate}): a large step pushed their inputs below zero for every point. Fix: lower the learning rate, or use Leaky ReLU.',
-    'coach.no_nonlinearity.linear_hidden': 'Every hidden layer is linear: {layers} linear layers compose into one linear map, so the network can only draw a straight boundary. Fix: use a non-linear activation (tanh, ReLU) in the hidden layers.',
+    'coach.no_nonlinearity.linear_hidden': 'Every hidden layer is linear: with the output layer, the network’s {L} layers compose into one linear map, W′ = {product}, so the network can only draw a straight boundary. Fix: use a non-linear activation (tanh, ReLU) in the hidden layers.',
     'coach.no_nonlinearity.no_hidden': 'Without a hidden layer the model is linear and stalls at {accuracy} training accuracy on curved data. Fix: add a hidden layer with a non-linear activation.',
     'coach.output_mismatch': 'The last activation is {output}, which does not fit {task}. Fix: use {expected} at the output.',
     'coach.loss_mismatch': 'The loss {loss} does not fit {task}. Fix: use {expected}.',
@@ -48,19 +48,19 @@ export const STRINGS = {
     'coach.task.binary': 'une classification binaire',
     'coach.task.multiclass': 'une classification à plusieurs classes',
     'coach.task.regression': 'une régression',
-    'coach.symmetry.many': 'Couches {layers} : dans chacune, tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : chaque couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
-    'coach.symmetry': 'Couche {layers} : tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : la couche se comporte comme un seul neurone. Correction : partir de poids aléatoires (Xavier pour tanh ou sigmoïde, He pour ReLU).',
+    'coach.symmetry.many': 'Couches {layers} : dans chacune, tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : chaque couche se comporte comme un seul neurone. Correction : partir de poids aléatoires : Xavier pour tanh ou sigmoïde, He pour ReLU (tous deux hors matière ; les petits poids aléatoires du cours, uniformes sur [−1, 1], brisent aussi la symétrie).',
+    'coach.symmetry': 'Couche {layers} : tous les neurones sont identiques. Avec l’initialisation « {init} », ils partent égaux, reçoivent le même gradient et restent des clones : la couche se comporte comme un seul neurone. Correction : partir de poids aléatoires : Xavier pour tanh ou sigmoïde, He pour ReLU (tous deux hors matière ; les petits poids aléatoires du cours, uniformes sur [−1, 1], brisent aussi la symétrie).',
     'coach.lr_too_high.diverged': 'Le coût a explosé (taux d’apprentissage {learning_rate}) : chaque pas dépasse le minimum. Correction : diviser le taux d’apprentissage par 10 et réinitialiser.',
     'coach.lr_too_high.diverging': 'Le coût monte au lieu de baisser (taux d’apprentissage {learning_rate}) : les pas sont trop grands. Correction : baisser le taux d’apprentissage.',
     'coach.lr_too_high.oscillating': 'Le coût oscille (taux d’apprentissage {learning_rate}) : chaque pas saute d’un bord à l’autre de la vallée. Correction : baisser le taux d’apprentissage.',
     'coach.lr_too_high.dying_relu': '{count} neurones ReLU sont morts en quelques époques (taux d’apprentissage {learning_rate}) : un grand pas a rendu leur entrée négative pour tous les points. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
-    'coach.no_nonlinearity.linear_hidden': 'Toutes les couches cachées sont linéaires : {layers} couches linéaires se composent en une seule application linéaire, et le réseau ne trace qu’une frontière droite. Correction : une activation non linéaire (tanh, ReLU) dans les couches cachées.',
+    'coach.no_nonlinearity.linear_hidden': 'Toutes les couches cachées sont linéaires : avec la couche de sortie, les {L} couches du réseau se composent en une seule application linéaire, W′ = {product}, et le réseau ne trace qu’une frontière droite. Correction : une activation non linéaire (tanh, ReLU) dans les couches cachées.',
     'coach.no_nonlinearity.no_hidden': 'Sans couche cachée, le modèle est linéaire et plafonne à {accuracy} de précision sur les données d’entraînement, qui sont courbes. Correction : ajouter une couche cachée non linéaire.',
     'coach.output_mismatch': 'L’activation de sortie « {output} » ne convient pas à {task}. Correction : utiliser « {expected} » en sortie.',
     'coach.loss_mismatch': 'La fonction de perte « {loss} » ne convient pas à {task}. Correction : utiliser « {expected} ».',
     'coach.underfitting': 'Sous-apprentissage : la précision d’entraînement reste à {accuracy} après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux d’apprentissage ou Adam.',
     'coach.vanishing_gradient': 'Gradient évanescent : après {epoch} époques, {layers} couches sigmoïdes n’ajustent que {accuracy} des points d’entraînement, et la couche 1 reçoit {ratio}× le gradient de la dernière couche cachée. La pente de la sigmoïde vaut au plus 1/4 : le gradient rétrécit à chaque couche en remontant. Correction : utiliser tanh ou ReLU dans les couches cachées.',
-    'coach.overfitting': 'Surapprentissage : le coût de {split} est passé de {best_loss} (époque {best_epoch}) à {loss} alors que le coût d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
+    'coach.overfitting': 'Sur-apprentissage : le coût de {split} est passé de {best_loss} (époque {best_epoch}) à {loss} alors que le coût d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
     'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
     'coach.unknown': 'Piège « {code} ».',
     'coach.short.symmetry': 'Neurones symétriques',
@@ -70,7 +70,7 @@ export const STRINGS = {
     'coach.short.loss_mismatch': 'Mauvaise fonction de perte',
     'coach.short.underfitting': 'Sous-apprentissage',
     'coach.short.vanishing_gradient': 'Gradient évanescent',
-    'coach.short.overfitting': 'Surapprentissage',
+    'coach.short.overfitting': 'Sur-apprentissage',
     'coach.short.dead_relu': 'ReLU mortes',
     'coach.name.sigmoid': 'sigmoïde',
     'coach.name.tanh': 'tanh',
@@ -141,6 +141,8 @@ export function wording(t, advice) {
   // A share as the reader writes a percentage: 12.5% in English, « 12,5 % » in French.
   if (typeof p.accuracy === 'number') p.accuracy = formatNumber(p.accuracy, { style: 'percent', maximumFractionDigits: 1 });
   if (typeof p.ratio === 'number') p.ratio = formatNumber(p.ratio, { maximumSignificantDigits: 2 });
+  // Linear hidden layers and the output collapse into one map: W[L]…W[1], L counting the output.
+  if (advice.code === 'no_nonlinearity' && typeof p.layers === 'number') Object.assign(p, { L: p.layers + 1, product: weightProduct(p.layers + 1) });
   // Neurons are numbered from 1 on screen, as in the course (the protocol counts from 0).
   if (Array.isArray(p.neurons)) p.neurons = p.neurons.map((/** @type {number} */ j) => j + 1);
   // Protocol names (`leaky_relu`, `bce`, `zeros`) are worded by `coach.name.*` where a language

@@ -6,12 +6,13 @@
  */
 import { configFromUrl } from '../url.js';
 import { SAMPLE_LIMIT } from './inspector.js';
-import { h, translator } from './util.js';
+import { fmt, h, translator, weightProduct } from './util.js';
 import { reveal } from '../sections.js';
 
 /**
  * @typedef {{
  *   name: string, group: string, tab: string, epochs: number, inspect?: number, seeds?: number, config: any,
+ *   facts?: Record<string, number>,
  *   promise: any, variants: {label: string, config: any, promise: any}[],
  * }} Experiment
  */
@@ -48,37 +49,37 @@ export const STRINGS = {
     'exp.constant_init.text': 'The course’s 2-3-1 sigmoid network with every weight 0.5. The three hidden neurons compute the same thing, so the gradient rows of W[1] are identical, (u v) three times: the neurons move, but together, and stay clones. The layer is no more expressive than a single neuron.',
     'exp.constant_init.watch': 'The matrix inspector: press Next down to dW[1], whose three rows are equal and not zero. “Train 20 epochs”, inspect again: still three equal rows. Then try Xavier.',
     'exp.large_init.title': 'Large random weights: flat sigmoids (the course’s idea 2)',
-    'exp.large_init.text': 'The course’s second idea: random weights, so that every neuron differs, but large ones (normal, σ = 5). Then |z| is large for most points and the sigmoid sits on its flat parts, where σ′(z) ≈ 0: at least half of the hidden layer’s (unit, point) pairs are saturated, those units get almost no gradient, and in 20 epochs W[1] changes by less than half its initial size. The output layer still learns on top of these random, nearly frozen features (its gradient Ŷ − Y does not go through a flat sigmoid), so on this easy circle the accuracy is not always worse: the hidden layer is what stops learning. With Xavier, fewer than half of the pairs are saturated.',
+    'exp.large_init.text': 'The course’s second idea: random weights, so that every neuron differs, but large ones (normal, σ = 5). Then |z| is large for most points and the sigmoid sits on its flat parts, where σ′(z) ≈ 0: at least half of the hidden layer’s (neuron, point) pairs are saturated, those neurons get almost no gradient, and in 20 epochs W[1] changes by less than half its initial size. The output layer still learns on top of these random, nearly frozen features (its gradient Ŷ − Y does not go through a flat sigmoid), so on this easy circle the accuracy is not always worse: the hidden layer is what stops learning. With Xavier, fewer than half of the pairs are saturated.',
     'exp.large_init.watch': 'The initialization lab: the activations of layer 1 pile up at 0 and 1, the flat ends of the sigmoid. Switch to Xavier: they spread over the middle, where the slope is steep.',
     'exp.dead_relu.title': 'Dead ReLUs at a large learning rate',
     'exp.dead_relu.text': 'A learning rate of 1.5 makes huge steps. One bad step can push a ReLU’s input below zero for every point; its gradient is then zero and it never comes back.',
     'exp.dead_relu.watch': 'The dead ReLU tracker: which neurons died and at which epoch. Then press “Revive: switch to Leaky ReLU” and train again: the dead neurons get a gradient back.',
     'exp.linear_collapse.title': 'Linear collapse on XOR',
-    'exp.linear_collapse.text': 'With linear hidden activations, the layers compose into a single linear map W′ = W[2]W[1]: a deep network is no better than logistic regression and cannot separate XOR.',
+    'exp.linear_collapse.text': 'With linear hidden activations, the network’s {L} layers compose into a single linear map, W′ = {product}, before the output’s sigmoid: a deep network is no better than logistic regression and cannot separate XOR.',
     'exp.linear_collapse.watch': 'The collapse view: the single-layer boundary coincides with the network’s. Switch to tanh and XOR is solved.',
     'exp.deep_init.title': 'Small weights fade, Xavier keeps the signal, on a deep tanh net',
-    'exp.deep_init.text': 'Six tanh layers of eight units. With small random weights (normal, σ = 0.1) each layer shrinks the signal: by the sixth layer every activation is close to 0, almost no gradient flows back and the network barely learns. Xavier (Glorot and Bengio, 2010) draws W[l] with variance 1/n[l−1], which keeps the signal alive in every layer. Uniform [−1, 1] also works for a network this small, as the course says.',
+    'exp.deep_init.text': 'Six tanh layers of eight neurons. With small random weights (normal, σ = 0.1) each layer shrinks the signal: by the sixth layer every activation is close to 0, almost no gradient flows back and the network barely learns. Xavier (Glorot and Bengio, 2010) draws W[l] with variance 1/n[l−1], which keeps the signal alive in every layer. Uniform [−1, 1] also works for a network this small, as the course says.',
     'exp.deep_init.watch': 'The initialization lab: the activation histograms layer by layer, and their std. Switch between normal, Xavier, uniform and zeros.',
     'exp.activations_spiral.title': 'Sigmoid vs tanh vs ReLU on the spiral',
     'exp.activations_spiral.text': 'A deep sigmoid network on the spiral learns very slowly: the derivative of the sigmoid is at most 0.25, so the gradient shrinks at every layer on its way back. Tanh and ReLU keep it larger.',
     'exp.activations_spiral.watch': 'The gradients tab: gradient norms per layer (log scale); the coach names the vanishing gradient. Compare the three activations: tanh and ReLU get further in the same epochs.',
     'exp.batch_norm.title': 'Batch normalization rescues a deep sigmoid network',
-    'exp.batch_norm.text': 'Four sigmoid layers on the spiral, trained with SGD: the slope of the sigmoid is at most 1/4, so the gradient shrinks at every layer on its way back, and after 100 epochs the network still fits no more than about 70 % of its training points (the coach may name the vanishing gradient). Batch normalization (remedy 4 of the course) puts Z̃ = γ (Z − μ)/√(σ² + ε) + β before each sigmoid: the input of every unit is centred and scaled over the mini-batch, so the sigmoids start where their slope is steepest, and the same network fits at least 75 % of the points in the same 100 epochs.',
+    'exp.batch_norm.text': 'Four sigmoid layers on the spiral, trained with SGD: the slope of the sigmoid is at most 1/4, so the gradient shrinks at every layer on its way back, and after 100 epochs the network still fits no more than about 70 % of its training points (the coach may name the vanishing gradient). Batch normalization (remedy 4 of the course) puts Z̃ = γ (Z − μ)/√(σ² + ε) + β before each sigmoid: the input of every neuron is centred and scaled over the mini-batch, so the sigmoids start where their slope is steepest, and the same network fits at least 75 % of the points in the same 100 epochs.',
     'exp.batch_norm.watch': 'The gradients tab: the gradient norm of each layer. Then turn BN on (the BN buttons above the hidden layers, or the “sigmoid + BN” variant) and train again: the first layers get larger gradients and the boundary follows the spiral.',
     'exp.overfitting.title': 'Overfitting: few points, a big network',
-    'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh units (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
+    'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh neurons (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
     'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 0.1: the validation loss stays near its best.',
     'exp.non_convexity.title': 'Non-convexity: other weights, other minimum',
-    'exp.non_convexity.text': 'The cost J(W, b) of a network is not convex: gradient descent goes down to the nearest minimum, and where it ends depends on where it starts. Two tanh neurons can separate XOR, yet from some initial weights training settles where one corner stays on the wrong side.',
-    'exp.non_convexity.watch': 'Train from 10 initial weights: the Search panel trains the same network from 10 seeds side by side and plots their final costs. They do not all reach the same cost: the highest is at least 1.3 times the lowest. Load the best and the worst trial to compare their boundaries.',
+    'exp.non_convexity.text': 'The loss J(W, b) of a network is not convex: gradient descent goes down to the nearest minimum, and where it ends depends on where it starts. Two tanh neurons can separate XOR, yet from some initial weights training settles where one corner stays on the wrong side.',
+    'exp.non_convexity.watch': 'Train from 10 initial weights: the Search panel trains the same network from 10 seeds side by side and plots their final losses. They do not all reach the same loss: the highest is at least 1.3 times the lowest. Load the best and the worst trial to compare their boundaries.',
     'exp.zigzag.title': 'The zigzag effect: positive outputs',
     'exp.zigzag.text': 'For one example, row j of dW[2] is dz_j times A[1]ᵀ. Sigmoid and ReLU outputs are never negative, so every weight into neuron j moves in the same direction, up or down together: to reach a point where some must rise and others fall, gradient descent zigzags. Tanh’s outputs have both signs and its rows mix them.',
     'exp.zigzag.watch': 'The matrix inspector on one point: at dW[2] each row has a single sign (one color). Try tanh: the signs mix within a row. Relu, like sigmoid, keeps one sign per row.',
     'exp.standardize.title': 'Standardizing the inputs',
-    'exp.standardize.text': 'The circle with the inputs x₁² and x₂², which reach 36 while x₁ and x₂ stay within ±6. Such large inputs push the tanh units onto their flat parts, where the slope is almost 0 and learning is slow. Standardizing each input (minus its mean, divided by its standard deviation, both measured on the training set) puts every input on the same scale.',
-    'exp.standardize.watch': 'The gradients tab: the share of saturated units after 20 epochs, 30 % or more with raw inputs, at most 25 % standardized. The switch is in the data panel.',
+    'exp.standardize.text': 'The circle with the inputs x₁² and x₂², which reach {square} while x₁ and x₂ stay within ±{radius}. Such large inputs push the tanh neurons onto their flat parts, where the slope is almost 0 and learning is slow. Standardizing each input (minus its mean, divided by its standard deviation, both measured on the training set) puts every input on the same scale.',
+    'exp.standardize.watch': 'The gradients tab: the share of saturated neurons after 20 epochs, 30 % or more with raw inputs, at most 25 % standardized. The switch is in the data panel.',
     'exp.softmax.title': 'Softmax on 3 classes',
-    'exp.softmax.text': 'Three classes need three output units and softmax: each column of Ŷ holds three probabilities that add up to one, trained with categorical cross-entropy.',
+    'exp.softmax.text': 'Three classes need three output neurons and softmax: each column of Ŷ holds three probabilities that add up to one, trained with categorical cross-entropy.',
     'exp.softmax.watch': 'The matrix inspector: Ŷ is 3 × m and each of its columns sums to 1; dZ[L] = Ŷ − Y. Below it, the course’s example worked out: z = (5, 4, 2) gives ŷ = (0.705, 0.259, 0.035).',
     'exp.student.title': 'The four students, matrix by matrix',
     'exp.student.text': 'Four students as in the course’s example (hours of study and of rest, pass or fail; the course gives no numbers, these are made up) and a 2-3-1 network. Every number of one forward and one backward pass, with the shape of each matrix.',
@@ -119,20 +120,20 @@ export const STRINGS = {
     'exp.dead_relu.text': 'Un taux d’apprentissage de 1,5 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’un neurone ReLU négative pour tous les points ; son gradient est alors nul et le neurone, mort, ne revient jamais.',
     'exp.dead_relu.watch': 'Le suivi des neurones morts : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU » et entraînez à nouveau : les neurones morts retrouvent un gradient.',
     'exp.linear_collapse.title': 'Effondrement linéaire sur XOR',
-    'exp.linear_collapse.text': 'Avec des activations cachées linéaires, les couches se composent en une seule application linéaire W′ = W[2]W[1] : un réseau profond ne fait pas mieux qu’une régression logistique et ne sépare pas XOR.',
+    'exp.linear_collapse.text': 'Avec des activations cachées linéaires, les {L} couches du réseau se composent en une seule application linéaire, W′ = {product}, avant la sigmoïde de sortie : un réseau profond ne fait pas mieux qu’une régression logistique et ne sépare pas XOR.',
     'exp.linear_collapse.watch': 'La vue d’effondrement : la frontière de la couche unique coïncide avec celle du réseau. Passez à tanh et XOR est résolu.',
     'exp.deep_init.title': 'Petits poids : le signal s’estompe ; Xavier le garde, sur un réseau tanh profond',
     'exp.deep_init.text': 'Six couches tanh de huit neurones. Avec de petits poids aléatoires (normale, σ = 0,1), chaque couche réduit le signal : à la sixième, toutes les activations sont proches de 0, presque aucun gradient ne remonte et le réseau apprend à peine. Xavier (Glorot et Bengio, 2010) tire W[l] avec une variance 1/n[l−1], ce qui garde le signal vivant dans chaque couche. L’uniforme entre −1 et 1 marche aussi pour un si petit réseau, comme le dit le cours.',
     'exp.deep_init.watch': 'Le labo d’initialisation : les histogrammes d’activations couche par couche et leur écart type. Alternez normale, Xavier, uniforme et zéros.',
     'exp.activations_spiral.title': 'Sigmoïde, tanh ou ReLU sur la spirale',
     'exp.activations_spiral.text': 'Un réseau sigmoïde profond apprend très lentement la spirale : la dérivée de la sigmoïde vaut au plus 0,25, le gradient rétrécit donc à chaque couche en remontant. Tanh et ReLU le gardent plus grand.',
-    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) ; l’encadré Conseils signale le gradient qui s’évanouit. Comparez les trois activations : tanh et ReLU vont plus loin en autant d’époques.',
+    'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) ; l’encadré Conseils signale le gradient évanescent. Comparez les trois activations : tanh et ReLU vont plus loin en autant d’époques.',
     'exp.batch_norm.title': 'La normalisation par lots sauve un réseau sigmoïde profond',
-    'exp.batch_norm.text': 'Quatre couches sigmoïdes sur la spirale, entraînées par SGD : la pente de la sigmoïde vaut au plus 1/4, le gradient rétrécit donc à chaque couche en remontant, et après 100 époques le réseau n’ajuste toujours pas plus d’environ 70 % de ses points d’entraînement (l’encadré Conseils peut signaler le gradient qui s’évanouit). La normalisation par lots (BN, remède 4 du cours) place Z̃ = γ (Z − μ)/√(σ² + ε) + β avant chaque sigmoïde : l’entrée de chaque neurone est centrée et réduite sur le mini-lot, les sigmoïdes partent donc là où leur pente est la plus forte, et le même réseau ajuste au moins 75 % des points en autant d’époques.',
+    'exp.batch_norm.text': 'Quatre couches sigmoïdes sur la spirale, entraînées par SGD : la pente de la sigmoïde vaut au plus 1/4, le gradient rétrécit donc à chaque couche en remontant, et après 100 époques le réseau n’ajuste toujours pas plus d’environ 70 % de ses points d’entraînement (l’encadré Conseils peut signaler le gradient évanescent). La normalisation par lots (BN, remède 4 du cours) place Z̃ = γ (Z − μ)/√(σ² + ε) + β avant chaque sigmoïde : l’entrée de chaque neurone est centrée et réduite sur le mini-lot, les sigmoïdes partent donc là où leur pente est la plus forte, et le même réseau ajuste au moins 75 % des points en autant d’époques.',
     'exp.batch_norm.watch': 'L’onglet gradients : la norme du gradient de chaque couche. Activez ensuite BN (les boutons BN au-dessus des couches cachées, ou la variante « sigmoïde + BN ») et entraînez à nouveau : les premières couches reçoivent de plus grands gradients et la frontière suit la spirale.',
-    'exp.overfitting.title': 'Surapprentissage : peu de points, un grand réseau',
+    'exp.overfitting.title': 'Sur-apprentissage : peu de points, un grand réseau',
     'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
-    'exp.overfitting.watch': 'La courbe de coût : le coût de validation atteint son minimum puis remonte alors que le coût d’entraînement baisse encore. L’encadré Conseils signale le surapprentissage. Essayez L2 0,1 : le coût de validation reste près de sa meilleure valeur.',
+    'exp.overfitting.watch': 'La courbe de coût : le coût de validation atteint son minimum puis remonte alors que le coût d’entraînement baisse encore. L’encadré Conseils signale le sur-apprentissage. Essayez L2 0,1 : le coût de validation reste près de sa meilleure valeur.',
     'exp.non_convexity.title': 'Non-convexité : autres poids, autre minimum',
     'exp.non_convexity.text': 'La fonction de coût J(W, b) d’un réseau n’est pas convexe : la descente de gradient descend vers le minimum le plus proche, et où elle s’arrête dépend d’où elle part. Deux neurones tanh peuvent séparer XOR, pourtant depuis certains poids initiaux l’entraînement s’arrête là où un coin reste du mauvais côté.',
     'exp.non_convexity.watch': 'Entraîner depuis 10 poids initiaux : le panneau Recherche entraîne le même réseau depuis 10 graines côte à côte et trace leurs coûts finaux. Ils n’atteignent pas tous le même coût : le plus haut vaut au moins 1,3 fois le plus bas. Chargez le meilleur et le pire essai pour comparer leurs frontières.',
@@ -140,7 +141,7 @@ export const STRINGS = {
     'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent.',
     'exp.zigzag.watch': 'L’inspecteur de matrices sur un point : à dW[2], chaque ligne a un seul signe (une couleur). Essayez tanh : les signes se mélangent dans une ligne. ReLU, comme la sigmoïde, garde un signe par ligne.',
     'exp.standardize.title': 'Standardiser les entrées',
-    'exp.standardize.text': 'Le cercle avec les entrées x₁² et x₂², qui atteignent 36 alors que x₁ et x₂ restent entre −6 et 6. Des entrées aussi grandes poussent les neurones tanh sur leurs parties plates, où la pente est presque nulle et l’apprentissage lent. Standardiser chaque entrée (moins sa moyenne, divisée par son écart type, tous deux mesurés sur l’ensemble d’entraînement) met toutes les entrées à la même échelle.',
+    'exp.standardize.text': 'Le cercle avec les entrées x₁² et x₂², qui atteignent {square} alors que x₁ et x₂ restent entre −{radius} et {radius}. Des entrées aussi grandes poussent les neurones tanh sur leurs parties plates, où la pente est presque nulle et l’apprentissage lent. Standardiser chaque entrée (moins sa moyenne, divisée par son écart type, tous deux mesurés sur l’ensemble d’entraînement) met toutes les entrées à la même échelle.',
     'exp.standardize.watch': 'L’onglet Gradients : la part de neurones saturés après 20 époques, 30 % ou plus avec les entrées brutes, au plus 25 % standardisées. L’interrupteur est dans le panneau Données.',
     'exp.softmax.title': 'Softmax sur 3 classes',
     'exp.softmax.text': 'Trois classes demandent trois neurones de sortie et softmax : chaque colonne de Ŷ contient trois probabilités de somme 1, apprises avec l’entropie croisée.',
@@ -383,7 +384,7 @@ export function mountExperimentCard(container, ctx, host) {
       });
       actions.append(seeds);
     }
-    if (preset.variants) {
+    if (preset.variants?.length) {
       actions.append(h('span', { class: 'ls-label', text: t('exp.try') }));
       for (const v of preset.variants) {
         const button = h('button', {
@@ -401,10 +402,11 @@ export function mountExperimentCard(container, ctx, host) {
       }
     }
     pressed(config);
+    const params = cardParams(preset);
     container.replaceChildren(
       h('h3', { class: 'ls-exp-title', text: t(`exp.${active}.title`) }),
-      h('p', { text: t(`exp.${active}.text`) }),
-      h('p', {}, [h('strong', { text: t('exp.watch') }), ' ', t(`exp.${active}.watch`)]),
+      h('p', { text: t(`exp.${active}.text`, params) }),
+      h('p', {}, [h('strong', { text: t('exp.watch') }), ' ', t(`exp.${active}.watch`, params)]),
       actions,
       h('p', { class: 'ls-hint' }, [h('a', { href: experimentHref(active), 'data-testid': 'experiment-link', text: t('exp.link') })]),
     );
@@ -418,6 +420,22 @@ export function mountExperimentCard(container, ctx, host) {
       else if (changed.has('config')) pressed(state.config);
     },
   };
+}
+
+/**
+ * The numbers a card's text quotes, in the reader's language: the experiment's `facts` (from the
+ * engine, such as the circle's radius), and from its network `L`, its number of weight
+ * matrices, and `product`, what they collapse into when the hidden layers are linear
+ * (W[3]W[2]W[1]).
+ * @param {Experiment} preset
+ * @returns {Record<string, string | number>}
+ */
+export function cardParams(preset) {
+  /** @type {Record<string, string | number>} */ const params = {};
+  for (const [name, value] of Object.entries(preset.facts ?? {})) params[name] = fmt(Number(value));
+  const hidden = preset.config?.hidden;
+  if (Array.isArray(hidden)) Object.assign(params, { L: hidden.length + 1, product: weightProduct(hidden.length + 1) });
+  return params;
 }
 
 /**

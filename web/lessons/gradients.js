@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Saturation and vanishing gradients: the share of saturated sigmoid/tanh units per layer, and
+ * Saturation and vanishing gradients: the share of saturated sigmoid/tanh neurons per layer, and
  * the gradient norm ||dW[l]|| of every layer over the epochs on a log scale. In a deep sigmoid
  * network the first layers' lines sit decades below the last one's: the gradient vanishes.
  */
@@ -10,19 +10,21 @@ import { diagnosticLayers, fmt, h, layerColor, prepareCanvas, redraws, throttle,
 export const STRINGS = {
   en: {
     'lessons.tab.gradients': 'Gradients',
-    'grad.saturation': 'Saturated units per layer (|g′(z)| < 0.05)',
+    'grad.saturation': 'Saturated neurons per layer (g′(z) below a tenth of its peak: {thresholds})',
+    'grad.threshold': '{symbol}′ < {slope}',
     'grad.norms': 'Gradient norm ‖dW[l]‖ per layer over the epochs (log scale)',
     'grad.layer': 'layer {l}',
     'grad.na': 'n/a',
     'grad.epoch': 'epoch',
     'grad.waiting': 'Press play or step: one point per frame.',
-    'grad.explain': 'Backpropagation multiplies the gradient by g′(Z[l]) at every layer on its way back. The sigmoid’s derivative is at most 0.25, and almost 0 when a unit saturates (its input far from 0), so in a deep sigmoid network the first layers get gradients many times smaller than the last: they barely learn. Tanh (derivative up to 1) suffers less, ReLU (derivative 1 when active) least.',
+    'grad.explain': 'Backpropagation multiplies the gradient by g′(Z[l]) at every layer on its way back. The sigmoid’s derivative is at most 0.25, and almost 0 when a neuron saturates (its input far from 0), so in a deep sigmoid network the first layers get gradients many times smaller than the last: they barely learn. Tanh (derivative up to 1) suffers less, ReLU (derivative 1 when active) least.',
     'grad.ratio': 'Layer 1 gets {ratio}× the gradient of layer {L}.',
     'grad.aria': 'Gradient norm per layer over the epochs, logarithmic scale',
   },
   fr: {
     'lessons.tab.gradients': 'Gradients',
-    'grad.saturation': 'Neurones saturés par couche (|g′(z)| < 0,05)',
+    'grad.saturation': 'Neurones saturés par couche (g′(z) sous le dixième de son maximum : {thresholds})',
+    'grad.threshold': '{symbol}′ < {slope}',
     'grad.norms': 'Norme du gradient ‖dW[l]‖ par couche au fil des époques (échelle log)',
     'grad.layer': 'couche {l}',
     'grad.na': '—',
@@ -87,8 +89,22 @@ export function mountGradients(container, ctx) {
   let satKey = '';
   let shownLegend = '';
 
+  /**
+   * The saturation title, with the threshold of each sigmoid/tanh activation of the network (of
+   * every such activation when it has none), read from the catalog: the same numbers the
+   * server's diagnostics use (a tenth of the peak slope: σ′ < 0.025, tanh′ < 0.1).
+   */
+  function saturationTitle() {
+    const facts = state?.hello?.catalog?.activation_facts ?? {};
+    const used = new Set((state?.config?.hidden ?? []).map((/** @type {any} */ layer) => layer.activation));
+    const saturating = Object.values(facts).filter((f) => typeof f?.saturation_slope === 'number');
+    const shown = saturating.some((f) => used.has(f.name)) ? saturating.filter((f) => used.has(f.name)) : saturating;
+    const thresholds = shown.map((f) => t('grad.threshold', { symbol: f.symbol, slope: fmt(f.saturation_slope, 3) })).join(', ');
+    return t('grad.saturation', { thresholds });
+  }
+
   function labels() {
-    satTitle.textContent = t('grad.saturation');
+    satTitle.textContent = saturationTitle();
     normTitle.textContent = t('grad.norms');
     waiting.textContent = t('grad.waiting');
     explain.textContent = t('grad.explain');
@@ -181,6 +197,7 @@ export function mountGradients(container, ctx) {
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang')) labels();
+      else if (changed.has('config') || changed.has('hello')) satTitle.textContent = saturationTitle();
       if (changed.has('frame')) history.add(next.frame?.header);
       if (redraws(changed, visible)) draw();
     },

@@ -23,7 +23,7 @@ import { mountSymmetry, STRINGS as SYM_STRINGS } from './symmetry.js';
 import { ensureLessonStyles, h, translator } from './util.js';
 import { reveal } from '../sections.js';
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'lessons.title': 'Lessons',
     'lessons.tab.experiments': 'Experiments',

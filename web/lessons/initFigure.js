@@ -13,13 +13,14 @@ export const FIGURE_URL = '/api/init-figure';
 export const STRINGS = {
   en: {
     'figure.title': 'The course’s figure',
-    'figure.explain': 'Computed once by the server on the course’s kind of network: {inputs} standardized inputs, {depth} tanh layers of {width} units, {samples} samples; each panel is the histogram of one layer’s activations on [−1, 1]. These layers are much wider than the playground’s (at most eight units), which is why the bounded uniform’s signal fades here and not in the live network above: with a few hundred inputs per unit, their weighted sum behaves as its variance says.',
+    'figure.explain': 'Computed once by the server, not copied from the slide: a tanh network shaped like the course’s, {depth} hidden layers of {width} neurons, on {inputs} synthetic inputs (random Gaussian features, mean 0 and variance 1, standing in for the course’s handwritten digits, which the playground does not ship) and {samples} samples. Each panel is the histogram of one layer’s activations on [−1, 1]. The slide says only “bounded uniform”: drawing it as U[−1/√n[l−1], 1/√n[l−1]] (Glorot and Bengio’s “standard” initialization) is our reading. Under each name, the slide’s caption, then what is drawn here: with Xavier the spread falls too, from {xavierFirst} to {xavierLast}, but far less than with the bounded uniform ({uniformFirst} to {uniformLast}). These layers are much wider than the playground’s (at most eight neurons), which is why the bounded uniform’s signal fades here and not in the live network above: with a few hundred inputs per neuron, their weighted sum behaves as its variance says.',
     'figure.zeros': 'Zero initialization',
-    'figure.uniform_scaled': 'Bounded uniform U[−1/√n[l−1], 1/√n[l−1]]',
+    'figure.uniform_scaled': 'Bounded uniform, read as U[−1/√n[l−1], 1/√n[l−1]]',
     'figure.xavier': 'Xavier N(0, 1/n[l−1])',
-    'figure.caption.zeros': 'the signal is zero',
-    'figure.caption.uniform_scaled': 'the signal fades',
-    'figure.caption.xavier': 'the signal stays stable',
+    'figure.caption.zeros': 'slide: “the signal is zero”',
+    'figure.caption.uniform_scaled': 'slide: “the signal fades”',
+    'figure.caption.xavier': 'slide: “the signal stays stable”',
+    'figure.drawn': 'here: std {first} → {last}',
     'figure.layer': 'A[{l}]',
     'figure.std': 'std {std}',
     'figure.loading': 'Loading the figure…',
@@ -28,13 +29,14 @@ export const STRINGS = {
   },
   fr: {
     'figure.title': 'La figure du cours',
-    'figure.explain': 'Calculée une fois par le serveur sur un réseau comme celui du cours : {inputs} entrées standardisées, {depth} couches tanh de {width} neurones, {samples} exemples ; chaque panneau est l’histogramme des activations d’une couche sur [−1, 1]. Ces couches sont bien plus larges que celles du terrain de jeu (huit neurones au plus) : c’est pourquoi le signal de l’uniforme bornée s’estompe ici et non dans le réseau ci-dessus. Avec quelques centaines d’entrées par neurone, leur somme pondérée se comporte comme sa variance le prévoit.',
+    'figure.explain': 'Calculée une fois par le serveur, pas recopiée de la diapositive : un réseau tanh de la forme de celui du cours, {depth} couches cachées de {width} neurones, sur {inputs} entrées synthétiques (des caractéristiques gaussiennes aléatoires, de moyenne 0 et de variance 1, à la place des chiffres manuscrits du cours, que le terrain de jeu ne fournit pas) et {samples} exemples. Chaque panneau est l’histogramme des activations d’une couche sur [−1, 1]. La diapositive dit seulement « uniforme bornée » : la tirer comme U[−1/√n[l−1], 1/√n[l−1]] (l’initialisation « standard » de Glorot et Bengio) est notre lecture. Sous chaque nom, la légende de la diapositive, puis ce qui est tracé ici : avec Xavier, la dispersion baisse aussi, de {xavierFirst} à {xavierLast}, mais bien moins qu’avec l’uniforme bornée ({uniformFirst} à {uniformLast}). Ces couches sont bien plus larges que celles du terrain de jeu (huit neurones au plus) : c’est pourquoi le signal de l’uniforme bornée s’estompe ici et non dans le réseau ci-dessus. Avec quelques centaines d’entrées par neurone, leur somme pondérée se comporte comme sa variance le prévoit.',
     'figure.zeros': 'Initialisation à zéro',
-    'figure.uniform_scaled': 'Initialisation uniforme bornée U[−1/√n[l−1], 1/√n[l−1]]',
+    'figure.uniform_scaled': 'Initialisation uniforme bornée, lue comme U[−1/√n[l−1], 1/√n[l−1]]',
     'figure.xavier': 'Initialisation de Xavier N(0, 1/n[l−1])',
-    'figure.caption.zeros': 'le signal globalement nul',
-    'figure.caption.uniform_scaled': 'le signal s’estompe',
-    'figure.caption.xavier': 'le signal reste stable',
+    'figure.caption.zeros': 'diapositive : « le signal globalement nul »',
+    'figure.caption.uniform_scaled': 'diapositive : « le signal s’estompe »',
+    'figure.caption.xavier': 'diapositive : « le signal reste stable »',
+    'figure.drawn': 'ici : écart type {first} → {last}',
     'figure.layer': 'A[{l}]',
     'figure.std': 'écart type {std}',
     'figure.loading': 'Chargement de la figure…',
@@ -69,6 +71,16 @@ export function mountInitFigure(container, ctx, load = fetchFigure) {
   let visible = false;
   /** @type {{canvas: HTMLCanvasElement, counts: number[], l: number}[]} */ let panels = [];
 
+  /**
+   * The std of an init's first and last layer, as drawn: `{xavierFirst, xavierLast}`.
+   * @param {string} init
+   */
+  function spread(init) {
+    const layers = figure?.rows.find((row) => row.init === init)?.layers ?? [];
+    const name = init === 'xavier' ? 'xavier' : 'uniform';
+    return { [`${name}First`]: layers.length ? fmt(layers[0].std, 2) : '–', [`${name}Last`]: layers.length ? fmt(layers[layers.length - 1].std, 2) : '–' };
+  }
+
   function labels() {
     title.textContent = t('figure.title');
     source.textContent = t('figure.source');
@@ -76,6 +88,7 @@ export function mountInitFigure(container, ctx, load = fetchFigure) {
     const sizes = figure.network.sizes;
     explain.textContent = t('figure.explain', {
       inputs: sizes[0], depth: sizes.length - 1, width: sizes[1], samples: figure.network.samples,
+      ...spread('xavier'), ...spread('uniform_scaled'),
     });
   }
 
@@ -103,6 +116,9 @@ export function mountInitFigure(container, ctx, load = fetchFigure) {
         h('div', { class: 'ls-figure-name' }, [
           h('div', { class: 'ls-hist-label', text: t(`figure.${row.init}`) }),
           h('div', { class: 'ls-figure-caption', text: t(`figure.caption.${row.init}`) }),
+          h('div', { class: 'ls-figure-caption ls-num', 'data-testid': `figure-drawn-${row.init}`, text: t('figure.drawn', {
+            first: fmt(row.layers[0]?.std ?? NaN, 2), last: fmt(row.layers[row.layers.length - 1]?.std ?? NaN, 2),
+          }) }),
         ]),
         ...cells,
       ]);

@@ -14,13 +14,13 @@ export const COURSE_Z = [5, 4, 2];
 export const STRINGS = {
   en: {
     'softmax.title': 'The course’s softmax example',
-    'softmax.explain': 'ŷⱼ = e^zⱼ / Σ꜀ e^z꜀: each output is a probability and they add up to 1. Change the z: adding the same number to all three changes nothing.',
+    'softmax.explain': 'ŷⱼ = e^zⱼ / Σₖ e^zₖ: each output is a probability and they add up to 1. Change the z: adding the same number to all three changes nothing.',
     'softmax.sum': 'sum',
     'softmax.reset': 'Back to (5, 4, 2)',
   },
   fr: {
     'softmax.title': 'L’exemple softmax du cours',
-    'softmax.explain': 'ŷⱼ = e^zⱼ / Σ꜀ e^z꜀ : chaque sortie est une probabilité et leur somme vaut 1. Changez les z : ajouter le même nombre aux trois ne change rien.',
+    'softmax.explain': 'ŷⱼ = e^zⱼ / Σₖ e^zₖ : chaque sortie est une probabilité et leur somme vaut 1. Changez les z : ajouter le même nombre aux trois ne change rien.',
     'softmax.sum': 'somme',
     'softmax.reset': 'Revenir à (5, 4, 2)',
   },

@@ -266,6 +266,13 @@ export const courseIndex = {
 };
 
 /**
+ * The product a network of L weight matrices collapses into when every hidden layer is linear,
+ * as plain text: 3 → "W[3]W[2]W[1]".
+ * @param {number} L
+ */
+export const weightProduct = (L) => Array.from({ length: L }, (_, i) => `W[${L - i}]`).join('');
+
+/**
  * `X<sup>[l]</sup>`: a course symbol with its layer index.
  * @param {string} name
  * @param {number | string} l

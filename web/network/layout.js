@@ -6,6 +6,8 @@
 
 export const NODE_BASE = 40;
 export const PITCH_BASE = 52;
+/** The widest column header, in rem: room for a select showing "Leaky ReLU" whole. */
+const HEAD_REM = 6.4;
 
 /**
  * Where everything goes, in px, for layer sizes n and an output header outWidth wide. Sizes
@@ -41,15 +43,16 @@ export function geometry(stage, n, outWidth) {
   if (tight) width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
   const right = Math.round(Math.max(4.3 * rem, outWidth / 2 + 4, roomFor(width)));
   const xs = n.map((_, l) => left + (L === 0 ? 0 : (l * (width - left - right)) / L));
-  // Column headers as wide as the space between two columns allows: six layers of eight
-  // in a narrow column get compact headers (the unit count without its word).
+  // Column headers as wide as the space between two columns allows, up to what the longest
+  // activation label ("Leaky ReLU") needs: narrower columns get compact headers (the unit count
+  // without its word, the activation's short name).
   const spacing = L === 0 ? width : (width - left - right) / L;
-  const headWidth = Math.min(Math.round(5.3 * rem), Math.floor(spacing - 4));
+  const headWidth = Math.min(Math.round(HEAD_REM * rem), Math.floor(spacing - 4));
   // Nodes as large as the row pitch allows, leaving room for the links between columns.
   const node = Math.max(Math.min(24, pitch - 6), Math.round(Math.min((pitch * NODE_BASE) / PITCH_BASE, 0.55 * spacing)));
   return {
     width, height, fit, tight, xs, tallest, head, pitch, node, headWidth,
-    narrow: headWidth < 5.3 * rem - 1,
+    narrow: headWidth < HEAD_REM * rem - 1,
   };
 }
 

@@ -12,7 +12,7 @@ import { applyLabels, nameLabel } from '../i18n.js';
 import { createLocks } from './locks.js';
 import { challengeText, LOCKABLE, STRINGS as ROOM_STRINGS } from './strings.js';
 
-const STRINGS = {
+export const STRINGS = {
   en: {
     'room.join.open': 'Join a class',
     'room.join.openTitle': 'Join your teacher’s class with its code',

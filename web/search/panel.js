@@ -9,7 +9,7 @@
  */
 import { fitCanvas } from '../data/dom.js';
 import { errorText } from '../errors.js';
-import { applyLabels, formatNumber } from '../i18n.js';
+import { applyLabels, formatNumber, formatPercent, nameLabel } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';
 import { rememberSearch, searchFromUrl } from '../url.js';
 import { drawParamPlot, drawSeedsPlot, varyingFields } from './plots.js';
@@ -23,7 +23,7 @@ export const STRINGS = {
     'search.objective': 'Objective', 'search.start': 'Start', 'search.stop': 'Stop',
     'search.method.grid': 'Grid (every config)', 'search.method.random': 'Random',
     'search.method.local': 'Local (hill climbing)', 'search.method.bayesian': 'Bayesian (TPE)',
-    'search.preset.course-grid': 'Course grid: 4 rates × 1–5 layers × 3 activations',
+    'search.preset.course-grid': 'Course grid: 60 configs',
     'search.preset.seeds': 'Seeds: this config from 10 initial weights',
     'search.preset.same-start': 'Same start: 5 learning rates',
     'search.preset.same-start-optimizers': 'Same start: every optimizer',
@@ -41,15 +41,19 @@ export const STRINGS = {
     'search.chart': 'Best so far vs trial number', 'search.diverged': 'diverged',
     'search.params': 'The objective against each hyperparameter that varies (orange: the best trial)',
     'search.paramTitle': '{objective} against {field}',
-    'search.seeds': 'Final training cost of each seed',
+    'search.seeds': 'Final training loss of each seed',
     'search.seedsStats': '{n} seeds: min {min} · median {median} · max {max}',
-    'search.seedsNote': 'The cost is not convex: the same network from other initial weights ends in another minimum.',
+    'search.seedsNote': 'The loss is not convex: the same network from other initial weights ends in another minimum.',
     'search.field.learning_rate': 'learning rate', 'search.field.optimizer': 'optimizer',
     'search.field.batch_size': 'batch size', 'search.field.layers': 'hidden layers',
-    'search.field.units': 'units per layer', 'search.field.activation': 'activation',
+    'search.field.units': 'neurons per layer', 'search.field.activation': 'activation',
     'search.field.init': 'initialization', 'search.field.regularization': 'regularization',
     'search.field.reg_rate': 'regularization rate', 'search.field.features': 'features',
     'search.field.seed': 'seed',
+    'search.row': 'α = {lr} · {optimizer} · {layers}×{units} {activation}',
+    'search.row.seed': 'seed {seed}',
+    'search.row.gd': 'full batch',
+    'search.layersNote': 'The course’s grid is 4 learning rates × 1 to 5 layers × 3 activations. Layers count hidden layers here; the course counts the output layer too (its “two-layer network” has one hidden layer), so its grid’s 1 to 5 layers are read as 1 to 5 hidden layers, L = 2 to 6 in its terms.',
   },
   fr: {
     'search.title': 'Recherche',
@@ -58,7 +62,7 @@ export const STRINGS = {
     'search.objective': 'Objectif', 'search.start': 'Lancer', 'search.stop': 'Arrêter',
     'search.method.grid': 'Grille (toutes les configurations)', 'search.method.random': 'Aléatoire',
     'search.method.local': 'Locale (descente)', 'search.method.bayesian': 'Bayésienne (TPE)',
-    'search.preset.course-grid': 'Grille du cours : 4 taux × 1–5 couches × 3 activations',
+    'search.preset.course-grid': 'Grille du cours : 60 configurations',
     'search.preset.seeds': 'Graines : cette configuration depuis 10 poids initiaux',
     'search.preset.same-start': 'Même départ : 5 taux d’apprentissage',
     'search.preset.same-start-optimizers': 'Même départ : chaque optimiseur',
@@ -85,6 +89,10 @@ export const STRINGS = {
     'search.field.init': 'initialisation', 'search.field.regularization': 'régularisation',
     'search.field.reg_rate': 'taux de régularisation', 'search.field.features': 'entrées',
     'search.field.seed': 'graine',
+    'search.row': 'α = {lr} · {optimizer} · {layers}×{units} {activation}',
+    'search.row.seed': 'graine {seed}',
+    'search.row.gd': 'lot complet',
+    'search.layersNote': 'La grille du cours croise 4 taux d’apprentissage × 1 à 5 couches × 3 activations. Les couches comptées ici sont les couches cachées ; le cours compte aussi la couche de sortie (son « réseau à deux couches » a une couche cachée) : les 1 à 5 couches de sa grille sont lues comme 1 à 5 couches cachées, soit L = 2 à 6 dans ses termes.',
   },
 };
 
@@ -101,6 +109,8 @@ function h(tag, attrs = {}, children = []) {
   return el;
 }
 
+/** A share as a percentage (the page writes accuracies so), or a dash. */
+const percent = (/** @type {number | null | undefined} */ x) => (x == null || !Number.isFinite(x) ? '–' : formatPercent(x, 1));
 /** @param {number | null | undefined} x @param {number} [digits] */
 const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : formatNumber(x, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
@@ -148,6 +158,8 @@ export function mountSearchPanel(container, ctx) {
     return h('label', {}, [h('span', { 'data-label': key }), input, errorSpots[name]]);
   };
   const spaceBox = h('div');
+  // The course counts the output layer among the layers; the grid counts hidden layers.
+  const layersNote = h('p', { class: 'srch-muted', 'data-testid': 'search-layers-note', 'data-label': 'search.layersNote' });
   container.replaceChildren(h('div', { class: 'srch panel', 'data-testid': 'search-panel' }, [
     h('h2', { class: 'srch-title', 'data-label': 'search.title' }),
     h('p', { class: 'srch-muted', 'data-label': 'search.hint' }),
@@ -155,6 +167,7 @@ export function mountSearchPanel(container, ctx) {
       field('search.method', method), field('search.preset', preset), field('search.trials', trials),
       field('search.epochs', epochs), field('search.objective', objective), start, stop,
     ]),
+    layersNote,
     spaceBox,
     h('div', { class: 'srch-bar' }, [bar, barText]),
     bestLine,
@@ -205,7 +218,10 @@ export function mountSearchPanel(container, ctx) {
     trials: Math.max(1, Math.round(Number(trials.value) || 1)), epochs: Math.max(1, Math.round(Number(epochs.value) || 1)),
     space: preset.value === 'custom' ? editor.encode() : '',
   });
-  const showEditor = () => editor.show(preset.value === 'custom');
+  const showEditor = () => {
+    editor.show(preset.value === 'custom');
+    layersNote.hidden = preset.value !== 'course-grid' && preset.value !== 'custom';
+  };
   showEditor();
   for (const control of Object.values(controls)) control.addEventListener('change', () => rememberSearch(setup()));
   preset.addEventListener('change', showEditor);
@@ -273,9 +289,10 @@ export function mountSearchPanel(container, ctx) {
     const best = bestTrial();
     bestLine.dataset.trial = best ? String(best.trial) : '';
     if (!best) { bestLine.textContent = ''; return; }
-    const params = { trial: best.trial, objective: t(`search.objective.${p.objective}`).toLowerCase(), score: num(best.score) };
+    const score = p.objective === 'accuracy' ? percent(best.score) : num(best.score);
+    const params = { trial: best.trial, objective: t(`search.objective.${p.objective}`).toLowerCase(), score };
     bestLine.textContent = p.test_loss != null
-      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: num(p.test_accuracy, 3) })
+      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: percent(p.test_accuracy) })
       : t('search.best', params);
   }
 
@@ -301,15 +318,28 @@ export function mountSearchPanel(container, ctx) {
     const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
       h('td', {}, [String(trial.trial)]),
       h('td', {}, [thumbFor(trial)]),
-      h('td', { class: 'srch-config' }, [`lr ${formatNumber(c.learning_rate, { maximumSignificantDigits: 3 })} · ${c.optimizer} · ${c.layers}×${c.units} ${c.activation}`
-        + (c.seed != null ? ` · seed ${c.seed}` : '') + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
-      h('td', {}, [num(trial.val_loss)]), h('td', {}, [num(trial.val_accuracy, 3)]),
+      h('td', { class: 'srch-config' }, [configText(c) + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
+      h('td', {}, [num(trial.val_loss)]), h('td', {}, [percent(trial.val_accuracy)]),
       h('td', {}, [num(trial.train_loss)]), h('td', {}, [String(trial.params)]), h('td', {}, [num(trial.seconds, 2)]),
       h('td', {}, [h('button', { type: 'button', 'data-testid': `search-load-${trial.trial}`, title: t('search.loadTitle') }, [t('search.load')])]),
     ]);
     if (trial.trial === loaded) tr.classList.add('srch-loaded');
     tr.addEventListener('click', () => load(trial.trial));
     return tr;
+  }
+
+  /**
+   * A trial's config in the reader's words: « α = 0,03 · SGD · 2×4 Tanh · graine 2 ».
+   * @param {any} c
+   */
+  function configText(c) {
+    const parts = [t('search.row', {
+      lr: formatNumber(c.learning_rate, { maximumSignificantDigits: 3 }),
+      optimizer: c.optimizer === 'gd' ? t('search.row.gd') : nameLabel(t, c.optimizer),
+      layers: c.layers, units: c.units, activation: nameLabel(t, c.activation),
+    })];
+    if (c.seed != null) parts.push(t('search.row.seed', { seed: c.seed }));
+    return parts.join(' · ');
   }
 
   /** @param {any} trial */

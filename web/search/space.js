@@ -21,7 +21,7 @@ export const STRINGS = {
     'search.space.low': 'de', 'search.space.high': 'à', 'search.space.steps': 'pas de grille',
     'search.space.log': 'échelle log',
     'search.space.size': 'Grille : {n} configurations',
-    'search.space.hint': 'Cochez les champs à explorer ; les autres gardent la valeur du playground. Les recherches en grille et locale prennent les pas de chaque intervalle ; les recherches aléatoire et bayésienne tirent n’importe où dedans.',
+    'search.space.hint': 'Cochez les champs à explorer ; les autres gardent la valeur réglée dans le terrain de jeu. Les recherches en grille et locale prennent les pas de chaque intervalle ; les recherches aléatoire et bayésienne tirent n’importe où dedans.',
   },
 };
 
