@@ -327,11 +327,14 @@ class ImportMessage(ClientModel):
 
 
 class ReviveMessage(ClientModel):
-    """Switch every ReLU hidden layer to Leaky ReLU, keeping the weights: dead neurons get a
-    gradient again and can come back, which a re-initialized network would not show."""
+    """Bring dead ReLU neurons back, keeping every other weight and the epoch."""
 
     type: Literal["revive"]
     id: MessageId = None
+    rule: Literal["redraw", "leaky"] = Field(
+        default="redraw", description="redraw: new incoming weights for each dead neuron "
+        "(He), its outgoing weights 0, the learning rate divided by 10; leaky: every ReLU "
+        "hidden layer to Leaky ReLU, every weight kept")
 
 
 class InspectMessage(ClientModel):
