@@ -98,9 +98,15 @@ class Experiment:
             "inspect": self.inspect, "seeds": self.seeds,
             "config": self.config, "promise": self.promise.as_dict(),
             "revive": self.revive.as_dict() if self.revive else None,
+            "seeds_ratio": SEEDS_RATIO if self.seeds else None,
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],
         }
+
+
+SEEDS_RATIO = 1.3
+"""A `seeds` experiment's promise: its final training costs spread by this much or more, max
+over min (tests/server/test_experiments.py)."""
 
 
 def layers(n: int, units: int, activation: str, batch_norm: bool = False) -> list[dict[str, Any]]:
@@ -144,9 +150,10 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
     overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
     the start‖ (Frobenius); first_layer_change: the same, divided by ‖W[1] at the start‖;
-    one_sign_rows: see `one_sign_rows`; revived_active: the share of the neurons a Revive
-    re-drew that are active on at least REVIVED_ACTIVE of the training points (NaN without
-    a Revive).
+    first_at_target: the first epoch whose test accuracy reached FIRST_SIGHT_ACCURACY (NaN
+    if none did); one_sign_rows: see `one_sign_rows`; revived_active: the share of the
+    neurons a Revive re-drew that are active on at least REVIVED_ACTIVE of the training points
+    (NaN without a Revive).
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -174,6 +181,9 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
         "one_sign_rows": one_sign_rows(rehearsal)
         if keys is None or "one_sign_rows" in keys else math.nan,
         "revived_active": revived_active(rehearsal),
+        "first_at_target": next((float(e["epoch"]) for e in rehearsal.history
+                                 if (e.get("test_accuracy") or 0.0) >= FIRST_SIGHT_ACCURACY),
+                                math.nan),
     }
 
 
@@ -416,6 +426,15 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         group="pitfall",
     ),
 ]}
+
+# ------------------------------------------------------------- the first sight
+
+FIRST_SIGHT_ACCURACY = 0.95
+FIRST_SIGHT_EPOCHS = 150
+FIRST_SIGHT = Promise(bounds={"first_at_target": (None, FIRST_SIGHT_EPOCHS)})
+"""What a new user sees first: the default network learns the default data, 95 % of the test
+points right within 150 epochs (5 s at the default pace), on every seed (8 seeds: 24 to 80
+epochs)."""
 
 # ------------------------------------------------------------- healthy sessions
 

@@ -15,7 +15,15 @@ import json
 import pytest
 
 from server import catalog
-from server.experiments import EXPERIMENTS, HEALTHY, HEALTHY_EPOCHS, Promise
+from server.experiments import (
+    EXPERIMENTS,
+    FIRST_SIGHT,
+    FIRST_SIGHT_EPOCHS,
+    HEALTHY,
+    HEALTHY_EPOCHS,
+    SEEDS_RATIO,
+    Promise,
+)
 from server.rehearsal import rehearse, revive
 
 SEEDS = range(1, 9)
@@ -74,6 +82,19 @@ def test_revive_keeps_its_promise_on_every_seed_and_nudged(name: str) -> None:
     assert not failures, failures
 
 
+@pytest.mark.slow
+def test_the_default_network_learns_the_default_data_at_once_on_every_seed_and_nudged() -> None:
+    """The landing page's config (no patch) keeps FIRST_SIGHT: 95 % of the test points right
+    within FIRST_SIGHT_EPOCHS epochs, and the coach silent."""
+    failures = {}
+    for seed in SEEDS:
+        for nudge in (0.0, NUDGE):
+            broken = FIRST_SIGHT.broken(rehearse({}, FIRST_SIGHT_EPOCHS, seed, nudge))
+            if broken:
+                failures[f"seed {seed}" + (" nudged" if nudge else "")] = broken
+    assert not failures, failures
+
+
 def test_a_promise_names_what_the_run_did_not_show() -> None:
     experiment = EXPERIMENTS["zero_init"]
     run = rehearse(experiment.config, 1, seed=1)
@@ -103,10 +124,6 @@ def test_a_healthy_session_gets_no_advice_on_any_seed(name: str) -> None:
     said = {seed: sorted(rehearse(HEALTHY[name], HEALTHY_EPOCHS, seed).codes)
             for seed in range(1, 5)}
     assert all(not codes for codes in said.values()), said
-
-
-SEEDS_RATIO = 1.3
-"""Lowest spread, max over min, of the final training costs of a `seeds` experiment."""
 
 
 @pytest.mark.slow

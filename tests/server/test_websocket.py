@@ -25,7 +25,7 @@ def test_hello_comes_first_with_limits_catalog_and_default_config(client: TestCl
         assert "tanh" in hello["catalog"]["activations"]
         config = hello["config"]
         assert config["dataset"]["name"] == "circle"
-        assert [h["units"] for h in config["hidden"]] == [4, 2]
+        assert [h["units"] for h in config["hidden"]] == [4, 4]
         assert config["optimizer"]["learning_rate"] == 0.03
         assert config["output"]["resolved_activation"] == "sigmoid"
         assert config["output"]["resolved_loss"] == "bce"
