@@ -97,7 +97,7 @@ class Experiment:
             "name": self.name, "group": self.group, "tab": self.tab, "epochs": self.epochs,
             "inspect": self.inspect, "seeds": self.seeds,
             "config": self.config, "promise": self.promise.as_dict(),
-            "revive": self.revive.as_dict() if self.revive else None,
+            "revive": {**self.revive.as_dict(), "active": REVIVED_ACTIVE} if self.revive else None,
             "seeds_ratio": SEEDS_RATIO if self.seeds else None,
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],

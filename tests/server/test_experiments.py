@@ -11,6 +11,8 @@ nothing else, and bounds on what the run measures (server/experiments.py).
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +153,37 @@ def test_the_same_network_from_other_initial_weights_ends_at_other_costs(name: s
     costs = sorted(f.result.train_loss for f in finished if f.result.train_loss is not None)
     assert len(costs) == experiment.seeds
     assert costs[-1] / costs[0] >= SEEDS_RATIO, costs
+
+
+def _card_params(entry: dict) -> set[str]:
+    """The names web/lessons/experiments.js's promiseParams gives a card's text."""
+    names: set[str] = set()
+
+    def add(prefix: str, promise: dict) -> None:
+        for measure, (low, high) in promise["bounds"].items():
+            names.update(f"{prefix}{measure}_{end}" for end, v in (("low", low), ("high", high))
+                         if v is not None)
+
+    add("", entry["promise"])
+    for variant in entry["variants"]:
+        add(re.sub(r"[^A-Za-z0-9]+", "_", variant["label"]) + "_", variant["promise"])
+    if entry["revive"]:
+        add("revive_", entry["revive"])
+        names.add("revive_active")
+    if entry["seeds_ratio"]:
+        names.add("seeds_ratio")
+    return names
+
+
+def test_every_number_a_card_quotes_from_a_promise_is_one_the_promise_has() -> None:
+    """A card quotes a promise's bounds as {placeholders} filled from the catalog; each one it
+    uses exists, in both languages, so no card shows a number its promise does not hold."""
+    source = (Path(__file__).parents[2] / "web" / "lessons" / "experiments.js").read_text()
+    texts = re.findall(r"'exp\.(\w+)\.(?:text|watch)': '((?:[^'\\]|\\.)*)'", source)
+    published = {e["name"]: e for e in catalog.catalog()["experiments"]}
+    quoted = 0
+    for name, text in texts:
+        used = set(re.findall(r"\{(\w+)\}", text))
+        assert used <= _card_params(published[name]), (name, used - _card_params(published[name]))
+        quoted += len(used)
+    assert quoted >= 20
