@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from engine import activations
+from engine import activations, initializers
 from engine.network import Network
 
 Array = npt.NDArray[np.float64]
@@ -283,6 +283,27 @@ def revive(net: Network) -> Network:
         for l, name in enumerate(d["activations"], start=1)
     ]
     return Network.from_dict(d)
+
+
+def redraw(net: Network, dead: Mapping[int, Sequence[int]], rng: np.random.Generator) -> None:
+    """Give every dead neuron j of layer l {l: [j, ...]} new incoming weights, in place.
+
+    Re-initialization of dead units (ReDo, Sokar et al. 2023): row j of W[l] drawn again with
+    He's variance 2/n[l-1], b[l][j] = 0 (a normalized layer's γ, β and running statistics
+    as at the start too), and column j of W[l+1] set to 0, so the network's output is unchanged
+    at that moment; gradient descent then grows the new unit's outgoing weights, and its
+    incoming ones follow.
+    """
+    # From the bottom up: a neuron re-drawn in layer l+1 gets new weights from the re-drawn
+    # ones below too; those outside it see 0 from them, so the output is still unchanged.
+    for l, js in sorted(dead.items()):
+        for j in js:
+            net.W[l][j] = initializers.he(1, net.sizes[l - 1], rng)[0]
+            net.b[l][j] = 0.0
+            net.W[l + 1][:, j] = 0.0
+            if net.normalizes(l):
+                net.gamma[l][j], net.beta[l][j] = 1.0, 0.0
+                net.running_mean[l][j], net.running_var[l][j] = 0.0, 1.0
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import numpy as np
 from engine import activations, losses, optimizers
 from engine import features as feats
 from engine.datasets import Dataset, Split
+from engine.diagnostics import DeadTracker
 from engine.fast_network import TrainingPath, Workspace, fold, forward_pass
 from engine.network import Network
 from engine.parameters import Parameters
@@ -75,6 +76,7 @@ class Trainer:
         parts = {"train": split.train, "validation": split.validation, "test": split.test}
         self._eval = _Evaluation(net, parts, self.features, metrics_dtype, metrics_scratch,
                                  self.scaling)
+        self._deaths = _DeathWatch(net, self._X1)
         self.set_regularization(regularization, reg_rate)
         self.set_batch_size(batch_size)
 
@@ -196,10 +198,19 @@ class Trainer:
         if self.position >= len(self._batches):
             self.position = 0
             self.epoch += 1
+            self._deaths.watch(self.epoch)
         return taken
+
+    @property
+    def deaths(self) -> DeadTracker:
+        """The epoch each dead ReLU died at: checked at the end of every epoch, a long run's
+        included, so it does not depend on when anyone looks (died_at {l: {j: epoch}})."""
+        self._deaths.start(self.epoch)
+        return self._deaths.tracker
 
     def _begin_epoch(self) -> None:
         """Keep the weights (restored if the epoch diverges) and shuffle the training set."""
+        self._deaths.start(self.epoch)
         np.copyto(self._snapshot, self.net.params.flat)
         if self._running_snapshot.size:  # batch normalization's running μ, σ²
             np.copyto(self._running_snapshot, self.net.running.flat)
@@ -243,6 +254,37 @@ class Trainer:
             # Keep the whole span at half the density: the first and latest entries stay.
             self.history = self.history[::2] + ([entry] if len(self.history) % 2 == 0 else [])
         return entry
+
+
+class _DeathWatch:
+    """Which hidden ReLUs are dead on the training points: A[l][j] = 0 (Z[l][j] <= 0) on every
+    column, with batch normalization's running statistics, as the diagnostics judge it."""
+
+    def __init__(self, net: Network, X1: Array) -> None:
+        self.net, self.tracker = net, DeadTracker()
+        self.layers = [l for l in range(1, net.L) if net.g[l].can_die]
+        self.ws: Workspace | None = None
+        self.folded = Parameters(net.sizes) if any(net.batch_norm) else None
+        self.X1 = X1
+        self.started = False
+
+    def start(self, epoch: int) -> None:
+        """The first look, before any training (at the epoch the trainer starts from)."""
+        if not self.started:
+            self.watch(epoch)
+
+    def watch(self, epoch: int) -> None:
+        """Record the neurons dead at the end of `epoch`."""
+        self.started = True
+        if not self.layers:
+            return
+        if self.ws is None:  # a forward pass over the training set, allocated once
+            self.ws = Workspace(self.net.sizes, self.X1.shape[1], backward=False, inputs=self.X1)
+        Wb = fold(self.net, self.folded) if self.folded is not None else self.net.params.Wb
+        # Stop at the last ReLU layer: the layers above it do not decide any death.
+        forward_pass(Wb[:self.layers[-1] + 1], self.net.g, self.ws)
+        self.tracker.update(epoch, {l: np.flatnonzero(~(self.ws.A[l] > 0.0).any(axis=1))
+                                    .tolist() for l in self.layers})
 
 
 class _Evaluation:

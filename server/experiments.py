@@ -84,6 +84,9 @@ class Experiment:
     (the search lab's `seeds` preset, `epochs` each): the spread of their final costs."""
     facts: dict[str, float] = field(default_factory=dict)
     """Numbers the card's text quotes, taken from the engine (`{name}` in the text)."""
+    revive: Promise | None = None
+    """When set, what the run shows after the card's Revive (the dead neurons re-drawn, see
+    server.model.revived) and `epochs` more epochs."""
 
     def runs(self) -> list[tuple[str, Patch, Promise]]:
         """(label, full patch, promise) of the experiment itself and of each variant."""
@@ -97,9 +100,16 @@ class Experiment:
             "name": self.name, "group": self.group, "tab": self.tab, "epochs": self.epochs,
             "inspect": self.inspect, "seeds": self.seeds, "facts": self.facts,
             "config": self.config, "promise": self.promise.as_dict(),
+            "revive": {**self.revive.as_dict(), "active": REVIVED_ACTIVE} if self.revive else None,
+            "seeds_ratio": SEEDS_RATIO if self.seeds else None,
             "variants": [{"label": v.label, "config": v.config, "promise": v.promise.as_dict()}
                          for v in self.variants],
         }
+
+
+SEEDS_RATIO = 1.3
+"""A `seeds` experiment's promise: its final training costs spread by this much or more, max
+over min (tests/server/test_experiments.py)."""
 
 
 def layers(n: int, units: int, activation: str, batch_norm: bool = False) -> list[dict[str, Any]]:
@@ -143,7 +153,10 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
     overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
     the start‖ (Frobenius); first_layer_change: the same, divided by ‖W[1] at the start‖;
-    one_sign_rows: see `one_sign_rows`.
+    first_at_target: the first epoch whose test accuracy reached FIRST_SIGHT_ACCURACY (NaN
+    if none did); one_sign_rows: see `one_sign_rows`; revived_active: the share of the
+    neurons a Revive re-drew that are active on at least REVIVED_ACTIVE of the training points
+    (NaN without a Revive).
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -170,7 +183,24 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
         "first_layer_change": moved / start if start else math.nan,
         "one_sign_rows": one_sign_rows(rehearsal)
         if keys is None or "one_sign_rows" in keys else math.nan,
+        "revived_active": revived_active(rehearsal),
+        "first_at_target": next((float(e["epoch"]) for e in rehearsal.history
+                                 if (e.get("test_accuracy") or 0.0) >= FIRST_SIGHT_ACCURACY),
+                                math.nan),
     }
+
+
+REVIVED_ACTIVE = 0.1
+"""A revived neuron counts as active when it is active on this share of the points or more."""
+
+
+def revived_active(rehearsal: Rehearsal) -> float:
+    """The share of the re-drawn neurons active on REVIVED_ACTIVE of the points or more."""
+    revived = [(l, j) for l, js in rehearsal.revived.items() for j in js]
+    if not revived:
+        return math.nan
+    share = {int(l): layer["active_share"] for l, layer in rehearsal.layers.items()}
+    return sum(float(share[l][j] or 0.0) >= REVIVED_ACTIVE for l, j in revived) / len(revived)
 
 
 def one_sign_rows(rehearsal: Rehearsal, examples: int = 16) -> float:
@@ -254,6 +284,7 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
                          bounds={"dead_share": (0.25, None)})),
          Variant("lr 0.03", {"optimizer": {"learning_rate": 0.03}},
                  Promise(allowed=("dead_relu",), bounds={"dead_share": (None, 0.2)}))),
+        revive=Promise(allowed=("dead_relu",), bounds={"revived_active": (0.75, None)}),
     ),
     Experiment(
         "linear_collapse", "collapse", 300,
@@ -399,6 +430,15 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         group="pitfall",
     ),
 ]}
+
+# ------------------------------------------------------------- the first sight
+
+FIRST_SIGHT_ACCURACY = 0.95
+FIRST_SIGHT_EPOCHS = 150
+FIRST_SIGHT = Promise(bounds={"first_at_target": (None, FIRST_SIGHT_EPOCHS)})
+"""What a new user sees first: the default network learns the default data, 95 % of the test
+points right within 150 epochs (5 s at the default pace), on every seed (8 seeds: 24 to 80
+epochs)."""
 
 # ------------------------------------------------------------- healthy sessions
 

@@ -174,8 +174,8 @@ def import_(session: Session, message: protocol.ImportMessage) -> None:
 
 
 def revive(session: Session, message: protocol.ReviveMessage) -> None:
-    session.replace(revived(session.model, session.settings, session.scratch), message.id,
-                    data=False)
+    session.replace(revived(session.model, session.settings, session.scratch, message.rule),
+                    message.id, data=False)
 
 
 def inspect(session: Session, message: protocol.InspectMessage) -> None:

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import datasets, optimizers
+from engine import datasets, diagnostics, optimizers
 from engine.datasets import Dataset, Split
 from engine.network import Network
 from engine.scratch import Scratch
 from engine.trainer import Trainer
-from server import protocol
+from server import limits, protocol
 from server.config import ProtocolError, normalized
 from server.protocol import Config
 from server.render import Renderer
@@ -88,18 +88,43 @@ def renderer_for(config: Config, dataset: Dataset, split: Split, net: Network,
                     settings.diagnostics_interval, scratch)
 
 
-def revived(old: Model, settings: Settings, scratch: Scratch | None = None) -> Model:
-    """old with every hidden ReLU layer turned Leaky ReLU, its weights and epoch kept: a dead
-    ReLU gets no gradient, a leaky one does (raises ProtocolError without a ReLU layer)."""
-    hidden = old.config.hidden
-    if not any(layer.activation == "relu" for layer in hidden):
+REVIVE_SLOWER = 10
+"""Redraw divides the learning rate by this, as the coach's fix for a rate too high does: at
+the step size that killed them, re-drawn neurons would die again."""
+
+
+def revived(old: Model, settings: Settings, scratch: Scratch | None = None,
+            rule: str = "redraw") -> Model:
+    """old with its dead ReLUs brought back, its epoch kept (ProtocolError without a ReLU
+    layer, or with `redraw` and no dead neuron).
+
+    `redraw`: the dead neurons' incoming weights drawn again and their outgoing weights set
+    to 0 (engine.diagnostics.redraw), every other weight kept, the learning rate divided by
+    REVIVE_SLOWER. `leaky`: every hidden ReLU layer turned Leaky ReLU, every weight kept: a
+    dead ReLU gets no gradient, a leaky one gets 1 % of it.
+    """
+    config = old.config
+    if not any(layer.activation == "relu" for layer in config.hidden):
         raise ProtocolError("not_applicable", "config.hidden: no ReLU layer to revive",
                             "config.hidden")
-    leaky = [layer.model_copy(update={"activation": "leaky_relu"})
-             if layer.activation == "relu" else layer for layer in hidden]
-    model = build(old.config.model_copy(update={"hidden": leaky}), old.dataset, settings, scratch)
+    if rule == "leaky":
+        hidden = [layer.model_copy(update={"activation": "leaky_relu"})
+                  if layer.activation == "relu" else layer for layer in config.hidden]
+        config = config.model_copy(update={"hidden": hidden})
+    else:
+        dead = diagnostics.dead_neurons(old.net, old.renderer.train_X)
+        if not any(dead.values()):
+            raise ProtocolError("not_applicable", "config.hidden: no dead ReLU neuron to "
+                                "revive", "config.hidden")
+        rate = max(limits.MIN_LEARNING_RATE, config.optimizer.learning_rate / REVIVE_SLOWER)
+        config = config.model_copy(update={"optimizer": config.optimizer.model_copy(
+            update={"learning_rate": rate})})
+    model = build(config, old.dataset, settings, scratch)
     model.net.assign(old.net)
     model.trainer.epoch = old.trainer.epoch
+    if rule != "leaky":
+        # Seeded by the run's seed and epoch: the same run revives the same way every time.
+        diagnostics.redraw(model.net, dead, np.random.default_rng([config.seed, old.trainer.epoch]))
     return model
 
 

@@ -9,12 +9,13 @@ stands in for another CPU, whose matrix kernels differ from this one's in the la
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from engine import diagnostics
 from server import catalog
 from server.config import SERVER_SET, merge
 from server.model import Model, build, generate, revived
@@ -32,6 +33,8 @@ class Rehearsal:
     """The last frame's per-layer diagnostics (see docs/protocol.md, `diagnostics.layers`)."""
     start: npt.NDArray[np.float64]
     """W[1] before the run."""
+    revived: dict[int, list[int]] = field(default_factory=dict)
+    """The neurons a Revive before the run re-drew, {l: [j, ...]}."""
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -87,8 +90,12 @@ def _train(model: Model, epochs: int) -> Rehearsal:
     return Rehearsal(model, diag["coach"], diag["diagnostics"]["layers"], W1)
 
 
-def revive(rehearsal: Rehearsal, epochs: int, settings: Settings | None = None) -> Rehearsal:
-    """The page's Revive (every ReLU layer to Leaky ReLU, weights kept), then `epochs` more."""
+def revive(rehearsal: Rehearsal, epochs: int, settings: Settings | None = None,
+           rule: str = "redraw") -> Rehearsal:
+    """The page's Revive (see server.model.revived), then `epochs` more."""
     old = rehearsal.model
-    model = revived(old, settings or Settings())
-    return _train(model, epochs)
+    dead = diagnostics.dead_neurons(old.net, old.renderer.train_X)
+    model = revived(old, settings or Settings(), rule=rule)
+    after = _train(model, epochs)
+    after.revived = {l: js for l, js in dead.items() if js} if rule == "redraw" else {}
+    return after

@@ -87,7 +87,6 @@ class Renderer:
         self._collapse_grid: CollapseGrid | None = None
         self.quantizers: dict[tuple[str, tuple[int, ...]], Quantizer] = {}
         self.diagnostics_interval = diagnostics_interval
-        self.tracker = diagnostics.DeadTracker()
         self._train_X = transform(split.train.X, features,
                                   scaling=trainer.scaling).astype(np.float64)
         self._diag_version = -1
@@ -105,6 +104,11 @@ class Renderer:
         if q is None:
             q = self.quantizers[key] = Quantizer(values.shape)
         return FrameArray(name, q(values, lo, hi), (lo, hi))
+
+    @property
+    def train_X(self) -> npt.NDArray[np.float64]:
+        """The network's inputs on the training points, (n[0], m)."""
+        return self._train_X
 
     @property
     def diagnostics(self) -> dict[str, Any]:
@@ -153,7 +157,12 @@ class Renderer:
             else:
                 report = {}
         dead = {l: r.dead for l, r in report.items() if r.dead is not None}
-        self.tracker.update(trainer.epoch, dead)
+        # The trainer checks deaths at the end of every epoch; a neuron dead now is shown with
+        # the epoch it died at (none yet if it died part-way through the epoch in progress).
+        deaths = trainer.deaths
+        known = deaths.died_at  # one reading: a training thread replaces it at each epoch end
+        died_at = {l: {j: known[l][j] for j in js if j in known.get(l, {})}
+                   for l, js in dead.items()}
         layers: dict[str, Any] = {}
         for l, r in report.items():
             if l == net.L:
@@ -174,8 +183,7 @@ class Renderer:
         snapshot = coach.Snapshot(
             task=self.task, sizes=net.sizes, activations=net.activations, loss=loss,
             init=self.init, learning_rate=learning_rate, history=trainer.history,
-            dead=dead, died_at=self.tracker.died_at,
-            first_epoch=self.tracker.first_epoch or 0,
+            dead=dead, died_at=died_at, first_epoch=deaths.first_epoch or 0,
             symmetric=[l for l, r in report.items() if r.symmetric],
             diverged=trainer.diverged,
             grad_norms={l: r.grad_norm for l, r in report.items() if r.grad_norm is not None},
@@ -184,7 +192,7 @@ class Renderer:
             "dead": {str(l): js for l, js in dead.items() if js},
             "dead_since": {
                 str(l): {str(j): e for j, e in js.items()}
-                for l, js in self.tracker.died_at.items() if js
+                for l, js in died_at.items() if js
             },
             "diagnostics": {"layers": layers},
             "coach": [{"code": a.code, "params": _json_safe(a.params)}

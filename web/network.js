@@ -119,7 +119,7 @@ export function mountNetwork(container, ctx) {
   }));
   q('remove-layer').addEventListener('click', () => setHidden((h) => h.slice(0, -1)));
   // Revive keeps the weights, so the dead neurons can be watched coming back.
-  q('revive-leaky').addEventListener('click', () => ctx.send({ type: 'revive' }));
+  q('revive-leaky').addEventListener('click', () => ctx.send({ type: 'revive', rule: 'leaky' }));
 
   /** The output column's header: its activation and loss selects (its width sets the room on the right). */
   function outputHead() {

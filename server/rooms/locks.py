@@ -83,9 +83,13 @@ def check(message: protocol.ClientModel, config: Config, locks: list[str],
         else:
             check_config(config, config.model_copy(update={"dataset": config.dataset.model_copy(
                 update={"name": "custom"})}), locks, None)
-    elif isinstance(message, protocol.ReviveMessage) and "activation" in locks:
+    elif isinstance(message, protocol.ReviveMessage) and message.rule == "leaky" \
+            and "activation" in locks:
         raise ProtocolError("forbidden", "config.hidden: your teacher locked the activation "
                             "control", "config.hidden")
+    elif isinstance(message, protocol.ReviveMessage) and "learning_rate" in locks:
+        raise ProtocolError("forbidden", "config.optimizer.learning_rate: your teacher locked "
+                            "the learning_rate control", "config.optimizer.learning_rate")
     elif isinstance(message, protocol.SearchLoadMessage) and CONFIG_CONTROLS & set(locks):
         raise ProtocolError("forbidden", "trial: your teacher locked controls that a search "
                             "result would change", "trial")

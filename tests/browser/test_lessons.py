@@ -329,10 +329,12 @@ def test_gradient_norms_per_layer_and_saturation_are_drawn(app: App) -> None:
     )
 
 
-def test_dead_relu_tracker_shows_when_neurons_died_and_revive_switches_to_leaky(
-    app: App,
-) -> None:
+def test_dead_relu_tracker_shows_when_neurons_died_and_revive_redraws_them(app: App) -> None:
     page = open_experiment(app, "dead_relu")
+    # The card quotes its promises' bounds, not numbers typed in its text.
+    expect(page.get_by_test_id("experiment-text")).to_contain_text("at least 25% of the hidden")
+    expect(page.get_by_test_id("experiment-watch")).to_contain_text("at least 75% of the revived")
+    expect(page.get_by_test_id("experiment-card")).not_to_contain_text("{")
     train(app, page)
     expect_coach(page, "dead_relu")
     tracker = page.get_by_test_id("dead-tracker")
@@ -340,9 +342,11 @@ def test_dead_relu_tracker_shows_when_neurons_died_and_revive_switches_to_leaky(
     expect(tracker.locator("section:not([data-dead='0'])").first).to_contain_text(" dead")
 
     page.get_by_test_id("revive").click()
-    config_has(app, {"hidden": [{"units": 8, "activation": "leaky_relu"}] * 2})
+    config_has(app, {"hidden": [{"units": 8, "activation": "relu"}] * 2,
+                     "optimizer": {"learning_rate": 0.15}})
+    expect(tracker.locator('[data-dead="true"]')).to_have_count(0)
     expect(coach_code(page, "dead_relu")).to_have_count(0)
-    expect(page.get_by_test_id("revive")).to_be_disabled()
+    expect(page.get_by_test_id("revive")).to_be_disabled()  # no dead neuron left to re-draw
 
 
 def test_linear_collapse_shows_the_single_layer_that_coincides(app: App) -> None:

@@ -58,8 +58,8 @@ def test_dataset_buttons_switch_the_data_and_its_points(app: App) -> None:
     expect(page.get_by_test_id("custom-class-2")).to_be_visible()
     app.wait("s => s.frame.header.arrays.find(a => a.name === 'output').shape[0] === 3")
     wait_canvas_changes(page, "boundary", boundary)
-    # Softmax over 3 classes: the output layer grows to 3 units (2-4-2-3).
-    expect(page.get_by_test_id("param-count")).to_have_text("31")
+    # Softmax over 3 classes: the output layer grows to 3 units (2-4-4-3: 12 + 20 + 15).
+    expect(page.get_by_test_id("param-count")).to_have_text("47")
     expect(page.get_by_test_id("eq-g-3")).to_have_text("softmax")
 
 
@@ -177,7 +177,7 @@ def test_new_custom_data_by_clicks_or_csv_takes_the_kind_of_its_labels(app: App)
 
 
 def test_param_count_and_shapes_follow_the_architecture(app: App) -> None:
-    page = app.open("?dataset=circle&points=200&train=0.5&val=0")
+    page = app.open("?dataset=circle&points=200&train=0.5&val=0&hidden=4:tanh,2:tanh")
     expect(page.get_by_test_id("param-count")).to_have_text("25")  # 2-4-2-1
     page.get_by_test_id("remove-layer").click()
     expect(page.get_by_test_id("param-count")).to_have_text("17")  # 2-4-1
@@ -195,7 +195,7 @@ def test_param_count_and_shapes_follow_the_architecture(app: App) -> None:
 
 
 def test_the_bn_button_normalizes_a_layer_and_the_equations_show_its_step(app: App) -> None:
-    page = app.open("?dataset=circle&points=200&train=0.5&val=0")
+    page = app.open("?dataset=circle&points=200&train=0.5&val=0&hidden=4:tanh,2:tanh")
     expect(page.get_by_test_id("param-count")).to_have_text("25")  # 2-4-2-1
     expect(page.get_by_test_id("batch-norm-1")).to_have_attribute("aria-pressed", "false")
     expect(page.get_by_test_id("eq-bn-1")).to_have_count(0)

@@ -280,3 +280,21 @@ def test_revive_switches_hidden_relus_to_leaky_keeping_the_weights() -> None:
     assert dW[1][1].any() and db[1][1, 0] != 0.0
     assert d.dead_neurons(alive, X) == {}
     assert net.activations == ["relu", "relu", "sigmoid"]
+
+
+def test_redraw_gives_dead_neurons_new_weights_and_leaves_the_output_unchanged() -> None:
+    net = Network([2, 4, 3, 1], ["relu", "relu", "sigmoid"], init="he", seed=2)
+    net.b[1][1, 0] = -50.0
+    net.b[2][0, 0] = -50.0
+    X = inputs(200)
+    dead = d.dead_neurons(net, X)
+    assert dead == {1: [1], 2: [0]}
+    before = net.forward(X).copy()
+    W1 = net.W[1].copy()
+    d.redraw(net, dead, np.random.default_rng(0))
+    np.testing.assert_allclose(net.forward(X), before, rtol=0, atol=1e-15)
+    assert d.dead_neurons(net, X) == {1: [], 2: []}  # zero bias, random signs: active somewhere
+    assert (net.W[1][1] != W1[1]).all() and net.b[1][1, 0] == 0.0
+    np.testing.assert_array_equal(net.W[1][[0, 2, 3]], W1[[0, 2, 3]])
+    assert not net.W[2][1:, 1].any() and not net.W[3][:, 0].any()
+    assert net.W[2][0].all()  # the re-drawn neuron of layer 2 gets a weight from the one below

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import Network, Trainer, datasets, losses, optimizers
+from engine import Network, Trainer, datasets, diagnostics, features, losses, optimizers
 
 
 def _trainer(name: str, hidden: list[int], act: str, opt: str = "sgd", lr: float = 0.03,
@@ -321,3 +321,67 @@ def test_a_position_past_the_batches_starts_a_new_epoch_instead_of_crashing():
     tr.position = 30
     assert tr.train_for(0.0) == 1 and (tr.epoch, tr.position) == (0, 1)
     assert tr.run(1) == 1 and (tr.epoch, tr.position) == (1, 0)
+
+
+# ------------------------------------------------------------------------- death epochs
+
+
+def _dying_relu(points: int = 4) -> Trainer:
+    """A 2-1-1 network, ReLU then sigmoid, on points at the origin labelled 1, by plain
+    gradient descent: the ReLU's input is z = b[1] on every point, and each step lowers it."""
+    data = datasets.from_points([[0.0, 0.0, 1]] * points)
+    split = datasets.Split(data, data.subset(np.arange(0)), data, data)
+    net = Network([2, 1, 1], ["relu", "sigmoid"], seed=0)
+    net.W[1][...] = 0.0
+    net.b[1][...] = 1.0
+    net.W[2][...] = -2.0
+    net.b[2][...] = 0.0
+    return Trainer(net, split, loss="bce", optimizer=optimizers.make("gd", 0.2))
+
+
+def _death_epoch_by_hand() -> int:
+    """The same descent on three numbers: a = max(0, b), ŷ = σ(v a + c), bce against y = 1,
+    so ∂J/∂c = ŷ - 1, ∂J/∂v = (ŷ - 1) a, ∂J/∂b = (ŷ - 1) v while b > 0."""
+    b, v, c, alpha = 1.0, -2.0, 0.0, 0.2
+    for epoch in range(1, 100):
+        a = max(0.0, b)
+        y_hat = 1.0 / (1.0 + math.exp(-(v * a + c)))
+        dz = y_hat - 1.0
+        b, v, c = b - alpha * dz * v, v - alpha * dz * a, c - alpha * dz
+        if b <= 0.0:
+            return epoch
+    raise AssertionError("the ReLU never dies")
+
+
+def test_a_relu_is_dead_since_the_epoch_its_input_went_below_zero_on_every_point():
+    expected = _death_epoch_by_hand()
+    assert expected == 5  # b: 1, 0.648, 0.381, 0.179, 0.022, then -0.104 after the 5th step
+    tr = _dying_relu()
+    assert tr.deaths.died_at == {1: {}}  # alive at the start
+    tr.run(20)  # one call, as a "Train 20 epochs" step runs them
+    assert tr.deaths.died_at == {1: {0: expected}}
+    assert tr.deaths.first_epoch == 0
+
+
+def test_death_epochs_do_not_depend_on_how_the_epochs_are_grouped():
+    from server.experiments import EXPERIMENTS
+    from server.model import build, generate
+    from server.rehearsal import config_for
+    from server.settings import Settings
+
+    experiment = EXPERIMENTS["dead_relu"]
+    for seed in (1, 2, 3):
+        config = config_for(experiment.config, seed)
+        at_once, by_one, paced = (build(config, generate(config), Settings()).trainer
+                                  for _ in range(3))
+        at_once.run(100)
+        for _ in range(100):
+            by_one.run(1)
+        while paced.epoch < 100:
+            paced.train_for(1.0, max_steps=7)  # stops part-way through epochs
+        assert at_once.deaths.died_at == by_one.deaths.died_at == paced.deaths.died_at
+        assert any(at_once.deaths.died_at.values()), seed
+        # Every recorded death is real: the neuron is dead now on every training point.
+        X = features.transform(at_once.split.train.X, at_once.features)
+        dead = diagnostics.dead_neurons(at_once.net, X)
+        assert {l: sorted(js) for l, js in at_once.deaths.died_at.items()} == dead

@@ -47,7 +47,8 @@ def test_a_student_joins_shows_in_the_gallery_and_leaves(make: Any) -> None:
                                                                     joined["student"], "Ada")
         card = gallery_with(teacher, 1)["students"][0]
         assert card["id"] == joined["student"] and card["name"] == "Ada"
-        assert card["params"] == 25 and card["task"] == "binary" and card["status"] == "paused"
+        # The default network, 2-4-4-1: 12 + 20 + 5 parameters.
+        assert card["params"] == 37 and card["task"] == "binary" and card["status"] == "paused"
         assert card["hidden"] is False and card["locked"] is False
         assert len(base64.b64decode(card["thumb"])) == 32 * 32
         # An unchanged thumbnail is not sent again.

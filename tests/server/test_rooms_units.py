@@ -78,8 +78,13 @@ def test_locks_name_the_locked_field_and_let_the_push_through() -> None:
         locks.check_config(old, wider, ["layers"], None)
     assert error.value.field == "config.hidden"
     with pytest.raises(ProtocolError) as error:
-        locks.check(protocol.ReviveMessage(type="revive"), old, ["activation"], None)
+        locks.check(protocol.ReviveMessage(type="revive", rule="leaky"), old, ["activation"], None)
     assert error.value.field == "config.hidden"
+    # Re-drawing the dead neurons divides the learning rate: its lock stops it.
+    locks.check(protocol.ReviveMessage(type="revive"), old, ["activation"], None)
+    with pytest.raises(ProtocolError) as error:
+        locks.check(protocol.ReviveMessage(type="revive"), old, ["learning_rate"], None)
+    assert error.value.field == "config.optimizer.learning_rate"
     assert locks.ordered(["output", "dataset", "output"]) == ["dataset", "output"]
 
 

@@ -25,7 +25,7 @@ def test_hello_comes_first_with_limits_catalog_and_default_config(client: TestCl
         assert "tanh" in hello["catalog"]["activations"]
         config = hello["config"]
         assert config["dataset"]["name"] == "circle"
-        assert [h["units"] for h in config["hidden"]] == [4, 2]
+        assert [h["units"] for h in config["hidden"]] == [4, 4]
         assert config["optimizer"]["learning_rate"] == 0.03
         assert config["output"]["resolved_activation"] == "sigmoid"
         assert config["output"]["resolved_loss"] == "bce"
@@ -123,19 +123,70 @@ def test_set_weight_changes_one_weight_and_sends_a_frame(peer: Peer) -> None:
     assert peer.until("frame")["arrays"]["b/2"][0, 0] == pytest.approx(-0.5)
 
 
-def test_revive_switches_relu_layers_to_leaky_and_keeps_the_weights(peer: Peer) -> None:
+def test_revive_leaky_switches_relu_layers_to_leaky_and_keeps_the_weights(peer: Peer) -> None:
     peer.request("configure", "config", config={
         "hidden": [{"units": 4, "activation": "relu"}, {"units": 2, "activation": "tanh"}]})
     peer.request("step", "status", epochs=5)
     before = peer.request("export", "export")["data"]
-    reply = peer.request("revive", "config")
+    reply = peer.request("revive", "config", rule="leaky")
     assert [h["activation"] for h in reply["config"]["hidden"]] == ["leaky_relu", "tanh"]
     assert peer.until("status")["epoch"] == 5
     after = peer.request("export", "export")["data"]
     assert after["model"]["W"] == before["model"]["W"]
     assert after["model"]["b"] == before["model"]["b"]
-    error = peer.request("revive", "error")
+    error = peer.request("revive", "error", rule="leaky")
     assert error["code"] == "not_applicable" and error["field"] == "config.hidden"
+
+
+DEAD_RELU = {"dataset": {"name": "circle", "points": 300}, "init": "he",
+             "hidden": [{"units": 8, "activation": "relu"}, {"units": 8, "activation": "relu"}],
+             "optimizer": {"learning_rate": 1.5}}
+
+
+def test_dead_since_is_the_epoch_each_neuron_died_whatever_the_steps(client: TestClient) -> None:
+    """A step of 100 epochs and the same run in steps of 1, 2, 3... report the same epochs."""
+    seen = []
+    for sizes in ([100], [1, 2, 3, 4, 90]):
+        with client.websocket_connect("/ws") as ws:
+            p = Peer(ws)
+            p.until("frame")
+            p.request("configure", "config", config=DEAD_RELU)
+            for epochs in sizes:
+                p.request("step", "status", epochs=epochs)
+            header = p.frames[-1]["header"]
+            assert header["epoch"] == 100
+            seen.append(header["dead_since"])
+    assert seen[0] == seen[1] and seen[0]
+    # Not the epoch of the frame that noticed: deaths at epochs of their own, before 100.
+    assert all(e < 100 for layer in seen[0].values() for e in layer.values())
+
+
+def test_revive_redraws_the_dead_neurons_and_lowers_the_learning_rate(peer: Peer) -> None:
+    peer.request("configure", "config", config=DEAD_RELU)
+    peer.request("step", "status", epochs=100)
+    dead = peer.frames[-1]["header"]["dead"]
+    assert dead
+    before = peer.request("export", "export")["data"]["model"]
+    reply = peer.request("revive", "config")
+    assert [h["activation"] for h in reply["config"]["hidden"]] == ["relu", "relu"]
+    assert reply["config"]["optimizer"]["learning_rate"] == pytest.approx(0.15)
+    assert peer.until("status")["epoch"] == 100
+    frame = peer.until("frame")
+    assert not frame["header"]["dead"]  # every re-drawn neuron is active on some points
+    after = peer.request("export", "export")["data"]["model"]
+    for key, js in dead.items():
+        layer = int(key)
+        W, W_next = np.array(after["W"][layer - 1]), np.array(after["W"][layer])
+        above = dead.get(str(layer + 1), [])
+        outside = [k for k in range(W_next.shape[0]) if k not in above]
+        for j in js:
+            assert (W[j] != np.array(before["W"][layer - 1])[j]).all()
+            assert not W_next[outside, j].any()  # the output is unchanged at that moment
+        # Every other weight is kept (but those from a re-drawn neuron below, now 0).
+        alive = [j for j in range(W.shape[0]) if j not in js]
+        kept = [k for k in range(W.shape[1]) if k not in dead.get(str(layer - 1), [])]
+        np.testing.assert_array_equal(W[np.ix_(alive, kept)],
+                                      np.array(before["W"][layer - 1])[np.ix_(alive, kept)])
 
 
 BAD_MESSAGES: list[tuple[str, str, str | None]] = [

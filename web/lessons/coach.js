@@ -28,7 +28,7 @@ export const STRINGS = {
     'coach.underfitting': 'Underfitting: training accuracy stays at {accuracy} after {epoch} epochs: the network does not fit even its training points. Fix: add neurons or layers, or train longer with a better learning rate or Adam.',
     'coach.vanishing_gradient': 'Vanishing gradient: after {epoch} epochs, {layers} sigmoid layers still fit only {accuracy} of the training points, and layer 1 gets {ratio}× the gradient of the last hidden layer. The sigmoid’s slope is at most 1/4, so the gradient shrinks at every layer on its way back. Fix: use tanh or ReLU in the hidden layers.',
     'coach.overfitting': 'Overfitting: the {split} loss rose from {best_loss} (epoch {best_epoch}) to {loss} while the training loss keeps falling. The network memorizes the training points. Fix: regularize (L2), use more data or a smaller network, or stop at epoch {best_epoch}.',
-    'coach.dead_relu': 'Layer {layer}: {count} of {total} ReLU neurons are dead (neurons {neurons}): their input is negative for every point, so their gradient is zero and they never recover. Fix: lower the learning rate, or switch to Leaky ReLU.',
+    'coach.dead_relu': 'Layer {layer}: {count} of {total} ReLU neurons are dead (neurons {neurons}): their input is negative for every point, so their gradient is zero and they never recover. Fix: re-draw the dead neurons and divide the learning rate by 10 (the Dead ReLUs tab’s Revive), or switch to Leaky ReLU.',
     'coach.unknown': 'Pitfall “{code}”.',
     // The pitfall in a few words, for the teacher's gallery (teach/gallery.js).
     'coach.short.symmetry': 'Symmetric neurons',
@@ -61,7 +61,7 @@ export const STRINGS = {
     'coach.underfitting': 'Sous-apprentissage : la précision d’entraînement reste à {accuracy} après {epoch} époques : le réseau n’ajuste même pas ses points d’entraînement. Correction : ajouter des neurones ou des couches, ou entraîner plus longtemps avec un meilleur taux d’apprentissage ou Adam.',
     'coach.vanishing_gradient': 'Gradient évanescent : après {epoch} époques, {layers} couches sigmoïdes n’ajustent que {accuracy} des points d’entraînement, et la couche 1 reçoit {ratio}× le gradient de la dernière couche cachée. La pente de la sigmoïde vaut au plus 1/4 : le gradient rétrécit à chaque couche en remontant. Correction : utiliser tanh ou ReLU dans les couches cachées.',
     'coach.overfitting': 'Sur-apprentissage : le coût de {split} est passé de {best_loss} (époque {best_epoch}) à {loss} alors que le coût d’entraînement continue de baisser. Le réseau apprend les points par cœur. Correction : régulariser (L2), plus de données ou un réseau plus petit, ou s’arrêter à l’époque {best_epoch}.',
-    'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : baisser le taux d’apprentissage ou passer à Leaky ReLU.',
+    'coach.dead_relu': 'Couche {layer} : {count} neurones ReLU sur {total} sont morts (neurones {neurons}) : leur entrée est négative pour tous les points, leur gradient est nul et ils ne reviennent jamais. Correction : tirer à nouveau les neurones morts et diviser le taux d’apprentissage par 10 (Ranimer, dans l’onglet Neurones morts), ou passer à Leaky ReLU.',
     'coach.unknown': 'Piège « {code} ».',
     'coach.short.symmetry': 'Neurones symétriques',
     'coach.short.lr_too_high': 'Taux d’apprentissage trop grand',
@@ -188,8 +188,9 @@ export function mountCoach(container, ctx) {
       if (fix) {
         const button = h('button', { class: 'ls-btn ls-coach-fix', type: 'button', 'data-testid': `coach-fix-${a.code}`, text: t('coach.fix') });
         button.addEventListener('click', () => {
-          // Reviving keeps the weights (the server's revive); other fixes are config changes.
-          if (a.code === 'dead_relu') ctx.send({ type: 'revive' });
+          // Reviving re-draws the dead neurons only (the server's revive); other fixes are
+          // config changes.
+          if (a.code === 'dead_relu') ctx.send({ type: 'revive', rule: 'redraw' });
           else ctx.configure(fix);
           // A diverged network holds NaN weights: the smaller rate needs fresh ones.
           if (a.code === 'lr_too_high' && a.params?.reason === 'diverged') ctx.send({ type: 'reset' });

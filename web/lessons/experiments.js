@@ -4,6 +4,7 @@
  * the course. Each preset is a config applied over the server's default config, so nothing
  * left over from earlier tinkering changes what the class sees; `view` settings are kept.
  */
+import { formatNumber, formatPercent } from '../i18n.js';
 import { configFromUrl } from '../url.js';
 import { SAMPLE_LIMIT } from './inspector.js';
 import { fmt, h, translator, weightProduct } from './util.js';
@@ -13,7 +14,7 @@ import { reveal } from '../sections.js';
  * @typedef {{
  *   name: string, group: string, tab: string, epochs: number, inspect?: number, seeds?: number, config: any,
  *   facts?: Record<string, number>,
- *   promise: any, variants: {label: string, config: any, promise: any}[],
+ *   promise: any, variants: {label: string, config: any, promise: any}[], revive?: any, seeds_ratio?: number,
  * }} Experiment
  */
 
@@ -27,6 +28,46 @@ import { reveal } from '../sections.js';
 export function experimentsOf(state) {
   /** @type {Record<string, Experiment>} */ const out = {};
   for (const e of state?.hello?.catalog?.experiments ?? []) out[e.name] = e;
+  return out;
+}
+
+/**
+ * Measures that are shares of 1 (of the points, the units, a first value): a card quotes
+ * their bounds as percentages.
+ */
+const SHARES = new Set(['train_accuracy', 'test_accuracy', 'dead_share', 'last_saturation', 'spread_ratio',
+  'first_layer_change', 'one_sign_rows', 'revived_active', 'overfit_rise', 'loss_ratio', 'gradient_ratio']);
+
+/**
+ * The numbers a card's text quotes, taken from the promises the server's tests hold the
+ * experiment to on every seed (server/experiments.py), never typed in the text: for each
+ * bound, `{measure}_low` / `{measure}_high` of the experiment's own promise,
+ * `{variant}_{measure}_low` of a variant's (the label with every run of other characters than
+ * letters and digits as `_`: `lr_0_03_dead_share_high`), `revive_{measure}_low` of what
+ * Revive promises with `revive_active` (the share of the points a revived neuron must be
+ * active on to count), and `seeds_ratio`. Shares are percentages in the reader's language.
+ * @param {Experiment} preset
+ * @param {string} [lang]
+ * @returns {Record<string, string>}
+ */
+export function promiseParams(preset, lang) {
+  /** @type {Record<string, string>} */ const out = {};
+  /** @param {string} prefix @param {any} promise */
+  const add = (prefix, promise) => {
+    for (const [measure, [low, high]] of Object.entries(promise?.bounds ?? {})) {
+      for (const [end, value] of [['low', low], ['high', high]]) {
+        if (typeof value !== 'number') continue;
+        out[`${prefix}${measure}_${end}`] = SHARES.has(measure) ? formatPercent(value, 0, lang) : formatNumber(value, {}, lang);
+      }
+    }
+  };
+  add('', preset.promise);
+  for (const v of preset.variants ?? []) add(`${v.label.replace(/[^A-Za-z0-9]+/g, '_')}_`, v.promise);
+  if (preset.revive) {
+    add('revive_', preset.revive);
+    out.revive_active = formatPercent(preset.revive.active, 0, lang);
+  }
+  if (preset.seeds_ratio) out.seeds_ratio = formatNumber(preset.seeds_ratio, {}, lang);
   return out;
 }
 
@@ -49,35 +90,35 @@ export const STRINGS = {
     'exp.constant_init.text': 'The course’s 2-3-1 sigmoid network with every weight 0.5. The three hidden neurons compute the same thing, so the gradient rows of W[1] are identical, (u v) three times: the neurons move, but together, and stay clones. The layer is no more expressive than a single neuron.',
     'exp.constant_init.watch': 'The matrix inspector: press Next down to dW[1], whose three rows are equal and not zero. “Train 20 epochs”, inspect again: still three equal rows. Then try Xavier.',
     'exp.large_init.title': 'Large random weights: flat sigmoids (the course’s idea 2)',
-    'exp.large_init.text': 'The course’s second idea: random weights, so that every neuron differs, but large ones (normal, σ = 5). Then |z| is large for most points and the sigmoid sits on its flat parts, where σ′(z) ≈ 0: at least half of the hidden layer’s (neuron, point) pairs are saturated, those neurons get almost no gradient, and in 20 epochs W[1] changes by less than half its initial size. The output layer still learns on top of these random, nearly frozen features (its gradient Ŷ − Y does not go through a flat sigmoid), so on this easy circle the accuracy is not always worse: the hidden layer is what stops learning. With Xavier, fewer than half of the pairs are saturated.',
-    'exp.large_init.watch': 'The initialization lab: the activations of layer 1 pile up at 0 and 1, the flat ends of the sigmoid. Switch to Xavier: they spread over the middle, where the slope is steep.',
+    'exp.large_init.text': 'The course’s second idea: random weights, so that every neuron differs, but large ones (normal, σ = 5, the output layer’s too). Then |z| is large for most points and the sigmoid sits on its flat parts, where σ′(z) ≈ 0: after 20 epochs at least {last_saturation_low} of the hidden layer’s (neuron, point) pairs are saturated (with Xavier at most {xavier_last_saturation_high}), and W[1] has changed by less than {first_layer_change_high} of its initial size, so each hidden neuron stays the near-step it was drawn as. The course expects the gradient to be tiny and training slow; on this small example the whole gradient is not, and here is why: the circle’s points surround the origin, so every neuron’s boundary line crosses them, the points near it are not saturated, and there the large output weights multiply their gradient. Measured on 8 seeds, ‖dW[1]‖ at the start is not smaller than with Xavier and the loss after 20 epochs is about the same: the output layer learns on top of the step-like features.',
+    'exp.large_init.watch': 'The initialization lab: the activations of layer 1 pile up at 0 and 1, the flat ends of the sigmoid, and the gradients tab’s saturation bars. Switch to Xavier: the activations spread over the middle, where the slope is steep.',
     'exp.dead_relu.title': 'Dead ReLUs at a large learning rate',
-    'exp.dead_relu.text': 'A learning rate of 1.5 makes huge steps. One bad step can push a ReLU’s input below zero for every point; its gradient is then zero and it never comes back.',
-    'exp.dead_relu.watch': 'The dead ReLU tracker: which neurons died and at which epoch. Then press “Revive: switch to Leaky ReLU” and train again: the dead neurons get a gradient back.',
+    'exp.dead_relu.text': 'A learning rate of 1.5 makes huge steps. One bad step can push a ReLU’s input below zero for every point; its gradient is then zero and it never comes back. After 100 epochs at least {dead_share_low} of the hidden neurons are dead, on every seed tried; at a learning rate of 0.03 at most {lr_0_03_dead_share_high} are.',
+    'exp.dead_relu.watch': 'The dead ReLU tracker: which neurons died, and since which epoch (the epoch after which their input stayed below zero on every training point). Then press “Revive: re-draw the dead neurons”: each gets new incoming weights (He), a zero bias and zero outgoing weights, every other weight is kept, and the learning rate is divided by 10. Train 100 epochs again: at least {revive_revived_active_low} of the revived neurons are active on {revive_active} of the points or more, on every seed tried.',
     'exp.linear_collapse.title': 'Linear collapse on XOR',
     'exp.linear_collapse.text': 'With linear hidden activations, the network’s {L} layers compose into a single linear map, W′ = {product}, before the output’s sigmoid: a deep network is no better than logistic regression and cannot separate XOR.',
     'exp.linear_collapse.watch': 'The collapse view: the single-layer boundary coincides with the network’s. Switch to tanh and XOR is solved.',
     'exp.deep_init.title': 'Small weights fade, Xavier keeps the signal, on a deep tanh net',
-    'exp.deep_init.text': 'Six tanh layers of eight neurons. With small random weights (normal, σ = 0.1) each layer shrinks the signal: by the sixth layer every activation is close to 0, almost no gradient flows back and the network barely learns. Xavier (Glorot and Bengio, 2010) draws W[l] with variance 1/n[l−1], which keeps the signal alive in every layer. Uniform [−1, 1] also works for a network this small, as the course says.',
+    'exp.deep_init.text': 'Six tanh layers of eight neurons. With small random weights (normal, σ = 0.1) each layer shrinks the signal: the spread of the sixth layer’s activations is under {spread_ratio_high} of the first layer’s, almost no gradient flows back, and after 20 epochs the network gets at most {train_accuracy_high} of its training points right. Xavier (Glorot and Bengio, 2010) draws W[l] with variance 1/n[l−1]: the sixth layer keeps at least {xavier_spread_ratio_low} of the first layer’s spread. Uniform [−1, 1] keeps at least {uniform_spread_ratio_low} and learns the circle in 20 epochs (at least {uniform_train_accuracy_low} of the training points right): for a network this small it works, as the course says.',
     'exp.deep_init.watch': 'The initialization lab: the activation histograms layer by layer, and their std. Switch between normal, Xavier, uniform and zeros.',
     'exp.activations_spiral.title': 'Sigmoid vs tanh vs ReLU on the spiral',
     'exp.activations_spiral.text': 'A deep sigmoid network on the spiral learns very slowly: the derivative of the sigmoid is at most 0.25, so the gradient shrinks at every layer on its way back. Tanh and ReLU keep it larger.',
     'exp.activations_spiral.watch': 'The gradients tab: gradient norms per layer (log scale); the coach names the vanishing gradient. Compare the three activations: tanh and ReLU get further in the same epochs.',
     'exp.batch_norm.title': 'Batch normalization rescues a deep sigmoid network',
-    'exp.batch_norm.text': 'Four sigmoid layers on the spiral, trained with SGD: the slope of the sigmoid is at most 1/4, so the gradient shrinks at every layer on its way back, and after 100 epochs the network still fits no more than about 70 % of its training points (the coach may name the vanishing gradient). Batch normalization (remedy 4 of the course) puts Z̃ = γ (Z − μ)/√(σ² + ε) + β before each sigmoid: the input of every neuron is centred and scaled over the mini-batch, so the sigmoids start where their slope is steepest, and the same network fits at least 75 % of the points in the same 100 epochs.',
+    'exp.batch_norm.text': 'Four sigmoid layers on the spiral, trained with SGD: the slope of the sigmoid is at most 1/4, so the gradient shrinks at every layer on its way back, and after 100 epochs the network fits at most {train_accuracy_high} of its training points (the coach usually names the vanishing gradient: on 28 of 32 runs, 16 seeds with and without a nudge). Batch normalization (remedy 4 of the course) puts Z̃ = γ (Z − μ)/√(σ² + ε) + β before each sigmoid: the input of every neuron is centred and scaled over the mini-batch, so the sigmoids start where their slope is steepest, and the same network fits at least {sigmoid_BN_train_accuracy_low} of the points in the same 100 epochs.',
     'exp.batch_norm.watch': 'The gradients tab: the gradient norm of each layer. Then turn BN on (the BN buttons above the hidden layers, or the “sigmoid + BN” variant) and train again: the first layers get larger gradients and the boundary follows the spiral.',
     'exp.overfitting.title': 'Overfitting: few points, a big network',
-    'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh neurons (177 parameters). It learns the training points by heart, noise included, and does worse on new points.',
-    'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 0.1: the validation loss stays near its best.',
+    'exp.overfitting.text': 'Twenty training points from two overlapping clouds and a network of three layers of eight tanh neurons (177 parameters). It learns the training points by heart, noise included. On every seed tried, the validation loss then rises by at least {overfit_rise_low} above its best while the training loss keeps falling: the network grows ever more confident on new points, right or wrong. The validation accuracy, which counts only right and wrong answers, usually falls too: at the end it is below its value at the best epoch on 6 of 8 seeds.',
+    'exp.overfitting.watch': 'The loss chart: the validation loss reaches its best epoch, then rises while the training loss keeps falling. The coach says “overfitting”. Try L2 0.1: the validation loss stays within {L2_0_1_overfit_rise_high} of its best.',
     'exp.non_convexity.title': 'Non-convexity: other weights, other minimum',
-    'exp.non_convexity.text': 'The loss J(W, b) of a network is not convex: gradient descent goes down to the nearest minimum, and where it ends depends on where it starts. Two tanh neurons can separate XOR, yet from some initial weights training settles where one corner stays on the wrong side.',
-    'exp.non_convexity.watch': 'Train from 10 initial weights: the Search panel trains the same network from 10 seeds side by side and plots their final losses. They do not all reach the same loss: the highest is at least 1.3 times the lowest. Load the best and the worst trial to compare their boundaries.',
+    'exp.non_convexity.text': 'The loss J(W, b) of a network is not convex: it has several minima. Gradient descent follows the slope down from where it starts and stops in the minimum that path leads to, not necessarily the lowest: where it ends depends on where it starts. Two tanh neurons can separate XOR, yet from some initial weights training settles where one corner stays on the wrong side.',
+    'exp.non_convexity.watch': 'Train from 10 initial weights: the Search panel trains the same network from 10 seeds side by side and plots their final training losses. They do not all reach the same loss: on every dataset seed tried, the highest is at least {seeds_ratio} times the lowest. Load the trials with the lowest and the highest loss to compare their boundaries.',
     'exp.zigzag.title': 'The zigzag effect: positive outputs',
     'exp.zigzag.text': 'For one example, row j of dW[2] is dz_j times A[1]ᵀ. Sigmoid and ReLU outputs are never negative, so every weight into neuron j moves in the same direction, up or down together: to reach a point where some must rise and others fall, gradient descent zigzags. Tanh’s outputs have both signs and its rows mix them.',
     'exp.zigzag.watch': 'The matrix inspector on one point: at dW[2] each row has a single sign (one color). Try tanh: the signs mix within a row. Relu, like sigmoid, keeps one sign per row.',
     'exp.standardize.title': 'Standardizing the inputs',
     'exp.standardize.text': 'The circle with the inputs x₁² and x₂², which reach {square} while x₁ and x₂ stay within ±{radius}. Such large inputs push the tanh neurons onto their flat parts, where the slope is almost 0 and learning is slow. Standardizing each input (minus its mean, divided by its standard deviation, both measured on the training set) puts every input on the same scale.',
-    'exp.standardize.watch': 'The gradients tab: the share of saturated neurons after 20 epochs, 30 % or more with raw inputs, at most 25 % standardized. The switch is in the data panel.',
+    'exp.standardize.watch': 'The gradients tab: the share of saturated neurons after 20 epochs, {raw_last_saturation_low} or more with raw inputs, at most {standardized_last_saturation_high} standardized. The switch is in the data panel.',
     'exp.softmax.title': 'Softmax on 3 classes',
     'exp.softmax.text': 'Three classes need three output neurons and softmax: each column of Ŷ holds three probabilities that add up to one, trained with categorical cross-entropy.',
     'exp.softmax.watch': 'The matrix inspector: Ŷ is 3 × m and each of its columns sums to 1; dZ[L] = Ŷ − Y. Below it, the course’s example worked out: z = (5, 4, 2) gives ŷ = (0.705, 0.259, 0.035).',
@@ -114,35 +155,35 @@ export const STRINGS = {
     'exp.constant_init.text': 'Le réseau sigmoïde 2-3-1 du cours avec tous les poids à 0,5. Les trois neurones cachés calculent la même chose, donc les lignes du gradient de W[1] sont identiques, (u v) trois fois : les neurones bougent, mais ensemble, et restent des clones. La couche n’est pas plus expressive qu’un seul neurone.',
     'exp.constant_init.watch': 'L’inspecteur de matrices : Suivant jusqu’à dW[1], dont les trois lignes sont égales et non nulles. « Entraîner 20 époques », puis inspectez à nouveau : toujours trois lignes égales. Essayez ensuite Xavier.',
     'exp.large_init.title': 'Grands poids aléatoires : la sigmoïde à plat (idée 2 du cours)',
-    'exp.large_init.text': 'L’idée 2 du cours : des poids aléatoires, pour que chaque neurone soit différent, mais grands (normale, σ = 5). Alors |z| est grand pour la plupart des points et la sigmoïde est sur ses parties plates, où σ′(z) ≈ 0 : au moins la moitié des couples (neurone, point) de la couche cachée sont saturés, ces neurones ne reçoivent presque aucun gradient, et en 20 époques W[1] change de moins de la moitié de sa taille initiale. La couche de sortie apprend quand même sur ces caractéristiques aléatoires presque figées (son gradient Ŷ − Y ne passe pas par une sigmoïde plate) : sur ce cercle facile, la précision n’est donc pas toujours moins bonne ; c’est la couche cachée qui n’apprend plus. Avec Xavier, moins de la moitié des couples sont saturés.',
-    'exp.large_init.watch': 'Le labo d’initialisation : les activations de la couche 1 s’entassent en 0 et en 1, les extrémités plates de la sigmoïde. Passez à Xavier : elles s’étalent au milieu, là où la pente est forte.',
+    'exp.large_init.text': 'L’idée 2 du cours : des poids aléatoires, pour que chaque neurone soit différent, mais grands (normale, σ = 5, ceux de la couche de sortie aussi). Alors |z| est grand pour la plupart des points et la sigmoïde est sur ses parties plates, où σ′(z) ≈ 0 : après 20 époques, au moins {last_saturation_low} des couples (neurone, point) de la couche cachée sont saturés (avec Xavier, au plus {xavier_last_saturation_high}), et W[1] a changé de moins de {first_layer_change_high} de sa taille initiale : chaque neurone caché reste la quasi-marche tirée au départ. Le cours prévoit un gradient très petit et un entraînement lent ; sur ce petit exemple, le gradient dans son ensemble ne l’est pas, et voici pourquoi : les points du cercle entourent l’origine, donc la frontière de chaque neurone les traverse, les points proches d’elle ne sont pas saturés, et là les grands poids de sortie multiplient leur gradient. Mesuré sur 8 graines, ‖dW[1]‖ au départ n’est pas plus petit qu’avec Xavier et le coût après 20 époques est à peu près le même : la couche de sortie apprend sur ces caractéristiques en marches.',
+    'exp.large_init.watch': 'Le labo d’initialisation : les activations de la couche 1 s’entassent en 0 et en 1, les extrémités plates de la sigmoïde, et les barres de saturation de l’onglet Gradients. Passez à Xavier : les activations s’étalent au milieu, là où la pente est forte.',
     'exp.dead_relu.title': 'Neurones ReLU morts à grand taux d’apprentissage',
-    'exp.dead_relu.text': 'Un taux d’apprentissage de 1,5 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’un neurone ReLU négative pour tous les points ; son gradient est alors nul et le neurone, mort, ne revient jamais.',
-    'exp.dead_relu.watch': 'Le suivi des neurones morts : quels neurones sont morts et à quelle époque. Puis « Ranimer : passer à Leaky ReLU » et entraînez à nouveau : les neurones morts retrouvent un gradient.',
+    'exp.dead_relu.text': 'Un taux d’apprentissage de 1,5 fait des pas énormes. Un mauvais pas peut rendre l’entrée d’un neurone ReLU négative pour tous les points ; son gradient est alors nul et le neurone, mort, ne revient jamais. Après 100 époques, au moins {dead_share_low} des neurones cachés sont morts, sur chaque graine essayée ; avec un taux de 0,03, au plus {lr_0_03_dead_share_high}.',
+    'exp.dead_relu.watch': 'Le suivi des neurones morts : quels neurones sont morts, et depuis quelle époque (celle après laquelle leur entrée est restée négative sur tous les points d’entraînement). Puis « Ranimer : tirer à nouveau les neurones morts » : chacun reçoit de nouveaux poids d’entrée (He), un biais nul et des poids de sortie nuls, tous les autres poids sont gardés, et le taux d’apprentissage est divisé par 10. Entraînez à nouveau 100 époques : au moins {revive_revived_active_low} des neurones ranimés sont actifs sur {revive_active} des points ou plus, sur chaque graine essayée.',
     'exp.linear_collapse.title': 'Effondrement linéaire sur XOR',
     'exp.linear_collapse.text': 'Avec des activations cachées linéaires, les {L} couches du réseau se composent en une seule application linéaire, W′ = {product}, avant la sigmoïde de sortie : un réseau profond ne fait pas mieux qu’une régression logistique et ne sépare pas XOR.',
     'exp.linear_collapse.watch': 'La vue d’effondrement : la frontière de la couche unique coïncide avec celle du réseau. Passez à tanh et XOR est résolu.',
     'exp.deep_init.title': 'Petits poids : le signal s’estompe ; Xavier le garde, sur un réseau tanh profond',
-    'exp.deep_init.text': 'Six couches tanh de huit neurones. Avec de petits poids aléatoires (normale, σ = 0,1), chaque couche réduit le signal : à la sixième, toutes les activations sont proches de 0, presque aucun gradient ne remonte et le réseau apprend à peine. Xavier (Glorot et Bengio, 2010) tire W[l] avec une variance 1/n[l−1], ce qui garde le signal vivant dans chaque couche. L’uniforme entre −1 et 1 marche aussi pour un si petit réseau, comme le dit le cours.',
+    'exp.deep_init.text': 'Six couches tanh de huit neurones. Avec de petits poids aléatoires (normale, σ = 0,1), chaque couche réduit le signal : la dispersion des activations de la sixième couche est inférieure à {spread_ratio_high} de celle de la première, presque aucun gradient ne remonte et, après 20 époques, le réseau classe bien au plus {train_accuracy_high} de ses points d’entraînement. Xavier (Glorot et Bengio, 2010) tire W[l] avec une variance 1/n[l−1] : la sixième couche garde au moins {xavier_spread_ratio_low} de la dispersion de la première. L’uniforme entre −1 et 1 en garde au moins {uniform_spread_ratio_low} et apprend le cercle en 20 époques (au moins {uniform_train_accuracy_low} des points d’entraînement bien classés) : pour un si petit réseau, elle marche, comme le dit le cours.',
     'exp.deep_init.watch': 'Le labo d’initialisation : les histogrammes d’activations couche par couche et leur écart type. Alternez normale, Xavier, uniforme et zéros.',
     'exp.activations_spiral.title': 'Sigmoïde, tanh ou ReLU sur la spirale',
     'exp.activations_spiral.text': 'Un réseau sigmoïde profond apprend très lentement la spirale : la dérivée de la sigmoïde vaut au plus 0,25, le gradient rétrécit donc à chaque couche en remontant. Tanh et ReLU le gardent plus grand.',
     'exp.activations_spiral.watch': 'L’onglet gradients : la norme du gradient par couche (échelle log) ; l’encadré Conseils signale le gradient évanescent. Comparez les trois activations : tanh et ReLU vont plus loin en autant d’époques.',
     'exp.batch_norm.title': 'La normalisation par lots sauve un réseau sigmoïde profond',
-    'exp.batch_norm.text': 'Quatre couches sigmoïdes sur la spirale, entraînées par SGD : la pente de la sigmoïde vaut au plus 1/4, le gradient rétrécit donc à chaque couche en remontant, et après 100 époques le réseau n’ajuste toujours pas plus d’environ 70 % de ses points d’entraînement (l’encadré Conseils peut signaler le gradient évanescent). La normalisation par lots (BN, remède 4 du cours) place Z̃ = γ (Z − μ)/√(σ² + ε) + β avant chaque sigmoïde : l’entrée de chaque neurone est centrée et réduite sur le mini-lot, les sigmoïdes partent donc là où leur pente est la plus forte, et le même réseau ajuste au moins 75 % des points en autant d’époques.',
+    'exp.batch_norm.text': 'Quatre couches sigmoïdes sur la spirale, entraînées par SGD : la pente de la sigmoïde vaut au plus 1/4, le gradient rétrécit donc à chaque couche en remontant, et après 100 époques le réseau n’ajuste toujours pas plus de {train_accuracy_high} de ses points d’entraînement (l’encadré Conseils signale le plus souvent le gradient évanescent : sur 28 essais sur 32, 16 graines avec et sans perturbation). La normalisation par lots (BN, remède 4 du cours) place Z̃ = γ (Z − μ)/√(σ² + ε) + β avant chaque sigmoïde : l’entrée de chaque neurone est centrée et réduite sur le mini-lot, les sigmoïdes partent donc là où leur pente est la plus forte, et le même réseau ajuste au moins {sigmoid_BN_train_accuracy_low} des points en autant d’époques.',
     'exp.batch_norm.watch': 'L’onglet gradients : la norme du gradient de chaque couche. Activez ensuite BN (les boutons BN au-dessus des couches cachées, ou la variante « sigmoïde + BN ») et entraînez à nouveau : les premières couches reçoivent de plus grands gradients et la frontière suit la spirale.',
     'exp.overfitting.title': 'Sur-apprentissage : peu de points, un grand réseau',
-    'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris, et se trompe davantage sur de nouveaux points.',
-    'exp.overfitting.watch': 'La courbe de coût : le coût de validation atteint son minimum puis remonte alors que le coût d’entraînement baisse encore. L’encadré Conseils signale le sur-apprentissage. Essayez L2 0,1 : le coût de validation reste près de sa meilleure valeur.',
+    'exp.overfitting.text': 'Vingt points d’entraînement tirés de deux nuages qui se chevauchent et un réseau de trois couches de huit neurones tanh (177 paramètres). Il apprend les points par cœur, bruit compris. Sur chaque graine essayée, le coût de validation remonte alors d’au moins {overfit_rise_low} au-dessus de son minimum pendant que le coût d’entraînement baisse encore : le réseau devient de plus en plus sûr de lui sur de nouveaux points, qu’il ait raison ou tort. La précision de validation, qui ne compte que les bonnes et les mauvaises réponses, baisse aussi le plus souvent : à la fin, elle est sous sa valeur à la meilleure époque sur 6 graines sur 8.',
+    'exp.overfitting.watch': 'La courbe de coût : le coût de validation atteint son minimum puis remonte alors que le coût d’entraînement baisse encore. L’encadré Conseils signale le sur-apprentissage. Essayez L2 0,1 : le coût de validation reste à moins de {L2_0_1_overfit_rise_high} au-dessus de son minimum.',
     'exp.non_convexity.title': 'Non-convexité : autres poids, autre minimum',
-    'exp.non_convexity.text': 'La fonction de coût J(W, b) d’un réseau n’est pas convexe : la descente de gradient descend vers le minimum le plus proche, et où elle s’arrête dépend d’où elle part. Deux neurones tanh peuvent séparer XOR, pourtant depuis certains poids initiaux l’entraînement s’arrête là où un coin reste du mauvais côté.',
-    'exp.non_convexity.watch': 'Entraîner depuis 10 poids initiaux : le panneau Recherche entraîne le même réseau depuis 10 graines côte à côte et trace leurs coûts finaux. Ils n’atteignent pas tous le même coût : le plus haut vaut au moins 1,3 fois le plus bas. Chargez le meilleur et le pire essai pour comparer leurs frontières.',
+    'exp.non_convexity.text': 'La fonction de coût J(W, b) d’un réseau n’est pas convexe : elle a plusieurs minima. La descente de gradient suit la pente depuis son point de départ et s’arrête dans le minimum où mène ce chemin, pas forcément le plus bas : où elle s’arrête dépend d’où elle part. Deux neurones tanh peuvent séparer XOR, pourtant depuis certains poids initiaux l’entraînement s’arrête là où un coin reste du mauvais côté.',
+    'exp.non_convexity.watch': 'Entraîner depuis 10 poids initiaux : le panneau Recherche entraîne le même réseau depuis 10 graines côte à côte et trace leurs coûts d’entraînement finaux. Ils n’atteignent pas tous le même coût : sur chaque graine de données essayée, le plus haut vaut au moins {seeds_ratio} fois le plus bas. Chargez les essais au coût le plus bas et au coût le plus haut pour comparer leurs frontières.',
     'exp.zigzag.title': 'L’effet zigzag : des sorties positives',
     'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent.',
     'exp.zigzag.watch': 'L’inspecteur de matrices sur un point : à dW[2], chaque ligne a un seul signe (une couleur). Essayez tanh : les signes se mélangent dans une ligne. ReLU, comme la sigmoïde, garde un signe par ligne.',
     'exp.standardize.title': 'Standardiser les entrées',
     'exp.standardize.text': 'Le cercle avec les entrées x₁² et x₂², qui atteignent {square} alors que x₁ et x₂ restent entre −{radius} et {radius}. Des entrées aussi grandes poussent les neurones tanh sur leurs parties plates, où la pente est presque nulle et l’apprentissage lent. Standardiser chaque entrée (moins sa moyenne, divisée par son écart type, tous deux mesurés sur l’ensemble d’entraînement) met toutes les entrées à la même échelle.',
-    'exp.standardize.watch': 'L’onglet Gradients : la part de neurones saturés après 20 époques, 30 % ou plus avec les entrées brutes, au plus 25 % standardisées. L’interrupteur est dans le panneau Données.',
+    'exp.standardize.watch': 'L’onglet Gradients : la part de neurones saturés après 20 époques, {raw_last_saturation_low} ou plus avec les entrées brutes, au plus {standardized_last_saturation_high} standardisées. L’interrupteur est dans le panneau Données.',
     'exp.softmax.title': 'Softmax sur 3 classes',
     'exp.softmax.text': 'Trois classes demandent trois neurones de sortie et softmax : chaque colonne de Ŷ contient trois probabilités de somme 1, apprises avec l’entropie croisée.',
     'exp.softmax.watch': 'L’inspecteur de matrices : Ŷ est de taille 3 × m et chacune de ses colonnes a pour somme 1 ; dZ[L] = Ŷ − Y. En dessous, l’exemple du cours détaillé : z = (5, 4, 2) donne ŷ = (0,705 ; 0,259 ; 0,035).',
@@ -402,11 +443,11 @@ export function mountExperimentCard(container, ctx, host) {
       }
     }
     pressed(config);
-    const params = cardParams(preset);
+    const numbers = { ...cardParams(preset), ...promiseParams(preset, ctx.i18n?.lang) };
     container.replaceChildren(
       h('h3', { class: 'ls-exp-title', text: t(`exp.${active}.title`) }),
-      h('p', { text: t(`exp.${active}.text`, params) }),
-      h('p', {}, [h('strong', { text: t('exp.watch') }), ' ', t(`exp.${active}.watch`, params)]),
+      h('p', { 'data-testid': 'experiment-text', text: t(`exp.${active}.text`, numbers) }),
+      h('p', { 'data-testid': 'experiment-watch' }, [h('strong', { text: t('exp.watch') }), ' ', t(`exp.${active}.watch`, numbers)]),
       actions,
       h('p', { class: 'ls-hint' }, [h('a', { href: experimentHref(active), 'data-testid': 'experiment-link', text: t('exp.link') })]),
     );

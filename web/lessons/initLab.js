@@ -5,6 +5,7 @@
  * network zeros kill the signal, small weights fade it, Xavier keeps it.
  */
 import { inSentence, nameLabel } from '../i18n.js';
+import { experimentsOf, promiseParams } from './experiments.js';
 import { mountInitFigure, STRINGS as FIGURE_STRINGS } from './initFigure.js';
 import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, layerColor, redraws, throttle, translator } from './util.js';
 
@@ -22,7 +23,7 @@ export const STRINGS = {
     'init.large_normal': 'large normal (σ 5)',
     'init.xavier': 'Xavier',
     'init.he': 'He',
-    'init.explain': 'Each row is one layer: the histogram of its activations A[l] on the training points (left) and of its weight gradients dW[l] (right). With zeros every Z[l] is 0, whatever the point: tanh and ReLU layers output 0, sigmoid layers 0.5 (σ(0) = 0.5), so the activations carry nothing of the input. With small weights (normal, σ 0.1) the signal fades from layer to layer: through six tanh layers of eight neurons its std falls from about 0.3 to 0.001. Xavier (Glorot and Bengio, 2010; beyond the course’s syllabus, which recommends small random weights, its idea 3) draws weights with variance 1/n[l−1] so that the spread of A[l] stays about the same from layer to layer; with only eight neurons per layer it still shrinks slowly here (a std from about 0.7 to 0.3). The course’s figure (below) shows “bounded uniform” weights fading too: we read those as scaled by 1/√n[l−1], and its layers are hundreds of neurons wide. This playground’s uniform [−1, 1] is not scaled: with eight inputs per neuron its variance, 1/3, is larger than Xavier’s 1/8, and the std stays about 0.6 in every layer, a few neurons saturating at ±1. For ReLU, He (variance 2/n[l−1], beyond the syllabus too) does what Xavier does for tanh. Large weights (normal, σ 5) put sigmoid and tanh neurons on their flat parts from the start.',
+    'init.explain': 'Each row is one layer: the histogram of its activations A[l] on the training points (left) and of its weight gradients dW[l] (right). With zeros every Z[l] is 0, whatever the point: tanh and ReLU layers output 0, sigmoid layers 0.5 (σ(0) = 0.5), so the activations carry nothing of the input. With small weights (normal, σ 0.1) the signal fades from layer to layer: in the six tanh layers of eight neurons of the experiment on small weights, the sixth layer’s std is under {spread_ratio_high} of the first layer’s on every seed tried (each histogram prints its std). Xavier (Glorot and Bengio, 2010; beyond the course’s syllabus, which recommends small random weights, its idea 3) draws weights with variance 1/n[l−1] so that the spread of A[l] stays about the same from layer to layer; with only eight neurons per layer it still shrinks slowly here: the sixth layer keeps at least {xavier_spread_ratio_low} of the first layer’s std. The course’s figure (below) shows “bounded uniform” weights fading too: we read those as scaled by 1/√n[l−1], and its layers are hundreds of neurons wide. This playground’s uniform [−1, 1] is not scaled: with eight inputs per neuron its variance, 1/3, is larger than Xavier’s 1/8, and the sixth layer keeps at least {uniform_spread_ratio_low} of the first layer’s std, a few neurons saturating at ±1. For ReLU, He (variance 2/n[l−1], beyond the syllabus too) does what Xavier does for tanh. Large weights (normal, σ 5) put sigmoid and tanh neurons on their flat parts from the start.',
     'init.layer': 'Layer {l} · {activation} · {units} neurons',
     'init.output': 'Output layer {l} · {activation}',
     'init.activations': 'activations A[{l}]',
@@ -44,7 +45,7 @@ export const STRINGS = {
     'init.large_normal': 'grande normale (σ 5)',
     'init.xavier': 'Xavier',
     'init.he': 'He',
-    'init.explain': 'Chaque ligne est une couche : l’histogramme de ses activations A[l] sur les points d’entraînement (à gauche) et de ses gradients de poids dW[l] (à droite). Avec des zéros, chaque Z[l] vaut 0 quel que soit le point : les couches tanh et ReLU renvoient 0, les couches sigmoïdes 0,5 (σ(0) = 0,5), et les activations ne portent rien de l’entrée. Avec de petits poids (normale, σ 0,1), le signal s’estompe de couche en couche : à travers six couches tanh de huit neurones, son écart type passe d’environ 0,3 à 0,001. Xavier (Glorot et Bengio, 2010 ; hors matière, le cours recommande de petits poids aléatoires, son idée 3) tire des poids de variance 1/n[l−1] pour que la dispersion de A[l] reste à peu près la même d’une couche à l’autre ; avec seulement huit neurones par couche, elle diminue encore lentement ici (un écart type d’environ 0,7 à 0,3). La figure du cours (plus bas) montre aussi des poids « uniformes bornés » dont le signal s’estompe : nous les lisons comme mis à l’échelle par 1/√n[l−1], et ses couches ont des centaines de neurones. L’uniforme [−1, 1] de ce terrain de jeu ne l’est pas : avec huit entrées par neurone, sa variance, 1/3, dépasse celle de Xavier, 1/8, et l’écart type reste d’environ 0,6 dans chaque couche, quelques neurones saturant à ±1. Pour ReLU, He (variance 2/n[l−1], hors matière lui aussi) fait ce que Xavier fait pour tanh. De grands poids (normale, σ 5) placent d’emblée les neurones sigmoïde et tanh sur leurs parties plates.',
+    'init.explain': 'Chaque ligne est une couche : l’histogramme de ses activations A[l] sur les points d’entraînement (à gauche) et de ses gradients de poids dW[l] (à droite). Avec des zéros, chaque Z[l] vaut 0 quel que soit le point : les couches tanh et ReLU renvoient 0, les couches sigmoïdes 0,5 (σ(0) = 0,5), et les activations ne portent rien de l’entrée. Avec de petits poids (normale, σ 0,1), le signal s’estompe de couche en couche : dans les six couches tanh de huit neurones de l’expérience sur les petits poids, l’écart type de la sixième couche est inférieur à {spread_ratio_high} de celui de la première sur chaque graine essayée (chaque histogramme affiche son écart type). Xavier (Glorot et Bengio, 2010 ; hors matière, le cours recommande de petits poids aléatoires, son idée 3) tire des poids de variance 1/n[l−1] pour que la dispersion de A[l] reste à peu près la même d’une couche à l’autre ; avec seulement huit neurones par couche, elle diminue encore lentement ici : la sixième couche garde au moins {xavier_spread_ratio_low} de l’écart type de la première. La figure du cours (plus bas) montre aussi des poids « uniformes bornés » dont le signal s’estompe : nous les lisons comme mis à l’échelle par 1/√n[l−1], et ses couches ont des centaines de neurones. L’uniforme [−1, 1] de ce terrain de jeu ne l’est pas : avec huit entrées par neurone, sa variance, 1/3, dépasse celle de Xavier, 1/8, et la sixième couche garde au moins {uniform_spread_ratio_low} de l’écart type de la première, quelques neurones saturant à ±1. Pour ReLU, He (variance 2/n[l−1], hors matière lui aussi) fait ce que Xavier fait pour tanh. De grands poids (normale, σ 5) placent d’emblée les neurones sigmoïde et tanh sur leurs parties plates.',
     'init.layer': 'Couche {l} · {activation} · {units} neurones',
     'init.output': 'Couche de sortie {l} · {activation}',
     'init.activations': 'activations A[{l}]',
@@ -88,7 +89,9 @@ export function mountInitLab(container, ctx) {
     switchLabel.textContent = t('init.switch');
     for (const name of INITS) buttons[name].textContent = t(`init.${name}`);
     rebuild.textContent = t('init.rebuild');
-    explain.textContent = t('init.explain');
+    // The numbers the text quotes are the deep initialization experiment's promise.
+    const deep = experimentsOf(state).deep_init;
+    explain.textContent = t('init.explain', deep ? promiseParams(deep, /** @type {any} */ (ctx).i18n?.lang) : {});
     waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
   }
 
@@ -153,7 +156,7 @@ export function mountInitLab(container, ctx) {
     /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
-      if (changed.has('lang') || changed.has('config')) labels();
+      if (changed.has('lang') || changed.has('config') || changed.has('hello')) labels();
       if (changed.has('config')) {
         for (const name of INITS) buttons[name].setAttribute('aria-pressed', String(next.config?.init === name));
       }
