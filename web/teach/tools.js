@@ -27,7 +27,8 @@ export function teacherConfig() {
  * @param {{
  *   t: (key: string, params?: Record<string, unknown>) => string,
  *   send: (message: {type: string, [key: string]: any}) => number,
- * }} deps
+ *   nameOf?: (id: string, name: string) => string,
+ * }} deps  `nameOf`: how the leaderboard names a student (the anonymize setting)
  */
 export function mountTools(root, deps) {
   const { t } = deps;
@@ -140,7 +141,8 @@ export function mountTools(root, deps) {
       tr.dataset.eligible = String(row.eligible !== false);
       const score = typeof row.score !== 'number' ? '–'
         : metric === 'test_loss' ? formatLoss(row.score) : formatPercent(row.score, 1);
-      const cells = [String(row.rank), String(row.name), score, String(row.params ?? '–'), String(row.epoch ?? 0)];
+      const name = deps.nameOf ? deps.nameOf(String(row.student), String(row.name)) : String(row.name);
+      const cells = [String(row.rank), name, score, String(row.params ?? '–'), String(row.epoch ?? 0)];
       tr.replaceChildren(...cells.map((text, i) => (i === 1 ? h('th', { scope: 'row', text }) : h('td', { text }))));
       if (row.eligible === false) {
         tr.classList.add('over');
@@ -159,6 +161,10 @@ export function mountTools(root, deps) {
       render();
     },
     relabel: render,
+    /** The running challenge, or null. */
+    get challenge() {
+      return challenge;
+    },
     /**
      * The room as the server knows it (on create or resume).
      * @param {any} state
