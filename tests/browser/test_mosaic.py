@@ -228,12 +228,7 @@ def test_sort_and_find_work_on_the_mosaic(lab: Lab) -> None:
     tiles = teacher.locator('[data-testid^="mosaic-tile-"]')
     teacher.get_by_test_id("gallery-sort").select_option("epoch")
     expect(tiles.first).to_have_attribute("data-status", re.compile("playing|paused|diverged"))
-    epochs = teacher.evaluate("""() => {
-      const byId = new Map([...document.querySelectorAll('[data-testid^="gallery-student-"]')]
-        .map((el) => [el.dataset.testid.slice(16), Number(el.dataset.epoch)]));
-      return [...document.querySelectorAll('[data-testid^="mosaic-tile-"]')]
-        .map((el) => byId.get(el.dataset.testid.slice(12)));
-    }""")
+    epochs = [int(e) for e in tiles.evaluate_all("(els) => els.map((el) => el.dataset.epoch)")]
     assert epochs == sorted(epochs, reverse=True), epochs
     teacher.get_by_test_id("gallery-sort").select_option("name")
     teacher.get_by_test_id("gallery-filter").fill("lovelace")

@@ -121,8 +121,10 @@ function rgbaPixel(hex) {
  */
 export function mountGallery(container, deps) {
   const { t } = deps;
-  /** @type {Map<string, {card: any, el: HTMLElement, parts: Record<string, HTMLElement>}>} */
+  /** @type {Map<string, {card: any, el: HTMLElement, parts: Record<string, HTMLElement>, thumb?: string}>} */
   const shown = new Map();
+  /** Hidden (the mosaic is shown), the gallery keeps the cards and draws them once shown. */
+  let active = true;
   /** @type {{sort: string, filter: string, showHidden: boolean, pick: ((card: any) => boolean) | null}} */
   const options = { sort: 'name', filter: '', showHidden: false, pick: null };
   /** @type {string | null} */ let spotlit = null;
@@ -202,6 +204,18 @@ export function mountGallery(container, deps) {
     parts.remove.title = t('teach.card.removeTitle', { name });
   }
 
+  /**
+   * Paints the card's picture if it changed, and writes its text.
+   * @param {{card: any, el: HTMLElement, parts: Record<string, HTMLElement>, thumb?: string}} entry
+   */
+  function draw(entry) {
+    if (entry.thumb) {
+      paintThumb(/** @type {HTMLCanvasElement} */ (entry.parts.canvas), entry.thumb, entry.card.task);
+      delete entry.thumb;
+    }
+    fill(entry);
+  }
+
   /** Shows the cards that pass the filter, in order, moving nodes only when the order changed. */
   function arrange() {
     const visible = visibleCards([...shown.values()].map((e) => e.card), options)
@@ -228,19 +242,27 @@ export function mountGallery(container, deps) {
           shown.set(id, entry);
         }
         entry.card = { ...card, id };
-        if (card.thumb) paintThumb(/** @type {HTMLCanvasElement} */ (entry.parts.canvas), card.thumb, card.task);
-        fill(entry);
+        if (card.thumb) entry.thumb = card.thumb;
+        if (active) draw(entry);
       }
-      arrange();
+      if (active) arrange();
     },
-    /** @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null}} next */
+    /**
+     * The teacher's choices (an empty object: the page's language changed).
+     * @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null, active?: boolean}} next
+     */
     view(next) {
       if (next.sort !== undefined) options.sort = next.sort;
       if (next.filter !== undefined) options.filter = next.filter;
       if (next.showHidden !== undefined) options.showHidden = next.showHidden;
       if (next.pick !== undefined) options.pick = next.pick;
       if (next.spotlit !== undefined) spotlit = next.spotlit;
-      for (const entry of shown.values()) fill(entry);
+      const shows = next.active === true && !active;
+      if (next.active !== undefined) active = next.active;
+      if (!active) return;
+      if (shows || Object.keys(next).length === 0 || next.spotlit !== undefined) {
+        for (const entry of shown.values()) draw(entry);
+      }
       arrange();
     },
     /**

@@ -296,6 +296,7 @@ function renderView() {
   $('view-cards').setAttribute('aria-pressed', String(view === 'cards'));
   mosaicEl.hidden = !mosaicOn;
   cardsEl.hidden = view !== 'cards';
+  gallery.view({ active: view === 'cards' });
   mosaic.view({ active: mosaicOn });
 }
 
@@ -367,6 +368,7 @@ function render() {
   renderCount();
   tools.relabel();
   gallery.view({});
+  mosaic.view({});
   renderSummary();
   renderView();
   renderSpotlightName();

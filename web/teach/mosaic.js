@@ -80,7 +80,7 @@ export function fitTiles(n, width, height, label) {
  */
 export function mountMosaic(container, deps) {
   const { t, namer } = deps;
-  /** @type {Map<string, {card: any, el: HTMLButtonElement, canvas: HTMLCanvasElement, advice: HTMLElement, name: HTMLElement}>} */
+  /** @type {Map<string, {card: any, el: HTMLButtonElement, canvas: HTMLCanvasElement, advice: HTMLElement, name: HTMLElement, thumb?: string}>} */
   const tiles = new Map();
   /** @type {{sort: string, filter: string, showHidden: boolean, pick: ((card: any) => boolean) | null}} */
   const options = { sort: 'name', filter: '', showHidden: false, pick: null };
@@ -109,6 +109,7 @@ export function mountMosaic(container, deps) {
     const main = card.advice?.[0] ?? null;
     const label = namer.label(card.id, String(card.name ?? ''));
     el.dataset.status = status;
+    el.dataset.epoch = String(card.epoch ?? 0);
     el.dataset.advice = main ?? '';
     el.dataset.hidden = String(Boolean(card.hidden));
     el.classList.toggle('tile-spotlit', spotlit === card.id);
@@ -120,6 +121,18 @@ export function mountMosaic(container, deps) {
       name: label,
       state: t(`teach.status.${status}`) + (adviceText ? `, ${adviceText}` : ''),
     }));
+  }
+
+  /**
+   * Paints the tile's picture if it changed, and writes its marks and name.
+   * @param {{card: any, el: HTMLButtonElement, canvas: HTMLCanvasElement, advice: HTMLElement, name: HTMLElement, thumb?: string}} tile
+   */
+  function draw(tile) {
+    if (tile.thumb) {
+      paintThumb(tile.canvas, tile.thumb, tile.card.task);
+      delete tile.thumb;
+    }
+    fill(tile);
   }
 
   /** Sizes the tiles so that all of them fit the window below the mosaic's top. */
@@ -178,20 +191,28 @@ export function mountMosaic(container, deps) {
           tiles.set(id, tile);
         }
         tile.card = { ...card, id };
-        if (card.thumb) paintThumb(tile.canvas, card.thumb, card.task);
-        fill(tile);
+        if (card.thumb) tile.thumb = card.thumb;
+        if (active) draw(tile);
       }
-      arrange();
+      if (active) arrange();
     },
-    /** @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null, active?: boolean}} next */
+    /**
+     * The teacher's choices (an empty object: the language or the names changed); hidden
+     * (`active` false, the cards are shown), the mosaic keeps the cards and draws them once shown.
+     * @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null, active?: boolean}} next
+     */
     view(next) {
       if (next.sort !== undefined) options.sort = next.sort;
       if (next.filter !== undefined) options.filter = next.filter;
       if (next.showHidden !== undefined) options.showHidden = next.showHidden;
       if (next.pick !== undefined) options.pick = next.pick;
       if (next.spotlit !== undefined) spotlit = next.spotlit;
+      const shows = next.active === true && !active;
       if (next.active !== undefined) active = next.active;
-      for (const tile of tiles.values()) fill(tile);
+      if (!active) return;
+      if (shows || Object.keys(next).length === 0 || next.spotlit !== undefined) {
+        for (const tile of tiles.values()) draw(tile);
+      }
       arrange();
     },
     /** Sizes the tiles again (the space above the mosaic changed). */
