@@ -20,10 +20,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, SOCKET_LOG, ServerProcess
 from tests.browser.peers import Peers, class_of_peers, mixed_class
+from tests.browser.test_french import expect_french
 from tests.browser.test_layout import axe_violations, settle
 from tests.server_process import dump_log, start_server
 
 STUDENTS = 60
+TITLE = "Lab 3: hidden layers"
 
 # The tiles' boxes: how many, how many not wholly in the window, which overlap each other or
 # the class summary, and the smallest side.
@@ -76,7 +78,7 @@ def lab(browser: Browser, server: ServerProcess) -> Iterator[Lab]:
     teacher.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
     teacher.goto(f"{server.url}/teach?lang=en")
     expect(teacher.get_by_test_id("connection")).to_have_attribute("data-state", "open")
-    teacher.get_by_test_id("room-title-input").fill("Lab 3: hidden layers")
+    teacher.get_by_test_id("room-title-input").fill(TITLE)
     teacher.get_by_test_id("room-create").click()
     expect(teacher.get_by_test_id("room-code")).to_have_text(re.compile(r"^[A-HJKMNP-Z2-9]{6}$"))
     code = teacher.get_by_test_id("room-code").inner_text()
@@ -139,6 +141,9 @@ def test_sixty_students_fit_one_projector_screen(lab: Lab, lang: str) -> None:
     settle(teacher)
     bad = axe_violations(teacher)
     assert bad == [], "\n".join(bad)
+    if lang == "fr":
+        link = teacher.get_by_test_id("room-join-link").inner_text()
+        expect_french(teacher, "the mosaic", allow=(link, TITLE, *lab.peers.ids))
 
 
 def test_eighty_tiles_fit_1920_and_forty_fit_1280(lab: Lab) -> None:

@@ -259,8 +259,10 @@ export function mountGallery(container, deps) {
       if (next.spotlit !== undefined) spotlit = next.spotlit;
       const shows = next.active === true && !active;
       if (next.active !== undefined) active = next.active;
-      if (!active) return;
-      if (shows || Object.keys(next).length === 0 || next.spotlit !== undefined) {
+      // A new language (or names) relabels even a hidden view: its labels stay true.
+      const relabel = Object.keys(next).length === 0;
+      if (!active && !relabel) return;
+      if (shows || relabel || next.spotlit !== undefined) {
         for (const entry of shown.values()) draw(entry);
       }
       arrange();

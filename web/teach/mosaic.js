@@ -150,7 +150,7 @@ export function mountMosaic(container, deps) {
     container.style.setProperty('--cols', String(cols));
     container.style.setProperty('--picture', `${side - 2 * FRAME}px`);
     container.dataset.fit = `${cols}x${side}`;
-    const fits = Math.max(3, Math.floor((side - 2 * FRAME) / (tileFont(side) * 0.6)));
+    const fits = Math.max(3, Math.floor((side - 2 * FRAME) / (tileFont(side) * 0.64)));
     if (fits !== chars) {
       chars = fits;
       for (const tile of tiles.values()) fill(tile);
@@ -209,8 +209,10 @@ export function mountMosaic(container, deps) {
       if (next.spotlit !== undefined) spotlit = next.spotlit;
       const shows = next.active === true && !active;
       if (next.active !== undefined) active = next.active;
-      if (!active) return;
-      if (shows || Object.keys(next).length === 0 || next.spotlit !== undefined) {
+      // A new language (or names) relabels even a hidden view: its labels stay true.
+      const relabel = Object.keys(next).length === 0;
+      if (!active && !relabel) return;
+      if (shows || relabel || next.spotlit !== undefined) {
         for (const tile of tiles.values()) draw(tile);
       }
       arrange();
