@@ -26,6 +26,8 @@ from tests.server_process import dump_log, start_server
 
 STUDENTS = 60
 TITLE = "Lab 3: hidden layers"
+# Ada Lovelace's name under her tile: whole, or shortened to fit.
+ADA = re.compile(r"^Ada( Lovelace| L\.)$")
 
 # The tiles' boxes: how many, how many not wholly in the window, which overlap each other or
 # the class summary, and the smallest side.
@@ -247,7 +249,7 @@ def test_names_shown_as_initials_or_hidden_on_the_projected_views(lab: Lab) -> N
     teacher = lab.teacher
     set_lang(teacher, "en")
     ada = teacher.get_by_test_id(f"mosaic-tile-{lab.peers.ids['Ada Lovelace']}")
-    expect(ada.locator(".tile-name")).to_have_text("Ada Lovelace")
+    expect(ada.locator(".tile-name")).to_have_text(ADA)
     teacher.get_by_test_id("anonymize").select_option("initials")
     expect(ada.locator(".tile-name")).to_have_text("AL")
     expect(ada).to_have_attribute("aria-label", re.compile(r"^AL: "))
@@ -272,7 +274,7 @@ def test_names_shown_as_initials_or_hidden_on_the_projected_views(lab: Lab) -> N
     teacher.reload()
     expect(teacher.get_by_test_id("anonymize")).to_have_value("hidden")
     teacher.get_by_test_id("anonymize").select_option("shown")
-    expect(ada.locator(".tile-name")).to_have_text("Ada Lovelace")
+    expect(ada.locator(".tile-name")).to_have_text(ADA)
 
 
 def test_click_or_enter_on_a_tile_opens_the_spotlight(lab: Lab) -> None:
@@ -293,3 +295,37 @@ def test_click_or_enter_on_a_tile_opens_the_spotlight(lab: Lab) -> None:
     teacher.wait_for_function("() => window.__teach.frames > 0")
     teacher.get_by_test_id("spotlight-close").click()
     expect(spotlight).to_be_hidden()
+
+
+def test_a_challenge_keeps_the_class_on_screen(lab: Lab) -> None:
+    """Last: the challenge sets every student's dataset. Over the mosaic the leaderboard shows
+    its first three rows in one band, the histogram the challenge's metric, and every tile
+    still fits the large screen (the small one keeps at least 40 in view)."""
+    teacher = lab.teacher
+    set_lang(teacher, "en")
+    teacher.get_by_test_id("tool-challenge").click()
+    teacher.get_by_test_id("challenge-metric").select_option("test_accuracy")
+    teacher.get_by_test_id("challenge-start").click()
+    teacher.get_by_test_id("tool-challenge").click()
+    rows = teacher.locator('[data-testid^="leaderboard-row-"]')
+    expect(rows).to_have_count(3, timeout=30_000)
+    expect(teacher.get_by_test_id("board-more")).to_have_text(
+        f"The first 3 of {STUDENTS}: the cards show the whole leaderboard.")
+    expect(teacher.get_by_test_id("class-summary")).to_contain_text("Test accuracy (challenge)")
+    for width, height in ((1920, 1080), (1280, 720)):
+        teacher.set_viewport_size({"width": width, "height": height})
+        teacher.evaluate("() => window.scrollTo(0, 0)")  # the challenge's tool is far down
+        settle(teacher)
+        shot(teacher, f"challenge-{width}")
+        tiles: dict[str, Any] = teacher.evaluate(TILES)
+        assert tiles["count"] == STUDENTS and tiles["overlaps"] == 0, (width, tiles)
+        in_view = STUDENTS - len(tiles["outside"])
+        assert in_view >= (STUDENTS if width == 1920 else 40), (width, in_view, tiles)
+    # The cards list the whole leaderboard.
+    teacher.get_by_test_id("view-cards").click()
+    expect(rows).to_have_count(STUDENTS)
+    expect(teacher.get_by_test_id("board-more")).to_be_hidden()
+    teacher.get_by_test_id("view-mosaic").click()
+    teacher.get_by_test_id("tool-challenge").click()
+    teacher.get_by_test_id("challenge-stop").click()
+    expect(teacher.get_by_test_id("board")).to_be_hidden()

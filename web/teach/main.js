@@ -120,7 +120,14 @@ const mosaic = mountMosaic(mosaicEl, {
   onSpotlight: (id) => send({ type: 'room_spotlight', student: id }),
 });
 const summary = mountSummary(summaryEl, { t, onPick: setPick });
-const tools = mountTools(roomBox, { t, send, nameOf: (id, name) => namer.label(id, name) });
+/** Over the mosaic, the leaderboard's first rows: the whole class stays on the screen. */
+const MOSAIC_BOARD_ROWS = 3;
+const tools = mountTools(roomBox, {
+  t,
+  send,
+  nameOf: (id, name) => namer.label(id, name),
+  topRows: () => (currentView() === 'mosaic' ? MOSAIC_BOARD_ROWS : null),
+});
 const spotlight = mountSpotlight(spotBox, {
   t,
   i18n: {
@@ -161,6 +168,7 @@ function receive(message) {
     }
     case 'room_leaderboard':
       tools.leaderboard(message);
+      renderSummary();
       break;
     case 'room_spotlight':
       showSpotlight(message);
@@ -291,7 +299,10 @@ function currentView() {
 function renderView() {
   const view = currentView();
   const mosaicOn = view === 'mosaic' && cards.length > 0;
-  wrapEl.dataset.view = view;
+  if (wrapEl.dataset.view !== view) {
+    wrapEl.dataset.view = view;
+    tools.redrawBoard();
+  }
   $('view-mosaic').setAttribute('aria-pressed', String(view === 'mosaic'));
   $('view-cards').setAttribute('aria-pressed', String(view === 'cards'));
   mosaicEl.hidden = !mosaicOn;

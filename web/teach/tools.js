@@ -28,7 +28,9 @@ export function teacherConfig() {
  *   t: (key: string, params?: Record<string, unknown>) => string,
  *   send: (message: {type: string, [key: string]: any}) => number,
  *   nameOf?: (id: string, name: string) => string,
- * }} deps  `nameOf`: how the leaderboard names a student (the anonymize setting)
+ *   topRows?: () => number | null,
+ * }} deps  `nameOf`: how the leaderboard names a student (the anonymize setting);
+ *   `topRows`: how many of its rows to show (null: all)
  */
 export function mountTools(root, deps) {
   const { t } = deps;
@@ -150,7 +152,11 @@ export function mountTools(root, deps) {
       }
       return tr;
     });
-    rowsEl.replaceChildren(...rows);
+    const top = deps.topRows?.() ?? null;
+    const more = /** @type {HTMLElement} */ (q('board-more'));
+    more.hidden = top === null || rows.length <= top;
+    if (!more.hidden) more.textContent = t('teach.board.top', { n: top, total: rows.length });
+    rowsEl.replaceChildren(...(top === null ? rows : rows.slice(0, top)));
   }
 
   return {
@@ -161,6 +167,8 @@ export function mountTools(root, deps) {
       render();
     },
     relabel: render,
+    /** Draws the leaderboard again (the number of rows to show changed). */
+    redrawBoard: renderBoard,
     /** The running challenge, or null. */
     get challenge() {
       return challenge;
