@@ -329,3 +329,15 @@ def test_a_challenge_keeps_the_class_on_screen(lab: Lab) -> None:
     teacher.get_by_test_id("tool-challenge").click()
     teacher.get_by_test_id("challenge-stop").click()
     expect(teacher.get_by_test_id("board")).to_be_hidden()
+
+
+def test_initials_and_short_names(lab: Lab) -> None:
+    names = lab.teacher.evaluate("""async () => {
+      const { initials } = await import('/teach/names.js');
+      const { shortName } = await import('/teach/mosaic.js');
+      return [initials('Ada Lovelace'), initials('Jean-Baptiste Lefèvre'), initials('Émilie'),
+              initials('  '), shortName('Ada Lovelace', 20), shortName('Ada Lovelace', 7),
+              shortName('Ada Lovelace', 4), shortName('Jean-Baptiste Lefèvre', 4),
+              shortName('Bartholomew', 6)];
+    }""")
+    assert names == ["AL", "JBL", "É", "?", "Ada Lovelace", "Ada L.", "Ada", "JBL", "Barth…"]

@@ -150,7 +150,7 @@ export function mountMosaic(container, deps) {
     container.style.setProperty('--cols', String(cols));
     container.style.setProperty('--picture', `${side - 2 * FRAME}px`);
     container.dataset.fit = `${cols}x${side}`;
-    const fits = Math.max(3, Math.floor((side - 2 * FRAME) / (tileFont(side) * 0.64)));
+    const fits = Math.max(3, Math.floor((side - 2 * FRAME) / (tileFont(side) * 0.7)));
     if (fits !== chars) {
       chars = fits;
       for (const tile of tiles.values()) fill(tile);
