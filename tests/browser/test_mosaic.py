@@ -341,3 +341,32 @@ def test_initials_and_short_names(lab: Lab) -> None:
               shortName('Bartholomew', 6)];
     }""")
     assert names == ["AL", "JBL", "É", "?", "Ada Lovelace", "Ada L.", "Ada", "JBL", "Barth…"]
+
+
+def test_the_summary_bins_accuracies_and_losses(lab: Lab) -> None:
+    out = lab.teacher.evaluate("""async () => {
+      const s = await import('/teach/summary.js');
+      const card = (val_accuracy, val_loss, status, advice, epoch) =>
+        ({ val_accuracy, val_loss, status, advice, epoch });
+      const cards = [
+        card(1, 0.005, 'playing', ['dead_relu', 'dead_relu'], 10),
+        card(0.95, 0.2, 'paused', [], 30),
+        card(0.42, 5, 'paused', ['lr_too_high', 'dead_relu'], 20),
+        card(null, null, 'diverged', ['lr_too_high'], 40),
+      ];
+      const acc = s.summarize(cards, 'val_accuracy');
+      const loss = s.summarize(cards, 'val_loss');
+      return { acc, loss, metric: s.summaryMetric(cards, null),
+               regression: s.summaryMetric([{ val_accuracy: null }], null),
+               challenge: s.summaryMetric(cards, { metric: 'test_loss' }),
+               ranges: [s.binRange(9, 'val_accuracy'), s.binRange(1, 'val_loss'),
+                        s.binRange(6, 'val_loss')] };
+    }""")
+    assert out["acc"]["bins"] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 2]
+    assert out["loss"]["bins"] == [1, 0, 0, 1, 0, 0, 1]
+    assert out["acc"]["states"] == {"playing": 1, "paused": 2, "diverged": 1}
+    assert out["acc"]["advice"] == {"dead_relu": 2, "lr_too_high": 2}
+    assert out["acc"]["median"] == 25
+    assert (out["metric"], out["regression"], out["challenge"]) == (
+        "val_accuracy", "val_loss", "test_loss")
+    assert out["ranges"] == ["90–100%", "0.01–0.03", "≥ 3"], out["ranges"]

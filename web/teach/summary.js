@@ -7,8 +7,7 @@
  * costs the server nothing. A bar or a count is a toggle button: pressed, it filters the
  * teacher's views to those students (`pick`).
  */
-import { formatLoss } from '../controls.js';
-import { formatPercent } from '../i18n.js';
+import { formatNumber, formatPercent } from '../i18n.js';
 import { h } from '../lessons/util.js';
 
 export const STATES = ['playing', 'paused', 'diverged'];
@@ -29,6 +28,9 @@ export function summaryMetric(cards, challenge) {
   if (challenge?.metric) return String(challenge.metric);
   return cards.some((c) => typeof c.val_accuracy === 'number') ? 'val_accuracy' : 'val_loss';
 }
+
+/** A loss's bin edge: "0.03", "3" (in the page's language). */
+const edge = (/** @type {number} */ x) => formatNumber(x, { maximumSignificantDigits: 2 });
 
 /** @param {string} metric */
 const isLoss = (metric) => metric.endsWith('_loss');
@@ -63,7 +65,7 @@ export function binRange(bin, metric) {
   if (isLoss(metric)) {
     const lo = LOSS_EDGES[bin];
     const hi = LOSS_EDGES[bin + 1];
-    return hi === undefined ? `≥ ${formatLoss(lo)}` : `${formatLoss(lo)}–${formatLoss(hi)}`;
+    return hi === undefined ? `≥ ${edge(lo)}` : `${edge(lo)}–${edge(hi)}`;
   }
   const pct = (/** @type {number} */ x) => formatPercent(x, 0).replace(/\s*%$/u, '');
   return `${pct(bin / ACCURACY_BINS)}–${formatPercent((bin + 1) / ACCURACY_BINS, 0)}`;
@@ -169,7 +171,7 @@ export function mountSummary(container, deps) {
       return button;
     }));
     const last = s.bins.length - 1;
-    axis.replaceChildren(h('span', { text: isLoss(metric) ? formatLoss(0) : formatPercent(0, 0) }),
+    axis.replaceChildren(h('span', { text: isLoss(metric) ? edge(0) : formatPercent(0, 0) }),
       h('span', { text: isLoss(metric) ? binRange(last, metric) : formatPercent(1, 0) }));
     stateTitle.textContent = t('teach.summary.states');
     stateList.replaceChildren(...STATES.map((code) => {
