@@ -5,6 +5,7 @@
     python bench/room.py --setup redis           # two processes sharing a redis-server
     python bench/room.py --students 10 --duration 5 --json
     python bench/room.py --baseline              # also the students' frames/s without a room
+    python bench/room.py --setup embedded --teacher mosaic   # the teacher's page in Chromium
 
 Every student joins the teacher's room and plays the default network. The teacher pushes a
 config to the room every `--push-every` seconds. Printed, for the measured window:
@@ -15,6 +16,11 @@ config to the room every `--push-every` seconds. Printed, for the measured windo
   messages (galleries, leaderboards) divided by the number of students.
 In the redis setup the teacher uses the first process and the students alternate between the
 two (as behind a load balancer); it needs `redis-server` (Debian's package).
+
+`--teacher mosaic` (or `cards`) replaces the teacher's websocket client by the teacher's page
+(/teach in headless Chromium at 1920x1080) showing that view: the same galleries reach it, and
+it also says how long the page takes to draw one (cards, mosaic and summary) and how many tiles
+or cards it shows. The page does not push; `--teacher all` runs the socket, then each view.
 """
 
 from __future__ import annotations
@@ -126,6 +132,81 @@ async def teacher_reads(ws: ClientConnection, students: int, stats: Teacher,
                 stats.full_galleries += 1
 
 
+async def classroom_page(teacher_url: str, student_urls: list[str], students: int,
+                         duration: float, view: str) -> dict[str, Any]:
+    """The teacher's page (/teach in Chromium) showing `view`, and the students: what reaches
+    the page (its websocket's room messages) and what drawing them costs it."""
+    from playwright.async_api import async_playwright
+
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    measuring, stop = asyncio.Event(), asyncio.Event()
+    teacher = Teacher()
+    pupils = [Student() for _ in range(students)]
+
+    def received(payload: str | bytes) -> None:
+        if not measuring.is_set() or not isinstance(payload, str):
+            return
+        kind = room_type(payload)
+        if kind is None:
+            return
+        teacher.room_bytes += len(payload)
+        if kind == "room_gallery":
+            teacher.galleries += 1
+            if json.loads(payload)["count"] == students:
+                teacher.full_galleries += 1
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                   args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1920, "height": 1080})
+        page.on("websocket", lambda ws: ws.on("framereceived", received))
+        await page.goto(teacher_url + "/teach")
+        await page.wait_for_function("() => document.querySelector("
+                                     "'[data-testid=\"connection\"]').dataset.state === 'open'")
+        await page.get_by_test_id("room-create").click()
+        await page.wait_for_function("() => window.__teach.room !== null")
+        code = await page.evaluate("() => window.__teach.room.code")
+        await page.get_by_test_id(f"view-{view}").click()
+        ready: asyncio.Queue[None] = asyncio.Queue()
+        urls = [u.replace("http", "ws", 1) for u in student_urls]
+        tasks = [asyncio.create_task(student(
+            urls[i % len(urls)], code, f"student {i + 1}", pupils[i], measuring, stop, ready))
+            for i in range(students)]
+        for _ in range(students):
+            await asyncio.wait_for(ready.get(), timeout=120)
+        await asyncio.sleep(3.0)
+        measuring.set()
+        started = time.monotonic()
+        draws: list[float] = []
+        while time.monotonic() - started < duration:
+            await asyncio.sleep(0.5)
+            draws.append(float(await page.evaluate("() => window.__teach.drawMs")))
+        elapsed = time.monotonic() - started
+        measuring.clear()
+        shown = await page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid^=\"mosaic-tile-\"],"
+            " [data-testid^=\"gallery-student-\"]')].filter((el) => el.offsetParent).length")
+        stop.set()
+        await asyncio.gather(*tasks)
+        await browser.close()
+    fps = sorted(p.frames / elapsed for p in pupils)
+    return {
+        "students": students, "seconds": round(elapsed, 1), "teacher": view,
+        "student_fps_min": round(fps[0], 1),
+        "student_fps_median": round(statistics.median(fps), 1),
+        "gallery_per_s": round(teacher.galleries / elapsed, 2),
+        "full_gallery_per_s": round(teacher.full_galleries / elapsed, 2),
+        "student_room_bytes_per_s": round(statistics.mean(p.room_bytes for p in pupils)
+                                          / elapsed),
+        "teacher_room_bytes_per_s_per_student": round(teacher.room_bytes / elapsed
+                                                      / students),
+        "page_draw_ms_median": round(statistics.median(draws), 1) if draws else None,
+        "page_draw_ms_max": round(max(draws), 1) if draws else None,
+        "page_shows": shown,
+    }
+
+
 async def baseline(urls: list[str], students: int, duration: float) -> dict[str, Any]:
     """The same sessions without a room: what the room costs the students' frames."""
     measuring, stop = asyncio.Event(), asyncio.Event()
@@ -200,7 +281,7 @@ async def classroom(teacher_url: str, student_urls: list[str], students: int,
 
 
 def run(setup: str, students: int, duration: float, push_every: float,
-        with_baseline: bool) -> dict[str, Any]:
+        with_baseline: bool, teacher: str = "socket") -> dict[str, Any]:
     # One address opens every socket: lift the per-address caps of a real class's NAT.
     os.environ["PLAYGROUND_ROOM_JOIN_ATTEMPTS"] = str(10 * students)
     common = ["--max-sessions-per-client", str(students + 10), "--max-sessions",
@@ -216,6 +297,9 @@ def run(setup: str, students: int, duration: float, push_every: float,
             _, second = stack.enter_context(server_process(extra_args=args))
             teacher_url, student_urls = first, [first, second]
         ws_urls = [u.replace("http", "ws", 1) for u in student_urls]
+        if teacher != "socket":
+            return {"setup": setup, **asyncio.run(classroom_page(
+                teacher_url, student_urls, students, duration, teacher))}
         result = asyncio.run(classroom(teacher_url.replace("http", "ws", 1), ws_urls,
                                        students, duration, push_every))
         if with_baseline:
@@ -231,26 +315,45 @@ def main() -> None:
     parser.add_argument("--push-every", type=float, default=2.0)
     parser.add_argument("--baseline", action="store_true",
                         help="also the same sessions without a room (their frames/s)")
+    parser.add_argument("--teacher", choices=["socket", "mosaic", "cards", "all"],
+                        default="socket", help="the teacher: a websocket client, or the "
+                        "teacher's page in Chromium showing the mosaic or the cards")
     parser.add_argument("--json", action="store_true", help="also one JSON line per setup")
     args = parser.parse_args()
     setups = ["embedded", "redis"] if args.setup == "both" else [args.setup]
+    teachers = ["socket", "mosaic", "cards"] if args.teacher == "all" else [args.teacher]
     for setup in setups:
-        result = run(setup, args.students, args.duration, args.push_every, args.baseline)
-        print(f"{setup}: {result['students']} students, {result['seconds']} s measured")
-        print(f"  student frames/s (own session): min {result['student_fps_min']}, "
-              f"median {result['student_fps_median']}")
-        if args.baseline:
-            print(f"  without a room: min {result['baseline_fps_min']}, "
-                  f"median {result['baseline_fps_median']}")
-        print(f"  teacher galleries/s: {result['gallery_per_s']} "
-              f"(with all {result['students']} students: {result['full_gallery_per_s']})")
-        print(f"  push latency ms: p50 {result['push_ms_p50']}, p95 {result['push_ms_p95']}, "
-              f"max {result['push_ms_max']} ({result['pushes_missed']} missed)")
-        print(f"  room bytes/s per student: {result['student_room_bytes_per_s']} received by "
-              f"the student, {result['teacher_room_bytes_per_s_per_student']} of the "
-              "teacher's galleries")
-        if args.json:
-            print(json.dumps(result))
+        for teacher in teachers:
+            report(run(setup, args.students, args.duration, args.push_every,
+                       args.baseline and teacher == "socket", teacher), args)
+
+
+def report(result: dict[str, Any], args: argparse.Namespace) -> None:
+    """Prints one run's numbers (and, with --json, its JSON line)."""
+    setup = result["setup"]
+    teacher = result.get("teacher", "socket")
+    print(f"{setup}, teacher {teacher}: {result['students']} students, "
+          f"{result['seconds']} s measured")
+    print(f"  student frames/s (own session): min {result['student_fps_min']}, "
+          f"median {result['student_fps_median']}")
+    if "baseline_fps_min" in result:
+        print(f"  without a room: min {result['baseline_fps_min']}, "
+              f"median {result['baseline_fps_median']}")
+    print(f"  teacher galleries/s: {result['gallery_per_s']} "
+          f"(with all {result['students']} students: {result['full_gallery_per_s']})")
+    if "push_ms_p50" in result:
+        print(f"  push latency ms: p50 {result['push_ms_p50']}, p95 "
+              f"{result['push_ms_p95']}, max {result['push_ms_max']} "
+              f"({result['pushes_missed']} missed)")
+    if "page_draw_ms_median" in result:
+        print(f"  the page draws a gallery in {result['page_draw_ms_median']} ms (median), "
+              f"{result['page_draw_ms_max']} ms (max), showing {result['page_shows']} "
+              f"{'tiles' if teacher == 'mosaic' else 'cards'}")
+    print(f"  room bytes/s per student: {result['student_room_bytes_per_s']} received by "
+          f"the student, {result['teacher_room_bytes_per_s_per_student']} of the "
+          "teacher's galleries")
+    if args.json:
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,16 @@
 
     .venv/bin/python scripts/classroom_screenshot.py [--students 4] [--size 1920x1080]
                                                      [--lang en] [--spotlight [--full-screen]]
+    .venv/bin/python scripts/classroom_screenshot.py --class 60 [--names initials]
+                                                     --out docs/classroom-mosaic.png
 
 Starts a server, opens the teacher's page in headless Chromium, creates a class, lets
 --students playgrounds join it (each on its own dataset and network, training), starts a
 challenge so the leaderboard shows above the gallery of students and saves the visible window.
 With --spotlight, the first student is in the spotlight (with --full-screen, on the whole
-screen).
+screen). With --class N, N students join as websocket clients instead of pages (as in
+tests/browser/peers.py: a lab after a few minutes, some with the coach's advice, a few
+diverged) and the page shows the mosaic and the class summary, without a challenge.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
+from tests.browser.peers import class_of_peers, mixed_class  # noqa: E402
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.server_process import running_server  # noqa: E402
 
@@ -56,6 +61,9 @@ def main() -> None:
     parser.add_argument("--title", default="Lab 3: hidden layers")
     parser.add_argument("--spotlight", action="store_true", help="a student in the spotlight")
     parser.add_argument("--full-screen", action="store_true", help="the spotlight, full screen")
+    parser.add_argument("--class", dest="class_size", type=int, default=0,
+                        help="this many students joined as websocket clients: the mosaic")
+    parser.add_argument("--names", default="shown", choices=("shown", "initials", "hidden"))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "classroom.png")
     args = parser.parse_args()
     match = re.fullmatch(r"(\d+)x(\d+)", args.size)
@@ -64,6 +72,9 @@ def main() -> None:
     width, height = int(match[1]), int(match[2])
     if not CHROMIUM.exists():
         sys.exit(f"Chromium is missing at {CHROMIUM} (apt-get install chromium)")
+    if args.class_size:
+        mosaic(args, width, height)
+        return
     with running_server() as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -96,6 +107,36 @@ def main() -> None:
         teacher.wait_for_timeout(300)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         teacher.screenshot(path=str(args.out))
+        browser.close()
+    print(f"wrote {args.out}")
+
+
+def mosaic(args: argparse.Namespace, width: int, height: int) -> None:
+    """The teacher's mosaic of a class of websocket students."""
+    limits = ["--max-sessions", str(args.class_size + 20),
+              "--max-sessions-per-client", str(args.class_size + 20)]
+    with running_server(extra_args=limits) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        teacher = browser.new_page(viewport={"width": width, "height": height},
+                                   device_scale_factor=1)
+        teacher.goto(f"{base_url}/teach?lang={args.lang}")
+        expect(teacher.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+        teacher.get_by_test_id("room-title-input").fill(args.title)
+        teacher.get_by_test_id("room-create").click()
+        code_box = teacher.get_by_test_id("room-code")
+        expect(code_box).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
+        with class_of_peers(base_url, code_box.inner_text(), mixed_class(args.class_size)):
+            expect(teacher.get_by_test_id("gallery-count")).to_have_attribute(
+                "data-count", str(args.class_size), timeout=60_000)
+            teacher.get_by_test_id("view-mosaic").click()
+            teacher.get_by_test_id("anonymize").select_option(args.names)
+            teacher.wait_for_timeout(3000)
+            teacher.mouse.move(0, 0)
+            teacher.evaluate("() => window.scrollTo(0, 0)")
+            teacher.wait_for_timeout(300)
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            teacher.screenshot(path=str(args.out))
         browser.close()
     print(f"wrote {args.out}")
 

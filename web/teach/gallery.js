@@ -45,6 +45,20 @@ export function sortCards(cards, key) {
 }
 
 /**
+ * What the teacher's views (cards and mosaic) show of `cards`, in order: the sort, the name
+ * filter, the teacher-hidden students only with `showHidden`, and `pick` (the class summary's
+ * bar or count, if one is chosen).
+ * @param {any[]} cards
+ * @param {{sort: string, filter: string, showHidden: boolean, pick: ((card: any) => boolean) | null}} options
+ */
+export function visibleCards(cards, options) {
+  const needle = options.filter.trim().toLocaleLowerCase();
+  return sortCards(cards, options.sort).filter((card) => (options.showHidden || !card.hidden)
+    && (!needle || String(card.name).toLocaleLowerCase().includes(needle))
+    && (!options.pick || options.pick(card)));
+}
+
+/**
  * Paints a 32×32 thumbnail (base64, one byte per cell, row-major, row 0 at the top as on the
  * canvas) into `canvas` with the
  * playground's palette: the diverging ramp for a binary output or a regression, the Okabe–Ito
@@ -107,11 +121,12 @@ function rgbaPixel(hex) {
  */
 export function mountGallery(container, deps) {
   const { t } = deps;
-  /** @type {Map<string, {card: any, el: HTMLElement, parts: Record<string, HTMLElement>}>} */
+  /** @type {Map<string, {card: any, el: HTMLElement, parts: Record<string, HTMLElement>, thumb?: string}>} */
   const shown = new Map();
-  let sortKey = 'name';
-  let filter = '';
-  let showHidden = false;
+  /** Hidden (the mosaic is shown), the gallery keeps the cards and draws them once shown. */
+  let active = true;
+  /** @type {{sort: string, filter: string, showHidden: boolean, pick: ((card: any) => boolean) | null}} */
+  const options = { sort: 'name', filter: '', showHidden: false, pick: null };
   /** @type {string | null} */ let spotlit = null;
 
   /** @param {string} id */
@@ -189,11 +204,21 @@ export function mountGallery(container, deps) {
     parts.remove.title = t('teach.card.removeTitle', { name });
   }
 
+  /**
+   * Paints the card's picture if it changed, and writes its text.
+   * @param {{card: any, el: HTMLElement, parts: Record<string, HTMLElement>, thumb?: string}} entry
+   */
+  function draw(entry) {
+    if (entry.thumb) {
+      paintThumb(/** @type {HTMLCanvasElement} */ (entry.parts.canvas), entry.thumb, entry.card.task);
+      delete entry.thumb;
+    }
+    fill(entry);
+  }
+
   /** Shows the cards that pass the filter, in order, moving nodes only when the order changed. */
   function arrange() {
-    const needle = filter.trim().toLocaleLowerCase();
-    const visible = sortCards([...shown.values()].map((e) => e.card), sortKey)
-      .filter((card) => (showHidden || !card.hidden) && (!needle || String(card.name).toLocaleLowerCase().includes(needle)))
+    const visible = visibleCards([...shown.values()].map((e) => e.card), options)
       .map((card) => /** @type {any} */ (shown.get(card.id)).el);
     const current = [...container.children];
     if (current.length !== visible.length || current.some((el, i) => el !== visible[i])) {
@@ -217,18 +242,29 @@ export function mountGallery(container, deps) {
           shown.set(id, entry);
         }
         entry.card = { ...card, id };
-        if (card.thumb) paintThumb(/** @type {HTMLCanvasElement} */ (entry.parts.canvas), card.thumb, card.task);
-        fill(entry);
+        if (card.thumb) entry.thumb = card.thumb;
+        if (active) draw(entry);
       }
-      arrange();
+      if (active) arrange();
     },
-    /** @param {{sort?: string, filter?: string, showHidden?: boolean, spotlit?: string | null}} options */
-    view(options) {
-      if (options.sort !== undefined) sortKey = options.sort;
-      if (options.filter !== undefined) filter = options.filter;
-      if (options.showHidden !== undefined) showHidden = options.showHidden;
-      if (options.spotlit !== undefined) spotlit = options.spotlit;
-      for (const entry of shown.values()) fill(entry);
+    /**
+     * The teacher's choices (an empty object: the page's language changed).
+     * @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null, active?: boolean}} next
+     */
+    view(next) {
+      if (next.sort !== undefined) options.sort = next.sort;
+      if (next.filter !== undefined) options.filter = next.filter;
+      if (next.showHidden !== undefined) options.showHidden = next.showHidden;
+      if (next.pick !== undefined) options.pick = next.pick;
+      if (next.spotlit !== undefined) spotlit = next.spotlit;
+      const shows = next.active === true && !active;
+      if (next.active !== undefined) active = next.active;
+      // A new language (or names) relabels even a hidden view: its labels stay true.
+      const relabel = Object.keys(next).length === 0;
+      if (!active && !relabel) return;
+      if (shows || relabel || next.spotlit !== undefined) {
+        for (const entry of shown.values()) draw(entry);
+      }
       arrange();
     },
     /**

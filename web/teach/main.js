@@ -15,13 +15,21 @@ import { STRINGS as ROOM_STRINGS } from '../rooms/strings.js';
 import { connectSocket, socketUrl } from '../socket.js';
 import { langFromUrl, urlWithLang } from '../url.js';
 import { mountGallery, SORT_KEYS } from './gallery.js';
+import { mountMosaic } from './mosaic.js';
+import { createNamer, NAME_MODES } from './names.js';
 import { mountLargeMode, mountSpotlight } from './spotlight.js';
 import { STRINGS } from './strings.js';
+import { mountSummary, pickTest, summaryMetric } from './summary.js';
 import { mountTools } from './tools.js';
 
 /** sessionStorage: the open class's code, and its key under a name with the code. */
 const CODE_KEY = 'nnp.teach.code';
 const keyName = (/** @type {string} */ code) => `nnp.teach.key.${code}`;
+/** sessionStorage: the teacher's choice of view ("mosaic" or "cards") and of names. */
+const VIEW_KEY = 'nnp.teach.view';
+const NAMES_KEY = 'nnp.teach.names';
+/** Until the teacher picks a view: the cards for a small class, the mosaic past this many. */
+const AUTO_MOSAIC = 12;
 
 const i18n = createI18n(langFromUrl(location.search) ?? browserLanguage(navigator.languages ?? [navigator.language]));
 for (const table of [STRINGS, ROOM_STRINGS, ERROR_STRINGS, COACH_STRINGS, EXP_STRINGS, DATA_STRINGS]) i18n.register(table);
@@ -34,12 +42,24 @@ const errorEl = /** @type {HTMLElement} */ ($('error'));
 const eventsEl = /** @type {HTMLElement} */ ($('events'));
 const spotBox = /** @type {HTMLElement} */ ($('spotlight'));
 const sortSel = /** @type {HTMLSelectElement} */ ($('gallery-sort'));
+const namesSel = /** @type {HTMLSelectElement} */ ($('anonymize'));
+const wrapEl = /** @type {HTMLElement} */ ($('gallery-wrap'));
+const mosaicEl = /** @type {HTMLElement} */ ($('gallery-mosaic'));
+const cardsEl = /** @type {HTMLElement} */ ($('gallery'));
+const summaryEl = /** @type {HTMLElement} */ ($('class-summary'));
 
 /** @type {{code: string, key: string, title: string, joinPath: string} | null} */ let room = null;
 /** The id of the `room_create` waiting for its answer, and whether it resumes a class. */
 /** @type {{id: number, resume: boolean} | null} */ let creating = null;
 /** @type {number | null} */ let closing = null;
 let count = 0;
+/** The latest gallery's cards. */
+/** @type {any[]} */ let cards = [];
+/** The teacher's choice of view, or null (then AUTO_MOSAIC decides). */
+/** @type {string | null} */ let viewChoice = sessionStorage.getItem(VIEW_KEY);
+/** The summary's pressed bar or count, and the histogram's metric it was pressed under. */
+/** @type {{kind: string, code: string} | null} */ let pick = null;
+let pickMetric = '';
 /** Whether `/api/catalog` answered (else hello's catalog fills the push buttons). */
 let catalogFetched = false;
 
@@ -47,6 +67,10 @@ let catalogFetched = false;
 const probe = {
   gallery: 0,
   frames: 0,
+  /** Milliseconds the last gallery took to draw (cards, mosaic and summary). */
+  drawMs: 0,
+  /** "mosaic" or "cards". */
+  get view() { return currentView(); },
   get room() { return room ? { code: room.code } : null; },
   /** The epoch of the last frame the spotlight drew, or null. */
   spotlightEpoch: () => spotlight.epoch,
@@ -82,13 +106,28 @@ function send(message) {
   return socket.send(room ? { ...message, key: room.key } : message);
 }
 
-const gallery = mountGallery(/** @type {HTMLElement} */ ($('gallery')), {
+const namer = createNamer(t);
+namer.setMode(sessionStorage.getItem(NAMES_KEY) ?? 'shown');
+const gallery = mountGallery(cardsEl, {
   t,
   onSpotlight: (id) => send({ type: 'room_spotlight', student: id }),
   onHide: (id, hidden) => send({ type: 'room_hide', student: id, hidden }),
   onRemove: (id) => send({ type: 'room_remove', student: id }),
 });
-const tools = mountTools(roomBox, { t, send });
+const mosaic = mountMosaic(mosaicEl, {
+  t,
+  namer,
+  onSpotlight: (id) => send({ type: 'room_spotlight', student: id }),
+});
+const summary = mountSummary(summaryEl, { t, onPick: setPick });
+/** Over the mosaic, the leaderboard's first rows: the whole class stays on the screen. */
+const MOSAIC_BOARD_ROWS = 3;
+const tools = mountTools(roomBox, {
+  t,
+  send,
+  nameOf: (id, name) => namer.label(id, name),
+  topRows: () => (currentView() === 'mosaic' ? MOSAIC_BOARD_ROWS : null),
+});
 const spotlight = mountSpotlight(spotBox, {
   t,
   i18n: {
@@ -114,14 +153,23 @@ function receive(message) {
       openRoom(message);
       break;
     case 'room_gallery':
+    {
       probe.gallery += 1;
+      const started = performance.now();
       count = Number(message.count ?? message.students?.length ?? 0);
-      gallery.update(message.students ?? []);
-      tools.gallery(message.students ?? []);
+      cards = message.students ?? [];
+      gallery.update(cards);
+      tools.gallery(cards);
+      mosaic.update(cards);
+      renderSummary();
+      renderView();
       renderCount();
+      probe.drawMs = performance.now() - started;
       break;
+    }
     case 'room_leaderboard':
       tools.leaderboard(message);
+      renderSummary();
       break;
     case 'room_spotlight':
       showSpotlight(message);
@@ -174,7 +222,10 @@ function closed() {
   sessionStorage.removeItem(CODE_KEY);
   room = null;
   count = 0;
+  cards = [];
+  pick = null;
   gallery.clear();
+  mosaic.clear();
   hideSpotlight();
   $('create-notice').textContent = t('teach.room.closed');
   $('create-notice').hidden = false;
@@ -218,9 +269,17 @@ function showSpotlight(message) {
   spotBox.dataset.student = String(message.student);
   const name = String(message.name ?? gallery.nameOf(String(message.student)) ?? '');
   spotBox.dataset.name = name;
+  renderSpotlightName();
+  gallery.view({ spotlit: String(message.student) });
+  mosaic.view({ spotlit: String(message.student) });
+}
+
+/** The spotlight's heading and note, with the student's projected name (anonymize). */
+function renderSpotlightName() {
+  if (spotBox.hidden) return;
+  const name = namer.label(spotBox.dataset.student ?? '', spotBox.dataset.name ?? '');
   $('spotlight-name').textContent = t('teach.spot.heading', { name });
   $('spotlight-note').textContent = t('teach.spot.readOnly', { name });
-  gallery.view({ spotlit: String(message.student) });
 }
 
 function hideSpotlight() {
@@ -229,6 +288,65 @@ function hideSpotlight() {
   spotBox.hidden = true;
   delete spotBox.dataset.student;
   gallery.view({ spotlit: null });
+  mosaic.view({ spotlit: null });
+}
+
+/** "mosaic" or "cards": the teacher's choice, else the cards for a small class. */
+function currentView() {
+  if (viewChoice === 'mosaic' || viewChoice === 'cards') return viewChoice;
+  return count > AUTO_MOSAIC ? 'mosaic' : 'cards';
+}
+
+function renderView() {
+  const view = currentView();
+  const mosaicOn = view === 'mosaic' && cards.length > 0;
+  if (wrapEl.dataset.view !== view) {
+    wrapEl.dataset.view = view;
+    tools.redrawBoard();
+  }
+  $('view-mosaic').setAttribute('aria-pressed', String(view === 'mosaic'));
+  $('view-cards').setAttribute('aria-pressed', String(view === 'cards'));
+  mosaicEl.hidden = !mosaicOn;
+  cardsEl.hidden = view !== 'cards';
+  gallery.view({ active: view === 'cards' });
+  mosaic.view({ active: mosaicOn });
+}
+
+/** @param {string} view */
+function setView(view) {
+  viewChoice = view;
+  sessionStorage.setItem(VIEW_KEY, view);
+  renderView();
+}
+
+/**
+ * The class summary of the projected students (the teacher-hidden ones only when shown), and
+ * its pressed bar or count applied to both views.
+ */
+function renderSummary() {
+  const showHidden = /** @type {HTMLInputElement} */ ($('gallery-show-hidden')).checked;
+  const projected = cards.filter((card) => showHidden || !card.hidden);
+  const metric = summaryMetric(cards, tools.challenge);
+  if (pick && pick.kind === 'bin' && metric !== pickMetric) pick = null;
+  summary.setPick(pick);
+  summary.update(projected, metric);
+  const test = pick ? pickTest(pick, metric) : null;
+  gallery.view({ pick: test });
+  mosaic.view({ pick: test });
+  const pickBox = $('summary-pick');
+  pickBox.hidden = !pick;
+  if (pick) {
+    const shown = projected.filter(/** @type {(card: any) => boolean} */ (test)).length;
+    pickBox.querySelector('.summary-pick-text').textContent = t('teach.summary.picked', { n: shown, total: projected.length });
+  }
+}
+
+/** @param {{kind: string, code: string} | null} next */
+function setPick(next) {
+  pick = next;
+  pickMetric = summary.metric;
+  renderSummary();
+  mosaic.refit();
 }
 
 function renderCount() {
@@ -253,15 +371,19 @@ function render() {
   const sort = sortSel.value || 'name';
   sortSel.replaceChildren(...SORT_KEYS.map((key) => new Option(t(`teach.gallery.sort.${key}`), key)));
   sortSel.value = sort;
+  const names = namer.mode;
+  namesSel.replaceChildren(...NAME_MODES.map((mode) => new Option(t(`teach.names.${mode}`), mode)));
+  namesSel.value = names;
+  $('view-switch').setAttribute('aria-label', t('teach.view.label'));
+  summaryEl.setAttribute('aria-label', t('teach.summary.heading'));
   setConnection($('connection').dataset.state);
   renderCount();
   tools.relabel();
   gallery.view({});
-  if (!spotBox.hidden) {
-    const name = spotBox.dataset.name ?? '';
-    $('spotlight-name').textContent = t('teach.spot.heading', { name });
-    $('spotlight-note').textContent = t('teach.spot.readOnly', { name });
-  }
+  mosaic.view({});
+  renderSummary();
+  renderView();
+  renderSpotlightName();
 }
 
 function setLang(/** @type {string} */ lang) {
@@ -325,9 +447,33 @@ $('spotlight-close').addEventListener('click', () => {
   hideSpotlight();
 });
 $('lang').addEventListener('click', () => setLang(i18n.lang === 'fr' ? 'en' : 'fr'));
-sortSel.addEventListener('change', () => gallery.view({ sort: sortSel.value }));
-$('gallery-filter').addEventListener('input', () => gallery.view({ filter: $('gallery-filter').value }));
-$('gallery-show-hidden').addEventListener('change', () => gallery.view({ showHidden: $('gallery-show-hidden').checked }));
+sortSel.addEventListener('change', () => {
+  gallery.view({ sort: sortSel.value });
+  mosaic.view({ sort: sortSel.value });
+});
+$('gallery-filter').addEventListener('input', () => {
+  gallery.view({ filter: $('gallery-filter').value });
+  mosaic.view({ filter: $('gallery-filter').value });
+});
+$('gallery-show-hidden').addEventListener('change', () => {
+  const showHidden = $('gallery-show-hidden').checked;
+  gallery.view({ showHidden });
+  mosaic.view({ showHidden });
+  renderSummary();
+});
+$('view-mosaic').addEventListener('click', () => setView('mosaic'));
+$('view-cards').addEventListener('click', () => setView('cards'));
+$('summary-clear').addEventListener('click', () => setPick(null));
+namesSel.addEventListener('change', () => {
+  namer.setMode(namesSel.value);
+  sessionStorage.setItem(NAMES_KEY, namer.mode);
+  mosaic.view({});
+  tools.relabel();
+  renderSpotlightName();
+});
+// The space above the mosaic changes with the summary, the leaderboard and the spotlight.
+const above = new ResizeObserver(() => mosaic.refit());
+for (const el of [summaryEl, $('board'), spotBox, wrapEl.querySelector('.gallery-head')]) above.observe(el);
 
 // The catalog's experiments, for the push buttons (hello carries it too, on every session).
 fetch('/api/catalog').then((response) => (response.ok ? response.json() : null)).then((catalog) => {

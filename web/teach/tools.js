@@ -30,7 +30,10 @@ export function teacherConfig() {
  * @param {{
  *   t: (key: string, params?: Record<string, unknown>) => string,
  *   send: (message: {type: string, [key: string]: any}) => number,
- * }} deps
+ *   nameOf?: (id: string, name: string) => string,
+ *   topRows?: () => number | null,
+ * }} deps  `nameOf`: how the leaderboard names a student (the anonymize setting);
+ *   `topRows`: how many of its rows to show (null: all)
  */
 export function mountTools(root, deps) {
   const { t } = deps;
@@ -194,7 +197,8 @@ export function mountTools(root, deps) {
       tr.dataset.eligible = String(row.eligible !== false);
       const score = typeof row.score !== 'number' ? '–'
         : metric === 'test_loss' ? formatLoss(row.score) : formatPercent(row.score, 1);
-      const cells = [String(row.rank), String(row.name), score, String(row.params ?? '–'), String(row.epoch ?? 0)];
+      const name = deps.nameOf ? deps.nameOf(String(row.student), String(row.name)) : String(row.name);
+      const cells = [String(row.rank), name, score, String(row.params ?? '–'), String(row.epoch ?? 0)];
       tr.replaceChildren(...cells.map((text, i) => (i === 1 ? h('th', { scope: 'row', text }) : h('td', { text }))));
       if (row.eligible === false) {
         tr.classList.add('over');
@@ -202,7 +206,11 @@ export function mountTools(root, deps) {
       }
       return tr;
     });
-    rowsEl.replaceChildren(...rows);
+    const top = deps.topRows?.() ?? null;
+    const more = /** @type {HTMLElement} */ (q('board-more'));
+    more.hidden = top === null || rows.length <= top;
+    if (!more.hidden) more.textContent = t('teach.board.top', { n: top, total: rows.length });
+    rowsEl.replaceChildren(...(top === null ? rows : rows.slice(0, top)));
   }
 
   return {
@@ -213,6 +221,12 @@ export function mountTools(root, deps) {
       render();
     },
     relabel: render,
+    /** Draws the leaderboard again (the number of rows to show changed). */
+    redrawBoard: renderBoard,
+    /** The running challenge, or null. */
+    get challenge() {
+      return challenge;
+    },
     /**
      * The room as the server knows it (on create or resume).
      * @param {any} state
