@@ -169,6 +169,7 @@ def import_(session: Session, message: protocol.ImportMessage) -> None:
     model = build(payload.config, dataset, session.settings, session.scratch)
     payloads.load_weights(model.net, payload.model)
     model.trainer.epoch = payload.epoch
+    model.imported = True
     if payload.config.dataset.name == "custom":
         session.custom = dataset
     session.state = "paused"

@@ -28,6 +28,9 @@ class Model:
     net: Network
     trainer: Trainer
     renderer: Renderer
+    imported: bool = False
+    """Its weights come from an imported file: the epochs that trained them are the file's
+    word, not this server's count (a challenge's epoch budget does not take it)."""
 
 
 def optimizer_for(config: Config) -> optimizers.Optimizer:
@@ -100,6 +103,7 @@ def revived(old: Model, settings: Settings, scratch: Scratch | None = None) -> M
     model = build(old.config.model_copy(update={"hidden": leaky}), old.dataset, settings, scratch)
     model.net.assign(old.net)
     model.trainer.epoch = old.trainer.epoch
+    model.imported = old.imported
     return model
 
 

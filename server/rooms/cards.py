@@ -58,6 +58,7 @@ def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
     diagnostics = model.renderer.diagnostics
     return {
         "epoch": trainer.epoch,
+        "imported": model.imported,
         "train_loss": finite_or_none(metrics.get("train_loss")),
         "val_loss": finite_or_none(metrics.get("validation_loss")),
         "val_accuracy": finite_or_none(metrics.get("validation_accuracy")),

@@ -23,6 +23,7 @@ from engine.search import (
     score_on_test,
     search,
 )
+from engine.search import work
 from engine.search.batch import run_batch
 from engine.search.samplers import suggest
 from engine.search.trial import build
@@ -349,11 +350,18 @@ def test_bayesian_search_trains_its_random_start_together_and_finds_the_same_tri
 
 
 def test_tasks_split_for_the_workers_and_bound_their_work() -> None:
+    split = DataSpec(points=200).split()
+    m, outputs = split.train.m, split.train.Y.shape[0]
     configs = [(None, TrialConfig(learning_rate=lr, layers=n)) for lr in (0.01, 0.1)
                for n in range(1, 6)]
-    halves = study_module._tasks([configs], workers=2, epochs=10)  # type: ignore[arg-type]
+    halves = study_module._tasks([configs], 2, 10, split)  # type: ignore[arg-type]
     assert sorted(len(t) for t in halves) == [5, 5]
-    bounded = study_module._tasks([configs], workers=1,  # type: ignore[arg-type]
-                                  epochs=study_module.MAX_TASK_EPOCHS // 3)
-    assert all(len(t) <= 3 for t in bounded) and sum(len(t) for t in bounded) == 10
-    assert study_module._tasks([configs], workers=1, epochs=10) == [configs]  # type: ignore[arg-type]
+    together = [c for _, c in configs]
+    per_epoch = work.stack_seconds(together, m, outputs, 1) \
+        - work.stack_seconds(together, m, outputs, 0)
+    epochs = math.ceil(3 * study_module.MAX_TASK_SECONDS / per_epoch)
+    bounded = study_module._tasks([configs], 1, epochs, split)  # type: ignore[arg-type]
+    assert len(bounded) >= 3 and sum(len(t) for t in bounded) == 10
+    assert all(work.stack_seconds([c for _, c in t], m, outputs, epochs)
+               <= study_module.MAX_TASK_SECONDS for t in bounded if len(t) > 1)
+    assert study_module._tasks([configs], 1, 10, split) == [configs]  # type: ignore[arg-type]
