@@ -22,8 +22,8 @@ from engine.search import (
     run_trial,
     score_on_test,
     search,
+    work,
 )
-from engine.search import work
 from engine.search.batch import run_batch
 from engine.search.samplers import suggest
 from engine.search.trial import build

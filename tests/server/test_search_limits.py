@@ -37,13 +37,16 @@ SLOW_SECONDS = 240.0
 priority, and a slot's first search starts them)."""
 
 
-def _until_end(peer: Peer, wait: float = SLOW_SECONDS) -> dict[str, Any]:
-    """Read up to the search's end (its last search_progress)."""
+def _until_end(peer: Peer, trials: list[dict[str, Any]] | None = None,
+               wait: float = SLOW_SECONDS) -> dict[str, Any]:
+    """Read up to the search's end (its last search_progress); its trials go to `trials`."""
     while True:
         message = receive_within(peer.ws, wait)
         if message.get("text") is None:
             continue  # a frame (none is acknowledged: the session does not train)
         reply = json.loads(message["text"])
+        if reply["type"] == "search_trial" and trials is not None:
+            trials.append(reply)
         if reply["type"] == "search_progress" and reply["state"] != "running":
             return reply  # type: ignore[no-any-return]
 
@@ -205,21 +208,19 @@ def test_every_part_of_a_spec_is_strict_and_bounded(peer: Peer, fields: dict[str
     assert "union" not in error["message"] and "<" not in error["message"], error
 
 
+@pytest.mark.timeout(600)
 def test_a_list_of_single_features_is_a_choice_of_feature_sets(peer: Peer,
                                                                caplog: pytest.LogCaptureFixture
                                                                ) -> None:
     """["x1", "x2"] searches the set {x1} and the set {x2}, as "x1,x2" is the set of both
     (their characters are no features)."""
-    _configured(peer, features=["x1", "x2"])
     peer.request("search_start", "search_progress", method="grid", epochs=2,
-                 space={"features": ["x1", "x2", "x1,x2", ["x1sq", "x2sq"]]})
-    trials = []
-    while (message := peer.receive())["type"] != "search_progress" \
-            or message["state"] == "running":
-        if message["type"] == "search_trial":
-            trials.append(message["config"]["features"])
-    assert message["state"] == "done", message
-    assert sorted(trials) == [["x1"], ["x1", "x2"], ["x1sq", "x2sq"], ["x2"]]
+                 space={"features": ["x1", "x2", "x1,x2", ["x1_sq", "x2_sq"]]})
+    trials: list[dict[str, Any]] = []
+    end = _until_end(peer, trials)
+    assert end["state"] == "done", end
+    assert sorted(t["config"]["features"] for t in trials) == [
+        ["x1"], ["x1", "x2"], ["x1_sq", "x2_sq"], ["x2"]]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
