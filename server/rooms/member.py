@@ -331,7 +331,10 @@ class RoomMember:
                 raise ProtocolError("internal", "type: no free room code found", "type")
             log.info("room %s opened", room.code)
         if self.role is not None:
+            left, teacher = self.code, self.role == "teacher"
             await self._leave()
+            if teacher and left is not None and left != room.code:
+                await hub.teacher_left(left)  # its countdown starts: one socket, one room
         self.ended = None
         await self._enter("teacher", room.code)
         await hub.touch(room.code)
