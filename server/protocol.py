@@ -660,7 +660,7 @@ State = Literal["playing", "paused", "diverged"]
 ErrorCode = Literal[
     "bad_json", "unknown_type", "invalid", "too_large", "bad_data", "not_applicable",
     "too_many_sessions", "internal", "room_not_found", "room_full", "room_limit",
-    "rate_limited", "forbidden", "not_in_room", "rooms_unavailable",
+    "room_client_limit", "rate_limited", "forbidden", "not_in_room", "rooms_unavailable",
 ]
 
 

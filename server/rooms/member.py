@@ -319,7 +319,7 @@ class RoomMember:
                 if result != "taken":
                     break
             if result == "client_limit":
-                raise ProtocolError("room_limit", f"type: your address already has "
+                raise ProtocolError("room_client_limit", f"type: your address already has "
                                     f"{settings.max_rooms_per_client} rooms open "
                                     "(max_rooms_per_client); close one, or resume it with its "
                                     "code and key", "type")

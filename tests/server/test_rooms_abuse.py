@@ -79,7 +79,7 @@ def test_one_address_holds_a_few_rooms_and_a_teacher_elsewhere_still_gets_one(ma
         create(first)
         create(first)  # a socket that creates again leaves its room open, for a while
         refused = ask(second, "room_create")
-        assert (refused["code"], refused["field"]) == ("room_limit", "type")
+        assert (refused["code"], refused["field"]) == ("room_client_limit", "type")
         assert "max_rooms_per_client" in refused["message"]
         room = create(teacher)
         assert len(room["code"]) == 6
