@@ -371,8 +371,14 @@ async def searches(shared: Shared, until: float) -> None:
     """Two clients each run the largest search the limits allow (bayesian and random), again
     and again: every list at max_search_values, 5,000 points at batch size 1 up to 6 x 8."""
     counts: Counter[str] = Counter()
-    await asyncio.gather(search_client(shared, until, "bayesian", counts),
-                         search_client(shared, until, "random", counts))
+
+    async def client(method: str) -> None:
+        try:
+            await search_client(shared, until, method, counts)
+        except ConnectionClosed as closed:
+            counts[f"{method} closed: {closed}"] += 1
+
+    await asyncio.gather(client("bayesian"), client("random"))
     shared.notes["searches"] = f"{dict(counts)}"
 
 
