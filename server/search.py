@@ -56,9 +56,25 @@ def _start_worker(server: int, tokens: Any) -> None:
     global _worker_tokens
     _worker_tokens = tokens
     with contextlib.suppress(OSError):  # not allowed here: run at the same priority
-        os.nice(WORKER_NICENESS)
+        os.nice(max(0, WORKER_NICENESS - os.nice(0)))  # started at it already, usually
     threading.Thread(target=_exit_with_parent, args=(server,), daemon=True,
                      name="exit-with-server").start()
+
+
+def _start_at_low_priority(executor: Executor, workers: int) -> None:
+    """Start the pool's workers from a thread at their priority: a process inherits the
+    niceness of the thread that starts it, so even their start (importing NumPy, Optuna and
+    the engine: seconds of CPU) yields to the sessions. (A pool starts a worker at each task
+    it is given while none is idle.)"""
+    def start() -> None:
+        with contextlib.suppress(OSError):  # a thread's own niceness, on Linux
+            os.nice(WORKER_NICENESS)
+        for _ in range(workers):
+            executor.submit(os.getpid)
+
+    thread = threading.Thread(target=start, name="search-workers-start")
+    thread.start()
+    thread.join()
 
 
 def _worker_task(slot: int, token: int, configs: list[TrialConfig], split: Split,
@@ -118,6 +134,7 @@ class SearchPool:
                 executor = self._executors[slot] = ProcessPoolExecutor(
                     self.workers, mp_context=self._context,
                     initializer=_start_worker, initargs=(os.getpid(), self.tokens))
+                _start_at_low_priority(executor, self.workers)
             return executor
 
     def acquire(self) -> tuple[int, int]:
