@@ -103,8 +103,9 @@ def _exit_with_parent(parent: int) -> None:
 class SearchPool:
     """The process's worker pools for search trials and its running searches.
 
-    Each running search holds a slot, with a pool of its own (a worker per core, started at
-    the slot's first search and kept), and a token, which the workers read in shared
+    Each running search holds a slot, with a pool of its own (its share of the cores:
+    cores ÷ max_searches workers, at least one; started at the slot's first search and
+    kept), and a token, which the workers read in shared
     memory: a task whose search no longer holds its token stops part-way, so a stopped
     search (or a closed session's) frees its workers within a fraction of a second. Two
     searches never wait for each other's tasks: their workers share the cores, at the same
@@ -112,7 +113,9 @@ class SearchPool:
     """
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = workers or os.cpu_count() or 1
+        # Every search's workers together are one per core at most: more would only take
+        # more of the machine's memory and caches from the sessions.
+        self.workers = workers or max(1, (os.cpu_count() or 1) // limits.MAX_SEARCHES)
         self._context = multiprocessing.get_context("spawn")
         self.tokens: Any = self._context.RawArray("q", limits.MAX_SEARCHES)
         self._executors: list[Executor | None] = [None] * limits.MAX_SEARCHES
