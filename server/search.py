@@ -116,6 +116,9 @@ class SearchPool:
         # Every search's workers together are one per core at most: more would only take
         # more of the machine's memory and caches from the sessions.
         self.workers = workers or max(1, (os.cpu_count() or 1) // limits.MAX_SEARCHES)
+        # Optuna logs a line for every study it creates, on a handler of its own whatever the
+        # server's log level: one per search_start, which a client could repeat at will.
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
         self._context = multiprocessing.get_context("spawn")
         self.tokens: Any = self._context.RawArray("q", limits.MAX_SEARCHES)
         self._executors: list[Executor | None] = [None] * limits.MAX_SEARCHES

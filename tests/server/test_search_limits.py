@@ -239,3 +239,4 @@ def test_a_failing_search_logs_few_tracebacks(peer: Peer, client: TestClient,
         assert _until_end(peer)["state"] == "failed"
     tracebacks = [r for r in caplog.records if r.exc_info and r.name == "server.search"]
     assert len(tracebacks) == 3
+
