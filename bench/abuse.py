@@ -304,6 +304,84 @@ async def optimizer_flips(shared: Shared, until: float) -> None:
     shared.notes["optimizer_flips"] = f"{flips} optimizer changes during threaded epochs"
 
 
+def maximal_space() -> dict[str, Any]:
+    """A search space with every list as long as the limits allow (max_search_values)."""
+    n = 64
+    return {
+        "learning_rate": [round(0.001 * (i + 1), 6) for i in range(n)],
+        "batch_size": [1 + 15 * i for i in range(n)],
+        "units": list(range(1, 9)),
+        "layers": list(range(0, 7)),
+        "activation": ["relu", "tanh", "sigmoid", "leaky_relu", "elu", "linear"],
+        "init": ["xavier", "he", "normal", "uniform"],
+        "optimizer": ["sgd", "momentum", "adam", "gd"],
+        "regularization": ["none", "l1", "l2"],
+        "reg_rate": [round(0.0001 * i, 6) for i in range(n)],
+        "seed": list(range(n)),
+        "features": [["x1", "x2"], ["x1", "x2", "x1x2"], ["x1_sq", "x2_sq"], ["sin_x1", "x2"]],
+    }
+
+
+async def search_client(shared: Shared, until: float, method: str, counts: Counter[str]
+                        ) -> None:
+    """One client's searches, as large as the server accepts, one after another: 200 trials
+    over the maximal space on 5,000 points, with the most epochs the work budget allows."""
+    async with connect(shared.url, max_size=None) as ws:
+        await ws.send(json.dumps({"type": "configure", "id": "c", "config": {
+            **BIG, "optimizer": {"batch_size": 1},
+            "hidden": [{"units": 8, "activation": "tanh"}] * 6}}))
+        await read_until(ws, "config", "c", shared)
+        epochs, number = 2000, 0
+        while time.monotonic() < until and epochs >= 1:
+            number += 1
+            await ws.send(json.dumps({"type": "search_start", "id": number, "method": method,
+                                      "trials": 200, "epochs": epochs,
+                                      "space": maximal_space()}))
+            while True:
+                try:
+                    message = await asyncio.wait_for(ws.recv(), max(0.01, until - time.monotonic()))
+                except TimeoutError:
+                    message = '{"type": "timeout"}'
+                if isinstance(message, bytes):
+                    await ack(ws, message)  # a client that draws no frame is held back
+                    continue
+                reply = json.loads(message)
+                if reply["type"] == "error" and reply.get("id") == number:
+                    counts[reply["code"]] += 1
+                    if reply["code"] != "too_large":
+                        shared.notes[f"searches {method}"] = reply["message"]
+                        await asyncio.sleep(0.5)
+                    else:
+                        epochs //= 2
+                    break
+                if reply["type"] == "search_trial":
+                    counts["trials"] += 1
+                if reply["type"] == "search_progress" and reply["state"] != "running":
+                    counts[reply["state"]] += 1
+                    break
+                if time.monotonic() >= until:
+                    await ws.send(json.dumps({"type": "search_stop", "id": "stop"}))
+                    await read_until(ws, "search_progress", "stop", shared)
+                    counts["stopped at the end"] += 1
+                    break
+        counts[f"{method} epochs"] = epochs
+
+
+async def searches(shared: Shared, until: float) -> None:
+    """Two clients each run the largest search the limits allow (bayesian and random), again
+    and again: every list at max_search_values, 5,000 points at batch size 1 up to 6 x 8."""
+    counts: Counter[str] = Counter()
+
+    async def client(method: str) -> None:
+        try:
+            await search_client(shared, until, method, counts)
+        except ConnectionClosed as closed:
+            counts[f"{method} closed: {closed}"] += 1
+
+    await asyncio.gather(client("bayesian"), client("random"))
+    shared.notes["searches"] = f"{dict(counts)}"
+
+
 # ---------------------------------------------------------------------------------------- run
 
 
@@ -381,6 +459,7 @@ async def attack_all(args: argparse.Namespace, shared: Shared, pid: int,
         "headers": headers, "exports": exports,
         "non_readers": lambda s, u: non_readers(s, u, held), "sessions": sessions,
         "malformed": malformed, "rebinding": rebinding, "optimizer_flips": optimizer_flips,
+        "searches": searches,
     }
     windows = []
     for name in ["baseline", *(args.attack or attacks)]:
@@ -409,7 +488,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=12.0, help="seconds per attack")
     parser.add_argument("--attack", action="append",
                         choices=["headers", "exports", "non_readers", "sessions", "malformed",
-                                 "rebinding", "optimizer_flips"],
+                                 "rebinding", "optimizer_flips", "searches"],
                         help="run only these attacks (repeatable; default: all)")
     args = parser.parse_args()
     port = free_port()

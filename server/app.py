@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from engine.scratch import Scratch
 from server import api, rooms, runner
-from server.guard import LoopBudget, Throttle, ThrottledRecords
+from server.guard import FRAME_LOGGERS, FrameText, LoopBudget, Throttle, ThrottledRecords
 from server.rooms import routes as room_routes
 from server.scheduler import Scheduler
 from server.search import SearchPool
@@ -31,6 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         server_log = logging.getLogger("uvicorn.error")
         records = ThrottledRecords(app.state.log_throttle)
         server_log.addFilter(records)
+        frame_text = FrameText()
+        for name in FRAME_LOGGERS:
+            logging.getLogger(name).addFilter(frame_text)
         hub = app.state.rooms
         try:
             if hub is not None:
@@ -39,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
         finally:
             server_log.removeFilter(records)
+            for name in FRAME_LOGGERS:
+                logging.getLogger(name).removeFilter(frame_text)
             app.state.search_pool.shutdown()
             if hub is not None:
                 await hub.stop()

@@ -23,8 +23,9 @@ class ProtocolError(Exception):
 
 
 def dotted(loc: tuple[int | str, ...], prefix: str = "") -> str:
-    """("config", "hidden", 2, "units") -> "config.hidden.2.units"."""
-    parts = [str(part) for part in loc]
+    """("config", "hidden", 2, "units") -> "config.hidden.2.units" (a tagged union's member,
+    such as "<range>", and a dict's "[key]" mark are no part of the message's path)."""
+    parts = [str(part) for part in loc if not str(part).startswith(("<", "[key]"))]
     return ".".join([prefix, *parts] if prefix else parts)
 
 

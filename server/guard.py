@@ -98,3 +98,26 @@ class ThrottledRecords(logging.Filter):
         if allowed and dropped:
             record.msg = f"{record.msg} ({dropped} similar lines dropped)"
         return allowed
+
+
+FRAME_LOGGERS = ("uvicorn.error", "websockets", "websockets.server", "websockets.protocol")
+"""The loggers the websocket library logs its frames on (uvicorn hands it uvicorn.error)."""
+
+
+class FrameText(logging.Filter):
+    """Keeps what clients send out of the log at any level: the websocket library logs every
+    frame at debug level as "< TEXT '{...}' [69 bytes]", text included, and a teacher's
+    messages carry the room's key. Its frame records keep their direction, kind and size
+    (still useful to debug a connection); their text is dropped. (Raising these loggers'
+    level instead would also hide the connection's states and closes at --log-level debug.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG or record.msg not in ("< %s", "> %s") \
+                or not isinstance(record.args, tuple) or len(record.args) != 1:
+            return True
+        frame = record.args[0]
+        opcode, data = getattr(frame, "opcode", None), getattr(frame, "data", None)
+        kind = getattr(opcode, "name", "frame")
+        size = f" [{len(data)} bytes]" if isinstance(data, bytes | bytearray) else ""
+        record.args = (f"{kind}{size}",)
+        return True

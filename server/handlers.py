@@ -167,6 +167,7 @@ def export(session: Session, message: protocol.ExportMessage) -> None:
 def import_(session: Session, message: protocol.ImportMessage) -> None:
     payload = message.data
     model = payloads.imported_model(payload, session.settings, session.scratch)
+    model.imported = True  # its epoch count is the file's word, not the server's
     if payload.config.dataset.name == "custom":
         session.custom = model.dataset
     session.state = "paused"

@@ -39,6 +39,18 @@ MAX_ID_INT: Final = 2**53
 MAX_SEARCH_TRIALS: Final = 200
 MAX_SEARCH_EPOCHS: Final = 2000
 MAX_SEARCHES: Final = 2
+MAX_SEARCH_VALUES: Final = 64
+"""Values in one list of a search space (a grid holds at most MAX_SEARCH_TRIALS configs)."""
+MAX_SEARCH_TEXT: Final = 64
+"""Characters of one text value of a search space (a name, or features joined by commas)."""
+MAX_SEARCH_NUMBER: Final = 1e9
+"""A number of a search space (a range's ends, a value), in size; each field's own check is
+narrower (learning rates 1e-6..10, seeds 0..2^31 - 1, ...)."""
+MAX_SEARCH_SECONDS: Final = 120.0
+"""A search's estimated work (engine.search.work: every trial at the space's costliest
+config) in seconds of one reference core; its workers share the machine's cores."""
+MAX_TRIAL_SECONDS: Final = 20.0
+"""One trial's estimated work: a task holds a worker at most about this long."""
 
 
 def as_dict() -> dict[str, int | float]:
@@ -70,4 +82,9 @@ def as_dict() -> dict[str, int | float]:
         "max_search_trials": MAX_SEARCH_TRIALS,
         "max_search_epochs": MAX_SEARCH_EPOCHS,
         "max_searches": MAX_SEARCHES,
+        "max_search_values": MAX_SEARCH_VALUES,
+        "max_search_text": MAX_SEARCH_TEXT,
+        "max_search_number": MAX_SEARCH_NUMBER,
+        "max_search_seconds": MAX_SEARCH_SECONDS,
+        "max_trial_seconds": MAX_TRIAL_SECONDS,
     }

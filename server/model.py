@@ -28,6 +28,9 @@ class Model:
     net: Network
     trainer: Trainer
     renderer: Renderer
+    imported: bool = False
+    """Its weights come from an imported file: the epochs that trained them are the file's
+    word, not this server's count (a challenge's epoch budget does not take it)."""
 
 
 def optimizer_for(config: Config) -> optimizers.Optimizer:
@@ -125,6 +128,7 @@ def revived(old: Model, settings: Settings, scratch: Scratch | None = None,
     if rule != "leaky":
         # Seeded by the run's seed and epoch: the same run revives the same way every time.
         diagnostics.redraw(model.net, dead, np.random.default_rng([config.seed, old.trainer.epoch]))
+    model.imported = old.imported
     return model
 
 

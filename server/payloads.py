@@ -160,6 +160,9 @@ def _load_norms(net: Network, norms: list[protocol.ExportedNorm | None] | None) 
             if values.shape != target.shape:
                 raise ProtocolError("bad_data", f"{where}.{key}: expected {target.shape[0]} "
                                     f"values, got {values.shape[0]}", f"{where}.{key}")
+            if key == "running_var" and (values < 0).any():
+                raise ProtocolError("bad_data", f"{where}.{key}: a variance is never "
+                                    "negative", f"{where}.{key}")
             target[...] = values
 
 

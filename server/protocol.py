@@ -7,6 +7,7 @@ are discriminated on `type`. `docs/protocol.md` explains them; `json_schema()` p
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -14,8 +15,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     Strict,
+    Tag,
     WithJsonSchema,
 )
 
@@ -389,36 +392,67 @@ SEARCH_FIELDS = ("learning_rate", "optimizer", "batch_size", "layers", "units", 
                  "init", "regularization", "reg_rate", "features", "seed")
 
 
+SearchField = Literal["learning_rate", "optimizer", "batch_size", "layers", "units",
+                      "activation", "init", "regularization", "reg_rate", "features", "seed"]
+SearchNumber = Annotated[Float, Field(ge=-limits.MAX_SEARCH_NUMBER, le=limits.MAX_SEARCH_NUMBER)]
+SearchInt = Annotated[Int, Field(ge=-limits.MAX_SEED, le=limits.MAX_SEED)]
+SearchText = Annotated[str, Strict(), Field(max_length=limits.MAX_SEARCH_TEXT)]
+FeatureSet = Annotated[list[SearchText], Field(min_length=1, max_length=len(FEATURES))]
+
+
 class SearchRange(ClientModel):
     """low..high of a numeric field: random and bayesian search sample anywhere in it; grid
     and local search use `steps` evenly spaced values (log: evenly spaced exponents)."""
 
-    low: float
-    high: float
-    log: bool = False
-    steps: int = Field(default=5, ge=2, le=100)
+    low: SearchNumber
+    high: SearchNumber
+    log: Bool = False
+    steps: Int = Field(default=5, ge=2, le=100)
 
 
-SearchValue = int | float | str | list[str]
-SearchDimension = Annotated[
-    list[SearchValue] | SearchRange,
-    Field(description="the values to try (features: lists of feature names), or a range"),
+def _value_kind(value: Any) -> str:
+    """Which kind of search value this is (true and false are no numbers: an integer's
+    check refuses them)."""
+    if isinstance(value, float):
+        return "<number>"
+    if isinstance(value, int):
+        return "<integer>"
+    return "<features>" if isinstance(value, list) else "<text>"
+
+
+SearchValue = Annotated[
+    Annotated[SearchInt, Tag("<integer>")] | Annotated[SearchNumber, Tag("<number>")]
+    | Annotated[SearchText, Tag("<text>")] | Annotated[FeatureSet, Tag("<features>")],
+    Discriminator(_value_kind),
 ]
+SearchValues = Annotated[list[SearchValue], Field(min_length=1,
+                                                  max_length=limits.MAX_SEARCH_VALUES)]
+SearchDimension = Annotated[
+    Annotated[SearchValues, Tag("<values>")] | Annotated[SearchRange, Tag("<range>")],
+    Discriminator(lambda value: "<range>" if isinstance(value, dict | SearchRange)
+                  else "<values>"),
+    Field(description=f"the values to try (at most {limits.MAX_SEARCH_VALUES}; features: "
+          "lists of feature names), or a range"),
+]
+"""A union whose member each value picks by its JSON kind: an error names the field's own
+path (`space.layers.low`), never the union's members (the tags, in <>, are left out)."""
 
 
 class SearchStartMessage(ClientModel):
     """Start a hyperparameter search over the session's current config and data: each trial
-    trains a copy in a worker process and is scored on the validation split."""
+    trains a copy in a worker process and is scored on the validation split. Its cost is
+    estimated before it starts (engine.search.work) and must stay within
+    max_search_seconds, each trial within max_trial_seconds."""
 
     type: Literal["search_start"]
     id: MessageId = None
     method: Literal["grid", "random", "local", "bayesian"] = "grid"
     preset: Literal["course-grid", "seeds", "same-start", "same-start-optimizers"] | None = \
         Field(default=None, description="a ready-made space (default course-grid without space)")
-    space: dict[str, SearchDimension] | None = Field(
+    space: dict[SearchField, SearchDimension] | None = Field(
         default=None, description=f"field -> values or range; fields: {', '.join(SEARCH_FIELDS)}")
-    trials: int = Field(default=60, ge=1, le=limits.MAX_SEARCH_TRIALS)
-    epochs: int = Field(default=100, ge=1, le=limits.MAX_SEARCH_EPOCHS)
+    trials: Int = Field(default=60, ge=1, le=limits.MAX_SEARCH_TRIALS)
+    epochs: Int = Field(default=100, ge=1, le=limits.MAX_SEARCH_EPOCHS)
     objective: Literal["loss", "accuracy"] = Field(
         default="loss", description="validation loss (minimized) or accuracy (maximized)")
     seed: Seed = Field(default=0, description="the sampler's seed")
@@ -434,7 +468,7 @@ class SearchLoadMessage(ClientModel):
 
     type: Literal["search_load"]
     id: MessageId = None
-    trial: int = Field(ge=0)
+    trial: Int = Field(ge=0, le=limits.MAX_ID_INT)
 
 
 # ------------------------------------------------------------------------------- room messages
@@ -457,10 +491,42 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u
                                  r"\u2066-\u2069]")
 
 
+MAX_COMBINING = 2
+"""Combining marks kept on one character (a Vietnamese letter has two; a pile of forty
+covers the lines around it)."""
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u034f\u17b4\u17b5")
+"""Fillers and joiners that draw nothing though not of the format category."""
+
+
 def plain_text(value: str) -> str:
-    """Text without control characters (nor bidirectional overrides), spaces collapsed and
-    trimmed: what a name or a title may hold."""
-    return " ".join(_CONTROL_CHARACTERS.sub(" ", value).split())
+    """Text a name or a title may hold: NFC, without control, format (invisible: zero-width
+    spaces and joiners, byte-order marks, bidirectional controls, tag characters) or
+    filler characters, at most MAX_COMBINING combining marks on a character, spaces
+    collapsed and trimmed."""
+    out: list[str] = []
+    marks = 0
+    for char in unicodedata.normalize("NFC", _CONTROL_CHARACTERS.sub(" ", value)):
+        category = unicodedata.category(char)
+        if category in ("Cf", "Cc", "Cs", "Co", "Cn") or char in _INVISIBLE:
+            continue
+        if category in ("Mn", "Me"):
+            marks += 1
+            if marks > MAX_COMBINING or not out:
+                continue
+        else:
+            marks = 0
+        out.append(" " if category in ("Zs", "Zl", "Zp") else char)
+    return " ".join("".join(out).split())
+
+
+_TEACHER_NAMES = re.compile(r"^(teacher|professeur|professeure|prof|enseignant|enseignante)"
+                            r"(\s*\(.*\))?$", re.IGNORECASE)
+
+
+def _not_the_teacher(value: Any) -> Any:
+    if isinstance(value, str) and _TEACHER_NAMES.match(value):
+        raise ValueError("this name is the teacher's; pick your own")
+    return value
 
 
 def _room_code(value: Any) -> Any:
@@ -491,7 +557,8 @@ RoomKey = Annotated[str, Strict(), Field(min_length=1, max_length=MAX_ROOM_KEY,
                                          description="the teacher's key from room_created")]
 RoomTitle = Annotated[str, _plain(MAX_ROOM_TITLE, 0), Field(
     max_length=MAX_ROOM_TITLE, description="plain text: control characters are dropped")]
-StudentName = Annotated[str, _plain(MAX_STUDENT_NAME, 1), Field(
+StudentName = Annotated[str, AfterValidator(_not_the_teacher), _plain(MAX_STUDENT_NAME, 1),
+                        Field(
     min_length=1, max_length=MAX_STUDENT_NAME,
     description="plain text, trimmed: control characters are dropped")]
 StudentId = Annotated[str, Strict(), Field(min_length=1, max_length=32)]
@@ -630,7 +697,7 @@ State = Literal["playing", "paused", "diverged"]
 ErrorCode = Literal[
     "bad_json", "unknown_type", "invalid", "too_large", "bad_data", "not_applicable",
     "too_many_sessions", "internal", "room_not_found", "room_full", "room_limit",
-    "rate_limited", "forbidden", "not_in_room", "rooms_unavailable",
+    "room_client_limit", "rate_limited", "forbidden", "not_in_room", "rooms_unavailable",
 ]
 
 

@@ -98,10 +98,17 @@ class Settings(BaseSettings):
         "rooms, so that they span processes and machines (none: rooms live in this process)")
     max_rooms: int = Field(default=20, ge=1, description="open rooms per server (per Redis "
                            "server with redis_url)")
+    max_rooms_per_client: int = Field(
+        default=3, ge=1, description="open rooms one client address may hold (a school whose "
+        "teachers share one NAT address raises it)")
     max_students_per_room: int = Field(default=80, ge=1, description="students per room")
     room_idle_seconds: float = Field(
         default=1800.0, gt=0, description="a room with no teacher socket and no join for this "
         "long closes")
+    room_orphan_seconds: float = Field(
+        default=300.0, gt=0, description="a room whose teacher socket closed closes after "
+        "this long, joins or not, unless a teacher socket resumes it (a reloaded page does "
+        "at once)")
     room_join_attempts: int = Field(
         default=10, ge=1, description="failed room joins (wrong codes, or wrong keys on "
         "resuming a room) one client address may make per room_join_window; joins that work "

@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -80,11 +80,12 @@ def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float
 
 def start_server(port: int, log: IO[bytes], extra_args: Sequence[str] = (),
                  timeout: float = 20.0, program: Sequence[str] = SERVER,
-                 cwd: Path = ROOT) -> subprocess.Popen[bytes]:
+                 cwd: Path = ROOT, settings: Mapping[str, str] | None = None
+                 ) -> subprocess.Popen[bytes]:
     """`python -m server` (or `program`, e.g. an installed `playground`) on `port`, its output
-    to `log`; returns once it answers /health."""
+    to `log`, with these `PLAYGROUND_*` settings; returns once it answers /health."""
     command = [*program, "--no-browser", "--port", str(port), *extra_args]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(settings or {})}
     process = spawn(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process, timeout)

@@ -22,10 +22,11 @@ export const ERROR_STRINGS = {
     'error.code.room_not_found': 'no class has this code: check it with your teacher.',
     'error.code.room_full': 'this class is full.',
     'error.code.room_limit': 'the server has as many classes as it can hold: close one first.',
+    'error.code.room_client_limit': 'your network already has as many classes open as it may: close one first, or resume it.',
     'error.code.rate_limited': 'too many attempts: wait a few seconds and try again.',
     'error.code.forbidden': 'locked by your teacher.',
     'error.code.not_in_room': 'you are not in a class.',
-    'error.code.rooms_unavailable': 'classes are not available on this server (several worker processes without Redis).',
+    'error.code.rooms_unavailable': 'classes are not available on this server right now (its rooms’ store does not answer, or it runs several processes without Redis).',
     'error.code.bad_json': 'the server could not read the message ({message})',
     'error.code.unknown_type': 'the server does not know this kind of message ({message})',
     'error.code.too_large': 'the message is too large for the server ({message})',
@@ -81,10 +82,11 @@ export const ERROR_STRINGS = {
     'error.code.room_not_found': 'aucune classe n’a ce code : vérifiez-le avec votre enseignant.',
     'error.code.room_full': 'cette classe est complète.',
     'error.code.room_limit': 'le serveur accueille déjà autant de classes que possible : fermez-en une d’abord.',
+    'error.code.room_client_limit': 'votre réseau a déjà autant de classes ouvertes que permis : fermez-en une d’abord, ou reprenez-la.',
     'error.code.rate_limited': 'trop de tentatives : attendez quelques secondes et réessayez.',
     'error.code.forbidden': 'verrouillé par votre enseignant.',
     'error.code.not_in_room': 'vous n’êtes dans aucune classe.',
-    'error.code.rooms_unavailable': 'les classes ne sont pas disponibles sur ce serveur (plusieurs processus sans Redis).',
+    'error.code.rooms_unavailable': 'les classes ne sont pas disponibles sur ce serveur pour le moment (son stockage des classes ne répond pas, ou il tourne en plusieurs processus sans Redis).',
     'error.withField': '{field} : {message}',
     'error.code.bad_json': 'message illisible par le serveur ({message})',
     'error.code.unknown_type': 'type de message inconnu du serveur ({message})',
@@ -247,7 +249,7 @@ function reason(error) {
 }
 
 /** Room errors worded as a whole sentence: the field they name (`type`, `code`) adds nothing. */
-const WHOLE_SENTENCES = new Set(['room_not_found', 'room_full', 'room_limit', 'rate_limited', 'not_in_room', 'rooms_unavailable']);
+const WHOLE_SENTENCES = new Set(['room_not_found', 'room_full', 'room_limit', 'room_client_limit', 'rate_limited', 'not_in_room', 'rooms_unavailable']);
 
 /** @param {string} s */
 const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -167,13 +167,27 @@ export function mountShare(container, ctx) {
     return ctx.request({ type: 'export' }).then((/** @type {any} */ reply) => reply.data, () => null);
   }
 
-  /** Sends a session to the server: paused, its history shown, its weights restored. */
+  /**
+   * Sends a session to the server: paused, its history shown, its weights restored. Resolves
+   * once the server's reply confirms the import; rejects with its error, or when the
+   * connection drops first (the page then reconnects to a fresh session: nothing restored).
+   * @returns {Promise<any>}
+   */
   function importSession(/** @type {any} */ payload) {
     checkPayload(payload);
     const { history, ...data } = payload;
+    const before = state.history;
     ctx.send({ type: 'pause' });
     ctx.store.set('history', Array.isArray(history) ? history : []);
-    ctx.send({ type: 'import', data });
+    return ctx.request({ type: 'import', data }).catch((/** @type {any} */ error) => {
+      if (error?.code !== 'disconnected') ctx.store.set('history', before ?? []);
+      throw error;
+    });
+  }
+
+  /** The text of a refusal: the server's error, or an exception's. */
+  function reason(/** @type {any} */ error) {
+    return String(error?.message ?? error);
   }
 
   /**
@@ -222,10 +236,10 @@ export function mountShare(container, ctx) {
     if (!file) return;
     try {
       const payload = JSON.parse(await file.text());
-      importSession(payload);
+      await importSession(payload);
       say('share.opened', { file: file.name, epoch: payload.epoch ?? 0 });
     } catch (error) {
-      say('share.badFile', { message: /** @type {Error} */ (error).message }, true);
+      say('share.badFile', { message: reason(error) }, true);
     }
     fileInput.value = '';
   });
@@ -264,14 +278,14 @@ export function mountShare(container, ctx) {
       state = next;
       if (fromLink && !linkSent && next.hello && next.connection === 'open') {
         linkSent = true;
-        fromLink.then((payload) => {
-          importSession(payload);
+        fromLink.then(async (payload) => {
+          await importSession(payload);
           // The menu opens on its message, so the reader sees what the link did; a click
           // anywhere closes it.
           say('share.restored', { epoch: payload.epoch ?? 0 });
           // The link is used: the address bar goes back to the config's own link.
           history.replaceState(history.state, '', location.pathname + location.search);
-        }).catch((error) => say('share.badLink', { message: error.message }, true));
+        }).catch((error) => say('share.badLink', { message: reason(error) }, true));
       }
       if (changed.has('lang')) {
         for (const el of container.querySelectorAll('[data-label]')) el.textContent = t(String(el.getAttribute('data-label')));

@@ -26,6 +26,7 @@ from engine.search.study import (
     join,
     run,
     search,
+    trial_task,
 )
 from engine.search.trial import THUMBNAIL, TrialResult, run_trial, score_on_test
 
@@ -33,5 +34,5 @@ __all__ = [
     "METHODS", "OBJECTIVES", "PRESETS", "THUMBNAIL", "Choice", "DataSpec", "Finished",
     "LocalSampler", "Outcome", "Range", "SearchSpec", "Space", "TrialConfig", "TrialResult",
     "best", "create", "join", "make_sampler", "make_space", "preset", "run", "run_trial",
-    "search", "score_on_test",
+    "search", "score_on_test", "trial_task",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -20,7 +20,16 @@ from engine.network import Network
 from engine.registry import Array
 from engine.search.space import TrialConfig
 from engine.search.stack import Stack
-from engine.search.trial import CURVE_POINTS, TrialResult, build, result_of, without_test
+from engine.search.trial import (
+    CURVE_POINTS,
+    STOP_CHECK_SECONDS,
+    Stopped,
+    TrialResult,
+    build,
+    never,
+    result_of,
+    without_test,
+)
 from engine.trainer import Trainer
 
 Key = tuple[object, ...]
@@ -41,8 +50,10 @@ def cost(configs: Sequence[TrialConfig]) -> int:
     return (depth + 1) * (2 + runs) * (8 + len(configs))
 
 
-def run_batch(configs: Sequence[TrialConfig], split: Split, epochs: int) -> list[TrialResult]:
-    """run_trial of each config (all with the same batch_key), trained together."""
+def run_batch(configs: Sequence[TrialConfig], split: Split, epochs: int,
+              should_stop: Callable[[], bool] = never) -> list[TrialResult]:
+    """run_trial of each config (all with the same batch_key), trained together (Stopped
+    when should_stop(), asked between mini-batches every STOP_CHECK_SECONDS)."""
     if len({batch_key(c) for c in configs}) != 1:
         raise ValueError("configs: trials trained together need the same batch_key")
     if split.validation.m == 0:
@@ -54,7 +65,7 @@ def run_batch(configs: Sequence[TrialConfig], split: Split, epochs: int) -> list
     ordered = [configs[i] for i in order]
     built = [build(c, split) for c in ordered]
     nets, trainers = [n for n, _ in built], [t for _, t in built]
-    curves = _train(nets, trainers, epochs)
+    curves = _train(nets, trainers, epochs, should_stop)
     seconds = (time.perf_counter() - start) / len(configs)
     results = [result_of(c, n, t, curve, seconds, split)
                for c, n, t, curve in zip(ordered, nets, trainers, curves, strict=True)]
@@ -92,8 +103,8 @@ class _Batches:
         self._cut()
 
 
-def _train(nets: list[Network], trainers: list[Trainer], epochs: int
-           ) -> list[list[tuple[int, float | None]]]:
+def _train(nets: list[Network], trainers: list[Trainer], epochs: int,
+           should_stop: Callable[[], bool] = never) -> list[list[tuple[int, float | None]]]:
     """Train the stack of nets for `epochs` epochs (a trial that diverges leaves it at the end
     of its last good epoch, as its trainer does); returns each one's validation curve."""
     stack = Stack(nets, trainers)
@@ -106,6 +117,7 @@ def _train(nets: list[Network], trainers: list[Trainer], epochs: int
     size = m if first.optimizer.full_batch else min(first.batch_size, m)
     batches = _Batches(first, len(nets), size)
     X_val, Y_val = first._inputs(first.split.validation), first.split.validation.Y
+    check = time.perf_counter() + STOP_CHECK_SECONDS
     with np.errstate(all="ignore"):
         for epoch in range(1, epochs + 1):
             np.copyto(stack.snapshot, stack.theta)
@@ -113,6 +125,10 @@ def _train(nets: list[Network], trainers: list[Trainer], epochs: int
                 batches.shuffle([trainers[k] for k in active])
             for x1, x1T, y in batches.views:
                 A_L = stack.step(x1, x1T, y, first.regularization)
+                if time.perf_counter() >= check:
+                    if should_stop():
+                        raise Stopped
+                    check = time.perf_counter() + STOP_CHECK_SECONDS
             ok = np.isfinite(stack.theta.sum(axis=1)) & np.isfinite(A_L.sum(axis=(1, 2)))
             for bad in np.flatnonzero(~ok).tolist():
                 k = active[bad]

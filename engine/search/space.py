@@ -94,6 +94,9 @@ def _features(value: Any) -> tuple[str, ...]:
 
 MAX_LAYERS = 6
 MAX_UNITS = 8
+MAX_VALUES = 64
+"""Values in one list of a space: a search over more is no lesson, and a sampler's work
+grows with them (TPE weighs every value of every list at every trial)."""
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "learning_rate": _number(*optimizers.LEARNING_RATE_RANGE),
     "optimizer": _name(optimizers.OPTIMIZERS, "optimizer"),
@@ -120,8 +123,11 @@ def _checked(name: str, value: Any) -> Any:
 
 
 def encode(name: str, value: Any) -> Value:
-    """A config value as an Optuna parameter (features join into one string)."""
-    return ",".join(value) if name == "features" else value  # type: ignore[no-any-return,unused-ignore]
+    """A config value as an Optuna parameter (a set of features joins into one string; a
+    string is one already, "x1" or "x1,x2": its characters are no features)."""
+    if name == "features" and not isinstance(value, str):
+        return ",".join(value)
+    return value  # type: ignore[no-any-return,unused-ignore]
 
 
 def decode(name: str, value: Any) -> Any:
@@ -207,11 +213,22 @@ def make_space(dimensions: Mapping[str, Any], base: TrialConfig | None = None) -
     return Space(out, base or TrialConfig())
 
 
+def _value(name: str, value: Any) -> Any:
+    """A listed value in its config form: features are a set of names, given as a list or
+    as one string ("x1", "x1,x2")."""
+    if name == "features":
+        return decode(name, value) if isinstance(value, str) else tuple(value) \
+            if isinstance(value, list | tuple) else value
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _dimension(where: str, name: str, spec: Any) -> Dimension:
     if isinstance(spec, Choice | Range):
         dim = spec
     elif isinstance(spec, Sequence) and not isinstance(spec, str):
-        dim = Choice(tuple(tuple(v) if isinstance(v, list) else v for v in spec))
+        if len(spec) > MAX_VALUES:
+            raise ValueError(f"{where}: at most {MAX_VALUES} values, got {len(spec)}")
+        dim = Choice(tuple(_value(name, v) for v in spec))
     elif isinstance(spec, Mapping):
         unknown = set(spec) - {"low", "high", "log", "steps"}
         if unknown:

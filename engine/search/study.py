@@ -19,10 +19,11 @@ from optuna.trial import TrialState
 from engine import datasets
 from engine.datasets import Split
 from engine.registry import lookup
+from engine.search import work
 from engine.search.batch import Key, batch_key, cost, run_batch
 from engine.search.samplers import METHODS, make_sampler, suggest
 from engine.search.space import Choice, Range, Space, TrialConfig, make_space
-from engine.search.trial import TrialResult, run_trial, score_on_test
+from engine.search.trial import Stopped, TrialResult, never, run_trial, score_on_test
 
 OBJECTIVES: dict[str, Literal["minimize", "maximize"]] = {"loss": "minimize",
                                                           "accuracy": "maximize"}
@@ -108,21 +109,30 @@ class Outcome:
     seconds: float
 
 
-def trial_task(configs: list[TrialConfig], split: Split, epochs: int) -> list[dict[str, Any]]:
+Task = Callable[[list[TrialConfig], Split, int], list[dict[str, Any]]]
+"""Trains some trials for some epochs; picklable when it runs in a process pool."""
+
+
+def trial_task(configs: list[TrialConfig], split: Split, epochs: int,
+               should_stop: Callable[[], bool] = never) -> list[dict[str, Any]]:
     """Trials as a picklable task for a process pool (JSON-safe dicts back): one alone, or
-    several of one layer shape trained together."""
-    if len(configs) == 1:
-        return [run_trial(configs[0], split, epochs).as_dict()]
-    return [r.as_dict() for r in run_batch(configs, split, epochs)]
+    several of one layer shape trained together; none when should_stop() ends them early."""
+    try:
+        if len(configs) == 1:
+            return [run_trial(configs[0], split, epochs, should_stop).as_dict()]
+        return [r.as_dict() for r in run_batch(configs, split, epochs, should_stop)]
+    except Stopped:
+        return []
 
 
 BATCHED = ("grid", "random")
 """Methods whose trials do not depend on each other's results: they are asked for several at
 once, and those of one layer shape train together."""
 MAX_BATCH = 256
-MAX_TASK_EPOCHS = 20_000
-"""Trial-epochs of one task at most (a stack of 100 trials at 200 epochs, or 10 at 2000): a
-task cannot be stopped part-way, so this bounds how long Stop leaves the workers busy."""
+MAX_TASK_SECONDS = 2.0
+"""A stack of trials is split until each task is at most this much work (engine.search.work,
+or one trial): tasks of several searches take turns in the workers, so this bounds how long
+one search's task keeps another's waiting (a task stops part-way when its search does)."""
 STOP_POLL_SECONDS = 0.2
 
 
@@ -150,13 +160,18 @@ def _at_once(spec: SearchSpec, study: optuna.Study, batch: bool, left: int) -> i
 Group = list[tuple[optuna.Trial, TrialConfig]]
 
 
-def _tasks(groups: list[Group], workers: int, epochs: int) -> list[Group]:
-    """The groups as tasks for `workers` processes: the largest halved while there are fewer
-    tasks than workers or it holds more than MAX_TASK_EPOCHS, then the costliest first (so
-    the last to start are short)."""
+def _tasks(groups: list[Group], workers: int, epochs: int, split: Split) -> list[Group]:
+    """The groups as tasks for `workers` processes: the costliest halved while there are
+    fewer tasks than workers or it costs more than MAX_TASK_SECONDS, then the costliest
+    first (so the last to start are short)."""
+    m, outputs = split.train.m, split.train.Y.shape[0]
+
+    def seconds(task: Group) -> float:
+        return work.stack_seconds([c for _, c in task], m, outputs, epochs)
+
     tasks = list(groups)
-    while (big := max(tasks, key=len, default=[])) and len(big) > 1 \
-            and (len(tasks) < workers or len(big) * epochs > MAX_TASK_EPOCHS):
+    while (big := max((t for t in tasks if len(t) > 1), key=seconds, default=[])) \
+            and (len(tasks) < workers or seconds(big) > MAX_TASK_SECONDS):
         tasks.remove(big)
         tasks += [big[::2], big[1::2]]
     return sorted(tasks, key=lambda t: cost([c for _, c in t]), reverse=True)
@@ -197,39 +212,41 @@ def started(study: optuna.Study) -> int:
 def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
         executor: Executor | None = None, workers: int = 1,
         on_trial: Callable[[Finished], None] = lambda f: None,
-        should_stop: Callable[[], bool] = lambda: False) -> Outcome:
+        should_stop: Callable[[], bool] = lambda: False, task: Task = trial_task) -> Outcome:
     """Take trials of study until its budget is used (by any process) or should_stop().
 
     Up to `workers` tasks run at once in `executor` (inline, one at a time, without one); a
     task is one trial, or the asked trials of one width trained together (engine.search.batch;
     grid and random search, and bayesian search's random start): the same results, faster.
+    `task` trains them (trial_task; a pool's may also stop part-way when the search stops).
     """
     start = time.perf_counter()
     split = split or spec.data.split()
     batch = _batches(spec, study)
     pending: dict[Future[list[dict[str, Any]]], list[optuna.Trial]] = {}
+    queued: list[Group] = []
+    """Tasks asked for but not yet submitted (the executor gets `workers` at once: a stop
+    leaves none queued there)."""
     count = 0
+    at_once = workers if executor is not None else 1
+
     try:
         while True:
-            while (len(pending) < (workers if executor else 1) and not should_stop()
-                   and (left := spec.budget - started(study)) > 0):
-                asked = [study.ask() for _ in range(_at_once(spec, study, batch, left))]
-                groups: dict[Key, Group] = {}
-                for trial in asked:
-                    config = spec.space.config(suggest(trial, spec.space, spec.method))
-                    if spec.method == "grid" and not batch and _taken(study, trial):
-                        study.tell(trial, state=TrialState.FAIL)  # asked again if still due
-                        continue
-                    groups.setdefault(batch_key(config), []).append((trial, config))
-                for group in _tasks(list(groups.values()), workers if executor else 1,
-                                    spec.epochs):
-                    configs = [config for _, config in group]
-                    if executor is None:
-                        future: Future[list[dict[str, Any]]] = Future()
-                        future.set_result(trial_task(configs, split, spec.epochs))
-                    else:
-                        future = executor.submit(trial_task, configs, split, spec.epochs)
-                    pending[future] = [trial for trial, _ in group]
+            while len(pending) < at_once and not should_stop():
+                if not queued:
+                    left = spec.budget - started(study)
+                    if left <= 0:
+                        break
+                    queued = _ask(study, spec, batch, left, at_once, split)
+                    continue
+                group = queued.pop(0)
+                configs = [config for _, config in group]
+                if executor is None:
+                    future: Future[list[dict[str, Any]]] = Future()
+                    future.set_result(task(configs, split, spec.epochs))
+                else:
+                    future = executor.submit(task, configs, split, spec.epochs)
+                pending[future] = [trial for trial, _ in group]
             if not pending or should_stop():
                 break
             # A timeout, so that should_stop() is heard while long trials run.
@@ -243,7 +260,24 @@ def run(study: optuna.Study, spec: SearchSpec, split: Split | None = None,
             future.cancel()
             for trial in trials:
                 study.tell(trial, state=TrialState.FAIL)
+        for group in queued:
+            for trial, _ in group:
+                study.tell(trial, state=TrialState.FAIL)
     return outcome(study, spec, split, count, time.perf_counter() - start)
+
+
+def _ask(study: optuna.Study, spec: SearchSpec, batch: bool, left: int, workers: int,
+         split: Split) -> list[Group]:
+    """The next trials to train, asked of the study, as tasks (maybe none: a grid config
+    that another process took at the same time is given up)."""
+    groups: dict[Key, Group] = {}
+    for trial in [study.ask() for _ in range(_at_once(spec, study, batch, left))]:
+        config = spec.space.config(suggest(trial, spec.space, spec.method))
+        if spec.method == "grid" and not batch and _taken(study, trial):
+            study.tell(trial, state=TrialState.FAIL)  # asked again if still due
+            continue
+        groups.setdefault(batch_key(config), []).append((trial, config))
+    return _tasks(list(groups.values()), workers, spec.epochs, split)
 
 
 def _taken(study: optuna.Study, trial: optuna.Trial) -> bool:
@@ -263,6 +297,10 @@ def _finish(study: optuna.Study, spec: SearchSpec, trials: list[optuna.Trial],
         for trial in trials:
             study.tell(trial, state=TrialState.FAIL)
         raise
+    if len(results) != len(trials):  # the task was stopped part-way
+        for trial in trials:
+            study.tell(trial, state=TrialState.FAIL)
+        return []
     finished = []
     for trial, result in zip(trials, results, strict=True):
         trial.set_user_attr(RESULT_KEY, result.as_dict())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -26,6 +27,16 @@ THUMBNAIL = 32
 """Thumbnails are THUMBNAIL × THUMBNAIL pixels of the decision boundary."""
 CURVE_POINTS = 50
 """A trial's validation curve keeps about this many points."""
+STOP_CHECK_SECONDS = 0.05
+"""A trial asks whether to stop at least this often (between two mini-batches)."""
+
+
+class Stopped(Exception):
+    """The search was stopped while this trial (or stack of trials) trained."""
+
+
+def never() -> bool:
+    return False
 
 
 @dataclass
@@ -91,8 +102,10 @@ def build(config: TrialConfig, split: Split) -> tuple[Network, Trainer]:
     return net, trainer
 
 
-def run_trial(config: TrialConfig, split: Split, epochs: int) -> TrialResult:
-    """Train config for `epochs` epochs on split.train; metrics on split.validation only."""
+def run_trial(config: TrialConfig, split: Split, epochs: int,
+              should_stop: Callable[[], bool] = never) -> TrialResult:
+    """Train config for `epochs` epochs on split.train; metrics on split.validation only.
+    Raises Stopped when should_stop() (asked every STOP_CHECK_SECONDS, even mid-epoch)."""
     if split.validation.m == 0:
         raise ValueError("split.validation: a search scores trials on validation data; "
                          "give a validation fraction above 0")
@@ -101,9 +114,15 @@ def run_trial(config: TrialConfig, split: Split, epochs: int) -> TrialResult:
     net, trainer = build(config, split)
     every = max(1, math.ceil(epochs / CURVE_POINTS))
     curve: list[tuple[int, float | None]] = [(0, trainer.metrics()["validation_loss"])]
+    per_epoch = trainer.batches_per_epoch
     while trainer.epoch < epochs and trainer.diverged is None:
-        ran = trainer.run(min(every, epochs - trainer.epoch))
-        if ran:
+        target = min(trainer.epoch + every, epochs)
+        while trainer.epoch < target and trainer.diverged is None:
+            if should_stop():
+                raise Stopped
+            trainer.train_for(STOP_CHECK_SECONDS,
+                              (target - trainer.epoch) * per_epoch - trainer.position)
+        if trainer.epoch > curve[-1][0]:
             curve.append((trainer.epoch, trainer.metrics()["validation_loss"]))
     return result_of(config, net, trainer, curve, time.perf_counter() - start, split)
 

@@ -23,9 +23,10 @@ def hub_for(settings: Settings) -> Hub | None:
     if settings.redis_url:
         from server.rooms.redis_hub import RedisHub
 
-        return RedisHub(settings.redis_url, settings.room_idle_seconds)
+        return RedisHub(settings.redis_url, settings.room_idle_seconds,
+                        settings.room_orphan_seconds)
     if settings.workers > 1:
         return None
     from server.rooms.memory import MemoryHub
 
-    return MemoryHub(settings.room_idle_seconds)
+    return MemoryHub(settings.room_idle_seconds, settings.room_orphan_seconds)

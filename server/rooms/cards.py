@@ -44,8 +44,9 @@ class Thumbnailer:
 
 
 def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
-    """What the teacher's gallery shows of a session, plus `dataset` (the config's dataset,
-    for the challenge): metrics on its own splits, computed here, never sent by a client."""
+    """What the teacher's gallery shows of a session, plus `dataset` (the config's dataset)
+    and `imported` (its weights came from a file) for the challenge: metrics on its own
+    splits, computed here, never sent by a client."""
     model = session.model
     trainer = model.trainer
     # Each frame records the metrics at its epoch: reuse them rather than run a second pass
@@ -58,6 +59,7 @@ def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
     diagnostics = model.renderer.diagnostics
     return {
         "epoch": trainer.epoch,
+        "imported": model.imported,
         "train_loss": finite_or_none(metrics.get("train_loss")),
         "val_loss": finite_or_none(metrics.get("validation_loss")),
         "val_accuracy": finite_or_none(metrics.get("validation_accuracy")),

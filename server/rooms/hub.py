@@ -8,13 +8,39 @@ and the students' processes, `frames(code, student)` a spotlit student's binary 
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 from abc import ABC, abstractmethod
 from typing import Any, Literal
 
 from server.rooms.room import Room, Student
 
-Created = Literal["created", "limit", "taken"]
+log = logging.getLogger("server.rooms")
+
+Created = Literal["created", "limit", "client_limit", "taken"]
 Added = Literal["added", "full", "gone"]
+
+
+class OutageLog:
+    """Warnings about an unreachable store, throttled: the first of an outage, then one every
+    EVERY seconds with how many were held back (a store down for a class's hour would
+    otherwise log a line per socket and tick)."""
+
+    EVERY = 30.0
+
+    def __init__(self) -> None:
+        self.last = -math.inf
+        self.held = 0
+
+    def warn(self, what: str, error: BaseException) -> None:
+        now = time.monotonic()
+        if now - self.last < self.EVERY:
+            self.held += 1
+            return
+        more = f" ({self.held} more since the last warning)" if self.held else ""
+        log.warning("rooms store unavailable: %s (%s)%s", what, type(error).__name__, more)
+        self.last, self.held = now, 0
 
 
 def events(code: str) -> str:
@@ -39,15 +65,20 @@ class Subscription(ABC):
 
 class Hub(ABC):
     """Rooms shared by every server process that uses this hub. A room that had no activity
-    (a teacher socket open, a join, a teacher message) for `idle_seconds` is gone."""
+    (a teacher socket open, a join, a teacher message) for `idle_seconds` is gone, and so is
+    a room whose teacher socket closed `orphan_seconds` ago (joins do not keep it) unless a
+    teacher socket came back."""
 
     kind = "memory"
     """Where the rooms live, as GET /health says."""
     errors: tuple[type[BaseException], ...] = ()
     """What the hub raises when its store cannot be reached (rooms_unavailable)."""
 
-    def __init__(self, idle_seconds: float) -> None:
+    def __init__(self, idle_seconds: float, orphan_seconds: float | None = None) -> None:
         self.idle_seconds = idle_seconds
+        self.orphan_seconds = idle_seconds if orphan_seconds is None \
+            else min(orphan_seconds, idle_seconds)
+        self.outage = OutageLog()
 
     async def start(self) -> None:
         """Connect (the app's lifespan calls it)."""
@@ -58,8 +89,10 @@ class Hub(ABC):
         return None
 
     @abstractmethod
-    async def create(self, room: Room, max_rooms: int) -> Created:
-        """Add a new room, unless `max_rooms` are open or its code is taken."""
+    async def create(self, room: Room, max_rooms: int, owner: str = "",
+                     max_per_owner: int | None = None) -> Created:
+        """Add a new room, unless its code is taken, `owner` (a client address) holds
+        `max_per_owner` open rooms (client_limit) or `max_rooms` are open (limit)."""
 
     @abstractmethod
     async def get(self, code: str) -> Room | None:
@@ -70,8 +103,14 @@ class Hub(ABC):
         """Store the room's own fields (locks, challenge, spotlight) and touch it."""
 
     @abstractmethod
-    async def touch(self, code: str) -> None:
-        """Activity: the room's idle time starts again."""
+    async def touch(self, code: str, teacher: bool = True) -> None:
+        """Activity: the room's idle time starts again. A teacher's (teacher=True) also ends
+        its teacher_left countdown; another's (a join) does not extend that countdown."""
+
+    @abstractmethod
+    async def teacher_left(self, code: str) -> None:
+        """The room's teacher socket closed: the room closes in orphan_seconds unless a
+        teacher's touch comes first."""
 
     @abstractmethod
     async def delete(self, code: str) -> None:
@@ -108,6 +147,13 @@ class Hub(ABC):
     @abstractmethod
     async def subscribe(self, channel: str) -> Subscription:
         """Receive what is published on the channel from now on."""
+
+    @abstractmethod
+    async def room_for_join(self, address: str, code: str, attempts: int, window: float
+                            ) -> Room | None | Literal["blocked"]:
+        """One atomic step: "blocked" when `address` failed `attempts` joins in the last
+        `window` seconds; else the room, or None after counting a failed join (so that
+        processes checking at once cannot let more guesses through than the limit)."""
 
     @abstractmethod
     async def joins_blocked(self, address: str, attempts: int, window: float) -> bool:

@@ -22,7 +22,8 @@ FIELDS: dict[str, tuple[tuple[str, Extract], ...]] = {
     "dataset": (("config.dataset", lambda c: c.dataset),),
     "features": (("config.features", lambda c: c.features),
                  ("config.standardize", lambda c: c.standardize)),
-    "layers": (("config.hidden", lambda c: [layer.units for layer in c.hidden]),),
+    "layers": (("config.hidden", lambda c: [(layer.units, layer.batch_norm)
+                                            for layer in c.hidden]),),
     "activation": (("config.hidden", lambda c: {layer.activation for layer in c.hidden}),),
     "learning_rate": (("config.optimizer.learning_rate", lambda c: c.optimizer.learning_rate),),
     "optimizer": (("config.optimizer", lambda c: c.optimizer.model_copy(

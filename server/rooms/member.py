@@ -51,6 +51,21 @@ FORWARDED: dict[str, type[protocol.ServerModel]] = {
 """Channel messages a member passes on to its client (validated again on the way)."""
 
 
+def distinct_name(name: str, taken: list[str]) -> str:
+    """name, or name (2), (3), ... when a student of the room already has it (compared
+    without case): the teacher tells every student apart."""
+    used = {other.casefold() for other in taken}
+    if name.casefold() not in used:
+        return name
+    number = 2
+    while True:
+        suffix = f" ({number})"
+        candidate = name[:protocol.MAX_STUDENT_NAME - len(suffix)] + suffix
+        if candidate.casefold() not in used:
+            return candidate
+        number += 1
+
+
 def _forbidden(field: str, message: str) -> ProtocolError:
     return ProtocolError("forbidden", f"{field}: {message}", field)
 
@@ -96,6 +111,10 @@ class RoomMember:
         self.frame_ready = asyncio.Event()
         self.forwarder: asyncio.Task[None] | None = None
         self.thumbnail = Thumbnailer()
+        self.store_down = False
+        """Teacher: told that the rooms' store does not answer (until a tick works)."""
+        self.ended: str | None = None
+        """Teacher: the room this socket taught until it closed or expired."""
 
     # ------------------------------------------------------------------ the session's side
 
@@ -119,16 +138,19 @@ class RoomMember:
             group.create_task(self._tick())
 
     async def close(self) -> None:
-        """The connection ended: a student leaves its room; a teacher's room stays open
-        (it expires after room_idle_seconds without a teacher)."""
+        """The connection ended: a student leaves its room; a teacher's room stays open for
+        room_orphan_seconds, for the teacher to come back (a reloaded page resumes it)."""
         if self.hub is None or self.role is None:
             return
         expected: tuple[type[BaseException], ...] = (TimeoutError, *self.hub.errors)
+        code, teacher = self.code, self.role == "teacher"
         try:
             async with asyncio.timeout(5):
                 await self._leave()
+                if teacher and code is not None:
+                    await self.hub.teacher_left(code)
         except expected:
-            log.warning("room %s: could not leave cleanly", self.code)
+            log.warning("room %s: could not leave cleanly", code)
         finally:
             await self._drop()
 
@@ -163,7 +185,7 @@ class RoomMember:
                                              message=error.message, field=error.field))
         except Exception as error:
             if self.hub is not None and isinstance(error, self.hub.errors):
-                log.warning("rooms store unavailable: %s", type(error).__name__)
+                self.hub.outage.warn("a room message", error)
                 self._send(protocol.ErrorMessage(
                     id=id, code="rooms_unavailable", field=None,
                     message="the rooms' store (Redis) does not answer; try again"))
@@ -201,6 +223,8 @@ class RoomMember:
 
     async def _drop(self) -> None:
         """Forget the room here (the hub is not told)."""
+        if self.role == "teacher":
+            self.ended = self.code
         self.role = None
         self.code = self.student = None
         self.locks, self.challenge, self.pushed = [], None, None
@@ -235,14 +259,19 @@ class RoomMember:
                 await self._publish("students", "spotlight", student=None)
         await self._drop()
 
-    async def _rate_limit(self, field: str) -> None:
-        """Refuse a join (or a resume) from an address that failed too many lately: codes
-        and keys cannot be guessed, while a class behind one address joins at once."""
+    async def _room_for_join(self, code: str, field: str, missing: str) -> Room:
+        """The room of a join (or a resume), refused from an address that failed too many
+        lately: codes and keys cannot be guessed, while a class behind one address joins at
+        once. The check, the lookup and the count of a wrong code are one step of the hub."""
         settings = self.settings
-        if await self._hub.joins_blocked(self.address, settings.room_join_attempts,
-                                         settings.room_join_window):
+        room = await self._hub.room_for_join(self.address, code, settings.room_join_attempts,
+                                             settings.room_join_window)
+        if room == "blocked":
             raise ProtocolError("rate_limited", f"{field}: too many wrong codes from your "
                                 f"address; wait {settings.room_join_window:g} s", field)
+        if room is None:
+            raise ProtocolError("room_not_found", f"code: {missing}", "code")
+        return room
 
     async def _failed_join(self, error: ProtocolError) -> ProtocolError:
         """Count a wrong code or key against the address; the error to raise."""
@@ -252,6 +281,9 @@ class RoomMember:
     async def _teacher_room(self, key: str) -> Room:
         """The room of this teacher socket, if `key` is its key."""
         if self.role != "teacher" or self.code is None:
+            if self.role is None and self.ended is not None:
+                raise ProtocolError("room_not_found", f"type: the room {self.ended} is closed "
+                                    "(or expired)", "type")
             raise _forbidden("key", "only the room's teacher can do this")
         room = await self._hub.get(self.code)
         if room is None:
@@ -276,20 +308,23 @@ class RoomMember:
                 field = "code" if message.code is None else "key"
                 raise ProtocolError("invalid", f"{field}: resuming a room takes its code and "
                                     "its key", field)
-            await self._rate_limit("key")
-            found = await hub.get(message.code)
-            if found is None:
-                raise await self._failed_join(ProtocolError(
-                    "room_not_found", "code: no such room (closed, or expired)", "code"))
+            found = await self._room_for_join(message.code, "key",
+                                              "no such room (closed, or expired)")
             if not found.key_matches(message.key):
                 raise await self._failed_join(_forbidden("key", "wrong key"))
             room = found
         else:
             for _ in range(CREATE_TRIES):
                 room = Room(new_code(), new_key(), message.title or "", time.time())
-                result = await hub.create(room, settings.max_rooms)
+                result = await hub.create(room, settings.max_rooms, self.address,
+                                          settings.max_rooms_per_client)
                 if result != "taken":
                     break
+            if result == "client_limit":
+                raise ProtocolError("room_client_limit", f"type: your address already has "
+                                    f"{settings.max_rooms_per_client} rooms open "
+                                    "(max_rooms_per_client); close one, or resume it with its "
+                                    "code and key", "type")
             if result == "limit":
                 raise ProtocolError("room_limit", f"type: this server already has "
                                     f"{settings.max_rooms} rooms open (max_rooms); close one",
@@ -298,7 +333,11 @@ class RoomMember:
                 raise ProtocolError("internal", "type: no free room code found", "type")
             log.info("room %s opened", room.code)
         if self.role is not None:
+            left, teacher = self.code, self.role == "teacher"
             await self._leave()
+            if teacher and left is not None and left != room.code:
+                await hub.teacher_left(left)  # its countdown starts: one socket, one room
+        self.ended = None
         await self._enter("teacher", room.code)
         await hub.touch(room.code)
         self._send(protocol.RoomCreatedMessage(
@@ -311,21 +350,18 @@ class RoomMember:
         if self.role == "teacher":
             raise ProtocolError("not_applicable", "type: this socket is a room's teacher "
                                 "socket; a student joins from a page of its own", "type")
-        await self._rate_limit("code")
-        room = await hub.get(message.code)
-        if room is None:
-            raise await self._failed_join(ProtocolError(
-                "room_not_found", "code: no open room has this code", "code"))
+        room = await self._room_for_join(message.code, "code", "no open room has this code")
         if self.role == "student":
             await self._leave()
-        student = Student(new_student_id(), message.name, time.time())
+        name = distinct_name(message.name, [s.name for s in await hub.students(room.code)])
+        student = Student(new_student_id(), name, time.time())
         added = await hub.add_student(room.code, student, self.settings.max_students_per_room)
         if added == "full":
             raise ProtocolError("room_full", f"code: the room is full "
                                 f"({self.settings.max_students_per_room} students)", "code")
         if added == "gone":
             raise ProtocolError("room_not_found", "code: the room just closed", "code")
-        await hub.touch(room.code)
+        await hub.touch(room.code, teacher=False)
         await self._enter("student", room.code)
         self.student, self.name = student.id, student.name
         self.locks, self.challenge = list(room.locks), room.challenge
@@ -473,8 +509,7 @@ class RoomMember:
 
     async def _pause_after(self, error: Exception) -> None:
         if self.hub is not None and isinstance(error, self.hub.errors):
-            log.warning("room %s: rooms store unavailable (%s)", self.code,
-                        type(error).__name__)
+            self.hub.outage.warn(f"room {self.code}", error)
         else:
             log.exception("room %s: a channel message failed", self.code)
         await asyncio.sleep(1.0)
@@ -621,12 +656,23 @@ class RoomMember:
                     await self._publish_card()
                 elif self.role == "teacher":
                     await self._gallery()
+                self.store_down = False
             except Exception as error:
                 if isinstance(error, self.hub.errors):
-                    log.warning("room %s: rooms store unavailable (%s)", self.code,
-                                type(error).__name__)
+                    self.hub.outage.warn(f"room {self.code}", error)
+                    self._tell_outage()
                 else:
                     log.exception("room %s: tick failed", self.code)
+
+    def _tell_outage(self) -> None:
+        """The teacher hears once per outage that the room is on hold (the students' pages
+        keep training; their cards come back with the store)."""
+        if self.role == "teacher" and not self.store_down:
+            self.store_down = True
+            self._send(protocol.ErrorMessage(
+                code="rooms_unavailable", field=None,
+                message="the rooms' store (Redis) does not answer: the gallery waits, and the "
+                "room carries on when it answers again"))
 
     async def _publish_card(self) -> None:
         code, student = self.code, self.student

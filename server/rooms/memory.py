@@ -7,7 +7,7 @@ import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from server.rooms.hub import Added, Created, Hub, Subscription
 from server.rooms.room import Room, Student
@@ -21,6 +21,9 @@ client whose output buffer overflows), instead of holding memory without bound."
 class _Entry:
     room: Room
     touched: float
+    owner: str = ""
+    orphaned: float | None = None
+    """When its teacher socket closed (None: a teacher is there, or came back)."""
     students: dict[str, Student] = field(default_factory=dict)
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -67,28 +70,34 @@ class JoinLimiter:
 class MemoryHub(Hub):
     """Rooms in a dict; channels are queues of this process's subscribers."""
 
-    def __init__(self, idle_seconds: float) -> None:
-        super().__init__(idle_seconds)
+    def __init__(self, idle_seconds: float, orphan_seconds: float | None = None) -> None:
+        super().__init__(idle_seconds, orphan_seconds)
         self.rooms: dict[str, _Entry] = {}
         self.channels: dict[str, set[_Queue]] = {}
         self.limiter = JoinLimiter()
 
     def _expire(self) -> None:
-        horizon = time.monotonic() - self.idle_seconds
-        for code in [c for c, e in self.rooms.items() if e.touched < horizon]:
+        now = time.monotonic()
+        horizon, orphans = now - self.idle_seconds, now - self.orphan_seconds
+        for code in [c for c, e in self.rooms.items() if e.touched < horizon
+                     or (e.orphaned is not None and e.orphaned < orphans)]:
             del self.rooms[code]
 
     def _entry(self, code: str) -> _Entry | None:
         self._expire()
         return self.rooms.get(code)
 
-    async def create(self, room: Room, max_rooms: int) -> Created:
+    async def create(self, room: Room, max_rooms: int, owner: str = "",
+                     max_per_owner: int | None = None) -> Created:
         self._expire()
         if room.code in self.rooms:
             return "taken"
+        if max_per_owner is not None and sum(
+                1 for e in self.rooms.values() if e.owner == owner) >= max_per_owner:
+            return "client_limit"
         if len(self.rooms) >= max_rooms:
             return "limit"
-        self.rooms[room.code] = _Entry(replace(room), time.monotonic())
+        self.rooms[room.code] = _Entry(replace(room), time.monotonic(), owner)
         return "created"
 
     async def get(self, code: str) -> Room | None:
@@ -100,10 +109,15 @@ class MemoryHub(Hub):
         if entry is not None:
             entry.room, entry.touched = replace(room), time.monotonic()
 
-    async def touch(self, code: str) -> None:
+    async def touch(self, code: str, teacher: bool = True) -> None:
+        entry = self._entry(code)
+        if entry is not None and (teacher or entry.orphaned is None):
+            entry.touched, entry.orphaned = time.monotonic(), None
+
+    async def teacher_left(self, code: str) -> None:
         entry = self._entry(code)
         if entry is not None:
-            entry.touched = time.monotonic()
+            entry.orphaned = time.monotonic()
 
     async def delete(self, code: str) -> None:
         self.rooms.pop(code, None)
@@ -115,7 +129,8 @@ class MemoryHub(Hub):
         if len(entry.students) >= max_students:
             return "full"
         entry.students[student.id] = replace(student)
-        entry.touched = time.monotonic()
+        if entry.orphaned is None:
+            entry.touched = time.monotonic()
         return "added"
 
     async def remove_student(self, code: str, student: str) -> Student | None:
@@ -159,6 +174,17 @@ class MemoryHub(Hub):
         subscription = _Queue(self, channel)
         self.channels.setdefault(channel, set()).add(subscription)
         return subscription
+
+    async def room_for_join(self, address: str, code: str, attempts: int, window: float
+                            ) -> Room | None | Literal["blocked"]:
+        now = time.monotonic()
+        if self.limiter.blocked(address, attempts, window, now):
+            return "blocked"
+        entry = self._entry(code)
+        if entry is None:
+            self.limiter.failed(address, window, now)
+            return None
+        return replace(entry.room, locks=list(entry.room.locks))
 
     async def joins_blocked(self, address: str, attempts: int, window: float) -> bool:
         return self.limiter.blocked(address, attempts, window, time.monotonic())

@@ -2,8 +2,11 @@
 
 Keys, under the prefix `playground:`: `room:CODE` (the room, JSON), `room:CODE:students` and
 `room:CODE:cards` (hashes by student id) all expire `idle_seconds` after the room's last
-activity; `rooms` (a sorted set of codes by last activity) counts the open rooms; `joins:ADDR`
-counts an address's failed joins in the current window. Channels: `room:CODE:events` and
+activity, or `orphan_seconds` after its teacher socket closed (`room:CODE:orphan` marks that
+countdown, which a teacher's return ends); `rooms` (a sorted set of codes by last activity)
+counts the open rooms and `owner:ADDR` (a set of codes) those an address opened (both drop
+codes whose room is gone); `joins:ADDR` counts an address's failed joins in the current
+window, checked and counted in one step. Channels: `room:CODE:events` and
 `room:CODE:frames:STUDENT` (see hub.py). The checks that must not race between processes (room
 and student limits, a card for a student that just left) run as Lua scripts, atomically.
 """
@@ -11,7 +14,7 @@ and student limits, a card for a student that just left) run as Lua scripts, ato
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import redis.asyncio as aioredis
 from redis.asyncio.client import PubSub
@@ -26,18 +29,50 @@ _CREATE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]) / 1000)
+for _, code in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if redis.call('EXISTS', ARGV[6] .. code) == 0 then redis.call('ZREM', KEYS[1], code) end
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 'taken' end
+for _, code in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if redis.call('EXISTS', ARGV[6] .. code) == 0 then redis.call('SREM', KEYS[3], code) end
+end
+if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[5]) then return 'client_limit' end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 'limit' end
 redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[1])
 redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[1])
 return 'created'
 """
 _TOUCH = """
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+if ARGV[3] == '1' then
+  redis.call('DEL', KEYS[5])
+elseif redis.call('EXISTS', KEYS[5]) == 1 then
+  return 1
+end
 local t = redis.call('TIME')
 redis.call('ZADD', KEYS[1], tonumber(t[1]) + tonumber(t[2]) / 1e6, ARGV[2])
 for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
 return 1
+"""
+_TEACHER_LEFT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[4], '1', 'PX', ARGV[1])
+for i = 1, 3 do
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl == -1 or ttl > tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
+end
+return 1
+"""
+_ROOM_FOR_JOIN = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return {'blocked'} end
+local room = redis.call('GET', KEYS[2])
+if room then return {'room', room} end
+n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return {'none'}
 """
 _SAVE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -48,7 +83,7 @@ _ADD_STUDENT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
 if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
 return 'added'
 """
 _SET_HIDDEN = """
@@ -90,6 +125,14 @@ def _joins(address: str) -> str:
     return f"{PREFIX}joins:{address}"
 
 
+def _orphan(code: str) -> str:
+    return f"{PREFIX}room:{code}:orphan"
+
+
+def _owner(address: str) -> str:
+    return f"{PREFIX}owner:{address}"
+
+
 ROOMS = PREFIX + "rooms"
 
 
@@ -117,14 +160,16 @@ class RedisHub(Hub):
     kind = "redis"
     errors = (RedisError, OSError)
 
-    def __init__(self, url: str, idle_seconds: float) -> None:
-        super().__init__(idle_seconds)
+    def __init__(self, url: str, idle_seconds: float, orphan_seconds: float | None = None
+                 ) -> None:
+        super().__init__(idle_seconds, orphan_seconds)
         self.url = url
         self.client: aioredis.Redis = aioredis.Redis.from_url(url)
         self._scripts = {name: self.client.register_script(text) for name, text in (
             ("create", _CREATE), ("touch", _TOUCH), ("save", _SAVE),
             ("add_student", _ADD_STUDENT), ("set_hidden", _SET_HIDDEN),
-            ("put_card", _PUT_CARD), ("join_failed", _JOIN_FAILED))}
+            ("put_card", _PUT_CARD), ("join_failed", _JOIN_FAILED),
+            ("teacher_left", _TEACHER_LEFT), ("room_for_join", _ROOM_FOR_JOIN))}
 
     @property
     def _idle_ms(self) -> int:
@@ -147,10 +192,13 @@ class RedisHub(Hub):
     async def stop(self) -> None:
         await self.client.aclose()
 
-    async def create(self, room: Room, max_rooms: int) -> Created:
+    async def create(self, room: Room, max_rooms: int, owner: str = "",
+                     max_per_owner: int | None = None) -> Created:
+        # The script reads each listed room's key (PREFIX room:CODE) to drop closed ones.
         return cast(Created, await self._run(
-            "create", [ROOMS, _room(room.code)],
-            [self._idle_ms, max_rooms, room.code, room.to_json()]))
+            "create", [ROOMS, _room(room.code), _owner(owner)],
+            [self._idle_ms, max_rooms, room.code, room.to_json(),
+             max_rooms if max_per_owner is None else max_per_owner, _room("")]))
 
     async def get(self, code: str) -> Room | None:
         text = await self.client.get(_room(code))
@@ -160,13 +208,18 @@ class RedisHub(Hub):
         await self._run("save", [_room(room.code)], [room.to_json(), self._idle_ms])
         await self.touch(room.code)
 
-    async def touch(self, code: str) -> None:
-        await self._run("touch", [ROOMS, _room(code), _students(code), _cards(code)],
-                        [self._idle_ms, code])
+    async def touch(self, code: str, teacher: bool = True) -> None:
+        await self._run("touch", [ROOMS, _room(code), _students(code), _cards(code),
+                                  _orphan(code)], [self._idle_ms, code, "1" if teacher else "0"])
+
+    async def teacher_left(self, code: str) -> None:
+        await self._run("teacher_left", [_room(code), _students(code), _cards(code),
+                                         _orphan(code)],
+                        [max(1, int(self.orphan_seconds * 1000))])
 
     async def delete(self, code: str) -> None:
         async with self.client.pipeline(transaction=True) as pipe:
-            pipe.delete(_room(code), _students(code), _cards(code))
+            pipe.delete(_room(code), _students(code), _cards(code), _orphan(code))
             pipe.zrem(ROOMS, code)
             await pipe.execute()
 
@@ -208,6 +261,15 @@ class RedisHub(Hub):
         pubsub = self.client.pubsub()
         await pubsub.subscribe(PREFIX + channel)
         return _PubSub(pubsub)
+
+    async def room_for_join(self, address: str, code: str, attempts: int, window: float
+                            ) -> Room | None | Literal["blocked"]:
+        found = await self._scripts["room_for_join"](
+            keys=[_joins(address), _room(code)], args=[attempts, max(1, int(window * 1000))])
+        kind = found[0].decode() if isinstance(found[0], bytes) else found[0]
+        if kind == "blocked":
+            return "blocked"
+        return Room.from_json(found[1]) if kind == "room" else None
 
     async def joins_blocked(self, address: str, attempts: int, window: float) -> bool:
         count = await self.client.get(_joins(address))

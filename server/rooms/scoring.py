@@ -24,8 +24,8 @@ def eligible(challenge: dict[str, Any], card: dict[str, Any]) -> bool:
     max_params, max_epochs = challenge.get("max_params"), challenge.get("max_epochs")
     if max_params is not None and card["params"] > max_params:
         return False
-    if max_epochs is not None and card["epoch"] > max_epochs:
-        return False
+    if max_epochs is not None and (card["epoch"] > max_epochs or card.get("imported")):
+        return False  # an imported network's epochs are its file's word, not counted here
     return on_dataset(challenge, card.get("dataset"))
 
 

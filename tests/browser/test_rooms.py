@@ -379,12 +379,14 @@ def test_room_errors_are_whole_sentences_in_both_languages(classroom: Classroom)
         }"""
     )
     assert texts["en"] == [
-        "Classes are not available on this server (several worker processes without Redis).",
+        "Classes are not available on this server right now (its rooms’ store does not answer, "
+        "or it runs several processes without Redis).",
         "Learning rate: locked by your teacher.",
         "This class is full.",
     ]
     assert texts["fr"] == [
-        "Les classes ne sont pas disponibles sur ce serveur (plusieurs processus sans Redis).",
+        "Les classes ne sont pas disponibles sur ce serveur pour le moment (son stockage des "
+        "classes ne répond pas, ou il tourne en plusieurs processus sans Redis).",
         "Taux d’apprentissage\u202f: verrouillé par votre enseignant.",
         "Cette classe est complète.",
     ]

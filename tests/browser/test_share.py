@@ -158,3 +158,26 @@ def test_export_keras_downloads_a_keras_script(app: App, tmp_path: Path) -> None
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert "keras.Sequential" in path.read_text()
+
+
+def test_a_session_the_server_refuses_is_never_said_restored(app: App, tmp_path: Path) -> None:
+    """A file or a link whose epoch no real run reaches: the server refuses the import, and
+    the page says so instead of "Opened" or "Restored"."""
+    page = app.open(QUERY)
+    train(app, 2)
+    path, saved = download(app, tmp_path)
+    saved["epoch"] = 10**12
+    path.write_text(json.dumps(saved))
+    page.get_by_test_id("model-open").set_input_files(str(path))
+    message = page.get_by_test_id("share-message")
+    expect(message).to_contain_text("Not a session file")
+    expect(message).to_contain_text("data.epoch")
+
+    linked = {key: value for key, value in saved.items() if key not in ("data", "history")}
+    encoded = page.evaluate(
+        "async (payload) => (await import('/share.js')).encodeModel(payload)", linked)
+    page.goto("about:blank")
+    page.goto(f"{app.server.url}/{QUERY}#model={encoded}")
+    expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    expect(page.get_by_test_id("share-message")).to_contain_text("could not be read")
+    expect(page.get_by_test_id("share-message")).not_to_contain_text("Restored")

@@ -22,6 +22,7 @@ from engine.search import (
     run_trial,
     score_on_test,
     search,
+    work,
 )
 from engine.search.batch import run_batch
 from engine.search.samplers import suggest
@@ -349,11 +350,51 @@ def test_bayesian_search_trains_its_random_start_together_and_finds_the_same_tri
 
 
 def test_tasks_split_for_the_workers_and_bound_their_work() -> None:
+    split = DataSpec(points=200).split()
+    m, outputs = split.train.m, split.train.Y.shape[0]
     configs = [(None, TrialConfig(learning_rate=lr, layers=n)) for lr in (0.01, 0.1)
                for n in range(1, 6)]
-    halves = study_module._tasks([configs], workers=2, epochs=10)  # type: ignore[arg-type]
+    halves = study_module._tasks([configs], 2, 10, split)  # type: ignore[arg-type]
     assert sorted(len(t) for t in halves) == [5, 5]
-    bounded = study_module._tasks([configs], workers=1,  # type: ignore[arg-type]
-                                  epochs=study_module.MAX_TASK_EPOCHS // 3)
-    assert all(len(t) <= 3 for t in bounded) and sum(len(t) for t in bounded) == 10
-    assert study_module._tasks([configs], workers=1, epochs=10) == [configs]  # type: ignore[arg-type]
+    together = [c for _, c in configs]
+    per_epoch = work.stack_seconds(together, m, outputs, 1) \
+        - work.stack_seconds(together, m, outputs, 0)
+    epochs = math.ceil(3 * study_module.MAX_TASK_SECONDS / per_epoch)
+    bounded = study_module._tasks([configs], 1, epochs, split)  # type: ignore[arg-type]
+    assert len(bounded) >= 3 and sum(len(t) for t in bounded) == 10
+    assert all(work.stack_seconds([c for _, c in t], m, outputs, epochs)
+               <= study_module.MAX_TASK_SECONDS for t in bounded if len(t) > 1)
+    assert study_module._tasks([configs], 1, 10, split) == [configs]  # type: ignore[arg-type]
+
+
+def test_a_trials_work_grows_with_epochs_points_depth_and_smaller_batches() -> None:
+    base = TrialConfig(layers=2, units=4, batch_size=10)
+    seconds = work.trial_seconds(base, 250, 1, 100)
+    assert work.trial_seconds(base, 250, 1, 200) > seconds
+    assert work.trial_seconds(base, 2500, 1, 100) > seconds
+    assert work.trial_seconds(TrialConfig(layers=6, units=8, batch_size=10), 250, 1, 100) > seconds
+    assert work.trial_seconds(TrialConfig(layers=2, units=4, batch_size=1), 250, 1, 100) > seconds
+    full = TrialConfig(layers=2, units=4, batch_size=1, optimizer="gd")
+    assert work.steps(full, 250) == 1 and work.steps(base, 250) == 25
+    assert work.weights(base, 1) == 4 * 3 + 4 * 5 + 1 * 5  # 2-4-4-1
+    alone = sum(work.trial_seconds(c, 250, 1, 100) for c in [base] * 10)
+    assert work.stack_seconds([base] * 10, 250, 1, 100) < alone
+
+
+def test_a_spaces_costliest_trial_takes_each_fields_costliest_value() -> None:
+    space = make_space({"batch_size": [1, 100], "layers": {"low": 1, "high": 6},
+                        "units": [2, 8], "optimizer": ["gd", "sgd"],
+                        "features": ["x1", ["x1", "x2", "x1x2"]]})
+    worst = work.costliest(space, 2500, 1, 10)
+    assert (worst.batch_size, worst.layers, worst.units, worst.optimizer) == (1, 6, 8, "sgd")
+    assert worst.features == ("x1", "x2", "x1x2")
+
+
+def test_a_string_of_features_is_one_feature_set() -> None:
+    """["x1", "x2"] is the sets {x1} and {x2}, and "x1,x2" the set of both: a string's
+    characters are no features."""
+    space = make_space({"features": ["x1", "x2", "x1,x2"]})
+    assert space.grids() == {"features": ["x1", "x2", "x1,x2"]}
+    assert space.config({"features": "x1,x2"}).features == ("x1", "x2")
+    with pytest.raises(ValueError, match="space.seed: at most 64 values"):
+        make_space({"seed": list(range(65))})

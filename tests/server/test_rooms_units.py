@@ -112,7 +112,8 @@ def test_a_card_is_built_from_the_session_itself() -> None:
     assert len(pixels) == 32 * 32
     assert built["dataset"]["name"] == "circle" and built["status"] == "paused"
     protocol.StudentCard(id="x", name="x", hidden=False, joined=0.0, locked=False,
-                         **{k: v for k, v in built.items() if k not in ("dataset", "at")})
+                         **{k: v for k, v in built.items()
+                            if k not in ("dataset", "at", "imported")})
 
 
 def test_multiclass_thumbnails_spread_the_classes_over_the_bytes() -> None:
