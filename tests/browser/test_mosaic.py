@@ -328,6 +328,11 @@ def test_a_challenge_keeps_the_class_on_screen(lab: Lab) -> None:
     teacher.get_by_test_id("view-mosaic").click()
     teacher.get_by_test_id("tool-challenge").click()
     teacher.get_by_test_id("challenge-stop").click()
+    # The final standings stay over the mosaic until the teacher dismisses them.
+    expect(teacher.get_by_test_id("challenge-final")).to_be_visible()
+    tiles = teacher.evaluate(TILES)
+    assert tiles["count"] == STUDENTS and tiles["overlaps"] == 0, tiles
+    teacher.get_by_test_id("challenge-final-dismiss").click()
     expect(teacher.get_by_test_id("board")).to_be_hidden()
 
 

@@ -148,7 +148,7 @@ def test_the_same_network_from_other_initial_weights_ends_at_other_costs(name: s
     message = SearchStartMessage(type="search_start", preset="seeds", trials=experiment.seeds,
                                  epochs=experiment.epochs)
     finished = []
-    search(spec_for(message, config, model.dataset.task), model.split,
+    search(spec_for(message, config, model.split), model.split,
            on_trial=finished.append)
     costs = sorted(f.result.train_loss for f in finished if f.result.train_loss is not None)
     assert len(costs) == experiment.seeds
@@ -156,7 +156,8 @@ def test_the_same_network_from_other_initial_weights_ends_at_other_costs(name: s
 
 
 def _card_params(entry: dict) -> set[str]:
-    """The names web/lessons/experiments.js's promiseParams gives a card's text."""
+    """The names web/lessons/experiments.js's promiseParams and cardParams give a card's
+    text."""
     names: set[str] = set()
 
     def add(prefix: str, promise: dict) -> None:
@@ -172,6 +173,10 @@ def _card_params(entry: dict) -> set[str]:
         names.add("revive_active")
     if entry["seeds_ratio"]:
         names.add("seeds_ratio")
+    # cardParams: the engine facts a card quotes, and a network's layer count and product.
+    names.update(entry["facts"])
+    if entry["config"].get("hidden") is not None:
+        names.update({"L", "product"})
     return names
 
 

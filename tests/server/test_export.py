@@ -231,7 +231,7 @@ def test_cli_writes_to_standard_output_without_o(tmp_path: Path) -> None:
      "epoch: Input should be greater than or equal to 0"),
     ('{"format": "nn-playground", "config": {}, "model": {"sizes": [2, 1], '
      '"activations": ["sigmoid"], "W": [[[1, 2]]], "b": [[0]]}}',
-     "data.model.sizes: the config builds [2, 4, 2, 1]"),
+     "data.model.sizes: the config builds [2, 4, 4, 1]"),
 ])
 def test_cli_names_what_is_wrong_in_a_bad_file(content: str, message: str,
                                                tmp_path: Path) -> None:
