@@ -26,7 +26,7 @@ endif
 # Debian packages the tests need and this machine lacks: installed by one apt-get run.
 MISSING := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(REDIS)),,redis-server) \
            $(if $(wildcard $(TSC)),,node-typescript)
-# The whole pytest run stops after 30 minutes (it takes about 7): a hang outside any one test
+# The whole pytest run stops after 30 minutes (it takes about 11): a hang outside any one test
 # (a test stuck past 5 minutes already stops the run, with every thread's stack: tests/conftest.py)
 # fails CI in time to say so.
 PYTEST_DEADLINE := timeout --kill-after=30 1800
