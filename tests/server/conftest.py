@@ -140,3 +140,19 @@ def redis_url() -> Iterator[str]:
             yield url
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def hub(request: pytest.FixtureRequest) -> str:
+    """The rooms' hub a test runs on: each rooms test runs on both."""
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
+def make(settings: Settings, hub: str, request: pytest.FixtureRequest) -> Any:
+    """make(**changes): settings for rooms on this test's hub."""
+    from tests.server.rooms_helpers import room_settings  # it imports this module
+
+    url = request.getfixturevalue("redis_url") if hub == "redis" else None
+    return lambda **changes: room_settings(settings, hub, url, **changes)

@@ -9,29 +9,14 @@ from typing import Any
 import pytest
 
 from server.experiments import EXPERIMENTS
-from server.settings import Settings
 from tests.server.rooms_helpers import (
     ask,
     create,
     gallery_with,
     join,
-    room_settings,
     sockets,
     wait_for,
 )
-
-
-@pytest.fixture(params=["memory", "redis"])
-def hub(request: pytest.FixtureRequest) -> str:
-    kind: str = request.param
-    return kind
-
-
-@pytest.fixture
-def make(settings: Settings, hub: str, request: pytest.FixtureRequest) -> Any:
-    """make(**changes): settings for rooms on this test's hub."""
-    url = request.getfixturevalue("redis_url") if hub == "redis" else None
-    return lambda **changes: room_settings(settings, hub, url, **changes)
 
 
 def test_a_student_joins_shows_in_the_gallery_and_leaves(make: Any) -> None:

@@ -38,18 +38,6 @@ from tests.server.rooms_helpers import (
 from tests.server_process import free_port, start_server, stop_server
 
 
-@pytest.fixture(params=["memory", "redis"])
-def hub(request: pytest.FixtureRequest) -> str:
-    kind: str = request.param
-    return kind
-
-
-@pytest.fixture
-def make(settings: Settings, hub: str, request: pytest.FixtureRequest) -> Any:
-    url = request.getfixturevalue("redis_url") if hub == "redis" else None
-    return lambda **changes: room_settings(settings, hub, url, **changes)
-
-
 def addressed(app: ASGIApp) -> ASGIApp:
     """The app, seeing each connection come from the address its `x-test-address` header
     names (TestClient's connections all come from one)."""

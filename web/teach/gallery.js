@@ -9,6 +9,7 @@ import { formatLoss } from '../controls.js';
 import { h } from '../lessons/util.js';
 import { formatNumber, formatPercent } from '../i18n.js';
 import { CLASS_COLORS, divergingLut } from '../palette.js';
+import { studentView } from './studentView.js';
 
 /** The thumbnail's side, in cells (docs/protocol.md, StudentCard.thumb). */
 export const THUMB = 32;
@@ -121,13 +122,9 @@ function rgbaPixel(hex) {
  */
 export function mountGallery(container, deps) {
   const { t } = deps;
-  /** @type {Map<string, {card: any, el: HTMLElement, parts: Record<string, HTMLElement>, thumb?: string}>} */
-  const shown = new Map();
-  /** Hidden (the mosaic is shown), the gallery keeps the cards and draws them once shown. */
-  let active = true;
-  /** @type {{sort: string, filter: string, showHidden: boolean, pick: ((card: any) => boolean) | null}} */
-  const options = { sort: 'name', filter: '', showHidden: false, pick: null };
-  /** @type {string | null} */ let spotlit = null;
+  /** @type {ReturnType<typeof studentView<{card: any, el: HTMLElement, parts: Record<string, HTMLElement>, thumb?: string}>>} */
+  const students = studentView({ build, draw, arrange, active: true });
+  const { entries: shown, options, state } = students;
 
   /** @param {string} id */
   function build(id) {
@@ -167,7 +164,7 @@ export function mountGallery(container, deps) {
     el.dataset.epoch = String(card.epoch ?? 0);
     el.dataset.hidden = String(Boolean(card.hidden));
     el.dataset.status = String(card.status ?? '');
-    el.classList.toggle('card-spotlit', spotlit === card.id);
+    el.classList.toggle('card-spotlit', state.spotlit === card.id);
     parts.main.setAttribute('aria-label', t('teach.card.spotlight', { name }));
     parts.canvas.setAttribute('aria-label', t('teach.card.thumb', { name }));
     parts.canvas.setAttribute('role', 'img');
@@ -227,46 +224,8 @@ export function mountGallery(container, deps) {
   }
 
   return {
-    /**
-     * Cards of the latest `room_gallery` (a card without `thumb` keeps its last one).
-     * @param {any[]} cards
-     */
-    update(cards) {
-      const ids = new Set(cards.map((c) => String(c.id)));
-      for (const id of [...shown.keys()]) if (!ids.has(id)) shown.delete(id);
-      for (const card of cards) {
-        const id = String(card.id);
-        let entry = shown.get(id);
-        if (!entry) {
-          entry = { card, ...build(id) };
-          shown.set(id, entry);
-        }
-        entry.card = { ...card, id };
-        if (card.thumb) entry.thumb = card.thumb;
-        if (active) draw(entry);
-      }
-      if (active) arrange();
-    },
-    /**
-     * The teacher's choices (an empty object: the page's language changed).
-     * @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null, active?: boolean}} next
-     */
-    view(next) {
-      if (next.sort !== undefined) options.sort = next.sort;
-      if (next.filter !== undefined) options.filter = next.filter;
-      if (next.showHidden !== undefined) options.showHidden = next.showHidden;
-      if (next.pick !== undefined) options.pick = next.pick;
-      if (next.spotlit !== undefined) spotlit = next.spotlit;
-      const shows = next.active === true && !active;
-      if (next.active !== undefined) active = next.active;
-      // A new language (or names) relabels even a hidden view: its labels stay true.
-      const relabel = Object.keys(next).length === 0;
-      if (!active && !relabel) return;
-      if (shows || relabel || next.spotlit !== undefined) {
-        for (const entry of shown.values()) draw(entry);
-      }
-      arrange();
-    },
+    update: students.update,
+    view: students.view,
     /**
      * The name of a student still in the class, or null.
      * @param {string} id

@@ -11,6 +11,7 @@
 import { h } from '../lessons/util.js';
 import { paintThumb, THUMB, visibleCards } from './gallery.js';
 import { initials } from './names.js';
+import { studentView } from './studentView.js';
 
 const GAP = 8;
 /** A tile's side, in CSS pixels: below the minimum the mosaic scrolls rather than shrink. */
@@ -80,12 +81,9 @@ export function fitTiles(n, width, height, label) {
  */
 export function mountMosaic(container, deps) {
   const { t, namer } = deps;
-  /** @type {Map<string, {card: any, el: HTMLButtonElement, canvas: HTMLCanvasElement, advice: HTMLElement, name: HTMLElement, thumb?: string}>} */
-  const tiles = new Map();
-  /** @type {{sort: string, filter: string, showHidden: boolean, pick: ((card: any) => boolean) | null}} */
-  const options = { sort: 'name', filter: '', showHidden: false, pick: null };
-  /** @type {string | null} */ let spotlit = null;
-  let active = false;
+  /** @type {ReturnType<typeof studentView<{card: any, el: HTMLButtonElement, canvas: HTMLCanvasElement, advice: HTMLElement, name: HTMLElement, thumb?: string}>>} */
+  const students = studentView({ build, draw, arrange, active: false });
+  const { entries: tiles, options, state } = students;
   let fitting = 0;
   /** About how many characters of a name fit under a tile's picture. */
   let chars = 12;
@@ -112,7 +110,7 @@ export function mountMosaic(container, deps) {
     el.dataset.epoch = String(card.epoch ?? 0);
     el.dataset.advice = main ?? '';
     el.dataset.hidden = String(Boolean(card.hidden));
-    el.classList.toggle('tile-spotlit', spotlit === card.id);
+    el.classList.toggle('tile-spotlit', state.spotlit === card.id);
     tile.name.textContent = shortName(namer.tile(card.id, String(card.name ?? '')), chars);
     tile.advice.textContent = main ? t(`teach.mark.${main}`) : '';
     tile.advice.hidden = !main;
@@ -138,7 +136,7 @@ export function mountMosaic(container, deps) {
   /** Sizes the tiles so that all of them fit the window below the mosaic's top. */
   function fit() {
     fitting = 0;
-    if (!active || !container.isConnected) return;
+    if (!state.active || !container.isConnected) return;
     const n = container.children.length;
     const top = container.getBoundingClientRect().top + window.scrollY;
     // The panel's bottom padding stays on screen too.
@@ -176,47 +174,8 @@ export function mountMosaic(container, deps) {
   window.addEventListener('resize', refit);
 
   return {
-    /**
-     * The cards of the latest `room_gallery` (a card without `thumb` keeps its picture).
-     * @param {any[]} cards
-     */
-    update(cards) {
-      const ids = new Set(cards.map((c) => String(c.id)));
-      for (const id of [...tiles.keys()]) if (!ids.has(id)) tiles.delete(id);
-      for (const card of cards) {
-        const id = String(card.id);
-        let tile = tiles.get(id);
-        if (!tile) {
-          tile = { card, ...build(id) };
-          tiles.set(id, tile);
-        }
-        tile.card = { ...card, id };
-        if (card.thumb) tile.thumb = card.thumb;
-        if (active) draw(tile);
-      }
-      if (active) arrange();
-    },
-    /**
-     * The teacher's choices (an empty object: the language or the names changed); hidden
-     * (`active` false, the cards are shown), the mosaic keeps the cards and draws them once shown.
-     * @param {{sort?: string, filter?: string, showHidden?: boolean, pick?: ((card: any) => boolean) | null, spotlit?: string | null, active?: boolean}} next
-     */
-    view(next) {
-      if (next.sort !== undefined) options.sort = next.sort;
-      if (next.filter !== undefined) options.filter = next.filter;
-      if (next.showHidden !== undefined) options.showHidden = next.showHidden;
-      if (next.pick !== undefined) options.pick = next.pick;
-      if (next.spotlit !== undefined) spotlit = next.spotlit;
-      const shows = next.active === true && !active;
-      if (next.active !== undefined) active = next.active;
-      // A new language (or names) relabels even a hidden view: its labels stay true.
-      const relabel = Object.keys(next).length === 0;
-      if (!active && !relabel) return;
-      if (shows || relabel || next.spotlit !== undefined) {
-        for (const tile of tiles.values()) draw(tile);
-      }
-      arrange();
-    },
+    update: students.update,
+    view: students.view,
     /** Sizes the tiles again (the space above the mosaic changed). */
     refit,
     clear() {
