@@ -137,6 +137,17 @@ def playwright_instance() -> Iterator[Playwright]:
         yield playwright
 
 
+# A function of a CSS selector: the first match's box (getBoundingClientRect) as a plain
+# object, or null when it is missing or not rendered (display: none). Layout tests build their
+# measures from it: `"() => { const box = " + BOX_JS + "; return {...}; }"`.
+BOX_JS = """(selector) => {
+    const el = document.querySelector(selector);
+    if (!el || !el.getClientRects().length) return null;
+    const r = el.getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+            width: r.width, height: r.height};
+  }"""
+
 @pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():

@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.classroom import Classroom
-from tests.browser.conftest import ARTIFACTS, App, ServerProcess
+from tests.browser.conftest import ARTIFACTS, BOX_JS, App, ServerProcess
 
 SIX_BY_EIGHT = "?hidden=" + ",".join(["8:tanh"] * 6)
 
@@ -143,13 +143,7 @@ def test_the_sticky_top_bar_leaves_a_laptop_its_screen(
 
 # The boxes (getBoundingClientRect) of what presenter mode puts on the first screen.
 PRESENTER_BOXES = """() => {
-  const box = (selector) => {
-    const el = document.querySelector(selector);
-    if (!el || !el.getClientRects().length) return null;
-    const r = el.getBoundingClientRect();
-    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
-            width: r.width, height: r.height};
-  };
+  const box = """ + BOX_JS + """;
   return {
     font: parseFloat(getComputedStyle(document.body).fontSize),
     picture: box('[data-testid="boundary"]'),

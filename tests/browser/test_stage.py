@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.classroom import Classroom
-from tests.browser.conftest import ARTIFACTS, ServerProcess
+from tests.browser.conftest import ARTIFACTS, BOX_JS, ServerProcess
 from tests.browser.test_layout import (
     CLIPPED_TEXT,
     OVERLAPS,
@@ -32,13 +32,7 @@ LABELS = {
 
 # The boxes of the stage's parts, the top bar and the section bar.
 STAGE_BOXES = """() => {
-  const box = (selector) => {
-    const el = document.querySelector(selector);
-    if (!el || !el.getClientRects().length) return null;
-    const r = el.getBoundingClientRect();
-    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
-            width: r.width, height: r.height};
-  };
+  const box = """ + BOX_JS + """;
   return {
     view: {top: 0, bottom: innerHeight, left: 0, right: innerWidth},
     topbar: box('.topbar'), bar: box('#sections'),
