@@ -5,7 +5,7 @@ protocol.CLIENT_MESSAGES has one, so a new message cannot go unhandled).
 A handler applies a validated message, or raises ProtocolError and leaves the session
 unchanged. Replies go through the session (`send`, `status`, `send_frame`).
 
-A new client message takes its model in protocol.py (in the ClientMessage union), a function
+A new client message takes its model in server/protocol/ (in the ClientMessage union), a function
 `def name(session: Session, message: protocol.NameMessage) -> None` (here, or in a module of
 its own for a family of messages, which then exports a dict of its entries to merge below),
 and its entry in HANDLERS.
