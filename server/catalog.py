@@ -10,7 +10,7 @@ from engine import activations, losses
 from engine.datasets import DATASETS, MAX_CLASSES, MIN_CLASSES, preview
 from engine.features import LABELS
 from server import config, limits, names
-from server.experiments import EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS
 from server.model import generate
 from server.protocol import Config
 
@@ -26,7 +26,7 @@ OPTIMIZER_PARAMS: dict[str, tuple[str, ...]] = {
 @cache
 def default_config() -> Config:
     """The landing page's config: TF Playground's (circle, lr 0.03, batch 10), with 4-4 tanh
-    where it has 4-2, which learns at once on every seed (server.experiments.FIRST_SIGHT)."""
+    where it has 4-2, which learns at once on every seed (FIRST_SIGHT, the lessons' tests)."""
     base = Config()
     return config.normalized(base, generate(base).task)
 

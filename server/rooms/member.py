@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from server import catalog, protocol
 from server.config import ProtocolError, merge, updated
-from server.experiments import EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS
 from server.protocol import Config
 from server.rooms import hub as channels
 from server.rooms import locks as room_locks

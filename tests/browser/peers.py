@@ -23,7 +23,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.load import ack, frame_header
-from server.experiments import EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS
 
 # A network that diverges (tests/server/test_frame_schema.py).
 DIVERGES: dict[str, Any] = {

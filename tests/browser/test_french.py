@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.experiments import EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS
 from tests.browser.classroom import Classroom
 from tests.browser.conftest import App
 from tests.browser.test_lessons import ADVICE

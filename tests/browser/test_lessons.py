@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.experiments import EXPERIMENTS as SERVER_EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS as SERVER_EXPERIMENTS
 from tests.browser.conftest import App
 
 pytestmark = pytest.mark.browser
@@ -174,7 +174,7 @@ def test_a_link_with_parameters_opens_the_experiment_with_them_changed(app: App)
 
 
 def test_the_table_here_lists_every_experiment_the_server_publishes() -> None:
-    """The experiments in server/experiments.py and the table above list the same names, and
+    """The experiments in server/lessons/experiments.py and the table above list the same names, and
     the page has a title, a text and what to watch for each of them, in both languages."""
     assert list(SERVER_EXPERIMENTS) == list(EXPERIMENTS)
     source = (Path(__file__).parents[2] / "web" / "lessons" / "experiments.js").read_text()

@@ -364,9 +364,9 @@ def test_a_relu_is_dead_since_the_epoch_its_input_went_below_zero_on_every_point
 
 
 def test_death_epochs_do_not_depend_on_how_the_epochs_are_grouped():
-    from server.experiments import EXPERIMENTS
+    from server.lessons.experiments import EXPERIMENTS
+    from server.lessons.rehearsal import config_for
     from server.model import build, generate
-    from server.rehearsal import config_for
     from server.settings import Settings
 
     experiment = EXPERIMENTS["dead_relu"]

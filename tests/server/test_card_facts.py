@@ -8,7 +8,7 @@ import pytest
 
 from engine.datasets import make
 from server.catalog import catalog
-from server.experiments import EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -5,7 +5,7 @@ default config with its patch, trained for its epochs with diagnostics after eve
 SEEDS seeds (data and weights), and again with its initial weights nudged by a relative 1e-9:
 another CPU's matrix kernels differ from this one's in the last bits, and a chaotic run that
 kept its promise by luck on one of them would fail here. A promise is what the coach says, and
-nothing else, and bounds on what the run measures (server/experiments.py).
+nothing else, and bounds on what the run measures (server/lessons/experiments.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from server import catalog
-from server.experiments import (
+from server.lessons.experiments import (
     EXPERIMENTS,
     FIRST_SIGHT,
     FIRST_SIGHT_EPOCHS,
@@ -26,7 +26,7 @@ from server.experiments import (
     SEEDS_RATIO,
     Promise,
 )
-from server.rehearsal import rehearse, revive
+from server.lessons.rehearsal import rehearse, revive
 
 SEEDS = range(1, 9)
 NUDGE = 1e-9
@@ -136,9 +136,9 @@ def test_the_same_network_from_other_initial_weights_ends_at_other_costs(name: s
     """The card's seeds button runs the search lab's `seeds` preset over the experiment's
     config: its trials end at costs spread by SEEDS_RATIO or more, on every dataset seed."""
     from engine.search.study import search
+    from server.lessons.rehearsal import config_for
     from server.model import build, generate
     from server.protocol import SearchStartMessage
-    from server.rehearsal import config_for
     from server.search import spec_for
     from server.settings import Settings
 

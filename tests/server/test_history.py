@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from server import protocol
-from server.experiments import EXPERIMENTS
 from server.frame_flow import MAX_FRAME_HISTORY
 from server.frames import decode
+from server.lessons.experiments import EXPERIMENTS
 from server.session import Session
 from server.settings import Settings
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.experiments import EXPERIMENTS
+from server.lessons.experiments import EXPERIMENTS
 from tests.server.rooms_helpers import (
     ask,
     create,

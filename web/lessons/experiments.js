@@ -40,7 +40,7 @@ const SHARES = new Set(['train_accuracy', 'test_accuracy', 'dead_share', 'last_s
 
 /**
  * The numbers a card's text quotes, taken from the promises the server's tests hold the
- * experiment to on every seed (server/experiments.py), never typed in the text: for each
+ * experiment to on every seed (server/lessons/experiments.py), never typed in the text: for each
  * bound, `{measure}_low` / `{measure}_high` of the experiment's own promise,
  * `{variant}_{measure}_low` of a variant's (the label with every run of other characters than
  * letters and digits as `_`: `lr_0_03_dead_share_high`), `revive_{measure}_low` of what

@@ -23,7 +23,7 @@ from engine.features import transform
 from server.config import merge as merge_patch
 
 if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
-    from server.rehearsal import Rehearsal
+    from server.lessons.rehearsal import Rehearsal
 
 Patch = dict[str, Any]
 
