@@ -20,8 +20,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.lessons.experiments import EXPERIMENTS, HEALTHY, HEALTHY_EPOCHS, Promise  # noqa: E402
+from server.lessons.experiments import EXPERIMENTS, Promise  # noqa: E402
 from server.lessons.rehearsal import rehearse  # noqa: E402
+from tests.server.promises import HEALTHY, HEALTHY_EPOCHS  # noqa: E402
 
 
 def sessions() -> list[tuple[str, dict[str, Any], int, Promise]]:

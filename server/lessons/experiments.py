@@ -3,27 +3,19 @@
 An experiment is a config patch (merged over the default config, as the page applies it), the
 number of epochs its Train button runs, the instrument tab to watch, and variants to compare.
 Each of them makes a promise: what the coach says (and nothing else), and bounds on what the
-run measures (see `measures`). tests/server/test_experiments.py rehearses every experiment and
-variant on many seeds, and with its weights nudged, and holds each promise on all of them.
+run measures (server.lessons.rehearsal.measures). tests/server/test_experiments.py rehearses
+every experiment and variant on many seeds, and with its weights nudged, and holds each
+promise on all of them.
 The catalog publishes the table; the page words it in the reader's language.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
-
-from engine import inspector
 from engine.datasets import CIRCLE_RADIUS
-from engine.features import transform
 from server.config import merge as merge_patch
-
-if TYPE_CHECKING:  # rehearsal builds models from the catalog, which publishes this table
-    from server.lessons.rehearsal import Rehearsal
 
 Patch = dict[str, Any]
 
@@ -33,26 +25,13 @@ class Promise:
     """What a rehearsed run shows at its end, on every seed.
 
     coach: codes the coach names; it names no other (besides those in `allowed`).
-    bounds: {measure: (low, high)}, either end None for none (see `measures`).
+    bounds: {measure: (low, high)}, either end None for none (server.lessons.rehearsal's
+    `measures`, which also checks a run against a promise: `broken`).
     """
 
     coach: tuple[str, ...] = ()
     allowed: tuple[str, ...] = ()
     bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
-
-    def broken(self, rehearsal: Rehearsal) -> list[str]:
-        """What the run did not show, in words (empty: the promise is kept)."""
-        codes = rehearsal.codes
-        out = [f"the coach does not name {code}" for code in self.coach if code not in codes]
-        out += [f"the coach names {code}" for code in sorted(codes)
-                if code not in self.coach and code not in self.allowed]
-        values = measures(rehearsal, self.bounds)
-        for key, (low, high) in self.bounds.items():
-            value = values[key]
-            if math.isnan(value) or (low is not None and value < low) \
-                    or (high is not None and value > high):
-                out.append(f"{key} = {value:.4g}, expected within [{low}, {high}]")
-        return out
 
     def as_dict(self) -> dict[str, Any]:
         return {"coach": list(self.coach), "allowed": list(self.allowed),
@@ -107,6 +86,9 @@ class Experiment:
         }
 
 
+REVIVED_ACTIVE = 0.1
+"""A revived neuron counts as active when it is active on this share of the points or more."""
+
 SEEDS_RATIO = 1.3
 """A `seeds` experiment's promise: its final training costs spread by this much or more, max
 over min (tests/server/test_experiments.py)."""
@@ -115,112 +97,6 @@ over min (tests/server/test_experiments.py)."""
 def layers(n: int, units: int, activation: str, batch_norm: bool = False) -> list[dict[str, Any]]:
     extra = {"batch_norm": True} if batch_norm else {}
     return [{"units": units, "activation": activation, **extra} for _ in range(n)]
-
-
-# --------------------------------------------------------------------------------- measures
-
-
-def _layer_values(rehearsal: Rehearsal, key: str) -> list[float]:
-    layers_ = rehearsal.layers
-    return [float(layers_[l][key]) if layers_[l][key] is not None else math.nan
-            for l in sorted(layers_, key=int)]
-
-
-def final(rehearsal: Rehearsal, key: str) -> float:
-    """The last finite value of a history metric (NaN if there is none)."""
-    for entry in reversed(rehearsal.history):
-        value = entry.get(key)
-        if value is not None and math.isfinite(value):
-            return float(value)
-    return math.nan
-
-
-def _first_loss(rehearsal: Rehearsal) -> float:
-    for entry in rehearsal.history:
-        value = entry.get("train_loss")
-        if value is not None and math.isfinite(value):
-            return float(value)
-    return math.nan
-
-
-def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[str, float]:
-    """The numbers a promise can bound, at the end of the run (`keys`: only those wanted;
-    one_sign_rows, which takes 16 more passes, is computed only when asked for or by default).
-
-    train_accuracy, test_accuracy: the last recorded; loss_ratio: last / first train loss;
-    dead_share: dead ReLUs / hidden units; last_saturation: saturated share of the last
-    hidden layer; spread_ratio: std of the last hidden layer / std of the first;
-    gradient_ratio: ‖dW[1]‖ / ‖dW[L-1]‖ (hidden layers); diverged: 1 or 0;
-    overfit_rise: (last - best) / best validation loss; first_layer_moved: ‖W[1] - W[1] at
-    the start‖ (Frobenius); first_layer_change: the same, divided by ‖W[1] at the start‖;
-    first_at_target: the first epoch whose test accuracy reached FIRST_SIGHT_ACCURACY (NaN
-    if none did); one_sign_rows: see `one_sign_rows`; revived_active: the share of the
-    neurons a Revive re-drew that are active on at least REVIVED_ACTIVE of the training points
-    (NaN without a Revive).
-    """
-    model = rehearsal.model
-    hidden = sum(model.net.sizes[1:-1]) or 1
-    dead = sum(len(js) for js in rehearsal.model.renderer.diagnostics["dead"].values())
-    std = _layer_values(rehearsal, "std") or [math.nan]
-    saturation = _layer_values(rehearsal, "saturation") or [math.nan]
-    grads = _layer_values(rehearsal, "grad_norm") or [math.nan]
-    validation = [e["validation_loss"] for e in rehearsal.history
-                  if e.get("validation_loss") is not None]
-    best = min(validation) if validation else math.nan
-    moved = float(np.linalg.norm(model.net.W[1] - rehearsal.start))
-    start = float(np.linalg.norm(rehearsal.start))
-    return {
-        "train_accuracy": final(rehearsal, "train_accuracy"),
-        "test_accuracy": final(rehearsal, "test_accuracy"),
-        "loss_ratio": final(rehearsal, "train_loss") / _first_loss(rehearsal),
-        "dead_share": dead / hidden,
-        "last_saturation": saturation[-1],
-        "spread_ratio": std[-1] / std[0] if std[0] else math.nan,
-        "gradient_ratio": grads[0] / grads[-1] if grads[-1] else math.nan,
-        "diverged": 1.0 if model.trainer.diverged else 0.0,
-        "overfit_rise": (validation[-1] - best) / best if validation and best else math.nan,
-        "first_layer_moved": moved,
-        "first_layer_change": moved / start if start else math.nan,
-        "one_sign_rows": one_sign_rows(rehearsal)
-        if keys is None or "one_sign_rows" in keys else math.nan,
-        "revived_active": revived_active(rehearsal),
-        "first_at_target": next((float(e["epoch"]) for e in rehearsal.history
-                                 if (e.get("test_accuracy") or 0.0) >= FIRST_SIGHT_ACCURACY),
-                                math.nan),
-    }
-
-
-REVIVED_ACTIVE = 0.1
-"""A revived neuron counts as active when it is active on this share of the points or more."""
-
-
-def revived_active(rehearsal: Rehearsal) -> float:
-    """The share of the re-drawn neurons active on REVIVED_ACTIVE of the points or more."""
-    revived = [(l, j) for l, js in rehearsal.revived.items() for j in js]
-    if not revived:
-        return math.nan
-    share = {int(l): layer["active_share"] for l, layer in rehearsal.layers.items()}
-    return sum(float(share[l][j] or 0.0) >= REVIVED_ACTIVE for l, j in revived) / len(revived)
-
-
-def one_sign_rows(rehearsal: Rehearsal, examples: int = 16) -> float:
-    """The course's zigzag effect: the share of the rows of dW[2], computed on one training
-    example at a time (the first `examples`), whose entries all have the same sign. With
-    positive A[1] (sigmoid, ReLU) it is 1: dW[2] row j = dz_j A[1]ᵀ. NaN without two hidden
-    layers."""
-    model = rehearsal.model
-    if model.net.L < 3:
-        return math.nan
-    X = transform(model.split.train.X, model.config.features, scaling=model.trainer.scaling)
-    Y, loss = model.split.train.Y, model.config.output.resolved_loss or "mse"
-    single = total = 0
-    for i in range(min(examples, X.shape[1])):
-        dW = inspector.inspect(model.net, X[:, i:i + 1], Y[:, i:i + 1], loss).layers[1].dW
-        for row in dW:
-            signs = np.sign(row[row != 0])
-            single += int(signs.size == 0 or bool((signs == signs[0]).all()))
-            total += 1
-    return single / total
 
 
 # ------------------------------------------------------------------------------ the menu
@@ -430,36 +306,3 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
         group="pitfall",
     ),
 ]}
-
-# ------------------------------------------------------------- the first sight
-
-FIRST_SIGHT_ACCURACY = 0.95
-FIRST_SIGHT_EPOCHS = 150
-FIRST_SIGHT = Promise(bounds={"first_at_target": (None, FIRST_SIGHT_EPOCHS)})
-"""What a new user sees first: the default network learns the default data, 95 % of the test
-points right within 150 epochs (5 s at the default pace), on every seed (8 seeds: 24 to 80
-epochs)."""
-
-# ------------------------------------------------------------- healthy sessions
-
-HEALTHY_EPOCHS = 200
-HEALTHY: dict[str, dict[str, Any]] = {
-    "circle": {"dataset": {"name": "circle"}},
-    "xor": {"dataset": {"name": "xor"}, "hidden": layers(2, 8, "tanh")},
-    "gauss": {"dataset": {"name": "gauss"}},
-    "moons": {"dataset": {"name": "moons"}, "hidden": layers(2, 8, "tanh")},
-    "spiral": {"dataset": {"name": "spiral", "classes": 2}, "features": SPIRAL_FEATURES,
-               "hidden": layers(3, 8, "tanh"),
-               "optimizer": {"name": "adam", "learning_rate": 0.01}},
-    "spiral 3 classes": {"dataset": {"name": "spiral", "classes": 3},
-                         "features": SPIRAL_FEATURES, "hidden": layers(3, 8, "tanh"),
-                         "optimizer": {"name": "adam", "learning_rate": 0.01}},
-    "blobs": {"dataset": {"name": "blobs", "classes": 4}},
-    "plane": {"dataset": {"name": "plane"}},
-    "multigauss": {"dataset": {"name": "multigauss"}, "hidden": layers(2, 8, "tanh")},
-    "student": {"dataset": {"name": "student", "points": 4, "train_fraction": 0.9,
-                            "validation_fraction": 0}, "hidden": layers(1, 3, "sigmoid"),
-                "optimizer": {"name": "gd", "learning_rate": 0.5}},
-}
-"""A config that learns each dataset well and generalizes (the default one where it does):
-the coach has nothing to say about it."""

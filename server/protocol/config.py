@@ -81,7 +81,7 @@ class RegularizationConfig(ClientModel):
 
 DEFAULT_EPOCHS_PER_SECOND = 30.0
 """The default network gets 95 % of the test points right in 24 to 80 epochs (8 seeds), under
-3 s at this pace (server.lessons.experiments.FIRST_SIGHT holds it to 150 epochs, 5 s)."""
+3 s at this pace (tests/server/promises.py: FIRST_SIGHT holds it to 150 epochs, 5 s)."""
 
 
 class ViewConfig(ClientModel):
