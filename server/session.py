@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from engine.datasets import Dataset
 from engine.scratch import Scratch
 from engine.trainer import Trainer
-from server import __version__, catalog, limits, protocol
+from server import __version__, catalog, protocol
 from server.frame_flow import FrameFlow
 from server.handlers import HANDLERS
 from server.model import Model, build, generate, point_set
@@ -112,8 +112,9 @@ class Session:
         )
 
     def hello(self) -> None:
-        self.send(protocol.HelloMessage(session=self.id, limits=limits.as_dict(),
-                                        catalog=catalog.catalog(), config=self.config,
+        published = catalog.published()
+        self.send(protocol.HelloMessage(session=self.id, limits=published.limits,
+                                        catalog=published, config=self.config,
                                         version=__version__))
         self.send(self.data_message())
         self.status()

@@ -97,22 +97,50 @@ MAX_UNITS = 8
 MAX_VALUES = 64
 """Values in one list of a space: a search over more is no lesson, and a sampler's work
 grows with them (TPE weighs every value of every list at every trial)."""
+RANGES: dict[str, tuple[float, float]] = {
+    "learning_rate": optimizers.LEARNING_RATE_RANGE,
+    "batch_size": (1, 1000),
+    "layers": (0, MAX_LAYERS),
+    "units": (1, MAX_UNITS),
+    "reg_rate": (0.0, 10.0),
+    "seed": (0, 2**31 - 1),
+}
+"""The numeric fields a Range may cover, and their bounds."""
+INTEGER = ("batch_size", "layers", "units", "seed")
+LOG_SCALE = ("learning_rate", "batch_size", "reg_rate")
+"""Fields whose useful values span decades: a log range suits them (low > 0)."""
+NAMES: dict[str, tuple[str, ...]] = {
+    "optimizer": tuple(optimizers.OPTIMIZERS),
+    "activation": tuple(activations.HIDDEN),
+    "init": tuple(initializers.INITIALIZERS),
+    "regularization": ("none", "l1", "l2"),
+}
+"""The fields whose values are names, and the names."""
+
+
+def _range_check(name: str) -> Callable[[Any], Any]:
+    low, high = RANGES[name]
+    return _positive_int(int(low), int(high)) if name in INTEGER else _number(low, high)
+
+
 CHECKS: dict[str, Callable[[Any], Any]] = {
-    "learning_rate": _number(*optimizers.LEARNING_RATE_RANGE),
+    "learning_rate": _range_check("learning_rate"),
     "optimizer": _name(optimizers.OPTIMIZERS, "optimizer"),
-    "batch_size": _positive_int(1, 1000),
-    "layers": _positive_int(0, MAX_LAYERS),
-    "units": _positive_int(1, MAX_UNITS),
-    "activation": _name({k: k for k in activations.HIDDEN}, "activation"),
+    "batch_size": _range_check("batch_size"),
+    "layers": _range_check("layers"),
+    "units": _range_check("units"),
+    "activation": _name({k: k for k in NAMES["activation"]}, "activation"),
     "init": _name(initializers.INITIALIZERS, "initializer"),
-    "regularization": _name({"none": 0, "l1": 1, "l2": 2}, "regularization"),
-    "reg_rate": _number(0.0, 10.0),
+    "regularization": _name({k: k for k in NAMES["regularization"]}, "regularization"),
+    "reg_rate": _range_check("reg_rate"),
     "features": _features,
-    "seed": _positive_int(0, 2**31 - 1),
+    "seed": _range_check("seed"),
 }
 """Each field's check: returns the value in its config form, or raises ValueError."""
-NUMERIC = ("learning_rate", "batch_size", "layers", "units", "reg_rate", "seed")
+NUMERIC = tuple(RANGES)
 """The fields a Range may cover."""
+MIN_STEPS, MAX_STEPS = 2, 100
+"""A range's grid steps."""
 
 
 def _checked(name: str, value: Any) -> Any:
@@ -256,8 +284,8 @@ def _dimension(where: str, name: str, spec: Any) -> Dimension:
             raise ValueError(f"{where}: expected low < high, got {dim.low:g}..{dim.high:g}")
         if dim.log and dim.low <= 0:
             raise ValueError(f"{where}: a log range needs low > 0")
-        if not 2 <= dim.steps <= 100:
-            raise ValueError(f"{where}: steps must be from 2 to 100")
+        if not MIN_STEPS <= dim.steps <= MAX_STEPS:
+            raise ValueError(f"{where}: steps must be from {MIN_STEPS} to {MAX_STEPS}")
     return dim
 
 

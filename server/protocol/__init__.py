@@ -11,6 +11,24 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, Field
 
+from server.protocol.catalog import (
+    ActivationFacts,
+    Bounds,
+    Catalog,
+    DatasetEntry,
+    ExperimentEntry,
+    FeatureEntry,
+    Limits,
+    OptimizerEntry,
+    OutputDefault,
+    Patch,
+    PromiseEntry,
+    RevivePromise,
+    SearchFacts,
+    SearchListField,
+    SearchRangeField,
+    VariantEntry,
+)
 from server.protocol.common import (
     OUTPUT_ACTIVATIONS,
     OUTPUT_LOSSES,
@@ -237,6 +255,22 @@ def json_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "ActivationFacts",
+    "Bounds",
+    "Catalog",
+    "DatasetEntry",
+    "ExperimentEntry",
+    "FeatureEntry",
+    "Limits",
+    "OptimizerEntry",
+    "OutputDefault",
+    "Patch",
+    "PromiseEntry",
+    "RevivePromise",
+    "SearchFacts",
+    "SearchListField",
+    "SearchRangeField",
+    "VariantEntry",
     "PROTOCOL_VERSION",
     "Int",
     "Float",

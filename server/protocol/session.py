@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from server import limits
+from server.protocol.catalog import Catalog, Limits
 from server.protocol.common import (
     Bool,
     ClientModel,
@@ -147,8 +148,8 @@ class HelloMessage(ServerModel):
     protocol: Literal[2] = 2
     version: str = Field(description="the server's package version, as `playground --version`")
     session: str
-    limits: dict[str, int | float]
-    catalog: dict[str, Any] = Field(description="the same as GET /api/catalog")
+    limits: Limits = Field(description="the same as catalog.limits")
+    catalog: Catalog = Field(description="the same as GET /api/catalog")
     config: Config
 
 
