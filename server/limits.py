@@ -1,21 +1,23 @@
-"""The limits every config and message is checked against (published in the catalog)."""
+"""The limits every config and message is checked against (published in the catalog); those the
+engine checks too are the engine's own."""
 
 from __future__ import annotations
 
 from typing import Final
+
+from engine import data, datasets, optimizers
 
 # TF Playground's own limits: 6 hidden layers of at most 8 neurons. Its largest network
 # (6 x 8) is our standard workload, and a frame of it stays under 32 KB at default settings.
 MAX_HIDDEN_LAYERS: Final = 6
 MAX_UNITS: Final = 8
 MIN_POINTS: Final = 4
-MAX_POINTS: Final = 5000
+MAX_POINTS: Final = data.MAX_POINTS
 MAX_NOISE: Final = 1.0
-MIN_CLASSES: Final = 2
-MAX_CLASSES: Final = 6
+MIN_CLASSES: Final = datasets.MIN_CLASSES
+MAX_CLASSES: Final = datasets.MAX_CLASSES
 MAX_BATCH_SIZE: Final = 1000
-MIN_LEARNING_RATE: Final = 1e-6
-MAX_LEARNING_RATE: Final = 10.0
+MIN_LEARNING_RATE, MAX_LEARNING_RATE = optimizers.LEARNING_RATE_RANGE
 MAX_REG_RATE: Final = 10.0
 MIN_RESOLUTION: Final = 10
 MAX_RESOLUTION: Final = 200
