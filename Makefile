@@ -8,6 +8,8 @@
 #   make lock        moves uv.lock to the newest versions pyproject.toml allows, then runs the
 #                    suite (docs/dependencies.md says when)
 #   make test-repeat N=10 HOG=1 ARGS='-k loss'   the flake hunt (docs/testing.md)
+#   make types       writes the protocol's JSON Schema (docs/protocol.schema.json) and the page's
+#                    TypeScript declarations from it (web/types/protocol.d.ts); a test checks both
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -34,7 +36,7 @@ N    ?= 10
 HOG  ?= 0
 ARGS ?=
 
-.PHONY: playground run test lock typecheck test-repeat bench screenshot system-packages
+.PHONY: playground run test lock typecheck types test-repeat bench screenshot system-packages
 
 # The venv and uv in it, from requirements/uv.txt: uv's pin in uv.lock, with its hashes.
 $(UV):
@@ -53,6 +55,12 @@ system-packages:
 
 typecheck: system-packages
 	$(TSC) --noEmit -p jsconfig.json
+
+# After a change to server/protocol/: the published schema, then the page's types from it.
+types: $(UV)
+	$(SYNC) --inexact
+	$(BIN)/python -m server.schema > docs/protocol.schema.json
+	$(BIN)/python -m server.schema_ts > web/types/protocol.d.ts
 
 test: $(UV) system-packages
 	$(SYNC) --extra test --extra keras
