@@ -30,6 +30,16 @@ HEADER = """\
 //   /** @type {import('./types/protocol').HelloMessage} */
 """
 
+OUTGOING = """\
+/**
+ * A client message as the page writes it: its `type` and any of its fields (the server fills
+ * in the defaults and merges a partial config; the socket adds the `id`).
+ */
+export type Outgoing = ClientMessage extends infer M
+  ? M extends { type: infer T } ? { type: T } & Partial<Omit<M, "type" | "id">> : never
+  : never;
+"""
+
 ROOTS = {
     "client_message": ("ClientMessage", "Every message the page may send (on `type`)."),
     "server_message": ("ServerMessage", "Every text message the server sends (on `type`)."),
@@ -135,6 +145,7 @@ def render(schema: Schema | None = None) -> str:
     parts = [HEADER]
     for key, (name, doc) in ROOTS.items():
         parts.append(_comment(doc, "") + f"export type {name} = {ts(document[key])};\n")
+    parts.append(OUTGOING)
     for ref, definition in sorted(document["$defs"].items()):
         parts.append(declaration(type_name(ref), definition))
     return "\n".join(parts)

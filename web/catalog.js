@@ -7,31 +7,34 @@
 import { formatNumber } from './i18n.js';
 
 /**
- * One activation as the engine describes it (engine/activations.py `facts()`).
- * @typedef {{
- *   name: string, symbol: string, short: string, formula: string, derivative: string,
- *   constants: Record<string, number>, range: [number | null, number | null], odd: boolean,
- *   active: 'positive' | 'unsaturated' | 'always', saturation_band: [number, number] | null,
- *   can_die: boolean, output_only: boolean,
- * }} ActivationFacts
+ * The catalog and one activation as the engine describes it (engine/activations.py `facts()`).
+ * @typedef {import('./types/protocol').Catalog} Catalog
+ * @typedef {import('./types/protocol').ActivationFacts} ActivationFacts
+ * @typedef {import('./types/protocol').OutputDefault} OutputDefault
+ */
+
+/**
+ * The catalog's lists of names, or of entries with a `name`.
+ * @typedef {{[K in keyof Catalog]: Catalog[K] extends Array<string | {name: string}> ? K : never}[keyof Catalog]} NamedList
  */
 
 /**
  * The names of the catalog's list under `key` (`activations`, `losses`, `optimizers`...: plain
  * strings or objects with `name`), or an empty list before the catalog arrives.
- * @param {any} catalog
- * @param {string} key
+ * @param {Catalog | null | undefined} catalog
+ * @param {NamedList} key
  * @returns {string[]}
  */
 export function catalogNames(catalog, key) {
+  /** @type {Array<string | {name: string}> | undefined} */
   const list = catalog?.[key];
   if (!Array.isArray(list)) return [];
-  return list.map((item) => (typeof item === 'string' ? item : item?.name)).filter(Boolean);
+  return list.map((item) => (typeof item === 'string' ? item : item.name));
 }
 
 /**
  * The facts of one activation, or undefined if the catalog does not know it (yet).
- * @param {any} catalog
+ * @param {Catalog | null | undefined} catalog
  * @param {string} name
  * @returns {ActivationFacts | undefined}
  */
@@ -41,9 +44,9 @@ export function activationFacts(catalog, name) {
 
 /**
  * The output activation and loss `auto` picks for a task (the engine's rule).
- * @param {any} catalog
+ * @param {Catalog | null | undefined} catalog
  * @param {string} task
- * @returns {{activation: string, loss: string} | undefined}
+ * @returns {OutputDefault | undefined}
  */
 export function outputDefault(catalog, task) {
   return catalog?.output_defaults?.[task];

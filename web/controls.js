@@ -398,7 +398,7 @@ export function mountControls(container, ctx) {
 
   function renderSettings() {
     const opt = config?.optimizer ?? {};
-    const names = (/** @type {string} */ key) => catalogNames(catalog, key);
+    const names = (/** @type {import('./catalog.js').NamedList} */ key) => catalogNames(catalog, key);
     fill(selects.speed, SPEEDS, (v) => (v === 0 ? t('controls.speedMax') : t('controls.speedN', { n: v })), config?.view?.epochs_per_second);
     fill(selects.lr, LEARNING_RATES, numberLabel, opt.learning_rate);
     fill(selects.batch, BATCH_SIZES, String, opt.batch_size);

@@ -6,8 +6,9 @@
  */
 
 /**
+ * @typedef {import('./types/protocol').FrameHeader} FrameHeader
  * @typedef {{data: Uint8Array | Float32Array, shape: number[], range: [number, number] | null}} FrameArray
- * @typedef {{header: any, arrays: Record<string, FrameArray>, ack?: () => void}} Frame
+ * @typedef {{header: FrameHeader, arrays: Record<string, FrameArray>, ack?: () => void}} Frame
  *   `ack`: acknowledges the frame to the server once it is drawn (set by socket.js).
  */
 
@@ -21,6 +22,7 @@ function decodeFrame(buffer) {
   if (buffer.byteLength < 4) throw new Error(`frame too short: ${buffer.byteLength} bytes`);
   const n = new DataView(buffer).getUint32(0, true);
   if (4 + n > buffer.byteLength) throw new Error(`frame header length ${n} exceeds the frame`);
+  /** @type {FrameHeader} */
   const header = JSON.parse(utf8.decode(new Uint8Array(buffer, 4, n)));
   const start = 4 + n;
   /** @type {Record<string, FrameArray>} */
@@ -44,7 +46,10 @@ function decodeFrame(buffer) {
   return { header, arrays };
 }
 
-/** Header members a periodic frame leaves out while they are unchanged (docs/protocol.md). */
+/**
+ * Header members a periodic frame leaves out while they are unchanged (docs/protocol.md).
+ * @type {Array<'dead' | 'dead_since' | 'diagnostics' | 'coach' | 'collapse'>}
+ */
 const KEPT_FIELDS = ['dead', 'dead_since', 'diagnostics', 'coach', 'collapse'];
 
 /**
@@ -53,13 +58,13 @@ const KEPT_FIELDS = ['dead', 'dead_since', 'diagnostics', 'coach', 'collapse'];
  * @returns {(buffer: ArrayBuffer) => Frame}
  */
 export function frameReader() {
-  /** @type {Record<string, any>} */
+  /** @type {Partial<FrameHeader>} */
   const kept = {};
   return (buffer) => {
     const frame = decodeFrame(buffer);
     for (const field of KEPT_FIELDS) {
-      if (field in frame.header) kept[field] = frame.header[field];
-      else if (field in kept) frame.header[field] = kept[field];
+      if (field in frame.header) Object.assign(kept, { [field]: frame.header[field] });
+      else if (field in kept) Object.assign(frame.header, { [field]: kept[field] });
     }
     return frame;
   };

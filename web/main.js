@@ -81,13 +81,16 @@ const socket = connectSocket({
   },
 });
 
-/** @param {any} message */
+/**
+ * @typedef {import('./types/protocol').Config} Config
+ * @param {import('./types/protocol').ServerMessage} message
+ */
 function receive(message) {
   switch (message.type) {
     case 'hello':
       store.set('hello', message);
       store.set('catalog', message.catalog);
-      store.set('status', { type: 'status', state: 'paused', epoch: 0 });
+      store.set('status', { type: 'status', id: null, state: 'paused', epoch: 0, message: null, stopped_epoch: null });
       if (!store.state.config || !restoreConfig) store.set('config', message.config);
       if (restoreConfig) socket.send({ type: 'configure', config: restoreConfig });
       if (hadSession && wasPlaying) socket.send({ type: 'play' });
@@ -131,7 +134,7 @@ function receive(message) {
       store.touch('searchInbox');
       break;
     default:
-      console.warn('unknown server message', message.type);
+      console.warn('unknown server message', /** @type {{type: string}} */ (message).type);
   }
 }
 
@@ -149,19 +152,16 @@ function rememberTeacherConfig(config) {
   }
 }
 
-/** The context every view receives (docs/web.md). */
+/**
+ * The context every view receives (docs/web.md).
+ * @type {import('./state.js').ViewContext}
+ */
 const ctx = {
   store,
   landing,
-  /** @param {{type: string, [key: string]: any}} message */
   send: (message) => socket.send(message),
-  /**
-   * Sends a message and resolves with its reply, or rejects with its `error` (web/socket.js).
-   * @param {{type: string, [key: string]: any}} message
-   */
   request: (message) => socket.request(message),
-  /** @param {any} partial */
-  configure: (partial) => socket.send({ type: 'configure', config: partial }),
+  configure: (partial) => socket.send({ type: 'configure', config: /** @type {Config} */ (partial) }),
   t: i18n.t,
   i18n: {
     register: i18n.register,
@@ -184,7 +184,7 @@ function relabelPage() {
   document.title = i18n.t('app.documentTitle', { title: i18n.t('app.title'), tagline: i18n.t('app.tagline') });
 }
 
-/** @type {Array<{name: string, view: {update(state: any, changed: Set<string>): void}, fresh: boolean, failed: boolean}>} */
+/** @type {Array<{name: string, view: import('./state.js').View, fresh: boolean, failed: boolean}>} */
 const mounted = [];
 
 store.onRender((state, changed) => {

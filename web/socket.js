@@ -9,7 +9,11 @@
  */
 import { frameReader } from './frame.js';
 
-/** @typedef {{type: string, [key: string]: any}} ClientMessage */
+/**
+ * @typedef {import('./types/protocol').Outgoing} Outgoing
+ * @typedef {import('./types/protocol').ServerMessage} ServerMessage
+ * @typedef {import('./state.js').PageError} PageError
+ */
 
 const BACKOFF_MS = [250, 500, 1000, 2000];
 /** Messages kept while the socket is not open, sent once it is (oldest dropped first). */
@@ -20,7 +24,7 @@ const QUEUE_LIMIT = 50;
  *   url: string,
  *   onOpen: () => void,
  *   onClose: () => void,
- *   onMessage: (message: any) => void,
+ *   onMessage: (message: ServerMessage) => void,
  *   onFrame: (frame: import('./frame.js').Frame) => void,
  *   onDecodeError: (error: Error) => void,
  * }} handlers
@@ -33,7 +37,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
   /** @type {{id: number, text: string}[]} */
   let queue = [];
   /** Requests waiting for their reply, by id. */
-  /** @type {Map<number, {resolve: (reply: any) => void, reject: (error: any) => void}>} */
+  /** @type {Map<number, {resolve: (reply: ServerMessage) => void, reject: (error: PageError) => void}>} */
   const waiting = new Map();
   /** Ids sent on the current connection (a dropped connection never answers them). */
   /** @type {Set<number>} */
@@ -51,11 +55,12 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
 
   /**
    * Settles the request a message replies to, if any.
-   * @param {any} message
+   * @param {ServerMessage} message
    */
   function settle(message) {
-    const id = message?.id;
-    const request = typeof id === 'number' ? waiting.get(id) : undefined;
+    const id = 'id' in message ? message.id : null;
+    if (typeof id !== 'number') return;
+    const request = waiting.get(id);
     if (!request) return;
     waiting.delete(id);
     sentIds.delete(id);
@@ -75,6 +80,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     socket.onmessage = (event) => {
       try {
         if (typeof event.data === 'string') {
+          /** @type {ServerMessage} */
           const message = JSON.parse(event.data);
           onMessage(message);
           settle(message);
@@ -116,7 +122,7 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
 
   /**
    * Sends a client message with a fresh `id` (queued while disconnected) and returns the id.
-   * @param {ClientMessage} message
+   * @param {Outgoing} message
    */
   function send(message) {
     const id = nextId++;
@@ -136,8 +142,8 @@ export function connectSocket({ url, onOpen, onClose, onMessage, onFrame, onDeco
     /**
      * Sends a client message; resolves with the first reply that echoes its id, rejects with
      * the `error` that does (or when the connection drops before the reply).
-     * @param {ClientMessage} message
-     * @returns {Promise<any>}
+     * @param {Outgoing} message
+     * @returns {Promise<ServerMessage>}
      */
     request(message) {
       return new Promise((resolve, reject) => {

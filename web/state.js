@@ -9,14 +9,36 @@
 const HISTORY_LIMIT = 4000;
 
 /**
+ * The server's messages as the page holds them (web/types/protocol.d.ts, `make types`).
+ * @typedef {import('./types/protocol').HelloMessage} HelloMessage
+ * @typedef {import('./types/protocol').Catalog} Catalog
+ * @typedef {import('./types/protocol').Config} Config
+ * @typedef {import('./types/protocol').DataMessage} DataMessage
+ * @typedef {import('./types/protocol').StatusMessage} StatusMessage
+ * @typedef {import('./types/protocol').InspectionMessage} InspectionMessage
+ * @typedef {import('./types/protocol').ExportPayload} ExportPayload
+ * @typedef {import('./types/protocol').ErrorMessage} ErrorMessage
+ * @typedef {import('./types/protocol').SearchTrialMessage | import('./types/protocol').SearchProgressMessage} SearchMessage
+ * @typedef {import('./types/protocol').RoomJoinedMessage | import('./types/protocol').RoomLeftMessage
+ *   | import('./types/protocol').RoomStateMessage | import('./types/protocol').RoomPushed
+ *   | import('./types/protocol').RoomClosedMessage} RoomMessage
+ * @typedef {{epoch: number} & Partial<import('./types/protocol').Metrics>} HistoryRow
+ *   One row of the loss history: a frame's epoch and metrics.
+ * @typedef {ErrorMessage | {type: 'error', code: string, message: string, field: string | null,
+ *   id?: number | string | null, local?: boolean}} PageError
+ *   A server's error, or one the page makes (`local`: a request the socket gave up on).
+ */
+
+/**
  * @typedef {{
  *   connection: 'connecting' | 'open' | 'closed',
- *   hello: any, catalog: any, config: any, data: any, status: any,
+ *   hello: HelloMessage | null, catalog: Catalog | null, config: Config | null,
+ *   data: DataMessage | null, status: StatusMessage | null,
  *   frame: import('./frame.js').Frame | null,
- *   history: Array<Record<string, number | null>>,
- *   errors: any[], lang: string, inspection: any,
- *   configId: number | string | null, exported: any,
- *   searchInbox: any[], roomInbox: any[],
+ *   history: HistoryRow[],
+ *   errors: PageError[], lang: string, inspection: InspectionMessage | null,
+ *   configId: number | string | null, exported: ExportPayload | null,
+ *   searchInbox: SearchMessage[], roomInbox: RoomMessage[],
  *   searchRequest: {preset: string, trials: number, epochs: number} | null,
  *   experimentRequest: {name: string, variant: string | null, seq: number} | null,
  *   exerciseRequest: {id: string, kind: string, seed: number} | null,
@@ -119,7 +141,7 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
       touch('history');
     },
     /** Keeps the latest error messages (newest last). */
-    addError(/** @type {any} */ error) {
+    addError(/** @type {PageError} */ error) {
       state.errors = [...state.errors.slice(-9), error];
       touch('errors');
     },
@@ -129,3 +151,33 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
 }
 
 /** @typedef {ReturnType<typeof createStore>} Store */
+
+/**
+ * What main.js hands every view (docs/web.md): the store, the socket's send and request, a
+ * partial config's `configure`, and the page's words.
+ * @typedef {{
+ *   store: Store,
+ *   landing: string,
+ *   send: (message: import('./types/protocol').Outgoing) => number,
+ *   request: (message: import('./types/protocol').Outgoing) => Promise<import('./types/protocol').ServerMessage>,
+ *   configure: (partial: DeepPartial<Config>) => number,
+ *   t: (key: string, params?: Record<string, unknown>) => string,
+ *   i18n: {
+ *     register: (tables: Record<string, Record<string, string>>) => void,
+ *     readonly lang: string,
+ *     setLang: (lang: string) => void,
+ *     missing: () => string[],
+ *   },
+ * }} ViewContext
+ */
+
+/**
+ * A partial config, as `configure` merges it.
+ * @template T
+ * @typedef {T extends object ? T extends unknown[] ? T : {[K in keyof T]?: DeepPartial<T[K]>} : T} DeepPartial
+ */
+
+/**
+ * A mounted view: main.js calls `update` with the state and the keys changed since the last draw.
+ * @typedef {{update(state: AppState, changed: Set<string>): void}} View
+ */

@@ -103,7 +103,7 @@ const socket = connectSocket({
  * @param {{type: string, [key: string]: any}} message
  */
 function send(message) {
-  return socket.send(room ? { ...message, key: room.key } : message);
+  return socket.send(/** @type {import('../types/protocol').Outgoing} */ (room ? { ...message, key: room.key } : message));
 }
 
 const namer = createNamer(t);

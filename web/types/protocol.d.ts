@@ -9,6 +9,14 @@ export type ClientMessage = ConfigureMessage | PlayMessage | PauseMessage | Step
 export type ServerMessage = HelloMessage | ConfigMessage | DataMessage | StatusMessage | ErrorMessage | ExportReply | InspectionMessage | SearchTrialMessage | SearchProgressMessage | RoomCreatedMessage | RoomJoinedMessage | RoomLeftMessage | RoomAckMessage | RoomGalleryMessage | RoomLeaderboardMessage | RoomEventMessage | RoomSpotlightInfo | RoomPushed | RoomStateMessage | RoomClosedMessage;
 
 /**
+ * A client message as the page writes it: its `type` and any of its fields (the server fills
+ * in the defaults and merges a partial config; the socket adds the `id`).
+ */
+export type Outgoing = ClientMessage extends infer M
+  ? M extends { type: infer T } ? { type: T } & Partial<Omit<M, "type" | "id">> : never
+  : never;
+
+/**
  * The client has drawn frame `frame` (and so every frame before it): the server sends
  * a new periodic frame only while fewer than 2 frames wait for this (no reply).
  */
