@@ -26,12 +26,12 @@ from starlette.websockets import WebSocketDisconnect
 from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
-from server.frame_flow import FRAMES_IN_FLIGHT
 from server.guard import LoopBudget
-from server.handlers import HANDLERS
 from server.runner import HELD_MESSAGES, Connection, parse, run_session
 from server.scheduler import Scheduler
 from server.session import Session
+from server.session.frames import FRAMES_IN_FLIGHT
+from server.session.handlers import HANDLERS
 from server.settings import Settings
 from tests.server.conftest import Peer
 from tests.server_process import server_process

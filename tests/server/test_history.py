@@ -8,9 +8,9 @@ import pytest
 
 from server import protocol
 from server.experiments import EXPERIMENTS
-from server.frame_flow import MAX_FRAME_HISTORY
 from server.frames import decode
 from server.session import Session
+from server.session.frames import MAX_FRAME_HISTORY
 from server.settings import Settings
 
 # The "learning rate too high" experiment: the loss zigzags, so any entry taken part-way

@@ -20,7 +20,7 @@ from server import protocol
 from server.protocol import MessageId
 
 if TYPE_CHECKING:
-    from server.session import Session
+    from server.session.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from server.protocol import Config
 from server.search import SessionSearch, loaded_model
 
 if TYPE_CHECKING:
-    from server.session import Session
+    from server.session.session import Session
 
 Handler = Callable[["Session", Any], None]
 

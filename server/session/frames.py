@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from server import protocol
 
 if TYPE_CHECKING:
-    from server.session import Session
+    from server.session.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from engine.datasets import Dataset
 from engine.scratch import Scratch
 from engine.trainer import Trainer
 from server import __version__, catalog, limits, protocol
-from server.frame_flow import FrameFlow
-from server.handlers import HANDLERS
 from server.model import Model, build, generate, point_set
 from server.protocol import Config, MessageId
 from server.search import SessionSearch
+from server.session.frames import FrameFlow
+from server.session.handlers import HANDLERS
+from server.session.training import Training
 from server.settings import Settings
-from server.training import Training
 
 FRAME = object()
 """Outbox marker: build and send a frame of the current state here."""
