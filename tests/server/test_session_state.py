@@ -1,9 +1,10 @@
 """A session's state machine (server/session/state.py): one table of transitions, written in
-one place."""
+one place, and documented as it is."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -89,3 +90,25 @@ def test_only_the_machine_writes_a_session_state_or_version() -> None:
              for where in written_attributes(path, {"state", "version"})]
     assert not wrong, wrong
 
+
+def test_the_architecture_notes_show_the_table_as_it_is() -> None:
+    """docs/architecture.md's state table: a row per event, a column per state."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 1 + len(STATES):
+            rows[cells[0].strip("`")] = cells[1:]
+    header = next(line for line in text.splitlines() if line.startswith("| event |"))
+    columns = [cell.strip().strip("`") for cell in header.strip().strip("|").split("|")][1:]
+    assert sorted(columns) == sorted(STATES)
+    expected = {}
+    for event, row in TRANSITIONS.items():
+        cells = []
+        for state in columns:
+            target = row.get(state)  # type: ignore[call-overload]
+            cells.append("—" if target is None else "refused" if isinstance(target, Refused)
+                         else f"`{target}`")
+        expected[event] = cells
+    assert rows == expected
+    assert re.search(r"\bTRANSITIONS\b", text)
