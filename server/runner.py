@@ -4,7 +4,7 @@ The consumer reads client messages, validates them and applies them to the sessi
 producer is the only writer: it sends the session's queued replies in order, and the periodic
 frame the scheduler built once the frame interval passed (see scheduler.py). The next one is
 built only after this one was sent and while fewer than two sent frames wait for the client's
-acknowledgement (see frame_flow.py), so a slow client gets fewer frames instead of a growing
+acknowledgement (see session/frames.py), so a slow client gets fewer frames instead of a growing
 queue. When either task ends, the other is cancelled and the session is dropped.
 
 One client cannot hurt the others. The consumer yields to the event loop after every message,
@@ -41,7 +41,7 @@ from server.rooms.hub import Hub
 from server.rooms.member import RoomMember
 from server.scheduler import Scheduler
 from server.search import SearchPool, SessionSearch
-from server.session import FRAME, Session
+from server.session import FRAME, Session, handle
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -242,7 +242,7 @@ class Connection:
         """Handle one client message; any error becomes one `error` reply."""
         session, limit = self.session, self.settings.max_message_bytes
         try:
-            session.handle(parse(text, limit))
+            handle(session, parse(text, limit))
         except ProtocolError as error:
             session.send(error_reply(error, message_id(text, limit)))
         except Exception as error:  # a bug must not end the session

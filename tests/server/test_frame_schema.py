@@ -8,22 +8,22 @@ import pytest
 
 from server import protocol
 from server.frames import decode
-from server.session import Session
+from server.session import Session, handle
 from server.settings import Settings
 
 
 def configure(session: Session, config: dict[str, Any]) -> None:
-    session.handle(protocol.ConfigureMessage.model_validate({"type": "configure",
+    handle(session, protocol.ConfigureMessage.model_validate({"type": "configure",
                                                              "config": config}))
 
 
 def headers(session: Session, epochs: int) -> list[dict[str, Any]]:
     out = [decode(session.frame())[0]]
-    session.handle(protocol.StepMessage(type="step", epochs=epochs))
+    handle(session, protocol.StepMessage(type="step", epochs=epochs))
     while session.step_left:
         session.train_slice(0.05)
     out.append(decode(session.frame())[0])
-    session.version += 1
+    session.machine.changed()
     out.append(decode(session.frame(light=True, periodic=True))[0])
     return out
 

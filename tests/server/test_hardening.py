@@ -26,12 +26,12 @@ from starlette.websockets import WebSocketDisconnect
 from server import cli, limits, protocol, security
 from server.app import create_app
 from server.config import ProtocolError
-from server.frame_flow import FRAMES_IN_FLIGHT
 from server.guard import LoopBudget
-from server.handlers import HANDLERS
 from server.runner import HELD_MESSAGES, Connection, parse, run_session
 from server.scheduler import Scheduler
-from server.session import Session
+from server.session import Session, handle
+from server.session.frames import FRAMES_IN_FLIGHT
+from server.session.handlers import HANDLERS
 from server.settings import Settings
 from tests.server.conftest import Peer
 from tests.server_process import server_process
@@ -129,7 +129,7 @@ class FakeSocket:
 
 def big_session(settings: Settings) -> Session:
     session = Session(settings)
-    session.handle(parse(json.dumps({"type": "configure", "config": {
+    handle(session, parse(json.dumps({"type": "configure", "config": {
         "dataset": {"points": limits.MAX_POINTS}}}), limits.MAX_MESSAGE_BYTES))
     session.outbox.clear()
     return session
@@ -281,34 +281,34 @@ def test_a_peer_that_stops_reading_is_reaped_and_its_session_stops_training() ->
 def test_a_client_that_acknowledges_no_frame_for_a_second_stops_training_until_it_does(
 ) -> None:
     session = Session(Settings())
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     session.build_frame()
     session.frames.take()  # the producer sends it
     seq, sent = session.frames.in_flight[-1]
     assert session.training_delay(sent + 0.5) == 0.0
     assert session.training_delay(sent + 5.0) is None  # not drawn for 5 s: no training
-    session.handle(protocol.AckMessage(type="ack", frame=seq))
+    handle(session, protocol.AckMessage(type="ack", frame=seq))
     assert session.training_delay(sent + 5.0) == 0.0
 
 
 def test_periodic_frames_wait_while_two_sent_frames_are_not_acknowledged() -> None:
     session = Session(Settings())
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     frames = session.frames
     for _ in range(FRAMES_IN_FLIGHT):
-        session.version += 1  # training moved: a new frame is due
+        session.machine.changed()  # training moved: a new frame is due
         assert frames.delay(time.monotonic()) is not None
         session.build_frame()
         frames.take()
-    session.version += 1
+    session.machine.changed()
     assert frames.delay(time.monotonic()) is None
     first, second = (seq for seq, _ in frames.in_flight)
-    session.handle(protocol.AckMessage(type="ack", frame=first))
+    handle(session, protocol.AckMessage(type="ack", frame=first))
     assert frames.delay(time.monotonic()) is not None
     # A reply frame answers a message: it never waits, but counts until acknowledged.
     frames.reply_frame()
     assert frames.delay(time.monotonic()) is None
-    session.handle(protocol.AckMessage(type="ack", frame=frames.seq))  # acks every one
+    handle(session, protocol.AckMessage(type="ack", frame=frames.seq))  # acks every one
     assert not frames.in_flight
 
 
@@ -387,7 +387,7 @@ def test_an_optimizer_change_waits_for_the_threaded_epoch() -> None:
     session = Session(Settings())
     trainer = session.trainer
     session.busy = True
-    session.handle(protocol.ConfigureMessage.model_validate({"type": "configure", "config": {
+    handle(session, protocol.ConfigureMessage.model_validate({"type": "configure", "config": {
         "optimizer": {"name": "adam", "batch_size": 3}}}))
     assert session.config.optimizer.name == "adam"
     assert trainer.optimizer.name == "sgd" and trainer.batch_size == 10
@@ -469,7 +469,7 @@ class Driver:
         session = self.session
         if isinstance(action, dict):
             try:
-                session.handle(parse(json.dumps(action), limits.MAX_MESSAGE_BYTES))
+                handle(session, parse(json.dumps(action), limits.MAX_MESSAGE_BYTES))
             except ProtocolError as error:
                 assert error.code == "not_applicable", error.message
         elif action == "slice" and not session.busy and session.training_delay(0) is not None:
@@ -504,7 +504,7 @@ def test_random_messages_during_training_leave_every_session_usable(
         actions: list[str | dict[str, Any]], executor: ThreadPoolExecutor) -> None:
     session = Session(Settings())
     # A long epoch (1,000 steps): the messages that follow a "thread" land while it runs.
-    session.handle(parse(json.dumps({"type": "configure", "config": {
+    handle(session, parse(json.dumps({"type": "configure", "config": {
         "dataset": {"points": 2000}, "optimizer": {"batch_size": 1}}}),
         limits.MAX_MESSAGE_BYTES))
     driver = Driver(session, executor)
@@ -518,14 +518,14 @@ def test_random_messages_during_training_leave_every_session_usable(
     assert trainer.batch_size == config.optimizer.batch_size
     assert 0 <= trainer.position < trainer.batches_per_epoch
     if session.state == "diverged":
-        session.handle(protocol.ResetMessage(type="reset"))
-    session.handle(protocol.StepMessage(type="step", epochs=1))
+        handle(session, protocol.ResetMessage(type="reset"))
+    handle(session, protocol.StepMessage(type="step", epochs=1))
     epoch = session.epoch
     while session.step_left:
         session.train_slice(0.01)
     assert session.epoch == epoch + 1 or session.state == "diverged"
     session.frame()
-    session.handle(protocol.ExportMessage(type="export"))
+    handle(session, protocol.ExportMessage(type="export"))
     texts = [m for m in session.outbox if isinstance(m, str)]
     assert not [m for m in texts if '"internal"' in m]
 
@@ -543,7 +543,7 @@ def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]
 
 
 EXPORTED = Session(Settings())
-EXPORTED.handle(protocol.ExportMessage(type="export"))
+handle(EXPORTED, protocol.ExportMessage(type="export"))
 EXPORT = json.loads(str(EXPORTED.outbox.pop()))["data"]
 JSON_LEAVES = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 10**12), st.floats(allow_nan=False),
@@ -566,7 +566,7 @@ def test_any_damaged_import_gets_a_named_error_or_imports(
             target[path[-1]] = json.loads(json.dumps(value))
     session = Session(Settings())
     with contextlib.suppress(ProtocolError):
-        session.handle(parse(json.dumps({"type": "import", "data": data}, allow_nan=True),
+        handle(session, parse(json.dumps({"type": "import", "data": data}, allow_nan=True),
                              limits.MAX_MESSAGE_BYTES))
     assert not [m for m in session.outbox if isinstance(m, str) and '"internal"' in m]
     session.frame()

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from server import protocol
-from server.frame_flow import MAX_FRAME_HISTORY
 from server.frames import decode
 from server.lessons.experiments import EXPERIMENTS
-from server.session import Session
+from server.session import Session, handle
+from server.session.frames import MAX_FRAME_HISTORY
 from server.settings import Settings
 
 # The "learning rate too high" experiment: the loss zigzags, so any entry taken part-way
@@ -24,10 +24,10 @@ def stepped(epochs: int, frame_every: int) -> Session:
     """A session that steps `epochs` epochs one mini-batch per slice, with a periodic frame
     every `frame_every` slices (0: none), as a fast or a slow machine would."""
     session = Session(Settings())
-    session.handle(protocol.ConfigureMessage.model_validate(
+    handle(session, protocol.ConfigureMessage.model_validate(
         {"type": "configure", "config": ZIGZAG}))
     session.frame()
-    session.handle(protocol.StepMessage(type="step", epochs=epochs))
+    handle(session, protocol.StepMessage(type="step", epochs=epochs))
     slices = 0
     while session.step_left:
         session.train_slice(0.0)
@@ -57,7 +57,7 @@ def test_a_step_records_every_epoch_however_its_frames_fall() -> None:
 def test_frames_while_playing_record_the_latest_metrics_of_their_epoch() -> None:
     session = Session(Settings())
     configure(session, {"view": {"epochs_per_second": 0}})  # as fast as possible: mini-batches
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     trainer = session.model.trainer
     session.train_slice(0.0)  # one mini-batch: epoch 0, part-way
     first = decode(session.frame(periodic=True))[0]["metrics"]
@@ -69,7 +69,7 @@ def test_frames_while_playing_record_the_latest_metrics_of_their_epoch() -> None
 
 
 def configure(session: Session, config: dict[str, object]) -> None:
-    session.handle(protocol.ConfigureMessage.model_validate({"type": "configure",
+    handle(session, protocol.ConfigureMessage.model_validate({"type": "configure",
                                                              "config": config}))
 
 
@@ -77,7 +77,7 @@ def test_a_step_sends_one_history_point_per_epoch_across_few_frames() -> None:
     session = Session(Settings())
     configure(session, {"dataset": {"name": "circle", "points": 300},
                         "optimizer": {"learning_rate": 10}})
-    session.handle(protocol.StepMessage(type="step", epochs=100))
+    handle(session, protocol.StepMessage(type="step", epochs=100))
     frames: list[tuple[list[int], int]] = []
     slices = 0
     while session.step_left:
@@ -103,7 +103,7 @@ def test_a_step_sends_one_history_point_per_epoch_across_few_frames() -> None:
 def test_a_frame_carries_at_most_its_share_of_a_long_history() -> None:
     session = Session(Settings())
     configure(session, {"dataset": {"name": "circle", "points": 40}})
-    session.handle(protocol.StepMessage(type="step", epochs=1000))
+    handle(session, protocol.StepMessage(type="step", epochs=1000))
     while session.step_left:
         session.train_slice(0.05)
     header, _ = decode(session.frame())
@@ -118,7 +118,7 @@ def test_a_frame_carries_at_most_its_share_of_a_long_history() -> None:
 
 
 def play_until_paused(session: Session, limit: int = 2000) -> None:
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     while session.state == "playing" and session.epoch < limit:
         session.train_slice(0.05)
 
@@ -154,7 +154,7 @@ def test_the_points_of_a_prebuilt_frame_dropped_unsent_come_with_the_next_one() 
     session = Session(Settings())
     configure(session, {"dataset": {"name": "circle", "points": 100}})
     session.frame()
-    session.handle(protocol.StepMessage(type="step", epochs=20))
+    handle(session, protocol.StepMessage(type="step", epochs=20))
     while session.model.trainer.epoch < 10:
         session.train_slice(0.0)
     session.build_frame()  # a periodic frame, built at epoch 10 and not sent yet

@@ -15,7 +15,7 @@ from server import protocol
 from server.frames import decode
 from server.render import Renderer
 from server.scheduler import Scheduler
-from server.session import Session
+from server.session import Session, handle
 from server.settings import Settings
 
 SIZES = [2, 8, 8, 1]
@@ -62,7 +62,7 @@ def test_light_frames_never_make_a_grid_coarser_than_its_floor() -> None:
 
 def test_frame_headers_say_the_light_shapes() -> None:
     session = Session(Settings())
-    session.version += 1
+    session.machine.changed()
     header, arrays = decode(session.frame(light=True))
     resolution = session.config.view.resolution
     entry = next(a for a in header["arrays"] if a["name"] == "output")
@@ -72,7 +72,7 @@ def test_frame_headers_say_the_light_shapes() -> None:
     for entry in header["arrays"]:
         if entry["name"].startswith("neurons/"):
             assert entry["shape"][1:] == [neurons // 2, neurons // 2]
-    session.version += 1
+    session.machine.changed()
     header, _ = decode(session.frame())
     entry = next(a for a in header["arrays"] if a["name"] == "output")
     assert entry["shape"][1:] == [resolution, resolution]
@@ -80,19 +80,19 @@ def test_frame_headers_say_the_light_shapes() -> None:
 
 def test_slices_stop_between_mini_batches_and_a_step_ends_on_its_epoch() -> None:
     session = Session(Settings())
-    session.handle(protocol.ConfigureMessage.model_validate({"type": "configure", "config": {
+    handle(session, protocol.ConfigureMessage.model_validate({"type": "configure", "config": {
         "dataset": {"name": "circle", "points": 200, "train_fraction": 0.5},
         "optimizer": {"name": "sgd", "batch_size": 10},
         "view": {"epochs_per_second": 0}}}))  # as fast as possible: slices of mini-batches
     trainer = session.model.trainer
     assert trainer.batches_per_epoch == 10
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     version = session.version
     session.train_slice(0.0)  # no time at all: one mini-batch, and already a new picture
     assert (trainer.epoch, trainer.position) == (0, 1) and session.version == version + 1
     assert session.frame_due()
-    session.handle(protocol.PauseMessage(type="pause"))
-    session.handle(protocol.StepMessage(type="step", epochs=2))
+    handle(session, protocol.PauseMessage(type="pause"))
+    handle(session, protocol.StepMessage(type="step", epochs=2))
     session.outbox.clear()
     while session.step_left:
         session.train_slice(0.0)
@@ -198,14 +198,14 @@ def test_periodic_frames_carry_the_diagnostics_only_when_they_changed() -> None:
     kept = ("dead", "dead_since", "diagnostics", "coach", "collapse")
 
     def periodic() -> dict[str, Any]:
-        session.version += 1
+        session.machine.changed()
         header, _ = decode(session.frame(periodic=True))
         return header
 
     first, second = periodic(), periodic()
     assert all(field in first for field in kept)              # a new network: all of them
     assert not any(field in second for field in kept)         # nothing changed
-    session.version += 1
+    session.machine.changed()
     header, _ = decode(session.frame())                       # after an action: always
     assert all(field in header for field in kept)
     session.model.net.W[1] = session.model.net.W[1] * 3       # new histograms

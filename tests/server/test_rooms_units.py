@@ -24,7 +24,7 @@ from server.rooms.memory import MemoryHub
 from server.rooms.room import Room, Student, new_code, new_key
 from server.rooms.scoring import leaderboard
 from server.rooms.spotlight import with_spotlight
-from server.session import Session
+from server.session import Session, handle
 from server.settings import Settings
 from tests.server.rooms_helpers import ask, sockets
 
@@ -122,7 +122,7 @@ def test_multiclass_thumbnails_spread_the_classes_over_the_bytes() -> None:
 
     config = updated(session.config, Config.model_validate(
         {"dataset": {"name": "blobs", "classes": 3}}))
-    session.handle(protocol.ConfigureMessage(type="configure", config=config))
+    handle(session, protocol.ConfigureMessage(type="configure", config=config))
     pixels = set(base64.b64decode(Thumbnailer()(session)))
     assert pixels <= {0, 128, 255}
 

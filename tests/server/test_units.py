@@ -159,6 +159,6 @@ def test_every_setting_is_documented_and_read_from_its_variable(
 
 
 def test_every_client_message_type_has_exactly_one_handler() -> None:
-    from server.handlers import HANDLERS
+    from server.session.handlers import HANDLERS
 
     assert set(HANDLERS) == set(protocol.CLIENT_MESSAGES.values())

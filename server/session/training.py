@@ -5,6 +5,9 @@ The scheduler (scheduler.py) asks each session when it wants training and gives 
 `view.epochs_per_second`, else mini-batches for the slice's time), counts a step's epochs,
 records history points, stops early when the validation loss no longer improves, and waits
 while the client takes no frame (see FrameFlow.stalled).
+
+It reads the session's state from its Machine (state.py) and changes it only through its
+events (diverge, stop_early, fail); it replies through the session's Outbox.
 """
 
 from __future__ import annotations
@@ -13,14 +16,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from engine.trainer import Trainer
 from server import protocol
+from server.model import Model
 from server.protocol import MessageId
-
-if TYPE_CHECKING:
-    from server.session import Session
+from server.session.outbox import Outbox
+from server.session.state import Machine, status_message
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +35,15 @@ MAX_BACKLOG_SECONDS = 0.5
 
 
 class Training:
-    """The training side of one session (its network is `session.model`)."""
+    """The training side of one session: `model` is its network."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, machine: Machine, outbox: Outbox, model: Model,
+                 stalled: Callable[[float], bool], name: str = "") -> None:
+        self.machine, self.outbox, self.model = machine, outbox, model
+        self.stalled = stalled
+        """The client takes no frame (FrameFlow.stalled): training waits."""
+        self.name = name
+        """The session's id, for the log."""
         self.step_left = 0
         """Epochs left of a `step` (0: none running)."""
         self.step_id: MessageId = None
@@ -53,10 +60,11 @@ class Training:
         self._stop_from = 0
         """Early stopping counts epochs without improvement from here at most (a new play or
         step gives at least `patience` epochs)."""
+        self.new_network(model)
 
     @property
     def trainer(self) -> Trainer:
-        return self.session.model.trainer
+        return self.model.trainer
 
     @property
     def epoch(self) -> int:
@@ -64,8 +72,9 @@ class Training:
 
     # ------------------------------------------------------------------------- changes
 
-    def new_network(self) -> None:
-        """Forget what belonged to the previous network (a new model was installed)."""
+    def new_network(self, model: Model) -> None:
+        """Train `model` from now on and forget what belonged to the previous network."""
+        self.model = model
         self.step_left = 0
         self._best, self._history_seen, self._stop_from = None, 0, 0
         self.restart_pace()
@@ -81,7 +90,7 @@ class Training:
     def estimate_epoch(self) -> None:
         """A first guess of an epoch's duration (about 20 µs per mini-batch step), replaced by
         the measured one after the first slice: decides whether the first epoch gets a thread."""
-        config, m = self.session.config, self.session.model.split.train.m
+        config, m = self.model.config, self.model.split.train.m
         steps = 1 if config.optimizer.name == "gd" else math.ceil(m / config.optimizer.batch_size)
         self.epoch_seconds = steps * 2e-5
 
@@ -112,14 +121,13 @@ class Training:
     def delay(self, now: float) -> float | None:
         """None: nothing to train (paused, a threaded epoch runs, or the client takes no
         frame); 0: train now; > 0: seconds until the next epoch is due at the pace."""
-        session = self.session
-        if self.busy or session.frames.stalled(now):
+        if self.busy or self.stalled(now):
             return None
         if self.step_left > 0:
             return 0.0
-        if session.state != "playing":
+        if self.machine.state != "playing":
             return None
-        pace = session.config.view.epochs_per_second
+        pace = self.model.config.view.epochs_per_second
         if pace <= 0:
             return 0.0
         elapsed = now - self._pace_start
@@ -133,7 +141,7 @@ class Training:
     @property
     def slow_motion(self) -> bool:
         """Training whole epochs at the requested pace (a step goes at full speed)."""
-        return self.session.config.view.epochs_per_second > 0 and self.step_left == 0
+        return self.model.config.view.epochs_per_second > 0 and self.step_left == 0
 
     @property
     def unit_seconds(self) -> float:
@@ -147,7 +155,7 @@ class Training:
         """Epochs for a slow-motion slice of about `budget` s: those due at the pace (one at
         least)."""
         want = max(1, int(budget / self.epoch_seconds)) if self.epoch_seconds > 0 else 1
-        pace = self.session.config.view.epochs_per_second
+        pace = self.model.config.view.epochs_per_second
         due = math.floor((time.monotonic() - self._pace_start) * pace)
         return max(1, min(want, due - (self.epoch - self._pace_epoch)))
 
@@ -179,7 +187,7 @@ class Training:
                                       self._steps_to_record(trainer))
             self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
             if not steps or trainer is not self.trainer or time.perf_counter() >= deadline \
-                    or (self.session.state != "playing" and self.step_left == 0):
+                    or (self.machine.state != "playing" and self.step_left == 0):
                 return
 
     def _steps_to_record(self, trainer: Trainer) -> int:
@@ -196,21 +204,22 @@ class Training:
         """Bookkeeping after `ran` epochs ended in `seconds` of training, on the event loop:
         the epoch's timing, frames, statuses, step counting. `steps`: the mini-batch steps of
         a slice that may stop part-way through an epoch (default: `ran` whole epochs)."""
-        session = self.session
+        machine = self.machine
         if trainer is not self.trainer:
             return  # the network was rebuilt meanwhile
         epochs = ran if steps is None else steps / trainer.batches_per_epoch
         moved = epochs > 0
         if moved:
             self.epoch_seconds = seconds / epochs
-            session.version += 1
+            machine.changed()
         if trainer.diverged is not None:
-            if session.state != "diverged":
-                session.state, self.step_left = "diverged", 0
-                session.version += 1  # the frame's diagnostics and coach explain the divergence
-                log.info("session %s %s", session.id, trainer.diverged)
-                session.send_frame()
-                session.status(self.step_id)
+            if machine.state != "diverged":
+                machine.fire("diverge")
+                self.step_left = 0
+                machine.changed()  # the frame's diagnostics and coach explain the divergence
+                log.info("session %s %s", self.name, trainer.diverged)
+                self.outbox.send_frame()
+                self.status(self.step_id)
             return
         if moved and trainer.epoch != self._recorded_epoch:
             self._record(trainer)
@@ -220,10 +229,10 @@ class Training:
             self.step_left -= ran
             if self.step_left <= 0:
                 self.step_left = 0
-                session.send_frame()
-                session.status(self.step_id)
-        elif session.state != "playing" and moved:
-            session.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
+                self.outbox.send_frame()
+                self.status(self.step_id)
+        elif machine.state != "playing" and moved:
+            self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
 
     def _record(self, trainer: Trainer) -> None:
         """A history point after every slice that ended an epoch, besides one per frame: a
@@ -233,27 +242,30 @@ class Training:
 
     def failed(self, error: Exception) -> None:
         """An unexpected error while training: pause and tell the client."""
-        session = self.session
-        session.state, self.step_left = "paused", 0
-        session.send(protocol.ErrorMessage(code="internal", message=f"training failed: {error}",
-                                           field=None))
-        session.status()
+        self.machine.fire("fail")
+        self.step_left = 0
+        self.outbox.send(protocol.ErrorMessage(code="internal",
+                                               message=f"training failed: {error}", field=None))
+        self.status()
+
+    def status(self, id: MessageId = None, stopped: int | None = None) -> None:
+        self.outbox.send(status_message(self.machine.state, self.model, id, stopped))
 
     # ------------------------------------------------------------------------- early stop
 
     def _stops_early(self) -> bool:
         """Pause (and say so) when the validation loss has not improved for `patience` epochs."""
-        session = self.session
-        patience = session.config.stopping.patience
-        if not patience or (session.state != "playing" and self.step_left == 0):
+        patience = self.model.config.stopping.patience
+        if not patience or (self.machine.state != "playing" and self.step_left == 0):
             return False
         best = self.best_validation_epoch()
         if best is None or self.epoch - max(best, self._stop_from) < patience:
             return False
         reply_to = self.step_id if self.step_left > 0 else None
-        session.state, self.step_left = "paused", 0
-        session.send_frame()
-        session.status(reply_to, stopped=self.epoch)
+        self.machine.fire("stop_early")
+        self.step_left = 0
+        self.outbox.send_frame()
+        self.status(reply_to, stopped=self.epoch)
         return True
 
     def best_validation_epoch(self) -> int | None:

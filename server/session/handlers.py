@@ -1,9 +1,11 @@
-"""What each client message does to a session: one function per message, and HANDLERS, the
+"""What each client message does to a session: one function per message, HANDLERS, the
 table that maps each message model to its function (a test checks that every model of
-protocol.CLIENT_MESSAGES has one, so a new message cannot go unhandled).
+protocol.CLIENT_MESSAGES has one, so a new message cannot go unhandled), and `handle`, which
+the runner calls with each validated message.
 
 A handler applies a validated message, or raises ProtocolError and leaves the session
-unchanged. Replies go through the session (`send`, `status`, `send_frame`).
+unchanged. It changes the session's state only through its machine's events (state.py).
+Replies go through the session (`send`, `status`, `send_frame`).
 
 A new client message takes its model in server/protocol/ (in the ClientMessage union), a function
 `def name(session: Session, message: protocol.NameMessage) -> None` (here, or in a module of
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from server import export as export_code
 from server import payloads, protocol
@@ -23,11 +25,16 @@ from server.config import ProtocolError, normalized, updated
 from server.model import build, engine_error, generate, optimizer_for, renderer_for, revived
 from server.protocol import Config
 from server.search import SessionSearch, loaded_model
+from server.session.session import Session
 
-if TYPE_CHECKING:
-    from server.session import Session
+Handler = Callable[[Session, Any], None]
 
-Handler = Callable[["Session", Any], None]
+
+def handle(session: Session, message: protocol.ClientModel) -> None:
+    """Apply one validated client message; raises ProtocolError (session unchanged)."""
+    if session.room is not None:
+        session.room.check(message)
+    HANDLERS[type(message)](session, message)
 
 
 def configure(session: Session, message: protocol.ConfigureMessage) -> None:
@@ -87,19 +94,16 @@ def _retune(session: Session, old: Config, new: Config) -> None:
     if new.view.epochs_per_second != old.view.epochs_per_second:
         training.restart_pace()
     model.config = new
-    session.version += 1
+    session.machine.changed()
     if (new.optimizer.name, new.optimizer.batch_size) != (old.optimizer.name,
                                                          old.optimizer.batch_size):
         training.estimate_epoch()
 
 
 def play(session: Session, message: protocol.PlayMessage) -> None:
-    if session.state == "diverged":
-        raise ProtocolError("not_applicable", "training diverged: lower the learning rate "
-                            "and reset before playing again", None)
+    left = session.machine.fire("play")
     session.training.step_left = 0
-    if session.state != "playing":
-        session.state = "playing"
+    if left != "playing":
         session.training.start()
         session.frames.schedule_from(time.monotonic())
     session.status(message.id)
@@ -107,18 +111,14 @@ def play(session: Session, message: protocol.PlayMessage) -> None:
 
 def pause(session: Session, message: protocol.PauseMessage) -> None:
     session.training.step_left = 0
-    if session.state == "playing":
-        session.state = "paused"
+    session.machine.fire("pause")
     session.status(message.id)
     if session.frames.due():
         session.send_frame()  # the last frame shows exactly the epoch the status reports
 
 
 def step(session: Session, message: protocol.StepMessage) -> None:
-    if session.state == "diverged":
-        raise ProtocolError("not_applicable", "training diverged: lower the learning rate "
-                            "and reset before stepping", None)
-    session.state = "paused"
+    session.machine.fire("step")
     session.training.start(message.epochs, message.id)
 
 
@@ -145,7 +145,7 @@ def set_weight(session: Session, message: protocol.SetWeightMessage) -> None:
         if message.col >= W.shape[1]:
             raise ProtocolError("invalid", f"col: expected 0..{W.shape[1] - 1}", "col")
         W[message.row, message.col] = message.value
-    session.version += 1
+    session.machine.changed()
     session.send_frame()
 
 
@@ -170,7 +170,7 @@ def import_(session: Session, message: protocol.ImportMessage) -> None:
     model.imported = True  # its epoch count is the file's word, not the server's
     if payload.config.dataset.name == "custom":
         session.custom = model.dataset
-    session.state = "paused"
+    session.machine.fire("load")
     session.replace(model, message.id, data=True)
 
 
@@ -221,7 +221,7 @@ def search_load(session: Session, message: protocol.SearchLoadMessage) -> None:
     result = _searches(session).trial(message.trial)
     model = loaded_model(result, session.config, session.model.dataset, session.settings,
                          session.scratch)
-    session.state = "paused"
+    session.machine.fire("load")
     session.replace(model, message.id, data=False)
 
 

@@ -2,15 +2,18 @@
 
 Everything here is synchronous and runs on the event loop's thread, between training slices,
 so no lock is needed. Replies go to `outbox` (text messages, and FRAME where a frame must be
-sent at that point); the runner's writer task sends them in order. The session's three jobs
-live in their own modules: handlers.py applies client messages, training.py paces the
-training, frame_flow.py times and builds the frames.
+sent at that point); the runner's writer task sends them in order.
+
+`Session` assembles the parts, each in its own module: state.py (what the session is doing,
+the one table of its transitions, the version of what frames show), outbox.py (what to send),
+training.py (pace and slices) and frames.py (their timing and building). The parts know the
+state machine and the outbox, and each other only through the one callable each is given
+here. handlers.py, above this module, applies the client's messages to a session.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -18,16 +21,14 @@ from engine.datasets import Dataset
 from engine.scratch import Scratch
 from engine.trainer import Trainer
 from server import __version__, catalog, protocol
-from server.frame_flow import FrameFlow
-from server.handlers import HANDLERS
 from server.model import Model, build, generate, point_set
-from server.protocol import Config, MessageId
+from server.protocol import Config, MessageId, State
 from server.search import SessionSearch
+from server.session.frames import FrameFlow
+from server.session.outbox import Outbox
+from server.session.state import Machine, status_message
+from server.session.training import Training
 from server.settings import Settings
-from server.training import Training
-
-FRAME = object()
-"""Outbox marker: build and send a frame of the current state here."""
 
 
 class RoomLink(Protocol):
@@ -41,32 +42,40 @@ class RoomLink(Protocol):
 
 
 class Session:
-    """The state of one connection. Handlers raise ProtocolError for anything not applicable."""
+    """The parts of one connection (see the module's docstring)."""
 
-    def __init__(self, settings: Settings, wake: Callable[[], None] = lambda: None,
-                 scratch: Scratch | None = None) -> None:
+    def __init__(self, settings: Settings, scratch: Scratch | None = None) -> None:
         self.id = uuid.uuid4().hex[:12]
         self.settings = settings
         self.scratch = scratch or Scratch()
         """Grid working memory, shared by the sessions of a process (see app.py)."""
-        self.wake = wake
-        """Tells the producer that the outbox or the ready frame has something to send."""
-        self.outbox: deque[str | object] = deque()
-        self.state: protocol.State = "paused"
+        self.machine = Machine()
+        self.outbox = Outbox()
         self.custom: Dataset | None = None
         config = catalog.default_config()
-        self.model = build(config, generate(config), settings, self.scratch)
-        self.version = 0
-        """Bumped on every change of what a frame shows."""
-        self.training = Training(self)
-        self.frames = FrameFlow(self)
-        self.training.new_network()
+        model = build(config, generate(config), settings, self.scratch)
+        self.frames = FrameFlow(self.machine, self.outbox, model,
+                                best_epoch=lambda: self.training.best_validation_epoch())
+        self.training = Training(self.machine, self.outbox, model, self.frames.stalled,
+                                 name=self.id)
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
         self.room: RoomLink | None = None
+        """Classroom rooms (server/rooms/), attached by the runner."""
         self.exercise: dict[str, Any] | None = None
         """The last answer to a pushed exercise: {"id", "verdict", "tries"} (rooms' cards)."""
-        """Classroom rooms (server/rooms/), attached by the runner."""
+
+    @property
+    def state(self) -> State:
+        return self.machine.state
+
+    @property
+    def version(self) -> int:
+        return self.machine.version
+
+    @property
+    def model(self) -> Model:
+        return self.training.model
 
     @property
     def config(self) -> Config:
@@ -82,25 +91,23 @@ class Session:
 
     # ---------------------------------------------------------------------------- replies
 
+    @property
+    def wake(self) -> Callable[[], None]:
+        """Tells the producer that the outbox or the ready frame has something to send."""
+        return self.outbox.wake
+
+    @wake.setter
+    def wake(self, wake: Callable[[], None]) -> None:
+        self.outbox.wake = wake
+
     def send(self, message: protocol.ServerModel) -> None:
-        self.outbox.append(message.model_dump_json())
-        self.wake()
+        self.outbox.send(message)
 
     def send_frame(self) -> None:
-        self.outbox.append(FRAME)
-        self.wake()
+        self.outbox.send_frame()
 
     def status(self, id: MessageId = None, stopped: int | None = None) -> None:
-        message = None
-        if self.state == "diverged":
-            message = (f"Training {self.model.trainer.diverged or 'diverged'}: the learning rate "
-                       f"{self.config.optimizer.learning_rate:g} is too large. Lower it, then "
-                       "reset.")
-        elif stopped is not None:
-            message = (f"Stopped early at epoch {stopped}: the validation loss has not improved "
-                       f"for {self.config.stopping.patience} epochs.")
-        self.send(protocol.StatusMessage(id=id, state=self.state, epoch=self.epoch,
-                                         message=message, stopped_epoch=stopped))
+        self.outbox.send(status_message(self.state, self.model, id, stopped))
 
     def data_message(self, id: MessageId = None) -> protocol.DataMessage:
         split, full = self.model.split, self.model.dataset
@@ -122,21 +129,13 @@ class Session:
 
     # ---------------------------------------------------------------------------- changes
 
-    def handle(self, message: protocol.ClientModel) -> None:
-        """Apply one validated client message; raises ProtocolError (session unchanged)."""
-        if self.room is not None:
-            self.room.check(message)
-        HANDLERS[type(message)](self, message)
-
     def install(self, model: Model) -> None:
         """Make `model` the session's network (a new one, or a reset): epoch, history and
         pace start again from it."""
-        self.model = model
-        self.version += 1
-        if self.state == "diverged":
-            self.state = "paused"
-        self.training.new_network()
-        self.frames.new_network()
+        self.machine.changed()
+        self.machine.fire("new_network")
+        self.training.new_network(model)
+        self.frames.new_network(model)
 
     def replace(self, model: Model, id: MessageId, data: bool) -> None:
         """Install model and tell the client: its config, its data (if `data` changed), the

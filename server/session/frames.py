@@ -9,6 +9,8 @@ fewer than FRAMES_IN_FLIGHT frames wait for their acknowledgement: a slow client
 frames, always current ones. A client that acknowledges nothing for STALLED_SECONDS (it
 stopped reading, or vanished) also stops its session's training: until it reads again, it
 costs no CPU.
+
+It reads the session's state and version from its Machine (state.py) and writes neither.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import logging
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from server import protocol
-
-if TYPE_CHECKING:
-    from server.session import Session
+from server.model import Model
+from server.session.outbox import Outbox
+from server.session.state import Machine
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +62,14 @@ class Built:
 class FrameFlow:
     """The frames of one session: their timing, acknowledgements and history points."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, machine: Machine, outbox: Outbox, model: Model,
+                 best_epoch: Callable[[], int | None]) -> None:
+        self.machine, self.outbox, self.model = machine, outbox, model
+        self.best_epoch = best_epoch
+        """The epoch of the lowest validation loss so far (Training.best_validation_epoch)."""
         self.seq = 0
         self.sent_version = -1
-        """The session's version the last frame built showed."""
+        """The machine's version the last frame built showed."""
         self.ready: Built | None = None
         """A periodic frame built by the scheduler, waiting for the producer to send it."""
         self.next_frame_at = 0.0
@@ -76,8 +82,9 @@ class FrameFlow:
         self.hidden = False
         """No one sees the page (a `visibility` message said so): frames at HIDDEN_FPS."""
 
-    def new_network(self) -> None:
-        """The history starts again with a new network."""
+    def new_network(self, model: Model) -> None:
+        """Show `model` from now on: the history starts again with it."""
+        self.model = model
         self._history_epoch = -1
 
     # ------------------------------------------------------------------------- timing
@@ -85,7 +92,7 @@ class FrameFlow:
     @property
     def fps(self) -> float:
         """Periodic frames per second: the view's rate, or HIDDEN_FPS while the page is hidden."""
-        fps = self.session.config.view.fps
+        fps = self.model.config.view.fps
         return min(fps, HIDDEN_FPS) if self.hidden else fps
 
     def show(self, visible: bool) -> None:
@@ -107,7 +114,7 @@ class FrameFlow:
 
     def due(self) -> bool:
         """A new frame would show something new."""
-        return self.session.version != self.sent_version
+        return self.machine.version != self.sent_version
 
     def delay(self, now: float) -> float | None:
         """For the scheduler: None (no periodic frame wanted: nothing new, the last one is
@@ -135,7 +142,7 @@ class FrameFlow:
         self.ready = self.build(light, periodic=True)
         self.next_frame_at = max(self.next_frame_at + 1 / self.fps, now)
         self.last_frame_at = now
-        self.session.wake()
+        self.outbox.wake()
 
     def take(self) -> bytes | str | None:
         """The periodic frame, if one is built, for the producer to send now."""
@@ -174,35 +181,34 @@ class FrameFlow:
         """The current state as one frame, or an `internal` error message if building it
         failed (a bug). Records the metrics in the trainer's history. `periodic`: a frame of
         the scheduler's (see Renderer.frame)."""
-        session = self.session
         try:
             return self._build(light, periodic)
         except Exception as error:  # a bug in one frame must not end the session
             log.exception("frame failed")
-            self.sent_version = session.version
+            self.sent_version = self.machine.version
             return Built(protocol.ErrorMessage(code="internal", message=f"frame failed: {error}",
-                                               field=None).model_dump_json(), None, session.epoch)
+                                               field=None).model_dump_json(), None,
+                         self.model.trainer.epoch)
 
     def _build(self, light: bool, periodic: bool) -> Built:
-        session = self.session
-        model, config, epoch = session.model, session.config, session.epoch
+        machine, model = self.machine, self.model
+        config, epoch = model.config, model.trainer.epoch
         points = self._unsent_history()
         metrics = model.trainer.record()
         metrics = {k: v for k, v in metrics.items() if k != "epoch"}
         model.renderer.refresh_diagnostics(
-            session.version, session.state == "playing", config.optimizer.learning_rate,
+            machine.version, machine.state == "playing", config.optimizer.learning_rate,
             config.output.resolved_loss or "mse", light)
         self.seq += 1
-        self.sent_version = session.version
-        data = model.renderer.frame(self.seq, session.state, metrics,
-                                    session.training.best_validation_epoch(), light, periodic,
-                                    points)
+        self.sent_version = machine.version
+        data = model.renderer.frame(self.seq, machine.state, metrics, self.best_epoch(), light,
+                                    periodic, points)
         return Built(data, self.seq, epoch)
 
     def _unsent_history(self) -> list[dict[str, Any]]:
         """The history points after the epoch of the last frame sent and before the current
         one (the frame carries the current one), evenly thinned to MAX_FRAME_HISTORY."""
-        history, epoch = self.session.model.trainer.history, self.session.epoch
+        history, epoch = self.model.trainer.history, self.model.trainer.epoch
         since = self._history_epoch
         start = len(history)
         while start > 0 and history[start - 1]["epoch"] > since:
