@@ -102,7 +102,7 @@ def _retune(session: Session, old: Config, new: Config) -> None:
 
 def play(session: Session, message: protocol.PlayMessage) -> None:
     left = session.machine.fire("play")
-    session.training.step_left = 0
+    session.training.end_step()
     if left != "playing":
         session.training.start()
         session.frames.schedule_from(time.monotonic())
@@ -110,7 +110,7 @@ def play(session: Session, message: protocol.PlayMessage) -> None:
 
 
 def pause(session: Session, message: protocol.PauseMessage) -> None:
-    session.training.step_left = 0
+    session.training.end_step()
     session.machine.fire("pause")
     session.status(message.id)
     if session.frames.due():

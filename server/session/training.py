@@ -87,6 +87,10 @@ class Training:
         if not step:
             self.restart_pace()
 
+    def end_step(self) -> None:
+        """A play or a pause ends the step that runs, if any: its reply is theirs."""
+        self.step_left = 0
+
     def estimate_epoch(self) -> None:
         """A first guess of an epoch's duration (about 20 µs per mini-batch step), replaced by
         the measured one after the first slice: decides whether the first epoch gets a thread."""

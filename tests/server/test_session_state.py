@@ -71,8 +71,9 @@ def test_play_and_step_are_refused_while_diverged_and_a_reset_pauses() -> None:
     assert session.state == "paused" and session.version == version + 1
 
 
-def written_attributes(path: Path, names: set[str]) -> list[str]:
-    """`x.name = ...`, `x.name += ...` of one of `names` in the module at `path`."""
+def written_attributes(path: Path, names: set[str], owner: str = "") -> list[str]:
+    """`x.name = ...`, `x.name += ...` of one of `names` in the module at `path` (where the
+    text of `x` contains `owner`)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         targets = node.targets if isinstance(node, ast.Assign) else \
@@ -80,14 +81,24 @@ def written_attributes(path: Path, names: set[str]) -> list[str]:
         for target in targets:
             parts = target.elts if isinstance(target, ast.Tuple) else [target]
             found += [f"{path.relative_to(ROOT)}:{node.lineno}" for part in parts
-                      if isinstance(part, ast.Attribute) and part.attr in names]
+                      if isinstance(part, ast.Attribute) and part.attr in names
+                      and owner in ast.unparse(part.value)]
     return found
 
 
 def test_only_the_machine_writes_a_session_state_or_version() -> None:
-    machine = ROOT / "server" / "session" / "state.py"
-    wrong = [where for path in sorted((ROOT / "server").rglob("*.py")) if path != machine
-             for where in written_attributes(path, {"state", "version"})]
+    """No `.state =` or `.version =` in server/session/ besides state.py, and no
+    `session.state =` or `machine.version =` anywhere else in server/."""
+    package, machine = ROOT / "server" / "session", ROOT / "server" / "session" / "state.py"
+    wrong = []
+    for path in sorted((ROOT / "server").rglob("*.py")):
+        if path == machine:
+            continue
+        if path.parent == package:
+            wrong += written_attributes(path, {"state", "version"})
+        else:
+            for owner in ("session", "machine"):
+                wrong += written_attributes(path, {"state", "version"}, owner)
     assert not wrong, wrong
 
 
