@@ -3,6 +3,9 @@
  * Reads a CSV file of points in the page, with the server's rules (engine/data.py), to list
  * the rows it cannot read before sending anything: `,`, `;` or tab separators, quoted fields,
  * decimal commas (French Excel: `1,5;-0,25;1`), a header row, blank and `#` lines skipped.
+ * A preview only: the page sends the file's text and the server reads it again with its own
+ * parser (tests/server/test_csv_rules.py holds the two to the same rows); its limits (points,
+ * classes) are the catalog's.
  */
 
 /** Splits one line on `delimiter`, honoring double quotes ("" inside quotes is a quote). */
@@ -66,12 +69,13 @@ export function readCsv(text) {
 }
 
 /**
- * The kind of data the labels suggest: integers 0..k-1 (k ≤ 6) are k classes, anything else
- * is regression. Null without points.
+ * The kind of data the labels suggest: integers 0..k-1 (k ≤ `maxClasses`, the catalog's
+ * `limits.max_classes`) are k classes, anything else is regression. Null without points.
  * @param {number[][]} points
+ * @param {number | null} maxClasses  null: no limit known yet
  * @returns {{task: string, classes?: number} | null}
  */
-export function kindOf(points) {
+export function kindOf(points, maxClasses) {
   if (!points.length) return null;
   let integers = true;
   let max = -Infinity;
@@ -79,7 +83,7 @@ export function kindOf(points) {
     if (!Number.isInteger(y) || y < 0) integers = false;
     max = Math.max(max, y);
   }
-  if (!integers || max > 5) return { task: 'regression' };
+  if (!integers || max + 1 > (maxClasses ?? Infinity)) return { task: 'regression' };
   const k = Math.max(2, max + 1);
   return k === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes: k };
 }

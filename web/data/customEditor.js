@@ -11,22 +11,8 @@ import { formatPercent } from '../i18n.js';
 /** Bad CSV rows listed at most. */
 const BAD_ROWS_SHOWN = 10;
 
-/** Default upload limit when the server's `hello.limits` names none (bytes). */
+/** The upload limit until the server's `hello.limits` says its own (bytes). */
 const DEFAULT_MAX_BYTES = 1_000_000;
-
-/**
- * The upload size limit from `hello.limits`, whatever the server calls it.
- * @param {Record<string, unknown> | undefined} limits
- * @returns {number}
- */
-function uploadLimit(limits) {
-  if (!limits) return DEFAULT_MAX_BYTES;
-  for (const key of ['csv_bytes', 'max_csv_bytes', 'message_bytes', 'max_message_bytes']) {
-    const v = limits[key];
-    if (typeof v === 'number' && v > 0) return v;
-  }
-  return DEFAULT_MAX_BYTES;
-}
 
 /**
  * @param {HTMLElement} root  element the editor fills
@@ -93,6 +79,8 @@ export function createCustomEditor(root, deps) {
   let cleared = false;
   /** @type {number[][]} */ let fresh = [];
   let minPoints = 4;
+  /** The most classes a dataset may have (`hello.limits.max_classes`; null before it). */
+  /** @type {number | null} */ let maxClasses = null;
   /** The dataset the points come from (a generated one is copied, never changed) and its split. */
   let source = { name: 'custom', label: '', train: 0.5, validation: 0.2 };
   /** A point drawn on a generated dataset, waiting for the user's answer (copy or start empty). */
@@ -369,7 +357,7 @@ export function createCustomEditor(root, deps) {
     }
     // A kind picked by hand wins; otherwise the labels say what the data is.
     const read = readCsv(text);
-    const kind = (cleared ? null : kindOf(read.points)) ?? taskFields();
+    const kind = (cleared ? null : kindOf(read.points, maxClasses)) ?? taskFields();
     if (read.bad.length) {
       // Listed, not sent: the user may skip the bad rows and load the others.
       csvRead = { points: read.points, kind, file: file.name, bad: read.bad };
@@ -391,7 +379,7 @@ export function createCustomEditor(root, deps) {
     setData(newData) {
       data = newData;
       regression = data?.task === 'regression';
-      classes = regression ? 1 : Math.max(2, Math.min(6, Number(data?.classes) || 2));
+      classes = regression ? 1 : Math.max(2, Math.min(maxClasses ?? Infinity, Number(data?.classes) || 2));
       cleared = false;
       fresh = [];
       csvRead = null;
@@ -408,12 +396,13 @@ export function createCustomEditor(root, deps) {
       if (next.name === 'custom') ask.hidden = true;
       renderStatus();
     },
-    /** @param {Record<string, unknown> | undefined} limits */
+    /** @param {import('../types/protocol').Limits | undefined} limits */
     setLimits(limits) {
+      if (!limits) return;
       // The CSV travels inside a JSON message: leave room for the envelope and escapes.
-      maxBytes = Math.floor(uploadLimit(limits) * 0.95);
-      const min = Number(limits?.min_points);
-      if (Number.isInteger(min) && min > 0) minPoints = min;
+      maxBytes = Math.floor(limits.max_message_bytes * 0.95);
+      minPoints = limits.min_points;
+      maxClasses = limits.max_classes;
     },
     relabel() {
       renderKinds();
