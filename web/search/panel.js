@@ -98,8 +98,6 @@ export const STRINGS = {
   },
 };
 
-const METHODS = ['grid', 'random', 'local', 'bayesian'];
-const PRESETS = ['course-grid', 'seeds', 'same-start', 'same-start-optimizers', 'custom'];
 const COLUMNS = ['trial', 'val_loss', 'val_accuracy', 'train_loss', 'params', 'seconds'];
 const SIZE = 32;
 
@@ -127,11 +125,12 @@ export function mountSearchPanel(container, ctx) {
   const lut = divergingLut(0.8);
   const select = (/** @type {string} */ id, /** @type {string[]} */ values, /** @type {string} */ prefix) =>
     h('select', { 'data-testid': id }, values.map((v) => h('option', { value: v, 'data-label': `${prefix}.${v}` })));
-  const method = /** @type {HTMLSelectElement} */ (select('search-method', METHODS, 'search.method'));
-  const preset = /** @type {HTMLSelectElement} */ (select('search-preset', PRESETS, 'search.preset'));
-  const objective = /** @type {HTMLSelectElement} */ (select('search-objective', ['loss', 'accuracy'], 'search.objective'));
-  const trials = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '200', value: '60', 'data-testid': 'search-trials' }));
-  const epochs = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '2000', value: '100', 'data-testid': 'search-epochs' }));
+  // The methods, presets and objectives, and the most trials and epochs, are the catalog's.
+  const method = /** @type {HTMLSelectElement} */ (select('search-method', [], 'search.method'));
+  const preset = /** @type {HTMLSelectElement} */ (select('search-preset', [], 'search.preset'));
+  const objective = /** @type {HTMLSelectElement} */ (select('search-objective', [], 'search.objective'));
+  const trials = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', value: '60', 'data-testid': 'search-trials' }));
+  const epochs = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', value: '100', 'data-testid': 'search-epochs' }));
   const start = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'srch-primary', 'data-testid': 'search-start', 'data-label': 'search.start' }));
   const stop = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'search-stop', 'data-label': 'search.stop' }));
   const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: '1', value: '0', 'data-testid': 'search-progress' }));
@@ -209,14 +208,26 @@ export function mountSearchPanel(container, ctx) {
   const controls = { method, preset, trials, epochs, objective };
   const editor = mountSpaceEditor(spaceBox, { onChange: () => rememberSearch(setup()), t });
   const { setup: linked } = searchFromUrl(ctx.landing ?? location.search);
-  for (const [key, value] of Object.entries(linked)) {
-    if (key === 'space') { editor.decode(String(value)); continue; }
-    const control = controls[/** @type {keyof typeof controls} */ (key)];
-    if (control instanceof HTMLSelectElement) {
-      if ([...control.options].some((o) => o.value === value)) control.value = String(value);
-    } else if (control) {
-      control.value = String(Math.min(Number(value), Number(control.max)));
+  /** Sets the controls from the page's link (once the catalog has filled them). */
+  function applyLink() {
+    for (const [key, value] of Object.entries(linked)) {
+      if (key === 'space') { editor.decode(String(value)); continue; }
+      const control = controls[/** @type {keyof typeof controls} */ (key)];
+      if (control instanceof HTMLSelectElement) {
+        if ([...control.options].some((o) => o.value === value)) control.value = String(value);
+      } else if (control) {
+        control.value = String(Math.min(Number(value), Number(control.max)));
+      }
     }
+  }
+  /**
+   * The catalog's choices in a select (its current choice kept when still offered).
+   * @param {HTMLSelectElement} control @param {string[]} values @param {string} prefix
+   */
+  function fill(control, values, prefix) {
+    const current = control.value;
+    control.replaceChildren(...values.map((v) => h('option', { value: v, 'data-label': `${prefix}.${v}` })));
+    if (values.includes(current)) control.value = current;
   }
   const setup = () => ({
     method: method.value, preset: preset.value, objective: objective.value,
@@ -448,9 +459,16 @@ export function mountSearchPanel(container, ctx) {
     update(state, changed) {
       if (changed.has('lang')) { applyLabels(container, t); editor.drawSize(); }
       if (changed.has('hello') && state.hello?.limits) {
+        const first = !method.options.length;
         trials.max = String(state.hello.limits.max_search_trials);
         epochs.max = String(state.hello.limits.max_search_epochs);
+        const { search } = state.hello.catalog;
+        fill(method, search.methods, 'search.method');
+        fill(preset, [...search.presets, 'custom'], 'search.preset');
+        fill(objective, search.objectives, 'search.objective');
         editor.setCatalog(state.hello.catalog);
+        if (first) { applyLink(); showEditor(); }
+        applyLabels(container, t);
         const promised = (state.hello.catalog?.experiments ?? []).find((/** @type {any} */ e) => e.seeds_ratio);
         if (promised) seedsRatio = promised.seeds_ratio;
         applyLabels(spaceBox, t);
