@@ -187,7 +187,7 @@ function formatShare(/** @type {number | null | undefined} */ v) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  */
 export function mountControls(container, ctx) {
   ctx.i18n.register(STRINGS);

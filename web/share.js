@@ -118,7 +118,7 @@ function checkPayload(payload) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  */
 export function mountShare(container, ctx) {
   ctx.i18n.register(STRINGS);

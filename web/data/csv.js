@@ -40,10 +40,10 @@ const FIELDS = ['x1', 'x2', 'label'];
  * The points of a CSV text and the rows it could not read (line numbers from 1).
  * @param {string} text
  * `reason` is a key with its parameters: `columns` ({n}) or `number` ({field}, {cell}).
- * @returns {{points: number[][], bad: {line: number, reason: string, params: Record<string, any>}[], header: boolean}}
+ * @returns {{points: Array<[number, number, number]>, bad: {line: number, reason: string, params: Record<string, any>}[], header: boolean}}
  */
 export function readCsv(text) {
-  /** @type {number[][]} */ const points = [];
+  /** @type {Array<[number, number, number]>} */ const points = [];
   /** @type {{line: number, reason: string, params: Record<string, any>}[]} */ const bad = [];
   let header = false;
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -55,7 +55,7 @@ export function readCsv(text) {
       bad.push({ line, reason: 'columns', params: { n: cells.length } });
       return;
     }
-    const numbers = cells.map(Number);
+    const numbers = /** @type {[number, number, number]} */ (cells.map(Number));
     const wrong = numbers.findIndex((n, i) => cells[i] === '' || !Number.isFinite(n));
     if (wrong < 0) {
       points.push(numbers);
@@ -69,11 +69,16 @@ export function readCsv(text) {
 }
 
 /**
+ * A kind of data: its task and, for classes, how many.
+ * @typedef {{task: 'regression', classes?: undefined} | {task: 'binary' | 'multiclass', classes: number}} Kind
+ */
+
+/**
  * The kind of data the labels suggest: integers 0..k-1 (k ≤ `maxClasses`, the catalog's
  * `limits.max_classes`) are k classes, anything else is regression. Null without points.
  * @param {number[][]} points
  * @param {number | null} maxClasses  null: no limit known yet
- * @returns {{task: string, classes?: number} | null}
+ * @returns {Kind | null}
  */
 export function kindOf(points, maxClasses) {
   if (!points.length) return null;

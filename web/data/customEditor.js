@@ -16,7 +16,7 @@ const DEFAULT_MAX_BYTES = 1_000_000;
 
 /**
  * @param {HTMLElement} root  element the editor fills
- * @param {{ send: (m: {type: string, [key: string]: any}) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
+ * @param {{ send: (m: import('../types/protocol').Outgoing) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
  *           onLocalError: (msg: string | null) => void }} deps
  */
 export function createCustomEditor(root, deps) {
@@ -77,7 +77,7 @@ export function createCustomEditor(root, deps) {
   let maxBytes = DEFAULT_MAX_BYTES;
   /** Cleared locally: clicks collect new points, sent (replacing the data) once there are enough. */
   let cleared = false;
-  /** @type {number[][]} */ let fresh = [];
+  /** @type {Array<[number, number, number]>} */ let fresh = [];
   let minPoints = 4;
   /** The most classes a dataset may have (`hello.limits.max_classes`; null before it). */
   /** @type {number | null} */ let maxClasses = null;
@@ -92,13 +92,16 @@ export function createCustomEditor(root, deps) {
   const cross = { u: 0.5, v: 0.5 };
 
   /** The `task` and `classes` fields of add_points for the chosen kind of data. */
+  /** @returns {import('./csv.js').Kind} */
   function taskFields() {
     if (regression) return { task: 'regression' };
     return classes === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes };
   }
 
   function renderKinds() {
-    const options = [2, 3, 4, 5, 6].map((k) => new Option(deps.t('data.custom.classesN', { k }), String(k)));
+    // 2 to max_classes classes (the catalog's limits; none before they arrive), or values.
+    const counts = Array.from({ length: Math.max(0, (maxClasses ?? 1) - 1) }, (_, i) => i + 2);
+    const options = counts.map((k) => new Option(deps.t('data.custom.classesN', { k }), String(k)));
     options.push(new Option(deps.t('data.task.regression'), 'regression'));
     kindSel.replaceChildren(...options);
     kindSel.value = regression ? 'regression' : String(classes);
@@ -241,6 +244,7 @@ export function createCustomEditor(root, deps) {
    */
   function addPoint(x, y) {
     const label = regression ? Number(valueInput.value) || 0 : chosen;
+    /** @type {[number, number, number]} */
     const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
     if (cleared) {
       // The server needs a few points to make a data set: collect them here first.
@@ -403,6 +407,7 @@ export function createCustomEditor(root, deps) {
       maxBytes = Math.floor(limits.max_message_bytes * 0.95);
       minPoints = limits.min_points;
       maxClasses = limits.max_classes;
+      renderKinds();
     },
     relabel() {
       renderKinds();

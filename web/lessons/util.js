@@ -44,7 +44,7 @@ export function h(tag, attrs = {}, children = []) {
 /**
  * The translator of a view: `ctx.t(key, params)`, then any `{name}` placeholder the core's
  * translator left in place is filled from params (numbers rounded for reading).
- * @param {{t: (k: string, p?: object) => string}} ctx
+ * @param {{t: (k: string, p?: Record<string, unknown>) => string}} ctx
  * @returns {(key: string, params?: Record<string, unknown>) => string}
  */
 export function translator(ctx) {

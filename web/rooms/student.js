@@ -70,7 +70,7 @@ export function normalizeCode(code) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('../state.js').ViewContext} ctx
  */
 export function mountRoom(container, ctx) {
   ctx.i18n.register(STRINGS);

@@ -116,7 +116,7 @@ const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : forma
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx  the page's context (store, send, t, i18n)
+ * @param {import('../state.js').ViewContext} ctx  the page's context (store, send, t, i18n)
  */
 export function mountSearchPanel(container, ctx) {
   ctx.i18n.register(STRINGS);
@@ -246,9 +246,10 @@ export function mountSearchPanel(container, ctx) {
   /** @type {number | null} */ let startId = null;
   start.addEventListener('click', () => {
     const { space, ...rest } = setup();
-    const message = preset.value === 'custom'
+    /** @type {import('../types/protocol').Outgoing} */
+    const message = /** @type {import('../types/protocol').Outgoing} */ (preset.value === 'custom'
       ? { type: 'search_start', ...rest, preset: undefined, space: editor.space() }
-      : { type: 'search_start', ...rest };
+      : { type: 'search_start', ...rest });
     sentPreset = preset.value;
     clearErrors();
     startId = ctx.send(message) ?? null;
