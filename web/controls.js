@@ -429,7 +429,7 @@ export function mountControls(container, ctx) {
 
   return {
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

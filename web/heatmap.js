@@ -281,7 +281,7 @@ export function mountHeatmap(container, ctx) {
 
   return {
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

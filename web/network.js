@@ -419,7 +419,7 @@ export function mountNetwork(container, ctx) {
 
   return {
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

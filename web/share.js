@@ -273,7 +273,7 @@ export function mountShare(container, ctx) {
   });
 
   return {
-    /** @param {any} next @param {Set<string>} changed */
+    /** @param {import('./state.js').AppState} next @param {Set<string>} changed */
     update(next, changed) {
       state = next;
       if (fromLink && !linkSent && next.hello && next.connection === 'open') {

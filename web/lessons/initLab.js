@@ -168,7 +168,7 @@ export function mountInitLab(container, ctx) {
 
   labels();
   return {
-    /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
+    /** @param {import('../state.js').AppState} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang') || changed.has('config') || changed.has('hello')) labels();

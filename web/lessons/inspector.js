@@ -230,7 +230,7 @@ export function mountInspector(container, ctx, host) {
 
   render();
   return {
-    /** @param {any} state @param {Set<string>} changed @param {boolean} visible */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed @param {boolean} visible */
     update(state, changed, visible) {
       catalog = state.catalog ?? catalog;
       if (changed.has('inspection') && state.inspection && state.inspection !== inspection) {

@@ -278,7 +278,7 @@ export function mountRoom(container, ctx) {
   render();
 
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('roomInbox') && state.roomInbox.length) {
         const inbox = state.roomInbox.splice(0);

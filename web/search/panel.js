@@ -144,7 +144,8 @@ export function mountSearchPanel(container, ctx) {
   const seedsStats = h('p', { class: 'srch-muted', 'data-testid': 'search-seeds-stats' });
   const seedsNote = h('p', { class: 'srch-note', 'data-testid': 'search-seeds-note' });
   /** The spread (max over min) the non-convexity experiment promises (from the catalog). */
-  let seedsRatio = 1.3;
+  /** The seeds experiment's promised spread of final costs (the catalog's `seeds_ratio`). */
+  /** @type {number | null} */ let seedsRatio = null;
   const seedsSection = h('section', { class: 'srch-section', hidden: '' }, [
     h('h3', { class: 'srch-subtitle', 'data-label': 'search.seeds' }), seedsCanvas, seedsStats,
     seedsNote]);
@@ -450,13 +451,13 @@ export function mountSearchPanel(container, ctx) {
     const ratio = stats && stats.min > 0 ? stats.max / stats.min : null;
     seedsNote.hidden = ratio === null || costs.length < 2;
     if (ratio !== null) {
-      const key = ratio >= seedsRatio ? 'search.seedsNote' : 'search.seedsNoteClose';
+      const key = seedsRatio !== null && ratio >= seedsRatio ? 'search.seedsNote' : 'search.seedsNoteClose';
       seedsNote.textContent = t(key, { ratio: formatNumber(ratio, { maximumFractionDigits: 2 }) });
     }
   }
 
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('lang')) { applyLabels(container, t); editor.drawSize(); }
       if (changed.has('hello') && state.hello?.limits) {
