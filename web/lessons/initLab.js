@@ -59,7 +59,7 @@ export const STRINGS = {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('../state.js').ViewContext} ctx
  */
 export function mountInitLab(container, ctx) {
   const t = translator(ctx);
@@ -88,7 +88,7 @@ export function mountInitLab(container, ctx) {
     buttons = {};
     switcher.replaceChildren(switchLabel, ...names.map((name) => {
       const b = h('button', { class: 'ls-btn', type: 'button', 'data-testid': `init-${name}`, 'data-init': name });
-      b.addEventListener('click', () => ctx.configure({ init: name }));
+      b.addEventListener('click', () => ctx.configure({ init: /** @type {import('../types/protocol').Config['init']} */ (name) }));
       buttons[name] = b;
       return b;
     }));
@@ -106,7 +106,7 @@ export function mountInitLab(container, ctx) {
     rebuild.textContent = t('init.rebuild');
     // The numbers the text quotes are the deep initialization experiment's promise.
     const deep = experimentsOf(state).deep_init;
-    explain.textContent = t('init.explain', deep ? promiseParams(deep, /** @type {any} */ (ctx).i18n?.lang) : {});
+    explain.textContent = t('init.explain', deep ? promiseParams(deep, ctx.i18n.lang) : {});
     waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
   }
 
