@@ -262,7 +262,7 @@ export function mountSearchPanel(container, ctx) {
   }
 
   /** A server error answering our search_start, shown next to the field it names. */
-  function showError(/** @type {any} */ error) {
+  function showError(/** @type {import('../state.js').PageError} */ error) {
     const fieldName = String(error.field ?? '');
     if (fieldName.startsWith('space') && preset.value === 'custom' && editor.showError(fieldName, errorText(t, error))) return;
     const spot = errorSpots[fieldName.split('.')[0]] ?? errorSpots.preset;
@@ -277,7 +277,7 @@ export function mountSearchPanel(container, ctx) {
     drawTable();
   }
 
-  /** @param {any} message */
+  /** @param {import('../state.js').SearchMessage} message */
   function apply(message) {
     if (message.search !== run.search) {
       run = { search: message.search, preset: sentPreset, progress: null, trials: [] };
@@ -330,7 +330,7 @@ export function mountSearchPanel(container, ctx) {
     body.replaceChildren(...rows.map(row));
   }
 
-  /** @param {any} trial */
+  /** @param {import('../types/protocol').SearchTrialMessage} trial */
   function row(trial) {
     const c = trial.config;
     const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
@@ -360,7 +360,7 @@ export function mountSearchPanel(container, ctx) {
     return parts.join(' · ');
   }
 
-  /** @param {any} trial */
+  /** @param {import('../types/protocol').SearchTrialMessage} trial */
   function thumbFor(trial) {
     let canvas = thumbs.get(trial.trial);
     if (!canvas) thumbs.set(trial.trial, (canvas = thumbnail(trial.thumbnail)));
@@ -471,7 +471,7 @@ export function mountSearchPanel(container, ctx) {
         editor.setCatalog(state.hello.catalog);
         if (first) { applyLink(); showEditor(); }
         applyLabels(container, t);
-        const promised = (state.hello.catalog?.experiments ?? []).find((/** @type {any} */ e) => e.seeds_ratio);
+        const promised = (state.hello.catalog?.experiments ?? []).find((e) => e.seeds_ratio);
         if (promised) seedsRatio = promised.seeds_ratio;
         applyLabels(spaceBox, t);
       }
