@@ -187,7 +187,7 @@ function formatShare(/** @type {number | null | undefined} */ v) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  */
 export function mountControls(container, ctx) {
   ctx.i18n.register(STRINGS);
@@ -429,7 +429,7 @@ export function mountControls(container, ctx) {
 
   return {
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

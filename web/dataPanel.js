@@ -18,7 +18,7 @@ const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx  the view context (store, send, configure, t, i18n)
+ * @param {import('./state.js').ViewContext} ctx  the view context (store, send, configure, t, i18n)
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountDataPanel(container, ctx) {
@@ -107,7 +107,7 @@ export function mountDataPanel(container, ctx) {
 
   /**
    * Sends one of this panel's requests: its error, if any, shows in the panel.
-   * @param {{type: string, [key: string]: any}} message
+   * @param {import('./types/protocol').Outgoing} message
    */
   function request(message) {
     ctx.request(message).catch((/** @type {any} */ error) => {
@@ -119,9 +119,9 @@ export function mountDataPanel(container, ctx) {
     });
   }
 
-  /** @param {object} partial */
+  /** @param {import('./state.js').DeepPartial<import('./types/protocol').Config>} partial */
   function configure(partial) {
-    request({ type: 'configure', config: partial });
+    request({ type: 'configure', config: /** @type {import('./types/protocol').Config} */ (partial) });
     localError = null;
     shownError = null;
     renderError();
@@ -200,7 +200,7 @@ export function mountDataPanel(container, ctx) {
     const order = FEATURES.map((f) => f.key);
     const next = on ? current.filter((k) => k !== key) : [...current, key];
     next.sort((a, b) => order.indexOf(a) - order.indexOf(b));
-    configure({ features: next });
+    configure({ features: /** @type {import('./types/protocol').Config['features']} */ (next) });
   }
 
   /** @param {HTMLInputElement} input @param {number} value */

@@ -111,7 +111,7 @@ const dim = (r, c) => `<span class="pp-dim">${r}×${c}</span>`;
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountEquations(container, ctx) {

@@ -59,7 +59,7 @@ export function createErrorBanner(el, { t, root, controlFor }) {
       reply.then(() => show(null), () => {});
     },
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

@@ -267,7 +267,7 @@ export function solution(ex, t, lang) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountExercises(container, ctx) {

@@ -49,7 +49,7 @@ const HEAT_STRENGTH = 0.62;
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  */
 export function mountHeatmap(container, ctx) {
   ctx.i18n.register(STRINGS);
@@ -281,7 +281,7 @@ export function mountHeatmap(container, ctx) {
 
   return {
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

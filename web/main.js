@@ -52,7 +52,8 @@ for (const message of fromUrl.errors) {
   store.addError({ type: 'error', code: 'invalid', field: 'url', local: true, message: i18n.t('app.badUrl', { message: reason }) });
 }
 /** The config to send on the next `hello`: the URL's on the first, the session's after a drop. */
-/** @type {any} */ let restoreConfig = Object.keys(fromUrl.config).length ? fromUrl.config : null;
+/** @type {import('./state.js').DeepPartial<Config> | null} */
+let restoreConfig = Object.keys(fromUrl.config).length ? fromUrl.config : null;
 let wasPlaying = false;
 let hadSession = false;
 
@@ -92,7 +93,7 @@ function receive(message) {
       store.set('catalog', message.catalog);
       store.set('status', { type: 'status', id: null, state: 'paused', epoch: 0, message: null, stopped_epoch: null });
       if (!store.state.config || !restoreConfig) store.set('config', message.config);
-      if (restoreConfig) socket.send({ type: 'configure', config: restoreConfig });
+      if (restoreConfig) socket.send({ type: 'configure', config: /** @type {Config} */ (restoreConfig) });
       if (hadSession && wasPlaying) socket.send({ type: 'play' });
       socket.flushQueue();
       hadSession = true;
@@ -141,7 +142,7 @@ function receive(message) {
 /**
  * The teacher's page (`/teach`) pushes "my playground's config" to a class: it reads the last
  * config this browser's playground showed outside a class, kept here.
- * @param {any} config
+ * @param {Config} config
  */
 function rememberTeacherConfig(config) {
   if (new URLSearchParams(location.search).has('room')) return;

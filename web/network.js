@@ -27,7 +27,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  */
 export function mountNetwork(container, ctx) {
   ctx.i18n.register(NETWORK_STRINGS);
@@ -142,8 +142,9 @@ export function mountNetwork(container, ctx) {
     const lossSelect = /** @type {HTMLSelectElement} */ (head.querySelector('[data-testid="output-loss"]'));
     actSelect.value = out.activation ?? 'auto';
     lossSelect.value = out.loss ?? 'auto';
-    actSelect.addEventListener('change', () => ctx.configure({ output: { activation: actSelect.value } }));
-    lossSelect.addEventListener('change', () => ctx.configure({ output: { loss: lossSelect.value } }));
+    /** @typedef {import('./types/protocol').OutputConfig} OutputConfig */
+    actSelect.addEventListener('change', () => ctx.configure({ output: { activation: /** @type {OutputConfig['activation']} */ (actSelect.value) } }));
+    lossSelect.addEventListener('change', () => ctx.configure({ output: { loss: /** @type {OutputConfig['loss']} */ (lossSelect.value) } }));
     return head;
   }
 
@@ -418,7 +419,7 @@ export function mountNetwork(container, ctx) {
 
   return {
     /**
-     * @param {any} state
+     * @param {import('./state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

@@ -50,7 +50,7 @@ export function reveal(from, part) {
 
 /**
  * @param {HTMLElement} container  the section bar
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountSections(container, ctx) {

@@ -118,7 +118,7 @@ function checkPayload(payload) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('./state.js').ViewContext} ctx
  */
 export function mountShare(container, ctx) {
   ctx.i18n.register(STRINGS);
@@ -273,7 +273,7 @@ export function mountShare(container, ctx) {
   });
 
   return {
-    /** @param {any} next @param {Set<string>} changed */
+    /** @param {import('./state.js').AppState} next @param {Set<string>} changed */
     update(next, changed) {
       state = next;
       if (fromLink && !linkSent && next.hello && next.connection === 'open') {

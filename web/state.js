@@ -158,9 +158,9 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
  * @typedef {{
  *   store: Store,
  *   landing: string,
- *   send: (message: import('./types/protocol').Outgoing) => number,
+ *   send: (message: import('./types/protocol').Outgoing) => number | null,
  *   request: (message: import('./types/protocol').Outgoing) => Promise<import('./types/protocol').ServerMessage>,
- *   configure: (partial: DeepPartial<Config>) => number,
+ *   configure: (partial: DeepPartial<Config>) => number | null,
  *   t: (key: string, params?: Record<string, unknown>) => string,
  *   i18n: {
  *     register: (tables: Record<string, Record<string, string>>) => void,

@@ -3,6 +3,9 @@
  * Reads a CSV file of points in the page, with the server's rules (engine/data.py), to list
  * the rows it cannot read before sending anything: `,`, `;` or tab separators, quoted fields,
  * decimal commas (French Excel: `1,5;-0,25;1`), a header row, blank and `#` lines skipped.
+ * A preview only: the page sends the file's text and the server reads it again with its own
+ * parser (tests/server/test_csv_rules.py holds the two to the same rows); its limits (points,
+ * classes) are the catalog's.
  */
 
 /** Splits one line on `delimiter`, honoring double quotes ("" inside quotes is a quote). */
@@ -37,10 +40,10 @@ const FIELDS = ['x1', 'x2', 'label'];
  * The points of a CSV text and the rows it could not read (line numbers from 1).
  * @param {string} text
  * `reason` is a key with its parameters: `columns` ({n}) or `number` ({field}, {cell}).
- * @returns {{points: number[][], bad: {line: number, reason: string, params: Record<string, any>}[], header: boolean}}
+ * @returns {{points: Array<[number, number, number]>, bad: {line: number, reason: string, params: Record<string, any>}[], header: boolean}}
  */
 export function readCsv(text) {
-  /** @type {number[][]} */ const points = [];
+  /** @type {Array<[number, number, number]>} */ const points = [];
   /** @type {{line: number, reason: string, params: Record<string, any>}[]} */ const bad = [];
   let header = false;
   text.split(/\r?\n/).forEach((raw, index) => {
@@ -52,7 +55,7 @@ export function readCsv(text) {
       bad.push({ line, reason: 'columns', params: { n: cells.length } });
       return;
     }
-    const numbers = cells.map(Number);
+    const numbers = /** @type {[number, number, number]} */ (cells.map(Number));
     const wrong = numbers.findIndex((n, i) => cells[i] === '' || !Number.isFinite(n));
     if (wrong < 0) {
       points.push(numbers);
@@ -66,12 +69,18 @@ export function readCsv(text) {
 }
 
 /**
- * The kind of data the labels suggest: integers 0..k-1 (k ≤ 6) are k classes, anything else
- * is regression. Null without points.
- * @param {number[][]} points
- * @returns {{task: string, classes?: number} | null}
+ * A kind of data: its task and, for classes, how many.
+ * @typedef {{task: 'regression', classes?: undefined} | {task: 'binary' | 'multiclass', classes: number}} Kind
  */
-export function kindOf(points) {
+
+/**
+ * The kind of data the labels suggest: integers 0..k-1 (k ≤ `maxClasses`, the catalog's
+ * `limits.max_classes`) are k classes, anything else is regression. Null without points.
+ * @param {number[][]} points
+ * @param {number | null} maxClasses  null: no limit known yet
+ * @returns {Kind | null}
+ */
+export function kindOf(points, maxClasses) {
   if (!points.length) return null;
   let integers = true;
   let max = -Infinity;
@@ -79,7 +88,7 @@ export function kindOf(points) {
     if (!Number.isInteger(y) || y < 0) integers = false;
     max = Math.max(max, y);
   }
-  if (!integers || max > 5) return { task: 'regression' };
+  if (!integers || max + 1 > (maxClasses ?? Infinity)) return { task: 'regression' };
   const k = Math.max(2, max + 1);
   return k === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes: k };
 }

@@ -11,26 +11,12 @@ import { formatPercent } from '../i18n.js';
 /** Bad CSV rows listed at most. */
 const BAD_ROWS_SHOWN = 10;
 
-/** Default upload limit when the server's `hello.limits` names none (bytes). */
+/** The upload limit until the server's `hello.limits` says its own (bytes). */
 const DEFAULT_MAX_BYTES = 1_000_000;
 
 /**
- * The upload size limit from `hello.limits`, whatever the server calls it.
- * @param {Record<string, unknown> | undefined} limits
- * @returns {number}
- */
-function uploadLimit(limits) {
-  if (!limits) return DEFAULT_MAX_BYTES;
-  for (const key of ['csv_bytes', 'max_csv_bytes', 'message_bytes', 'max_message_bytes']) {
-    const v = limits[key];
-    if (typeof v === 'number' && v > 0) return v;
-  }
-  return DEFAULT_MAX_BYTES;
-}
-
-/**
  * @param {HTMLElement} root  element the editor fills
- * @param {{ send: (m: {type: string, [key: string]: any}) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
+ * @param {{ send: (m: import('../types/protocol').Outgoing) => unknown, t: (k: string, p?: Record<string, unknown>) => string,
  *           onLocalError: (msg: string | null) => void }} deps
  */
 export function createCustomEditor(root, deps) {
@@ -91,8 +77,10 @@ export function createCustomEditor(root, deps) {
   let maxBytes = DEFAULT_MAX_BYTES;
   /** Cleared locally: clicks collect new points, sent (replacing the data) once there are enough. */
   let cleared = false;
-  /** @type {number[][]} */ let fresh = [];
+  /** @type {Array<[number, number, number]>} */ let fresh = [];
   let minPoints = 4;
+  /** The most classes a dataset may have (`hello.limits.max_classes`; null before it). */
+  /** @type {number | null} */ let maxClasses = null;
   /** The dataset the points come from (a generated one is copied, never changed) and its split. */
   let source = { name: 'custom', label: '', train: 0.5, validation: 0.2 };
   /** A point drawn on a generated dataset, waiting for the user's answer (copy or start empty). */
@@ -104,13 +92,16 @@ export function createCustomEditor(root, deps) {
   const cross = { u: 0.5, v: 0.5 };
 
   /** The `task` and `classes` fields of add_points for the chosen kind of data. */
+  /** @returns {import('./csv.js').Kind} */
   function taskFields() {
     if (regression) return { task: 'regression' };
     return classes === 2 ? { task: 'binary', classes: 2 } : { task: 'multiclass', classes };
   }
 
   function renderKinds() {
-    const options = [2, 3, 4, 5, 6].map((k) => new Option(deps.t('data.custom.classesN', { k }), String(k)));
+    // 2 to max_classes classes (the catalog's limits; none before they arrive), or values.
+    const counts = Array.from({ length: Math.max(0, (maxClasses ?? 1) - 1) }, (_, i) => i + 2);
+    const options = counts.map((k) => new Option(deps.t('data.custom.classesN', { k }), String(k)));
     options.push(new Option(deps.t('data.task.regression'), 'regression'));
     kindSel.replaceChildren(...options);
     kindSel.value = regression ? 'regression' : String(classes);
@@ -253,6 +244,7 @@ export function createCustomEditor(root, deps) {
    */
   function addPoint(x, y) {
     const label = regression ? Number(valueInput.value) || 0 : chosen;
+    /** @type {[number, number, number]} */
     const point = [Math.round(x * 1000) / 1000, Math.round(y * 1000) / 1000, label];
     if (cleared) {
       // The server needs a few points to make a data set: collect them here first.
@@ -369,7 +361,7 @@ export function createCustomEditor(root, deps) {
     }
     // A kind picked by hand wins; otherwise the labels say what the data is.
     const read = readCsv(text);
-    const kind = (cleared ? null : kindOf(read.points)) ?? taskFields();
+    const kind = (cleared ? null : kindOf(read.points, maxClasses)) ?? taskFields();
     if (read.bad.length) {
       // Listed, not sent: the user may skip the bad rows and load the others.
       csvRead = { points: read.points, kind, file: file.name, bad: read.bad };
@@ -391,7 +383,7 @@ export function createCustomEditor(root, deps) {
     setData(newData) {
       data = newData;
       regression = data?.task === 'regression';
-      classes = regression ? 1 : Math.max(2, Math.min(6, Number(data?.classes) || 2));
+      classes = regression ? 1 : Math.max(2, Math.min(maxClasses ?? Infinity, Number(data?.classes) || 2));
       cleared = false;
       fresh = [];
       csvRead = null;
@@ -408,12 +400,14 @@ export function createCustomEditor(root, deps) {
       if (next.name === 'custom') ask.hidden = true;
       renderStatus();
     },
-    /** @param {Record<string, unknown> | undefined} limits */
+    /** @param {import('../types/protocol').Limits | undefined} limits */
     setLimits(limits) {
+      if (!limits) return;
       // The CSV travels inside a JSON message: leave room for the envelope and escapes.
-      maxBytes = Math.floor(uploadLimit(limits) * 0.95);
-      const min = Number(limits?.min_points);
-      if (Number.isInteger(min) && min > 0) minPoints = min;
+      maxBytes = Math.floor(limits.max_message_bytes * 0.95);
+      minPoints = limits.min_points;
+      maxClasses = limits.max_classes;
+      renderKinds();
     },
     relabel() {
       renderKinds();

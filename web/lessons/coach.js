@@ -202,11 +202,12 @@ export function mountCoach(container, ctx) {
   }
 
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('config')) config = state.config;
       if (!changed.has('frame') && !changed.has('lang') && !changed.has('config') && shown) return;
-      const advice = Array.isArray(state.frame?.header?.coach) ? state.frame.header.coach : [];
+      const coach = state.frame?.header?.coach;
+      const advice = Array.isArray(coach) ? coach : [];
       const key = `${state.lang}|${JSON.stringify(advice)}|${JSON.stringify(config?.hidden ?? null)}`;
       if (key === shown) return;
       shown = key;

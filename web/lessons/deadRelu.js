@@ -100,7 +100,7 @@ export function mountDeadRelu(container, ctx) {
 
   labels();
   return {
-    /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
+    /** @param {import('../state.js').AppState} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang')) labels();

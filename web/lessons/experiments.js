@@ -10,19 +10,13 @@ import { SAMPLE_LIMIT } from './inspector.js';
 import { fmt, h, translator, weightProduct } from './util.js';
 import { reveal } from '../sections.js';
 
-/**
- * @typedef {{
- *   name: string, group: string, tab: string, epochs: number, inspect?: number, seeds?: number, config: any,
- *   facts?: Record<string, number>,
- *   promise: any, variants: {label: string, config: any, promise: any}[], revive?: any, seeds_ratio?: number,
- * }} Experiment
- */
+/** @typedef {import('../types/protocol').ExperimentEntry} Experiment */
 
 /**
  * The experiments the server publishes in its catalog (`hello.catalog.experiments`), by name,
  * in menu order: each with its config, its epochs, its instrument tab, its variants and the
  * promise the server's tests hold it to on every seed.
- * @param {any} state
+ * @param {import('../state.js').AppState | null} state
  * @returns {Record<string, Experiment>}
  */
 export function experimentsOf(state) {
@@ -325,7 +319,7 @@ export function mountExperiments(container, ctx, host) {
 
   /**
    * The menu, once the server has published its experiments.
-   * @param {any} state
+   * @param {import('../state.js').AppState} state
    */
   function build(state) {
     const table = Object.values(experimentsOf(state));
@@ -348,7 +342,7 @@ export function mountExperiments(container, ctx, host) {
 
   render();
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       build(state);
       if (changed.has('lang') || changed.has('experiment')) render();
@@ -455,7 +449,7 @@ export function mountExperimentCard(container, ctx, host) {
 
   render(null);
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('lang') || changed.has('experiment')) render(state.config);
       else if (changed.has('config')) pressed(state.config);

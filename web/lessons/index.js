@@ -63,7 +63,7 @@ const ALL_KEYS = ['config', 'data', 'frame', 'history', 'inspection', 'lang', 'e
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('../state.js').ViewContext} ctx
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountLessons(container, ctx) {

@@ -4,12 +4,11 @@
  * gradients dW[l] (frame.header.diagnostics), with the initializer switch. On a deep tanh
  * network zeros kill the signal, small weights fade it, Xavier keeps it.
  */
+import { catalogNames } from '../catalog.js';
 import { inSentence, nameLabel } from '../i18n.js';
 import { experimentsOf, promiseParams } from './experiments.js';
 import { mountInitFigure, STRINGS as FIGURE_STRINGS } from './initFigure.js';
 import { diagnosticLayers, drawHistogram, fmt, h, hiddenLayers, layerColor, redraws, throttle, translator } from './util.js';
-
-export const INITS = ['zeros', 'constant', 'uniform', 'normal', 'large_normal', 'xavier', 'he'];
 
 export const STRINGS = {
   en: {
@@ -60,19 +59,15 @@ export const STRINGS = {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('../state.js').ViewContext} ctx
  */
 export function mountInitLab(container, ctx) {
   const t = translator(ctx);
   const switchLabel = h('span', { class: 'ls-label' });
   const switcher = h('div', { class: 'ls-switch', role: 'group', 'data-testid': 'init-switch' }, [switchLabel]);
-  /** @type {Record<string, HTMLElement>} */ const buttons = {};
-  for (const name of INITS) {
-    const b = h('button', { class: 'ls-btn', type: 'button', 'data-testid': `init-${name}`, 'data-init': name });
-    b.addEventListener('click', () => ctx.configure({ init: name }));
-    buttons[name] = b;
-    switcher.append(b);
-  }
+  /** @type {Record<string, HTMLElement>} */ let buttons = {};
+  /** The initializers, as the catalog lists them (engine/initializers.py): a button each. */
+  /** @type {string[]} */ let inits = [];
   const rebuild = h('p', { class: 'ls-hint' });
   const explain = h('p', { class: 'ls-explain' });
   const waiting = h('p', { class: 'ls-hint' });
@@ -80,18 +75,38 @@ export function mountInitLab(container, ctx) {
   container.append(switcher, rebuild, rows, waiting, explain);
   const figure = mountInitFigure(container, ctx);
 
-  /** @type {any} */ let state = null;
+  /** @type {import('../state.js').AppState | null} */ let state = null;
   let layout = '';
   /** @type {Record<number, {label: HTMLElement, stats: HTMLElement, same: HTMLElement, act: HTMLCanvasElement, grad: HTMLCanvasElement, actLabel: HTMLElement, gradLabel: HTMLElement}>} */
   let cells = {};
 
+  /** One button per initializer of the catalog (none before it arrives). */
+  function ensureButtons() {
+    const names = catalogNames(state?.catalog, 'initializers');
+    if (names.join() === inits.join()) return;
+    inits = names;
+    buttons = {};
+    switcher.replaceChildren(switchLabel, ...names.map((name) => {
+      const b = h('button', { class: 'ls-btn', type: 'button', 'data-testid': `init-${name}`, 'data-init': name });
+      b.addEventListener('click', () => ctx.configure({ init: /** @type {import('../types/protocol').Config['init']} */ (name) }));
+      buttons[name] = b;
+      return b;
+    }));
+    pressed();
+  }
+
+  function pressed() {
+    for (const name of inits) buttons[name].setAttribute('aria-pressed', String(state?.config?.init === name));
+  }
+
   function labels() {
+    ensureButtons();
     switchLabel.textContent = t('init.switch');
-    for (const name of INITS) buttons[name].textContent = t(`init.${name}`);
+    for (const name of inits) buttons[name].textContent = t(`init.${name}`);
     rebuild.textContent = t('init.rebuild');
     // The numbers the text quotes are the deep initialization experiment's promise.
     const deep = experimentsOf(state).deep_init;
-    explain.textContent = t('init.explain', deep ? promiseParams(deep, /** @type {any} */ (ctx).i18n?.lang) : {});
+    explain.textContent = t('init.explain', deep ? promiseParams(deep, ctx.i18n.lang) : {});
     waiting.textContent = t(hiddenLayers(state?.config).length ? 'init.waiting' : 'init.noHidden');
   }
 
@@ -141,7 +156,7 @@ export function mountInitLab(container, ctx) {
     waiting.hidden = layers.length > 0;
     ensureRows(layers);
     for (const l of layers) {
-      const d = header.diagnostics.layers[String(l)];
+      const d = header?.diagnostics?.layers[String(l)];
       const cell = cells[l];
       if (!d || !cell) continue;
       drawHistogram(cell.act, d.hist ?? [], d.edges ?? [0, 0], layerColor(l));
@@ -153,13 +168,11 @@ export function mountInitLab(container, ctx) {
 
   labels();
   return {
-    /** @param {any} next @param {Set<string>} changed @param {boolean} visible */
+    /** @param {import('../state.js').AppState} next @param {Set<string>} changed @param {boolean} visible */
     update(next, changed, visible) {
       state = next;
       if (changed.has('lang') || changed.has('config') || changed.has('hello')) labels();
-      if (changed.has('config')) {
-        for (const name of INITS) buttons[name].setAttribute('aria-pressed', String(next.config?.init === name));
-      }
+      if (changed.has('config')) pressed();
       if (redraws(changed, visible)) draw();
       figure.update(next, changed, visible);
     },

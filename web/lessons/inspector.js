@@ -63,11 +63,11 @@ export const SAMPLE_LIMIT = 4;
 
 /**
  * The steps of an inspection in the course's order.
- * @param {any} inspection
+ * @param {import('../types/protocol').InspectionMessage | null} inspection
  * @returns {{kind: 'input' | 'forward' | 'output' | 'backward', l: number}[]}
  */
 export function inspectionSteps(inspection) {
-  const L = Array.isArray(inspection?.layers) ? inspection.layers.length : 0;
+  const L = inspection?.layers.length ?? 0;
   /** @type {{kind: 'input' | 'forward' | 'output' | 'backward', l: number}[]} */
   const steps = [{ kind: 'input', l: 0 }];
   for (let l = 1; l <= L; l++) steps.push({ kind: 'forward', l });
@@ -79,8 +79,8 @@ export function inspectionSteps(inspection) {
 /**
  * Whether the weights in a frame differ from those of an inspection (the network has trained
  * or was rebuilt since). Frames carry float32 weights, hence the tolerance.
- * @param {any} inspection
- * @param {any} frame
+ * @param {import('../types/protocol').InspectionMessage | null} inspection
+ * @param {import('../frame.js').Frame | null} frame
  */
 export function differs(inspection, frame) {
   const layers = inspection?.layers ?? [];
@@ -119,7 +119,7 @@ export function mountInspector(container, ctx, host) {
     when, stepLabel, body, explain,
   );
   const example = mountSoftmaxExample(container, ctx);
-  /** @type {any} */ let inspection = null;
+  /** @type {import('../types/protocol').InspectionMessage | null} */ let inspection = null;
   let step = 0;
   /** Whether the network's weights (from the latest frame) differ from the inspected ones. */
   let stale = false;
@@ -151,7 +151,7 @@ export function mountInspector(container, ctx, host) {
   const op = (/** @type {string} */ s) => h('span', { class: 'ls-op', text: s });
 
   /** The server's catalog: the symbol of each activation g, as the equations panel writes it. */
-  /** @type {any} */ let catalog = null;
+  /** @type {import('../types/protocol').Catalog | null} */ let catalog = null;
 
   function render() {
     inspect.textContent = t('insp.inspect', { m: SAMPLE_LIMIT });
@@ -230,7 +230,7 @@ export function mountInspector(container, ctx, host) {
 
   render();
   return {
-    /** @param {any} state @param {Set<string>} changed @param {boolean} visible */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed @param {boolean} visible */
     update(state, changed, visible) {
       catalog = state.catalog ?? catalog;
       if (changed.has('inspection') && state.inspection && state.inspection !== inspection) {

@@ -44,7 +44,7 @@ export function h(tag, attrs = {}, children = []) {
 /**
  * The translator of a view: `ctx.t(key, params)`, then any `{name}` placeholder the core's
  * translator left in place is filled from params (numbers rounded for reading).
- * @param {{t: (k: string, p?: object) => string}} ctx
+ * @param {{t: (k: string, p?: Record<string, unknown>) => string}} ctx
  * @returns {(key: string, params?: Record<string, unknown>) => string}
  */
 export function translator(ctx) {
@@ -74,12 +74,12 @@ export function readable(v, lang) {
 /**
  * A number for a table cell or a label: 3 significant digits, exponent when tiny or huge,
  * written as the page's language writes numbers (0.25, or 0,25 in French).
- * @param {number} x
+ * @param {number | null} x  null (not finite, a diverging network) is written as it is
  * @param {number} [digits]
  * @param {string} [lang]
  */
 export function fmt(x, digits = 3, lang) {
-  if (!Number.isFinite(x)) return String(x);
+  if (x === null || !Number.isFinite(x)) return String(x);
   if (Number.isInteger(x) && Math.abs(x) < 1e6) return formatNumber(x, {}, lang);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return formatExponential(x, digits - 1, lang);
@@ -133,7 +133,7 @@ export function redraws(changed, visible) {
 
 /**
  * The layer numbers present in a frame's diagnostics, ascending.
- * @param {any} header
+ * @param {import('../types/protocol').FrameHeader | null | undefined} header
  * @returns {number[]}
  */
 export function diagnosticLayers(header) {
@@ -164,7 +164,7 @@ export const layerColor = (l) => LAYER_COLORS[(l - 1) % LAYER_COLORS.length];
  * written under the axis.
  * @param {HTMLCanvasElement} canvas
  * @param {number[]} counts
- * @param {[number, number]} edges
+ * @param {[number | null, number | null]} edges
  * @param {string} color
  */
 export function drawHistogram(canvas, counts, edges, color) {

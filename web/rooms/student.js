@@ -70,7 +70,7 @@ export function normalizeCode(code) {
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx
+ * @param {import('../state.js').ViewContext} ctx
  */
 export function mountRoom(container, ctx) {
   ctx.i18n.register(STRINGS);
@@ -208,7 +208,7 @@ export function mountRoom(container, ctx) {
     challengeEl.textContent = room.challenge ? challengeText(t, room.challenge, (name) => nameLabel(t, name)) : '';
   }
 
-  /** @param {any} message */
+  /** @param {import('../state.js').RoomMessage} message */
   function receive(message) {
     switch (message.type) {
       case 'room_joined':
@@ -243,7 +243,7 @@ export function mountRoom(container, ctx) {
 
   /**
    * Applies what the teacher pushed, as the page's own controls would.
-   * @param {any} push
+   * @param {import('../types/protocol').RoomPushed} push
    */
   function applyPush(push) {
     if (push.experiment) {
@@ -278,7 +278,7 @@ export function mountRoom(container, ctx) {
   render();
 
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('roomInbox') && state.roomInbox.length) {
         const inbox = state.roomInbox.splice(0);
@@ -289,7 +289,7 @@ export function mountRoom(container, ctx) {
         joining = ctx.send({ type: 'room_join', code: room.code, name: room.name });
       }
       if (changed.has('errors') && joining !== null) {
-        const error = state.errors.find((/** @type {any} */ e) => e.id === joining);
+        const error = state.errors.find((e) => e.id === joining);
         if (error) {
           joining = null;
           if (room) {

@@ -98,8 +98,6 @@ export const STRINGS = {
   },
 };
 
-const METHODS = ['grid', 'random', 'local', 'bayesian'];
-const PRESETS = ['course-grid', 'seeds', 'same-start', 'same-start-optimizers', 'custom'];
 const COLUMNS = ['trial', 'val_loss', 'val_accuracy', 'train_loss', 'params', 'seconds'];
 const SIZE = 32;
 
@@ -118,7 +116,7 @@ const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : forma
 
 /**
  * @param {HTMLElement} container
- * @param {any} ctx  the page's context (store, send, t, i18n)
+ * @param {import('../state.js').ViewContext} ctx  the page's context (store, send, t, i18n)
  */
 export function mountSearchPanel(container, ctx) {
   ctx.i18n.register(STRINGS);
@@ -127,11 +125,12 @@ export function mountSearchPanel(container, ctx) {
   const lut = divergingLut(0.8);
   const select = (/** @type {string} */ id, /** @type {string[]} */ values, /** @type {string} */ prefix) =>
     h('select', { 'data-testid': id }, values.map((v) => h('option', { value: v, 'data-label': `${prefix}.${v}` })));
-  const method = /** @type {HTMLSelectElement} */ (select('search-method', METHODS, 'search.method'));
-  const preset = /** @type {HTMLSelectElement} */ (select('search-preset', PRESETS, 'search.preset'));
-  const objective = /** @type {HTMLSelectElement} */ (select('search-objective', ['loss', 'accuracy'], 'search.objective'));
-  const trials = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '200', value: '60', 'data-testid': 'search-trials' }));
-  const epochs = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', max: '2000', value: '100', 'data-testid': 'search-epochs' }));
+  // The methods, presets and objectives, and the most trials and epochs, are the catalog's.
+  const method = /** @type {HTMLSelectElement} */ (select('search-method', [], 'search.method'));
+  const preset = /** @type {HTMLSelectElement} */ (select('search-preset', [], 'search.preset'));
+  const objective = /** @type {HTMLSelectElement} */ (select('search-objective', [], 'search.objective'));
+  const trials = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', value: '60', 'data-testid': 'search-trials' }));
+  const epochs = /** @type {HTMLInputElement} */ (h('input', { type: 'number', min: '1', value: '100', 'data-testid': 'search-epochs' }));
   const start = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'srch-primary', 'data-testid': 'search-start', 'data-label': 'search.start' }));
   const stop = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', 'data-testid': 'search-stop', 'data-label': 'search.stop' }));
   const bar = /** @type {HTMLProgressElement} */ (h('progress', { max: '1', value: '0', 'data-testid': 'search-progress' }));
@@ -145,7 +144,8 @@ export function mountSearchPanel(container, ctx) {
   const seedsStats = h('p', { class: 'srch-muted', 'data-testid': 'search-seeds-stats' });
   const seedsNote = h('p', { class: 'srch-note', 'data-testid': 'search-seeds-note' });
   /** The spread (max over min) the non-convexity experiment promises (from the catalog). */
-  let seedsRatio = 1.3;
+  /** The seeds experiment's promised spread of final costs (the catalog's `seeds_ratio`). */
+  /** @type {number | null} */ let seedsRatio = null;
   const seedsSection = h('section', { class: 'srch-section', hidden: '' }, [
     h('h3', { class: 'srch-subtitle', 'data-label': 'search.seeds' }), seedsCanvas, seedsStats,
     seedsNote]);
@@ -209,14 +209,26 @@ export function mountSearchPanel(container, ctx) {
   const controls = { method, preset, trials, epochs, objective };
   const editor = mountSpaceEditor(spaceBox, { onChange: () => rememberSearch(setup()), t });
   const { setup: linked } = searchFromUrl(ctx.landing ?? location.search);
-  for (const [key, value] of Object.entries(linked)) {
-    if (key === 'space') { editor.decode(String(value)); continue; }
-    const control = controls[/** @type {keyof typeof controls} */ (key)];
-    if (control instanceof HTMLSelectElement) {
-      if ([...control.options].some((o) => o.value === value)) control.value = String(value);
-    } else if (control) {
-      control.value = String(Math.min(Number(value), Number(control.max)));
+  /** Sets the controls from the page's link (once the catalog has filled them). */
+  function applyLink() {
+    for (const [key, value] of Object.entries(linked)) {
+      if (key === 'space') { editor.decode(String(value)); continue; }
+      const control = controls[/** @type {keyof typeof controls} */ (key)];
+      if (control instanceof HTMLSelectElement) {
+        if ([...control.options].some((o) => o.value === value)) control.value = String(value);
+      } else if (control) {
+        control.value = String(Math.min(Number(value), Number(control.max)));
+      }
     }
+  }
+  /**
+   * The catalog's choices in a select (its current choice kept when still offered).
+   * @param {HTMLSelectElement} control @param {string[]} values @param {string} prefix
+   */
+  function fill(control, values, prefix) {
+    const current = control.value;
+    control.replaceChildren(...values.map((v) => h('option', { value: v, 'data-label': `${prefix}.${v}` })));
+    if (values.includes(current)) control.value = current;
   }
   const setup = () => ({
     method: method.value, preset: preset.value, objective: objective.value,
@@ -235,9 +247,10 @@ export function mountSearchPanel(container, ctx) {
   /** @type {number | null} */ let startId = null;
   start.addEventListener('click', () => {
     const { space, ...rest } = setup();
-    const message = preset.value === 'custom'
+    /** @type {import('../types/protocol').Outgoing} */
+    const message = /** @type {import('../types/protocol').Outgoing} */ (preset.value === 'custom'
       ? { type: 'search_start', ...rest, preset: undefined, space: editor.space() }
-      : { type: 'search_start', ...rest };
+      : { type: 'search_start', ...rest });
     sentPreset = preset.value;
     clearErrors();
     startId = ctx.send(message) ?? null;
@@ -249,7 +262,7 @@ export function mountSearchPanel(container, ctx) {
   }
 
   /** A server error answering our search_start, shown next to the field it names. */
-  function showError(/** @type {any} */ error) {
+  function showError(/** @type {import('../state.js').PageError} */ error) {
     const fieldName = String(error.field ?? '');
     if (fieldName.startsWith('space') && preset.value === 'custom' && editor.showError(fieldName, errorText(t, error))) return;
     const spot = errorSpots[fieldName.split('.')[0]] ?? errorSpots.preset;
@@ -264,7 +277,7 @@ export function mountSearchPanel(container, ctx) {
     drawTable();
   }
 
-  /** @param {any} message */
+  /** @param {import('../state.js').SearchMessage} message */
   function apply(message) {
     if (message.search !== run.search) {
       run = { search: message.search, preset: sentPreset, progress: null, trials: [] };
@@ -317,7 +330,7 @@ export function mountSearchPanel(container, ctx) {
     body.replaceChildren(...rows.map(row));
   }
 
-  /** @param {any} trial */
+  /** @param {import('../types/protocol').SearchTrialMessage} trial */
   function row(trial) {
     const c = trial.config;
     const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
@@ -347,7 +360,7 @@ export function mountSearchPanel(container, ctx) {
     return parts.join(' · ');
   }
 
-  /** @param {any} trial */
+  /** @param {import('../types/protocol').SearchTrialMessage} trial */
   function thumbFor(trial) {
     let canvas = thumbs.get(trial.trial);
     if (!canvas) thumbs.set(trial.trial, (canvas = thumbnail(trial.thumbnail)));
@@ -438,20 +451,27 @@ export function mountSearchPanel(container, ctx) {
     const ratio = stats && stats.min > 0 ? stats.max / stats.min : null;
     seedsNote.hidden = ratio === null || costs.length < 2;
     if (ratio !== null) {
-      const key = ratio >= seedsRatio ? 'search.seedsNote' : 'search.seedsNoteClose';
+      const key = seedsRatio !== null && ratio >= seedsRatio ? 'search.seedsNote' : 'search.seedsNoteClose';
       seedsNote.textContent = t(key, { ratio: formatNumber(ratio, { maximumFractionDigits: 2 }) });
     }
   }
 
   return {
-    /** @param {any} state @param {Set<string>} changed */
+    /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
       if (changed.has('lang')) { applyLabels(container, t); editor.drawSize(); }
       if (changed.has('hello') && state.hello?.limits) {
+        const first = !method.options.length;
         trials.max = String(state.hello.limits.max_search_trials);
         epochs.max = String(state.hello.limits.max_search_epochs);
+        const { search } = state.hello.catalog;
+        fill(method, search.methods, 'search.method');
+        fill(preset, [...search.presets, 'custom'], 'search.preset');
+        fill(objective, search.objectives, 'search.objective');
         editor.setCatalog(state.hello.catalog);
-        const promised = (state.hello.catalog?.experiments ?? []).find((/** @type {any} */ e) => e.seeds_ratio);
+        if (first) { applyLink(); showEditor(); }
+        applyLabels(container, t);
+        const promised = (state.hello.catalog?.experiments ?? []).find((e) => e.seeds_ratio);
         if (promised) seedsRatio = promised.seeds_ratio;
         applyLabels(spaceBox, t);
       }

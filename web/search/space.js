@@ -26,27 +26,55 @@ export const STRINGS = {
 };
 
 /**
- * Each field the editor offers: a list of names (its catalog key and the names before the
- * catalog arrives) or a range (its bounds, default values and whether a log scale applies).
- * @typedef {{kind: 'list', catalog: string, names: string[], start: string[]}} ListField
- * @typedef {{kind: 'range', min: number, max: number, integer: boolean, logable: boolean,
- *   start: {low: number, high: number, steps: number, log: boolean}}} RangeField
- * @type {Record<string, ListField | RangeField>}
+ * @typedef {import('../types/protocol').Catalog} Catalog
+ * @typedef {import('../types/protocol').SearchRangeField} RangeField
+ * @typedef {import('../types/protocol').SearchListField} ListField
+ * @typedef {{low: number, high: number, steps: number, log: boolean}} RangeStart
+ * @typedef {string[] | RangeStart} Dimension
  */
-export const FIELDS = {
-  learning_rate: { kind: 'range', min: 1e-6, max: 10, integer: false, logable: true, start: { low: 0.0001, high: 0.1, steps: 4, log: true } },
-  optimizer: { kind: 'list', catalog: 'optimizers', names: ['gd', 'sgd', 'momentum', 'adam'], start: ['sgd', 'adam'] },
-  batch_size: { kind: 'range', min: 1, max: 1000, integer: true, logable: true, start: { low: 5, high: 40, steps: 4, log: true } },
-  layers: { kind: 'range', min: 0, max: 6, integer: true, logable: false, start: { low: 1, high: 5, steps: 5, log: false } },
-  units: { kind: 'range', min: 1, max: 8, integer: true, logable: false, start: { low: 2, high: 8, steps: 4, log: false } },
-  activation: { kind: 'list', catalog: 'hidden_activations', names: ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'linear'], start: ['relu', 'tanh', 'sigmoid'] },
-  init: { kind: 'list', catalog: 'initializers', names: ['zeros', 'constant', 'uniform', 'normal', 'xavier', 'he'], start: ['xavier', 'he'] },
-  regularization: { kind: 'list', catalog: 'regularization', names: ['none', 'l1', 'l2'], start: ['none', 'l2'] },
-  reg_rate: { kind: 'range', min: 0, max: 10, integer: false, logable: true, start: { low: 0.0001, high: 0.1, steps: 4, log: true } },
-  seed: { kind: 'range', min: 0, max: 2 ** 31 - 1, integer: true, logable: false, start: { low: 1, high: 10, steps: 10, log: false } },
+
+/**
+ * Where the editor's boxes start for the fields outside the course's grid (the course's grid,
+ * ticked at first, comes from the catalog: `search.course_grid`). What each field may hold, its
+ * bounds and names, is the catalog's (`search.fields`).
+ * @type {Record<string, Dimension>}
+ */
+const SUGGESTED = {
+  optimizer: ['sgd', 'adam'],
+  batch_size: { low: 5, high: 40, steps: 4, log: true },
+  units: { low: 2, high: 8, steps: 4, log: false },
+  init: ['xavier', 'he'],
+  regularization: ['none', 'l2'],
+  reg_rate: { low: 0.0001, high: 0.1, steps: 4, log: true },
+  seed: { low: 1, high: 10, steps: 10, log: false },
 };
-/** The editor's first space: the course's grid. */
-const START = ['learning_rate', 'layers', 'activation'];
+/** The fields the editor leaves out: a value of `features` is a set of features. */
+const LEFT_OUT = ['features'];
+
+/**
+ * The editor's start for a field of the course's grid: its names, or its numbers as a range
+ * (a log range when they grow by one factor).
+ * @param {Array<number | string>} values @param {RangeField | ListField} field
+ * @returns {Dimension}
+ */
+function startOf(values, field) {
+  if (field.kind === 'list') return values.map(String);
+  const numbers = values.map(Number);
+  const low = numbers[0];
+  const high = numbers[numbers.length - 1];
+  const ratio = numbers.length > 2 && low > 0 ? numbers[1] / low : 0;
+  const log = field.log && ratio > 0 && numbers.every((v, i) => Math.abs(v / (low * ratio ** i) - 1) < 1e-6);
+  return { low, high, steps: numbers.length, log };
+}
+
+/**
+ * The names of a catalog list a search field picks from.
+ * @param {Catalog} catalog @param {ListField['names']} key
+ * @returns {string[]}
+ */
+function namesOf(catalog, key) {
+  return catalog[key].map((x) => (typeof x === 'string' ? x : x.name));
+}
 
 /** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
 function h(tag, attrs = {}, children = []) {
@@ -57,8 +85,9 @@ function h(tag, attrs = {}, children = []) {
 }
 
 /**
- * The values a grid search tries for one field (as engine.search.space.Range.grid does).
- * @param {any} dim  a list of names or {low, high, steps, log}
+ * The values a grid search tries for one field (as engine.search.space.Range.grid does), to
+ * count the grid's configs.
+ * @param {Dimension} dim  a list of names or {low, high, steps, log}
  * @param {boolean} integer
  */
 export function gridValues(dim, integer) {
@@ -76,44 +105,75 @@ export function gridValues(dim, integer) {
  * @param {{onChange: () => void, t: (key: string, params?: Record<string, unknown>) => string}} hooks
  */
 export function mountSpaceEditor(container, { onChange, t }) {
-  /** @type {Map<string, {vary: HTMLInputElement, row: HTMLElement, error: HTMLElement,
-   *   boxes?: HTMLElement, inputs?: Record<'low' | 'high' | 'steps', HTMLInputElement>, log?: HTMLInputElement}>} */
+  /**
+   * @typedef {{vary: HTMLInputElement, row: HTMLElement, error: HTMLElement, integer: boolean,
+   *   names?: ListField['names'], boxes?: HTMLElement,
+   *   inputs?: Record<'low' | 'high' | 'steps', HTMLInputElement>, log?: HTMLInputElement}} Row
+   * @type {Map<string, Row>}
+   */
   const rows = new Map();
-  for (const [name, spec] of Object.entries(FIELDS)) {
-    const vary = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': `search-vary-${name}` }));
-    vary.checked = START.includes(name);
-    const error = h('span', { class: 'srch-error', role: 'alert', 'data-testid': `search-error-space.${name}` });
-    const head = h('label', { class: 'srch-vary' }, [vary, h('span', { 'data-label': `search.field.${name}` })]);
-    const row = h('div', { class: 'srch-field', 'data-testid': `search-field-${name}` }, [head]);
-    /** @type {any} */ const entry = { vary, row, error };
-    if (spec.kind === 'list') {
-      entry.boxes = h('span', { class: 'srch-values' });
-      listBoxes(name, entry.boxes, spec.names, spec.start);
-      row.append(entry.boxes);
-    } else {
-      const number = (/** @type {string} */ part, /** @type {number} */ value) => /** @type {HTMLInputElement} */ (h('input', {
-        type: 'number', step: 'any', value: String(value), 'data-testid': `search-${name}-${part}`,
-        ...(part === 'steps' ? { min: '2', max: '100' } : { min: String(spec.min), max: String(spec.max) }),
-      }));
-      entry.inputs = { low: number('low', spec.start.low), high: number('high', spec.start.high), steps: number('steps', spec.start.steps) };
-      const part = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h('label', {}, [h('span', { 'data-label': key }), input]);
-      row.append(part('search.space.low', entry.inputs.low), part('search.space.high', entry.inputs.high),
-        part('search.space.steps', entry.inputs.steps));
-      if (spec.logable) {
-        entry.log = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': `search-${name}-log` }));
-        entry.log.checked = spec.start.log;
-        row.append(h('label', { class: 'srch-vary' }, [entry.log, h('span', { 'data-label': 'search.space.log' })]));
+  /** An `sspace` read before the catalog arrived (the rows come with it). */
+  /** @type {string | null} */ let pending = null;
+
+  /**
+   * One row per field the catalog's search offers, started at the course's grid.
+   * @param {Catalog} catalog
+   */
+  function build(catalog) {
+    const { fields, course_grid: course, min_steps: minSteps, max_steps: maxSteps } = catalog.search;
+    for (const [name, spec] of Object.entries(fields)) {
+      if (LEFT_OUT.includes(name)) continue;
+      const inCourse = course[name];
+      const start = inCourse ? startOf(inCourse, spec) : SUGGESTED[name];
+      const vary = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': `search-vary-${name}` }));
+      vary.checked = Boolean(inCourse);
+      const error = h('span', { class: 'srch-error', role: 'alert', 'data-testid': `search-error-space.${name}` });
+      const head = h('label', { class: 'srch-vary' }, [vary, h('span', { 'data-label': `search.field.${name}` })]);
+      const row = h('div', { class: 'srch-field', 'data-testid': `search-field-${name}` }, [head]);
+      /** @type {Row} */ const entry = { vary, row, error, integer: spec.kind === 'range' && spec.integer };
+      if (spec.kind === 'list') {
+        entry.names = spec.names;
+        entry.boxes = h('span', { class: 'srch-values' });
+        listBoxes(name, entry.boxes, namesOf(catalog, spec.names), Array.isArray(start) ? start : []);
+        row.append(entry.boxes);
+      } else {
+        const first = start && !Array.isArray(start) ? start : { low: spec.min, high: spec.max, steps: minSteps, log: false };
+        const number = (/** @type {string} */ part, /** @type {number} */ value) => /** @type {HTMLInputElement} */ (h('input', {
+          type: 'number', step: 'any', value: String(value), 'data-testid': `search-${name}-${part}`,
+          ...(part === 'steps' ? { min: String(minSteps), max: String(maxSteps) } : { min: String(spec.min), max: String(spec.max) }),
+        }));
+        entry.inputs = { low: number('low', first.low), high: number('high', first.high), steps: number('steps', first.steps) };
+        const part = (/** @type {string} */ key, /** @type {HTMLElement} */ input) => h('label', {}, [h('span', { 'data-label': key }), input]);
+        row.append(part('search.space.low', entry.inputs.low), part('search.space.high', entry.inputs.high),
+          part('search.space.steps', entry.inputs.steps));
+        if (spec.log) {
+          entry.log = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', 'data-testid': `search-${name}-log` }));
+          entry.log.checked = first.log;
+          row.append(h('label', { class: 'srch-vary' }, [entry.log, h('span', { 'data-label': 'search.space.log' })]));
+        }
       }
+      row.append(error);
+      rows.set(name, entry);
     }
-    row.append(error);
-    rows.set(name, entry);
+    box.insertBefore(fragment(...[...rows.values()].map((r) => r.row)), size);
+    if (pending !== null) decode(pending);
+    pending = null;
+    markVaried();
   }
+
+  /** @param {Node[]} nodes */
+  function fragment(...nodes) {
+    const out = document.createDocumentFragment();
+    out.append(...nodes);
+    return out;
+  }
+
   const general = h('p', { class: 'srch-error', role: 'alert', 'data-testid': 'search-error-space' });
   const size = h('p', { class: 'srch-size', 'data-testid': 'search-space-size' });
   const box = h('fieldset', { class: 'srch-space', 'data-testid': 'search-space', hidden: '' }, [
     h('legend', { 'data-label': 'search.space' }),
     h('p', { class: 'srch-muted', 'data-label': 'search.space.hint' }),
-    ...[...rows.values()].map((r) => r.row), size, general]);
+    size, general]);
   container.append(box);
   box.addEventListener('change', () => { markVaried(); onChange(); });
   box.addEventListener('input', drawSize);
@@ -145,8 +205,7 @@ export function mountSpaceEditor(container, { onChange, t }) {
   function drawSize() {
     let n = 1;
     for (const [name, dim] of Object.entries(space())) {
-      const spec = FIELDS[name];
-      n *= gridValues(dim, spec.kind === 'range' && spec.integer).length;
+      n *= gridValues(dim, rows.get(name)?.integer ?? false).length;
     }
     size.dataset.configs = String(n);
     size.textContent = t('search.space.size', { n });
@@ -155,7 +214,7 @@ export function mountSpaceEditor(container, { onChange, t }) {
 
   /** The space of a search_start: {field: [names] | {low, high, log, steps}} for each varied field. */
   function space() {
-    /** @type {Record<string, any>} */
+    /** @type {Record<string, Dimension>} */
     const out = {};
     for (const [name, r] of rows) {
       if (!r.vary.checked) continue;
@@ -176,6 +235,7 @@ export function mountSpaceEditor(container, { onChange, t }) {
 
   /** Sets the editor from an `sspace` text (fields it does not know are skipped). */
   function decode(/** @type {string} */ text) {
+    if (!rows.size) { pending = text; return; }
     const parts = new Map(text.split(';').map((part) => {
       const [name, ...rest] = part.split(':');
       return [name, rest];
@@ -206,15 +266,14 @@ export function mountSpaceEditor(container, { onChange, t }) {
     show(shown) { box.hidden = !shown; },
     drawSize,
     /**
-     * The catalog's names for the list fields (from the server's hello).
-     * @param {any} catalog
+     * The catalog's fields, bounds and names (from the server's hello): the rows on the first,
+     * the list fields' names after (their ticks kept).
+     * @param {Catalog} catalog
      */
     setCatalog(catalog) {
-      for (const [name, spec] of Object.entries(FIELDS)) {
-        const r = rows.get(name);
-        if (spec.kind !== 'list' || !r?.boxes || !Array.isArray(catalog?.[spec.catalog])) continue;
-        const names = catalog[spec.catalog].map((/** @type {any} */ x) => (typeof x === 'string' ? x : x.name));
-        listBoxes(name, r.boxes, names, ticked(r.boxes));
+      if (!rows.size) { build(catalog); return; }
+      for (const [name, r] of rows) {
+        if (r.boxes && r.names) listBoxes(name, r.boxes, namesOf(catalog, r.names), ticked(r.boxes));
       }
     },
     /**

@@ -23,6 +23,7 @@ export function mountSpotlight(container, deps) {
     store,
     landing: '',
     send: () => null,
+    request: () => Promise.reject({ type: 'error', code: 'disconnected', message: 'read-only', field: null, local: true }),
     configure: () => null,
     t: deps.t,
     i18n: deps.i18n,
