@@ -899,10 +899,13 @@ class PushedExercise(ServerModel):
     seed: int = Field(description="the page draws the exercise with this seed")
 
 
+RoomAction = Literal["push", "lock", "spotlight", "hide", "remove", "challenge", "close"]
+
+
 class RoomAckMessage(ServerModel):
     type: Literal["room_ack"] = "room_ack"
     id: MessageId = None
-    action: Literal["push", "lock", "spotlight", "hide", "remove", "challenge", "close"]
+    action: RoomAction
     delivered: int | None = Field(default=None, description="push: the students sent to")
     exercise: PushedExercise | None = Field(default=None,
                                             description="push of an exercise: the one sent")

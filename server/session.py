@@ -90,6 +90,22 @@ class Session:
         self.outbox.append(FRAME)
         self.wake()
 
+    def relay(self, frame: bytes) -> None:
+        """Send another session's frame (a spotlit student's, to its teacher); one still
+        waiting in the outbox is replaced: the teacher sees the latest."""
+        for index, item in enumerate(self.outbox):
+            if isinstance(item, bytes):
+                self.outbox[index] = frame
+                break
+        else:
+            self.outbox.append(frame)
+        self.wake()
+
+    @property
+    def backlog(self) -> int:
+        """Replies waiting to be sent."""
+        return len(self.outbox)
+
     def status(self, id: MessageId = None, stopped: int | None = None) -> None:
         message = None
         if self.state == "diverged":

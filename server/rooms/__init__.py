@@ -6,7 +6,10 @@
 - cards.py: a student's gallery card and thumbnail, built from its own session.
 - scoring.py: a challenge's leaderboard.
 - locks.py: the controls a teacher can lock, and the check of a student's messages.
-- member.py: one connection's part in a room (teacher or student), attached by the runner.
+- member.py: one connection's room side, attached by the runner: it dispatches room_*
+  messages and ticks to the connection's part (membership.py): outside any room, the
+  teacher's (teacher.py) or a student's (student.py).
+- channel.py: the typed messages between a room's members.
 - routes.py: `/teach` and the join link's QR code.
 """
 

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.protocol import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
+from server.protocol import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, LockableControl
 
 KEY_BYTES = 24
 """32 url-safe characters: far beyond guessing, even at the join rate limit."""
@@ -36,7 +36,7 @@ class Room:
     key: str = field(repr=False)
     title: str
     created: float
-    locks: list[str] = field(default_factory=list)
+    locks: list[LockableControl] = field(default_factory=list)
     challenge: dict[str, Any] | None = None
     spotlight: str | None = None
 

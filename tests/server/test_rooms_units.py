@@ -17,7 +17,8 @@ from server.app import create_app
 from server.config import ProtocolError
 from server.frames import decode
 from server.protocol import Config
-from server.rooms import locks
+from server.rooms import channel, locks
+from server.rooms import hub as hub_channels
 from server.rooms.cards import Thumbnailer, card
 from server.rooms.member import RoomMember
 from server.rooms.memory import MemoryHub
@@ -201,3 +202,43 @@ def test_a_members_tasks_end_even_when_the_store_loses_their_cancellation(
         loop.run_until_complete(scenario())
     finally:
         loop.close()
+
+
+def test_channel_messages_are_typed_and_a_malformed_one_is_refused() -> None:
+    state = channel.Forward(to="students", message=protocol.RoomStateMessage(
+        locks=["dataset"], challenge=None))
+    assert channel.decode(channel.encode(state)) == state
+    spot = channel.Spotlight(to="students", student="ab12")
+    assert channel.decode(channel.encode(spot)) == spot
+    for junk in (b"not json", b"{}", b'{"to": "students", "kind": "message"}',
+                 b'{"to": "students", "kind": "message", "message": {"type": "hello"}}',
+                 b'{"to": "students", "kind": "spotlight", "student": 3}',
+                 b'{"to": "students", "kind": "shout", "student": null}'):
+        with pytest.raises(channel.Malformed):
+            channel.decode(junk)
+
+
+def test_a_malformed_channel_message_is_dropped_and_the_member_carries_on(
+        settings: Settings) -> None:
+    async def scenario() -> None:
+        hub = MemoryHub(60.0)
+        room = Room(new_code(), new_key(), "", time.time())
+        assert await hub.create(room, 5) == "created"
+        session = Session(settings)
+        member = RoomMember(session, hub, settings, "127.0.0.1")
+        await member.on_join(protocol.RoomJoinMessage(type="room_join", code=room.code,
+                                                      name="Ada"))
+        events = hub_channels.events(room.code)
+        await hub.publish(events, b'{"to": "students", "kind": "message", "message": 7}')
+        await hub.publish(events, channel.encode(channel.Forward(
+            to="students", message=protocol.RoomStateMessage(locks=["layers"],
+                                                             challenge=None))))
+        for _ in range(100):
+            if any('"room_state"' in str(item) for item in session.outbox):
+                break
+            await asyncio.sleep(0.01)
+        assert any('"locks":["layers"]' in str(item) for item in session.outbox)
+        await member.close()
+        assert await hub.students(room.code) == []
+
+    asyncio.run(scenario())
