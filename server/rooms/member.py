@@ -26,7 +26,7 @@ from server.rooms.membership import (
     stop_if_cancelled,
 )
 from server.rooms.room import Room, Student, new_code, new_key, new_student_id
-from server.rooms.student import StudentMember
+from server.rooms.student import StudentMember, WaitingMember
 from server.rooms.teacher import TeacherMember
 from server.settings import Settings
 
@@ -201,12 +201,26 @@ class RoomMember:
             limits=protocol.RoomLimits(students=settings.max_students_per_room)))
 
     async def on_join(self, message: protocol.RoomJoinMessage) -> None:
-        hub = self._hub
         self.part.may_join()
         room = await self._room_for_join(message.code, "code", "no open room has this code")
         await self.part.before_join()
-        name = distinct_name(message.name, [s.name for s in await hub.students(room.code)])
-        student = Student(new_student_id(), name, time.time())
+        if room.waiting_room:
+            waiting = WaitingMember(self, room, Student(new_student_id(), message.name,
+                                                        time.time()))
+            await waiting.enter()
+            self.session.send(protocol.RoomWaitingReply(
+                id=message.id, code=room.code, title=room.title, student=waiting.student.id,
+                name=waiting.student.name))
+            await waiting.knock()
+            return
+        await self.admit(room, new_student_id(), message.name, message.id)
+
+    async def admit(self, room: Room, id: str, name: str, message_id: protocol.MessageId
+                    ) -> None:
+        """Add the student to the room: it is one of the class."""
+        hub = self._hub
+        name = distinct_name(name, [s.name for s in await hub.students(room.code)])
+        student = Student(id, name, time.time())
         added = await hub.add_student(room.code, student, self.settings.max_students_per_room)
         if added == "full":
             raise ProtocolError("room_full", f"code: the room is full "
@@ -217,10 +231,12 @@ class RoomMember:
         part = StudentMember(self, room, student)
         await part.enter()
         self.session.send(protocol.RoomJoinedMessage(
-            id=message.id, code=room.code, title=room.title, student=student.id,
+            id=message_id, code=room.code, title=room.title, student=student.id,
             name=student.name, locks=part.locks,
             challenge=None if room.challenge is None else protocol.Challenge.model_validate(
-                room.challenge)))
+                room.challenge),
+            paused=None if room.paused is None else protocol.ClassPause(message=room.paused)))
+        part.hold()
         await part.tell("teacher", protocol.RoomEventMessage(
             event="joined", student=student.id, name=student.name))
         await part.publish_card()

@@ -30,7 +30,7 @@ log = logging.getLogger("server.rooms.member")
 
 TEACHER_COMMANDS = frozenset({
     "room_push", "room_lock", "room_spotlight", "room_hide", "room_remove", "room_challenge",
-    "room_close"})
+    "room_close", "room_waiting", "room_admit", "room_pause", "room_resume", "room_record"})
 """The messages only a room's teacher socket may send (with the room's key)."""
 
 
@@ -149,7 +149,7 @@ class InRoom(Membership):
         task.add_done_callback(self.tasks.discard)
         return task
 
-    async def publish(self, envelope: channel.Forward | channel.Spotlight,
+    async def publish(self, envelope: channel.Message,
                       code: str | None = None) -> None:
         await self.hub.publish(channels.events(code or self.code), channel.encode(envelope))
 
@@ -206,5 +206,5 @@ class InRoom(Membership):
             except Exception as error:
                 await self.pause_after(error)
 
-    async def deliver(self, envelope: channel.Forward | channel.Spotlight) -> None:
+    async def deliver(self, envelope: channel.Message) -> None:
         """A message on the room's channel (any reader's: each part picks its own)."""

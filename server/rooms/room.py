@@ -39,6 +39,14 @@ class Room:
     locks: list[LockableControl] = field(default_factory=list)
     challenge: dict[str, Any] | None = None
     spotlight: str | None = None
+    waiting_room: bool = False
+    """Joiners wait until the teacher admits them."""
+    paused: str | None = None
+    """The teacher's message while the class is paused."""
+    roster: list[dict[str, Any]] = field(default_factory=list)
+    """Who came: {"id", "name", "joined", "left"} (unix seconds; left None while in)."""
+    standings: list[dict[str, Any]] = field(default_factory=list)
+    """Each ended challenge's final standings: {"challenge", "metric", "rows"}."""
 
     def key_matches(self, key: str | None) -> bool:
         """Constant-time comparison: the time taken says nothing about the key."""

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from server import catalog, protocol
 from server.config import ProtocolError, merge, updated
 from server.experiments import EXPERIMENTS
+from server.payloads import export_payload
 from server.protocol import Config
 from server.rooms import channel
 from server.rooms import hub as channels
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from server.rooms.member import RoomMember
 
 SPOTLIGHT_FPS = 10.0
+PAUSED = (protocol.PlayMessage, protocol.StepMessage, protocol.SearchStartMessage)
+"""What a student may not send while the teacher pauses the class: it would train."""
 
 
 class StudentMember(InRoom):
@@ -44,11 +47,22 @@ class StudentMember(InRoom):
         self.frame_ready = asyncio.Event()
         self.forwarder: asyncio.Task[None] | None = None
         self.thumbnail = Thumbnailer()
+        self.paused: str | None = room.paused
+        """The teacher's message while the class is paused."""
 
     # ------------------------------------------------------------------ the member's side
 
     def check(self, message: protocol.ClientModel) -> None:
+        if self.paused is not None and isinstance(message, PAUSED):
+            words = f": {self.paused}" if self.paused else ""
+            raise ProtocolError("forbidden", f"type: your teacher paused the class{words}",
+                                "type")
         room_locks.check(message, self.session.config, self.locks, self.pushed)
+
+    def hold(self) -> None:
+        """While the class is paused, the session does not train."""
+        if self.paused is not None:
+            self.session.handle(protocol.PauseMessage(type="pause"))
 
     async def before_create(self, code: str) -> None:
         await self.leave()
@@ -74,21 +88,31 @@ class StudentMember(InRoom):
 
     # ------------------------------------------------------------------ channel messages
 
-    async def deliver(self, envelope: channel.Forward | channel.Spotlight) -> None:
+    async def deliver(self, envelope: channel.Message) -> None:
         if envelope.to not in ("students", self.student):
             return
         if isinstance(envelope, channel.Spotlight):
             self._set_spotlit(envelope.student == self.student)
+            return
+        if isinstance(envelope, channel.Fetch):
+            await self.publish(channel.SessionFile(
+                to="teacher", request=envelope.request, student=self.student,
+                session=export_payload(self.session.model)))
+            return
+        if not isinstance(envelope, channel.Forward):
             return
         model = envelope.message
         if isinstance(model, protocol.RoomStateMessage):
             self.locks = list(model.locks)
             self.challenge = None if model.challenge is None else model.challenge.model_dump(
                 mode="json")
+            self.paused = None if model.paused is None else model.paused.message
         elif isinstance(model, protocol.RoomPushed):
             self.pushed = self._push_target(model)
         self.send(model)
-        if isinstance(model, protocol.RoomClosedMessage):
+        if isinstance(model, protocol.RoomStateMessage):
+            self.hold()
+        elif isinstance(model, protocol.RoomClosedMessage):
             await self.drop()
 
     def _push_target(self, pushed: protocol.RoomPushed) -> Config | None:
@@ -161,4 +185,57 @@ class StudentMember(InRoom):
                                              card(self.session, self.thumbnail))
         if not still_open and self.member.part is self:
             self.send(protocol.RoomClosedMessage(reason="expired"))
+            await self.drop()
+
+
+class WaitingMember(InRoom):
+    """A joiner in the waiting room: it hears nothing of the room but its own admission (or
+    the room's end), and knocks every tick so that the teacher's page lists it."""
+
+    def __init__(self, member: RoomMember, room: Room, student: Student) -> None:
+        super().__init__(member, room.code)
+        self.student = student
+
+    async def before_create(self, code: str) -> None:
+        await self.leave()
+
+    async def before_join(self) -> None:
+        await self.leave()
+
+    async def leave(self) -> str:
+        await self.tell("teacher", protocol.RoomEventMessage(
+            event="left", student=self.student.id, name=self.student.name))
+        await self.drop()
+        return self.code
+
+    async def tick(self) -> None:
+        if await self.hub.get(self.code) is None:
+            if self.member.part is self:
+                self.send(protocol.RoomClosedMessage(reason="expired"))
+                await self.drop()
+            return
+        await self.knock()
+
+    async def knock(self) -> None:
+        await self.publish(channel.Knock(to="teacher", student=self.student.id,
+                                         name=self.student.name, since=self.student.joined))
+
+    async def deliver(self, envelope: channel.Message) -> None:
+        if isinstance(envelope, channel.Admit) and envelope.to == self.student.id:
+            await self.drop()
+            if not envelope.admit:
+                self.send(protocol.RoomClosedMessage(reason="refused"))
+                return
+            room = await self.hub.get(self.code)
+            if room is None:
+                self.send(protocol.RoomClosedMessage(reason="expired"))
+                return
+            try:
+                await self.member.admit(room, self.student.id, self.student.name, None)
+            except ProtocolError as error:
+                self.send(protocol.ErrorMessage.model_validate(
+                    {"code": error.code, "message": error.message, "field": error.field}))
+        elif isinstance(envelope, channel.Forward) and envelope.to == "students" \
+                and isinstance(envelope.message, protocol.RoomClosedMessage):
+            self.send(envelope.message)
             await self.drop()

@@ -15,7 +15,7 @@ from server import catalog, protocol
 from server.config import ProtocolError, updated
 from server.experiments import EXPERIMENTS
 from server.protocol import Config
-from server.rooms import channel
+from server.rooms import channel, record
 from server.rooms import hub as channels
 from server.rooms import locks as room_locks
 from server.rooms.hub import Subscription
@@ -30,12 +30,19 @@ log = logging.getLogger("server.rooms.member")
 
 MAX_TEACHER_BACKLOG = 8
 """A gallery is skipped while this many replies wait for the teacher's socket."""
+KNOCKS_MISSED = 3
+"""A waiting student not heard of for this many ticks has gone."""
+
+
+def class_pause(room: Room) -> protocol.ClassPause | None:
+    return None if room.paused is None else protocol.ClassPause(message=room.paused)
 
 
 def room_state(room: Room) -> protocol.RoomStateMessage:
     return protocol.RoomStateMessage(
         locks=room.locks,
-        challenge=None if room.challenge is None else protocol.Challenge(**room.challenge))
+        challenge=None if room.challenge is None else protocol.Challenge(**room.challenge),
+        paused=class_pause(room))
 
 
 def no_such_student() -> ProtocolError:
@@ -53,6 +60,12 @@ class TeacherMember(InRoom):
         self.spotlight_feed: tuple[Subscription, asyncio.Task[None]] | None = None
         self.store_down = False
         """Told that the rooms' store does not answer (until a tick works)."""
+        self.writing = asyncio.Lock()
+        """Held while the room is read, changed and saved (commands, the roster)."""
+        self.waiting: dict[str, tuple[str, float, float]] = {}
+        """Who waits to be admitted: id -> (name, since, last heard of, monotonic)."""
+        self.files: dict[str, asyncio.Queue[channel.SessionFile]] = {}
+        """The record's requests for session files, by request id."""
 
     def ended(self) -> str | None:
         return self.code
@@ -99,14 +112,17 @@ class TeacherMember(InRoom):
                 "room carries on when it answers again"))
 
     async def command(self, message: protocol.ClientModel) -> None:
-        room = await self._room(getattr(message, "key", None))
         handlers: dict[str, Callable[[Room, Any], Awaitable[None]]] = {
             "room_push": self.on_push, "room_lock": self.on_lock,
             "room_spotlight": self.on_spotlight, "room_hide": self.on_hide,
             "room_remove": self.on_remove, "room_challenge": self.on_challenge,
-            "room_close": self.on_close,
+            "room_close": self.on_close, "room_waiting": self.on_waiting,
+            "room_admit": self.on_admit, "room_pause": self.on_pause,
+            "room_resume": self.on_resume, "room_record": self.on_record,
         }
-        await handlers[str(getattr(message, "type"))](room, message)  # noqa: B009
+        async with self.writing:
+            room = await self._room(getattr(message, "key", None))
+            await handlers[str(getattr(message, "type"))](room, message)  # noqa: B009
 
     async def _room(self, key: str | None) -> Room:
         """The room, if `key` is its key."""
@@ -192,6 +208,8 @@ class TeacherMember(InRoom):
         self._ack(message, "remove")
 
     async def on_challenge(self, room: Room, message: protocol.RoomChallengeMessage) -> None:
+        if room.challenge is not None:
+            room.standings = [*room.standings, await self._standings(room, room.challenge)]
         if message.stop:
             room.challenge = None
         else:
@@ -225,12 +243,99 @@ class TeacherMember(InRoom):
         log.info("room %s closed", room.code)
         self._ack(message, "close")
 
+    async def on_waiting(self, room: Room, message: protocol.RoomWaitingMessage) -> None:
+        room.waiting_room = message.on
+        await self.hub.save(room)
+        let_in = 0 if message.on else await self._admit(list(self.waiting), True)
+        self._ack(message, "waiting", let_in)
+
+    async def on_admit(self, room: Room, message: protocol.RoomAdmitMessage) -> None:
+        if message.student is not None and message.student not in self.waiting:
+            raise ProtocolError("invalid", "student: no such student in the waiting room",
+                                "student")
+        chosen = list(self.waiting) if message.student is None else [message.student]
+        self._ack(message, "admit", await self._admit(chosen, message.admit))
+
+    async def _admit(self, students: list[str], admit: bool) -> int:
+        for student in students:
+            self.waiting.pop(student, None)
+            await self.publish(channel.Admit(to=student, admit=admit))
+        return len(students)
+
+    async def on_pause(self, room: Room, message: protocol.RoomPauseMessage) -> None:
+        room.paused = message.message
+        await self.hub.save(room)
+        await self.tell("students", room_state(room))
+        self._ack(message, "pause")
+
+    async def on_resume(self, room: Room, message: protocol.RoomResumeMessage) -> None:
+        room.paused = None
+        await self.hub.save(room)
+        await self.tell("students", room_state(room))
+        self._ack(message, "resume")
+
+    async def on_record(self, room: Room, message: protocol.RoomRecordMessage) -> None:
+        students, cards = await self.hub.students(room.code), await self.hub.cards(room.code)
+        standings = list(room.standings)
+        if room.challenge is not None:
+            standings.append(await self._standings(room, room.challenge))
+        best = record.best(standings, students, cards)
+        files = await self._fetch([student for student, _, _ in best])
+        self.send(protocol.RoomRecordReply(
+            id=message.id, code=room.code, title=room.title,
+            roster=record.roster_csv(room.roster, students),
+            standings=record.standings_csv(standings),
+            networks=[protocol.RecordNetwork(student=student.id, name=student.name,
+                                             score=score, metric=metric,
+                                             session=files[student.id])
+                      for student, score, metric in best if student.id in files]))
+
+    async def _standings(self, room: Room, challenge: dict[str, Any]) -> dict[str, Any]:
+        rows = leaderboard(challenge, await self.hub.students(room.code),
+                           await self.hub.cards(room.code))
+        return {"challenge": challenge["title"], "metric": challenge["metric"],
+                "rows": [row.model_dump(mode="json") for row in rows]}
+
+    async def _fetch(self, students: list[Student]) -> dict[str, protocol.ExportPayload]:
+        """The session files of these students (those that answer within RECORD_WAIT)."""
+        if not students:
+            return {}
+        request = secrets.token_hex(6)
+        answers: asyncio.Queue[channel.SessionFile] = asyncio.Queue()
+        self.files[request] = answers
+        files: dict[str, protocol.ExportPayload] = {}
+        try:
+            for student in students:
+                await self.publish(channel.Fetch(to=student.id, request=request))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(record.RECORD_WAIT):
+                    while len(files) < len(students):
+                        answer = await answers.get()
+                        files[answer.student] = answer.session
+        finally:
+            del self.files[request]
+        return files
+
     # ------------------------------------------------------------------ channel messages
 
-    async def deliver(self, envelope: channel.Forward | channel.Spotlight) -> None:
-        if envelope.to != "teacher" or not isinstance(envelope, channel.Forward):
+    async def deliver(self, envelope: channel.Message) -> None:
+        if envelope.to != "teacher":
+            return
+        if isinstance(envelope, channel.Knock):
+            self._knocked(envelope)
+            return
+        if isinstance(envelope, channel.SessionFile):
+            answers = self.files.get(envelope.request)
+            if answers is not None:
+                answers.put_nowait(envelope)
+            return
+        if not isinstance(envelope, channel.Forward):
             return
         model = envelope.message
+        if isinstance(model, protocol.RoomEventMessage):
+            if model.event == "left" and self.waiting.pop(model.student, None) is not None:
+                return  # a waiting student went away: not one of the class
+            self.spawn(self._note(model))  # not here: a record may wait for files
         if isinstance(model, protocol.RoomSpotlightInfo):
             if model.student is not None and model.student == self.spotlight:
                 self.send(model)
@@ -243,6 +348,30 @@ class TeacherMember(InRoom):
             self.send(protocol.RoomSpotlightInfo(student=None))
         elif isinstance(model, protocol.RoomClosedMessage):
             await self.drop()
+
+    def _knocked(self, knock: channel.Knock) -> None:
+        """A joiner waits: listed in the gallery (and the page hears it at once)."""
+        new = knock.student not in self.waiting
+        self.waiting[knock.student] = (knock.name, knock.since, time.monotonic())
+        if new:
+            self.send(protocol.RoomEventMessage(event="waiting", student=knock.student,
+                                                name=knock.name))
+
+    async def _note(self, event: protocol.RoomEventMessage) -> None:
+        """The roster keeps who came and when (for the record)."""
+        async with self.writing:
+            room = await self.hub.get(self.code)
+            if room is None:
+                return
+            now = time.time()
+            if event.event == "joined":
+                room.roster = [*room.roster, {"id": event.student, "name": event.name,
+                                              "joined": now, "left": None}]
+            else:
+                room.roster = [{**entry, "left": now}
+                               if entry["id"] == event.student and entry["left"] is None
+                               else entry for entry in room.roster]
+            await self.hub.save(room)
 
     # ------------------------------------------------------------------------- spotlight
 
@@ -286,7 +415,13 @@ class TeacherMember(InRoom):
                  for student in students]
         self.thumbs = {s.id: self.thumbs[s.id] for s in students if s.id in self.thumbs} | {
             s.id: c["thumb"] for s in students if (c := cards.get(s.id)) and c.get("thumb")}
-        self.send(protocol.RoomGalleryMessage(code=code, count=len(shown), students=shown))
+        heard = time.monotonic() - KNOCKS_MISSED * self.settings.room_tick_seconds
+        self.waiting = {id: seen for id, seen in self.waiting.items() if seen[2] > heard}
+        self.send(protocol.RoomGalleryMessage(
+            code=code, count=len(shown), students=shown, waiting_room=room.waiting_room,
+            waiting=[protocol.WaitingStudent(id=id, name=name, since=since)
+                     for id, (name, since, _) in self.waiting.items()],
+            paused=class_pause(room)))
         if room.challenge is not None:
             self.send(protocol.RoomLeaderboardMessage(
                 challenge=protocol.Challenge(**room.challenge),
