@@ -26,8 +26,9 @@ from server.rooms.membership import (
     stop_if_cancelled,
 )
 from server.rooms.room import Room, Student, new_code, new_key, new_student_id
-from server.rooms.student import StudentMember, WaitingMember
+from server.rooms.student import StudentMember
 from server.rooms.teacher import TeacherMember
+from server.rooms.waiting import WaitingMember
 from server.settings import Settings
 
 if TYPE_CHECKING:

@@ -3,15 +3,22 @@ and which students' networks are the best (their session files are fetched from 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 import math
+import secrets
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from server import protocol
 from server.protocol import ChallengeMetric
+from server.rooms import channel
 from server.rooms.room import Student
+from server.rooms.scoring import leaderboard
 
 RECORD_NETWORKS = 3
 """The best networks a record carries."""
@@ -57,6 +64,14 @@ def standings_csv(standings: list[dict[str, Any]]) -> str:
                    "eligible"], rows)
 
 
+def standings(challenge: dict[str, Any], students: list[Student],
+              cards: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A challenge's standings now, as the room keeps them once it ends."""
+    rows = leaderboard(challenge, students, cards)
+    return {"challenge": challenge["title"], "metric": challenge["metric"],
+            "rows": [row.model_dump(mode="json") for row in rows]}
+
+
 def best(standings: list[dict[str, Any]], students: list[Student],
          cards: dict[str, dict[str, Any]]) -> list[tuple[Student, float | None, ChallengeMetric]]:
     """The RECORD_NETWORKS best students still in the room: the last challenge's leaders
@@ -77,3 +92,37 @@ def best(standings: list[dict[str, Any]], students: list[Student],
             scored.append((order, student, score, metric))
     scored.sort(key=lambda entry: (entry[0], entry[1].joined))
     return [(student, score, metric) for _, student, score, metric in scored][:RECORD_NETWORKS]
+
+
+class FileRequests:
+    """The teacher's requests for students' session files, and the answers on their way."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, asyncio.Queue[channel.SessionFile]] = {}
+
+    def answer(self, file: channel.SessionFile) -> None:
+        answers = self.open.get(file.request)
+        if answers is not None:
+            answers.put_nowait(file)
+
+    async def gather(self, students: list[str],
+                     publish: Callable[[channel.Fetch], Awaitable[None]]
+                     ) -> dict[str, protocol.ExportPayload]:
+        """Ask each student for its session file; those that answer within RECORD_WAIT."""
+        if not students:
+            return {}
+        request = secrets.token_hex(6)
+        answers: asyncio.Queue[channel.SessionFile] = asyncio.Queue()
+        self.open[request] = answers
+        files: dict[str, protocol.ExportPayload] = {}
+        try:
+            for student in students:
+                await publish(channel.Fetch(to=student, request=request))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(RECORD_WAIT):
+                    while len(files) < len(students):
+                        answer = await answers.get()
+                        files[answer.student] = answer.session
+        finally:
+            del self.open[request]
+        return files

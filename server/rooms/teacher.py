@@ -18,10 +18,12 @@ from server.protocol import Config
 from server.rooms import channel, record
 from server.rooms import hub as channels
 from server.rooms import locks as room_locks
+from server.rooms.cards import shown_card
 from server.rooms.hub import Subscription
 from server.rooms.membership import InRoom, forbidden, stop_if_cancelled
-from server.rooms.room import Room, Student
+from server.rooms.room import Room
 from server.rooms.scoring import leaderboard
+from server.rooms.waiting import WaitingList
 
 if TYPE_CHECKING:
     from server.rooms.member import RoomMember
@@ -30,8 +32,6 @@ log = logging.getLogger("server.rooms.member")
 
 MAX_TEACHER_BACKLOG = 8
 """A gallery is skipped while this many replies wait for the teacher's socket."""
-KNOCKS_MISSED = 3
-"""A waiting student not heard of for this many ticks has gone."""
 
 
 def class_pause(room: Room) -> protocol.ClassPause | None:
@@ -62,10 +62,10 @@ class TeacherMember(InRoom):
         """Told that the rooms' store does not answer (until a tick works)."""
         self.writing = asyncio.Lock()
         """Held while the room is read, changed and saved (commands, the roster)."""
-        self.waiting: dict[str, tuple[str, float, float]] = {}
-        """Who waits to be admitted: id -> (name, since, last heard of, monotonic)."""
-        self.files: dict[str, asyncio.Queue[channel.SessionFile]] = {}
-        """The record's requests for session files, by request id."""
+        self.waiting = WaitingList()
+        """Who waits to be admitted."""
+        self.files = record.FileRequests()
+        """The record's requests for session files."""
 
     def ended(self) -> str | None:
         return self.code
@@ -258,7 +258,7 @@ class TeacherMember(InRoom):
 
     async def _admit(self, students: list[str], admit: bool) -> int:
         for student in students:
-            self.waiting.pop(student, None)
+            self.waiting.forget(student)
             await self.publish(channel.Admit(to=student, admit=admit))
         return len(students)
 
@@ -280,7 +280,7 @@ class TeacherMember(InRoom):
         if room.challenge is not None:
             standings.append(await self._standings(room, room.challenge))
         best = record.best(standings, students, cards)
-        files = await self._fetch([student for student, _, _ in best])
+        files = await self.files.gather([student.id for student, _, _ in best], self.publish)
         self.send(protocol.RoomRecordReply(
             id=message.id, code=room.code, title=room.title,
             roster=record.roster_csv(room.roster, students),
@@ -291,30 +291,8 @@ class TeacherMember(InRoom):
                       for student, score, metric in best if student.id in files]))
 
     async def _standings(self, room: Room, challenge: dict[str, Any]) -> dict[str, Any]:
-        rows = leaderboard(challenge, await self.hub.students(room.code),
-                           await self.hub.cards(room.code))
-        return {"challenge": challenge["title"], "metric": challenge["metric"],
-                "rows": [row.model_dump(mode="json") for row in rows]}
-
-    async def _fetch(self, students: list[Student]) -> dict[str, protocol.ExportPayload]:
-        """The session files of these students (those that answer within RECORD_WAIT)."""
-        if not students:
-            return {}
-        request = secrets.token_hex(6)
-        answers: asyncio.Queue[channel.SessionFile] = asyncio.Queue()
-        self.files[request] = answers
-        files: dict[str, protocol.ExportPayload] = {}
-        try:
-            for student in students:
-                await self.publish(channel.Fetch(to=student.id, request=request))
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(record.RECORD_WAIT):
-                    while len(files) < len(students):
-                        answer = await answers.get()
-                        files[answer.student] = answer.session
-        finally:
-            del self.files[request]
-        return files
+        return record.standings(challenge, await self.hub.students(room.code),
+                                await self.hub.cards(room.code))
 
     # ------------------------------------------------------------------ channel messages
 
@@ -325,15 +303,13 @@ class TeacherMember(InRoom):
             self._knocked(envelope)
             return
         if isinstance(envelope, channel.SessionFile):
-            answers = self.files.get(envelope.request)
-            if answers is not None:
-                answers.put_nowait(envelope)
+            self.files.answer(envelope)
             return
         if not isinstance(envelope, channel.Forward):
             return
         model = envelope.message
         if isinstance(model, protocol.RoomEventMessage):
-            if model.event == "left" and self.waiting.pop(model.student, None) is not None:
+            if model.event == "left" and self.waiting.forget(model.student):
                 return  # a waiting student went away: not one of the class
             self.spawn(self._note(model))  # not here: a record may wait for files
         if isinstance(model, protocol.RoomSpotlightInfo):
@@ -351,9 +327,7 @@ class TeacherMember(InRoom):
 
     def _knocked(self, knock: channel.Knock) -> None:
         """A joiner waits: listed in the gallery (and the page hears it at once)."""
-        new = knock.student not in self.waiting
-        self.waiting[knock.student] = (knock.name, knock.since, time.monotonic())
-        if new:
+        if self.waiting.knocked(knock):
             self.send(protocol.RoomEventMessage(event="waiting", student=knock.student,
                                                 name=knock.name))
 
@@ -411,33 +385,15 @@ class TeacherMember(InRoom):
         if self.session.backlog > MAX_TEACHER_BACKLOG:
             return  # the teacher's socket is behind: the next gallery will do
         students, cards = await hub.students(code), await hub.cards(code)
-        shown = [self._card(student, cards.get(student.id), bool(room.locks))
-                 for student in students]
+        shown = [shown_card(student, cards.get(student.id), bool(room.locks),
+                            self.thumbs.get(student.id)) for student in students]
         self.thumbs = {s.id: self.thumbs[s.id] for s in students if s.id in self.thumbs} | {
             s.id: c["thumb"] for s in students if (c := cards.get(s.id)) and c.get("thumb")}
-        heard = time.monotonic() - KNOCKS_MISSED * self.settings.room_tick_seconds
-        self.waiting = {id: seen for id, seen in self.waiting.items() if seen[2] > heard}
         self.send(protocol.RoomGalleryMessage(
             code=code, count=len(shown), students=shown, waiting_room=room.waiting_room,
-            waiting=[protocol.WaitingStudent(id=id, name=name, since=since)
-                     for id, (name, since, _) in self.waiting.items()],
+            waiting=self.waiting.shown(self.settings.room_tick_seconds),
             paused=class_pause(room)))
         if room.challenge is not None:
             self.send(protocol.RoomLeaderboardMessage(
                 challenge=protocol.Challenge(**room.challenge),
                 rows=leaderboard(room.challenge, students, cards)))
-
-    def _card(self, student: Student, found: dict[str, Any] | None,
-              locked: bool) -> protocol.StudentCard:
-        found = found or {}
-        thumb = found.get("thumb")
-        return protocol.StudentCard(
-            id=student.id, name=student.name, hidden=student.hidden,
-            epoch=found.get("epoch", 0), train_loss=found.get("train_loss"),
-            val_loss=found.get("val_loss"), val_accuracy=found.get("val_accuracy"),
-            test_loss=found.get("test_loss"), test_accuracy=found.get("test_accuracy"),
-            params=found.get("params", 0), dead=found.get("dead", 0),
-            advice=found.get("advice", []),
-            thumb=None if thumb == self.thumbs.get(student.id) else thumb,
-            task=found.get("task", "binary"), status=found.get("status", "paused"),
-            joined=student.joined, locked=locked, exercise=found.get("exercise"))
