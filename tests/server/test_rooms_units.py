@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import csv
+import io
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from server.app import create_app
 from server.config import ProtocolError
 from server.frames import decode
 from server.protocol import Config
-from server.rooms import channel, locks
+from server.rooms import channel, locks, record
 from server.rooms import hub as hub_channels
 from server.rooms.cards import Thumbnailer, card
 from server.rooms.member import RoomMember
@@ -242,3 +244,30 @@ def test_a_malformed_channel_message_is_dropped_and_the_member_carries_on(
         assert await hub.students(room.code) == []
 
     asyncio.run(scenario())
+
+
+def test_the_records_roster_lists_every_stay_and_the_students_it_missed() -> None:
+    roster = [{"id": "a", "name": "Ada", "joined": 0.0, "left": 600.0},
+              {"id": "b", "name": "Bo, \"the\" second", "joined": 60.0, "left": None}]
+    present = [Student("b", "Bo, \"the\" second", 60.0), Student("c", "Cy", 120.0)]
+    rows = list(csv.reader(io.StringIO(record.roster_csv(roster, present, now=1260.0))))
+    assert rows == [["name", "joined", "left", "minutes"],
+                    ["Ada", "1970-01-01T00:00:00Z", "1970-01-01T00:10:00Z", "10.0"],
+                    ["Bo, \"the\" second", "1970-01-01T00:01:00Z", "", "20.0"],
+                    ["Cy", "1970-01-01T00:02:00Z", "", "19.0"]]
+
+
+def test_the_records_best_networks_follow_the_last_challenge_else_the_test_scores() -> None:
+    ada, bo, cy = Student("a", "Ada", 1.0), Student("b", "Bo", 2.0), Student("c", "Cy", 3.0)
+    cards = {"a": {"task": "binary", "test_accuracy": 0.8},
+             "b": {"task": "binary", "test_accuracy": 0.9},
+             "c": {"task": "regression", "test_loss": 0.1}}
+    best = record.best([], [ada, bo, cy], cards)
+    assert [(s.name, metric) for s, _, metric in best] == [
+        ("Bo", "test_accuracy"), ("Ada", "test_accuracy"), ("Cy", "test_loss")]
+    standings = [{"challenge": "", "metric": "test_loss", "rows": [
+        {"student": "c", "score": 0.2, "eligible": True},
+        {"student": "gone", "score": 0.3, "eligible": True},
+        {"student": "a", "score": None, "eligible": False}]}]
+    assert [(s.name, score) for s, score, _ in record.best(standings, [ada, bo, cy], cards)] \
+        == [("Cy", 0.2)]
