@@ -326,6 +326,8 @@ export function mountRoom(container, ctx) {
       // A new session after a dropped connection is in no class: join again.
       if (changed.has('hello') && room) {
         joining = ctx.send({ type: 'room_join', code: room.code, name: room.name });
+      } else if (changed.has('hello') && waitingIn) {
+        joining = ctx.send({ type: 'room_join', code: waitingIn.code, name: waitingIn.name });
       }
       if (changed.has('errors') && joining !== null) {
         const error = state.errors.find((/** @type {any} */ e) => e.id === joining);
