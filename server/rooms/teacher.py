@@ -258,7 +258,7 @@ class TeacherMember(InRoom):
 
     async def _admit(self, students: list[str], admit: bool) -> int:
         for student in students:
-            self.waiting.forget(student)
+            self.waiting.decide(student)
             await self.publish(channel.Admit(to=student, admit=admit))
         return len(students)
 

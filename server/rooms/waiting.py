@@ -26,6 +26,8 @@ class WaitingList:
 
     def __init__(self) -> None:
         self.entries: dict[str, tuple[str, float, float]] = {}
+        self.decided: set[str] = set()
+        """Admitted or refused: a knock sent before the answer arrived is not a new one."""
 
     def __contains__(self, student: str) -> bool:
         return student in self.entries
@@ -35,6 +37,8 @@ class WaitingList:
 
     def knocked(self, knock: channel.Knock) -> bool:
         """Note a knock; True when the student was not listed yet."""
+        if knock.student in self.decided:
+            return False
         new = knock.student not in self.entries
         self.entries[knock.student] = (knock.name, knock.since, time.monotonic())
         return new
@@ -42,6 +46,11 @@ class WaitingList:
     def forget(self, student: str) -> bool:
         """Unlist the student; True when it was listed."""
         return self.entries.pop(student, None) is not None
+
+    def decide(self, student: str) -> None:
+        """The teacher admitted or refused the student: unlisted for good."""
+        self.forget(student)
+        self.decided.add(student)
 
     def shown(self, tick_seconds: float) -> list[protocol.WaitingStudent]:
         """The list for the gallery, without those not heard of lately."""
