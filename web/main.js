@@ -124,6 +124,7 @@ function receive(message) {
     case 'room_state':
     case 'room_push':
     case 'room_closed':
+    case 'room_waiting':
       // The room view reads them all, in order (rooms/student.js).
       store.state.roomInbox.push(message);
       store.touch('roomInbox');

@@ -21,7 +21,7 @@ const HISTORY_LIMIT = 4000;
  * @typedef {import('./types/protocol').SearchTrialMessage | import('./types/protocol').SearchProgressMessage} SearchMessage
  * @typedef {import('./types/protocol').RoomJoinedMessage | import('./types/protocol').RoomLeftMessage
  *   | import('./types/protocol').RoomStateMessage | import('./types/protocol').RoomPushed
- *   | import('./types/protocol').RoomClosedMessage} RoomMessage
+ *   | import('./types/protocol').RoomClosedMessage | import('./types/protocol').RoomWaitingReply} RoomMessage
  * @typedef {{epoch: number} & Partial<import('./types/protocol').Metrics>} HistoryRow
  *   One row of the loss history: a frame's epoch and metrics.
  * @typedef {ErrorMessage | {type: 'error', code: string, message: string, field: string | null,

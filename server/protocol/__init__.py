@@ -80,6 +80,7 @@ from server.protocol.frame import (
 from server.protocol.rooms import (
     LOCKABLE_CONTROLS,
     MAX_COMBINING,
+    MAX_PAUSE_MESSAGE,
     MAX_ROOM_KEY,
     MAX_ROOM_TITLE,
     MAX_STUDENT_NAME,
@@ -88,10 +89,15 @@ from server.protocol.rooms import (
     CardExercise,
     Challenge,
     ChallengeMetric,
+    ClassPause,
     LeaderboardRow,
     LockableControl,
+    PauseText,
     PushedExercise,
+    RecordNetwork,
     RoomAckMessage,
+    RoomAction,
+    RoomAdmitMessage,
     RoomChallengeMessage,
     RoomClosedMessage,
     RoomCloseMessage,
@@ -109,16 +115,23 @@ from server.protocol.rooms import (
     RoomLeftMessage,
     RoomLimits,
     RoomLockMessage,
+    RoomPauseMessage,
     RoomPushed,
     RoomPushMessage,
+    RoomRecordMessage,
+    RoomRecordReply,
     RoomRemoveMessage,
+    RoomResumeMessage,
     RoomSpotlightInfo,
     RoomSpotlightMessage,
     RoomStateMessage,
     RoomTitle,
+    RoomWaitingMessage,
+    RoomWaitingReply,
     StudentCard,
     StudentId,
     StudentName,
+    WaitingStudent,
     plain_text,
 )
 from server.protocol.search import (
@@ -197,7 +210,12 @@ ClientMessage = Annotated[
     | RoomHideMessage
     | RoomRemoveMessage
     | RoomChallengeMessage
-    | RoomCloseMessage,
+    | RoomCloseMessage
+    | RoomWaitingMessage
+    | RoomAdmitMessage
+    | RoomPauseMessage
+    | RoomResumeMessage
+    | RoomRecordMessage,
     Field(discriminator="type"),
 ]
 
@@ -227,7 +245,9 @@ ServerMessage = Annotated[
     | RoomSpotlightInfo
     | RoomPushed
     | RoomStateMessage
-    | RoomClosedMessage,
+    | RoomClosedMessage
+    | RoomWaitingReply
+    | RoomRecordReply,
     Field(discriminator="type"),
 ]
 
@@ -392,6 +412,19 @@ __all__ = [
     "RoomPushed",
     "RoomStateMessage",
     "RoomClosedMessage",
+    "MAX_PAUSE_MESSAGE",
+    "PauseText",
+    "RoomWaitingMessage",
+    "RoomAdmitMessage",
+    "RoomPauseMessage",
+    "RoomResumeMessage",
+    "RoomRecordMessage",
+    "ClassPause",
+    "RoomWaitingReply",
+    "RoomAction",
+    "WaitingStudent",
+    "RecordNetwork",
+    "RoomRecordReply",
     "FrameArray",
     "LayerDiagnostics",
     "Diagnostics",

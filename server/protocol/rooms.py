@@ -27,6 +27,7 @@ from server.protocol.common import (
 from server.protocol.config import (
     Config,
     DatasetConfig,
+    ExportPayload,
 )
 from server.protocol.session import (
     DataMessage,
@@ -39,6 +40,7 @@ ROOM_CODE_LENGTH = 6
 MAX_ROOM_TITLE = 80
 MAX_STUDENT_NAME = 40
 MAX_ROOM_KEY = 64
+MAX_PAUSE_MESSAGE = 200
 LOCKABLE_CONTROLS = ("dataset", "features", "layers", "activation", "learning_rate",
                      "optimizer", "init", "regularization", "output", "data_edit",
                      "experiments")
@@ -122,6 +124,8 @@ StudentName = Annotated[str, AfterValidator(_not_the_teacher), _plain(MAX_STUDEN
     min_length=1, max_length=MAX_STUDENT_NAME,
     description="plain text, trimmed: control characters are dropped")]
 StudentId = Annotated[str, Strict(), Field(min_length=1, max_length=32)]
+PauseText = Annotated[str, _plain(MAX_PAUSE_MESSAGE, 0), Field(
+    max_length=MAX_PAUSE_MESSAGE, description="plain text shown to every student")]
 
 
 class RoomCreateMessage(ClientModel):
@@ -214,6 +218,51 @@ class RoomCloseMessage(ClientModel):
     key: RoomKey
 
 
+class RoomWaitingMessage(ClientModel):
+    """Switch the waiting room: on, joiners wait until the teacher admits them; off, everyone
+    waiting is let in."""
+
+    type: Literal["room_waiting"]
+    id: MessageId = None
+    key: RoomKey
+    on: Bool
+
+
+class RoomAdmitMessage(ClientModel):
+    """Let a waiting student in (`admit` false: refuse them); `student` null: everyone
+    waiting."""
+
+    type: Literal["room_admit"]
+    id: MessageId = None
+    key: RoomKey
+    student: StudentId | None = Field(default=None, description="null: everyone waiting")
+    admit: Bool = True
+
+
+class RoomPauseMessage(ClientModel):
+    """Pause the class: every student's training stops, their page shows `message`, and
+    their play and step are refused until `room_resume` (students joining meanwhile too)."""
+
+    type: Literal["room_pause"]
+    id: MessageId = None
+    key: RoomKey
+    message: PauseText = ""
+
+
+class RoomResumeMessage(ClientModel):
+    type: Literal["room_resume"]
+    id: MessageId = None
+    key: RoomKey
+
+
+class RoomRecordMessage(ClientModel):
+    """The session's record so far (reply `room_record`)."""
+
+    type: Literal["room_record"]
+    id: MessageId = None
+    key: RoomKey
+
+
 class RoomLimits(ServerModel):
     students: int = Field(description="students a room holds at most")
 
@@ -237,6 +286,10 @@ class Challenge(ServerModel):
     started: float = Field(description="unix seconds")
 
 
+class ClassPause(ServerModel):
+    message: str = Field(description="the teacher's words, empty when none")
+
+
 class RoomJoinedMessage(ServerModel):
     type: Literal["room_joined"] = "room_joined"
     id: MessageId = None
@@ -246,6 +299,19 @@ class RoomJoinedMessage(ServerModel):
     name: str
     locks: list[LockableControl]
     challenge: Challenge | None
+    paused: ClassPause | None = Field(default=None, description="the class is paused")
+
+
+class RoomWaitingReply(ServerModel):
+    """To a joiner: the waiting room is on; `room_joined` follows when the teacher admits
+    them (`room_closed` with `refused` if not)."""
+
+    type: Literal["room_waiting"] = "room_waiting"
+    id: MessageId = None
+    code: str
+    title: str
+    student: str = Field(description="this student's id in the room, once admitted")
+    name: str
 
 
 class RoomLeftMessage(ServerModel):
@@ -260,11 +326,16 @@ class PushedExercise(ServerModel):
     seed: int = Field(description="the page draws the exercise with this seed")
 
 
+RoomAction = Literal["push", "lock", "spotlight", "hide", "remove", "challenge", "close",
+                     "waiting", "admit", "pause", "resume"]
+
+
 class RoomAckMessage(ServerModel):
     type: Literal["room_ack"] = "room_ack"
     id: MessageId = None
-    action: Literal["push", "lock", "spotlight", "hide", "remove", "challenge", "close"]
-    delivered: int | None = Field(default=None, description="push: the students sent to")
+    action: RoomAction
+    delivered: int | None = Field(default=None, description="push: the students sent to; "
+                                  "admit: the students admitted or refused")
     exercise: PushedExercise | None = Field(default=None,
                                             description="push of an exercise: the one sent")
 
@@ -300,11 +371,21 @@ class StudentCard(ServerModel):
         default=None, description="the student's answer to the last exercise they checked")
 
 
+class WaitingStudent(ServerModel):
+    id: str
+    name: str
+    since: float = Field(description="unix seconds")
+
+
 class RoomGalleryMessage(ServerModel):
     type: Literal["room_gallery"] = "room_gallery"
     code: str
     count: int
     students: list[StudentCard]
+    waiting_room: bool = Field(default=False, description="joiners wait to be admitted")
+    waiting: list[WaitingStudent] = Field(default_factory=list,
+                                          description="who waits, first come first")
+    paused: ClassPause | None = Field(default=None, description="the class is paused")
 
 
 class LeaderboardRow(ServerModel):
@@ -325,7 +406,7 @@ class RoomLeaderboardMessage(ServerModel):
 
 class RoomEventMessage(ServerModel):
     type: Literal["room_event"] = "room_event"
-    event: Literal["joined", "left"]
+    event: Literal["joined", "left", "waiting"]
     student: str
     name: str
 
@@ -356,8 +437,33 @@ class RoomStateMessage(ServerModel):
     type: Literal["room_state"] = "room_state"
     locks: list[LockableControl]
     challenge: Challenge | None
+    paused: ClassPause | None = Field(default=None, description="the class is paused")
 
 
 class RoomClosedMessage(ServerModel):
     type: Literal["room_closed"] = "room_closed"
-    reason: Literal["closed", "removed", "expired"]
+    reason: Literal["closed", "removed", "expired", "refused"] = Field(
+        description="refused: the teacher did not admit this student from the waiting room")
+
+
+class RecordNetwork(ServerModel):
+    student: str
+    name: str
+    score: float | None = Field(description="what ranked it: the challenge's metric, else "
+                                "the test accuracy (classification) or test loss")
+    metric: ChallengeMetric
+    session: ExportPayload = Field(description="a session file, as Save & share downloads it")
+
+
+class RoomRecordReply(ServerModel):
+    """The session's record: CSV texts of the roster and the challenges' standings, and the
+    best students' networks."""
+
+    type: Literal["room_record"] = "room_record"
+    id: MessageId = None
+    code: str
+    title: str
+    roster: str = Field(description="CSV: name, joined, left (UTC, ISO 8601), minutes")
+    standings: str = Field(description="CSV: challenge, metric, rank, name, score, params, "
+                           "epoch, eligible (each challenge's final standings)")
+    networks: list[RecordNetwork] = Field(description="the best networks, best first")

@@ -3,10 +3,16 @@
 - room.py: a room and its students, codes, keys and names.
 - hub.py: where rooms live, as one interface: memory.py (one server process) and
   redis_hub.py (processes and machines sharing a Redis server, `--redis`).
-- cards.py: a student's gallery card and thumbnail, built from its own session.
+- cards.py: a student's gallery card and thumbnail, built from its own session, and the
+  card the gallery shows.
 - scoring.py: a challenge's leaderboard.
 - locks.py: the controls a teacher can lock, and the check of a student's messages.
-- member.py: one connection's part in a room (teacher or student), attached by the runner.
+- member.py: one connection's room side, attached by the runner: it dispatches room_*
+  messages and ticks to the connection's part (membership.py): outside any room, the
+  teacher's (teacher.py) or a student's (student.py).
+- channel.py: the typed messages between a room's members.
+- waiting.py: the waiting room (a joiner waits until the teacher lets it in).
+- record.py: the session's record (roster and standings as CSV, the best networks).
 - routes.py: `/teach` and the join link's QR code.
 """
 

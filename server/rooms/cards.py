@@ -1,4 +1,5 @@
-"""A student's gallery card, built by the student's own process from its session."""
+"""A student's gallery card, built by the student's own process from its session, and as the
+teacher's gallery shows it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.grid import GridEvaluator
+from server import protocol
 from server.frames import finite_or_none
+from server.rooms.room import Student
 
 if TYPE_CHECKING:
     from server.session import Session
@@ -75,3 +78,21 @@ def card(session: Session, thumbnail: Thumbnailer) -> dict[str, Any]:
         "exercise": session.exercise,
         "at": time.time(),
     }
+
+
+def shown_card(student: Student, found: dict[str, Any] | None, locked: bool,
+               last_thumb: str | None) -> protocol.StudentCard:
+    """The gallery's card of a student: its latest card (None: none yet), its thumbnail only
+    when it is not `last_thumb` (the one the page already has)."""
+    found = found or {}
+    thumb = found.get("thumb")
+    return protocol.StudentCard(
+        id=student.id, name=student.name, hidden=student.hidden,
+        epoch=found.get("epoch", 0), train_loss=found.get("train_loss"),
+        val_loss=found.get("val_loss"), val_accuracy=found.get("val_accuracy"),
+        test_loss=found.get("test_loss"), test_accuracy=found.get("test_accuracy"),
+        params=found.get("params", 0), dead=found.get("dead", 0),
+        advice=found.get("advice", []),
+        thumb=None if thumb == last_thumb else thumb,
+        task=found.get("task", "binary"), status=found.get("status", "paused"),
+        joined=student.joined, locked=locked, exercise=found.get("exercise"))

@@ -9,13 +9,13 @@ page's menu: an experiment is a `configure`, checked field by field like any oth
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from server import protocol
 from server.config import ProtocolError, updated
-from server.protocol import LOCKABLE_CONTROLS, Config
+from server.protocol import LOCKABLE_CONTROLS, Config, LockableControl
 
 Extract = Callable[[Config], Any]
 FIELDS: dict[str, tuple[tuple[str, Extract], ...]] = {
@@ -39,10 +39,10 @@ assert set(FIELDS) == set(LOCKABLE_CONTROLS)
 CONFIG_CONTROLS = frozenset(name for name, fields in FIELDS.items() if fields)
 
 
-def ordered(controls: Iterable[str]) -> list[str]:
+def ordered(controls: Iterable[LockableControl]) -> list[LockableControl]:
     """Each control once, in the catalog's order."""
     chosen = set(controls)
-    return [name for name in LOCKABLE_CONTROLS if name in chosen]
+    return [name for name in get_args(LockableControl) if name in chosen]
 
 
 def _first_difference(field: str, old: Any, new: Any) -> str:
@@ -68,7 +68,7 @@ def check_config(old: Config, new: Config, locks: Iterable[str],
                                 "control", name)
 
 
-def check(message: protocol.ClientModel, config: Config, locks: list[str],
+def check(message: protocol.ClientModel, config: Config, locks: list[LockableControl],
           pushed: Config | None) -> None:
     """Raise `forbidden` when a student's message would change a locked control."""
     if not locks:

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from server.protocol import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH
+from server.protocol import ROOM_CODE_ALPHABET, ROOM_CODE_LENGTH, LockableControl
 
 KEY_BYTES = 24
 """32 url-safe characters: far beyond guessing, even at the join rate limit."""
@@ -36,9 +36,17 @@ class Room:
     key: str = field(repr=False)
     title: str
     created: float
-    locks: list[str] = field(default_factory=list)
+    locks: list[LockableControl] = field(default_factory=list)
     challenge: dict[str, Any] | None = None
     spotlight: str | None = None
+    waiting_room: bool = False
+    """Joiners wait until the teacher admits them."""
+    paused: str | None = None
+    """The teacher's message while the class is paused."""
+    roster: list[dict[str, Any]] = field(default_factory=list)
+    """Who came: {"id", "name", "joined", "left"} (unix seconds; left None while in)."""
+    standings: list[dict[str, Any]] = field(default_factory=list)
+    """Each ended challenge's final standings: {"challenge", "metric", "rows"}."""
 
     def key_matches(self, key: str | None) -> bool:
         """Constant-time comparison: the time taken says nothing about the key."""

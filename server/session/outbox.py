@@ -28,3 +28,14 @@ class Outbox(deque[str | object]):
     def send_frame(self) -> None:
         self.append(FRAME)
         self.wake()
+
+    def relay(self, frame: bytes) -> None:
+        """Send another session's frame (a spotlit student's, to its teacher); one still
+        waiting here is replaced: the teacher sees the latest."""
+        for index, item in enumerate(self):
+            if isinstance(item, bytes):
+                self[index] = frame
+                break
+        else:
+            self.append(frame)
+        self.wake()

@@ -106,6 +106,14 @@ class Session:
     def send_frame(self) -> None:
         self.outbox.send_frame()
 
+    def relay(self, frame: bytes) -> None:
+        self.outbox.relay(frame)
+
+    @property
+    def backlog(self) -> int:
+        """Replies waiting to be sent."""
+        return len(self.outbox)
+
     def status(self, id: MessageId = None, stopped: int | None = None) -> None:
         self.outbox.send(status_message(self.state, self.model, id, stopped))
 

@@ -42,7 +42,7 @@ def test_schema_endpoint_publishes_every_message(client: TestClient) -> None:
                             "search_trial", "search_progress", "room_created", "room_joined",
                             "room_left", "room_ack", "room_gallery", "room_leaderboard",
                             "room_event", "room_spotlight", "room_push", "room_state",
-                            "room_closed"}
+                            "room_closed", "room_waiting", "room_record"}
     assert "FrameHeader" in schema["$defs"]
 
 

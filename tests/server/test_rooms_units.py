@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import csv
+import io
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,8 @@ from server.app import create_app
 from server.config import ProtocolError
 from server.frames import decode
 from server.protocol import Config
-from server.rooms import locks
+from server.rooms import channel, locks, record
+from server.rooms import hub as hub_channels
 from server.rooms.cards import Thumbnailer, card
 from server.rooms.member import RoomMember
 from server.rooms.memory import MemoryHub
@@ -201,3 +204,70 @@ def test_a_members_tasks_end_even_when_the_store_loses_their_cancellation(
         loop.run_until_complete(scenario())
     finally:
         loop.close()
+
+
+def test_channel_messages_are_typed_and_a_malformed_one_is_refused() -> None:
+    state = channel.Forward(to="students", message=protocol.RoomStateMessage(
+        locks=["dataset"], challenge=None))
+    assert channel.decode(channel.encode(state)) == state
+    spot = channel.Spotlight(to="students", student="ab12")
+    assert channel.decode(channel.encode(spot)) == spot
+    for junk in (b"not json", b"{}", b'{"to": "students", "kind": "message"}',
+                 b'{"to": "students", "kind": "message", "message": {"type": "hello"}}',
+                 b'{"to": "students", "kind": "spotlight", "student": 3}',
+                 b'{"to": "students", "kind": "shout", "student": null}'):
+        with pytest.raises(channel.Malformed):
+            channel.decode(junk)
+
+
+def test_a_malformed_channel_message_is_dropped_and_the_member_carries_on(
+        settings: Settings) -> None:
+    async def scenario() -> None:
+        hub = MemoryHub(60.0)
+        room = Room(new_code(), new_key(), "", time.time())
+        assert await hub.create(room, 5) == "created"
+        session = Session(settings)
+        member = RoomMember(session, hub, settings, "127.0.0.1")
+        await member.on_join(protocol.RoomJoinMessage(type="room_join", code=room.code,
+                                                      name="Ada"))
+        events = hub_channels.events(room.code)
+        await hub.publish(events, b'{"to": "students", "kind": "message", "message": 7}')
+        await hub.publish(events, channel.encode(channel.Forward(
+            to="students", message=protocol.RoomStateMessage(locks=["layers"],
+                                                             challenge=None))))
+        for _ in range(100):
+            if any('"room_state"' in str(item) for item in session.outbox):
+                break
+            await asyncio.sleep(0.01)
+        assert any('"locks":["layers"]' in str(item) for item in session.outbox)
+        await member.close()
+        assert await hub.students(room.code) == []
+
+    asyncio.run(scenario())
+
+
+def test_the_records_roster_lists_every_stay_and_the_students_it_missed() -> None:
+    roster = [{"id": "a", "name": "Ada", "joined": 0.0, "left": 600.0},
+              {"id": "b", "name": "Bo, \"the\" second", "joined": 60.0, "left": None}]
+    present = [Student("b", "Bo, \"the\" second", 60.0), Student("c", "Cy", 120.0)]
+    rows = list(csv.reader(io.StringIO(record.roster_csv(roster, present, now=1260.0))))
+    assert rows == [["name", "joined", "left", "minutes"],
+                    ["Ada", "1970-01-01T00:00:00Z", "1970-01-01T00:10:00Z", "10.0"],
+                    ["Bo, \"the\" second", "1970-01-01T00:01:00Z", "", "20.0"],
+                    ["Cy", "1970-01-01T00:02:00Z", "", "19.0"]]
+
+
+def test_the_records_best_networks_follow_the_last_challenge_else_the_test_scores() -> None:
+    ada, bo, cy = Student("a", "Ada", 1.0), Student("b", "Bo", 2.0), Student("c", "Cy", 3.0)
+    cards = {"a": {"task": "binary", "test_accuracy": 0.8},
+             "b": {"task": "binary", "test_accuracy": 0.9},
+             "c": {"task": "regression", "test_loss": 0.1}}
+    best = record.best([], [ada, bo, cy], cards)
+    assert [(s.name, metric) for s, _, metric in best] == [
+        ("Bo", "test_accuracy"), ("Ada", "test_accuracy"), ("Cy", "test_loss")]
+    standings = [{"challenge": "", "metric": "test_loss", "rows": [
+        {"student": "c", "score": 0.2, "eligible": True},
+        {"student": "gone", "score": 0.3, "eligible": True},
+        {"student": "a", "score": None, "eligible": False}]}]
+    assert [(s.name, score) for s, score, _ in record.best(standings, [ada, bo, cy], cards)] \
+        == [("Cy", 0.2)]

@@ -31,6 +31,11 @@ export const STRINGS = {
     'room.closed.removed': 'Your teacher removed you from the class.',
     'room.closed.expired': 'The class ended after a long pause.',
     'room.closed.dismiss': 'Dismiss',
+    'room.closed.refused': 'Your teacher did not let you into the class.',
+    'room.waiting.text': 'Waiting for the teacher to let you in',
+    'room.waiting.leave': 'Stop waiting',
+    'room.paused.title': 'Your teacher paused the class',
+    'room.paused.text': 'Training is stopped until your teacher resumes the class.',
   },
   fr: {
     'room.join.open': 'Rejoindre une classe',
@@ -50,6 +55,11 @@ export const STRINGS = {
     'room.closed.removed': 'Votre enseignant vous a retiré de la classe.',
     'room.closed.expired': 'La classe s’est terminée après une longue pause.',
     'room.closed.dismiss': 'Fermer',
+    'room.closed.refused': 'Votre enseignant ne vous a pas fait entrer dans la classe.',
+    'room.waiting.text': 'En attente : votre enseignant va vous faire entrer',
+    'room.waiting.leave': 'Ne plus attendre',
+    'room.paused.title': 'Votre enseignant a mis la classe en pause',
+    'room.paused.text': 'L’entraînement est arrêté jusqu’à ce que votre enseignant reprenne la classe.',
   },
 };
 
@@ -88,6 +98,17 @@ export function mountRoom(container, ctx) {
       </div>
       <button type="button" class="btn room-leave" data-testid="room-leave" data-label="room.banner.leave"></button>
     </div>
+    <div class="room-waiting" data-testid="room-waiting" role="status" hidden>
+      <span class="room-waiting-text" data-label="room.waiting.text"></span>
+      <button type="button" class="btn" data-testid="room-waiting-leave" data-label="room.waiting.leave"></button>
+    </div>
+    <div class="room-paused" data-testid="class-paused" role="alertdialog" aria-labelledby="room-paused-title" hidden>
+      <div class="room-paused-box">
+        <h2 id="room-paused-title" data-label="room.paused.title"></h2>
+        <p class="room-paused-message" data-testid="class-paused-message"></p>
+        <p class="room-paused-text" data-label="room.paused.text"></p>
+      </div>
+    </div>
     <div class="room-notice" data-testid="room-notice" role="status" hidden>
       <span class="room-notice-text"></span>
       <button type="button" class="btn-icon" data-testid="room-notice-dismiss" data-title="room.closed.dismiss">×</button>
@@ -118,8 +139,10 @@ export function mountRoom(container, ctx) {
   const errorEl = /** @type {HTMLElement} */ (q('room-error'));
   const locks = createLocks(document.body);
 
-  /** @type {{code: string, title: string, student: string, name: string, locks: string[], challenge: any} | null} */
+  /** @type {{code: string, title: string, student: string, name: string, locks: string[], challenge: any, paused: {message: string} | null} | null} */
   let room = null;
+  /** The class whose waiting room this page waits in. */
+  /** @type {{code: string, name: string} | null} */ let waitingIn = null;
   /** The id of the `room_join` waiting for its answer. */
   /** @type {number | null} */ let joining = null;
   /** @type {string | null} */ let closedReason = null;
@@ -154,7 +177,8 @@ export function mountRoom(container, ctx) {
   }
 
   function leave() {
-    if (room) ctx.send({ type: 'room_leave' });
+    if (room || waitingIn) ctx.send({ type: 'room_leave' });
+    waitingIn = null;
     setRoom(null);
     setLinkCode(null);
   }
@@ -188,8 +212,13 @@ export function mountRoom(container, ctx) {
   function render() {
     applyLabels(container, t, (el) => el.classList.contains('btn-icon'));
     container.classList.toggle('room-joined', Boolean(room));
-    openBtn.hidden = Boolean(room);
+    openBtn.hidden = Boolean(room || waitingIn);
     banner.hidden = !room;
+    q('room-waiting').hidden = !waitingIn;
+    const paused = q('class-paused');
+    paused.hidden = !room?.paused;
+    q('class-paused-message').textContent = room?.paused?.message ?? '';
+    q('class-paused-message').hidden = !room?.paused?.message;
     notice.hidden = !closedReason;
     if (closedReason) {
       /** @type {HTMLElement} */ (notice.querySelector('.room-notice-text')).textContent = t(`room.closed.${closedReason}`);
@@ -211,28 +240,37 @@ export function mountRoom(container, ctx) {
   /** @param {import('../state.js').RoomMessage} message */
   function receive(message) {
     switch (message.type) {
+      case 'room_waiting':
+        joining = null;
+        showError(null);
+        if (dialog.open) dialog.close();
+        waitingIn = { code: message.code, name: message.name };
+        render();
+        break;
       case 'room_joined':
         joining = null;
+        waitingIn = null;
         closedReason = null;
         showError(null);
         if (dialog.open) dialog.close();
         setLinkCode(message.code);
         setRoom({
           code: message.code, title: message.title ?? '', student: message.student, name: message.name,
-          locks: message.locks ?? [], challenge: message.challenge ?? null,
+          locks: message.locks ?? [], challenge: message.challenge ?? null, paused: message.paused ?? null,
         });
         break;
       case 'room_left':
         setRoom(null);
         break;
       case 'room_state':
-        if (room) setRoom({ ...room, locks: message.locks ?? [], challenge: message.challenge ?? null });
+        if (room) setRoom({ ...room, locks: message.locks ?? [], challenge: message.challenge ?? null, paused: message.paused ?? null });
         break;
       case 'room_push':
         applyPush(message);
         break;
       case 'room_closed':
-        closedReason = ['closed', 'removed', 'expired'].includes(message.reason) ? message.reason : 'closed';
+        closedReason = ['closed', 'removed', 'expired', 'refused'].includes(message.reason) ? message.reason : 'closed';
+        waitingIn = null;
         setLinkCode(null);
         setRoom(null);
         break;
@@ -260,6 +298,7 @@ export function mountRoom(container, ctx) {
   openBtn.addEventListener('click', () => openDialog());
   q('room-cancel').addEventListener('click', () => dialog.close());
   q('room-leave').addEventListener('click', leave);
+  q('room-waiting-leave').addEventListener('click', leave);
   q('room-notice-dismiss').addEventListener('click', () => {
     closedReason = null;
     render();
@@ -287,6 +326,8 @@ export function mountRoom(container, ctx) {
       // A new session after a dropped connection is in no class: join again.
       if (changed.has('hello') && room) {
         joining = ctx.send({ type: 'room_join', code: room.code, name: room.name });
+      } else if (changed.has('hello') && waitingIn) {
+        joining = ctx.send({ type: 'room_join', code: waitingIn.code, name: waitingIn.name });
       }
       if (changed.has('errors') && joining !== null) {
         const error = state.errors.find((e) => e.id === joining);

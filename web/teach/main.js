@@ -21,6 +21,7 @@ import { mountLargeMode, mountSpotlight } from './spotlight.js';
 import { STRINGS } from './strings.js';
 import { mountSummary, pickTest, summaryMetric } from './summary.js';
 import { mountTools } from './tools.js';
+import { mountClassTools } from './classroom.js';
 
 /** sessionStorage: the open class's code, and its key under a name with the code. */
 const CODE_KEY = 'nnp.teach.code';
@@ -128,6 +129,11 @@ const tools = mountTools(roomBox, {
   nameOf: (id, name) => namer.label(id, name),
   topRows: () => (currentView() === 'mosaic' ? MOSAIC_BOARD_ROWS : null),
 });
+const classTools = mountClassTools($('class-tools'), {
+  t,
+  send,
+  nameOf: (id, name) => namer.label(id, name),
+});
 const spotlight = mountSpotlight(spotBox, {
   t,
   i18n: {
@@ -160,6 +166,7 @@ function receive(message) {
       cards = message.students ?? [];
       gallery.update(cards);
       tools.gallery(cards);
+      classTools.gallery(message);
       mosaic.update(cards);
       renderSummary();
       renderView();
@@ -174,12 +181,15 @@ function receive(message) {
     case 'room_spotlight':
       showSpotlight(message);
       break;
+    case 'room_record':
+      classTools.record(message);
+      break;
     case 'room_event':
       eventsEl.textContent = t(`teach.event.${message.event}`, { name: String(message.name ?? '') });
       break;
     case 'room_ack':
       if (message.id === closing) closed();
-      else tools.ack(message);
+      else if (!classTools.ack(message)) tools.ack(message);
       break;
     case 'error':
       refused(message);
@@ -249,7 +259,7 @@ function refused(error) {
     return;
   }
   if (creating && error.id === creating.id) creating = null;
-  tools.refused(error.id);
+  if (!classTools.refused(error.id)) tools.refused(error.id);
   showError(error);
 }
 
@@ -379,6 +389,7 @@ function render() {
   setConnection($('connection').dataset.state);
   renderCount();
   tools.relabel();
+  classTools.relabel();
   gallery.view({});
   mosaic.view({});
   renderSummary();
@@ -469,6 +480,7 @@ namesSel.addEventListener('change', () => {
   sessionStorage.setItem(NAMES_KEY, namer.mode);
   mosaic.view({});
   tools.relabel();
+  classTools.relabel();
   renderSpotlightName();
 });
 // The space above the mosaic changes with the summary, the leaderboard and the spotlight.

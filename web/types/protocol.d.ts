@@ -3,10 +3,10 @@
 //   /** @type {import('./types/protocol').HelloMessage} */
 
 /** Every message the page may send (on `type`). */
-export type ClientMessage = ConfigureMessage | PlayMessage | PauseMessage | StepMessage | ResetMessage | SetWeightMessage | AddPointsMessage | ExportMessage | ImportMessage | ReviveMessage | InspectMessage | AckMessage | VisibilityMessage | ExerciseAnswerMessage | SearchStartMessage | SearchStopMessage | SearchLoadMessage | RoomCreateMessage | RoomJoinMessage | RoomLeaveMessage | RoomPushMessage | RoomLockMessage | RoomSpotlightMessage | RoomHideMessage | RoomRemoveMessage | RoomChallengeMessage | RoomCloseMessage;
+export type ClientMessage = ConfigureMessage | PlayMessage | PauseMessage | StepMessage | ResetMessage | SetWeightMessage | AddPointsMessage | ExportMessage | ImportMessage | ReviveMessage | InspectMessage | AckMessage | VisibilityMessage | ExerciseAnswerMessage | SearchStartMessage | SearchStopMessage | SearchLoadMessage | RoomCreateMessage | RoomJoinMessage | RoomLeaveMessage | RoomPushMessage | RoomLockMessage | RoomSpotlightMessage | RoomHideMessage | RoomRemoveMessage | RoomChallengeMessage | RoomCloseMessage | RoomWaitingMessage | RoomAdmitMessage | RoomPauseMessage | RoomResumeMessage | RoomRecordMessage;
 
 /** Every text message the server sends (on `type`). */
-export type ServerMessage = HelloMessage | ConfigMessage | DataMessage | StatusMessage | ErrorMessage | ExportReply | InspectionMessage | SearchTrialMessage | SearchProgressMessage | RoomCreatedMessage | RoomJoinedMessage | RoomLeftMessage | RoomAckMessage | RoomGalleryMessage | RoomLeaderboardMessage | RoomEventMessage | RoomSpotlightInfo | RoomPushed | RoomStateMessage | RoomClosedMessage;
+export type ServerMessage = HelloMessage | ConfigMessage | DataMessage | StatusMessage | ErrorMessage | ExportReply | InspectionMessage | SearchTrialMessage | SearchProgressMessage | RoomCreatedMessage | RoomJoinedMessage | RoomLeftMessage | RoomAckMessage | RoomGalleryMessage | RoomLeaderboardMessage | RoomEventMessage | RoomSpotlightInfo | RoomPushed | RoomStateMessage | RoomClosedMessage | RoomWaitingReply | RoomRecordReply;
 
 /**
  * A client message as the page writes it: its `type` and any of its fields (the server fills
@@ -102,6 +102,11 @@ export interface Challenge {
   metric: "test_accuracy" | "test_loss";
   /** unix seconds */
   started: number;
+}
+
+export interface ClassPause {
+  /** the teacher's words, empty when none */
+  message: string;
 }
 
 /** A session's whole configuration. Every field has a default: any subset is a valid update. */
@@ -542,6 +547,16 @@ export interface PushedExercise {
   seed: number;
 }
 
+export interface RecordNetwork {
+  student: string;
+  name: string;
+  /** what ranked it: the challenge's metric, else the test accuracy (classification) or test loss */
+  score: number | null;
+  metric: "test_accuracy" | "test_loss";
+  /** a session file, as Save & share downloads it */
+  session: ExportPayload;
+}
+
 export interface RegularizationConfig {
   kind: "none" | "l1" | "l2";
   rate: number;
@@ -577,11 +592,26 @@ export interface RoomAckMessage {
   type: "room_ack";
   /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
   id: string | number | null;
-  action: "push" | "lock" | "spotlight" | "hide" | "remove" | "challenge" | "close";
-  /** push: the students sent to */
+  action: "push" | "lock" | "spotlight" | "hide" | "remove" | "challenge" | "close" | "waiting" | "admit" | "pause" | "resume";
+  /** push: the students sent to; admit: the students admitted or refused */
   delivered: number | null;
   /** push of an exercise: the one sent */
   exercise: PushedExercise | null;
+}
+
+/**
+ * Let a waiting student in (`admit` false: refuse them); `student` null: everyone
+ * waiting.
+ */
+export interface RoomAdmitMessage {
+  type: "room_admit";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  /** the teacher's key from room_created */
+  key: string;
+  /** null: everyone waiting */
+  student: string | null;
+  admit: boolean;
 }
 
 /** Start a challenge (its dataset is pushed to every student) or, with `stop`, end it. */
@@ -610,7 +640,8 @@ export interface RoomCloseMessage {
 
 export interface RoomClosedMessage {
   type: "room_closed";
-  reason: "closed" | "removed" | "expired";
+  /** refused: the teacher did not admit this student from the waiting room */
+  reason: "closed" | "removed" | "expired" | "refused";
 }
 
 /**
@@ -643,7 +674,7 @@ export interface RoomCreatedMessage {
 
 export interface RoomEventMessage {
   type: "room_event";
-  event: "joined" | "left";
+  event: "joined" | "left" | "waiting";
   student: string;
   name: string;
 }
@@ -653,6 +684,12 @@ export interface RoomGalleryMessage {
   code: string;
   count: number;
   students: StudentCard[];
+  /** joiners wait to be admitted */
+  waiting_room: boolean;
+  /** who waits, first come first */
+  waiting?: WaitingStudent[];
+  /** the class is paused */
+  paused: ClassPause | null;
 }
 
 export interface RoomHideMessage {
@@ -686,6 +723,8 @@ export interface RoomJoinedMessage {
   name: string;
   locks: Array<"dataset" | "features" | "layers" | "activation" | "learning_rate" | "optimizer" | "init" | "regularization" | "output" | "data_edit" | "experiments">;
   challenge: Challenge | null;
+  /** the class is paused */
+  paused: ClassPause | null;
 }
 
 export interface RoomLeaderboardMessage {
@@ -723,6 +762,20 @@ export interface RoomLockMessage {
 }
 
 /**
+ * Pause the class: every student's training stops, their page shows `message`, and
+ * their play and step are refused until `room_resume` (students joining meanwhile too).
+ */
+export interface RoomPauseMessage {
+  type: "room_pause";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  /** the teacher's key from room_created */
+  key: string;
+  /** plain text shown to every student */
+  message: string;
+}
+
+/**
  * Send every student an experiment (by name, optionally one of its variants by label), a
  * partial config or an exercise: exactly one of `experiment`, `config` and `exercise`.
  */
@@ -755,6 +808,33 @@ export interface RoomPushed {
   exercise: PushedExercise | null;
 }
 
+/** The session's record so far (reply `room_record`). */
+export interface RoomRecordMessage {
+  type: "room_record";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  /** the teacher's key from room_created */
+  key: string;
+}
+
+/**
+ * The session's record: CSV texts of the roster and the challenges' standings, and the
+ * best students' networks.
+ */
+export interface RoomRecordReply {
+  type: "room_record";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  code: string;
+  title: string;
+  /** CSV: name, joined, left (UTC, ISO 8601), minutes */
+  roster: string;
+  /** CSV: challenge, metric, rank, name, score, params, epoch, eligible (each challenge's final standings) */
+  standings: string;
+  /** the best networks, best first */
+  networks: RecordNetwork[];
+}
+
 export interface RoomRemoveMessage {
   type: "room_remove";
   /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
@@ -762,6 +842,14 @@ export interface RoomRemoveMessage {
   /** the teacher's key from room_created */
   key: string;
   student: string;
+}
+
+export interface RoomResumeMessage {
+  type: "room_resume";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  /** the teacher's key from room_created */
+  key: string;
 }
 
 /**
@@ -790,6 +878,36 @@ export interface RoomStateMessage {
   type: "room_state";
   locks: Array<"dataset" | "features" | "layers" | "activation" | "learning_rate" | "optimizer" | "init" | "regularization" | "output" | "data_edit" | "experiments">;
   challenge: Challenge | null;
+  /** the class is paused */
+  paused: ClassPause | null;
+}
+
+/**
+ * Switch the waiting room: on, joiners wait until the teacher admits them; off, everyone
+ * waiting is let in.
+ */
+export interface RoomWaitingMessage {
+  type: "room_waiting";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  /** the teacher's key from room_created */
+  key: string;
+  on: boolean;
+}
+
+/**
+ * To a joiner: the waiting room is on; `room_joined` follows when the teacher admits
+ * them (`room_closed` with `refused` if not).
+ */
+export interface RoomWaitingReply {
+  type: "room_waiting";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  code: string;
+  title: string;
+  /** this student's id in the room, once admitted */
+  student: string;
+  name: string;
 }
 
 export interface SearchBest {
@@ -1009,4 +1127,11 @@ export interface VisibilityMessage {
   id: string | number | null;
   /** false while no one can see the page */
   visible: boolean;
+}
+
+export interface WaitingStudent {
+  id: string;
+  name: string;
+  /** unix seconds */
+  since: number;
 }
