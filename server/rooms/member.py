@@ -27,7 +27,7 @@ from server.protocol import Config
 from server.rooms import hub as channels
 from server.rooms import locks as room_locks
 from server.rooms.cards import Thumbnailer, card
-from server.rooms.hub import Hub, Subscription
+from server.rooms.hub import Backoff, Hub, Subscription
 from server.rooms.room import Room, Student, new_code, new_key, new_student_id
 from server.rooms.scoring import leaderboard
 from server.rooms.spotlight import with_spotlight
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 SPOTLIGHT_FPS = 10.0
 MAX_TEACHER_BACKLOG = 8
 """A gallery is skipped while this many replies wait for the teacher's socket."""
+REJOIN_SECONDS = 60.0
+"""After its store came back empty (a restarted Redis), a student waits this long for its
+teacher's page to put the room back before it is told the room expired."""
 CREATE_TRIES = 8
 """New codes tried when one is taken (31^6 codes: a second try is already rare)."""
 FORWARDED: dict[str, type[protocol.ServerModel]] = {
@@ -115,6 +118,16 @@ class RoomMember:
         """Teacher: told that the rooms' store does not answer (until a tick works)."""
         self.ended: str | None = None
         """Teacher: the room this socket taught until it closed or expired."""
+        self.room: Room | None = None
+        """Teacher: the room as last read, put back when a restarted Redis lost it."""
+        self.me: Student | None = None
+        """Student: itself in its room, put back when a restarted Redis lost it."""
+        self.listener: asyncio.Task[None] | None = None
+        self.store_lost = False
+        """The store failed since the room was last found: a missing room may be one that a
+        restarted Redis lost, rather than a closed one."""
+        self.lost_since: float | None = None
+        """Student: when it first found its room missing after the store failed."""
 
     # ------------------------------------------------------------------ the session's side
 
@@ -185,6 +198,7 @@ class RoomMember:
                                              message=error.message, field=error.field))
         except Exception as error:
             if self.hub is not None and isinstance(error, self.hub.errors):
+                self.store_lost = True
                 self.hub.outage.warn("a room message", error)
                 self._send(protocol.ErrorMessage(
                     id=id, code="rooms_unavailable", field=None,
@@ -219,7 +233,7 @@ class RoomMember:
     async def _enter(self, role: Literal["teacher", "student"], code: str) -> None:
         self.role, self.code = role, code
         self.events = await self._hub.subscribe(channels.events(code))
-        self._spawn(self._listen(self.events))
+        self.listener = self._spawn(self._listen(self.events))
 
     async def _drop(self) -> None:
         """Forget the room here (the hub is not told)."""
@@ -229,6 +243,8 @@ class RoomMember:
         self.code = self.student = None
         self.locks, self.challenge, self.pushed = [], None, None
         self.thumbs = {}
+        self.room, self.me, self.listener = None, None, None
+        self.store_lost, self.lost_since = False, None
         self._stop_forwarding()
         await self._end_feed()
         self.spotlight = None
@@ -285,7 +301,7 @@ class RoomMember:
                 raise ProtocolError("room_not_found", f"type: the room {self.ended} is closed "
                                     "(or expired)", "type")
             raise _forbidden("key", "only the room's teacher can do this")
-        room = await self._hub.get(self.code)
+        room = await self._found(self.code)
         if room is None:
             await self._drop()
             raise ProtocolError("room_not_found", "type: the room is closed (or expired)",
@@ -363,7 +379,7 @@ class RoomMember:
             raise ProtocolError("room_not_found", "code: the room just closed", "code")
         await hub.touch(room.code, teacher=False)
         await self._enter("student", room.code)
-        self.student, self.name = student.id, student.name
+        self.student, self.name, self.me = student.id, student.name, student
         self.locks, self.challenge = list(room.locks), room.challenge
         self._send(protocol.RoomJoinedMessage(
             id=message.id, code=room.code, title=room.title, student=student.id,
@@ -497,22 +513,25 @@ class RoomMember:
     # ------------------------------------------------------------------ channel messages
 
     async def _listen(self, events: Subscription) -> None:
+        backoff = Backoff()
         while self.events is events:
             _stop_if_cancelled()
             try:
                 envelope = json.loads(await events.get())
+                backoff.reset()
                 await self._deliver(envelope)
             except (ValueError, KeyError, TypeError, ValidationError):
                 log.warning("room %s: a malformed channel message", self.code)
             except Exception as error:  # the store went away: try again, gently
-                await self._pause_after(error)
+                await self._pause_after(error, backoff)
 
-    async def _pause_after(self, error: Exception) -> None:
+    async def _pause_after(self, error: Exception, backoff: Backoff | None = None) -> None:
         if self.hub is not None and isinstance(error, self.hub.errors):
+            self.store_lost = True
             self.hub.outage.warn(f"room {self.code}", error)
         else:
             log.exception("room %s: a channel message failed", self.code)
-        await asyncio.sleep(1.0)
+        await (backoff or Backoff()).wait()
 
     async def _deliver(self, envelope: dict[str, Any]) -> None:
         to, kind = envelope["to"], envelope["kind"]
@@ -637,6 +656,59 @@ class RoomMember:
             with contextlib.suppress(Exception):
                 await feed[0].close()
 
+    # ------------------------------------------------------- a store that came back empty
+
+    async def _found(self, code: str) -> Room | None:
+        """Teacher: the room; put back (same code, key, locks and challenge) when the store
+        failed since it was last found, for a restarted Redis comes back empty. None when it
+        is closed, or cannot come back (the teacher is told why)."""
+        room = await self._hub.get(code)
+        if room is None and self.store_lost and self.room is not None \
+                and self.room.code == code:
+            room = self.room
+            settings = self.settings
+            result = await self._hub.create(room, settings.max_rooms, self.address,
+                                            settings.max_rooms_per_client)
+            if result in ("limit", "client_limit"):
+                self._send(protocol.ErrorMessage(
+                    code="rooms_unavailable", field=None,
+                    message=f"the room {code} was lost when the rooms' store (Redis) "
+                    f"restarted, and it cannot come back ({result}: other rooms took its "
+                    "place): create a new class"))
+                return None
+            log.info("room %s put back after its store restarted", code)
+            await self._listen_again(code)
+        if room is not None:
+            self.room, self.store_lost = room, False
+        return room
+
+    async def _rejoin(self, code: str) -> bool | None:
+        """Student, after the store failed: be in the room again (a student still there
+        stays as it is), once the teacher's page put the room back. None while it waits for
+        that, False when it waited REJOIN_SECONDS in vain or the room came back full."""
+        if self.me is None:
+            return False
+        added = await self._hub.add_student(code, self.me, self.settings.max_students_per_room)
+        if added == "added":
+            self.store_lost, self.lost_since = False, None
+            await self._listen_again(code)
+            return True
+        now = time.monotonic()
+        self.lost_since = self.lost_since or now
+        return None if added == "gone" and now - self.lost_since < REJOIN_SECONDS else False
+
+    async def _listen_again(self, code: str) -> None:
+        """A fresh subscription to the room's channel (the old one may still be waiting to
+        connect again), so that what is published from now on arrives."""
+        old, listener = self.events, self.listener
+        self.events = await self._hub.subscribe(channels.events(code))
+        self.listener = self._spawn(self._listen(self.events))
+        if listener is not None:
+            listener.cancel()
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+
     # ------------------------------------------------------------------------------ ticks
 
     async def _tick(self) -> None:
@@ -659,6 +731,7 @@ class RoomMember:
                 self.store_down = False
             except Exception as error:
                 if isinstance(error, self.hub.errors):
+                    self.store_lost = True
                     self.hub.outage.warn(f"room {self.code}", error)
                     self._tell_outage()
                 else:
@@ -678,7 +751,13 @@ class RoomMember:
         code, student = self.code, self.student
         if code is None or student is None:
             return
-        still_open = await self._hub.put_card(code, student, card(self.session, self.thumbnail))
+        back: bool | None = True
+        if self.store_lost:  # a restarted Redis may have lost the room, or this student
+            back = await self._rejoin(code)
+            if back is None:
+                return  # the teacher's page has not put the room back yet
+        still_open = back and await self._hub.put_card(code, student,
+                                                       card(self.session, self.thumbnail))
         if not still_open and self.code == code:
             self._send(protocol.RoomClosedMessage(reason="expired"))
             await self._drop()
@@ -687,7 +766,7 @@ class RoomMember:
         hub, code = self._hub, self.code
         if code is None:
             return
-        room = await hub.get(code)
+        room = await self._found(code)
         if room is None:
             if self.code == code:
                 self._send(protocol.RoomClosedMessage(reason="expired"))

@@ -1,0 +1,96 @@
+"""A class on a Redis server that restarts (a managed Redis fails over, its machine reboots):
+the students' playgrounds keep training, the teacher is told, and the room comes back with
+its students when Redis answers again (empty: rooms keep no persistence). A Redis that never
+comes back hangs nothing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from server.settings import Settings
+from tests.redis_server import RedisServer, restartable_redis_server
+from tests.server.conftest import Peer
+from tests.server.rooms_helpers import ask, create, gallery_with, join, room_settings, sockets
+
+OUTAGE = "rooms_unavailable"
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    """A redis-server of this test alone (the test stops it)."""
+    with restartable_redis_server() as server:
+        yield server
+
+
+def frames(peer: Peer, count: int) -> list[dict[str, Any]]:
+    """The next `count` frames (text messages between them are skipped)."""
+    return [peer.until("frame") for _ in range(count)]
+
+
+def outage_told(teacher: Peer) -> dict[str, Any]:
+    while True:
+        message = teacher.until("error")
+        if message["code"] == OUTAGE:
+            return message
+
+
+def test_a_class_survives_a_redis_restart(settings: Settings, redis: RedisServer) -> None:
+    with sockets(room_settings(settings, "redis", redis.url), 2) as (_, (teacher, student)):
+        room = create(teacher, title="Period 3")
+        joined = join(student, room["code"], "Ada")
+        student.request("play", "status")
+        gallery_with(teacher, 1)
+
+        redis.stop()
+        told = outage_told(teacher)
+        assert told["field"] is None and "Redis" in told["message"]
+        epochs = [frame["header"]["epoch"] for frame in frames(student, 20)]
+        assert epochs[-1] > epochs[0]  # the student's own playground keeps training
+
+        redis.start()  # on the same port, empty
+        back = gallery_with(teacher, 1)
+        assert [card["id"] for card in back["students"]] == [joined["student"]]
+        assert back["students"][0]["name"] == "Ada"
+        assert back["code"] == room["code"]
+        ack = ask(teacher, "room_push", key=room["key"],
+                  config={"optimizer": {"learning_rate": 0.1}})
+        assert (ack["type"], ack["delivered"]) == ("room_ack", 1)
+        pushed = student.until("room_push")
+        assert pushed["config"] == {"optimizer": {"learning_rate": 0.1}}
+        # The restored room still takes its teacher's key, and new students.
+        assert ask(teacher, "room_lock", key=room["key"], controls=["dataset"])["type"] == \
+            "room_ack"
+        assert student.until("room_state")["locks"] == ["dataset"]
+
+
+def test_a_redis_that_never_comes_back_hangs_nothing(settings: Settings,
+                                                     redis: RedisServer) -> None:
+    with sockets(room_settings(settings, "redis", redis.url), 2) as (client, (teacher, student)):
+        room = create(teacher)
+        join(student, room["code"], "Bo")
+        student.request("play", "status")
+        gallery_with(teacher, 1)
+        redis.stop()
+        outage_told(teacher)
+        epochs = [frame["header"]["epoch"] for frame in frames(student, 20)]
+        assert epochs[-1] > epochs[0]
+        started = time.monotonic()
+        refused = ask(teacher, "room_push", key=room["key"],
+                      config={"optimizer": {"learning_rate": 0.1}})
+        assert (refused["type"], refused["code"]) == ("error", OUTAGE)
+        assert "Redis" in refused["message"]
+        # A newcomer gets its playground, and a clear answer about rooms.
+        with client.websocket_connect("/ws") as ws:
+            newcomer = Peer(ws)
+            for kind in ("hello", "data", "status", "frame"):
+                assert newcomer.receive()["type"] == kind
+            assert ask(newcomer, "room_join", code=room["code"], name="Cy")["code"] == OUTAGE
+            assert ask(newcomer, "room_create")["code"] == OUTAGE
+            newcomer.request("play", "status")
+            frames(newcomer, 5)
+        assert time.monotonic() - started < 60
+    # Leaving the sockets and stopping the app did not hang either (the test would time out).
