@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.classroom import Classroom
 from tests.browser.conftest import ARTIFACTS, BOX_JS, ServerProcess
 from tests.browser.test_layout import CLIPPED_TEXT, SIX_BY_EIGHT, inside, open_at, settle
 
@@ -56,6 +57,32 @@ OUTPUT_SELECTS_CUT = """() => {
   });
 }"""
 
+# The teacher's page: controls and text lines wider than the card they sit in (except inside
+# a box that scrolls them: the spotlit network on a phone).
+PAST_THEIR_CARD = r"""() => {
+  const out = [];
+  for (const card of document.querySelectorAll('.join, .tool, .board, .spotlight, .gallery-wrap')) {
+    if (!card.getClientRects().length) continue;
+    const c = card.getBoundingClientRect();
+    for (const el of card.querySelectorAll('select, button, input, label, p, h2, a')) {
+      if (!el.getClientRects().length) continue;
+      if (el.closest('details:not([open]) > :not(summary)')) continue;
+      let scrolls = false;
+      for (let p = el.parentElement; p && p !== card; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') scrolls = true;
+      }
+      if (scrolls) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.left < c.left - 1 || r.right > c.right + 1)) {
+        const text = el.textContent.trim().replace(/\s+/g, ' ').slice(0, 30);
+        const where = [r.left, r.right, c.left, c.right].map(Math.round).join(' ');
+        out.push(`${el.dataset.testid || el.tagName} "${text}" [${where}]`);
+      }
+    }
+  }
+  return out;
+}"""
+
 PRESENTER = """() => {
   const box = """ + BOX_JS + """;
   return {
@@ -66,10 +93,10 @@ PRESENTER = """() => {
 }"""
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, full_page: bool = False) -> None:
     settle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"screen-{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"screen-{name}.png"), full_page=full_page)
 
 
 def cut_off(page: Page, root: str) -> dict[str, Any]:
@@ -79,6 +106,7 @@ def cut_off(page: Page, root: str) -> dict[str, Any]:
         "sideways scroll": [] if scroll[0] <= scroll[1] else [scroll],
         "past the sides": page.evaluate(PAST_THE_SIDES),
         "cut text": page.evaluate(CLIPPED_TEXT, root),
+        "past their card": page.evaluate(PAST_THEIR_CARD),
     }
 
 
@@ -110,3 +138,36 @@ def test_the_presenter_view_with_six_layers_cuts_nothing(
         assert inside(b["picture"], {"top": 0, "bottom": height, "left": 0, "right": width}), b
         assert b["loss"]["height"] >= height / 5, b
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_teachers_page_cuts_nothing_on_four_screens(classroom: Classroom, lang: str) -> None:
+    teacher = classroom.open_class("Lab 3: hidden layers", query=f"?lang={lang}")
+    for name in ("Ada", "Grace Hopper", "Alan"):
+        classroom.join(name, f"&lang={lang}")
+    for name in ("Ada", "Grace Hopper", "Alan"):
+        expect(classroom.card(name)).to_be_visible()
+    for tool in ("tool-lock", "tool-challenge"):
+        teacher.get_by_test_id(tool).click()
+    teacher.get_by_test_id("challenge-start").click()
+    expect(teacher.get_by_test_id("leaderboard-row-1")).to_be_visible()
+    found: dict[str, Any] = {}
+    for width, height in SIZES:
+        teacher.set_viewport_size({"width": width, "height": height})
+        teacher.evaluate("() => scrollTo(0, 0)")
+        shot(teacher, f"teach-{width}x{height}-{lang}", full_page=True)
+        here = cut_off(teacher, "body")
+        if not nothing(here):
+            found[f"{width}x{height}"] = here
+    classroom.card("Ada").click()
+    expect(teacher.get_by_test_id("spotlight")).to_be_visible()
+    teacher.wait_for_function("() => window.__teach.frames > 0")
+    for width, height in SIZES:
+        teacher.set_viewport_size({"width": width, "height": height})
+        teacher.evaluate("() => scrollTo(0, 0)")
+        shot(teacher, f"teach-spotlight-{width}x{height}-{lang}", full_page=True)
+        here = cut_off(teacher, "body")
+        if not nothing(here):
+            found[f"spotlight {width}x{height}"] = here
+    assert found == {}, found
+    assert classroom.errors == [], classroom.errors
