@@ -355,6 +355,7 @@ class RoomMember:
                 await hub.teacher_left(left)  # its countdown starts: one socket, one room
         self.ended = None
         await self._enter("teacher", room.code)
+        self.room = room
         await hub.touch(room.code)
         self._send(protocol.RoomCreatedMessage(
             id=message.id, code=room.code, key=room.key, title=room.title,

@@ -5,12 +5,19 @@ comes back hangs nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from server import protocol
+from server.rooms import member
+from server.rooms.member import RoomMember
+from server.rooms.memory import MemoryHub
+from server.rooms.room import Room, new_code, new_key
+from server.session import Session
 from server.settings import Settings
 from tests.redis_server import RedisServer, restartable_redis_server
 from tests.server.conftest import Peer
@@ -94,3 +101,83 @@ def test_a_redis_that_never_comes_back_hangs_nothing(settings: Settings,
             frames(newcomer, 5)
         assert time.monotonic() - started < 60
     # Leaving the sockets and stopping the app did not hang either (the test would time out).
+
+
+def _run(scenario: Any) -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(scenario)
+    finally:
+        loop.close()
+
+
+async def _end(one: RoomMember) -> None:
+    """Close the member and wait for its listeners to end."""
+    await one.close()
+    await asyncio.gather(*one.tasks, return_exceptions=True)
+
+
+def _member(settings: Settings, hub: MemoryHub) -> tuple[RoomMember, list[Any]]:
+    session = Session(settings)
+    sent: list[Any] = []
+    session.send = sent.append  # type: ignore[method-assign]
+    return RoomMember(session, hub, settings, "127.0.0.1"), sent
+
+
+def test_a_room_that_cannot_come_back_ends_with_a_sentence_and_a_new_class_opens(
+        settings: Settings) -> None:
+    one = settings.model_copy(update={"max_rooms": 1})
+
+    async def scenario() -> None:
+        hub = MemoryHub(one.room_idle_seconds)
+        teacher, sent = _member(one, hub)
+        await teacher.on_create(protocol.RoomCreateMessage(type="room_create", id="c1"))
+        code = teacher.code
+        assert code is not None
+        # The store came back empty, and another room took the only place first.
+        await hub.delete(code)
+        assert await hub.create(Room(new_code(), new_key(), "", time.time()), 5) == "created"
+        teacher.store_lost = True
+        sent.clear()
+        await teacher._gallery()
+        told = [m for m in sent if isinstance(m, protocol.ErrorMessage)]
+        assert len(told) == 1 and told[0].code == OUTAGE
+        assert code in told[0].message and "create a new class" in told[0].message
+        assert [m.reason for m in sent if isinstance(m, protocol.RoomClosedMessage)] == [
+            "expired"]
+        assert teacher.role is None and await hub.get(code) is None
+        for other in await _codes(hub):
+            await hub.delete(other)
+        await teacher.on_create(protocol.RoomCreateMessage(type="room_create", id="c2"))
+        assert teacher.role == "teacher" and teacher.code != code
+        await _end(teacher)
+
+    _run(scenario())
+
+
+async def _codes(hub: MemoryHub) -> list[str]:
+    return list(hub.rooms)
+
+
+def test_a_student_whose_room_is_not_put_back_is_told_it_expired(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario() -> None:
+        hub = MemoryHub(settings.room_idle_seconds)
+        room = Room(new_code(), new_key(), "", time.time())
+        assert await hub.create(room, 5) == "created"
+        student, sent = _member(settings, hub)
+        await student.on_join(protocol.RoomJoinMessage(type="room_join", code=room.code,
+                                                       name="Ada"))
+        await hub.delete(room.code)  # the store came back empty
+        student.store_lost = True
+        sent.clear()
+        await student._publish_card()
+        assert sent == [] and student.role == "student"  # it waits for the teacher's page
+        monkeypatch.setattr(member, "REJOIN_SECONDS", 0.0)
+        await student._publish_card()
+        assert [m.reason for m in sent if isinstance(m, protocol.RoomClosedMessage)] == [
+            "expired"]
+        assert student.role is None
+        await _end(student)
+
+    _run(scenario())
