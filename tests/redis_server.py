@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from typing import IO
 
 from tests.server_process import free_port, spawn, stop_server
 
@@ -20,35 +21,61 @@ MISSING = ("redis-server is not installed: the rooms' tests need it. `make test`
            "(apt-get install -y redis-server).")
 
 
+class RedisServer:
+    """One redis-server (no persistence) on a port of its own, which a test can stop and
+    start again on the same port (a restarted or failed-over Redis comes back empty)."""
+
+    def __init__(self, workdir: str, log: IO[bytes], timeout: float = 10.0) -> None:
+        program = shutil.which("redis-server")
+        if program is None:
+            raise RuntimeError(MISSING)
+        self.program, self.workdir, self.log, self.timeout = program, workdir, log, timeout
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = spawn(
+            [self.program, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.workdir],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError("redis-server exited: " + self.log.read().decode(
+                    errors="replace"))
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not answer within {self.timeout} s")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            stop_server(process)
+
+
+@contextlib.contextmanager
+def restartable_redis_server(timeout: float = 10.0) -> Iterator[RedisServer]:
+    """Start a RedisServer; stop it on exit."""
+    with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryFile() as log:
+        server = RedisServer(workdir, log, timeout)
+        try:
+            server.start()
+            yield server
+        finally:
+            server.stop()
+
+
 @contextlib.contextmanager
 def redis_server(timeout: float = 10.0) -> Iterator[str]:
     """Start redis-server (no persistence) and yield its URL; stop it on exit."""
-    program = shutil.which("redis-server")
-    if program is None:
-        raise RuntimeError(MISSING)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryFile() as log:
-        process = spawn(
-            [program, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", workdir],
-            stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if process.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError("redis-server exited: " + log.read().decode(
-                        errors="replace"))
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                        s.sendall(b"PING\r\n")
-                        if s.recv(16).startswith(b"+PONG"):
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not answer within {timeout} s")
-                time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            stop_server(process)
+    with restartable_redis_server(timeout) as server:
+        yield server.url

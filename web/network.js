@@ -154,7 +154,7 @@ export function mountNetwork(container, ctx) {
     const L = n.length - 1;
     const outHead = outputHead();
     nodes.replaceChildren(outHead);
-    const g = geometry(stage, n, outHead.offsetWidth);
+    const g = geometry(stage, n, outHead.offsetWidth, outHead.offsetHeight);
     const { width, height, xs, tallest, narrow } = g;
     const HEAD = g.head;
     const PITCH = g.pitch;
@@ -163,6 +163,7 @@ export function mountNetwork(container, ctx) {
     else stage.style.removeProperty('height');
     nodes.style.width = g.tight ? `${width}px` : '';
     stage.style.setProperty('--head-w', `${g.headWidth}px`);
+    stage.style.setProperty('--head-top', `${g.lift}px`);
     stage.style.setProperty('--node', `${NODE}px`);
     stage.classList.toggle('narrow', narrow);
     svg.setAttribute('width', String(width));

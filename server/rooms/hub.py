@@ -8,8 +8,10 @@ and the students' processes, `frames(code, student)` a spotlit student's binary 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import random
 import time
 from abc import ABC, abstractmethod
 from typing import Any, Literal
@@ -41,6 +43,23 @@ class OutageLog:
         more = f" ({self.held} more since the last warning)" if self.held else ""
         log.warning("rooms store unavailable: %s (%s)%s", what, type(error).__name__, more)
         self.last, self.held = now, 0
+
+
+class Backoff:
+    """The waits between tries at a store that does not answer: FIRST seconds, doubled at
+    each failure up to MOST, with jitter (a class's sockets do not all knock at once)."""
+
+    FIRST, MOST = 0.5, 8.0
+
+    def __init__(self) -> None:
+        self.next = self.FIRST
+
+    def reset(self) -> None:
+        self.next = self.FIRST
+
+    async def wait(self) -> None:
+        delay, self.next = self.next, min(self.MOST, self.next * 2)
+        await asyncio.sleep(delay * random.uniform(0.5, 1.0))
 
 
 def events(code: str) -> str:
@@ -118,7 +137,8 @@ class Hub(ABC):
 
     @abstractmethod
     async def add_student(self, code: str, student: Student, max_students: int) -> Added:
-        """Add a student, unless the room has `max_students` or is gone."""
+        """Add a student, unless the room has `max_students` or is gone (a student already
+        there stays as it is: one putting itself back keeps its hidden state)."""
 
     @abstractmethod
     async def remove_student(self, code: str, student: str) -> Student | None:

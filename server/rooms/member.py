@@ -132,6 +132,7 @@ class RoomMember:
                 {"id": id, "code": error.code, "message": error.message, "field": error.field}))
         except Exception as error:
             if self.hub is not None and isinstance(error, self.hub.errors):
+                self.part.store_failed()
                 self.hub.outage.warn("a room message", error)
                 self.session.send(protocol.ErrorMessage(
                     id=id, code="rooms_unavailable", field=None,
@@ -194,7 +195,7 @@ class RoomMember:
                 raise ProtocolError("internal", "type: no free room code found", "type")
             log.info("room %s opened", room.code)
         await self.part.before_create(room.code)
-        await TeacherMember(self, room.code).enter()
+        await TeacherMember(self, room.code, room).enter()
         await hub.touch(room.code)
         self.session.send(protocol.RoomCreatedMessage(
             id=message.id, code=room.code, key=room.key, title=room.title,
@@ -265,6 +266,7 @@ class RoomMember:
                 await part.tick()
             except Exception as error:
                 if isinstance(error, self.hub.errors):
+                    part.store_failed()
                     self.hub.outage.warn(part.where(), error)
                     part.outage()
                 else:

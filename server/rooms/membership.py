@@ -19,7 +19,7 @@ from server import protocol
 from server.config import ProtocolError
 from server.rooms import channel
 from server.rooms import hub as channels
-from server.rooms.hub import Hub, Subscription
+from server.rooms.hub import Backoff, Hub, Subscription
 from server.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class Holder(Protocol):
     session: Session
     settings: Settings
     hub: Hub | None
+    address: str
     part: Membership
 
     async def admit(self, room: Room, id: str, name: str, message_id: protocol.MessageId
@@ -119,6 +120,9 @@ class Membership:
     def outage(self) -> None:
         """The rooms' store did not answer a tick."""
 
+    def store_failed(self) -> None:
+        """The rooms' store failed (a restarted Redis may come back empty)."""
+
     def offer_frame(self, frame: bytes) -> None:
         """A frame the session just sent its client."""
 
@@ -149,12 +153,31 @@ class InRoom(Membership):
         self.events: Subscription | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         """This membership's listeners (cancelled when it ends)."""
+        self.listener: asyncio.Task[None] | None = None
+        self.store_lost = False
+        """The store failed since the room was last found: a missing room may be one that a
+        restarted Redis lost, rather than a closed one."""
 
     async def enter(self) -> None:
         """Become the connection's part and listen to the room's channel."""
         self.member.part = self
         self.events = await self.hub.subscribe(channels.events(self.code))
-        self.spawn(self._listen(self.events))
+        self.listener = self.spawn(self._listen(self.events))
+
+    async def listen_again(self) -> None:
+        """A fresh subscription to the room's channel (the old one may still be waiting to
+        connect again), so that what is published from now on arrives."""
+        old, listener = self.events, self.listener
+        self.events = await self.hub.subscribe(channels.events(self.code))
+        self.listener = self.spawn(self._listen(self.events))
+        if listener is not None:
+            listener.cancel()
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+
+    def store_failed(self) -> None:
+        self.store_lost = True
 
     def spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(work)
@@ -196,28 +219,31 @@ class InRoom(Membership):
     async def close(self) -> None:
         await self.leave()
 
-    async def pause_after(self, error: Exception) -> None:
+    async def pause_after(self, error: Exception, backoff: Backoff | None = None) -> None:
         if isinstance(error, self.hub.errors):
+            self.store_lost = True
             self.hub.outage.warn(self.where(), error)
         else:
             log.exception("room %s: a channel message failed", self.code)
-        await asyncio.sleep(1.0)
+        await (backoff or Backoff()).wait()
 
     async def _listen(self, events: Subscription) -> None:
+        backoff = Backoff()
         while self.events is events:
             stop_if_cancelled()
             try:
                 envelope = channel.decode(await events.get())
+                backoff.reset()
             except channel.Malformed:
                 log.warning("room %s: a malformed channel message", self.code)
                 continue
             except Exception as error:  # the store went away: try again, gently
-                await self.pause_after(error)
+                await self.pause_after(error, backoff)
                 continue
             try:
                 await self.deliver(envelope)
             except Exception as error:
-                await self.pause_after(error)
+                await self.pause_after(error, backoff)
 
     async def deliver(self, envelope: channel.Message) -> None:
         """A message on the room's channel (any reader's: each part picks its own)."""

@@ -126,6 +126,8 @@ class MemoryHub(Hub):
         entry = self._entry(code)
         if entry is None:
             return "gone"
+        if student.id in entry.students:
+            return "added"
         if len(entry.students) >= max_students:
             return "full"
         entry.students[student.id] = replace(student)

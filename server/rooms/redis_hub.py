@@ -9,21 +9,42 @@ codes whose room is gone); `joins:ADDR` counts an address's failed joins in the 
 window, checked and counted in one step. Channels: `room:CODE:events` and
 `room:CODE:frames:STUDENT` (see hub.py). The checks that must not race between processes (room
 and student limits, a card for a student that just left) run as Lua scripts, atomically.
+
+A Redis server that stops answering (a restart, a failover, a reboot of its machine) hangs
+nothing: every command gives up within a few seconds (CONNECT_SECONDS, COMMAND_SECONDS, a
+couple of quick retries), and a subscription that hears nothing, not even the answer to its
+ping, for SILENT_SECONDS drops its connection and raises, to subscribe again on its next get.
+A restarted Redis comes back empty (rooms keep no persistence): the members put their room
+back (see member.py).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Literal, cast
 
 import redis.asyncio as aioredis
 from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from server.rooms.hub import Added, Created, Hub, Subscription
 from server.rooms.room import Room, Student
 
 PREFIX = "playground:"
+CONNECT_SECONDS = 2.0
+"""A connection to the Redis server is given up after this long (a machine that rebooted
+answers nothing at all)."""
+COMMAND_SECONDS = 5.0
+"""A command's reply is given up after this long."""
+RETRIES = 2
+"""Quick retries of a command whose connection failed (a failover's switch takes a moment)."""
+SILENT_SECONDS = 30.0
+"""A subscription that hears nothing for this long (it pings after a third of it) has lost
+its connection."""
 
 _CREATE = """
 local t = redis.call('TIME')
@@ -81,6 +102,7 @@ return 1
 """
 _ADD_STUDENT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'added' end
 if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
@@ -140,13 +162,28 @@ class _PubSub(Subscription):
     def __init__(self, pubsub: PubSub) -> None:
         self.pubsub = pubsub
         self.closed = False
+        self.heard = self.pinged = time.monotonic()
 
     async def get(self) -> bytes:
+        """The next message; raises when the connection is lost (redis-py connects again,
+        and subscribes again, on the next call)."""
         while True:
             message = await self.pubsub.get_message(ignore_subscribe_messages=True,
-                                                    timeout=None)
-            if message is not None and message.get("type") == "message":
-                return cast(bytes, message["data"])
+                                                    timeout=1.0)
+            now = time.monotonic()
+            if message is not None:
+                self.heard = now
+                if message.get("type") == "message":
+                    return cast(bytes, message["data"])
+            elif now - self.heard > SILENT_SECONDS:
+                self.heard = now
+                connection = self.pubsub.connection
+                if connection is not None:
+                    await connection.disconnect()
+                raise RedisConnectionError(f"no answer from Redis for {SILENT_SECONDS:g} s")
+            elif now - max(self.heard, self.pinged) > SILENT_SECONDS / 3:
+                self.pinged = now
+                await self.pubsub.ping()
 
     async def close(self) -> None:
         if not self.closed:
@@ -164,7 +201,9 @@ class RedisHub(Hub):
                  ) -> None:
         super().__init__(idle_seconds, orphan_seconds)
         self.url = url
-        self.client: aioredis.Redis = aioredis.Redis.from_url(url)
+        self.client: aioredis.Redis = aioredis.Redis.from_url(
+            url, socket_connect_timeout=CONNECT_SECONDS, socket_timeout=COMMAND_SECONDS,
+            retry=Retry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), RETRIES))
         self._scripts = {name: self.client.register_script(text) for name, text in (
             ("create", _CREATE), ("touch", _TOUCH), ("save", _SAVE),
             ("add_student", _ADD_STUDENT), ("set_hidden", _SET_HIDDEN),

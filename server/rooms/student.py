@@ -29,12 +29,21 @@ PAUSED = (protocol.PlayMessage, protocol.StepMessage, protocol.SearchStartMessag
 """What a student may not send while the teacher pauses the class: it would train."""
 
 
+REJOIN_SECONDS = 60.0
+"""After its store came back empty (a restarted Redis), a student waits this long for its
+teacher's page to put the room back before it is told the room expired."""
+
+
 class StudentMember(InRoom):
     """A student of room `code`, known to the hub as `student`."""
 
     def __init__(self, member: Holder, room: Room, student: Student) -> None:
         super().__init__(member, room.code)
         self.student, self.name = student.id, student.name
+        self.me = student
+        """Itself in its room, put back when a restarted Redis lost it."""
+        self.lost_since: float | None = None
+        """When it first found its room missing after the store failed."""
         self.locks: list[protocol.LockableControl] = list(room.locks)
         self.challenge: dict[str, Any] | None = room.challenge
         self.pushed: Config | None = None
@@ -179,9 +188,27 @@ class StudentMember(InRoom):
         await self.publish_card()
 
     async def publish_card(self) -> None:
-        still_open = await self.hub.put_card(self.code, self.student,
-                                             card(self.session, self.thumbnail))
+        back: bool | None = True
+        if self.store_lost:  # a restarted Redis may have lost the room, or this student
+            back = await self.rejoin()
+            if back is None:
+                return  # the teacher's page has not put the room back yet
+        still_open = back and await self.hub.put_card(self.code, self.student,
+                                                      card(self.session, self.thumbnail))
         if not still_open and self.member.part is self:
             self.send(protocol.RoomClosedMessage(reason="expired"))
             await self.drop()
 
+    async def rejoin(self) -> bool | None:
+        """After the store failed: be in the room again (a student still there stays as it
+        is), once the teacher's page put the room back. None while it waits for that, False
+        when it waited REJOIN_SECONDS in vain or the room came back full."""
+        added = await self.hub.add_student(self.code, self.me,
+                                           self.settings.max_students_per_room)
+        if added == "added":
+            self.store_lost, self.lost_since = False, None
+            await self.listen_again()
+            return True
+        now = time.monotonic()
+        self.lost_since = self.lost_since or now
+        return None if added == "gone" and now - self.lost_since < REJOIN_SECONDS else False

@@ -49,8 +49,10 @@ def no_such_student() -> ProtocolError:
 class TeacherMember(InRoom):
     """The room's teacher socket."""
 
-    def __init__(self, member: Holder, code: str) -> None:
+    def __init__(self, member: Holder, code: str, room: Room | None = None) -> None:
         super().__init__(member, code)
+        self.room = room
+        """The room as last read, put back when a restarted Redis lost it."""
         self.thumbs: dict[str, str] = {}
         """The thumbnail each student's card last carried to the page."""
         self.spotlight: str | None = None
@@ -121,9 +123,31 @@ class TeacherMember(InRoom):
             room = await self._room(getattr(message, "key", None))
             await handlers[str(getattr(message, "type"))](room, message)  # noqa: B009
 
+    async def found(self) -> Room | None:
+        """The room; put back (same code, key, locks and challenge) when the store failed
+        since it was last found, for a restarted Redis comes back empty. None when it is
+        closed, or cannot come back (the teacher is told why)."""
+        room = await self.hub.get(self.code)
+        if room is None and self.store_lost and self.room is not None:
+            room, settings = self.room, self.settings
+            result = await self.hub.create(room, settings.max_rooms, self.member.address,
+                                           settings.max_rooms_per_client)
+            if result != "created":
+                self.send(protocol.ErrorMessage(
+                    code="rooms_unavailable", field=None,
+                    message=f"the room {self.code} was lost when the rooms' store (Redis) "
+                    f"restarted, and it cannot come back ({result}: other rooms took its "
+                    "place): create a new class"))
+                return None
+            log.info("room %s put back after its store restarted", self.code)
+            await self.listen_again()
+        if room is not None:
+            self.room, self.store_lost = room, False
+        return room
+
     async def _room(self, key: str | None) -> Room:
         """The room, if `key` is its key."""
-        room = await self.hub.get(self.code)
+        room = await self.found()
         if room is None:
             await self.drop()
             raise ProtocolError("room_not_found", "type: the room is closed (or expired)",
@@ -372,7 +396,7 @@ class TeacherMember(InRoom):
 
     async def _gallery(self) -> None:
         hub, code = self.hub, self.code
-        room = await hub.get(code)
+        room = await self.found()
         if room is None:
             if self.member.part is self:
                 self.send(protocol.RoomClosedMessage(reason="expired"))

@@ -161,6 +161,8 @@ function receive(message) {
     case 'room_gallery':
     {
       probe.gallery += 1;
+      // A gallery comes only from a store that answers: an outage's notice is over.
+      if (errorEl.dataset.code === 'rooms_unavailable') showError(null);
       const started = performance.now();
       count = Number(message.count ?? message.students?.length ?? 0);
       cards = message.students ?? [];
@@ -265,6 +267,7 @@ function refused(error) {
 
 function showError(/** @type {any} */ error) {
   errorEl.hidden = !error;
+  errorEl.dataset.code = error?.code ?? '';
   errorEl.textContent = error ? errorText(t, error) : '';
 }
 
