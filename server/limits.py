@@ -56,7 +56,8 @@ MAX_TRIAL_SECONDS: Final = 20.0
 
 
 def as_dict() -> dict[str, int | float]:
-    """The limits as sent in `hello.limits` and `GET /api/catalog`."""
+    """The limits as sent in `hello.limits` and `GET /api/catalog` (each key a field of
+    server.protocol.Limits, which types them for the page: a new limit goes in both)."""
     return {
         "max_hidden_layers": MAX_HIDDEN_LAYERS,
         "max_units": MAX_UNITS,

@@ -81,7 +81,8 @@ export function mountNetwork(container, ctx) {
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let catalog = null;
-  /** @type {any} */ let limits = {};
+  /** The catalog's limits (`hello.limits`): the add buttons stay disabled before them. */
+  /** @type {import('./types/protocol').Limits | null} */ let limits = null;
   /** @type {number[]} */ let domain = [-6, 6, -6, 6];
   /** @type {any} */ let frame = null;
   /** @type {any} */ let diagnostics = null;
@@ -236,7 +237,7 @@ export function mountNetwork(container, ctx) {
         <button type="button" class="btn-mini bn-toggle" data-testid="batch-norm-${l}" aria-pressed="${Boolean(layer.batch_norm)}" title="${t('network.batchNorm', { l })}" aria-label="${t('network.batchNorm', { l })}">BN</button>
         <span class="layer-dead" data-testid="dead-count-${l}"></span>`);
       nodes.append(head);
-      const maxUnits = Number(limits.max_units) || 8;
+      const maxUnits = limits?.max_units ?? 0;
       /** @type {HTMLButtonElement} */ (head.querySelector(`[data-testid="add-neuron-${l}"]`)).disabled = layer.units >= maxUnits;
       /** @type {HTMLButtonElement} */ (head.querySelector(`[data-testid="remove-neuron-${l}"]`)).disabled = layer.units <= 1;
       head.querySelector(`[data-testid="add-neuron-${l}"]`)?.addEventListener('click', () => setHidden((h) => {
@@ -293,7 +294,7 @@ export function mountNetwork(container, ctx) {
       el.innerHTML = `<span>ŷ${n[L] > 1 ? `<sub>${j + 1}</sub>` : ''}</span>`;
     }
 
-    const maxLayers = Number(limits.max_hidden_layers) || 6;
+    const maxLayers = limits?.max_hidden_layers ?? 0;
     /** @type {HTMLButtonElement} */ (q('add-layer')).disabled = hidden.length >= maxLayers;
     /** @type {HTMLButtonElement} */ (q('remove-layer')).disabled = hidden.length === 0;
     /** @type {HTMLElement} */ (container.querySelector('.layer-count')).textContent = hidden.length === 1
@@ -399,7 +400,7 @@ export function mountNetwork(container, ctx) {
     const fit = getComputedStyle(stage).getPropertyValue('--net-fit').trim() === '1';
     const sig = JSON.stringify([n, config?.features, config?.hidden, config?.output, stage.clientWidth,
       fit ? stage.clientHeight : 0, getComputedStyle(document.documentElement).fontSize, ctx.i18n.lang,
-      catalog ? 1 : 0, limits.max_units, limits.max_hidden_layers]);
+      catalog ? 1 : 0, limits?.max_units, limits?.max_hidden_layers]);
     if (force || sig !== signature) {
       signature = sig;
       build();
@@ -425,7 +426,7 @@ export function mountNetwork(container, ctx) {
      */
     update(state, changed) {
       if (changed.has('catalog')) catalog = state.catalog;
-      if (changed.has('hello')) limits = state.hello?.limits ?? {};
+      if (changed.has('hello')) limits = state.hello?.limits ?? null;
       if (changed.has('lang')) relabel();
       if (changed.has('data') && state.data?.domain) domain = state.data.domain;
       if (changed.has('frame') && state.frame) {
