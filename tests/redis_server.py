@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -55,6 +56,12 @@ class RedisServer:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"redis-server did not answer within {self.timeout} s")
             time.sleep(0.05)
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop (or resume) the server's process without closing its sockets: a machine
+        that stopped answering."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP if frozen else signal.SIGCONT)
 
     def stop(self) -> None:
         process, self.process = self.process, None

@@ -38,8 +38,8 @@ PREFIX = "playground:"
 CONNECT_SECONDS = 2.0
 """A connection to the Redis server is given up after this long (a machine that rebooted
 answers nothing at all)."""
-COMMAND_SECONDS = 5.0
-"""A command's reply is given up after this long."""
+COMMAND_SECONDS = 3.0
+"""A command's reply is given up after this long (a frozen server: not tried again)."""
 RETRIES = 2
 """Quick retries of a command whose connection failed (a failover's switch takes a moment)."""
 SILENT_SECONDS = 30.0
@@ -203,7 +203,8 @@ class RedisHub(Hub):
         self.url = url
         self.client: aioredis.Redis = aioredis.Redis.from_url(
             url, socket_connect_timeout=CONNECT_SECONDS, socket_timeout=COMMAND_SECONDS,
-            retry=Retry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), RETRIES))
+            retry=Retry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), RETRIES,
+                        supported_errors=(RedisConnectionError,)))
         self._scripts = {name: self.client.register_script(text) for name, text in (
             ("create", _CREATE), ("touch", _TOUCH), ("save", _SAVE),
             ("add_student", _ADD_STUDENT), ("set_hidden", _SET_HIDDEN),

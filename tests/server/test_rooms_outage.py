@@ -77,6 +77,30 @@ def test_a_class_survives_a_redis_restart(settings: Settings, redis: RedisServer
         assert student.until("room_state")["locks"] == ["dataset"]
 
 
+def test_a_frozen_redis_is_given_up_and_the_class_carries_on_when_it_answers(
+        settings: Settings, redis: RedisServer) -> None:
+    with sockets(room_settings(settings, "redis", redis.url), 2) as (_, (teacher, student)):
+        room = create(teacher)
+        join(student, room["code"], "Ada")
+        student.request("play", "status")
+        gallery_with(teacher, 1)
+        redis.freeze()  # its sockets stay open; nothing answers
+        try:
+            outage_told(teacher)
+            epochs = [frame["header"]["epoch"] for frame in frames(student, 20)]
+            assert epochs[-1] > epochs[0]
+            refused = ask(teacher, "room_push", key=room["key"],
+                          config={"optimizer": {"learning_rate": 0.1}})
+            assert (refused["type"], refused["code"]) == ("error", OUTAGE)
+        finally:
+            redis.freeze(False)
+        gallery_with(teacher, 1)
+        ack = ask(teacher, "room_push", key=room["key"],
+                  config={"optimizer": {"learning_rate": 0.1}})
+        assert (ack["type"], ack["delivered"]) == ("room_ack", 1)
+        student.until("room_push")
+
+
 def test_a_redis_that_never_comes_back_hangs_nothing(settings: Settings,
                                                      redis: RedisServer) -> None:
     with sockets(room_settings(settings, "redis", redis.url), 2) as (client, (teacher, student)):
