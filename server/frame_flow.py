@@ -187,7 +187,7 @@ class FrameFlow:
         session = self.session
         model, config, epoch = session.model, session.config, session.epoch
         points = self._unsent_history()
-        metrics = model.trainer.record()
+        metrics = session.training.point()
         metrics = {k: v for k, v in metrics.items() if k != "epoch"}
         model.renderer.refresh_diagnostics(
             session.version, session.state == "playing", config.optimizer.learning_rate,

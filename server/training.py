@@ -13,7 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.trainer import Trainer
 from server import protocol
@@ -50,6 +50,8 @@ class Training:
         self._best: tuple[int, float] | None = None
         self._history_seen = 0
         self._recorded_epoch = -1
+        self._recorded: tuple[Trainer, int, dict[str, Any]] | None = None
+        """(trainer, session version, entry) of the last history point a slice recorded."""
         self._stop_from = 0
         """Early stopping counts epochs without improvement from here at most (a new play or
         step gives at least `patience` epochs)."""
@@ -228,8 +230,22 @@ class Training:
     def _record(self, trainer: Trainer) -> None:
         """A history point after every slice that ended an epoch, besides one per frame: a
         fast run gets the points its loss curve needs, a step one per epoch (see train_slice)."""
-        trainer.record()
+        entry = trainer.record()
         self._recorded_epoch = trainer.epoch
+        self._recorded = (trainer, self.session.version, entry)
+
+    def point(self) -> dict[str, Any]:
+        """The history point of the current state, for a frame: the one the last slice
+        recorded if nothing changed since (a frame right after an epoch at a slow-motion pace
+        needs no second metrics pass), else a new one."""
+        trainer = self.trainer
+        if self._recorded is not None:
+            recorded, version, entry = self._recorded
+            history = trainer.history
+            if recorded is trainer and version == self.session.version and history \
+                    and history[-1] is entry:
+                return entry
+        return trainer.record()
 
     def failed(self, error: Exception) -> None:
         """An unexpected error while training: pause and tell the client."""
