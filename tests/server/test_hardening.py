@@ -813,3 +813,24 @@ def test_visibility_is_a_strict_boolean(client: TestClient) -> None:
         peer = opened(ws)
         error = error_for(peer, json.dumps({"type": "visibility", "id": 1, "visible": "no"}))
         assert error["field"] == "visible"
+
+
+def test_acks_as_the_page_sends_them_are_read_without_the_parser_and_others_still_checked(
+        ) -> None:
+    session, settings = Session(Settings()), Settings()
+    connection = Connection(SimpleNamespace(), session, settings)  # type: ignore[arg-type]
+    session.frames.frame()
+    session.frames.frame()
+    assert [seq for seq, _ in session.frames.in_flight] == [1, 2]
+    connection.apply('{"type":"ack","frame":1}')
+    assert [seq for seq, _ in session.frames.in_flight] == [2]
+    connection.apply('{"type": "ack", "frame": 2}')
+    assert not session.frames.in_flight and not session.outbox
+    for bad, field in (('{"type":"ack","frame":-1}', "frame"),
+                       ('{"type":"ack","frame":1.5}', "frame"),
+                       ('{"type":"ack","frame":"3"}', "frame"),
+                       ('{"type":"ack","frame":01}', None),
+                       ('{"type":"ack","frame":3,"x":1}', "x")):
+        connection.apply(bad)
+        reply = json.loads(str(session.outbox.pop()))
+        assert reply["type"] == "error" and reply["field"] == field, bad
