@@ -286,6 +286,8 @@ async def classroom(teacher_url: str, student_urls: list[str], students: int,
         "server_cpu_per_process": [round(cpu / elapsed, 2) for cpu in servers_cpu],
         "server_cpu_ms_per_student_second": round(1000 * sum(servers_cpu) / elapsed
                                                   / students, 1),
+        "server_cpu_ms_per_frame": round(1000 * sum(servers_cpu)
+                                         / max(1, sum(p.frames for p in pupils)), 2),
         "bench_cpu": round(bench_cpu / elapsed, 2),
         "load_average": round(os.getloadavg()[0], 1),
         "cores": os.cpu_count(),
@@ -385,7 +387,8 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
           "teacher's galleries")
     if "server_cpu_per_process" in result:
         print(f"  server CPU: {result['server_cpu_per_process']} cores (per process), "
-              f"{result['server_cpu_ms_per_student_second']} ms per student-second; the "
+              f"{result['server_cpu_ms_per_student_second']} ms per student-second, "
+              f"{result['server_cpu_ms_per_frame']} ms per student frame (all included); the "
               f"bench's clients {result['bench_cpu']} core; load average "
               f"{result['load_average']} on {result['cores']} cores")
     for line in goals(result):
