@@ -41,8 +41,9 @@ class Trainable(Protocol):
     def training_delay(self, now: float) -> float | None:
         """None: nothing to train; 0: train now; > 0: seconds until the next epoch is due."""
 
-    def train_slice(self, budget: float) -> None:
-        """Train for about `budget` seconds (at least one unit), on this thread."""
+    def train_slice(self, budget: float, behind: bool = False) -> None:
+        """Train for about `budget` seconds (at least one unit, or part of one when
+        `behind`: frames are late), on this thread."""
 
     @property
     def trainer(self) -> Any:
@@ -232,7 +233,7 @@ class Scheduler:
                 else:
                     try:
                         session.train_slice(self.behind_slice if self.behind
-                                            else self.slice_seconds)
+                                            else self.slice_seconds, self.behind)
                     except Exception as error:  # a bug must not stop every other session
                         log.exception("training failed")
                         session.training_failed(error)

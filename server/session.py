@@ -168,8 +168,8 @@ class Session:
     def training_delay(self, now: float) -> float | None:
         return self.training.delay(now)
 
-    def train_slice(self, budget: float) -> None:
-        self.training.train_slice(budget)
+    def train_slice(self, budget: float, behind: bool = False) -> None:
+        self.training.train_slice(budget, behind)
 
     run = staticmethod(Training.run)
 

@@ -166,13 +166,24 @@ class Training:
         ran = trainer.run(epochs, max_seconds=budget)
         return ran, time.thread_time() - start
 
-    def train_slice(self, budget: float) -> None:
+    def train_slice(self, budget: float, behind: bool = False) -> None:
         """One slice on the calling thread: whole epochs in slow motion; otherwise mini-batch
         steps for about `budget` seconds, so that a slice of a long epoch still moves the
-        picture (the epoch goes on at the next slice; a step still ends on its epoch)."""
+        picture (the epoch goes on at the next slice; a step still ends on its epoch).
+
+        `behind`: the scheduler is behind and shrinks the slices so that frames keep coming
+        (see scheduler.py). In slow motion a budget shorter than an epoch then trains the
+        due epoch's mini-batches for the budget, never past its end: the next frame comes
+        after a few mini-batches instead of a whole epoch, and the pace stays the upper
+        bound."""
         trainer = self.trainer
         if self.slow_motion:
-            self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
+            if not behind or budget >= self.epoch_seconds:
+                self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
+                return
+            epoch, start = trainer.epoch, time.thread_time()
+            steps = trainer.train_for(budget, trainer.batches_per_epoch - trainer.position)
+            self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
             return
         deadline = time.perf_counter() + budget
         while True:
