@@ -11,9 +11,9 @@ last frame is older than 1 / min(fps, 12) s) skips the turn's slice, so training
 the frames leave; frames above the floor keep alternating with slices. While frames are late
 on average (`behind_seconds`), they are built light (see render.py), like adaptive video. And
 since a session has a new frame to show only after some training, the slices then shrink
-(down to `MIN_SLICE`) while frames miss the floor rate, and grow back while they make it: a
-class of sessions converges on about the floor rate, and training gets all the rest. A single
-session is never late, so it is unaffected.
+(down to `MIN_SLICE`; in slow motion, to part of an epoch) while frames miss the floor rate,
+and grow back while they make it: a class of sessions converges on about the floor rate, and
+training gets all the rest. A single session is never late, so it is unaffected.
 """
 
 from __future__ import annotations
