@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import ack  # noqa: E402
+from bench.student_cpu import cpu_seconds  # noqa: E402
 from tests.redis_server import redis_server  # noqa: E402
 from tests.server_process import server_process  # noqa: E402
 
@@ -229,7 +230,7 @@ async def baseline(urls: list[str], students: int, duration: float) -> dict[str,
 
 
 async def classroom(teacher_url: str, student_urls: list[str], students: int,
-                    duration: float, push_every: float) -> dict[str, Any]:
+                    duration: float, push_every: float, pids: list[int]) -> dict[str, Any]:
     measuring, stop = asyncio.Event(), asyncio.Event()
     teacher = Teacher()
     pupils = [Student() for _ in range(students)]
@@ -246,6 +247,8 @@ async def classroom(teacher_url: str, student_urls: list[str], students: int,
         await asyncio.sleep(3.0)  # warm up: every session plays, galleries fill
         measuring.set()
         started = time.monotonic()
+        servers_cpu = [cpu_seconds(pid) for pid in pids]
+        bench_cpu = time.process_time()
         push = 0
         while time.monotonic() - started < duration:
             push += 1
@@ -255,6 +258,9 @@ async def classroom(teacher_url: str, student_urls: list[str], students: int,
             await asyncio.sleep(min(push_every, max(0.0, duration - (time.monotonic()
                                                                       - started))))
         elapsed = time.monotonic() - started
+        servers_cpu = [cpu_seconds(pid) - cpu for pid, cpu in zip(pids, servers_cpu,
+                                                                  strict=True)]
+        bench_cpu = time.process_time() - bench_cpu
         await asyncio.sleep(1.0)  # the last push arrives
         stop.set()
         await asyncio.gather(*tasks, reader)
@@ -277,7 +283,33 @@ async def classroom(teacher_url: str, student_urls: list[str], students: int,
                                           / elapsed),
         "teacher_room_bytes_per_s_per_student": round(teacher.room_bytes / elapsed
                                                       / students),
+        "server_cpu_per_process": [round(cpu / elapsed, 2) for cpu in servers_cpu],
+        "server_cpu_ms_per_student_second": round(1000 * sum(servers_cpu) / elapsed
+                                                  / students, 1),
+        "server_cpu_ms_per_frame": round(1000 * sum(servers_cpu)
+                                         / max(1, sum(p.frames for p in pupils)), 2),
+        "bench_cpu": round(bench_cpu / elapsed, 2),
+        "load_average": round(os.getloadavg()[0], 1),
+        "cores": os.cpu_count(),
     }
+
+
+GOALS = (("student_fps_min", ">=", 10.0, "every student's own frames/s"),
+         ("full_gallery_per_s", ">=", 1.0, "the teacher's galleries with every student, per s"),
+         ("push_ms_p95", "<", 1000.0, "push latency p95, ms"))
+"""What a class needs (docs/performance.md, classroom rooms)."""
+
+
+def goals(result: dict[str, Any]) -> list[str]:
+    """One line per goal: the measure, the goal and whether this run met it."""
+    lines = []
+    for key, op, goal, label in GOALS:
+        value = result.get(key)
+        if value is None:
+            continue
+        met = value >= goal if op == ">=" else value < goal
+        lines.append(f"{label}: {value} (goal {op} {goal:g}) {'met' if met else 'NOT met'}")
+    return lines
 
 
 def run(setup: str, students: int, duration: float, push_every: float,
@@ -288,20 +320,21 @@ def run(setup: str, students: int, duration: float, push_every: float,
               str(students + 10), "--max-students-per-room", str(students)]
     with ExitStack() as stack:
         if setup == "embedded":
-            _, base = stack.enter_context(server_process(extra_args=[*common, "--workers", "1"]))
-            teacher_url, student_urls = base, [base]
+            process, base = stack.enter_context(server_process(
+                extra_args=[*common, "--workers", "1"]))
+            teacher_url, student_urls, pids = base, [base], [process.pid]
         else:
             url = stack.enter_context(redis_server())
             args = [*common, "--workers", "1", "--redis", url]
-            _, first = stack.enter_context(server_process(extra_args=args))
-            _, second = stack.enter_context(server_process(extra_args=args))
-            teacher_url, student_urls = first, [first, second]
+            one, first = stack.enter_context(server_process(extra_args=args))
+            two, second = stack.enter_context(server_process(extra_args=args))
+            teacher_url, student_urls, pids = first, [first, second], [one.pid, two.pid]
         ws_urls = [u.replace("http", "ws", 1) for u in student_urls]
         if teacher != "socket":
             return {"setup": setup, **asyncio.run(classroom_page(
                 teacher_url, student_urls, students, duration, teacher))}
         result = asyncio.run(classroom(teacher_url.replace("http", "ws", 1), ws_urls,
-                                       students, duration, push_every))
+                                       students, duration, push_every, pids))
         if with_baseline:
             result |= asyncio.run(baseline(ws_urls, students, duration))
     return {"setup": setup, **result}
@@ -352,6 +385,14 @@ def report(result: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"  room bytes/s per student: {result['student_room_bytes_per_s']} received by "
           f"the student, {result['teacher_room_bytes_per_s_per_student']} of the "
           "teacher's galleries")
+    if "server_cpu_per_process" in result:
+        print(f"  server CPU: {result['server_cpu_per_process']} cores (per process), "
+              f"{result['server_cpu_ms_per_student_second']} ms per student-second, "
+              f"{result['server_cpu_ms_per_frame']} ms per student frame (all included); the "
+              f"bench's clients {result['bench_cpu']} core; load average "
+              f"{result['load_average']} on {result['cores']} cores")
+    for line in goals(result):
+        print(f"  {line}")
     if args.json:
         print(json.dumps(result))
 

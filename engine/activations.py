@@ -320,16 +320,18 @@ def for_float32(g: Activation) -> Activation:
 def fastest(forms: list[Activation], rounds: int = 7) -> Activation:
     """The form whose forward pass over a float32 block (8 units × 2,048 points, about a
     layer of a display grid) takes least time, best of `rounds` runs of each, interleaved so
-    that a busy moment of the machine falls on both (a few milliseconds in all)."""
+    that a busy moment of the machine falls on both (a few milliseconds in all). Timed in
+    this thread's CPU time: on a loaded machine the wall time of a run also counts the time
+    other processes held the core, which could make the slower form look faster."""
     Z = np.linspace(-6.0, 6.0, 8 * 2048, dtype=np.float32).reshape(8, 2048)
     out = np.empty_like(Z)
     best = [math.inf] * len(forms)
     with np.errstate(over="ignore"):
         for _ in range(rounds):
             for i, g in enumerate(forms):
-                start = time.perf_counter()
+                start = time.thread_time()
                 g.forward(Z, out)
-                best[i] = min(best[i], time.perf_counter() - start)
+                best[i] = min(best[i], time.thread_time() - start)
     return forms[best.index(min(best))]
 
 

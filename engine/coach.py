@@ -6,6 +6,7 @@ Codes: symmetry, lr_too_high, no_nonlinearity, output_mismatch, loss_mismatch, u
 overfitting, dead_relu. Params hold only str, int, float, bool and lists of them.
 """
 
+import bisect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class Snapshot:
     symmetric: Sequence[int] = ()
     diverged: str | None = None
     grad_norms: Mapping[int, float] = field(default_factory=dict)
+    recent: Mapping[str, Sequence[tuple[int, float]]] | None = None
+    """The series of `history`, if the caller keeps them (see Series); else they are read."""
 
     @property
     def hidden(self) -> list[str]:
@@ -103,8 +106,10 @@ class Snapshot:
         return self.activations[-1]
 
     @cached_property
-    def series(self) -> dict[str, list[tuple[int, float]]]:
+    def series(self) -> Mapping[str, Sequence[tuple[int, float]]]:
         """{metric: [(epoch, value), ...]} over the recent history, skipping None and NaN."""
+        if self.recent is not None:
+            return self.recent
         out: dict[str, list[tuple[int, float]]] = {key: [] for key in METRICS}
         for i, entry in enumerate(self.history[-HISTORY_LIMIT:]):
             epoch = int(entry.get("epoch", i))
@@ -117,6 +122,58 @@ class Snapshot:
 
 METRICS = ("train_loss", "validation_loss", "test_loss", "train_accuracy",
            "validation_accuracy", "test_accuracy")
+
+
+class Series:
+    """Snapshot.series of a Trainer.history as it grows, updated from the entries added or
+    replaced since the last call: a playing session's coach runs several times a second, and reading
+    HISTORY_LIMIT entries each time cost more than the rest of its advice."""
+
+    def __init__(self) -> None:
+        self._history: Sequence[Mapping[str, Any]] | None = None
+        self._count = 0
+        """Entries of `_history` read."""
+        self._last: Mapping[str, Any] | None = None
+        """The entry last read (a history may replace its last entry)."""
+        self._series: dict[str, list[tuple[int, float]]] = {key: [] for key in METRICS}
+        self._index: dict[str, list[int]] = {key: [] for key in METRICS}
+        """The history index of each point of `_series`."""
+
+    def update(self, history: Sequence[Mapping[str, Any]]) -> Mapping[str, Sequence[tuple[
+            int, float]]]:
+        """The series of the last HISTORY_LIMIT entries of `history` (read-only lists)."""
+        start = self._count
+        if history is not self._history or len(history) < start:
+            start = 0
+        elif start and history[start - 1] is not self._last:
+            start -= 1  # the last entry read was replaced
+        self._drop(start)
+        first = max(start, len(history) - HISTORY_LIMIT)
+        for i in range(first, len(history)):
+            entry = history[i]
+            epoch = int(entry["epoch"])
+            for key, values in self._series.items():
+                v = entry.get(key)
+                if v is not None and math.isfinite(v):
+                    values.append((epoch, float(v)))
+                    self._index[key].append(i)
+        self._history, self._count = history, len(history)
+        self._last = history[-1] if history else None
+        self._trim(len(history) - HISTORY_LIMIT)
+        return self._series
+
+    def _drop(self, start: int) -> None:
+        """Forget the points of entries from `start` on."""
+        for key, index in self._index.items():
+            cut = bisect.bisect_left(index, start)
+            del index[cut:], self._series[key][cut:]
+
+    def _trim(self, first: int) -> None:
+        """Forget the points of entries before `first`."""
+        for key, index in self._index.items():
+            cut = bisect.bisect_left(index, first)
+            if cut:
+                del index[:cut], self._series[key][:cut]
 
 
 def symmetry(snap: Snapshot) -> list[Advice]:

@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # for plain requests and websocket handshakes alike.
         "http": "h11",
         "h11_max_incomplete_event_size": settings.max_header_bytes,
-        "ws": "websockets-sansio",
+        "ws": "server.wire:Protocol",
         "timeout_graceful_shutdown": 2,
     }
     if workers == 1:

@@ -97,6 +97,7 @@ class Renderer:
         self._diag_json = fields_json(self._diag)
         self._diag_unsent = True
         """The diagnostics changed since the last frame that carried them."""
+        self._series = coach.Series()
 
     def _quantize(self, name: str, values: npt.NDArray[Any], lo: float, hi: float) -> FrameArray:
         key = (name, values.shape)
@@ -187,6 +188,7 @@ class Renderer:
             symmetric=[l for l, r in report.items() if r.symmetric],
             diverged=trainer.diverged,
             grad_norms={l: r.grad_norm for l, r in report.items() if r.grad_norm is not None},
+            recent=self._series.update(trainer.history),
         )
         self._diag = {
             "dead": {str(l): js for l, js in dead.items() if js},

@@ -57,6 +57,9 @@ MAX_LOGGED_INTERNAL = 3
 CLOSE_TRY_AGAIN_LATER = 1013
 CLOSE_POLICY = 1008
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+_PLAIN_ACK = re.compile(r'\{"type": ?"ack", ?"frame": ?(0|[1-9][0-9]{0,14})\}', re.ASCII)
+"""An `ack` as the page sends it (a frame acknowledged after each paint): read without the
+general parser, which cost more than everything else an acknowledgement does."""
 
 
 def parse(text: str, max_bytes: int) -> protocol.ClientModel:
@@ -140,7 +143,8 @@ def kind(text: str) -> str | None:
 def heavy(text: str) -> bool:
     """Whether a message takes a turn of the heavy-work budget (decided before it is parsed
     in full: a short message's type is read cheaply)."""
-    return len(text) > CHEAP_TEXT or kind(text) in HEAVY_TYPES
+    return len(text) > CHEAP_TEXT or (not text.startswith('{"type":"ack"')
+                                      and kind(text) in HEAVY_TYPES)
 
 
 HELD_MESSAGES, HELD_BYTES = 32, 65536
@@ -241,6 +245,10 @@ class Connection:
     def apply(self, text: str) -> None:
         """Handle one client message; any error becomes one `error` reply."""
         session, limit = self.session, self.settings.max_message_bytes
+        plain_ack = _PLAIN_ACK.fullmatch(text)
+        if plain_ack is not None:
+            session.frames.ack(int(plain_ack[1]))
+            return
         try:
             handle(session, parse(text, limit))
         except ProtocolError as error:

@@ -11,9 +11,9 @@ last frame is older than 1 / min(fps, 12) s) skips the turn's slice, so training
 the frames leave; frames above the floor keep alternating with slices. While frames are late
 on average (`behind_seconds`), they are built light (see render.py), like adaptive video. And
 since a session has a new frame to show only after some training, the slices then shrink
-(down to `MIN_SLICE`) while frames miss the floor rate, and grow back while they make it: a
-class of sessions converges on about the floor rate, and training gets all the rest. A single
-session is never late, so it is unaffected.
+(down to `MIN_SLICE`; in slow motion, to part of an epoch) while frames miss the floor rate,
+and grow back while they make it: a class of sessions converges on about the floor rate, and
+training gets all the rest. A single session is never late, so it is unaffected.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ class Trainable(Protocol):
     def training_delay(self, now: float) -> float | None:
         """None: nothing to train; 0: train now; > 0: seconds until the next epoch is due."""
 
-    def train_slice(self, budget: float) -> None:
-        """Train for about `budget` seconds (at least one unit), on this thread."""
+    def train_slice(self, budget: float, behind: bool = False) -> None:
+        """Train for about `budget` seconds (at least one unit, or part of one when
+        `behind`: frames are late), on this thread."""
 
     @property
     def trainer(self) -> Any:
@@ -232,7 +233,7 @@ class Scheduler:
                 else:
                     try:
                         session.train_slice(self.behind_slice if self.behind
-                                            else self.slice_seconds)
+                                            else self.slice_seconds, self.behind)
                     except Exception as error:  # a bug must not stop every other session
                         log.exception("training failed")
                         session.training_failed(error)

@@ -63,10 +63,13 @@ class FrameFlow:
     """The frames of one session: their timing, acknowledgements and history points."""
 
     def __init__(self, machine: Machine, outbox: Outbox, model: Model,
-                 best_epoch: Callable[[], int | None]) -> None:
+                 best_epoch: Callable[[], int | None],
+                 point: Callable[[], dict[str, Any]]) -> None:
         self.machine, self.outbox, self.model = machine, outbox, model
         self.best_epoch = best_epoch
         """The epoch of the lowest validation loss so far (Training.best_validation_epoch)."""
+        self.point = point
+        """The history point of the current state (Training.point)."""
         self.seq = 0
         self.sent_version = -1
         """The machine's version the last frame built showed."""
@@ -194,7 +197,7 @@ class FrameFlow:
         machine, model = self.machine, self.model
         config, epoch = model.config, model.trainer.epoch
         points = self._unsent_history()
-        metrics = model.trainer.record()
+        metrics = self.point()
         metrics = {k: v for k, v in metrics.items() if k != "epoch"}
         model.renderer.refresh_diagnostics(
             machine.version, machine.state == "playing", config.optimizer.learning_rate,

@@ -55,7 +55,8 @@ class Session:
         config = catalog.default_config()
         model = build(config, generate(config), settings, self.scratch)
         self.frames = FrameFlow(self.machine, self.outbox, model,
-                                best_epoch=lambda: self.training.best_validation_epoch())
+                                best_epoch=lambda: self.training.best_validation_epoch(),
+                                point=lambda: self.training.point())
         self.training = Training(self.machine, self.outbox, model, self.frames.stalled,
                                  name=self.id)
         self.searches: SessionSearch | None = None
@@ -176,8 +177,8 @@ class Session:
     def training_delay(self, now: float) -> float | None:
         return self.training.delay(now)
 
-    def train_slice(self, budget: float) -> None:
-        self.training.train_slice(budget)
+    def train_slice(self, budget: float, behind: bool = False) -> None:
+        self.training.train_slice(budget, behind)
 
     run = staticmethod(Training.run)
 

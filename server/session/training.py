@@ -16,6 +16,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 from engine.trainer import Trainer
 from server import protocol
@@ -57,6 +58,8 @@ class Training:
         self._best: tuple[int, float] | None = None
         self._history_seen = 0
         self._recorded_epoch = -1
+        self._recorded: tuple[Trainer, int, dict[str, Any]] | None = None
+        """(trainer, session version, entry) of the last history point a slice recorded."""
         self._stop_from = 0
         """Early stopping counts epochs without improvement from here at most (a new play or
         step gives at least `patience` epochs)."""
@@ -176,13 +179,24 @@ class Training:
         ran = trainer.run(epochs, max_seconds=budget)
         return ran, time.thread_time() - start
 
-    def train_slice(self, budget: float) -> None:
+    def train_slice(self, budget: float, behind: bool = False) -> None:
         """One slice on the calling thread: whole epochs in slow motion; otherwise mini-batch
         steps for about `budget` seconds, so that a slice of a long epoch still moves the
-        picture (the epoch goes on at the next slice; a step still ends on its epoch)."""
+        picture (the epoch goes on at the next slice; a step still ends on its epoch).
+
+        `behind`: the scheduler is behind and shrinks the slices so that frames keep coming
+        (see scheduler.py). In slow motion a budget shorter than an epoch then trains the
+        due epoch's mini-batches for the budget, never past its end: the next frame comes
+        after a few mini-batches instead of a whole epoch, and the pace stays the upper
+        bound."""
         trainer = self.trainer
         if self.slow_motion:
-            self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
+            if not behind or budget >= self.epoch_seconds:
+                self.trained(trainer, *self.run(trainer, self._due_epochs(budget), budget))
+                return
+            epoch, start = trainer.epoch, time.thread_time()
+            steps = trainer.train_for(budget, trainer.batches_per_epoch - trainer.position)
+            self.trained(trainer, trainer.epoch - epoch, time.thread_time() - start, steps)
             return
         deadline = time.perf_counter() + budget
         while True:
@@ -241,8 +255,22 @@ class Training:
     def _record(self, trainer: Trainer) -> None:
         """A history point after every slice that ended an epoch, besides one per frame: a
         fast run gets the points its loss curve needs, a step one per epoch (see train_slice)."""
-        trainer.record()
+        entry = trainer.record()
         self._recorded_epoch = trainer.epoch
+        self._recorded = (trainer, self.machine.version, entry)
+
+    def point(self) -> dict[str, Any]:
+        """The history point of the current state, for a frame: the one the last slice
+        recorded if nothing changed since (a frame right after an epoch at a slow-motion pace
+        needs no second metrics pass), else a new one."""
+        trainer = self.trainer
+        if self._recorded is not None:
+            recorded, version, entry = self._recorded
+            history = trainer.history
+            if recorded is trainer and version == self.machine.version and history \
+                    and history[-1] is entry:
+                return entry
+        return trainer.record()
 
     def failed(self, error: Exception) -> None:
         """An unexpected error while training: pause and tell the client."""

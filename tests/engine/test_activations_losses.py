@@ -163,11 +163,10 @@ def test_the_float32_form_is_one_of_the_two_and_equals_the_reference(name):
 
 
 def test_fastest_picks_the_form_that_takes_least_time():
-    import time
-
     class Slow(activations.Linear):
         def forward(self, Z, out):
-            time.sleep(0.002)
+            for _ in range(30):  # CPU time: what fastest measures
+                np.exp(Z, out=out)
             return super().forward(Z, out)
 
     fast = activations.Linear()

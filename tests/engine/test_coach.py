@@ -15,6 +15,7 @@ from engine.coach import (
     HISTORY_LIMIT,
     MIN_EPOCHS,
     Advice,
+    Series,
     Snapshot,
     advise,
 )
@@ -301,3 +302,43 @@ def test_a_loss_climbing_far_above_its_best_is_diverging() -> None:
     hist = [{"epoch": e, "train_loss": v} for e, v in enumerate(stalled)]
     assert only(snap("binary", "sigmoid", "bce", history=hist), "lr_too_high").params[
         "reason"] == "oscillating"
+
+
+def test_series_kept_up_to_date_equal_the_series_read_from_the_history() -> None:
+    """Series.update reads only what changed; it gives what a full read of the same history
+    gives, whatever the history did between two calls: entries added (one or hundreds, some
+    with None or NaN), the last one replaced, the list thinned to a new one, or cut short."""
+    rng = np.random.default_rng(0)
+    series, history = Series(), list[dict[str, Any]]()
+
+    def entry(epoch: int) -> dict[str, Any]:
+        loss = [float(rng.random()), None, float("nan")][int(rng.integers(3))]
+        return {"epoch": epoch, "train_loss": loss, "train_accuracy": float(rng.random()),
+                "validation_loss": None if epoch % 3 else float(rng.random())}
+
+    epoch = 0
+    for turn in range(300):
+        kind = int(rng.integers(6))
+        if kind == 0 and history:
+            history[-1] = entry(history[-1]["epoch"])
+        elif kind == 1 and len(history) > 2:
+            history = history[::2]
+        elif kind == 2 and turn % 50 == 0:
+            history = history[: len(history) // 3]
+        else:
+            for _ in range(int(rng.integers(1, 2 if turn % 7 else 600))):
+                epoch += 1
+                history.append(entry(epoch))
+        kept = series.update(history)
+        expected = Snapshot("binary", [2, 1], ["sigmoid"], "bce", history=history).series
+        assert {k: list(v) for k, v in kept.items()} == expected, turn
+        assert len(history) < HISTORY_LIMIT or len(kept["train_accuracy"]) == HISTORY_LIMIT
+
+
+def test_advice_is_the_same_with_series_kept_up_to_date() -> None:
+    snap = session("circle", hidden=(2,), act="tanh", lr=3.0, epochs=150)
+    kept = Snapshot(snap.task, snap.sizes, snap.activations, snap.loss, snap.init,
+                    snap.learning_rate, snap.history, snap.dead, snap.died_at,
+                    snap.first_epoch, snap.symmetric, snap.diverged,
+                    recent=Series().update(snap.history))
+    assert advise(kept) == advise(snap)

@@ -17,13 +17,17 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from starlette.websockets import WebSocketDisconnect
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
+from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 
-from server import cli, limits, protocol, security
+from server import cli, limits, protocol, security, wire
 from server.app import create_app
 from server.config import ProtocolError
 from server.guard import LoopBudget
@@ -90,9 +94,24 @@ def test_the_command_line_picks_the_bounded_http_parser(monkeypatch: pytest.Monk
     monkeypatch.setattr(cli.uvicorn, "run", lambda app, **options: calls.append(options))
     cli.main(["--no-browser", "--port", "8123"])
     options = calls[0]
-    assert options["http"] == "h11" and options["ws"] == "websockets-sansio"
+    assert options["http"] == "h11" and options["ws"] == "server.wire:Protocol"
     assert options["h11_max_incomplete_event_size"] == Settings().max_header_bytes
     assert options["ws_ping_interval"] == options["ws_ping_timeout"] == Settings().ping_timeout
+
+
+def test_the_websocket_protocol_deflates_at_the_fastest_level() -> None:
+    """uvicorn's sans-I/O protocol (the bounded one), its deflate at zlib's level 1."""
+    config = uvicorn.Config(app=create_app(Settings()), ws_per_message_deflate=True)
+    config.load()
+    loop = asyncio.new_event_loop()
+    try:
+        protocol = wire.Protocol(config, ServerState(), {}, _loop=loop)
+    finally:
+        loop.close()
+    assert isinstance(protocol, WebSocketsSansIOProtocol)
+    [deflate] = protocol.conn.available_extensions
+    assert isinstance(deflate, ServerPerMessageDeflateFactory)
+    assert deflate.compress_settings == {"memLevel": 5, "level": 1}
 
 
 # ------------------------------------------------------------- 2. and 3. fair, bounded backlog
@@ -794,3 +813,24 @@ def test_visibility_is_a_strict_boolean(client: TestClient) -> None:
         peer = opened(ws)
         error = error_for(peer, json.dumps({"type": "visibility", "id": 1, "visible": "no"}))
         assert error["field"] == "visible"
+
+
+def test_acks_as_the_page_sends_them_are_read_without_the_parser_and_others_still_checked(
+        ) -> None:
+    session, settings = Session(Settings()), Settings()
+    connection = Connection(SimpleNamespace(), session, settings)  # type: ignore[arg-type]
+    session.frames.frame()
+    session.frames.frame()
+    assert [seq for seq, _ in session.frames.in_flight] == [1, 2]
+    connection.apply('{"type":"ack","frame":1}')
+    assert [seq for seq, _ in session.frames.in_flight] == [2]
+    connection.apply('{"type": "ack", "frame": 2}')
+    assert not session.frames.in_flight and not session.outbox
+    for bad, field in (('{"type":"ack","frame":-1}', "frame"),
+                       ('{"type":"ack","frame":1.5}', "frame"),
+                       ('{"type":"ack","frame":"3"}', "frame"),
+                       ('{"type":"ack","frame":01}', None),
+                       ('{"type":"ack","frame":3,"x":1}', "x")):
+        connection.apply(bad)
+        reply = json.loads(str(session.outbox.pop()))
+        assert reply["type"] == "error" and reply["field"] == field, bad

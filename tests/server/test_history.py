@@ -164,3 +164,29 @@ def test_the_points_of_a_prebuilt_frame_dropped_unsent_come_with_the_next_one() 
     header, _ = decode(session.frames.reply_frame())
     sent = [p["epoch"] for p in header["history"]] + [header["epoch"]]
     assert sent == list(range(1, 21))
+
+
+def test_a_frame_right_after_an_epoch_reuses_its_history_point() -> None:
+    """At a slow-motion pace each slice ends an epoch and records its point; the frame that
+    follows shows the same state and takes that point instead of a second metrics pass, and
+    a frame after any change takes a new one."""
+    session = Session(Settings())
+    session.handle(protocol.PlayMessage(type="play"))
+    trainer = session.model.trainer
+    passes = 0
+    metrics = trainer.metrics
+
+    def counted() -> dict[str, float | None]:
+        nonlocal passes
+        passes += 1
+        return metrics()
+
+    trainer.metrics = counted  # type: ignore[method-assign]
+    session.train_slice(0.0)
+    assert trainer.position == 0 and trainer.epoch == 1 and passes == 1
+    header = decode(session.frame(periodic=True))[0]
+    assert passes == 1
+    assert header["metrics"]["train_loss"] == pytest.approx(trainer.history[-1]["train_loss"])
+    session.version += 1  # something else changed what a frame shows
+    decode(session.frame(periodic=True))
+    assert passes == 2

@@ -113,7 +113,7 @@ class Fake:
     def training_delay(self, now: float) -> float | None:
         return 0.0
 
-    def train_slice(self, budget: float) -> None:
+    def train_slice(self, budget: float, behind: bool = False) -> None:
         self.log.append(f"train {self.name} {budget:g}")
 
     def frame_delay(self, now: float) -> float | None:
@@ -210,3 +210,23 @@ def test_periodic_frames_carry_the_diagnostics_only_when_they_changed() -> None:
     assert all(field in header for field in kept)
     session.model.net.W[1] = session.model.net.W[1] * 3       # new histograms
     assert "diagnostics" in periodic()
+
+
+def test_behind_a_slow_motion_slice_trains_part_of_the_due_epoch_never_past_its_end() -> None:
+    """Frames come after a few mini-batches when the scheduler is behind, not after a whole
+    epoch; the pace still bounds the epochs (whole epochs otherwise)."""
+    session = Session(Settings())
+    session.handle(protocol.PlayMessage(type="play"))
+    trainer, training = session.model.trainer, session.training
+    assert training.slow_motion
+    session.train_slice(0.0)
+    assert (trainer.epoch, trainer.position) == (1, 0)
+    version = session.version
+    session.train_slice(0.0, behind=True)
+    assert trainer.epoch == 1 and 0 < trainer.position < trainer.batches_per_epoch
+    assert session.version > version  # a new frame has something to show
+    while trainer.position:
+        session.train_slice(1e-4, behind=True)
+        assert trainer.epoch <= 2
+    assert (trainer.epoch, trainer.position) == (2, 0)
+    assert [entry["epoch"] for entry in trainer.history][-2:] == [1, 2]
