@@ -171,7 +171,7 @@ def test_a_frame_right_after_an_epoch_reuses_its_history_point() -> None:
     follows shows the same state and takes that point instead of a second metrics pass, and
     a frame after any change takes a new one."""
     session = Session(Settings())
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     trainer = session.model.trainer
     passes = 0
     metrics = trainer.metrics
@@ -187,6 +187,6 @@ def test_a_frame_right_after_an_epoch_reuses_its_history_point() -> None:
     header = decode(session.frame(periodic=True))[0]
     assert passes == 1
     assert header["metrics"]["train_loss"] == pytest.approx(trainer.history[-1]["train_loss"])
-    session.version += 1  # something else changed what a frame shows
+    session.machine.changed()  # something else changed what a frame shows
     decode(session.frame(periodic=True))
     assert passes == 2

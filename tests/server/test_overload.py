@@ -216,7 +216,7 @@ def test_behind_a_slow_motion_slice_trains_part_of_the_due_epoch_never_past_its_
     """Frames come after a few mini-batches when the scheduler is behind, not after a whole
     epoch; the pace still bounds the epochs (whole epochs otherwise)."""
     session = Session(Settings())
-    session.handle(protocol.PlayMessage(type="play"))
+    handle(session, protocol.PlayMessage(type="play"))
     trainer, training = session.model.trainer, session.training
     assert training.slow_motion
     session.train_slice(0.0)
