@@ -159,8 +159,12 @@ def test_the_teachers_page_cuts_nothing_on_four_screens(classroom: Classroom, la
         here = cut_off(teacher, "body")
         if not nothing(here):
             found[f"{width}x{height}"] = here
+    # A card clicked far down the page opens the spotlight in view (above the gallery).
+    teacher.set_viewport_size({"width": 1280, "height": 720})
+    teacher.evaluate("() => scrollTo(0, document.documentElement.scrollHeight)")
     classroom.card("Ada").click()
     expect(teacher.get_by_test_id("spotlight")).to_be_visible()
+    expect(teacher.get_by_test_id("spotlight-name")).to_be_in_viewport()
     teacher.wait_for_function("() => window.__teach.frames > 0")
     for width, height in SIZES:
         teacher.set_viewport_size({"width": width, "height": height})

@@ -278,7 +278,10 @@ function showSpotlight(message) {
     hideSpotlight();
     return;
   }
+  const opening = spotBox.hidden;
   spotBox.hidden = false;
+  // Opened from a card further down: the teacher (and the projector) see it at once.
+  if (opening) spotBox.scrollIntoView({ block: 'start' });
   spotBox.dataset.student = String(message.student);
   const name = String(message.name ?? gallery.nameOf(String(message.student)) ?? '');
   spotBox.dataset.name = name;
