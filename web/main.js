@@ -13,14 +13,14 @@ import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } fr
 
 /** Container selector, module, mount function: one row per view. */
 const VIEWS = [
-  ['#controls', './controls.js', 'mountControls'],
+  ['#controls', './views/controls.js', 'mountControls'],
   ['#share', './share.js', 'mountShare'],
   ['#room', './rooms/student.js', 'mountRoom'],
-  ['#data-panel', './dataPanel.js', 'mountDataPanel'],
-  ['#network', './network.js', 'mountNetwork'],
-  ['#output', './heatmap.js', 'mountHeatmap'],
-  ['#loss-chart', './lossChart.js', 'mountLossChart'],
-  ['#equations', './equations.js', 'mountEquations'],
+  ['#data-panel', './views/dataPanel.js', 'mountDataPanel'],
+  ['#network', './views/network.js', 'mountNetwork'],
+  ['#output', './views/heatmap.js', 'mountHeatmap'],
+  ['#loss-chart', './views/lossChart.js', 'mountLossChart'],
+  ['#equations', './views/equations.js', 'mountEquations'],
   ['#exercises', './exercises.js', 'mountExercises'],
   ['#lessons', './lessons/index.js', 'mountLessons'],
   ['#search', './search/panel.js', 'mountSearchPanel'],

@@ -5,7 +5,7 @@
  */
 import { CLASS_COLORS, pointColor } from './colors.js';
 import { kindOf, readCsv } from './csv.js';
-import { fitCanvas } from './dom.js';
+import { fitCanvas } from '../dom.js';
 import { formatPercent } from '../i18n.js';
 
 /** Bad CSV rows listed at most. */

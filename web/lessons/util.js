@@ -1,7 +1,7 @@
 // @ts-check
 /** Helpers shared by the lesson instruments: DOM building, wording, canvases, throttling. */
 
-import { fitCanvas } from '../data/dom.js';
+import { fitCanvas } from '../dom.js';
 import { valueAt } from '../frame.js';
 import { formatExponential, formatNumber } from '../i18n.js';
 

@@ -7,7 +7,7 @@
  * config and final weights into the playground. The preset `custom` opens the space editor
  * (space.js): each field's values, chosen one by one.
  */
-import { fitCanvas } from '../data/dom.js';
+import { fitCanvas } from '../dom.js';
 import { errorText } from '../errors.js';
 import { applyLabels, formatNumber, formatPercent, nameLabel } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';

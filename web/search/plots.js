@@ -5,7 +5,7 @@
  * spread of final costs over seeds. Each draws into the canvas it is given, sized by
  * devicePixelRatio, and writes what it drew into the canvas's `data-*` attributes.
  */
-import { fitCanvas } from '../data/dom.js';
+import { fitCanvas } from '../dom.js';
 import { formatNumber } from '../i18n.js';
 
 const GREY = '#9aa3ad';

@@ -8,15 +8,15 @@
  * network/weightEditor.js (editing a weight or a bias), network/strings.js (its words). The
  * activations and losses offered, and their symbols, come from the server's catalog.
  */
-import { activationFacts, catalogNames } from './catalog.js';
-import { feature, paintFeature } from './data/features.js';
-import { ERROR_STRINGS } from './errors.js';
-import { applyLabels, inSentence, nameLabel } from './i18n.js';
+import { activationFacts, catalogNames } from '../catalog.js';
+import { feature, paintFeature } from '../data/features.js';
+import { ERROR_STRINGS } from '../errors.js';
+import { applyLabels, inSentence, nameLabel } from '../i18n.js';
 import { geometry, NODE_BASE } from './network/layout.js';
 import { createNeuronCard } from './network/neuronCard.js';
 import { NETWORK_STRINGS } from './network/strings.js';
 import { createWeightEditor } from './network/weightEditor.js';
-import { divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from './palette.js';
+import { divergingLut, greyLut, levelsToPixels, NEGATIVE, paintValues, POSITIVE, rangeScale } from '../palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -6,11 +6,11 @@
  * the lessons panel, opens the experiments menu).
  */
 
-import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
-import { catalogNames } from './catalog.js';
+import { applyLabels, formatExponential, formatNumber, formatPercent } from '../i18n.js';
+import { catalogNames } from '../catalog.js';
 import { createErrorBanner } from './errorBanner.js';
-import { ERROR_STRINGS } from './errors.js';
-import { rememberToggle, toggleFromUrl } from './url.js';
+import { ERROR_STRINGS } from '../errors.js';
+import { rememberToggle, toggleFromUrl } from '../url.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];

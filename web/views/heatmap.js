@@ -5,11 +5,11 @@
  * Binary: orange–blue by probability; multi-class: the Okabe–Ito color of the most likely class,
  * paler where the network is unsure; regression: a diverging color scale with its legend.
  */
-import { fitCanvas } from './data/dom.js';
-import { valueAt } from './frame.js';
-import { applyLabels, formatNumber, pageLang } from './i18n.js';
-import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from './palette.js';
-import { rememberToggle, toggleFromUrl } from './url.js';
+import { fitCanvas } from '../dom.js';
+import { valueAt } from '../frame.js';
+import { applyLabels, formatNumber, pageLang } from '../i18n.js';
+import { classCss, classLuts, divergingCss, divergingLut, levelsToPixels, paintValues } from '../palette.js';
+import { rememberToggle, toggleFromUrl } from '../url.js';
 
 export const STRINGS = {
   en: {

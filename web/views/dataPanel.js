@@ -3,18 +3,18 @@
  * The data panel: dataset picker with thumbnails, classes, noise, train/validation split,
  * regenerate, input-feature toggles with their heatmaps, and the custom-data editor / CSV upload.
  */
-import { datasetEntries, drawThumbnail, hasClassChoice } from './data/picker.js';
-import { DATA_STRINGS } from './data/strings.js';
-import { ERROR_STRINGS, errorText } from './errors.js';
-import { FEATURES, paintFeature } from './data/features.js';
-import { createCustomEditor } from './data/customEditor.js';
-import { applyLabels, formatNumber, formatPercent } from './i18n.js';
+import { datasetEntries, drawThumbnail, hasClassChoice } from '../data/picker.js';
+import { DATA_STRINGS } from '../data/strings.js';
+import { ERROR_STRINGS, errorText } from '../errors.js';
+import { FEATURES, paintFeature } from '../data/features.js';
+import { createCustomEditor } from '../data/customEditor.js';
+import { applyLabels, formatNumber, formatPercent } from '../i18n.js';
 
 /** Datasets whose points are given, not generated: no noise, size or new draw. */
 const FIXED = new Set(['custom', 'student']);
 const POINT_CHOICES = [50, 100, 200, 300, 500, 1000, 2000];
 
-/** @typedef {import('./data/picker.js').DatasetEntry} DatasetEntry */
+/** @typedef {import('../data/picker.js').DatasetEntry} DatasetEntry */
 
 /**
  * @param {HTMLElement} container

@@ -5,9 +5,9 @@
  * the early-stopping rule (config.stopping.patience) with a marker where it stopped training.
  * Redraws only when the history changes; long histories are reduced to a min/max per pixel.
  */
-import { fitCanvas } from './data/dom.js';
-import { argmin, createColumns, downsample } from './data/series.js';
-import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
+import { fitCanvas } from '../dom.js';
+import { argmin, createColumns, downsample } from '../data/series.js';
+import { applyLabels, formatExponential, formatNumber, formatPercent } from '../i18n.js';
 
 /** Series: key in history, color (Okabe–Ito) and dash, so they differ without color too. */
 const SERIES = [
