@@ -7,9 +7,9 @@
  * config and final weights into the playground. The preset `custom` opens the space editor
  * (space.js): each field's values, chosen one by one.
  */
-import { fitCanvas } from '../dom.js';
+import { fitCanvas, h } from '../dom.js';
 import { errorText } from '../errors.js';
-import { applyLabels, formatNumber, formatPercent, nameLabel } from '../i18n.js';
+import { applyLabels, formatNumber, formatShare, nameLabel } from '../i18n.js';
 import { classCss, divergingLut } from '../palette.js';
 import { rememberSearch, searchFromUrl } from '../url.js';
 import { drawParamPlot, drawSeedsPlot, varyingFields } from './plots.js';
@@ -103,16 +103,6 @@ const PRESETS = ['course-grid', 'seeds', 'same-start', 'same-start-optimizers', 
 const COLUMNS = ['trial', 'val_loss', 'val_accuracy', 'train_loss', 'params', 'seconds'];
 const SIZE = 32;
 
-/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
-function h(tag, attrs = {}, children = []) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
-}
-
-/** A share as a percentage (the page writes accuracies so), or a dash. */
-const percent = (/** @type {number | null | undefined} */ x) => (x == null || !Number.isFinite(x) ? '–' : formatPercent(x, 1));
 /** @param {number | null | undefined} x @param {number} [digits] */
 const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : formatNumber(x, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
@@ -294,10 +284,10 @@ export function mountSearchPanel(container, ctx) {
     const best = bestTrial();
     bestLine.dataset.trial = best ? String(best.trial) : '';
     if (!best) { bestLine.textContent = ''; return; }
-    const score = p.objective === 'accuracy' ? percent(best.score) : num(best.score);
+    const score = p.objective === 'accuracy' ? formatShare(best.score) : num(best.score);
     const params = { trial: best.trial, objective: t(`search.objective.${p.objective}`).toLowerCase(), score };
     bestLine.textContent = p.test_loss != null
-      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: percent(p.test_accuracy) })
+      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: formatShare(p.test_accuracy) })
       : t('search.best', params);
   }
 
@@ -324,7 +314,7 @@ export function mountSearchPanel(container, ctx) {
       h('td', {}, [String(trial.trial)]),
       h('td', {}, [thumbFor(trial)]),
       h('td', { class: 'srch-config' }, [configText(c) + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
-      h('td', {}, [num(trial.val_loss)]), h('td', {}, [percent(trial.val_accuracy)]),
+      h('td', {}, [num(trial.val_loss)]), h('td', {}, [formatShare(trial.val_accuracy)]),
       h('td', {}, [num(trial.train_loss)]), h('td', {}, [String(trial.params)]), h('td', {}, [num(trial.seconds, 2)]),
       h('td', {}, [h('button', { type: 'button', 'data-testid': `search-load-${trial.trial}`, title: t('search.loadTitle') }, [t('search.load')])]),
     ]);

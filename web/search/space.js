@@ -5,6 +5,7 @@
  * scale for numbers). It builds the `space` of a search_start, writes it as one short URL
  * parameter (`sspace`) and reads it back, and shows a server error next to the field it names.
  */
+import { h } from '../dom.js';
 
 export const STRINGS = {
   en: {
@@ -47,14 +48,6 @@ export const FIELDS = {
 };
 /** The editor's first space: the course's grid. */
 const START = ['learning_rate', 'layers', 'activation'];
-
-/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
-function h(tag, attrs = {}, children = []) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
-}
 
 /**
  * The values a grid search tries for one field (as engine.search.space.Range.grid does).

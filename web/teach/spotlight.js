@@ -7,9 +7,8 @@
  * and `configure` do nothing, and their containers are inert: nothing the teacher clicks
  * there reaches the student.
  */
-import { formatLoss } from '../views/controls.js';
 import { mountHeatmap } from '../views/heatmap.js';
-import { formatPercent } from '../i18n.js';
+import { formatLoss, formatPercent } from '../i18n.js';
 import { mountNetwork } from '../views/network.js';
 import { createStore } from '../state.js';
 

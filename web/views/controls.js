@@ -6,7 +6,7 @@
  * the lessons panel, opens the experiments menu).
  */
 
-import { applyLabels, formatExponential, formatNumber, formatPercent } from '../i18n.js';
+import { applyLabels, formatLoss, formatNumber, formatShare } from '../i18n.js';
 import { catalogNames } from '../catalog.js';
 import { createErrorBanner } from './errorBanner.js';
 import { ERROR_STRINGS } from '../errors.js';
@@ -164,25 +164,9 @@ function numberLabel(/** @type {number} */ v) {
   return formatNumber(Number(v.toPrecision(6)), { maximumSignificantDigits: 6 });
 }
 
-/** Loss as text in the page's language, never more than 7 characters: 0.693, 12.46, 348.2,
- * or 2.75e-5 and 1.2e+4 (0,693 in French). */
-export function formatLoss(/** @type {number | null | undefined} */ v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (v !== 0 && a < 0.001) return formatExponential(v, 2);
-  if (a >= 1000) return formatExponential(v, 1);
-  const digits = a >= 100 ? 1 : a >= 10 ? 2 : 3;
-  return formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
 /** Writes text only when it differs, so an unchanged readout costs no layout. */
 function setText(/** @type {HTMLElement} */ el, /** @type {string} */ text) {
   if (el.textContent !== text) el.textContent = text;
-}
-
-function formatShare(/** @type {number | null | undefined} */ v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return formatPercent(v, 1);
 }
 
 /**
