@@ -7,6 +7,7 @@ import { CLASS_COLORS, pointColor } from './colors.js';
 import { kindOf, readCsv } from './csv.js';
 import { fitCanvas } from '../dom.js';
 import { formatPercent } from '../i18n.js';
+import { lockControl } from '../rooms/locks.js';
 
 /** Bad CSV rows listed at most. */
 const BAD_ROWS_SHOWN = 10;
@@ -85,6 +86,8 @@ export function createCustomEditor(root, deps) {
   const skipBtn = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="csv-skip-bad"]'));
 
   let chosen = 0;
+  /** Whether a teacher locked editing the data. */
+  let locked = false;
   let classes = 2;
   let regression = false;
   /** @type {any} */ let data = null;
@@ -181,6 +184,13 @@ export function createCustomEditor(root, deps) {
       });
       classesEl.append(b);
     }
+    renderLocks();
+  }
+
+  /** Disables every editing control while a teacher locks editing the data (rooms/locks.js). */
+  function renderLocks() {
+    const controls = [kindSel, valueInput, clearBtn, fileInput, canvas, skipBtn, ...ask.querySelectorAll('button'), ...classesEl.children];
+    for (const el of controls) lockControl(el, locked);
   }
 
   function domain() {
@@ -418,6 +428,12 @@ export function createCustomEditor(root, deps) {
     relabel() {
       renderKinds();
       renderClasses();
+    },
+    /** Locks or unlocks every editing control (a teacher's `data_edit` lock). */
+    setLocked(/** @type {boolean} */ on) {
+      if (on === locked) return;
+      locked = on;
+      renderLocks();
     },
     draw,
   };

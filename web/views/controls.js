@@ -10,6 +10,7 @@ import { applyLabels, formatLoss, formatNumber, formatShare } from '../i18n.js';
 import { catalogNames } from '../catalog.js';
 import { createErrorBanner } from './errorBanner.js';
 import { ERROR_STRINGS } from '../errors.js';
+import { lockControl, lockedIn } from '../rooms/locks.js';
 import { rememberToggle, toggleFromUrl } from '../url.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -253,6 +254,8 @@ export function mountControls(container, ctx) {
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let catalog = null;
+  /** The controls a teacher locked (rooms/locks.js). */
+  /** @type {ReadonlySet<string>} */ let locked = new Set();
   let playing = false;
   /** Each control's latest change the server has not answered yet. */
   /** @type {Map<HTMLElement, Promise<any>>} */ const pending = new Map();
@@ -390,8 +393,12 @@ export function mountControls(container, ctx) {
     fill(selects.init, names('initializers'), (v) => t(`init.${v}`), config?.init);
     fill(selects.reg, names('regularization'), (v) => t(`reg.${v}`), config?.regularization?.kind);
     fill(selects.regRate, REG_RATES, numberLabel, config?.regularization?.rate);
-    selects.regRate.disabled = (config?.regularization?.kind ?? 'none') === 'none';
-    selects.batch.disabled = opt.name === 'gd';
+    lockControl(selects.lr, locked.has('learning_rate'));
+    lockControl(selects.optimizer, locked.has('optimizer'));
+    lockControl(selects.batch, locked.has('optimizer'), opt.name === 'gd');
+    lockControl(selects.init, locked.has('init'));
+    lockControl(selects.reg, locked.has('regularization'));
+    lockControl(selects.regRate, locked.has('regularization'), (config?.regularization?.kind ?? 'none') === 'none');
     if (config && document.activeElement !== seedInput) seedInput.value = String(config.seed);
   }
 
@@ -425,8 +432,9 @@ export function mountControls(container, ctx) {
         catalog = state.catalog;
         renderSettings();
       }
-      if (changed.has('config') && state.config) {
-        config = state.config;
+      if ((changed.has('config') && state.config) || changed.has('locked')) {
+        config = state.config ?? config;
+        locked = lockedIn(state);
         renderSettings();
       }
       if (changed.has('connection')) {

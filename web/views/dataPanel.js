@@ -9,6 +9,7 @@ import { ERROR_STRINGS, errorText } from '../errors.js';
 import { FEATURES, paintFeature } from '../data/features.js';
 import { createCustomEditor } from '../data/customEditor.js';
 import { applyLabels, formatNumber, formatPercent } from '../i18n.js';
+import { lockControl, lockedIn } from '../rooms/locks.js';
 
 /** Datasets whose points are given, not generated: no noise, size or new draw. */
 const FIXED = new Set(['custom', 'student']);
@@ -84,6 +85,8 @@ export function mountDataPanel(container, ctx) {
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let data = null;
+  /** The controls a teacher locked (rooms/locks.js). */
+  /** @type {ReadonlySet<string>} */ let locked = new Set();
   /** Whether this session has custom points the server can switch back to. */
   let hadCustom = false;
   /** Feature keys the server offers (all of ours until the catalog says otherwise). */
@@ -164,6 +167,7 @@ export function mountDataPanel(container, ctx) {
       });
       datasetsEl.append(b);
     }
+    renderLocks();
   }
 
   function renderFeatures() {
@@ -186,6 +190,7 @@ export function mountDataPanel(container, ctx) {
       b.addEventListener('click', () => toggleFeature(f.key));
       featuresEl.append(b);
     }
+    renderLocks();
   }
 
   /** @param {string} key */
@@ -224,10 +229,23 @@ export function mountDataPanel(container, ctx) {
     bar.style.setProperty('--te', String(te));
     classesField.hidden = !hasClassChoice(entries.find((e) => e.name === d.name));
     // Custom points and the four students are fixed: only their split applies.
-    const fixed = FIXED.has(d.name);
-    noise.disabled = fixed;
-    pointsSel.disabled = fixed;
-    /** @type {HTMLButtonElement} */ (regen).disabled = fixed;
+    renderLocks();
+  }
+
+  /**
+   * Disables the controls a teacher locked (rooms/locks.js), and the generator's settings that
+   * given data (custom points, the four students) does not have.
+   */
+  function renderLocks() {
+    const fixed = FIXED.has(config?.dataset?.name);
+    const dataset = locked.has('dataset');
+    for (const b of datasetsEl.children) lockControl(b, dataset);
+    for (const el of [classesSel, train, validation]) lockControl(el, dataset);
+    for (const el of [noise, pointsSel, regen]) lockControl(el, dataset, fixed);
+    const features = locked.has('features');
+    for (const b of featuresEl.children) lockControl(b, features);
+    lockControl(standardize, features);
+    editor.setLocked(locked.has('data_edit'));
   }
 
   function syncInputs() {
@@ -383,6 +401,10 @@ export function mountDataPanel(container, ctx) {
         shownError = null;
         localError = null;
         renderError();
+      }
+      if (changed.has('locked')) {
+        locked = lockedIn(state);
+        renderLocks();
       }
       if (changed.has('lang')) relabel();
     },

@@ -285,6 +285,11 @@ export function mountHeatmap(container, ctx) {
      * @param {Set<string>} changed
      */
     update(state, changed) {
+      if (changed.has('readOnly')) {
+        // Nothing to change (the teacher's spotlight): the toggles go, and nothing reacts.
+        container.toggleAttribute('data-read-only', Boolean(state.readOnly));
+        container.inert = Boolean(state.readOnly);
+      }
       if (changed.has('data') && state.data) {
         data = state.data;
         scale = regressionScale();
