@@ -189,6 +189,12 @@ const mounted = [];
 
 store.onRender((state, changed) => {
   probe.paints += 1;
+  if (changed.has('presenter')) {
+    // Presenter mode is the page's layout (style.css, body.presenter); the views then measure
+    // their new room in this same frame.
+    document.body.classList.toggle('presenter', state.presenter);
+    window.dispatchEvent(new Event('resize'));
+  }
   if (changed.has('frame')) probe.framePaints += 1;
   /** @type {Set<string> | null} */ let all = null;
   for (const entry of mounted) {
