@@ -11,14 +11,13 @@
  * symbols, come from the server's catalog. A teacher's locks (`state.locked`) disable its
  * controls; a read-only store (`state.readOnly`, the teacher's spotlight) hides them.
  */
-import { feature, paintFeature } from '../data/features.js';
 import { h } from '../dom.js';
 import { ERROR_STRINGS } from '../errors.js';
 import { applyLabels } from '../i18n.js';
 import { divergingLut, greyLut } from '../palette.js';
 import { lockControl, lockedIn } from '../rooms/locks.js';
 import { hiddenHead, inputHead, outputHead } from './network/columns.js';
-import { buildLinks, paintLinks, paintNeurons, placeNode } from './network/diagram.js';
+import { buildLinks, fillInput, fillNeuron, paintLinks, paintNeurons, placeNode } from './network/diagram.js';
 import { geometry, NODE_BASE } from './network/layout.js';
 import { createNeuronCard } from './network/neuronCard.js';
 import { NETWORK_STRINGS } from './network/strings.js';
@@ -163,7 +162,7 @@ export function mountNetwork(container, ctx) {
 
     links = buildLinks(parts.links, n, xs, ys, g.node, (l, j, i, event) => editor.open({ l, j, i }, event.clientX, event.clientY, frame));
     nodes.append(inputHead(t));
-    (config?.features ?? ['x1', 'x2']).forEach((/** @type {string} */ f, /** @type {number} */ i) => buildInput(node(0, i, 'input-node'), f));
+    (config?.features ?? ['x1', 'x2']).forEach((/** @type {string} */ f, /** @type {number} */ i) => fillInput(node(0, i, 'input-node'), f, domain));
     neurons = [];
     deadCounts = [];
     heads = [];
@@ -180,55 +179,27 @@ export function mountNetwork(container, ctx) {
       heads[l] = head;
       deadCounts[l] = { el: head.dead, shown: 0 };
       neurons[l] = [];
-      for (let j = 0; j < n[l]; j++) neurons[l].push(buildNeuron(node(l, j, 'neuron'), l, j));
+      for (let j = 0; j < n[l]; j++) {
+        neurons[l].push(fillNeuron(node(l, j, 'neuron'), l, j, {
+          deadWord: t('network.dead'),
+          hover(on) {
+            hovered = on ? { l, j } : null;
+            renderCard();
+          },
+          edit(x, y) {
+            editor.open({ l, j, i: null }, x, y, frame);
+          },
+        }));
+      }
     }
     for (let j = 0; j < n[L]; j++) {
-      node(L, j, 'output-node').replaceChildren(h('span', {}, ['ŷ', n[L] > 1 ? h('sub', { text: String(j + 1) }) : null]));
+      const out = node(L, j, 'output-node');
+      out.dataset.testid = `output-${j}`;
+      out.append(h('span', {}, ['ŷ', n[L] > 1 ? h('sub', { text: String(j + 1) }) : null]));
     }
     parts.layerCount.textContent = hidden.length === 1 ? t('network.hiddenLayer') : t('network.hiddenLayers', { n: hidden.length });
     renderLocks();
     if (frame) paintFrame(frame);
-  }
-
-  /** An input's node: the feature's picture over the plane and its name. */
-  function buildInput(/** @type {HTMLElement} */ el, /** @type {string} */ name) {
-    el.dataset.testid = `input-${name}`;
-    const canvas = document.createElement('canvas');
-    const known = feature(name);
-    if (known) paintFeature(canvas, known.fn, domain, 24);
-    el.append(canvas, h('span', { class: 'node-label', text: known?.label ?? name }));
-  }
-
-  /**
-   * A hidden neuron's node: its live thumbnail, the dead badge, the hover card on pointer or
-   * focus, and its bias editor on click or Enter.
-   * @param {HTMLElement} el @param {number} l @param {number} j
-   * @returns {Neuron}
-   */
-  function buildNeuron(el, l, j) {
-    el.dataset.testid = `neuron-${l}-${j}`;
-    el.dataset.dead = 'false';
-    el.tabIndex = 0;
-    const canvas = document.createElement('canvas');
-    el.append(canvas, h('span', { class: 'dead-badge', text: t('network.dead') }));
-    const hover = (/** @type {{l: number, j: number} | null} */ at) => () => { hovered = at; renderCard(); };
-    el.addEventListener('pointerenter', hover({ l, j }));
-    el.addEventListener('pointerleave', hover(null));
-    el.addEventListener('focus', hover({ l, j }));
-    el.addEventListener('blur', hover(null));
-    const editBias = () => {
-      const r = el.getBoundingClientRect();
-      editor.open({ l, j, i: null }, r.right, r.top + r.height / 2, frame);
-    };
-    el.addEventListener('click', editBias);
-    el.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') {
-        event.preventDefault();
-        editBias();
-      }
-    });
-    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-    return { el, canvas, g, image: null, pixels: new Uint32Array(0), dead: false };
   }
 
   /**

@@ -5,6 +5,8 @@
  * frame changes in them (link strokes, the hidden neurons' thumbnails and dead marks),
  * touching only what changed.
  */
+import { feature, paintFeature } from '../../data/features.js';
+import { h } from '../../dom.js';
 import { NEGATIVE, paintValues, POSITIVE, levelsToPixels, rangeScale } from '../../palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -69,6 +71,50 @@ export function placeNode(x, y, size, cls) {
   el.style.left = `${x - size / 2}px`;
   el.style.top = `${y - size / 2}px`;
   return el;
+}
+
+/**
+ * An input's node: the feature's picture over the plane and its name.
+ * @param {HTMLElement} el @param {string} name @param {number[]} domain
+ */
+export function fillInput(el, name, domain) {
+  el.dataset.testid = `input-${name}`;
+  const canvas = document.createElement('canvas');
+  const known = feature(name);
+  if (known) paintFeature(canvas, known.fn, domain, 24);
+  el.append(canvas, h('span', { class: 'node-label', text: known?.label ?? name }));
+}
+
+/**
+ * A hidden neuron's node: its live thumbnail and the dead badge; it reports the pointer or the
+ * focus on it (the hover card) and a click or Enter (its bias editor, at the node's right).
+ * @param {HTMLElement} el @param {number} l @param {number} j
+ * @param {{deadWord: string, hover: (on: boolean) => void, edit: (x: number, y: number) => void}} on
+ * @returns {Neuron}
+ */
+export function fillNeuron(el, l, j, { deadWord, hover, edit }) {
+  el.dataset.testid = `neuron-${l}-${j}`;
+  el.dataset.dead = 'false';
+  el.tabIndex = 0;
+  const canvas = document.createElement('canvas');
+  el.append(canvas, h('span', { class: 'dead-badge', text: deadWord }));
+  el.addEventListener('pointerenter', () => hover(true));
+  el.addEventListener('pointerleave', () => hover(false));
+  el.addEventListener('focus', () => hover(true));
+  el.addEventListener('blur', () => hover(false));
+  const editBias = () => {
+    const r = el.getBoundingClientRect();
+    edit(r.right, r.top + r.height / 2);
+  };
+  el.addEventListener('click', editBias);
+  el.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      editBias();
+    }
+  });
+  const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  return { el, canvas, g, image: null, pixels: new Uint32Array(0), dead: false };
 }
 
 /**
