@@ -6,7 +6,7 @@
  * or loss suits the task. Each is checked on entry; the worked answer comes on request.
  * `makeExercise` and `check` are pure (no DOM): the view below only draws them.
  */
-import { architecture } from './equations.js';
+import { architecture } from './views/equations.js';
 import { formatNumber } from './i18n.js';
 
 const STRINGS = {

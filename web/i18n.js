@@ -77,6 +77,23 @@ export function formatPercent(x, digits = 1, lang = pageLang()) {
   return formatNumber(x, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }, lang);
 }
 
+/** Loss as text in the page's language, never more than 7 characters: 0.693, 12.46, 348.2,
+ * or 2.75e-5 and 1.2e+4 (0,693 in French). */
+export function formatLoss(/** @type {number | null | undefined} */ v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (v !== 0 && a < 0.001) return formatExponential(v, 2);
+  if (a >= 1000) return formatExponential(v, 1);
+  const digits = a >= 100 ? 1 : a >= 10 ? 2 : 3;
+  return formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A share (0..1) as a percentage with one decimal, or a dash when there is none. */
+export function formatShare(/** @type {number | null | undefined} */ v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return formatPercent(v, 1);
+}
+
 /** The browser's preferred language if we have it, else English. */
 export function browserLanguage(/** @type {readonly string[]} */ preferred) {
   for (const tag of preferred) {

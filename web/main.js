@@ -13,14 +13,14 @@ import { configFromUrl, langFromUrl, restorable, urlFromConfig, urlWithLang } fr
 
 /** Container selector, module, mount function: one row per view. */
 const VIEWS = [
-  ['#controls', './controls.js', 'mountControls'],
+  ['#controls', './views/controls.js', 'mountControls'],
   ['#share', './share.js', 'mountShare'],
   ['#room', './rooms/student.js', 'mountRoom'],
-  ['#data-panel', './dataPanel.js', 'mountDataPanel'],
-  ['#network', './network.js', 'mountNetwork'],
-  ['#output', './heatmap.js', 'mountHeatmap'],
-  ['#loss-chart', './lossChart.js', 'mountLossChart'],
-  ['#equations', './equations.js', 'mountEquations'],
+  ['#data-panel', './views/dataPanel.js', 'mountDataPanel'],
+  ['#network', './views/network.js', 'mountNetwork'],
+  ['#output', './views/heatmap.js', 'mountHeatmap'],
+  ['#loss-chart', './views/lossChart.js', 'mountLossChart'],
+  ['#equations', './views/equations.js', 'mountEquations'],
   ['#exercises', './exercises.js', 'mountExercises'],
   ['#lessons', './lessons/index.js', 'mountLessons'],
   ['#search', './search/panel.js', 'mountSearchPanel'],
@@ -191,6 +191,12 @@ const mounted = [];
 
 store.onRender((state, changed) => {
   probe.paints += 1;
+  if (changed.has('presenter')) {
+    // Presenter mode is the page's layout (style.css, body.presenter); the views then measure
+    // their new room in this same frame.
+    document.body.classList.toggle('presenter', state.presenter);
+    window.dispatchEvent(new Event('resize'));
+  }
   if (changed.has('frame')) probe.framePaints += 1;
   /** @type {Set<string> | null} */ let all = null;
   for (const entry of mounted) {

@@ -8,6 +8,7 @@
  * server writes both, as `playground export` does).
  */
 import { formatNumber } from './i18n.js';
+import { lockControl, lockedIn } from './rooms/locks.js';
 
 /** Longer links are refused: browsers, chats and course notes cut them somewhere past 8 KB. */
 export const LINK_LIMIT = 8000;
@@ -287,6 +288,8 @@ export function mountShare(container, ctx) {
           history.replaceState(history.state, '', location.pathname + location.search);
         }).catch((error) => say('share.badLink', { message: reason(error) }, true));
       }
+      // Opening a session file changes the layers: a teacher's `layers` lock disables it.
+      if (changed.has('locked')) lockControl(fileInput, lockedIn(next).has('layers'));
       if (changed.has('lang')) {
         for (const el of container.querySelectorAll('[data-label]')) el.textContent = t(String(el.getAttribute('data-label')));
       }

@@ -42,6 +42,7 @@ const HISTORY_LIMIT = 4000;
  *   searchRequest: {preset: string, trials: number, epochs: number} | null,
  *   experimentRequest: {name: string, variant: string | null, seq: number} | null,
  *   exerciseRequest: {id: string, kind: string, seed: number} | null,
+ *   locked: ReadonlySet<string>, readOnly: boolean, presenter: boolean,
  * }} AppState
  */
 
@@ -74,6 +75,12 @@ export function createStore({ lang, schedule = (fn) => requestAnimationFrame(fn)
     experimentRequest: null,
     /** An exercise the teacher pushed, for the Exercise panel to open. */
     exerciseRequest: null,
+    /** The controls a teacher locked (names of rooms/strings.js LOCKABLE): views disable theirs. */
+    locked: new Set(),
+    /** Nothing to edit (the teacher's spotlight of a student): views hide their editing controls. */
+    readOnly: false,
+    /** Presenter mode (large type for a projector): the page's layout, and views that adapt to it. */
+    presenter: false,
   };
   /** @type {Set<string>} */
   let changed = new Set();

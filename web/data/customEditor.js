@@ -5,8 +5,9 @@
  */
 import { CLASS_COLORS, pointColor } from './colors.js';
 import { kindOf, readCsv } from './csv.js';
-import { fitCanvas } from './dom.js';
+import { fitCanvas } from '../dom.js';
 import { formatPercent } from '../i18n.js';
+import { lockControl } from '../rooms/locks.js';
 
 /** Bad CSV rows listed at most. */
 const BAD_ROWS_SHOWN = 10;
@@ -71,6 +72,8 @@ export function createCustomEditor(root, deps) {
   const skipBtn = /** @type {HTMLButtonElement} */ (root.querySelector('[data-testid="csv-skip-bad"]'));
 
   let chosen = 0;
+  /** Whether a teacher locked editing the data. */
+  let locked = false;
   let classes = 2;
   let regression = false;
   /** @type {any} */ let data = null;
@@ -172,6 +175,13 @@ export function createCustomEditor(root, deps) {
       });
       classesEl.append(b);
     }
+    renderLocks();
+  }
+
+  /** Disables every editing control while a teacher locks editing the data (rooms/locks.js). */
+  function renderLocks() {
+    const controls = [kindSel, valueInput, clearBtn, fileInput, canvas, skipBtn, ...ask.querySelectorAll('button'), ...classesEl.children];
+    for (const el of controls) lockControl(el, locked);
   }
 
   function domain() {
@@ -180,24 +190,6 @@ export function createCustomEditor(root, deps) {
   }
 
   function draw() {
-    const { w: size, dpr } = fitCanvas(canvas);
-    const g = canvas.getContext('2d');
-    if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, size, size);
-    g.fillStyle = '#fafafa';
-    g.fillRect(0, 0, size, size);
-    const [x0, x1, y0, y1] = domain();
-    const px = (/** @type {number} */ x) => ((x - x0) / (x1 - x0)) * size;
-    const py = (/** @type {number} */ y) => ((y1 - y) / (y1 - y0)) * size;
-    g.strokeStyle = '#d0d0d0';
-    g.lineWidth = 1;
-    g.beginPath();
-    g.moveTo(px(0), 0);
-    g.lineTo(px(0), size);
-    g.moveTo(0, py(0));
-    g.lineTo(size, py(0));
-    g.stroke();
     /** @type {Record<string, {x1: number[], x2: number[], label: number[]}>} */
     const parts = {};
     if (cleared) {
@@ -205,36 +197,7 @@ export function createCustomEditor(root, deps) {
     } else if (data) {
       for (const part of ['train', 'validation', 'test']) if (data[part]) parts[part] = data[part];
     }
-    let scale = 0;
-    if (regression) {
-      for (const p of Object.values(parts)) for (const v of p.label) scale = Math.max(scale, Math.abs(v));
-    }
-    let m = 0;
-    for (const p of Object.values(parts)) m += p.x1.length;
-    const r = Math.max(2, size / (m < 60 ? 45 : 90));
-    for (const part of ['train', 'validation', 'test']) {
-      const p = parts[part];
-      if (!p) continue;
-      for (let i = 0; i < p.x1.length; i++) {
-        g.beginPath();
-        g.arc(px(p.x1[i]), py(p.x2[i]), r, 0, 2 * Math.PI);
-        g.fillStyle = pointColor(p.label[i], regression, scale);
-        g.fill();
-        g.strokeStyle = part === 'train' ? 'rgba(0,0,0,0.55)' : '#000';
-        g.lineWidth = part === 'train' ? 0.6 : 1.1;
-        g.stroke();
-      }
-    }
-    if (document.activeElement === canvas) {
-      const cx = cross.u * size;
-      const cy = cross.v * size;
-      g.strokeStyle = '#1f2328';
-      g.lineWidth = 1.5;
-      g.beginPath();
-      g.moveTo(cx - 7, cy); g.lineTo(cx + 7, cy);
-      g.moveTo(cx, cy - 7); g.lineTo(cx, cy + 7);
-      g.stroke();
-    }
+    drawCanvas(canvas, { domain: domain(), parts, regression, cross: document.activeElement === canvas ? cross : null });
   }
 
   /**
@@ -413,6 +376,70 @@ export function createCustomEditor(root, deps) {
       renderKinds();
       renderClasses();
     },
+    /** Locks or unlocks every editing control (a teacher's `data_edit` lock). */
+    setLocked(/** @type {boolean} */ on) {
+      if (on === locked) return;
+      locked = on;
+      renderLocks();
+    },
     draw,
   };
+}
+
+/**
+ * The editor's canvas: the axes through 0, the points (the training ones lighter outlined),
+ * and the keyboard's cross when the canvas has the focus.
+ * @param {HTMLCanvasElement} canvas
+ * @param {{domain: number[], parts: Record<string, {x1: number[], x2: number[], label: number[]}>,
+ *   regression: boolean, cross: {u: number, v: number} | null}} what
+ */
+function drawCanvas(canvas, { domain, parts, regression, cross }) {
+  const { w: size, dpr } = fitCanvas(canvas);
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, size, size);
+  g.fillStyle = '#fafafa';
+  g.fillRect(0, 0, size, size);
+  const [x0, x1, y0, y1] = domain;
+  const px = (/** @type {number} */ x) => ((x - x0) / (x1 - x0)) * size;
+  const py = (/** @type {number} */ y) => ((y1 - y) / (y1 - y0)) * size;
+  g.strokeStyle = '#d0d0d0';
+  g.lineWidth = 1;
+  g.beginPath();
+  g.moveTo(px(0), 0);
+  g.lineTo(px(0), size);
+  g.moveTo(0, py(0));
+  g.lineTo(size, py(0));
+  g.stroke();
+  let scale = 0;
+  if (regression) {
+    for (const p of Object.values(parts)) for (const v of p.label) scale = Math.max(scale, Math.abs(v));
+  }
+  let m = 0;
+  for (const p of Object.values(parts)) m += p.x1.length;
+  const r = Math.max(2, size / (m < 60 ? 45 : 90));
+  for (const part of ['train', 'validation', 'test']) {
+    const p = parts[part];
+    if (!p) continue;
+    for (let i = 0; i < p.x1.length; i++) {
+      g.beginPath();
+      g.arc(px(p.x1[i]), py(p.x2[i]), r, 0, 2 * Math.PI);
+      g.fillStyle = pointColor(p.label[i], regression, scale);
+      g.fill();
+      g.strokeStyle = part === 'train' ? 'rgba(0,0,0,0.55)' : '#000';
+      g.lineWidth = part === 'train' ? 0.6 : 1.1;
+      g.stroke();
+    }
+  }
+  if (cross) {
+    const cx = cross.u * size;
+    const cy = cross.v * size;
+    g.strokeStyle = '#1f2328';
+    g.lineWidth = 1.5;
+    g.beginPath();
+    g.moveTo(cx - 7, cy); g.lineTo(cx + 7, cy);
+    g.moveTo(cx, cy - 7); g.lineTo(cx, cy + 7);
+    g.stroke();
+  }
 }

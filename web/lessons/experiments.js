@@ -6,6 +6,7 @@
  */
 import { formatNumber, formatPercent } from '../i18n.js';
 import { configFromUrl } from '../url.js';
+import { lockControl, lockedIn } from '../rooms/locks.js';
 import { SAMPLE_LIMIT } from './inspector.js';
 import { fmt, h, translator, weightProduct } from './util.js';
 import { reveal } from '../sections.js';
@@ -315,6 +316,7 @@ export function mountExperiments(container, ctx, host) {
     menu.append(label, row);
   };
   let ready = true;
+  let locked = false;
   let built = false;
 
   /**
@@ -323,11 +325,12 @@ export function mountExperiments(container, ctx, host) {
    */
   function build(state) {
     const table = Object.values(experimentsOf(state));
-    if (built || !table.length) return;
+    if (built || !table.length) return false;
     built = true;
     group('exp.menu', table.filter((e) => e.group === 'lesson').map((e) => e.name));
     group('exp.pitfalls', table.filter((e) => e.group === 'pitfall').map((e) => e.name));
     render();
+    return true;
   }
 
   function render() {
@@ -344,13 +347,16 @@ export function mountExperiments(container, ctx, host) {
   return {
     /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
-      build(state);
+      const fresh = build(state);
       if (changed.has('lang') || changed.has('experiment')) render();
       // An experiment starts from the server's default config, known once it said hello.
       const now = Boolean(state.hello) && state.connection === 'open';
-      if (now === ready) return;
+      // A teacher may lock the experiments (rooms/locks.js).
+      const lockedNow = lockedIn(state).has('experiments');
+      if (!fresh && now === ready && lockedNow === locked) return;
       ready = now;
-      for (const b of Object.values(items)) b.toggleAttribute('disabled', !ready);
+      locked = lockedNow;
+      for (const b of Object.values(items)) lockControl(b, locked, !ready);
     },
   };
 }
@@ -368,6 +374,8 @@ export function mountExperimentCard(container, ctx, host) {
   container.setAttribute('data-testid', 'experiment-card');
   /** The variant buttons of the card shown, with the config each sets. */
   /** @type {{button: HTMLElement, config: any}[]} */ let variants = [];
+  /** Whether a teacher locked the experiments (rooms/locks.js): the variants are disabled. */
+  let locked = false;
 
   /**
    * Marks the variants the config matches.
@@ -432,6 +440,7 @@ export function mountExperimentCard(container, ctx, host) {
           ctx.send({ type: 'reset' });
           reveal(container, 'stage');
         });
+        lockControl(button, locked);
         variants.push({ button, config: v.config });
         actions.append(button);
       }
@@ -451,6 +460,10 @@ export function mountExperimentCard(container, ctx, host) {
   return {
     /** @param {import('../state.js').AppState} state @param {Set<string>} changed */
     update(state, changed) {
+      if (changed.has('locked')) {
+        locked = lockedIn(state).has('experiments');
+        for (const v of variants) lockControl(v.button, locked);
+      }
       if (changed.has('lang') || changed.has('experiment')) render(state.config);
       else if (changed.has('config')) pressed(state.config);
     },

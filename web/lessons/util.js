@@ -1,9 +1,12 @@
 // @ts-check
 /** Helpers shared by the lesson instruments: DOM building, wording, canvases, throttling. */
 
-import { fitCanvas } from '../data/dom.js';
+import { fitCanvas, h } from '../dom.js';
 import { valueAt } from '../frame.js';
 import { formatExponential, formatNumber } from '../i18n.js';
+
+// The lesson instruments build their DOM with the page's one `h()`.
+export { h };
 
 const STYLESHEET = new URL('./lessons.css', import.meta.url).href;
 
@@ -16,29 +19,6 @@ export function ensureLessonStyles() {
   link.rel = 'stylesheet';
   link.href = STYLESHEET;
   document.head.append(link);
-}
-
-/**
- * An element with attributes and children. `class`, `text` and `data-*`/`aria-*` are handled;
- * other keys are set as attributes.
- * @param {string} tag
- * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
- * @param {(Node | string | null | undefined | false)[]} [children]
- * @returns {HTMLElement}
- */
-export function h(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') node.className = String(v);
-    else if (k === 'text') node.textContent = String(v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return node;
 }
 
 /**

@@ -9,7 +9,6 @@
  */
 import { errorText } from '../errors.js';
 import { applyLabels, nameLabel } from '../i18n.js';
-import { createLocks } from './locks.js';
 import { challengeText, LOCKABLE, STRINGS as ROOM_STRINGS } from './strings.js';
 
 export const STRINGS = {
@@ -137,7 +136,6 @@ export function mountRoom(container, ctx) {
   const codeInput = /** @type {HTMLInputElement} */ (q('room-code-input'));
   const nameInput = /** @type {HTMLInputElement} */ (q('room-name-input'));
   const errorEl = /** @type {HTMLElement} */ (q('room-error'));
-  const locks = createLocks(document.body);
 
   /** @type {{code: string, title: string, student: string, name: string, locks: string[], challenge: any, paused: {message: string} | null} | null} */
   let room = null;
@@ -197,7 +195,10 @@ export function mountRoom(container, ctx) {
     room = next;
     if (room) sessionStorage.setItem(JOINED_KEY, room.code);
     else sessionStorage.removeItem(JOINED_KEY);
-    locks.set(room?.locks ?? []);
+    // Each view disables its own locked controls from the store (rooms/locks.js).
+    const locks = room?.locks ?? [];
+    const current = ctx.store.state.locked;
+    if (current.size !== locks.length || locks.some((name) => !current.has(name))) ctx.store.set('locked', new Set(locks));
     render();
   }
 

@@ -7,13 +7,15 @@
  * config and final weights into the playground. The preset `custom` opens the space editor
  * (space.js): each field's values, chosen one by one.
  */
-import { fitCanvas } from '../data/dom.js';
+import { h } from '../dom.js';
 import { errorText } from '../errors.js';
-import { applyLabels, formatNumber, formatPercent, nameLabel } from '../i18n.js';
-import { classCss, divergingLut } from '../palette.js';
+import { applyLabels, formatNumber, formatShare } from '../i18n.js';
+import { divergingLut } from '../palette.js';
 import { rememberSearch, searchFromUrl } from '../url.js';
-import { drawParamPlot, drawSeedsPlot, varyingFields } from './plots.js';
+import { createParamFigures, createSeedsFigure } from './figures.js';
+import { drawBestCurve } from './plots.js';
 import { STRINGS as SPACE_STRINGS, mountSpaceEditor } from './space.js';
+import { num, thumbnail, trialRow } from './trials.js';
 
 export const STRINGS = {
   en: {
@@ -99,20 +101,6 @@ export const STRINGS = {
 };
 
 const COLUMNS = ['trial', 'val_loss', 'val_accuracy', 'train_loss', 'params', 'seconds'];
-const SIZE = 32;
-
-/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
-function h(tag, attrs = {}, children = []) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
-}
-
-/** A share as a percentage (the page writes accuracies so), or a dash. */
-const percent = (/** @type {number | null | undefined} */ x) => (x == null || !Number.isFinite(x) ? '–' : formatPercent(x, 1));
-/** @param {number | null | undefined} x @param {number} [digits] */
-const num = (x, digits = 4) => (x == null || !Number.isFinite(x) ? '–' : formatNumber(x, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
 /**
  * @param {HTMLElement} container
@@ -137,18 +125,8 @@ export function mountSearchPanel(container, ctx) {
   const barText = h('span', { class: 'srch-muted' });
   const bestLine = h('p', { class: 'srch-best', 'data-testid': 'search-best' });
   const chart = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-chart', 'data-testid': 'search-chart', role: 'img', 'data-title': 'search.chart' }));
-  const paramsBox = h('div', { class: 'srch-params', 'data-testid': 'search-params' });
-  const paramsSection = h('section', { class: 'srch-section', hidden: '' }, [
-    h('h3', { class: 'srch-subtitle', 'data-label': 'search.params' }), paramsBox]);
-  const seedsCanvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-seeds', 'data-testid': 'search-seeds', role: 'img', 'data-title': 'search.seeds' }));
-  const seedsStats = h('p', { class: 'srch-muted', 'data-testid': 'search-seeds-stats' });
-  const seedsNote = h('p', { class: 'srch-note', 'data-testid': 'search-seeds-note' });
-  /** The spread (max over min) the non-convexity experiment promises (from the catalog). */
-  /** The seeds experiment's promised spread of final costs (the catalog's `seeds_ratio`). */
-  /** @type {number | null} */ let seedsRatio = null;
-  const seedsSection = h('section', { class: 'srch-section', hidden: '' }, [
-    h('h3', { class: 'srch-subtitle', 'data-label': 'search.seeds' }), seedsCanvas, seedsStats,
-    seedsNote]);
+  const params = createParamFigures(t);
+  const seeds = createSeedsFigure(t);
   const head = h('tr', {}, [
     ...COLUMNS.slice(0, 1).map(sortHeader), h('th', { 'data-label': 'search.col.boundary' }),
     h('th', { 'data-label': 'search.col.config' }), ...COLUMNS.slice(1).map(sortHeader), h('th'),
@@ -177,8 +155,8 @@ export function mountSearchPanel(container, ctx) {
     h('div', { class: 'srch-bar' }, [bar, barText]),
     bestLine,
     chart,
-    paramsSection,
-    seedsSection,
+    params.section,
+    seeds.section,
     h('div', { class: 'srch-scroll' }, [h('table', { class: 'srch-table' }, [h('thead', {}, [head]), body])]),
   ]));
 
@@ -186,8 +164,6 @@ export function mountSearchPanel(container, ctx) {
   let run = { search: 0, preset: '', progress: null, trials: [] };
   /** The preset of the last search_start sent: the next new search number runs it. */
   let sentPreset = '';
-  /** Each varying field's plot, kept across redraws. */
-  /** @type {Map<string, HTMLCanvasElement>} */ let paramPlots = new Map();
   let sortKey = 'trial';
   let sortDir = 1;
   /** @type {number | null} */ let loaded = null;
@@ -282,7 +258,7 @@ export function mountSearchPanel(container, ctx) {
     if (message.search !== run.search) {
       run = { search: message.search, preset: sentPreset, progress: null, trials: [] };
       thumbs = new Map();
-      paramPlots = new Map();
+      params.reset();
       loaded = null;
     }
     if (message.type === 'search_trial') run.trials.push(message);
@@ -307,10 +283,10 @@ export function mountSearchPanel(container, ctx) {
     const best = bestTrial();
     bestLine.dataset.trial = best ? String(best.trial) : '';
     if (!best) { bestLine.textContent = ''; return; }
-    const score = p.objective === 'accuracy' ? percent(best.score) : num(best.score);
+    const score = p.objective === 'accuracy' ? formatShare(best.score) : num(best.score);
     const params = { trial: best.trial, objective: t(`search.objective.${p.objective}`).toLowerCase(), score };
     bestLine.textContent = p.test_loss != null
-      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: percent(p.test_accuracy) })
+      ? t('search.bestTest', { ...params, loss: num(p.test_loss), accuracy: formatShare(p.test_accuracy) })
       : t('search.best', params);
   }
 
@@ -327,133 +303,12 @@ export function mountSearchPanel(container, ctx) {
   function drawTable() {
     const key = sortKey;
     const rows = [...run.trials].sort((a, b) => sortDir * ((a[key] ?? Infinity) - (b[key] ?? Infinity)) || a.trial - b.trial);
-    body.replaceChildren(...rows.map(row));
-  }
-
-  /** @param {import('../types/protocol').SearchTrialMessage} trial */
-  function row(trial) {
-    const c = trial.config;
-    const tr = h('tr', { 'data-testid': `search-row-${trial.trial}`, 'data-val-loss': String(trial.val_loss ?? '') }, [
-      h('td', {}, [String(trial.trial)]),
-      h('td', {}, [thumbFor(trial)]),
-      h('td', { class: 'srch-config' }, [configText(c) + (trial.diverged ? ` · ${t('search.diverged')}` : '')]),
-      h('td', {}, [num(trial.val_loss)]), h('td', {}, [percent(trial.val_accuracy)]),
-      h('td', {}, [num(trial.train_loss)]), h('td', {}, [String(trial.params)]), h('td', {}, [num(trial.seconds, 2)]),
-      h('td', {}, [h('button', { type: 'button', 'data-testid': `search-load-${trial.trial}`, title: t('search.loadTitle') }, [t('search.load')])]),
-    ]);
-    if (trial.trial === loaded) tr.classList.add('srch-loaded');
-    tr.addEventListener('click', () => load(trial.trial));
-    return tr;
-  }
-
-  /**
-   * A trial's config in the reader's words: « α = 0,03 · SGD · 2×4 Tanh · graine 2 ».
-   * @param {any} c
-   */
-  function configText(c) {
-    const parts = [t('search.row', {
-      lr: formatNumber(c.learning_rate, { maximumSignificantDigits: 3 }),
-      optimizer: c.optimizer === 'gd' ? t('search.row.gd') : nameLabel(t, c.optimizer),
-      layers: c.layers, units: c.units, activation: nameLabel(t, c.activation),
-    })];
-    if (c.seed != null) parts.push(t('search.row.seed', { seed: c.seed }));
-    return parts.join(' · ');
-  }
-
-  /** @param {import('../types/protocol').SearchTrialMessage} trial */
-  function thumbFor(trial) {
-    let canvas = thumbs.get(trial.trial);
-    if (!canvas) thumbs.set(trial.trial, (canvas = thumbnail(trial.thumbnail)));
-    return canvas;
-  }
-
-  /** The 32×32 decision boundary: ŷ on the diverging ramp, or the class colors. */
-  function thumbnail(/** @type {string} */ data) {
-    const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-thumb', width: String(SIZE), height: String(SIZE) }));
-    const bytes = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
-    const g = canvas.getContext('2d');
-    if (!g || bytes.length !== SIZE * SIZE) return canvas;
-    const image = g.createImageData(SIZE, SIZE);
-    const pixels = new Uint32Array(image.data.buffer);
     const multiclass = ctx.store.state.data?.task === 'multiclass';
-    for (let i = 0; i < bytes.length; i++) {
-      pixels[i] = multiclass ? cssToPixel(classCss(bytes[i])) : lut[bytes[i]];
-    }
-    g.putImageData(image, 0, 0);
-    return canvas;
-  }
-
-  function drawChart() {
-    const { w, h: height, dpr } = fitCanvas(chart);
-    const g = chart.getContext('2d');
-    if (!g) return;
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    g.clearRect(0, 0, w, height);
-    const total = run.progress?.total ?? 0;
-    const sign = run.progress?.objective === 'accuracy' ? -1 : 1;
-    const scored = [...run.trials].filter((x) => x.score != null).sort((a, b) => a.trial - b.trial);
-    chart.dataset.points = String(scored.length);
-    if (!scored.length || !total) return;
-    const values = scored.map((x) => x.score);
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    const pad = 6;
-    const x = (/** @type {number} */ n) => pad + (n / Math.max(1, total - 1)) * (w - 2 * pad);
-    const y = (/** @type {number} */ v) => height - pad - ((v - lo) / (hi - lo || 1)) * (height - 2 * pad);
-    g.fillStyle = '#9aa3ad';
-    for (const s of scored) g.fillRect(x(s.trial) - 1.5, y(s.score) - 1.5, 3, 3);
-    g.strokeStyle = '#0072b2';
-    g.lineWidth = 2;
-    g.beginPath();
-    let best = Infinity;
-    scored.forEach((s, i) => {
-      best = Math.min(best, sign * s.score);
-      if (i === 0) g.moveTo(x(s.trial), y(sign * best));
-      else { g.lineTo(x(s.trial), y(sign * best)); }
-    });
-    g.stroke();
-  }
-
-  /** One strip plot per config field that varies between the trials so far. */
-  function drawParams() {
-    const fields = varyingFields(run.trials);
-    paramsSection.hidden = fields.length === 0;
-    const objective = t(`search.objective.${run.progress?.objective ?? 'loss'}`);
-    const best = bestTrial();
-    const figures = fields.map((name) => {
-      let canvas = paramPlots.get(name);
-      if (!canvas) {
-        canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { class: 'srch-param', 'data-testid': `search-param-${name}`, role: 'img' }));
-        paramPlots.set(name, canvas);
-      }
-      const fieldName = t(`search.field.${name}`);
-      canvas.setAttribute('aria-label', t('search.paramTitle', { objective, field: fieldName }));
-      return h('figure', { class: 'srch-figure' }, [canvas, h('figcaption', {}, [fieldName])]);
-    });
-    paramsBox.replaceChildren(...figures);
-    for (const name of fields) drawParamPlot(/** @type {HTMLCanvasElement} */ (paramPlots.get(name)), run.trials, name, best);
-  }
-
-  /** The seeds preset: the spread of the final training costs, with min, median and max. */
-  function drawSeeds() {
-    seedsSection.hidden = run.preset !== 'seeds' || run.trials.length === 0;
-    if (seedsSection.hidden) return;
-    const finished = run.trials.filter((x) => x.train_loss != null && Number.isFinite(x.train_loss));
-    const costs = finished.map((x) => x.train_loss);
-    const stats = drawSeedsPlot(seedsCanvas, costs);
-    const f = (/** @type {number} */ x) => formatNumber(x, { maximumSignificantDigits: 4 });
-    const trialOf = (/** @type {number} */ cost) => finished.find((x) => x.train_loss === cost)?.trial;
-    seedsStats.textContent = stats
-      ? t('search.seedsStats', { n: costs.length, min: f(stats.min), median: f(stats.median), max: f(stats.max), low: trialOf(stats.min), high: trialOf(stats.max) })
-      : '';
-    // The note says what this spread shows, measured against the non-convexity experiment's
-    // promise (its max over min), rather than asserting non-convexity whatever it is.
-    const ratio = stats && stats.min > 0 ? stats.max / stats.min : null;
-    seedsNote.hidden = ratio === null || costs.length < 2;
-    if (ratio !== null) {
-      const key = seedsRatio !== null && ratio >= seedsRatio ? 'search.seedsNote' : 'search.seedsNoteClose';
-      seedsNote.textContent = t(key, { ratio: formatNumber(ratio, { maximumFractionDigits: 2 }) });
-    }
+    body.replaceChildren(...rows.map((trial) => {
+      let thumb = thumbs.get(trial.trial);
+      if (!thumb) thumbs.set(trial.trial, (thumb = thumbnail(trial.thumbnail, multiclass, lut)));
+      return trialRow(trial, { t, thumb, loaded: trial.trial === loaded, load: () => load(trial.trial) });
+    }));
   }
 
   return {
@@ -472,7 +327,7 @@ export function mountSearchPanel(container, ctx) {
         if (first) { applyLink(); showEditor(); }
         applyLabels(container, t);
         const promised = (state.hello.catalog?.experiments ?? []).find((e) => e.seeds_ratio);
-        if (promised) seedsRatio = promised.seeds_ratio;
+        if (promised?.seeds_ratio) seeds.setPromise(promised.seeds_ratio);
         applyLabels(spaceBox, t);
       }
       if (changed.has('errors') && startId !== null) {
@@ -499,16 +354,10 @@ export function mountSearchPanel(container, ctx) {
       if (fresh || changed.has('lang')) {
         drawProgress();
         drawTable();
-        drawChart();
-        drawParams();
-        drawSeeds();
+        drawBestCurve(chart, run.trials, run.progress);
+        params.draw(run.trials, t(`search.objective.${run.progress?.objective ?? 'loss'}`), bestTrial());
+        seeds.draw(run.preset, run.trials);
       }
     },
   };
-}
-
-/** '#rrggbb' as a little-endian RGBA pixel. */
-function cssToPixel(/** @type {string} */ css) {
-  const v = parseInt(css.slice(1), 16);
-  return (255 << 24) | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff);
 }

@@ -5,7 +5,7 @@
  * spread of final costs over seeds. Each draws into the canvas it is given, sized by
  * devicePixelRatio, and writes what it drew into the canvas's `data-*` attributes.
  */
-import { fitCanvas } from '../data/dom.js';
+import { fitCanvas } from '../dom.js';
 import { formatNumber } from '../i18n.js';
 
 const GREY = '#9aa3ad';
@@ -165,4 +165,42 @@ export function drawSeedsPlot(canvas, costs) {
     g.fill();
   });
   return stats;
+}
+
+/**
+ * The score of each trial (grey dots) and the best so far (the line) against the trial
+ * number; `data-points` says how many trials it drew.
+ * @param {HTMLCanvasElement} chart
+ * @param {any[]} trials  the search_trial messages so far
+ * @param {any} progress  the latest search_progress (its `total` and `objective`), or null
+ */
+export function drawBestCurve(chart, trials, progress) {
+  const { w, h: height, dpr } = fitCanvas(chart);
+  const g = chart.getContext('2d');
+  if (!g) return;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, height);
+  const total = progress?.total ?? 0;
+  const sign = progress?.objective === 'accuracy' ? -1 : 1;
+  const scored = [...trials].filter((x) => x.score != null).sort((a, b) => a.trial - b.trial);
+  chart.dataset.points = String(scored.length);
+  if (!scored.length || !total) return;
+  const values = scored.map((x) => x.score);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = 6;
+  const x = (/** @type {number} */ n) => pad + (n / Math.max(1, total - 1)) * (w - 2 * pad);
+  const y = (/** @type {number} */ v) => height - pad - ((v - lo) / (hi - lo || 1)) * (height - 2 * pad);
+  g.fillStyle = '#9aa3ad';
+  for (const s of scored) g.fillRect(x(s.trial) - 1.5, y(s.score) - 1.5, 3, 3);
+  g.strokeStyle = '#0072b2';
+  g.lineWidth = 2;
+  g.beginPath();
+  let best = Infinity;
+  scored.forEach((s, i) => {
+    best = Math.min(best, sign * s.score);
+    if (i === 0) g.moveTo(x(s.trial), y(sign * best));
+    else { g.lineTo(x(s.trial), y(sign * best)); }
+  });
+  g.stroke();
 }

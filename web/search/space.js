@@ -5,6 +5,7 @@
  * scale for numbers). It builds the `space` of a search_start, writes it as one short URL
  * parameter (`sspace`) and reads it back, and shows a server error next to the field it names.
  */
+import { h } from '../dom.js';
 
 export const STRINGS = {
   en: {
@@ -74,14 +75,6 @@ function startOf(values, field) {
  */
 function namesOf(catalog, key) {
   return catalog[key].map((x) => (typeof x === 'string' ? x : x.name));
-}
-
-/** @param {string} tag @param {Record<string, string>} [attrs] @param {(Node | string)[]} [children] */
-function h(tag, attrs = {}, children = []) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.append(...children);
-  return el;
 }
 
 /**

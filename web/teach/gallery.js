@@ -5,9 +5,8 @@
  * place each `room_gallery` tick (about once a second), so focus and hover survive. Student
  * names are user text: they only ever go through `textContent` and attributes.
  */
-import { formatLoss } from '../controls.js';
-import { h } from '../lessons/util.js';
-import { formatNumber, formatPercent } from '../i18n.js';
+import { h } from '../dom.js';
+import { formatLoss, formatNumber, formatPercent } from '../i18n.js';
 import { CLASS_COLORS, divergingLut } from '../palette.js';
 import { studentView } from './studentView.js';
 

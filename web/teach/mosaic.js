@@ -8,7 +8,7 @@
  * Enter spotlights the student. Their size is computed so that every tile fits between the
  * mosaic's top and the bottom of the window, as large as that allows.
  */
-import { h } from '../lessons/util.js';
+import { h } from '../dom.js';
 import { paintThumb, THUMB, visibleCards } from './gallery.js';
 import { initials } from './names.js';
 import { studentView } from './studentView.js';

@@ -3,14 +3,14 @@
  * The spotlight: one student's network and decision boundary, full size and read-only, drawn by
  * the playground's own views (heatmap.js, network.js) from a store of its own, which the
  * forwarded `room_spotlight` messages and frames fill; above them a line of the student's
- * name, epoch, losses and accuracies (`spotlight-metrics`), from the same frames. The views get a context whose `send`
- * and `configure` do nothing, and their containers are inert: nothing the teacher clicks
+ * name, epoch, losses and accuracies (`spotlight-metrics`), from the same frames. The store is
+ * read-only (`readOnly`): the views hide their editing controls and make themselves inert;
+ * their context's `send` and `configure` do nothing besides, so nothing the teacher clicks
  * there reaches the student.
  */
-import { formatLoss } from '../controls.js';
-import { mountHeatmap } from '../heatmap.js';
-import { formatPercent } from '../i18n.js';
-import { mountNetwork } from '../network.js';
+import { mountHeatmap } from '../views/heatmap.js';
+import { formatLoss, formatPercent } from '../i18n.js';
+import { mountNetwork } from '../views/network.js';
 import { createStore } from '../state.js';
 
 /**
@@ -19,6 +19,8 @@ import { createStore } from '../state.js';
  */
 export function mountSpotlight(container, deps) {
   const store = createStore({ lang: deps.i18n.lang });
+  // The views hide their editing controls and ignore the pointer (state.readOnly).
+  store.set('readOnly', true);
   const ctx = {
     store,
     landing: '',
@@ -30,8 +32,6 @@ export function mountSpotlight(container, deps) {
   };
   const networkBox = /** @type {HTMLElement} */ (container.querySelector('.spot-network'));
   const outputBox = /** @type {HTMLElement} */ (container.querySelector('.spot-output'));
-  networkBox.inert = true;
-  outputBox.inert = true;
   const views = [mountNetwork(networkBox, ctx), mountHeatmap(outputBox, ctx)];
   const metricsBox = document.createElement('dl');
   metricsBox.className = 'spot-metrics';

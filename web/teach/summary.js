@@ -8,7 +8,7 @@
  * teacher's views to those students (`pick`).
  */
 import { formatNumber, formatPercent } from '../i18n.js';
-import { h } from '../lessons/util.js';
+import { h } from '../dom.js';
 
 export const STATES = ['playing', 'paused', 'diverged'];
 /** The coach's advice codes, in its own order of priority (engine/coach.py, CODES). */

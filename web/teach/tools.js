@@ -4,9 +4,8 @@
  * exercise (and count the answers), lock controls, run a challenge, and its leaderboard. Each sends one teacher message (the key is
  * added by `deps.send`); the server's `room_ack` says how it went.
  */
-import { formatLoss } from '../controls.js';
-import { formatPercent, nameLabel } from '../i18n.js';
-import { h } from '../lessons/util.js';
+import { formatLoss, formatPercent, nameLabel } from '../i18n.js';
+import { h } from '../dom.js';
 import { challengeText, LOCKABLE, METRICS } from '../rooms/strings.js';
 
 /** The exercise kinds a teacher can push (web/exercises.js). */

@@ -3,9 +3,9 @@
  * The neuron card: shown while a hidden neuron is hovered or focused, it draws the neuron large
  * with its share of active points, its layer's saturation, its bias and its incoming weights.
  */
-import { feature } from '../data/features.js';
-import { formatNumber, formatPercent } from '../i18n.js';
-import { divergingCss } from '../palette.js';
+import { feature } from '../../data/features.js';
+import { formatNumber, formatPercent } from '../../i18n.js';
+import { divergingCss } from '../../palette.js';
 import { sub } from './layout.js';
 
 /**

@@ -4,9 +4,9 @@
  * of every matrix for the current number m of training points and the parameter counts:
  * Z[l] = W[l] A[l-1] + b[l], A[l] = g[l](Z[l]), for l = 1..L, A[0] = X, Ŷ = A[L].
  */
-import { activationFacts, outputDefault, wordFormula } from './catalog.js';
-import { feature } from './data/features.js';
-import { inSentence, nameLabel } from './i18n.js';
+import { activationFacts, outputDefault, wordFormula } from '../catalog.js';
+import { feature } from '../data/features.js';
+import { inSentence, nameLabel } from '../i18n.js';
 
 export const STRINGS = {
   en: {
@@ -111,7 +111,7 @@ const dim = (r, c) => `<span class="pp-dim">${r}×${c}</span>`;
 
 /**
  * @param {HTMLElement} container
- * @param {import('./state.js').ViewContext} ctx
+ * @param {import('../state.js').ViewContext} ctx
  * @returns {{update(state: any, changed: Set<string>): void}}
  */
 export function mountEquations(container, ctx) {
@@ -182,7 +182,7 @@ export function mountEquations(container, ctx) {
     q('.pp-eq-broadcast').innerHTML = `${sym('b', 'l')} ${t('eq.broadcast')}${batchNorm.some(Boolean) ? ` ${t('eq.bn')}` : ''}`;
     q('.pp-eq-sum').textContent = counts.length > 1 ? `= ${counts.join(' + ')}` : '';
     const used = [...new Set(activations)].flatMap((a) => activationFacts(catalog, a) ?? []);
-    const def = (/** @type {import('./catalog.js').ActivationFacts} */ g) => `<span class="pp-eq-def" title="${plain(wordFormula(g.derivative, g.constants, t))}">${wordFormula(g.formula, g.constants, t)}</span>`;
+    const def = (/** @type {import('../catalog.js').ActivationFacts} */ g) => `<span class="pp-eq-def" title="${plain(wordFormula(g.derivative, g.constants, t))}">${wordFormula(g.formula, g.constants, t)}</span>`;
     q('.pp-eq-defs').innerHTML = `<span class="pp-label">${t('eq.activations')}</span> ${used.map(def).join(' ')}`;
   }
 

@@ -5,7 +5,7 @@
  * to is marked invalid. An error goes away when dismissed, when a later change is accepted, or
  * (divergence) when training is back to normal.
  */
-import { errorText } from './errors.js';
+import { errorText } from '../errors.js';
 
 /**
  * @param {HTMLElement} el  the banner: a `.error-text` span and a dismiss button
@@ -59,7 +59,7 @@ export function createErrorBanner(el, { t, root, controlFor }) {
       reply.then(() => show(null), () => {});
     },
     /**
-     * @param {import('./state.js').AppState} state
+     * @param {import('../state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {

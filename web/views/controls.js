@@ -3,20 +3,17 @@
  * The toolbar: play/pause, step, reset, speed and every training setting, the epoch counter and
  * metrics, the language toggle, presenter mode, the connection indicator and the error banner.
  * Keyboard: space plays or pauses, right arrow steps one epoch, r resets (and `e`, handled by
- * the lessons panel, opens the experiments menu).
+ * the lessons panel, opens the experiments menu). Its parts: controls/playback.js (play,
+ * step, reset and their keys), controls/settings.js (the training settings), errorBanner.js.
  */
 
-import { applyLabels, formatExponential, formatNumber, formatPercent } from './i18n.js';
-import { catalogNames } from './catalog.js';
+import { applyLabels, formatLoss, formatShare } from '../i18n.js';
 import { createErrorBanner } from './errorBanner.js';
-import { ERROR_STRINGS } from './errors.js';
-import { rememberToggle, toggleFromUrl } from './url.js';
-
-const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-const BATCH_SIZES = [1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
-const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-/** Epochs per second; 0 is as fast as possible. */
-const SPEEDS = [0, 1, 3, 10, 30, 100, 300, 1000];
+import { ERROR_STRINGS } from '../errors.js';
+import { lockedIn } from '../rooms/locks.js';
+import { rememberToggle, toggleFromUrl } from '../url.js';
+import { createPlayback } from './controls/playback.js';
+import { createSettings } from './controls/settings.js';
 
 export const STRINGS = {
   en: {
@@ -159,42 +156,8 @@ const FIELD_CONTROLS = [
   ['config.view.epochs_per_second', 'speed'],
 ];
 
-/** A number as a short label in the page's language: 0.00001 -> "0.00001" (« 0,00001 »), 3 -> "3". */
-function numberLabel(/** @type {number} */ v) {
-  return formatNumber(Number(v.toPrecision(6)), { maximumSignificantDigits: 6 });
-}
-
-/** Loss as text in the page's language, never more than 7 characters: 0.693, 12.46, 348.2,
- * or 2.75e-5 and 1.2e+4 (0,693 in French). */
-export function formatLoss(/** @type {number | null | undefined} */ v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (v !== 0 && a < 0.001) return formatExponential(v, 2);
-  if (a >= 1000) return formatExponential(v, 1);
-  const digits = a >= 100 ? 1 : a >= 10 ? 2 : 3;
-  return formatNumber(v, { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-/** Writes text only when it differs, so an unchanged readout costs no layout. */
-function setText(/** @type {HTMLElement} */ el, /** @type {string} */ text) {
-  if (el.textContent !== text) el.textContent = text;
-}
-
-function formatShare(/** @type {number | null | undefined} */ v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  return formatPercent(v, 1);
-}
-
-/**
- * @param {HTMLElement} container
- * @param {import('./state.js').ViewContext} ctx
- */
-export function mountControls(container, ctx) {
-  ctx.i18n.register(STRINGS);
-  ctx.i18n.register(ERROR_STRINGS);
-  const t = ctx.t;
-  container.classList.add('controls');
-  container.innerHTML = `
+/** The toolbar's markup: static, its words filled in by applyLabels. */
+const TOOLBAR = `
     <div class="toolbar">
       <div class="playback">
         <button type="button" class="btn-round reset" data-testid="reset" data-title="controls.resetTitle">
@@ -240,19 +203,24 @@ export function mountControls(container, ctx) {
       <button type="button" class="btn-icon dismiss" data-testid="error-dismiss" data-title="controls.dismiss">×</button>
     </div>`;
 
+/** Writes text only when it differs, so an unchanged readout costs no layout. */
+function setText(/** @type {HTMLElement} */ el, /** @type {string} */ text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {import('../state.js').ViewContext} ctx
+ */
+export function mountControls(container, ctx) {
+  ctx.i18n.register(STRINGS);
+  ctx.i18n.register(ERROR_STRINGS);
+  const t = ctx.t;
+  container.classList.add('controls');
+  container.innerHTML = TOOLBAR;
+
   const q = (/** @type {string} */ id) => /** @type {any} */ (container.querySelector(`[data-testid="${id}"]`));
-  const playBtn = /** @type {HTMLButtonElement} */ (q('play-pause'));
   const epochEl = q('epoch');
-  const selects = {
-    speed: /** @type {HTMLSelectElement} */ (q('speed')),
-    lr: /** @type {HTMLSelectElement} */ (q('learning-rate')),
-    batch: /** @type {HTMLSelectElement} */ (q('batch-size')),
-    optimizer: /** @type {HTMLSelectElement} */ (q('optimizer')),
-    init: /** @type {HTMLSelectElement} */ (q('init')),
-    reg: /** @type {HTMLSelectElement} */ (q('regularization')),
-    regRate: /** @type {HTMLSelectElement} */ (q('regularization-rate')),
-  };
-  const seedInput = /** @type {HTMLInputElement} */ (q('seed'));
   const readouts = {
     trainLoss: q('loss-train'), testLoss: q('loss-test'), trainAcc: q('accuracy-train'), testAcc: q('accuracy-test'),
   };
@@ -269,152 +237,34 @@ export function mountControls(container, ctx) {
 
   /** @type {any} */ let config = null;
   /** @type {any} */ let catalog = null;
-  let playing = false;
-  /** Each control's latest change the server has not answered yet. */
-  /** @type {Map<HTMLElement, Promise<any>>} */ const pending = new Map();
-
-  /**
-   * Sends a config change from one control, marked pending until the server answers it; its
-   * error (if any) is shown in the banner and marks the control.
-   * @param {any} partial
-   * @param {HTMLElement} [control]
-   */
-  function configure(partial, control) {
-    const reply = ctx.request({ type: 'configure', config: partial });
-    banner.clearWhenAccepted(reply);
-    if (control) {
-      control.dataset.pending = 'true';
-      pending.set(control, reply);
-      const done = () => {
-        if (pending.get(control) !== reply) return;
-        control.dataset.pending = 'false';
-        pending.delete(control);
-      };
-      reply.then(done, done);
-    }
-  }
-
-  /** Flips the button now (visible at the next paint); the server's status confirms it. */
-  function setPlaying(/** @type {boolean} */ next) {
-    playing = next;
-    playBtn.setAttribute('aria-pressed', String(next));
-    playBtn.classList.toggle('playing', next);
-    /** @type {HTMLElement} */ (playBtn.querySelector('.play-label')).textContent = t(next ? 'controls.pause' : 'controls.play');
-  }
-
-  function togglePlay() {
-    const next = !playing;
-    setPlaying(next);
-    ctx.send({ type: next ? 'play' : 'pause' });
-  }
-  function step() {
-    if (playing) {
-      setPlaying(false);
-      ctx.send({ type: 'pause' });
-    }
-    ctx.send({ type: 'step', epochs: 1 });
-  }
-  function reset() {
-    ctx.send({ type: 'reset' });
-  }
-
-  playBtn.addEventListener('click', togglePlay);
-  q('step').addEventListener('click', step);
-  q('reset').addEventListener('click', reset);
-  const on = (/** @type {HTMLSelectElement} */ select, /** @type {(v: string) => any} */ partial) => {
-    select.addEventListener('change', () => configure(partial(select.value), select));
-  };
-  on(selects.speed, (v) => ({ view: { epochs_per_second: Number(v) } }));
-  on(selects.lr, (v) => ({ optimizer: { learning_rate: Number(v) } }));
-  on(selects.batch, (v) => ({ optimizer: { batch_size: Number(v) } }));
-  on(selects.optimizer, (v) => ({ optimizer: { name: v } }));
-  on(selects.init, (v) => ({ init: v }));
-  on(selects.reg, (v) => ({ regularization: { kind: v } }));
-  on(selects.regRate, (v) => ({ regularization: { rate: Number(v) } }));
-  seedInput.addEventListener('change', () => {
-    const seed = Number(seedInput.value);
-    configure({ seed: Number.isInteger(seed) ? seed : seedInput.value }, seedInput);
-  });
-  q('new-seed').addEventListener('click', () => configure({ seed: Math.floor(Math.random() * 1e6) }));
+  /** The controls a teacher locked (rooms/locks.js). */
+  /** @type {ReadonlySet<string>} */ let locked = new Set();
+  const playback = createPlayback(q, ctx, t);
+  const settings = createSettings(q, { ctx, t, banner });
+  const renderSettings = () => settings.render(config, catalog, locked);
   q('lang').addEventListener('click', () => ctx.i18n.setLang(ctx.i18n.lang === 'fr' ? 'en' : 'fr'));
-  q('presenter').addEventListener('click', () => setPresenter(!document.body.classList.contains('presenter')));
+  q('presenter').addEventListener('click', () => setPresenter(!ctx.store.state.presenter));
   if (toggleFromUrl('presenter', ctx.landing ?? location.search)) setPresenter(true, false);
 
-  document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-    const target = /** @type {HTMLElement} */ (event.target);
-    if (target.closest('input, select, textarea, [contenteditable="true"]')) return;
-    if (event.key === ' ' && !target.closest('button, summary, a')) {
-      event.preventDefault();
-      togglePlay();
-    } else if (event.key === 'ArrowRight') {
-      event.preventDefault();
-      step();
-    } else if (event.key === 'r' || event.key === 'R') {
-      reset();
-    }
-  });
-
-  /** Presenter mode on or off; `fullscreen` when a click asked for it (a link cannot). */
+  /**
+   * Presenter mode on or off (`state.presenter`: main.js lays the page out for it); full
+   * screen when a click asked for it (a link cannot).
+   */
   function setPresenter(/** @type {boolean} */ on, fullscreen = true) {
-    document.body.classList.toggle('presenter', on);
-    q('presenter').setAttribute('aria-pressed', String(on));
+    ctx.store.set('presenter', on);
     rememberToggle('presenter', on);
-    if (!fullscreen) {
-      window.dispatchEvent(new Event('resize'));
-      return;
-    }
+    if (!fullscreen) return;
     if (on && document.documentElement.requestFullscreen && !document.fullscreenElement) {
       document.documentElement.requestFullscreen().catch(() => {});
     } else if (!on && document.fullscreenElement) {
       document.exitFullscreen().catch(() => {});
     }
-    window.dispatchEvent(new Event('resize'));
-  }
-
-  /**
-   * @param {HTMLSelectElement} select
-   * @param {Array<string | number>} values
-   * @param {(v: any) => string} label
-   * @param {string | number | undefined} current  added when not among the values
-   */
-  function fill(select, values, label, current) {
-    const list = [...values];
-    if (current !== undefined && !list.some((v) => String(v) === String(current))) {
-      list.push(current);
-      if (typeof current === 'number') list.sort((a, b) => Number(a) - Number(b));
-    }
-    const key = list.join('|');
-    if (select.dataset.options !== key || select.dataset.lang !== ctx.i18n.lang) {
-      select.replaceChildren(...list.map((v) => new Option(label(v), String(v))));
-      select.dataset.options = key;
-      select.dataset.lang = ctx.i18n.lang;
-    }
-    if (current !== undefined) {
-      select.value = String(current);
-      select.dataset.applied = String(current);
-    }
-  }
-
-  function renderSettings() {
-    const opt = config?.optimizer ?? {};
-    const names = (/** @type {import('./catalog.js').NamedList} */ key) => catalogNames(catalog, key);
-    fill(selects.speed, SPEEDS, (v) => (v === 0 ? t('controls.speedMax') : t('controls.speedN', { n: v })), config?.view?.epochs_per_second);
-    fill(selects.lr, LEARNING_RATES, numberLabel, opt.learning_rate);
-    fill(selects.batch, BATCH_SIZES, String, opt.batch_size);
-    fill(selects.optimizer, names('optimizers'), (v) => t(`optimizer.${v}`), opt.name);
-    fill(selects.init, names('initializers'), (v) => t(`init.${v}`), config?.init);
-    fill(selects.reg, names('regularization'), (v) => t(`reg.${v}`), config?.regularization?.kind);
-    fill(selects.regRate, REG_RATES, numberLabel, config?.regularization?.rate);
-    selects.regRate.disabled = (config?.regularization?.kind ?? 'none') === 'none';
-    selects.batch.disabled = opt.name === 'gd';
-    if (config && document.activeElement !== seedInput) seedInput.value = String(config.seed);
   }
 
   function relabel() {
     // Icon-only buttons take their accessible name from the tooltip; the others have text.
     applyLabels(container, t, (el) => el.classList.contains('btn-icon') || el.classList.contains('btn-round'));
-    setPlaying(playing);
+    playback.relabel();
     renderConnection(connectionEl.dataset.state);
     renderSettings();
     banner.relabel();
@@ -429,7 +279,7 @@ export function mountControls(container, ctx) {
 
   return {
     /**
-     * @param {import('./state.js').AppState} state
+     * @param {import('../state.js').AppState} state
      * @param {Set<string>} changed
      */
     update(state, changed) {
@@ -441,18 +291,20 @@ export function mountControls(container, ctx) {
         catalog = state.catalog;
         renderSettings();
       }
-      if (changed.has('config') && state.config) {
-        config = state.config;
+      if ((changed.has('config') && state.config) || changed.has('locked')) {
+        config = state.config ?? config;
+        locked = lockedIn(state);
         renderSettings();
       }
+      if (changed.has('presenter')) q('presenter').setAttribute('aria-pressed', String(Boolean(state.presenter)));
       if (changed.has('connection')) {
         renderConnection(state.connection);
         // No training runs without a connection: the button says so (the session's play state
         // comes back with its status once reconnected).
-        if (state.connection !== 'open') setPlaying(false);
+        if (state.connection !== 'open') playback.setPlaying(false);
       }
       if (changed.has('status') && state.status) {
-        setPlaying(state.status.state === 'playing');
+        playback.setPlaying(state.status.state === 'playing');
         setText(epochEl, String(state.status.epoch ?? 0));
       }
       if ((changed.has('frame') || changed.has('lang')) && state.frame) {

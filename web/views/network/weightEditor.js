@@ -3,7 +3,7 @@
  * The weight editor: a small form opened on a link (a weight W[l][j, i]) or a neuron (its bias
  * b[l][j]) that sends `set_weight` and shows the server's error, if any, beside the value.
  */
-import { errorText } from '../errors.js';
+import { errorText } from '../../errors.js';
 
 /**
  * An edited parameter: W[l] row j, column i, or b[l] row j when i is null.
