@@ -47,7 +47,8 @@ class Training:
         """The session's id, for the log."""
         self.step_left = 0
         """Epochs left of a `step` (0: none running)."""
-        self.step_id: MessageId = None
+        self.step_ids: list[MessageId] = []
+        """The ids of the steps the running step answers (one more per step sent meanwhile)."""
         self.epoch_seconds = 0.0
         """An epoch's CPU time: estimated, then measured after each slice."""
         self._busy = False
@@ -78,21 +79,27 @@ class Training:
     def new_network(self, model: Model) -> None:
         """Train `model` from now on and forget what belonged to the previous network."""
         self.model = model
-        self.step_left = 0
+        self.step_left, self.step_ids = 0, []
         self._best, self._history_seen, self._stop_from = None, 0, 0
         self.restart_pace()
         self.estimate_epoch()
 
     def start(self, step: int = 0, id: MessageId = None) -> None:
-        """Play (step 0) or step `step` epochs: early stopping gives them `patience` epochs."""
-        self.step_left, self.step_id = step, id
+        """Play (step 0) or step `step` epochs: early stopping gives them `patience` epochs.
+        A step sent while another runs adds its epochs to it (three quick clicks on Step train
+        three epochs), and each is answered when they are all done."""
+        if step and self.step_left > 0:
+            self.step_left += step
+            self.step_ids.append(id)
+            return
+        self.step_left, self.step_ids = step, [id]
         self._stop_from = self.epoch
         if not step:
             self.restart_pace()
 
     def end_step(self) -> None:
         """A play or a pause ends the step that runs, if any: its reply is theirs."""
-        self.step_left = 0
+        self.step_left, self.step_ids = 0, []
 
     def estimate_epoch(self) -> None:
         """A first guess of an epoch's duration (about 20 µs per mini-batch step), replaced by
@@ -237,7 +244,7 @@ class Training:
                 machine.changed()  # the frame's diagnostics and coach explain the divergence
                 log.info("session %s %s", self.name, trainer.diverged)
                 self.outbox.send_frame()
-                self.status(self.step_id)
+                self._answer_steps()
             return
         if moved and trainer.epoch != self._recorded_epoch:
             self._record(trainer)
@@ -248,9 +255,15 @@ class Training:
             if self.step_left <= 0:
                 self.step_left = 0
                 self.outbox.send_frame()
-                self.status(self.step_id)
+                self._answer_steps()
         elif machine.state != "playing" and moved:
             self.status()  # a pause arrived while a threaded epoch ran: the epoch moved on
+
+    def _answer_steps(self) -> None:
+        """The step is done: a status answers each step it gathered."""
+        replies, self.step_ids = self.step_ids or [None], []
+        for reply_to in replies:
+            self.status(reply_to)
 
     def _record(self, trainer: Trainer) -> None:
         """A history point after every slice that ended an epoch, besides one per frame: a
@@ -293,11 +306,12 @@ class Training:
         best = self.best_validation_epoch()
         if best is None or self.epoch - max(best, self._stop_from) < patience:
             return False
-        reply_to = self.step_id if self.step_left > 0 else None
+        replies = self.step_ids if self.step_left > 0 else [None]
         self.machine.fire("stop_early")
-        self.step_left = 0
+        self.step_left, self.step_ids = 0, []
         self.outbox.send_frame()
-        self.status(reply_to, stopped=self.epoch)
+        for reply_to in replies:
+            self.status(reply_to, stopped=self.epoch)
         return True
 
     def best_validation_epoch(self) -> int | None:

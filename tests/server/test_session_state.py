@@ -123,3 +123,19 @@ def test_the_architecture_notes_show_the_table_as_it_is() -> None:
         expected[event] = cells
     assert rows == expected
     assert re.search(r"\bTRANSITIONS\b", text)
+
+
+def test_a_step_sent_while_another_runs_adds_its_epochs_and_each_is_answered() -> None:
+    """Three quick clicks on Step train three epochs: a step that arrives before the one
+    running is done adds its epochs to it, and every step gets its status at the end."""
+    session = Session(Settings())
+    handle(session, protocol.StepMessage(type="step", epochs=1, id="a"))
+    handle(session, protocol.StepMessage(type="step", epochs=2, id="b"))
+    session.outbox.clear()
+    while session.step_left:
+        session.train_slice(0.0)
+    statuses = [protocol.StatusMessage.model_validate_json(m) for m in session.outbox
+                if isinstance(m, str) and '"type":"status"' in m]
+    assert session.epoch == 3
+    assert [(s.id, s.state, s.epoch) for s in statuses] == [("a", "paused", 3),
+                                                           ("b", "paused", 3)]
