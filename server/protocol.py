@@ -101,6 +101,18 @@ Task = Literal["binary", "multiclass", "regression"]
 Seed = Annotated[Int, Field(ge=0, le=limits.MAX_SEED)]
 
 
+def _narrow(layers: list[Any]) -> list[Any]:
+    """Only a single hidden layer may be wider than MAX_UNITS (see limits.MAX_WIDE_UNITS)."""
+    if len(layers) > 1:
+        for i, layer in enumerate(layers):
+            if layer.units > limits.MAX_UNITS:
+                raise ValueError(
+                    f"layer {i} has {layer.units} neurons: with {len(layers)} hidden layers each "
+                    f"has at most {limits.MAX_UNITS} (one hidden layer alone may have up to "
+                    f"{limits.MAX_WIDE_UNITS})")
+    return layers
+
+
 def _unique(values: list[str]) -> list[str]:
     if len(set(values)) != len(values):
         raise ValueError("features must not repeat")
@@ -130,7 +142,9 @@ class DatasetConfig(ClientModel):
 
 
 class HiddenLayer(ClientModel):
-    units: Int = Field(default=4, ge=1, le=limits.MAX_UNITS)
+    units: Int = Field(default=4, ge=1, le=limits.MAX_WIDE_UNITS, description="at most "
+                       f"{limits.MAX_UNITS}, or {limits.MAX_WIDE_UNITS} in a network of one "
+                       "hidden layer")
     activation: HiddenActivationName = "tanh"
     batch_norm: Bool = Field(
         default=False, description="batch normalization before the activation: "
@@ -202,7 +216,7 @@ class Config(ClientModel):
     features: Annotated[
         list[FeatureName], Field(min_length=1), AfterValidator(_unique)
     ] = Field(default_factory=lambda: ["x1", "x2"])
-    hidden: list[HiddenLayer] = Field(
+    hidden: Annotated[list[HiddenLayer], AfterValidator(_narrow)] = Field(
         default_factory=_default_hidden, max_length=limits.MAX_HIDDEN_LAYERS
     )
     output: OutputConfig = Field(default_factory=lambda: OutputConfig())
@@ -348,6 +362,13 @@ class InspectMessage(ClientModel):
     type: Literal["inspect"]
     id: MessageId = None
     sample_limit: Int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
+
+
+class TimeForwardMessage(ClientModel):
+    """Time the course's two forward passes on the current network and training points."""
+
+    type: Literal["time_forward"]
+    id: MessageId = None
 
 
 ExerciseKind = Literal["shapes", "params", "forward", "output"]
@@ -666,6 +687,7 @@ ClientMessage = Annotated[
     | ImportMessage
     | ReviveMessage
     | InspectMessage
+    | TimeForwardMessage
     | AckMessage
     | VisibilityMessage
     | ExerciseAnswerMessage
@@ -807,6 +829,20 @@ class InspectionMessage(ServerModel):
     Y: Matrix
     Y_hat: Matrix
     layers: list[InspectedLayer]
+
+
+class ForwardTimingMessage(ServerModel):
+    """The reply to `time_forward`: the course's forwardPassIterative (a loop over the
+    training examples, one matrix-vector product per layer each) against the vectorized pass
+    (one matrix product per layer for all of them), each the best of a few runs."""
+
+    type: Literal["forward_timing"] = "forward_timing"
+    id: MessageId = None
+    examples: int = Field(description="training points both passes computed Ŷ for (the first "
+                          "500 at most)")
+    loop_ms: float
+    vectorized_ms: float
+    max_difference: float = Field(description="max |Ŷ_loop - Ŷ_vectorized|")
 
 
 class SearchTrialMessage(ServerModel):
@@ -1010,6 +1046,7 @@ ServerMessage = Annotated[
     | ErrorMessage
     | ExportReply
     | InspectionMessage
+    | ForwardTimingMessage
     | SearchTrialMessage
     | SearchProgressMessage
     | RoomCreatedMessage
