@@ -20,7 +20,7 @@ from engine.network import Network
 Array = npt.NDArray[np.float64]
 
 
-MAX_EXAMPLES = 500
+MAX_EXAMPLES = 250
 """time_forward times the first this many columns of X: the loop stays a few milliseconds, a
 short pause for a server that runs it between frames."""
 

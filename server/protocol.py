@@ -839,7 +839,7 @@ class ForwardTimingMessage(ServerModel):
     type: Literal["forward_timing"] = "forward_timing"
     id: MessageId = None
     examples: int = Field(description="training points both passes computed Ŷ for (the first "
-                          "500 at most)")
+                          "250 at most)")
     loop_ms: float
     vectorized_ms: float
     max_difference: float = Field(description="max |Ŷ_loop - Ŷ_vectorized|")
