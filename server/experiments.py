@@ -264,11 +264,11 @@ FEW_POINTS = {"name": "gauss", "points": 100, "noise": 0.7, "train_fraction": 0.
               "validation_fraction": 0.4}
 """The overfitting experiment's data: 20 points to train, 40 to validate."""
 MANY_POINTS = {"points": 2000, "train_fraction": 0.5, "validation_fraction": 0.25}
-"""The same clouds, 1000 points to train and 500 to validate (with 500 to train the gap still
-reached 0.22 on one run of 16, and the coach once named overfitting)."""
+"""The same clouds, 1000 points to train and 500 to validate."""
 MEMORIZES = Promise(allowed=("overfitting",), bounds={"loss_gap": (0.5, None)})
 """Twenty training points: learnt by heart, the validation loss far above the training loss
-(16 runs: 0.81 to 2.40 above; with 1000 training points -0.04 to 0.06)."""
+(16 runs, 150 epochs in mini-batches of 50: 0.68 to 4.30 above; with 1000 training points
+-0.01 to 0.10)."""
 LOOP_DIFFERENCE = 1e-12
 """The loop over examples and the vectorized pass compute the same Ŷ (to rounding)."""
 WIDE_FITS = Promise(bounds={"train_loss": (None, 0.01)})
@@ -399,13 +399,13 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
     ),
     Experiment(
         # The same network as `overfitting`, on a few dozen points or on a thousand.
-        "data_amount", "experiments", 300,
+        "data_amount", "experiments", 150,
         {"dataset": FEW_POINTS, "hidden": layers(3, 8, "tanh"), "init": "xavier",
-         "optimizer": {"name": "adam", "learning_rate": 0.03, "batch_size": 10}},
+         "optimizer": {"name": "adam", "learning_rate": 0.03, "batch_size": 50}},
         MEMORIZES,
         (Variant("20 points", {"dataset": FEW_POINTS}, MEMORIZES),
          Variant("1000 points", {"dataset": MANY_POINTS},
-                 Promise(bounds={"loss_gap": (None, 0.1)}))),
+                 Promise(bounds={"loss_gap": (None, 0.2)}))),
     ),
     Experiment(
         "loop_vs_vectorized", "experiments", 20,
