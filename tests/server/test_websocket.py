@@ -436,6 +436,18 @@ def test_largest_network_frame_fits_in_32_kb(peer: Peer) -> None:
     assert frame["size"] <= 32 * 1024
 
 
+def test_the_wide_layer_frame_fits_in_32_kb_too(peer: Peer) -> None:
+    """One hidden layer of 64 neurons (the universal approximation lesson): 64 neuron pictures
+    and a 64 x 1 matrix (28.7 KB at default settings, against 32 KB for six layers of 8)."""
+    peer.request("configure", "config", config={
+        "dataset": {"name": "curve"}, "features": ["x1"],
+        "hidden": [{"units": limits.MAX_WIDE_UNITS, "activation": "tanh"}]})
+    peer.request("step", "status", epochs=2)
+    frame = peer.frames[-1]
+    assert frame["header"]["epoch"] == 2
+    assert frame["size"] <= 32 * 1024
+
+
 def test_refused_origin_cannot_open_the_websocket(client: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect) as refused, \
             client.websocket_connect("/ws", headers={"origin": "http://evil.example"}):
