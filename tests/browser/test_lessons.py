@@ -686,10 +686,10 @@ def test_parameters_and_hyperparameters_are_labelled_where_the_page_shows_them(
     expect(page.get_by_test_id("param-total")).to_have_attribute("data-value", "13")
     hyper = kinds.locator('[data-kind="hyperparameter"]')
     expect(hyper.and_(page.locator('[data-name="learning_rate"]'))).to_contain_text("0.1")
-    # The controls mark each hyperparameter they set.
+    # The controls mark each hyperparameter they set (dotted underline, and its tooltip).
     tags = page.locator('.settings [data-kind="hyperparameter"]')
     expect(tags).to_have_count(6)
-    expect(tags.first).to_have_text("hyper")
+    expect(tags.first).to_have_text("Learning rate")
     expect(tags.first).to_have_attribute("title", re.compile(r"^A hyperparameter: a value you"))
     page.get_by_test_id("learning-rate").select_option("0.3")
     expect(hyper.and_(page.locator('[data-name="learning_rate"]'))).to_contain_text("0.3")
