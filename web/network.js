@@ -39,7 +39,7 @@ export function mountNetwork(container, ctx) {
       <h2 class="view-title" data-label="network.title"></h2>
       <div class="layer-buttons">
         <button type="button" class="btn-icon" data-testid="remove-layer" data-title="network.removeLayer">−</button>
-        <span class="layer-count"></span>
+        <span class="layer-count" data-kind="hyperparameter"></span>
         <button type="button" class="btn-icon" data-testid="add-layer" data-title="network.addLayer">+</button>
       </div>
     </div>
@@ -227,7 +227,7 @@ export function mountNetwork(container, ctx) {
           <button type="button" class="btn-mini" data-testid="remove-neuron-${l}" title="${t('network.removeNeuron', { l })}" aria-label="${t('network.removeNeuron', { l })}">−</button>
           <button type="button" class="btn-mini" data-testid="add-neuron-${l}" title="${t('network.addNeuron', { l })}" aria-label="${t('network.addNeuron', { l })}">+</button>
         </div>
-        <span class="col-sub" title="${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}"><span class="col-sub-long">${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}</span><span class="col-sub-short">${layer.units}</span></span>
+        <span class="col-sub" data-kind="hyperparameter" title="${t('network.hyperparameter', { what: layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units }) })}"><span class="col-sub-long">${layer.units === 1 ? t('network.neuron') : t('network.neurons', { n: layer.units })}</span><span class="col-sub-short">${layer.units}</span></span>
         <select class="act-select" data-testid="activation-${l}" aria-label="${t('network.activation', { l })}" title="${t('network.activation', { l })}">
           ${catalogNames(catalog, 'hidden_activations').map((/** @type {string} */ a) => `<option value="${a}"${a === layer.activation ? ' selected' : ''}>${narrow ? (activationFacts(catalog, a)?.short ?? t(`act.${a}`)) : t(`act.${a}`)}</option>`).join('')}
         </select>
@@ -294,8 +294,10 @@ export function mountNetwork(container, ctx) {
     const maxLayers = Number(limits.max_hidden_layers) || 6;
     /** @type {HTMLButtonElement} */ (q('add-layer')).disabled = hidden.length >= maxLayers;
     /** @type {HTMLButtonElement} */ (q('remove-layer')).disabled = hidden.length === 0;
-    /** @type {HTMLElement} */ (container.querySelector('.layer-count')).textContent = hidden.length === 1
+    const layerCount = /** @type {HTMLElement} */ (container.querySelector('.layer-count'));
+    layerCount.textContent = hidden.length === 1
       ? t('network.hiddenLayer') : t('network.hiddenLayers', { n: hidden.length });
+    layerCount.title = t('network.hyperparameter', { what: layerCount.textContent });
     if (frame) paintFrame(frame);
   }
 

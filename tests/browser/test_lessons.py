@@ -691,6 +691,10 @@ def test_parameters_and_hyperparameters_are_labelled_where_the_page_shows_them(
     expect(tags).to_have_count(6)
     expect(tags.first).to_have_text("Learning rate")
     expect(tags.first).to_have_attribute("title", re.compile(r"^A hyperparameter: a value you"))
+    # So does the network panel: the number of hidden layers and each layer's neurons.
+    expect(page.locator('.layer-count[data-kind="hyperparameter"]')).to_have_attribute(
+        "title", re.compile(r"^1 hidden layer: a hyperparameter, chosen by you"))
+    expect(page.locator('.col-sub[data-kind="hyperparameter"]')).to_have_count(1)
     page.get_by_test_id("learning-rate").select_option("0.3")
     expect(hyper.and_(page.locator('[data-name="learning_rate"]'))).to_contain_text("0.3")
     page.get_by_test_id("lang").click()

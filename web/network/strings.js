@@ -9,6 +9,7 @@ export const NETWORK_STRINGS = {
   en: {
     'network.title': 'Network',
     'network.hiddenLayers': '{n} hidden layers',
+    'network.hyperparameter': '{what}: a hyperparameter, chosen by you (the weights and biases are the parameters, learnt by training)',
     'network.hiddenLayer': '1 hidden layer',
     'network.addLayer': 'Add a hidden layer',
     'network.removeLayer': 'Remove the last hidden layer',
@@ -54,6 +55,7 @@ export const NETWORK_STRINGS = {
   fr: {
     'network.title': 'Réseau',
     'network.hiddenLayers': '{n} couches cachées',
+    'network.hyperparameter': '{what} : un hyper-paramètre, choisi par vous (les poids et les biais sont les paramètres, appris par l’entraînement)',
     'network.hiddenLayer': '1 couche cachée',
     'network.addLayer': 'Ajouter une couche cachée',
     'network.removeLayer': 'Retirer la dernière couche cachée',
