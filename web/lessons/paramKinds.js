@@ -5,7 +5,7 @@
  * training) with their current values, from the config.
  */
 import { architecture } from '../equations.js';
-import { h, translator } from './util.js';
+import { fmt, h, translator } from './util.js';
 
 export const STRINGS = {
   en: {
@@ -78,14 +78,20 @@ export function mountParamKinds(container, ctx) {
     }
     const hidden = Array.isArray(config.hidden) ? config.hidden : [];
     const opt = config.optimizer ?? {};
+    /** A name in the page's words (the controls' and the network's), else as the config has it. */
+    const named = (/** @type {string} */ prefix, /** @type {unknown} */ value) => {
+      const key = `${prefix}.${value}`;
+      const text = t(key);
+      return text === key ? String(value ?? '') : text;
+    };
     const hyper = [
       row('hyperparameter', 'layers', t('kinds.layers'), String(hidden.length)),
       row('hyperparameter', 'units', t('kinds.units'), hidden.map((/** @type {any} */ x) => x.units).join(', ') || '–'),
-      row('hyperparameter', 'activation', t('kinds.activation'), [...new Set(hidden.map((/** @type {any} */ x) => x.activation))].join(', ') || '–'),
-      row('hyperparameter', 'init', t('kinds.init'), String(config.init ?? '')),
-      row('hyperparameter', 'learning_rate', t('kinds.learningRate'), String(opt.learning_rate ?? '')),
-      row('hyperparameter', 'optimizer', t('kinds.optimizer'), String(opt.name ?? '')),
-      row('hyperparameter', 'batch_size', t('kinds.batchSize'), String(opt.batch_size ?? '')),
+      row('hyperparameter', 'activation', t('kinds.activation'), [...new Set(hidden.map((/** @type {any} */ x) => named('act', x.activation)))].join(', ') || '–'),
+      row('hyperparameter', 'init', t('kinds.init'), named('init', config.init)),
+      row('hyperparameter', 'learning_rate', t('kinds.learningRate'), fmt(Number(opt.learning_rate), 3, ctx.i18n?.lang)),
+      row('hyperparameter', 'optimizer', t('kinds.optimizer'), named('optimizer', opt.name)),
+      row('hyperparameter', 'batch_size', t('kinds.batchSize'), fmt(Number(opt.batch_size), 3, ctx.i18n?.lang)),
       row('hyperparameter', 'epochs', t('kinds.epochs'), t('kinds.epochsValue')),
     ];
     box.replaceChildren(
