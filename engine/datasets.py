@@ -16,9 +16,9 @@ from engine.data import DOMAIN, MAX_POINTS, Dataset, Domain, from_csv, from_poin
 from engine.registry import lookup
 
 __all__ = [
-    "CIRCLE_RADIUS", "DATASETS", "DOMAIN", "MAX_CLASSES", "MAX_POINTS", "MIN_CLASSES",
-    "STUDENT_DOMAIN", "STUDENTS", "Dataset", "Split", "from_csv", "from_points", "make", "preview",
-    "split",
+    "CIRCLE_RADIUS", "CURVE_WAVES", "DATASETS", "DOMAIN", "MAX_CLASSES", "MAX_POINTS",
+    "MIN_CLASSES", "STUDENT_DOMAIN", "STUDENTS", "Dataset", "Split", "from_csv", "from_points",
+    "make", "preview", "split",
 ]
 
 F = npt.NDArray[Any]
@@ -113,6 +113,18 @@ def _plane(n: int, noise: float, rng: np.random.Generator, k: int) -> tuple[F, F
     return X, np.clip((x1 + x2) / 12, -1, 1)
 
 
+CURVE_WAVES = 2.5
+"""The curve's full periods over x1 in (-6, 6): five bumps, more than a few units can draw."""
+
+
+def _curve(n: int, noise: float, rng: np.random.Generator, k: int) -> tuple[F, F]:
+    # A 1-D curve y = f(x1), drawn over the plane (x2 plays no part): a regression a single
+    # wide hidden layer approximates, the better the more units it has.
+    X = rng.uniform(-6, 6, (2, n))
+    x1 = X[0] + rng.uniform(-6, 6, n) * noise
+    return X, 0.9 * np.sin(np.pi * CURVE_WAVES * x1 / 6)
+
+
 _BUMPS = [(-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1)]
 
 
@@ -136,6 +148,7 @@ _GENERATORS: dict[str, tuple[str, Generator]] = {
     "multigauss": ("regression", _multigauss),
     "moons": ("binary", _moons),
     "blobs": ("classes", _blobs),
+    "curve": ("regression", _curve),
 }
 
 DATASETS: dict[str, str] = {name: task for name, (task, _) in _GENERATORS.items()}

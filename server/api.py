@@ -1,13 +1,15 @@
-"""HTTP routes: health, the catalog, the protocol's JSON Schema and the course's init figure."""
+"""HTTP routes: health, the catalog, the protocol's JSON Schema, the course's init figure and
+its zigzag path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+import numpy as np
+from fastapi import APIRouter, Query, Request, Response
 
-from engine import init_figure
-from server import catalog, protocol
+from engine import init_figure, zigzag
+from server import catalog, limits, protocol
 
 router = APIRouter()
 
@@ -65,4 +67,29 @@ def init_figure_json(fig: init_figure.InitFigure) -> dict[str, Any]:
                 for p in panels]}
             for name, panels in fig.rows.items()
         ],
+    }
+
+
+@router.get("/api/zigzag")
+def get_zigzag(response: Response,
+               seed: int = Query(default=1, ge=0, le=limits.MAX_SEED)) -> dict[str, Any]:
+    """The zigzag of gradient descent on one neuron's two weights, for sigmoid and for tanh
+    inputs: the cost over (w₁, w₂) and the path, one example per step (engine/zigzag.py)."""
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return zigzag_json(seed)
+
+
+def zigzag_json(seed: int) -> dict[str, Any]:
+    """The drawing as JSON: costs and weights to 4 decimals."""
+    paths = {output: zigzag.path(output, seed) for output in zigzag.OUTPUTS}
+    return {
+        "seed": seed, "start": list(zigzag.START), "target": list(zigzag.TARGET),
+        "extent": zigzag.EXTENT, "grid": zigzag.GRID, "steps": zigzag.STEPS,
+        "learning_rate": zigzag.LEARNING_RATE,
+        "paths": {output: {
+            "weights": np.round(p.weights, 4).tolist(),
+            "cost": np.round(p.cost, 4).tolist(),
+            "same_sign_steps": round(p.same_sign_steps, 4),
+            "detour": round(p.detour, 4),
+        } for output, p in paths.items()},
     }

@@ -11,6 +11,9 @@ from engine import data, datasets, optimizers
 # (6 x 8) is our standard workload, and a frame of it stays under 32 KB at default settings.
 MAX_HIDDEN_LAYERS: Final = 6
 MAX_UNITS: Final = 8
+MAX_WIDE_UNITS: Final = 64
+"""A network of one hidden layer may make it this wide (the universal approximation lesson:
+one layer draws any curve, given enough units); with two or more, each has MAX_UNITS."""
 MIN_POINTS: Final = 4
 MAX_POINTS: Final = data.MAX_POINTS
 MAX_NOISE: Final = 1.0
@@ -61,6 +64,7 @@ def as_dict() -> dict[str, int | float]:
     return {
         "max_hidden_layers": MAX_HIDDEN_LAYERS,
         "max_units": MAX_UNITS,
+        "max_wide_units": MAX_WIDE_UNITS,
         "min_points": MIN_POINTS,
         "max_points": MAX_POINTS,
         "max_noise": MAX_NOISE,

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import datasets, inspector
+from engine import datasets, inspector, timing
 from engine.datasets import Dataset
 from engine.features import transform
 from engine.network import NORM_KEYS, Network
@@ -188,6 +188,18 @@ def inspection(model: Model, sample_limit: int,
                 dgamma=_matrix(t.norm.dgamma), dbeta=_matrix(t.norm.dbeta)))
             for t in trace.layers],
     )
+
+
+def forward_timing(model: Model, id: protocol.MessageId) -> protocol.ForwardTimingMessage:
+    """The loop over the training examples against the vectorized pass, on the same network."""
+    train, config = model.split.train, model.config
+    X = transform(train.X, config.features, scaling=model.trainer.scaling).astype(np.float64)
+    with np.errstate(all="ignore"):
+        timed = timing.time_forward(model.net, X)
+    return protocol.ForwardTimingMessage(
+        id=id, examples=timed.examples, loop_ms=timed.loop_seconds * 1000,
+        vectorized_ms=timed.vectorized_seconds * 1000,
+        max_difference=timed.max_difference if math.isfinite(timed.max_difference) else math.nan)
 
 
 def _matrix(array: Any) -> protocol.Matrix:

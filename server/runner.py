@@ -123,7 +123,7 @@ def message_id(text: str, max_bytes: int) -> protocol.MessageId:
 
 
 HEAVY_TYPES = frozenset({"configure", "reset", "add_points", "export", "import", "revive",
-                         "inspect"})
+                         "inspect", "time_forward"})
 """Messages that may rebuild a model or answer with a large reply (see guard.LoopBudget)."""
 CHEAP_TEXT = 4096
 """A longer message is heavy whatever its type (parsing it alone takes time)."""

@@ -188,12 +188,13 @@ class SearchPool:
 
 
 def base_config(config: Config) -> TrialConfig:
-    """The session's config as a trial config (the width of its first hidden layer)."""
+    """The session's config as a trial config (the width of its first hidden layer, at most
+    MAX_UNITS: a trial may add layers, and only a single layer may be wider)."""
     hidden = config.hidden
     return TrialConfig(
         learning_rate=config.optimizer.learning_rate, optimizer=config.optimizer.name,
         batch_size=config.optimizer.batch_size, layers=len(hidden),
-        units=hidden[0].units if hidden else 4,
+        units=min(hidden[0].units, limits.MAX_UNITS) if hidden else 4,
         activation=hidden[0].activation if hidden else "tanh", init=config.init,
         regularization=config.regularization.kind, reg_rate=config.regularization.rate,
         features=tuple(config.features), seed=config.seed)

@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine import zigzag
 from engine.datasets import CIRCLE_RADIUS
+from server import limits
 from server.config import merge as merge_patch
 
 Patch = dict[str, Any]
@@ -120,6 +122,31 @@ STALLS = Promise(allowed=("vanishing_gradient", "underfitting"),
 seeds: accuracy ≤ 0.67; the coach names vanishing_gradient on 28 of 32 runs)."""
 RAW_INPUTS = Promise(bounds={"last_saturation": (0.3, None)})
 """x₁², x₂² up to CIRCLE_RADIUS² = 25: tanh neurons sit on their flat parts."""
+
+FEW_POINTS = {"name": "gauss", "points": 100, "noise": 0.7, "train_fraction": 0.2,
+              "validation_fraction": 0.4}
+"""The overfitting experiment's data: 20 points to train, 40 to validate."""
+MANY_POINTS = {"points": 2000, "train_fraction": 0.5, "validation_fraction": 0.25}
+"""The same clouds, 1000 points to train and 500 to validate."""
+MEMORIZES = Promise(allowed=("overfitting",), bounds={"loss_gap": (0.5, None)})
+"""Twenty training points: learnt by heart, the validation loss far above the training loss
+(16 runs, 150 epochs in mini-batches of 50: 0.68 to 4.30 above; with 1000 training points
+-0.01 to 0.10)."""
+LOOP_DIFFERENCE = 1e-12
+"""The loop over examples and the vectorized pass compute the same Ŷ (to rounding)."""
+WIDE_FITS = Promise(bounds={"train_loss": (None, 0.01)})
+"""Sixty-four tanh units in one layer draw the curve's three bumps."""
+REGRESSES = Promise(bounds={"loss_ratio": (None, 0.3)})
+"""An identity output and the squared error learn the bumps' heights."""
+ADAM_FITS = Promise(allowed=("overfitting",), bounds={"train_accuracy": (0.95, None)})
+"""Adam on the spiral: most training points right in 100 epochs."""
+ZIGZAG_PATH = {"path_detour": 1.8, "tanh_path_detour": 1.7, "tanh_same_sign_percent": 70,
+               "path_steps": zigzag.STEPS}
+"""The zigzag card's drawing (engine/zigzag.py, GET /api/zigzag): on every seed, with sigmoid
+inputs every step moves both weights the same way and the path is at least `path_detour`
+times as long as the distance it covers; with tanh inputs at most `tanh_same_sign_percent` %
+of the steps do and the path is at most `tanh_path_detour` times as long (40 seeds: 1.89 to
+2.85 against 1.04 to 1.58; tests/server/test_card_facts.py)."""
 
 EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
     Experiment(
@@ -231,6 +258,67 @@ EXPERIMENTS: dict[str, Experiment] = {e.name: e for e in [
          Variant("tanh", {"hidden": layers(2, 4, "tanh"), "init": "xavier"},
                  Promise(bounds={"one_sign_rows": (None, 0.6)}))),
         inspect=1,
+        facts=ZIGZAG_PATH,
+    ),
+    Experiment(
+        # The same network as `overfitting`, on a few dozen points or on a thousand.
+        "data_amount", "experiments", 150,
+        {"dataset": FEW_POINTS, "hidden": layers(3, 8, "tanh"), "init": "xavier",
+         "optimizer": {"name": "adam", "learning_rate": 0.03, "batch_size": 50}},
+        MEMORIZES,
+        (Variant("20 points", {"dataset": FEW_POINTS}, MEMORIZES),
+         Variant("1000 points", {"dataset": MANY_POINTS},
+                 Promise(bounds={"loss_gap": (None, 0.2)}))),
+    ),
+    Experiment(
+        "loop_vs_vectorized", "experiments", 20,
+        {"dataset": CIRCLE, "hidden": layers(2, 8, "tanh"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.03}},
+        Promise(bounds={"loop_difference": (None, LOOP_DIFFERENCE)}),
+        facts={"loop_difference": LOOP_DIFFERENCE},
+    ),
+    Experiment(
+        "wide_layer", "experiments", 200,
+        {"dataset": {"name": "curve", "points": 400, "noise": 0}, "features": ["x1"],
+         "hidden": layers(1, 64, "tanh"), "init": "xavier",
+         "output": {"activation": "linear", "loss": "mse"},
+         "optimizer": {"name": "adam", "learning_rate": 0.01, "batch_size": 10}},
+        WIDE_FITS,
+        (Variant("2 neurons", {"hidden": layers(1, 2, "tanh")},
+                 Promise(allowed=("underfitting",), bounds={"train_loss": (0.05, None)})),
+         Variant("8 neurons", {"hidden": layers(1, 8, "tanh")}, Promise()),
+         Variant("64 neurons", {"hidden": layers(1, 64, "tanh")}, WIDE_FITS)),
+        facts={"max_units": limits.MAX_UNITS, "max_wide_units": limits.MAX_WIDE_UNITS},
+    ),
+    Experiment(
+        "parameters", "inspector", 20,
+        {"dataset": CIRCLE, "hidden": layers(1, 3, "tanh"), "init": "xavier",
+         "optimizer": {"name": "sgd", "learning_rate": 0.1}},
+        # The parameters move and the loss falls; the hyperparameters are the config's.
+        Promise(bounds={"first_layer_moved": (0.1, None), "loss_ratio": (None, 0.95)}),
+    ),
+    Experiment(
+        "regression", "experiments", 200,
+        {"dataset": {"name": "multigauss", "points": 500, "noise": 0},
+         "hidden": layers(2, 8, "tanh"), "init": "xavier",
+         "output": {"activation": "linear", "loss": "mse"},
+         "optimizer": {"name": "adam", "learning_rate": 0.01, "batch_size": 10}},
+        REGRESSES,
+        (Variant("identity", {"output": {"activation": "linear", "loss": "mse"}}, REGRESSES),
+         Variant("sigmoid output", {"output": {"activation": "sigmoid", "loss": "mse"}},
+                 Promise(coach=("output_mismatch",)))),
+    ),
+    Experiment(
+        "optimizers", "experiments", 100,
+        {"dataset": {"name": "spiral", "points": 400, "noise": 0, "classes": 2},
+         "features": SPIRAL_FEATURES, "hidden": layers(3, 8, "tanh"), "init": "xavier",
+         "optimizer": {"name": "adam", "learning_rate": 0.01, "batch_size": 10}},
+        ADAM_FITS,
+        (Variant("GD", {"optimizer": {"name": "gd", "learning_rate": 0.1}},
+                 Promise(allowed=("underfitting",), bounds={"train_accuracy": (None, 0.7)})),
+         Variant("SGD", {"optimizer": {"name": "sgd", "learning_rate": 0.1}},
+                 Promise(allowed=("overfitting",), bounds={"train_accuracy": (0.85, None)})),
+         Variant("Adam", {"optimizer": {"name": "adam", "learning_rate": 0.01}}, ADAM_FITS)),
     ),
     Experiment(
         "standardize", "gradients", 20,

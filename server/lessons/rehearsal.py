@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine import diagnostics, inspector
+from engine import diagnostics, inspector, timing
 from engine.features import transform
 from server import catalog
 from server.config import SERVER_SET, merge
@@ -150,7 +150,9 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
     first_at_target: the first epoch whose test accuracy reached TARGET_ACCURACY (NaN
     if none did); one_sign_rows: see `one_sign_rows`; revived_active: the share of the
     neurons a Revive re-drew that are active on at least REVIVED_ACTIVE of the training points
-    (NaN without a Revive).
+    (NaN without a Revive); train_loss: the last recorded; loss_gap: the last validation
+    loss minus the last training loss; loop_difference: max |Ŷ| difference between
+    the course's loop over examples and the vectorized pass, on the training points.
     """
     model = rehearsal.model
     hidden = sum(model.net.sizes[1:-1]) or 1
@@ -178,6 +180,10 @@ def measures(rehearsal: Rehearsal, keys: Iterable[str] | None = None) -> dict[st
         "one_sign_rows": one_sign_rows(rehearsal)
         if keys is None or "one_sign_rows" in keys else math.nan,
         "revived_active": revived_active(rehearsal),
+        "train_loss": final(rehearsal, "train_loss"),
+        "loss_gap": final(rehearsal, "validation_loss") - final(rehearsal, "train_loss"),
+        "loop_difference": loop_difference(rehearsal)
+        if keys is None or "loop_difference" in keys else math.nan,
         "first_at_target": next((float(e["epoch"]) for e in rehearsal.history
                                  if (e.get("test_accuracy") or 0.0) >= TARGET_ACCURACY),
                                 math.nan),
@@ -191,6 +197,14 @@ def revived_active(rehearsal: Rehearsal) -> float:
         return math.nan
     share = {int(l): layer["active_share"] for l, layer in rehearsal.layers.items()}
     return sum(float(share[l][j] or 0.0) >= REVIVED_ACTIVE for l, j in revived) / len(revived)
+
+
+def loop_difference(rehearsal: Rehearsal) -> float:
+    """The largest difference between the outputs of the course's forwardPassIterative (one
+    training example at a time) and of the vectorized pass (all at once)."""
+    model = rehearsal.model
+    X = transform(model.split.train.X, model.config.features, scaling=model.trainer.scaling)
+    return timing.time_forward(model.net, X, repeats=1).max_difference
 
 
 def one_sign_rows(rehearsal: Rehearsal, examples: int = 16) -> float:

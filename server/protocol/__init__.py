@@ -165,6 +165,7 @@ from server.protocol.session import (
     ExerciseKind,
     ExportMessage,
     ExportReply,
+    ForwardTimingMessage,
     HelloMessage,
     ImportMessage,
     InspectedLayer,
@@ -180,6 +181,7 @@ from server.protocol.session import (
     SetWeightMessage,
     StatusMessage,
     StepMessage,
+    TimeForwardMessage,
     VisibilityMessage,
 )
 
@@ -195,6 +197,7 @@ ClientMessage = Annotated[
     | ImportMessage
     | ReviveMessage
     | InspectMessage
+    | TimeForwardMessage
     | AckMessage
     | VisibilityMessage
     | ExerciseAnswerMessage
@@ -233,6 +236,7 @@ ServerMessage = Annotated[
     | ErrorMessage
     | ExportReply
     | InspectionMessage
+    | ForwardTimingMessage
     | SearchTrialMessage
     | SearchProgressMessage
     | RoomCreatedMessage
@@ -337,6 +341,7 @@ __all__ = [
     "ImportMessage",
     "ReviveMessage",
     "InspectMessage",
+    "TimeForwardMessage",
     "ExerciseKind",
     "ExerciseAnswerMessage",
     "AckMessage",
@@ -352,6 +357,7 @@ __all__ = [
     "InspectedNorm",
     "InspectedLayer",
     "InspectionMessage",
+    "ForwardTimingMessage",
     "SEARCH_METHODS",
     "SEARCH_PRESETS",
     "SEARCH_FIELDS",

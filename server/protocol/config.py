@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +30,18 @@ from server.protocol.common import (
 )
 
 
+def _narrow(layers: list[Any]) -> list[Any]:
+    """Only a single hidden layer may be wider than MAX_UNITS (see limits.MAX_WIDE_UNITS)."""
+    if len(layers) > 1:
+        for i, layer in enumerate(layers):
+            if layer.units > limits.MAX_UNITS:
+                raise ValueError(
+                    f"layer {i} has {layer.units} neurons: with {len(layers)} hidden layers each "
+                    f"has at most {limits.MAX_UNITS} (one hidden layer alone may have up to "
+                    f"{limits.MAX_WIDE_UNITS})")
+    return layers
+
+
 class DatasetConfig(ClientModel):
     name: DatasetName = "circle"
     points: Int = Field(default=500, ge=limits.MIN_POINTS, le=limits.MAX_POINTS)
@@ -44,7 +56,9 @@ class DatasetConfig(ClientModel):
 
 
 class HiddenLayer(ClientModel):
-    units: Int = Field(default=4, ge=1, le=limits.MAX_UNITS)
+    units: Int = Field(default=4, ge=1, le=limits.MAX_WIDE_UNITS, description="at most "
+                       f"{limits.MAX_UNITS}, or {limits.MAX_WIDE_UNITS} in a network of one "
+                       "hidden layer")
     activation: HiddenActivationName = "tanh"
     batch_norm: Bool = Field(
         default=False, description="batch normalization before the activation: "
@@ -116,7 +130,7 @@ class Config(ClientModel):
     features: Annotated[
         list[FeatureName], Field(min_length=1), AfterValidator(_unique)
     ] = Field(default_factory=lambda: ["x1", "x2"])
-    hidden: list[HiddenLayer] = Field(
+    hidden: Annotated[list[HiddenLayer], AfterValidator(_narrow)] = Field(
         default_factory=_default_hidden, max_length=limits.MAX_HIDDEN_LAYERS
     )
     output: OutputConfig = Field(default_factory=lambda: OutputConfig())

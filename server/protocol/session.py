@@ -109,6 +109,13 @@ class InspectMessage(ClientModel):
     sample_limit: Int = Field(default=4, ge=1, le=limits.MAX_INSPECT_SAMPLES)
 
 
+class TimeForwardMessage(ClientModel):
+    """Time the course's two forward passes on the current network and training points."""
+
+    type: Literal["time_forward"]
+    id: MessageId = None
+
+
 ExerciseKind = Literal["shapes", "params", "forward", "output"]
 """The page's exercises (web/exercises.js): shapes of W, b, Z, A; parameter counts; a forward
 pass by hand; the output activation or loss for the task."""
@@ -245,3 +252,17 @@ class InspectionMessage(ServerModel):
     Y: Matrix
     Y_hat: Matrix
     layers: list[InspectedLayer]
+
+
+class ForwardTimingMessage(ServerModel):
+    """The reply to `time_forward`: the course's forwardPassIterative (a loop over the
+    training examples, one matrix-vector product per layer each) against the vectorized pass
+    (one matrix product per layer for all of them), each the best of a few runs."""
+
+    type: Literal["forward_timing"] = "forward_timing"
+    id: MessageId = None
+    examples: int = Field(description="training points both passes computed Ŷ for (the first "
+                          "250 at most)")
+    loop_ms: float
+    vectorized_ms: float
+    max_difference: float = Field(description="max |Ŷ_loop - Ŷ_vectorized|")

@@ -183,6 +183,10 @@ def inspect(session: Session, message: protocol.InspectMessage) -> None:
     session.send(payloads.inspection(session.model, message.sample_limit, message.id))
 
 
+def time_forward(session: Session, message: protocol.TimeForwardMessage) -> None:
+    session.send(payloads.forward_timing(session.model, message.id))
+
+
 def ack(session: Session, message: protocol.AckMessage) -> None:
     session.frames.ack(message.frame)
 
@@ -247,6 +251,7 @@ HANDLERS: dict[type[protocol.ClientModel], Handler] = {
     protocol.ImportMessage: import_,
     protocol.ReviveMessage: revive,
     protocol.InspectMessage: inspect,
+    protocol.TimeForwardMessage: time_forward,
     protocol.AckMessage: ack,
     protocol.VisibilityMessage: visibility,
     protocol.ExerciseAnswerMessage: exercise_answer,

@@ -73,6 +73,27 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, Any], bool, tuple[str, ...]]] = {
         ("overfitting",),
     ),
     "zigzag": ("inspector", {"hidden": [{"units": 4, "activation": "sigmoid"}] * 2}, False, ()),
+    "data_amount": ("experiments", {"dataset": {"name": "gauss", "points": 100}}, False, ()),
+    "loop_vs_vectorized": ("experiments", {"hidden": tanh(2, 8)}, False, ()),
+    "wide_layer": (
+        "experiments",
+        {"dataset": {"name": "curve"}, "features": ["x1"], "hidden": tanh(1, 64)},
+        False,
+        (),
+    ),
+    "parameters": ("inspector", {"hidden": tanh(1, 3)}, False, ()),
+    "regression": (
+        "experiments",
+        {"dataset": {"name": "multigauss"}, "output": {"activation": "linear", "loss": "mse"}},
+        False,
+        (),
+    ),
+    "optimizers": (
+        "experiments",
+        {"dataset": {"name": "spiral"}, "optimizer": {"name": "adam"}},
+        False,
+        (),
+    ),
     "standardize": ("gradients", {"features": ["x1_sq", "x2_sq"], "standardize": False}, False,
                     ()),
     "softmax": (
@@ -609,3 +630,87 @@ def test_zigzag_shows_one_sign_per_row_of_one_examples_gradient(app: App) -> Non
         cells = rows.nth(i).locator("td")
         negative = cells.evaluate_all("cs => cs.map(c => c.classList.contains('ls-neg'))")
         assert len(set(negative)) == 1
+
+
+def test_zigzag_draws_the_path_of_gradient_descent_on_two_weights(app: App) -> None:
+    """Below the card: the loss over two weights and the path, one example per step: every
+    step of the sigmoid path moves both weights the same way, the tanh path's mix."""
+    page = open_experiment(app, "zigzag")
+    facts = SERVER_EXPERIMENTS["zigzag"].facts
+    sigmoid, tanh_ = page.get_by_test_id("zigzag-sigmoid"), page.get_by_test_id("zigzag-tanh")
+    expect(sigmoid).to_have_attribute("data-same-sign", "1")
+    assert float(sigmoid.get_attribute("data-detour") or 0) >= facts["path_detour"]
+    assert float(tanh_.get_attribute("data-same-sign") or 1) <= 0.7
+    assert float(tanh_.get_attribute("data-detour") or 9) <= facts["tanh_path_detour"]
+    expect(sigmoid.locator("canvas")).to_be_visible()
+    expect(sigmoid).to_contain_text("100% of the steps move w₁ and w₂ the same way")
+    expect(page.get_by_test_id("experiment-text")).to_contain_text(
+        f"at least {facts['path_detour']:g} times as long")
+    page.get_by_test_id("lang").click()
+    expect(sigmoid).to_contain_text("des pas font bouger w₁ et w₂ dans le même sens")
+
+
+def test_loop_and_vectorized_passes_are_timed_live_on_the_same_outputs(app: App) -> None:
+    page = open_experiment(app, "loop_vs_vectorized")
+    page.get_by_test_id("forward-time").click()
+    expect(page.get_by_test_id("forward-timing")).to_be_visible()
+    expect(page.get_by_test_id("forward-loop")).to_contain_text("Loop over the 150 examples")
+    expect(page.get_by_test_id("forward-vectorized")).to_contain_text(" ms")
+    # The outputs agree; the ratio is shown, not asserted (it is the machine's).
+    assert float(page.get_by_test_id("forward-difference").get_attribute("data-value") or 1) \
+        <= SERVER_EXPERIMENTS["loop_vs_vectorized"].facts["loop_difference"]
+    assert float(page.get_by_test_id("forward-ratio").get_attribute("data-value") or 0) > 0
+    expect(page.get_by_test_id("forward-ratio")).to_contain_text("times as fast")
+
+
+def test_the_wide_layer_lesson_trains_sixty_four_neurons_and_says_why_eight_elsewhere(
+        app: App) -> None:
+    page = open_experiment(app, "wide_layer")
+    card = page.get_by_test_id("experiment-card")
+    expect(card).to_contain_text("This lesson alone allows 64 neurons")
+    expect(card).to_contain_text("elsewhere a layer stops at 8")
+    train(app, page)
+    app.wait("s => s.frame.header.epoch >= 200 && s.history.length > 0")
+    page.get_by_test_id("variant-2neurons").click()
+    config_has(app, {"hidden": tanh(1, 2)})
+    expect(page.get_by_test_id("variant-2neurons")).to_have_attribute("aria-pressed", "true")
+
+
+def test_parameters_and_hyperparameters_are_labelled_where_the_page_shows_them(
+        app: App) -> None:
+    page = open_experiment(app, "parameters")
+    kinds = page.get_by_test_id("param-kinds")
+    params = kinds.locator('[data-kind="parameter"]')
+    # The 2-3-1 network: W[1], b[1], W[2], b[2], 9 + 4 = 13 values.
+    expect(params).to_have_count(4)
+    expect(page.get_by_test_id("param-total")).to_have_attribute("data-value", "13")
+    hyper = kinds.locator('[data-kind="hyperparameter"]')
+    expect(hyper.and_(page.locator('[data-name="learning_rate"]'))).to_contain_text("0.1")
+    # The controls mark each hyperparameter they set (dotted underline, and its tooltip).
+    tags = page.locator('.settings [data-kind="hyperparameter"]')
+    expect(tags).to_have_count(6)
+    expect(tags.first).to_have_text("Learning rate")
+    expect(tags.first).to_have_attribute("title", re.compile(r"^A hyperparameter: a value you"))
+    # So does the network panel: the number of hidden layers and each layer's neurons.
+    expect(page.locator('.layer-count[data-kind="hyperparameter"]')).to_have_attribute(
+        "title", re.compile(r"^1 hidden layer: a hyperparameter, chosen by you"))
+    expect(page.locator('.col-sub[data-kind="hyperparameter"]')).to_have_count(1)
+    page.get_by_test_id("learning-rate").select_option("0.3")
+    expect(hyper.and_(page.locator('[data-name="learning_rate"]'))).to_contain_text("0.3")
+    page.get_by_test_id("lang").click()
+    expect(tags.first).to_have_attribute("title", re.compile(r"^Un hyper-paramètre\s:\sune valeur"))
+    expect(kinds).to_contain_text("Paramètres : appris par la descente de gradient")
+
+
+@pytest.mark.parametrize("name", ["data_amount", "regression", "optimizers"])
+def test_the_new_cards_open_with_their_variants_and_numbers(app: App, name: str) -> None:
+    """Each card quotes its promise's numbers and each variant sets its config."""
+    page = open_experiment(app, name)
+    text = page.get_by_test_id("experiment-text")
+    expect(text).not_to_contain_text("{")
+    for variant in SERVER_EXPERIMENTS[name].variants:
+        button = page.get_by_test_id("variant-" + re.sub(r"[^\w.]+", "", variant.label))
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+    if name == "regression":  # the last variant: a sigmoid output for a regression
+        expect(coach_code(page, "output_mismatch").first).to_be_visible()

@@ -50,7 +50,7 @@ def test_binary_sets_have_balanced_zero_one_targets(name):
     assert 0.3 < ds.Y.mean() < 0.7
 
 
-@pytest.mark.parametrize("name", ["plane", "multigauss"])
+@pytest.mark.parametrize("name", ["plane", "multigauss", "curve"])
 def test_regression_targets_are_scaled_to_about_one(name):
     ds = make(name, n=500, noise=0.3, seed=0)
     assert (ds.task, ds.classes, ds.Y.shape) == ("regression", 1, (1, 500))
@@ -182,3 +182,13 @@ def test_csv_from_french_excel_with_semicolons_decimal_commas_and_quotes():
 def test_bad_csv_raises_naming_the_line(text, message):
     with pytest.raises(ValueError, match=message):
         from_csv(text)
+
+
+def test_the_curve_is_a_function_of_x1_alone():
+    """The wide-layer lesson's 1-D curve: the same x1 gives the same target whatever x2."""
+    ds = make("curve", n=400, seed=2)
+    order = np.argsort(ds.X[0])
+    y = ds.Y[0][order]
+    assert np.allclose(y, 0.9 * np.sin(np.pi * datasets.CURVE_WAVES * ds.X[0][order] / 6))
+    # Five bumps over (-6, 6): the target changes sign at least 4 times along x1.
+    assert (np.diff(np.sign(y)) != 0).sum() >= 4

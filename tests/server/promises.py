@@ -32,6 +32,8 @@ HEALTHY: dict[str, dict[str, Any]] = {
     "blobs": {"dataset": {"name": "blobs", "classes": 4}},
     "plane": {"dataset": {"name": "plane"}},
     "multigauss": {"dataset": {"name": "multigauss"}, "hidden": layers(2, 8, "tanh")},
+    "curve": {"dataset": {"name": "curve"}, "features": ["x1"], "hidden": layers(1, 8, "tanh"),
+              "optimizer": {"name": "adam", "learning_rate": 0.01}},
     "student": {"dataset": {"name": "student", "points": 4, "train_fraction": 0.9,
                             "validation_fraction": 0}, "hidden": layers(1, 3, "sigmoid"),
                 "optimizer": {"name": "gd", "learning_rate": 0.5}},

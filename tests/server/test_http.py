@@ -30,6 +30,7 @@ def test_catalog_lists_every_registry_key_limit_and_default(client: TestClient) 
     assert [d["name"] for d in catalog["datasets"]] == list(names.DATASETS)
     assert [f["name"] for f in catalog["features"]] == list(names.FEATURES)
     assert catalog["limits"]["max_units"] == 8 and catalog["limits"]["max_points"] == 5000
+    assert catalog["limits"]["max_wide_units"] == 64
     assert catalog["defaults"]["dataset"]["train_fraction"] == 0.5
 
 
@@ -39,7 +40,8 @@ def test_schema_endpoint_publishes_every_message(client: TestClient) -> None:
     assert client_types == set(protocol.CLIENT_MESSAGES)
     server_types = set(schema["server_message"]["discriminator"]["mapping"])
     assert server_types == {"hello", "config", "data", "status", "error", "export", "inspection",
-                            "search_trial", "search_progress", "room_created", "room_joined",
+                            "forward_timing", "search_trial", "search_progress", "room_created",
+                            "room_joined",
                             "room_left", "room_ack", "room_gallery", "room_leaderboard",
                             "room_event", "room_spotlight", "room_push", "room_state",
                             "room_closed", "room_waiting", "room_record"}
@@ -134,3 +136,15 @@ def test_init_figure_serves_the_courses_three_rows_once_computed(client: TestCli
             assert len(layer["counts"]) == 40 and sum(layer["counts"]) == 500 * 200
     assert len(response.content) < 12_000
     assert client.get("/api/init-figure").json() == figure
+
+
+def test_zigzag_serves_the_cost_and_both_paths(client: TestClient) -> None:
+    response = client.get("/api/zigzag?seed=3")
+    assert response.status_code == 200
+    drawing = response.json()
+    assert drawing["seed"] == 3 and set(drawing["paths"]) == {"sigmoid", "tanh"}
+    sigmoid = drawing["paths"]["sigmoid"]
+    assert len(sigmoid["weights"]) == drawing["steps"] + 1
+    assert len(sigmoid["cost"]) == len(sigmoid["cost"][0]) == drawing["grid"]
+    assert sigmoid["same_sign_steps"] == 1.0 > drawing["paths"]["tanh"]["same_sign_steps"]
+    assert client.get("/api/zigzag?seed=-1").status_code == 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from typing import Any
 
 import pytest
@@ -127,3 +128,13 @@ def test_a_session_config_round_trips_through_a_trial_config() -> None:
                                                                               "adam")
     assert session_config(config, trial).hidden == config.hidden
     assert SearchStartMessage.model_validate({"type": "search_start"}).preset is None
+
+
+def test_a_search_from_the_wide_layer_lesson_starts_at_the_usual_width() -> None:
+    """One hidden layer may have 64 neurons, but a search's trials may add layers: they start
+    from MAX_UNITS."""
+    wide = Config.model_validate({"hidden": [{"units": limits.MAX_WIDE_UNITS}]})
+    trial = base_config(wide)
+    assert (trial.layers, trial.units) == (1, limits.MAX_UNITS)
+    deeper = dataclasses.replace(trial, layers=3)
+    Config.model_validate(session_config(wide, deeper).model_dump())

@@ -197,8 +197,10 @@ BAD_MESSAGES: list[tuple[str, str, str | None]] = [
     ('{"type": "play", "speed": 3}', "invalid", "speed"),
     ('{"type": "step", "epochs": 0}', "invalid", "epochs"),
     ('{"type": "step", "epochs": "many"}', "invalid", "epochs"),
-    ('{"type": "configure", "config": {"hidden": [{"units": 9}]}}', "invalid",
+    ('{"type": "configure", "config": {"hidden": [{"units": 65}]}}', "invalid",
      "config.hidden.0.units"),
+    ('{"type": "configure", "config": {"hidden": [{"units": 9}, {"units": 2}]}}', "invalid",
+     "config.hidden"),
     ('{"type": "configure", "config": {"hidden": [{"units": 2}, {"units": 2}, {"units": 2}, '
      '{"units": 2}, {"units": 2}, {"units": 2}, {"units": 2}]}}', "invalid", "config.hidden"),
     ('{"type": "configure", "config": {"hidden": [{"activation": "softmax"}]}}', "invalid",
@@ -395,6 +397,25 @@ def test_inspect_shows_one_forward_and_backward_pass(peer: Peer) -> None:
     assert layers[2]["A"]["shape"] == [1, 2]
 
 
+def test_time_forward_times_the_loop_and_the_vectorized_pass_on_the_same_outputs(
+        peer: Peer) -> None:
+    reply = peer.request("time_forward", "forward_timing")
+    assert reply["examples"] == 250  # the default 500 points, half of them to train
+    assert reply["loop_ms"] > 0 and reply["vectorized_ms"] > 0
+    assert reply["max_difference"] <= 1e-12
+
+
+def test_one_hidden_layer_may_be_wide_two_may_not(peer: Peer) -> None:
+    """The universal approximation lesson's single layer of 64 units trains like any other."""
+    wide = [{"units": limits.MAX_WIDE_UNITS, "activation": "tanh"}]
+    config = peer.request("configure", "config", config={"hidden": wide})["config"]
+    assert config["hidden"][0]["units"] == limits.MAX_WIDE_UNITS
+    assert peer.request("step", "status", epochs=2)["epoch"] == 2
+    error = peer.request("configure", None, config={"hidden": [*wide, {"units": 2}]})
+    assert (error["type"], error["field"]) == ("error", "config.hidden")
+    assert "one hidden layer alone may have up to 64" in error["message"]
+
+
 def test_linear_hidden_layers_send_the_collapsed_boundary(peer: Peer) -> None:
     peer.request("configure", "config", config={
         "hidden": [{"units": 3, "activation": "linear"}, {"units": 2, "activation": "linear"}]})
@@ -412,6 +433,18 @@ def test_largest_network_frame_fits_in_32_kb(peer: Peer) -> None:
     frame = peer.frames[-1]
     assert frame["header"]["epoch"] == 2
     assert len(frame["header"]["diagnostics"]["layers"]) == 6
+    assert frame["size"] <= 32 * 1024
+
+
+def test_the_wide_layer_frame_fits_in_32_kb_too(peer: Peer) -> None:
+    """One hidden layer of 64 neurons (the universal approximation lesson): 64 neuron pictures
+    and a 64 x 1 matrix (28.7 KB at default settings, against 32 KB for six layers of 8)."""
+    peer.request("configure", "config", config={
+        "dataset": {"name": "curve"}, "features": ["x1"],
+        "hidden": [{"units": limits.MAX_WIDE_UNITS, "activation": "tanh"}]})
+    peer.request("step", "status", epochs=2)
+    frame = peer.frames[-1]
+    assert frame["header"]["epoch"] == 2
     assert frame["size"] <= 32 * 1024
 
 

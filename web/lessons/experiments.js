@@ -10,6 +10,20 @@ import { lockControl, lockedIn } from '../rooms/locks.js';
 import { SAMPLE_LIMIT } from './inspector.js';
 import { fmt, h, translator, weightProduct } from './util.js';
 import { reveal } from '../sections.js';
+import { mountForwardTiming } from './forwardTiming.js';
+import { mountParamKinds } from './paramKinds.js';
+import { mountZigzagPath } from './zigzagPath.js';
+
+/**
+ * The instruments some cards carry below their text, by experiment: each
+ * `mount(container, ctx)` returns `{update(state, changed)}`.
+ * @type {Record<string, (c: HTMLElement, ctx: any) => {update(state: any, changed: Set<string>): void}>}
+ */
+const CARD_INSTRUMENTS = {
+  loop_vs_vectorized: mountForwardTiming,
+  parameters: mountParamKinds,
+  zigzag: mountZigzagPath,
+};
 
 /** @typedef {import('../types/protocol').ExperimentEntry} Experiment */
 
@@ -109,7 +123,7 @@ export const STRINGS = {
     'exp.non_convexity.text': 'The loss J(W, b) of a network is not convex: it has several minima. Gradient descent follows the slope down from where it starts and stops in the minimum that path leads to, not necessarily the lowest: where it ends depends on where it starts. Two tanh neurons can separate XOR, yet from some initial weights training settles where one corner stays on the wrong side.',
     'exp.non_convexity.watch': 'Train from 10 initial weights: the Search panel trains the same network from 10 seeds side by side and plots their final training losses. They do not all reach the same loss: on every dataset seed tried, the highest is at least {seeds_ratio} times the lowest. Load the trials with the lowest and the highest loss to compare their boundaries.',
     'exp.zigzag.title': 'The zigzag effect: positive outputs',
-    'exp.zigzag.text': 'For one example, row j of dW[2] is dz_j times A[1]ᵀ. Sigmoid and ReLU outputs are never negative, so every weight into neuron j moves in the same direction, up or down together: to reach a point where some must rise and others fall, gradient descent zigzags. Tanh’s outputs have both signs and its rows mix them.',
+    'exp.zigzag.text': 'For one example, row j of dW[2] is dz_j times A[1]ᵀ. Sigmoid and ReLU outputs are never negative, so every weight into neuron j moves in the same direction, up or down together: to reach a point where some must rise and others fall, gradient descent zigzags. Tanh’s outputs have both signs and its rows mix them. The drawing below shows the path on one neuron’s two weights: with inputs from sigmoids every step moves both weights the same way and the path is at least {path_detour} times as long as the distance it covers; with inputs from tanh at most {tanh_same_sign_percent}% of the steps do, and the path is at most {tanh_path_detour} times as long (on every seed tried).',
     'exp.zigzag.watch': 'The matrix inspector on one point: at dW[2] each row has a single sign (one color). Try tanh: the signs mix within a row. Relu, like sigmoid, keeps one sign per row.',
     'exp.standardize.title': 'Standardizing the inputs',
     'exp.standardize.text': 'The circle with the inputs x₁² and x₂², which reach {square} while x₁ and x₂ stay within ±{radius}. Such large inputs push the tanh neurons onto their flat parts, where the slope is almost 0 and learning is slow. Standardizing each input (minus its mean, divided by its standard deviation, both measured on the training set) puts every input on the same scale.',
@@ -120,6 +134,24 @@ export const STRINGS = {
     'exp.student.title': 'The four students, matrix by matrix',
     'exp.student.text': 'Four students as in the course’s example (hours of study and of rest, pass or fail; the course gives no numbers, these are made up) and a 2-3-1 network. Every number of one forward and one backward pass, with the shape of each matrix.',
     'exp.student.watch': 'The matrix inspector: press Next to follow Z[1], A[1], … Ŷ, and back through dZ, dW, db. “Train one epoch” takes one gradient step, W ← W − α dW, and shows the new numbers.',
+    'exp.data_amount.title': 'Amount of data: twenty points or a thousand',
+    'exp.data_amount.text': 'The course asks for “a large amount of labelled data”. Here is why: the same network (three layers of eight tanh neurons, Adam) learns two overlapping clouds from 20 training points (and 40 to validate), then from 1000 (and 500 to validate). With 20 points it learns them by heart, noise included: after 150 epochs its validation loss is above its training loss by {20_points_loss_gap_low} or more, on every seed tried. With 1000 it cannot memorize them and learns the clouds instead: the gap stays under {1000_points_loss_gap_high}.',
+    'exp.data_amount.watch': 'The loss chart: with 20 points the training and validation losses part ways, with 1000 they stay together. Both variants start from the same initial weights; only the amount of data changes.',
+    'exp.loop_vs_vectorized.title': 'A loop over the examples, or one matrix product',
+    'exp.loop_vs_vectorized.text': 'The course’s forwardPassIterative computes z[1](i) = W[1]x(i) + b[1], then a[1](i), and so on to ŷ(i), for one example i at a time, in a loop over the m examples. Is it efficient? No: the vectorized pass computes Z[1] = W[1]X + b[1] for every column of X at once, one matrix product per layer, and each operation (the exponentials of the sigmoid or tanh included) runs once, in compiled code, over all m examples instead of m times. Both give the same Ŷ: they differ by at most {loop_difference}, on every seed tried.',
+    'exp.loop_vs_vectorized.watch': 'Press “Time both passes”: the server runs both on the current network and training points and shows each time, their ratio and the largest difference between their outputs. Train, change the network or the number of points, and time again.',
+    'exp.wide_layer.title': 'One wide layer draws a curve (universal approximation)',
+    'exp.wide_layer.text': 'The universal approximation theorem: one hidden layer can approximate any continuous function as closely as wanted, given enough neurons; the course adds that it “may need an immense number of neurons”. The data is a curve y = f(x₁) with five bumps (a regression), the network one tanh layer with an identity output, trained on the squared error. With 2 neurons the training loss stays above {2_neurons_train_loss_low} after 200 epochs; with 64 it falls under {64_neurons_train_loss_high}, on every seed tried. This lesson alone allows {max_wide_units} neurons, in a network of one hidden layer: elsewhere a layer stops at {max_units}, as in TensorFlow Playground, so that the network’s drawing stays readable and every frame small enough to stream to a whole class.',
+    'exp.wide_layer.watch': 'The output picture: its vertical bands follow f(x₁). Each tanh neuron adds one step; with 2 neurons the network draws one or two bumps, with 8 most of them, with 64 all five.',
+    'exp.parameters.title': 'Parameters and hyperparameters',
+    'exp.parameters.text': 'The parameters are the values gradient descent learns: the weights W[l] and the biases b[l] of every layer; you do not set them, training does. The hyperparameters are the values you choose before training: the number of layers and of neurons, the activation, the initialization, the learning rate, the optimizer, the batch size, the number of epochs. Train 20 epochs: the parameters move (the change of W[1] has a norm of {first_layer_moved_low} or more, on every seed tried) and the hyperparameters stay as you set them.',
+    'exp.parameters.watch': 'The lists below follow the network: each parameter with its shape, each hyperparameter with its value. In the controls, the name of each hyperparameter you choose is underlined with dots (its tooltip says what it means); the matrix inspector shows the parameters’ values before and after training.',
+    'exp.regression.title': 'Regression: an identity output and the squared error',
+    'exp.regression.text': 'To predict a number rather than a class, the output neuron keeps its z as it is (the identity, “linear”: ŷ = z[L]) and the loss is the squared error (ŷ − y)², averaged over the points (mse). The data: six bumps, some up to +1, some down to −1. Trained 200 epochs, the training loss falls to under {loss_ratio_high} of its first value, on every seed tried. A sigmoid output cannot go below 0 nor above 1: the bumps below zero stay out of its reach, and the coach names the mismatch.',
+    'exp.regression.watch': 'The output picture: the bumps above and below zero. Try the sigmoid output: the negative bumps vanish and the coach speaks.',
+    'exp.optimizers.title': 'Gradient descent, SGD, Adam: the same network',
+    'exp.optimizers.text': 'The same network (three layers of eight tanh neurons) on the spiral, from the same initial weights, with three optimizers (“SGD, Adam, etc.”). Gradient descent (GD) takes one step per epoch on all the training points: after 100 epochs it gets at most {GD_train_accuracy_high} of them right. SGD takes one step per mini-batch of 10 points, many steps per epoch, and gets at least {SGD_train_accuracy_low} right. Adam also adapts each weight’s step to the size of its recent gradients: at least {Adam_train_accuracy_low} of the training points right in the same 100 epochs.',
+    'exp.optimizers.watch': 'The loss chart and the boundary: compare GD, SGD and Adam; each variant starts again from the same initial weights.',
     'exp.lr_too_high.title': 'A learning rate too large',
     'exp.lr_too_high.text': 'Gradient descent moves each weight by −α times its gradient. With α = 10 every step jumps past the bottom of the valley to a higher point on the other side, and the loss climbs instead of falling.',
     'exp.lr_too_high.watch': 'The loss chart zigzags and climbs; the coach says the learning rate is too large. Compare with lr 0.1: each variant starts again from the same initial weights.',
@@ -174,7 +206,7 @@ export const STRINGS = {
     'exp.non_convexity.text': 'La fonction de coût J(W, b) d’un réseau n’est pas convexe : elle a plusieurs minima. La descente de gradient suit la pente depuis son point de départ et s’arrête dans le minimum où mène ce chemin, pas forcément le plus bas : où elle s’arrête dépend d’où elle part. Deux neurones tanh peuvent séparer XOR, pourtant depuis certains poids initiaux l’entraînement s’arrête là où un coin reste du mauvais côté.',
     'exp.non_convexity.watch': 'Entraîner depuis 10 poids initiaux : le panneau Recherche entraîne le même réseau depuis 10 graines côte à côte et trace leurs coûts d’entraînement finaux. Ils n’atteignent pas tous le même coût : sur chaque graine de données essayée, le plus haut vaut au moins {seeds_ratio} fois le plus bas. Chargez les essais au coût le plus bas et au coût le plus haut pour comparer leurs frontières.',
     'exp.zigzag.title': 'L’effet zigzag : des sorties positives',
-    'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent.',
+    'exp.zigzag.text': 'Pour un exemple, la ligne j de dW[2] vaut dz_j fois A[1]ᵀ. Les sorties sigmoïde et ReLU ne sont jamais négatives : tous les poids qui entrent dans le neurone j bougent dans le même sens, ensemble vers le haut ou vers le bas. Pour atteindre un point où certains doivent monter et d’autres descendre, la descente de gradient zigzague. Les sorties de tanh ont les deux signes et ses lignes les mélangent. Le dessin ci-dessous montre le chemin sur les deux poids d’un neurone : avec des entrées venant de sigmoïdes, chaque pas fait bouger les deux poids dans le même sens et le chemin est au moins {path_detour} fois plus long que la distance parcourue ; avec des entrées venant de tanh, au plus {tanh_same_sign_percent} % des pas le font, et le chemin est au plus {tanh_path_detour} fois plus long (sur chaque graine essayée).',
     'exp.zigzag.watch': 'L’inspecteur de matrices sur un point : à dW[2], chaque ligne a un seul signe (une couleur). Essayez tanh : les signes se mélangent dans une ligne. ReLU, comme la sigmoïde, garde un signe par ligne.',
     'exp.standardize.title': 'Standardiser les entrées',
     'exp.standardize.text': 'Le cercle avec les entrées x₁² et x₂², qui atteignent {square} alors que x₁ et x₂ restent entre −{radius} et {radius}. Des entrées aussi grandes poussent les neurones tanh sur leurs parties plates, où la pente est presque nulle et l’apprentissage lent. Standardiser chaque entrée (moins sa moyenne, divisée par son écart type, tous deux mesurés sur l’ensemble d’entraînement) met toutes les entrées à la même échelle.',
@@ -185,6 +217,24 @@ export const STRINGS = {
     'exp.student.title': 'Les quatre étudiants, matrice par matrice',
     'exp.student.text': 'Quatre étudiants comme dans l’exemple du cours (heures d’étude et de repos, réussite ou échec ; le cours ne donne pas de nombres, ceux-ci sont inventés) et un réseau 2-3-1. Tous les nombres d’une passe en avant et d’une passe en arrière, avec la dimension de chaque matrice.',
     'exp.student.watch': 'L’inspecteur de matrices : Suivant pour suivre Z[1], A[1], … Ŷ, puis revenir par dZ, dW, db. « Entraîner une époque » fait un pas de gradient, W ← W − α dW, et montre les nouveaux nombres.',
+    'exp.data_amount.title': 'Quantité de données : vingt points ou mille',
+    'exp.data_amount.text': 'Le cours demande « un nombre conséquent de données labellisées ». Voici pourquoi : le même réseau (trois couches de huit neurones tanh, Adam) apprend deux nuages qui se chevauchent à partir de 20 points d’entraînement (et 40 de validation), puis de 1000 (et 500 de validation). Avec 20 points, il les apprend par cœur, bruit compris : après 150 époques, son coût de validation dépasse son coût d’entraînement d’au moins {20_points_loss_gap_low}, sur chaque graine essayée. Avec 1000, il ne peut pas les retenir et apprend plutôt les nuages : l’écart reste sous {1000_points_loss_gap_high}.',
+    'exp.data_amount.watch': 'La courbe de coût : avec 20 points, les coûts d’entraînement et de validation s’écartent ; avec 1000, ils restent ensemble. Les deux variantes partent des mêmes poids initiaux ; seule la quantité de données change.',
+    'exp.loop_vs_vectorized.title': 'Une boucle sur les exemples, ou un produit de matrices',
+    'exp.loop_vs_vectorized.text': 'Le forwardPassIterative du cours calcule z[1](i) = W[1]x(i) + b[1], puis a[1](i), et ainsi de suite jusqu’à ŷ(i), pour un exemple i à la fois, dans une boucle sur les m exemples. Est-ce efficace ? Non : la passe vectorisée calcule Z[1] = W[1]X + b[1] pour toutes les colonnes de X d’un coup, un produit de matrices par couche, et chaque opération (les exponentielles de la sigmoïde ou de tanh comprises) s’exécute une fois, en code compilé, sur les m exemples au lieu de m fois. Les deux donnent le même Ŷ : ils diffèrent d’au plus {loop_difference}, sur chaque graine essayée.',
+    'exp.loop_vs_vectorized.watch': 'Appuyez sur « Chronométrer les deux passes » : le serveur exécute les deux sur le réseau et les points d’entraînement actuels et affiche chaque temps, leur rapport et le plus grand écart entre leurs sorties. Entraînez, changez le réseau ou le nombre de points, et chronométrez à nouveau.',
+    'exp.wide_layer.title': 'Une couche large trace une courbe (approximateur universel)',
+    'exp.wide_layer.text': 'Le théorème d’approximation universelle : une seule couche cachée peut approcher n’importe quelle fonction continue d’aussi près qu’on veut, avec assez de neurones ; le cours ajoute que cela « peut nécessiter un nombre immense de neurones ». Les données sont une courbe y = f(x₁) à cinq bosses (une régression), le réseau une couche tanh avec une sortie identité, entraînée sur l’erreur quadratique. Avec 2 neurones, le coût d’entraînement reste au-dessus de {2_neurons_train_loss_low} après 200 époques ; avec 64, il passe sous {64_neurons_train_loss_high}, sur chaque graine essayée. Cette leçon seule permet {max_wide_units} neurones, dans un réseau à une couche cachée : ailleurs une couche s’arrête à {max_units}, comme dans l’outil en ligne de TensorFlow dont s’inspire celui-ci, pour que le dessin du réseau reste lisible et chaque trame assez petite pour être envoyée à toute une classe.',
+    'exp.wide_layer.watch': 'L’image de la sortie : ses bandes verticales suivent f(x₁). Chaque neurone tanh ajoute une marche ; avec 2 neurones, le réseau trace une ou deux bosses, avec 8 la plupart, avec 64 les cinq.',
+    'exp.parameters.title': 'Paramètres et hyper-paramètres',
+    'exp.parameters.text': 'Les paramètres sont les valeurs que la descente de gradient apprend : les poids W[l] et les biais b[l] de chaque couche ; vous ne les fixez pas, l’entraînement le fait. Les hyper-paramètres sont les valeurs que vous choisissez avant l’entraînement : le nombre de couches et de neurones, l’activation, l’initialisation, le taux d’apprentissage, l’optimiseur, la taille de lot, le nombre d’époques. Entraînez 20 époques : les paramètres bougent (la variation de W[1] a une norme d’au moins {first_layer_moved_low}, sur chaque graine essayée) et les hyper-paramètres restent tels que vous les avez choisis.',
+    'exp.parameters.watch': 'Les listes ci-dessous suivent le réseau : chaque paramètre avec sa dimension, chaque hyper-paramètre avec sa valeur. Dans les réglages, le nom de chaque hyper-paramètre que vous choisissez est souligné en pointillés (son infobulle dit ce que c’est) ; l’inspecteur de matrices montre les valeurs des paramètres avant et après l’entraînement.',
+    'exp.regression.title': 'Régression : une sortie identité et l’erreur quadratique',
+    'exp.regression.text': 'Pour prédire un nombre plutôt qu’une classe, le neurone de sortie garde son z tel quel (l’identité, « linéaire » : ŷ = z[L]) et la fonction de perte est l’erreur quadratique (ŷ − y)², moyennée sur les points. Les données : six bosses, certaines jusqu’à +1, d’autres jusqu’à −1. Après 200 époques, le coût d’entraînement tombe sous {loss_ratio_high} de sa première valeur, sur chaque graine essayée. Une sortie sigmoïde ne descend pas sous 0 ni ne dépasse 1 : les bosses négatives restent hors de sa portée, et l’encadré Conseils signale l’erreur.',
+    'exp.regression.watch': 'L’image de la sortie : les bosses au-dessus et au-dessous de zéro. Essayez la sortie sigmoïde : les bosses négatives disparaissent et l’encadré Conseils parle.',
+    'exp.optimizers.title': 'Descente de gradient, SGD, Adam : le même réseau',
+    'exp.optimizers.text': 'Le même réseau (trois couches de huit neurones tanh) sur la spirale, depuis les mêmes poids initiaux, avec trois optimiseurs (« SGD, Adam, etc. »). La descente de gradient (GD) fait un pas par époque sur tous les points d’entraînement : après 100 époques, elle en classe bien au plus {GD_train_accuracy_high}. SGD fait un pas par mini-lot de 10 points, beaucoup de pas par époque, et en classe bien au moins {SGD_train_accuracy_low}. Adam adapte en plus le pas de chaque poids à la taille de ses gradients récents : au moins {Adam_train_accuracy_low} des points d’entraînement bien classés en autant d’époques.',
+    'exp.optimizers.watch': 'La courbe de coût et la frontière : comparez GD, SGD et Adam ; chaque variante repart des mêmes poids initiaux.',
     'exp.lr_too_high.title': 'Un taux d’apprentissage trop grand',
     'exp.lr_too_high.text': 'La descente de gradient déplace chaque poids de −α fois son gradient. Avec α = 10, chaque pas saute par-dessus le fond de la vallée vers un point plus haut de l’autre côté, et le coût monte au lieu de baisser.',
     'exp.lr_too_high.watch': 'La courbe de coût oscille et monte ; l’encadré Conseils signale un taux d’apprentissage trop grand. Comparez avec α = 0,1 : chaque variante repart des mêmes poids initiaux.',
@@ -213,6 +263,11 @@ export const STRINGS = {
     'exp.variant.relu': 'ReLU',
     'exp.variant.raw': 'brutes',
     'exp.variant.standardized': 'standardisées',
+    'exp.variant.2 neurons': '2 neurones',
+    'exp.variant.8 neurons': '8 neurones',
+    'exp.variant.64 neurons': '64 neurones',
+    'exp.variant.identity': 'identité',
+    'exp.variant.sigmoid output': 'sortie sigmoïde',
   },
 };
 
@@ -376,6 +431,8 @@ export function mountExperimentCard(container, ctx, host) {
   /** @type {{button: HTMLElement, config: any}[]} */ let variants = [];
   /** Whether a teacher locked the experiments (rooms/locks.js): the variants are disabled. */
   let locked = false;
+  /** The instrument of the card shown, if it has one (CARD_INSTRUMENTS). */
+  /** @type {{update(state: any, changed: Set<string>): void} | null} */ let instrument = null;
 
   /**
    * Marks the variants the config matches.
@@ -393,6 +450,7 @@ export function mountExperimentCard(container, ctx, host) {
     const active = host.active();
     container.hidden = !active;
     variants = [];
+    instrument = null;
     if (!active) {
       container.removeAttribute('data-experiment');
       container.replaceChildren();
@@ -454,6 +512,12 @@ export function mountExperimentCard(container, ctx, host) {
       actions,
       h('p', { class: 'ls-hint' }, [h('a', { href: experimentHref(active), 'data-testid': 'experiment-link', text: t('exp.link') })]),
     );
+    const mount = CARD_INSTRUMENTS[active];
+    if (mount) {
+      const box = h('div', { class: 'ls-card-instrument', 'data-testid': 'card-instrument' });
+      container.insertBefore(box, actions);
+      instrument = mount(box, ctx);
+    }
   }
 
   render(null);
@@ -466,6 +530,7 @@ export function mountExperimentCard(container, ctx, host) {
       }
       if (changed.has('lang') || changed.has('experiment')) render(state.config);
       else if (changed.has('config')) pressed(state.config);
+      if (!changed.has('experiment')) instrument?.update(state, changed);
     },
   };
 }

@@ -19,6 +19,9 @@ import { mountGradients, STRINGS as GRAD_STRINGS } from './gradients.js';
 import { mountInitLab, STRINGS as INIT_STRINGS } from './initLab.js';
 import { mountInspector, SAMPLE_LIMIT, STRINGS as INSPECT_STRINGS } from './inspector.js';
 import { STRINGS as SOFTMAX_STRINGS } from './softmaxExample.js';
+import { STRINGS as TIMING_STRINGS } from './forwardTiming.js';
+import { STRINGS as KINDS_STRINGS } from './paramKinds.js';
+import { STRINGS as ZIGZAG_STRINGS } from './zigzagPath.js';
 import { mountSymmetry, STRINGS as SYM_STRINGS } from './symmetry.js';
 import { ensureLessonStyles, h, translator } from './util.js';
 import { reveal } from '../sections.js';
@@ -55,7 +58,7 @@ const TABS = [
 
 const ALL_STRINGS = [
   STRINGS, COACH_STRINGS, EXP_STRINGS, INIT_STRINGS, SYM_STRINGS, GRAD_STRINGS, DEAD_STRINGS,
-  COLLAPSE_STRINGS, INSPECT_STRINGS, SOFTMAX_STRINGS,
+  COLLAPSE_STRINGS, INSPECT_STRINGS, SOFTMAX_STRINGS, TIMING_STRINGS, KINDS_STRINGS, ZIGZAG_STRINGS,
 ];
 
 /** Every key an instrument may read, handed over when its tab is shown. */

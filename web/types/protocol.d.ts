@@ -3,10 +3,10 @@
 //   /** @type {import('./types/protocol').HelloMessage} */
 
 /** Every message the page may send (on `type`). */
-export type ClientMessage = ConfigureMessage | PlayMessage | PauseMessage | StepMessage | ResetMessage | SetWeightMessage | AddPointsMessage | ExportMessage | ImportMessage | ReviveMessage | InspectMessage | AckMessage | VisibilityMessage | ExerciseAnswerMessage | SearchStartMessage | SearchStopMessage | SearchLoadMessage | RoomCreateMessage | RoomJoinMessage | RoomLeaveMessage | RoomPushMessage | RoomLockMessage | RoomSpotlightMessage | RoomHideMessage | RoomRemoveMessage | RoomChallengeMessage | RoomCloseMessage | RoomWaitingMessage | RoomAdmitMessage | RoomPauseMessage | RoomResumeMessage | RoomRecordMessage;
+export type ClientMessage = ConfigureMessage | PlayMessage | PauseMessage | StepMessage | ResetMessage | SetWeightMessage | AddPointsMessage | ExportMessage | ImportMessage | ReviveMessage | InspectMessage | TimeForwardMessage | AckMessage | VisibilityMessage | ExerciseAnswerMessage | SearchStartMessage | SearchStopMessage | SearchLoadMessage | RoomCreateMessage | RoomJoinMessage | RoomLeaveMessage | RoomPushMessage | RoomLockMessage | RoomSpotlightMessage | RoomHideMessage | RoomRemoveMessage | RoomChallengeMessage | RoomCloseMessage | RoomWaitingMessage | RoomAdmitMessage | RoomPauseMessage | RoomResumeMessage | RoomRecordMessage;
 
 /** Every text message the server sends (on `type`). */
-export type ServerMessage = HelloMessage | ConfigMessage | DataMessage | StatusMessage | ErrorMessage | ExportReply | InspectionMessage | SearchTrialMessage | SearchProgressMessage | RoomCreatedMessage | RoomJoinedMessage | RoomLeftMessage | RoomAckMessage | RoomGalleryMessage | RoomLeaderboardMessage | RoomEventMessage | RoomSpotlightInfo | RoomPushed | RoomStateMessage | RoomClosedMessage | RoomWaitingReply | RoomRecordReply;
+export type ServerMessage = HelloMessage | ConfigMessage | DataMessage | StatusMessage | ErrorMessage | ExportReply | InspectionMessage | ForwardTimingMessage | SearchTrialMessage | SearchProgressMessage | RoomCreatedMessage | RoomJoinedMessage | RoomLeftMessage | RoomAckMessage | RoomGalleryMessage | RoomLeaderboardMessage | RoomEventMessage | RoomSpotlightInfo | RoomPushed | RoomStateMessage | RoomClosedMessage | RoomWaitingReply | RoomRecordReply;
 
 /**
  * A client message as the page writes it: its `type` and any of its fields (the server fills
@@ -154,7 +154,7 @@ export interface DataMessage {
 }
 
 export interface DatasetConfig {
-  name: "circle" | "xor" | "gauss" | "spiral" | "plane" | "multigauss" | "moons" | "blobs" | "student" | "custom";
+  name: "circle" | "xor" | "gauss" | "spiral" | "plane" | "multigauss" | "moons" | "blobs" | "curve" | "student" | "custom";
   points: number;
   /** 0 to 1 (TF Playground's slider stops at 0.5) */
   noise: number;
@@ -281,6 +281,23 @@ export interface FeatureEntry {
   label: string;
 }
 
+/**
+ * The reply to `time_forward`: the course's forwardPassIterative (a loop over the
+ * training examples, one matrix-vector product per layer each) against the vectorized pass
+ * (one matrix product per layer for all of them), each the best of a few runs.
+ */
+export interface ForwardTimingMessage {
+  type: "forward_timing";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
+  /** training points both passes computed Ŷ for (the first 250 at most) */
+  examples: number;
+  loop_ms: number;
+  vectorized_ms: number;
+  /** max |Ŷ_loop - Ŷ_vectorized| */
+  max_difference: number;
+}
+
 export interface FrameArray {
   /** output, collapse_output, neurons/<l>, W/<l> or b/<l> */
   name: string;
@@ -329,6 +346,7 @@ export interface HelloMessage {
 }
 
 export interface HiddenLayer {
+  /** at most 8, or 64 in a network of one hidden layer */
   units: number;
   activation: "sigmoid" | "tanh" | "relu" | "leaky_relu" | "elu" | "linear";
   /** batch normalization before the activation: γ (Z - μ) / √(σ² + ε) + β, with the batch's μ and σ² while training, their running averages for the grids and the metrics */
@@ -1100,6 +1118,13 @@ export interface StudentCard {
   locked: boolean;
   /** the student's answer to the last exercise they checked */
   exercise: CardExercise | null;
+}
+
+/** Time the course's two forward passes on the current network and training points. */
+export interface TimeForwardMessage {
+  type: "time_forward";
+  /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
+  id: string | number | null;
 }
 
 export interface VariantEntry {

@@ -35,6 +35,7 @@ export const STRINGS = {
     'controls.initTitle': 'How the weights start. The course recommends small random weights (its idea 3: uniform [−1, 1]); Xavier, the default here, and He are beyond its syllabus (“hors matière”).',
     'controls.regularization': 'Regularization',
     'controls.regRate': 'Reg. rate',
+    'controls.hyperTitle': 'A hyperparameter: a value you choose before training. The parameters, the weights and biases of the network, are learnt by gradient descent.',
     'controls.seed': 'Seed',
     'controls.newSeed': 'New random seed (new weights)',
     'controls.trainLoss': 'Train loss',
@@ -98,6 +99,7 @@ export const STRINGS = {
     'controls.initTitle': 'Comment les poids démarrent. Le cours recommande de petits poids aléatoires (son idée 3 : uniforme [−1, 1]) ; Xavier, choisi par défaut ici, et He sont hors matière.',
     'controls.regularization': 'Régularisation',
     'controls.regRate': 'Taux de régul.',
+    'controls.hyperTitle': 'Un hyper-paramètre : une valeur que vous choisissez avant l’entraînement. Les paramètres, les poids et les biais du réseau, sont appris par la descente de gradient.',
     'controls.seed': 'Graine',
     'controls.newSeed': 'Nouvelle graine aléatoire (nouveaux poids)',
     'controls.trainLoss': 'Coût entraîn.',
@@ -175,12 +177,12 @@ const TOOLBAR = `
       </div>
       <div class="settings">
         <label class="field"><span data-label="controls.speed"></span><select data-testid="speed"></select></label>
-        <label class="field"><span data-label="controls.learningRate"></span><select data-testid="learning-rate"></select></label>
-        <label class="field"><span data-label="controls.batchSize"></span><select data-testid="batch-size"></select></label>
-        <label class="field"><span data-label="controls.optimizer"></span><select data-testid="optimizer"></select></label>
-        <label class="field" data-title="controls.initTitle"><span data-label="controls.init"></span><select data-testid="init"></select></label>
-        <label class="field"><span data-label="controls.regularization"></span><select data-testid="regularization"></select></label>
-        <label class="field"><span data-label="controls.regRate"></span><select data-testid="regularization-rate"></select></label>
+        <label class="field"><span data-label="controls.learningRate" data-kind="hyperparameter" data-title="controls.hyperTitle"></span><select data-testid="learning-rate"></select></label>
+        <label class="field"><span data-label="controls.batchSize" data-kind="hyperparameter" data-title="controls.hyperTitle"></span><select data-testid="batch-size"></select></label>
+        <label class="field"><span data-label="controls.optimizer" data-kind="hyperparameter" data-title="controls.hyperTitle"></span><select data-testid="optimizer"></select></label>
+        <label class="field" data-title="controls.initTitle"><span data-label="controls.init" data-kind="hyperparameter" data-title="controls.hyperTitle"></span><select data-testid="init"></select></label>
+        <label class="field"><span data-label="controls.regularization" data-kind="hyperparameter" data-title="controls.hyperTitle"></span><select data-testid="regularization"></select></label>
+        <label class="field"><span data-label="controls.regRate" data-kind="hyperparameter" data-title="controls.hyperTitle"></span><select data-testid="regularization-rate"></select></label>
         <label class="field seed-field"><span data-label="controls.seed"></span>
           <span class="seed-row"><input type="number" min="0" step="1" data-testid="seed">
           <button type="button" class="btn-icon" data-testid="new-seed" data-title="controls.newSeed" aria-label="">⟳</button></span></label>

@@ -39,7 +39,7 @@ function skeleton() {
     /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'btn-icon', 'data-testid': testid, 'data-title': title }, [text]));
   const removeLayer = button('remove-layer', 'network.removeLayer', '−');
   const addLayer = button('add-layer', 'network.addLayer', '+');
-  const layerCount = h('span', { class: 'layer-count' });
+  const layerCount = h('span', { class: 'layer-count', 'data-kind': 'hyperparameter' });
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'net-links');
   svg.setAttribute('aria-hidden', 'true');
@@ -200,6 +200,7 @@ export function mountNetwork(container, ctx) {
       out.append(h('span', {}, ['ŷ', n[L] > 1 ? h('sub', { text: String(j + 1) }) : null]));
     }
     parts.layerCount.textContent = hidden.length === 1 ? t('network.hiddenLayer') : t('network.hiddenLayers', { n: hidden.length });
+    parts.layerCount.title = t('network.hyperparameter', { what: parts.layerCount.textContent });
     renderLocks();
     if (frame) paintFrame(frame);
   }

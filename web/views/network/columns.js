@@ -94,7 +94,7 @@ export function hiddenHead(x, l, layer, { catalog, narrow, t, change }) {
   const dead = h('span', { class: 'layer-dead', 'data-testid': `dead-count-${l}` });
   const head = columnHead(x, [
     h('div', { class: 'units-row' }, [remove, add]),
-    h('span', { class: 'col-sub', title: size }, [
+    h('span', { class: 'col-sub', 'data-kind': 'hyperparameter', title: t('network.hyperparameter', { what: size }) }, [
       h('span', { class: 'col-sub-long', text: size }), h('span', { class: 'col-sub-short', text: String(layer.units) }),
     ]),
     activation, batchNorm, dead,
