@@ -22,6 +22,8 @@ class Limits(ServerModel):
 
     max_hidden_layers: int
     max_units: int
+    max_wide_units: int = Field(
+        description="units of the hidden layer of a network that has only one")
     min_points: int
     max_points: int = Field(description="points of a dataset, generated, added or imported")
     max_noise: float

@@ -454,6 +454,8 @@ export interface LeaderboardRow {
 export interface Limits {
   max_hidden_layers: number;
   max_units: number;
+  /** units of the hidden layer of a network that has only one */
+  max_wide_units: number;
   min_points: number;
   /** points of a dataset, generated, added or imported */
   max_points: number;
