@@ -538,6 +538,7 @@ def test_random_messages_during_training_leave_every_session_usable(
     assert 0 <= trainer.position < trainer.batches_per_epoch
     if session.state == "diverged":
         handle(session, protocol.ResetMessage(type="reset"))
+    handle(session, protocol.PauseMessage(type="pause"))  # ends a step the actions left running
     handle(session, protocol.StepMessage(type="step", epochs=1))
     epoch = session.epoch
     while session.step_left:
