@@ -78,8 +78,22 @@ function namesOf(catalog, key) {
 }
 
 /**
- * The values a grid search tries for one field (as engine.search.space.Range.grid does), to
- * count the grid's configs.
+ * A number rounded to the nearest integer, halves to the even one (Python's `round`, which
+ * the engine's grid uses; `Math.round` takes halves up).
+ * @param {number} v
+ */
+function roundHalfEven(v) {
+  const floor = Math.floor(v);
+  const diff = v - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/**
+ * The values a grid search tries for one field, to count the grid's configs: the engine's
+ * rule (`engine.search.space.Range.grid`: NumPy's linspace or geomspace, integers rounded
+ * halves to even, repeats dropped), which `tests/server/test_grid_rules.py` holds the two to.
  * @param {Dimension} dim  a list of names or {low, high, steps, log}
  * @param {boolean} integer
  */
@@ -87,10 +101,14 @@ export function gridValues(dim, integer) {
   if (Array.isArray(dim)) return dim;
   const { low, high, log } = dim;
   const steps = Math.max(2, dim.steps);
-  const values = Array.from({ length: steps }, (_, i) => (log
-    ? low * (high / low) ** (i / (steps - 1))
-    : low + ((high - low) * i) / (steps - 1)));
-  return integer ? [...new Set(values.map((v) => Math.round(v)))] : values;
+  const values = Array.from({ length: steps }, (_, i) => {
+    if (i === 0) return low;
+    if (i === steps - 1) return high;
+    return log
+      ? 10 ** (Math.log10(low) + i * ((Math.log10(high) - Math.log10(low)) / (steps - 1)))
+      : low + i * ((high - low) / (steps - 1));
+  });
+  return integer ? [...new Set(values.map(roundHalfEven))] : values;
 }
 
 /**
