@@ -116,7 +116,11 @@ def main() -> None:
     parser.add_argument("--no-compression", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    extra = ["--workers", "1", "--log-level", "warning"]
+    # Every student comes from this machine's one address: the server's per-address and
+    # per-process session limits (40 and 160 by default) would refuse the rest.
+    extra = ["--workers", "1", "--log-level", "warning",
+             "--max-sessions-per-client", str(args.students),
+             "--max-sessions", str(max(args.students, 160))]
     if args.no_compression:
         extra.append("--no-compression")
     with server_process(extra_args=extra) as (process, base_url):
