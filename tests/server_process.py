@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -116,6 +117,27 @@ def dump_log(log: IO[bytes], title: str) -> None:
 
 
 @contextlib.contextmanager
+def ended_by_sigterm() -> Iterator[None]:
+    """A SIGTERM (a bench stopped by `timeout`, say) ends the program through its `finally`
+    blocks, so that the servers it started are stopped rather than left running. Only in the
+    main thread, and only where SIGTERM still has its default action (an outer block or the
+    program may have its own)."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
 def server_process(port: int | None = None, extra_args: Sequence[str] = (),
                    timeout: float = 20.0, program: Sequence[str] = SERVER, cwd: Path = ROOT,
                    ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
@@ -124,7 +146,7 @@ def server_process(port: int | None = None, extra_args: Sequence[str] = (),
     at once), the server starts again on another."""
     chosen = port
     port = port or free_port()
-    with tempfile.TemporaryFile() as log:
+    with ended_by_sigterm(), tempfile.TemporaryFile() as log:
         process: subprocess.Popen[bytes] | None = None
         failed = True
         try:
