@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright  # noqa: E402
 
 from tests.browser.peers import class_of_peers, mixed_class  # noqa: E402
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -76,17 +76,7 @@ def main() -> None:
         mosaic(args, width, height)
         return
     with running_server() as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        teacher = browser.new_page(viewport={"width": width, "height": height},
-                                   device_scale_factor=1)
-        teacher.goto(f"{base_url}/teach?lang={args.lang}")
-        expect(teacher.get_by_test_id("connection")).to_have_attribute("data-state", "open")
-        teacher.get_by_test_id("room-title-input").fill(args.title)
-        teacher.get_by_test_id("room-create").click()
-        code_box = teacher.get_by_test_id("room-code")
-        expect(code_box).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
-        code = code_box.inner_text()
+        browser, teacher, code = open_class(playwright, base_url, args, width, height)
         for name, query in STUDENTS[:args.students]:
             join(browser, base_url, code, name, query, args.lang)
         cards = teacher.locator('[data-testid^="gallery-student-"]')
@@ -111,22 +101,30 @@ def main() -> None:
     print(f"wrote {args.out}")
 
 
+def open_class(playwright: Playwright, base_url: str, args: argparse.Namespace, width: int,
+               height: int) -> tuple[Browser, Page, str]:
+    """Chromium, the teacher's page at the screenshot's size, and the code of the class it
+    opened."""
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    teacher = browser.new_page(viewport={"width": width, "height": height},
+                               device_scale_factor=1)
+    teacher.goto(f"{base_url}/teach?lang={args.lang}")
+    expect(teacher.get_by_test_id("connection")).to_have_attribute("data-state", "open")
+    teacher.get_by_test_id("room-title-input").fill(args.title)
+    teacher.get_by_test_id("room-create").click()
+    code_box = teacher.get_by_test_id("room-code")
+    expect(code_box).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
+    return browser, teacher, code_box.inner_text()
+
+
 def mosaic(args: argparse.Namespace, width: int, height: int) -> None:
     """The teacher's mosaic of a class of websocket students."""
     limits = ["--max-sessions", str(args.class_size + 20),
               "--max-sessions-per-client", str(args.class_size + 20)]
     with running_server(extra_args=limits) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        teacher = browser.new_page(viewport={"width": width, "height": height},
-                                   device_scale_factor=1)
-        teacher.goto(f"{base_url}/teach?lang={args.lang}")
-        expect(teacher.get_by_test_id("connection")).to_have_attribute("data-state", "open")
-        teacher.get_by_test_id("room-title-input").fill(args.title)
-        teacher.get_by_test_id("room-create").click()
-        code_box = teacher.get_by_test_id("room-code")
-        expect(code_box).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
-        with class_of_peers(base_url, code_box.inner_text(), mixed_class(args.class_size)):
+        browser, teacher, code = open_class(playwright, base_url, args, width, height)
+        with class_of_peers(base_url, code, mixed_class(args.class_size)):
             expect(teacher.get_by_test_id("gallery-count")).to_have_attribute(
                 "data-count", str(args.class_size), timeout=60_000)
             teacher.get_by_test_id("view-mosaic").click()
