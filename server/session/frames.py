@@ -104,10 +104,15 @@ class FrameFlow:
         if visible:
             self.next_frame_at = min(self.next_frame_at, time.monotonic())
 
-    def ack(self, seq: int) -> None:
-        """The client drew frame `seq` and so every one sent before it."""
+    def ack(self, seq: int, now: float | None = None) -> bool:
+        """The client drew frame `seq` and so every one sent before it. True when that lets
+        the scheduler do more: a periodic frame waited for it (FRAMES_IN_FLIGHT), or the
+        training did (`stalled`)."""
+        now = time.monotonic() if now is None else now
+        waiting = len(self.in_flight) >= FRAMES_IN_FLIGHT or self.stalled(now)
         while self.in_flight and self.in_flight[0][0] <= seq:
             self.in_flight.popleft()
+        return waiting
 
     def stalled(self, now: float) -> bool:
         """A frame sent STALLED_SECONDS ago is still not acknowledged (the client stopped
@@ -127,6 +132,14 @@ class FrameFlow:
                 or not self.due():
             return None
         return self.next_frame_at - now
+
+    def next_tick(self) -> float | None:
+        """When the next periodic frame will be built once something new is there: the
+        frame interval's end, or None when no periodic frame is coming soon (one is built
+        and not sent, FRAMES_IN_FLIGHT wait for their acknowledgement)."""
+        if self.ready is not None or len(self.in_flight) >= FRAMES_IN_FLIGHT:
+            return None
+        return self.next_frame_at
 
     def owed(self, now: float) -> bool:
         """The last periodic frame is older than the floor rate's interval."""

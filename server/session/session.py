@@ -58,7 +58,7 @@ class Session:
                                 best_epoch=lambda: self.training.best_validation_epoch(),
                                 point=lambda: self.training.point())
         self.training = Training(self.machine, self.outbox, model, self.frames.stalled,
-                                 name=self.id)
+                                 name=self.id, next_frame=self.frames.next_tick)
         self.searches: SessionSearch | None = None
         """Hyperparameter searches (server/search.py), attached by the runner."""
         self.room: RoomLink | None = None

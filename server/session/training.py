@@ -39,10 +39,13 @@ class Training:
     """The training side of one session: `model` is its network."""
 
     def __init__(self, machine: Machine, outbox: Outbox, model: Model,
-                 stalled: Callable[[float], bool], name: str = "") -> None:
+                 stalled: Callable[[float], bool], name: str = "",
+                 next_frame: Callable[[], float | None] = lambda: None) -> None:
         self.machine, self.outbox, self.model = machine, outbox, model
         self.stalled = stalled
         """The client takes no frame (FrameFlow.stalled): training waits."""
+        self.next_frame = next_frame
+        """When the next periodic frame will be built (FrameFlow.next_tick), or None."""
         self.name = name
         """The session's id, for the log."""
         self.step_left = 0
@@ -150,7 +153,15 @@ class Training:
             self._pace_epoch = self.epoch
             elapsed = MAX_BACKLOG_SECONDS
         due = (self.epoch - self._pace_epoch + 1) / pace
-        return max(0.0, due - elapsed)
+        wait = max(0.0, due - elapsed)
+        # Nobody sees an epoch before the frame that shows it: one due shortly before the
+        # next frame is trained just before it, in the same turn of the scheduler. One
+        # wake-up instead of two, and the frame is built while the training left the
+        # caches warm (on a machine idle in between, a cold turn costs about twice).
+        tick = self.next_frame()
+        if tick is not None and wait <= tick - now < wait + 1 / pace:
+            return tick - now
+        return wait
 
     @property
     def slow_motion(self) -> bool:
