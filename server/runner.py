@@ -193,6 +193,11 @@ class Connection:
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text")
+            if text is not None and not self.held:
+                ack = _PLAIN_ACK.fullmatch(text)
+                if ack is not None:
+                    await self.take_ack(int(ack[1]))
+                    continue
             if text is None:
                 data = message.get("bytes") or b""
                 text = data.decode("utf-8", errors="replace") if len(data) < (1 << 24) else ""
@@ -205,6 +210,18 @@ class Connection:
             await self.handle(text)
             while self.held and not self.stalled():
                 await self.handle(self.take_held())
+
+    async def take_ack(self, seq: int) -> None:
+        """An acknowledgement as the page sends it, one per frame drawn: no reply, and no turn
+        of the event loop or of the scheduler of its own. The scheduler wakes only when the
+        ack lets a frame or the training go on (FrameFlow.ack); a flood of acks still spends
+        the connection's budget, and waits like any other message once it is spent."""
+        started = time.perf_counter()
+        if self.session.frames.ack(seq):
+            self.scheduler_wake()
+        self.own.spent(time.perf_counter() - started)
+        if (wait := self.own.delay()) > 0:
+            await asyncio.sleep(wait)
 
     def stalled(self) -> bool:
         """The client acknowledges no frame (FrameFlow.stalled). Its acknowledgements may also
@@ -298,8 +315,10 @@ class Connection:
                 continue
             frame = session.frames.take()
             if frame is not None:
+                # The next frame may be built now: told before the send yields, so that a
+                # scheduler in the middle of its turn sees it then and takes no extra turn.
+                self.scheduler_wake()
                 await self.send(frame)
-                self.scheduler_wake()  # the next frame may be built now
                 continue
             self.changed.clear()
             await self.changed.wait()
