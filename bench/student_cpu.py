@@ -8,9 +8,16 @@
 Each student opens the page's session as it comes (the default config, the default pace and
 view), plays, and acknowledges every frame on arrival as the page does. The server runs in one
 process on a free port; its CPU time (user + system, from /proc, its children included) is read
-before and after the timed play, and divided by students × seconds. A floor is timed in the
-same run: the engine alone building the same frames in this process, so the overhead of
-everything else (metrics, encoding, compression, the socket) reads as a ratio.
+before and after the timed play, and divided by students × seconds.
+
+Two floors are timed in the same run, in this process, for one student: the session's own
+work (`Session.train_slice` at the pace, then the frame the server would build, deflated as
+the server deflates it), with no socket and no event loop,
+- paced: one epoch and one frame each 1/30 s, the thread sleeping in between as the server
+  does (on many machines a turn after a sleep costs more: the caches went to others);
+- back to back: the same work with no sleep.
+The server's figure over the paced floor is what the socket, the event loop and the scheduler
+add; the paced floor over the back-to-back one is what the rhythm itself costs.
 """
 
 from __future__ import annotations
@@ -25,7 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
+# One BLAS thread, as in the server, before NumPy loads (the floors run in this process).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -107,6 +117,38 @@ async def run(args: argparse.Namespace, url: str, pid: int) -> dict[str, Any]:
     }
 
 
+def work_floor(seconds: float, paced: bool) -> float:
+    """CPU ms per second of one student's session work alone: training at the default pace
+    and the periodic frames, deflated (see the module's docstring)."""
+    import zlib
+
+    from server.runner import parse
+    from server.session import handle
+    from server.session.session import Session
+    from server.settings import Settings
+    from server.wire import DEFLATE_LEVEL
+
+    session = Session(Settings())
+    handle(session, parse('{"type": "play", "id": "p"}', 1 << 20))
+    deflate = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -12, 5)
+    interval = 1 / session.model.config.view.fps
+    ticks = round(seconds / interval)
+    cpu = 0.0
+    next_tick = time.monotonic()
+    for _ in range(ticks):
+        if paced:
+            next_tick += interval
+            time.sleep(max(0.0, next_tick - time.monotonic()))
+        started = time.thread_time()
+        session.train_slice(0.004)
+        frame = session.frame(periodic=True)
+        deflate.compress(frame)
+        deflate.flush(zlib.Z_SYNC_FLUSH)
+        session.frames.ack(session.frames.seq)
+        cpu += time.thread_time() - started
+    return 1000 * cpu / (ticks * interval)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1)
@@ -115,6 +157,8 @@ def main() -> None:
                         help="each student's tab is hidden (the page tells the server)")
     parser.add_argument("--no-compression", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floors (the session's work alone, in this process)")
     args = parser.parse_args()
     # Every student comes from this machine's one address: the server's per-address and
     # per-process session limits (40 and 160 by default) would refuse the rest.
@@ -126,6 +170,12 @@ def main() -> None:
     with server_process(extra_args=extra) as (process, base_url):
         url = base_url.replace("http", "ws", 1) + "/ws"
         result = asyncio.run(run(args, url, process.pid))
+    if not args.no_floor:
+        result["floor_paced_ms_per_second"] = round(work_floor(args.seconds, paced=True), 1)
+        result["floor_back_to_back_ms_per_second"] = round(
+            work_floor(args.seconds, paced=False), 1)
+        result["server_over_paced_floor"] = round(
+            result["cpu_ms_per_student_second"] / result["floor_paced_ms_per_second"], 2)
     for key, value in result.items():
         print(f"{key:28} {value}")
     if args.json:
