@@ -74,10 +74,13 @@ class _Slab:
 @dataclass
 class _Block:
     """A slab bound to a scratch: A1[l] = [A[l]; 1] (A1[0] the slab's inputs, the rest views of
-    the scratch), Z[l] (scratch views) and the (frame view, A[l] view) pairs to copy."""
+    the scratch), Z[l] (scratch views), where each g[l] writes A[l] (A[l] in A1[l], or the
+    frame's own array for the output layer when its rows are contiguous there: nothing reads
+    A[L] afterwards) and the (frame view, A[l] view) pairs left to copy."""
 
     A1: list[F32]
     Z: list[F32]
+    A: list[F32]
     copies: list[tuple[F32, F32]]
 
     @classmethod
@@ -88,11 +91,16 @@ class _Block:
             A1.append(scratch[start:start + (k + 1) * m].reshape(k + 1, m))
             start += (k + 1) * m
         Z = [slab.inputs[:-1]] + [scratch[start:start + k * m].reshape(k, m) for k in sizes[1:]]
-        rows = slab.bottom - slab.top
-        copies = [(target[:, slab.top:slab.bottom],
-                   A1[l][:-1].reshape(sizes[l], rows, slab.resolution))
-                  for l, target in slab.targets.items()]
-        return cls(A1, Z, copies)
+        A = [a1[:-1] for a1 in A1]
+        rows, L = slab.bottom - slab.top, len(sizes) - 1
+        copies = []
+        for l, target in slab.targets.items():
+            view = target[:, slab.top:slab.bottom]
+            if l == L and view.flags.c_contiguous:
+                A[L] = view.reshape(sizes[L], m)
+            else:
+                copies.append((view, A[l].reshape(sizes[l], rows, slab.resolution)))
+        return cls(A1, Z, A, copies)
 
     def forward(self, Wb: list[Array], g: list[Activation]) -> None:
         """Z[l] = [W b][l] A1[l-1], A[l] = g[l](Z[l]), as the network's forward pass."""
@@ -100,7 +108,7 @@ class _Block:
             a1[-1] = 1.0  # the previous block (maybe another evaluator's) wrote over it
         for l in range(1, len(Wb)):
             np.dot(Wb[l], self.A1[l - 1], out=self.Z[l])
-            g[l].forward(self.Z[l], out=self.A1[l][:-1])
+            g[l].forward(self.Z[l], out=self.A[l])
 
 
 class GridEvaluator:
