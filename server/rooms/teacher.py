@@ -65,6 +65,11 @@ class TeacherMember(InRoom):
         """Who waits to be admitted."""
         self.files = record.FileRequests()
         """The record's requests for session files."""
+        self.hidden: set[str] = set()
+        """The students hidden from the gallery, as last read from the store."""
+        self.rehide: set[str] = set()
+        """Students to hide again as they come back: a restarted Redis lost their mark when
+        it lost the room, and each student adds itself back unhidden."""
 
     def ended(self) -> str | None:
         return self.code
@@ -140,6 +145,7 @@ class TeacherMember(InRoom):
                     "place): create a new class"))
                 return None
             log.info("room %s put back after its store restarted", self.code)
+            self.rehide |= self.hidden
             await self.listen_again()
         if room is not None:
             self.room, self.store_lost = room, False
@@ -217,6 +223,11 @@ class TeacherMember(InRoom):
     async def on_hide(self, room: Room, message: protocol.RoomHideMessage) -> None:
         if not await self.hub.set_hidden(room.code, message.student, message.hidden):
             raise no_such_student()
+        if message.hidden:
+            self.hidden.add(message.student)
+        else:
+            self.hidden.discard(message.student)
+            self.rehide.discard(message.student)
         self._ack(message, "hide")
 
     async def on_remove(self, room: Room, message: protocol.RoomRemoveMessage) -> None:
@@ -406,6 +417,12 @@ class TeacherMember(InRoom):
         if self.session.backlog > MAX_TEACHER_BACKLOG:
             return  # the teacher's socket is behind: the next gallery will do
         students, cards = await hub.students(code), await hub.cards(code)
+        for student in students:
+            if student.id in self.rehide:
+                self.rehide.discard(student.id)
+                if not student.hidden and await hub.set_hidden(code, student.id, True):
+                    student.hidden = True
+        self.hidden = {student.id for student in students if student.hidden}
         shown = [shown_card(student, cards.get(student.id), bool(room.locks),
                             self.thumbs.get(student.id)) for student in students]
         self.thumbs = {s.id: self.thumbs[s.id] for s in students if s.id in self.thumbs} | {

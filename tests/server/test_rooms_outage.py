@@ -77,6 +77,35 @@ def test_a_class_survives_a_redis_restart(settings: Settings, redis: RedisServer
         assert student.until("room_state")["locks"] == ["dataset"]
 
 
+def test_a_hidden_student_is_hidden_again_when_the_room_comes_back(
+        settings: Settings, redis: RedisServer) -> None:
+    """A restarted Redis comes back empty: the students add themselves back unhidden, and the
+    teacher's part hides again the ones the teacher had hidden."""
+    with sockets(room_settings(settings, "redis", redis.url), 3) as (_, (teacher, ada, bo)):
+        room = create(teacher)
+        hidden = join(ada, room["code"], "Ada")["student"]
+        shown = join(bo, room["code"], "Bo")["student"]
+        gallery_with(teacher, 2)
+        assert ask(teacher, "room_hide", key=room["key"], student=hidden,
+                   hidden=True)["type"] == "room_ack"
+        while not {card["id"]: card["hidden"]
+                   for card in gallery_with(teacher, 2)["students"]}[hidden]:
+            pass
+
+        redis.stop()
+        outage_told(teacher)
+        redis.start()  # on the same port, empty
+        back = gallery_with(teacher, 2)
+        assert {card["id"]: card["hidden"] for card in back["students"]} == \
+            {hidden: True, shown: False}
+        # The mark is in the store again, not only on the teacher's page.
+        assert ask(teacher, "room_hide", key=room["key"], student=hidden,
+                   hidden=False)["type"] == "room_ack"
+        while {card["id"]: card["hidden"]
+               for card in gallery_with(teacher, 2)["students"]}[hidden]:
+            pass
+
+
 def test_a_frozen_redis_is_given_up_and_the_class_carries_on_when_it_answers(
         settings: Settings, redis: RedisServer) -> None:
     with sockets(room_settings(settings, "redis", redis.url), 2) as (_, (teacher, student)):
