@@ -70,6 +70,9 @@ class TeacherMember(InRoom):
         self.rehide: set[str] = set()
         """Students to hide again as they come back: a restarted Redis lost their mark when
         it lost the room, and each student adds itself back unhidden."""
+        self.removed: set[str] = set()
+        """Students this socket removed. One removed just as the store failed may not have
+        heard it, and adds itself back with the others: it is removed again."""
 
     def ended(self) -> str | None:
         return self.code
@@ -231,13 +234,21 @@ class TeacherMember(InRoom):
         self._ack(message, "hide")
 
     async def on_remove(self, room: Room, message: protocol.RoomRemoveMessage) -> None:
-        removed = await self.hub.remove_student(room.code, message.student)
-        if removed is None:
+        if not await self._remove(room.code, message.student):
             raise no_such_student()
+        self._ack(message, "remove")
+
+    async def _remove(self, code: str, student: str) -> bool:
+        """Take the student out of the room and tell it (and the teacher's page); False when
+        it is not in the room."""
+        removed = await self.hub.remove_student(code, student)
+        if removed is None:
+            return False
+        self.removed.add(removed.id)
         await self.tell(removed.id, protocol.RoomClosedMessage(reason="removed"))
         await self.tell("teacher", protocol.RoomEventMessage(
             event="left", student=removed.id, name=removed.name))
-        self._ack(message, "remove")
+        return True
 
     async def on_challenge(self, room: Room, message: protocol.RoomChallengeMessage) -> None:
         if room.challenge is not None:
@@ -417,6 +428,9 @@ class TeacherMember(InRoom):
         if self.session.backlog > MAX_TEACHER_BACKLOG:
             return  # the teacher's socket is behind: the next gallery will do
         students, cards = await hub.students(code), await hub.cards(code)
+        for student in [student for student in students if student.id in self.removed]:
+            await self._remove(code, student.id)
+        students = [student for student in students if student.id not in self.removed]
         for student in students:
             if student.id in self.rehide:
                 self.rehide.discard(student.id)

@@ -214,6 +214,49 @@ def test_a_room_that_cannot_come_back_ends_with_a_sentence_and_a_new_class_opens
     _run(scenario())
 
 
+def test_a_student_removed_as_the_store_failed_is_removed_again_when_it_comes_back(
+        settings: Settings) -> None:
+    """The removal did not reach the student before the store failed: it adds itself back
+    with the others when the room comes back, and the teacher's socket removes it again."""
+    async def scenario() -> None:
+        hub = MemoryHub(settings.room_idle_seconds)
+        teacher, to_teacher = _member(settings, hub)
+        await teacher.on_create(protocol.RoomCreateMessage(type="room_create", id="c"))
+        part = teacher.part
+        assert isinstance(part, TeacherMember)
+        student, to_student = _member(settings, hub)
+        await student.on_join(protocol.RoomJoinMessage(type="room_join", code=part.code,
+                                                       name="Ada"))
+        ada = student.part
+        assert isinstance(ada, StudentMember)
+        stays, _ = _member(settings, hub)
+        await stays.on_join(protocol.RoomJoinMessage(type="room_join", code=part.code,
+                                                     name="Bo"))
+        room = await hub.get(part.code)
+        assert room is not None
+        await part.on_remove(room, protocol.RoomRemoveMessage(
+            type="room_remove", key=room.key, student=ada.student))
+        assert [s.name for s in await hub.students(part.code)] == ["Bo"]
+        # It never heard it, and adds itself back as after a restart of the store.
+        assert await hub.add_student(part.code, ada.me, 5) == "added"
+        to_teacher.clear()
+        await part._gallery()
+        galleries = [m for m in to_teacher if isinstance(m, protocol.RoomGalleryMessage)]
+        assert [[card.name for card in g.students] for g in galleries] == [["Bo"]]
+        assert [s.name for s in await hub.students(part.code)] == ["Bo"]
+        assert part.removed == {ada.student}
+        for _ in range(50):  # the channel's message reaches its socket
+            if any(isinstance(m, protocol.RoomClosedMessage) for m in to_student):
+                break
+            await asyncio.sleep(0.01)
+        assert "removed" in [m.reason for m in to_student
+                             if isinstance(m, protocol.RoomClosedMessage)]
+        for one in (teacher, student, stays):
+            await _end(one)
+
+    _run(scenario())
+
+
 async def _codes(hub: MemoryHub) -> list[str]:
     return list(hub.rooms)
 
