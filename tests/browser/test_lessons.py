@@ -669,6 +669,11 @@ def test_the_wide_layer_lesson_trains_sixty_four_neurons_and_says_why_eight_else
     card = page.get_by_test_id("experiment-card")
     expect(card).to_contain_text("This lesson alone allows 64 neurons")
     expect(card).to_contain_text("elsewhere a layer stops at 8")
+    # Every neuron is drawn, and the diagram stays about as tall as a layer of 12: not a
+    # column of 64 at the usual pitch (over 3,300 px).
+    expect(page.get_by_test_id("neuron-1-63")).to_be_visible()
+    stage = page.locator(".net-stage").bounding_box()
+    assert stage is not None and stage["height"] < 1000
     train(app, page)
     app.wait("s => s.frame.header.epoch >= 200 && s.history.length > 0")
     page.get_by_test_id("variant-2neurons").click()

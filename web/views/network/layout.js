@@ -8,6 +8,11 @@ export const NODE_BASE = 40;
 export const PITCH_BASE = 52;
 /** The widest column header, in rem: room for a select showing "Leaky ReLU" whole. */
 const HEAD_REM = 6.4;
+/** A layer taller than this many neurons (the wide-layer lesson's 64) gets a smaller row
+ * pitch, down to WIDE_PITCH: the diagram stays about as tall as this many rows at the usual
+ * pitch, every neuron still drawn. */
+const TALL_ROWS = 12;
+const WIDE_PITCH = 10;
 
 /**
  * Where everything goes, in px, for layer sizes n and an output header outWidth wide and
@@ -43,9 +48,11 @@ export function geometry(stage, n, outWidth, outHeight = 0) {
     && !cramped(4.3 * rem) ? Math.ceil(outHeight + 4) : 0;
   if (lift) outWidth = 0;
   head += lift;
+  const wide = tallest > TALL_ROWS;
   const pitch = fit
-    ? Math.max(minPitch, Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
-    : PITCH_BASE;
+    ? Math.max(wide ? WIDE_PITCH : minPitch,
+      Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
+    : wide ? Math.max(WIDE_PITCH, Math.floor((TALL_ROWS * PITCH_BASE) / tallest)) : PITCH_BASE;
   const height = head + tallest * pitch + 12;
   const tight = cramped(Math.max(4.3 * rem, roomFor(width)));
   if (tight) width = Math.ceil(left + Math.max(4.3 * rem, outWidth / 2 + 4) + L * minSpacing + outWidth / 2);
