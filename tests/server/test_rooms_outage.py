@@ -182,16 +182,23 @@ def _member(settings: Settings, hub: MemoryHub) -> tuple[RoomMember, list[Any]]:
     return RoomMember(session, hub, settings, "127.0.0.1"), sent
 
 
+async def _teacher(settings: Settings, hub: MemoryHub
+                   ) -> tuple[RoomMember, list[Any], TeacherMember]:
+    """A teacher's socket that created a room: (member, what it sent, its teacher part)."""
+    teacher, sent = _member(settings, hub)
+    await teacher.on_create(protocol.RoomCreateMessage(type="room_create", id="c1"))
+    part = teacher.part
+    assert isinstance(part, TeacherMember)
+    return teacher, sent, part
+
+
 def test_a_room_that_cannot_come_back_ends_with_a_sentence_and_a_new_class_opens(
         settings: Settings) -> None:
     one = settings.model_copy(update={"max_rooms": 1})
 
     async def scenario() -> None:
         hub = MemoryHub(one.room_idle_seconds)
-        teacher, sent = _member(one, hub)
-        await teacher.on_create(protocol.RoomCreateMessage(type="room_create", id="c1"))
-        part = teacher.part
-        assert isinstance(part, TeacherMember)
+        teacher, sent, part = await _teacher(one, hub)
         code = part.code
         # The store came back empty, and another room took the only place first.
         await hub.delete(code)
@@ -220,10 +227,7 @@ def test_a_student_removed_as_the_store_failed_is_removed_again_when_it_comes_ba
     with the others when the room comes back, and the teacher's socket removes it again."""
     async def scenario() -> None:
         hub = MemoryHub(settings.room_idle_seconds)
-        teacher, to_teacher = _member(settings, hub)
-        await teacher.on_create(protocol.RoomCreateMessage(type="room_create", id="c"))
-        part = teacher.part
-        assert isinstance(part, TeacherMember)
+        teacher, to_teacher, part = await _teacher(settings, hub)
         student, to_student = _member(settings, hub)
         await student.on_join(protocol.RoomJoinMessage(type="room_join", code=part.code,
                                                        name="Ada"))
