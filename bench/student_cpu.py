@@ -4,6 +4,7 @@
     python bench/student_cpu.py --students 10     # ten at once
     python bench/student_cpu.py --hidden          # the page's tab hidden (visibility message)
     python bench/student_cpu.py --json            # one JSON line as well
+    python bench/student_cpu.py --no-floor        # without the floors (below)
 
 Each student opens the page's session as it comes (the default config, the default pace and
 view), plays, and acknowledges every frame on arrival as the page does. The server runs in one
