@@ -104,12 +104,11 @@ class FrameFlow:
         if visible:
             self.next_frame_at = min(self.next_frame_at, time.monotonic())
 
-    def ack(self, seq: int, now: float | None = None) -> bool:
+    def ack(self, seq: int) -> bool:
         """The client drew frame `seq` and so every one sent before it. True when that lets
         the scheduler do more: a periodic frame waited for it (FRAMES_IN_FLIGHT), or the
         training did (`stalled`)."""
-        now = time.monotonic() if now is None else now
-        waiting = len(self.in_flight) >= FRAMES_IN_FLIGHT or self.stalled(now)
+        waiting = len(self.in_flight) >= FRAMES_IN_FLIGHT or self.stalled(time.monotonic())
         while self.in_flight and self.in_flight[0][0] <= seq:
             self.in_flight.popleft()
         return waiting
