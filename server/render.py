@@ -197,7 +197,7 @@ class Renderer:
                 for l, js in died_at.items() if js
             },
             "diagnostics": {"layers": layers},
-            "coach": [{"code": a.code, "params": _json_safe(a.params)}
+            "coach": [{"code": a.code, "params": json_safe(a.params)}
                       for a in coach.advise(snapshot)],
             "collapse": net.L >= 2 and is_collapsible(net),
         }
@@ -258,12 +258,12 @@ def _list(values: npt.NDArray[Any] | None) -> list[float]:
     return [] if values is None else [float(x) for x in values]
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """Advice params with non-finite floats as null."""
     if isinstance(value, float):
         return finite_or_none(value)
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -56,9 +56,116 @@ class HistoryPoint(Metrics):
     epoch: int
 
 
-class Advice(ServerModel):
-    code: str
-    params: dict[str, Any]
+class SymmetryParams(ServerModel):
+    layers: list[int] = Field(description="the hidden layers whose neurons are all identical")
+    init: str
+
+
+class LrTooHighParams(ServerModel):
+    learning_rate: float | None
+    reason: Literal["diverged", "diverging", "oscillating", "dying_relu"]
+    count: int | None = Field(default=None,
+                              description="dying_relu: the ReLUs that died within a few epochs")
+
+
+class NoNonlinearityParams(ServerModel):
+    reason: Literal["linear_hidden", "no_hidden"]
+    layers: int | None = Field(default=None, description="linear_hidden: the hidden layers")
+    accuracy: float | None = Field(default=None,
+                                   description="no_hidden: the training accuracy it stalls at")
+
+
+class OutputMismatchParams(ServerModel):
+    task: str
+    output: str
+    expected: str
+
+
+class LossMismatchParams(ServerModel):
+    task: str
+    loss: str
+    expected: str
+
+
+class VanishingGradientParams(ServerModel):
+    ratio: float | None = Field(description="the first hidden layer's gradient norm over the "
+                                "last's")
+    layers: int
+    accuracy: float | None
+    epoch: int
+
+
+class UnderfittingParams(ServerModel):
+    accuracy: float | None
+    epoch: int
+
+
+class OverfittingParams(ServerModel):
+    best_epoch: int
+    split: Literal["validation", "test"]
+    best_loss: float | None
+    loss: float | None
+
+
+class DeadReluParams(ServerModel):
+    layer: int
+    count: int
+    total: int
+    neurons: list[int] = Field(description="the dead neurons' indices, from 0")
+
+
+class SymmetryAdvice(ServerModel):
+    code: Literal["symmetry"]
+    params: SymmetryParams
+
+
+class LrTooHighAdvice(ServerModel):
+    code: Literal["lr_too_high"]
+    params: LrTooHighParams
+
+
+class NoNonlinearityAdvice(ServerModel):
+    code: Literal["no_nonlinearity"]
+    params: NoNonlinearityParams
+
+
+class OutputMismatchAdvice(ServerModel):
+    code: Literal["output_mismatch"]
+    params: OutputMismatchParams
+
+
+class LossMismatchAdvice(ServerModel):
+    code: Literal["loss_mismatch"]
+    params: LossMismatchParams
+
+
+class VanishingGradientAdvice(ServerModel):
+    code: Literal["vanishing_gradient"]
+    params: VanishingGradientParams
+
+
+class UnderfittingAdvice(ServerModel):
+    code: Literal["underfitting"]
+    params: UnderfittingParams
+
+
+class OverfittingAdvice(ServerModel):
+    code: Literal["overfitting"]
+    params: OverfittingParams
+
+
+class DeadReluAdvice(ServerModel):
+    code: Literal["dead_relu"]
+    params: DeadReluParams
+
+
+Advice = Annotated[
+    SymmetryAdvice | LrTooHighAdvice | NoNonlinearityAdvice | OutputMismatchAdvice
+    | LossMismatchAdvice | VanishingGradientAdvice | UnderfittingAdvice | OverfittingAdvice
+    | DeadReluAdvice,
+    Field(discriminator="code"),
+]
+"""One pitfall the coach found (engine/coach.py), its params by code."""
 
 
 _KEPT = ("Absent from a periodic frame when unchanged since the last frame that carried it: "

@@ -61,11 +61,6 @@ export interface AddPointsMessage {
   replace: boolean;
 }
 
-export interface Advice {
-  code: string;
-  params: Record<string, unknown>;
-}
-
 export interface CardExercise {
   id: string;
   /** right once any answer was right */
@@ -173,6 +168,19 @@ export interface DatasetEntry {
   preview: Array<[number, number, number]>;
   /** classes datasets: the thumbnail for each number of classes */
   class_previews: Record<string, Array<[number, number, number]>> | null;
+}
+
+export interface DeadReluAdvice {
+  code: "dead_relu";
+  params: DeadReluParams;
+}
+
+export interface DeadReluParams {
+  layer: number;
+  count: number;
+  total: number;
+  /** the dead neurons' indices, from 0 */
+  neurons: number[];
 }
 
 export interface Diagnostics {
@@ -324,7 +332,7 @@ export interface FrameHeader {
   /** Absent from a periodic frame when unchanged since the last frame that carried it: the previous value holds. Every other frame carries it. */
   diagnostics?: Diagnostics | null;
   /** Absent from a periodic frame when unchanged since the last frame that carried it: the previous value holds. Every other frame carries it. */
-  coach?: Advice[] | null;
+  coach?: Array<SymmetryAdvice | LrTooHighAdvice | NoNonlinearityAdvice | OutputMismatchAdvice | LossMismatchAdvice | VanishingGradientAdvice | UnderfittingAdvice | OverfittingAdvice | DeadReluAdvice> | null;
   /** Absent from a periodic frame when unchanged since the last frame that carried it: the previous value holds. Every other frame carries it. */
   collapse?: boolean | null;
   /** set on a teacher socket: the spotlit student whose frame this is */
@@ -488,6 +496,29 @@ export interface Limits {
   max_trial_seconds: number;
 }
 
+export interface LossMismatchAdvice {
+  code: "loss_mismatch";
+  params: LossMismatchParams;
+}
+
+export interface LossMismatchParams {
+  task: string;
+  loss: string;
+  expected: string;
+}
+
+export interface LrTooHighAdvice {
+  code: "lr_too_high";
+  params: LrTooHighParams;
+}
+
+export interface LrTooHighParams {
+  learning_rate: number | null;
+  reason: "diverged" | "diverging" | "oscillating" | "dying_relu";
+  /** dying_relu: the ReLUs that died within a few epochs */
+  count: number | null;
+}
+
 export interface Matrix {
   shape: number[];
   values: number[][];
@@ -500,6 +531,19 @@ export interface Metrics {
   train_accuracy: number | null;
   validation_accuracy: number | null;
   test_accuracy: number | null;
+}
+
+export interface NoNonlinearityAdvice {
+  code: "no_nonlinearity";
+  params: NoNonlinearityParams;
+}
+
+export interface NoNonlinearityParams {
+  reason: "linear_hidden" | "no_hidden";
+  /** linear_hidden: the hidden layers */
+  layers: number | null;
+  /** no_hidden: the training accuracy it stalls at */
+  accuracy: number | null;
 }
 
 export interface OptimizerConfig {
@@ -529,6 +573,29 @@ export interface OutputConfig {
 export interface OutputDefault {
   activation: string;
   loss: string;
+}
+
+export interface OutputMismatchAdvice {
+  code: "output_mismatch";
+  params: OutputMismatchParams;
+}
+
+export interface OutputMismatchParams {
+  task: string;
+  output: string;
+  expected: string;
+}
+
+export interface OverfittingAdvice {
+  code: "overfitting";
+  params: OverfittingParams;
+}
+
+export interface OverfittingParams {
+  best_epoch: number;
+  split: "validation" | "test";
+  best_loss: number | null;
+  loss: number | null;
 }
 
 export interface PauseMessage {
@@ -1122,11 +1189,45 @@ export interface StudentCard {
   exercise: CardExercise | null;
 }
 
+export interface SymmetryAdvice {
+  code: "symmetry";
+  params: SymmetryParams;
+}
+
+export interface SymmetryParams {
+  /** the hidden layers whose neurons are all identical */
+  layers: number[];
+  init: string;
+}
+
 /** Time the course's two forward passes on the current network and training points. */
 export interface TimeForwardMessage {
   type: "time_forward";
   /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
   id: string | number | null;
+}
+
+export interface UnderfittingAdvice {
+  code: "underfitting";
+  params: UnderfittingParams;
+}
+
+export interface UnderfittingParams {
+  accuracy: number | null;
+  epoch: number;
+}
+
+export interface VanishingGradientAdvice {
+  code: "vanishing_gradient";
+  params: VanishingGradientParams;
+}
+
+export interface VanishingGradientParams {
+  /** the first hidden layer's gradient norm over the last's */
+  ratio: number | null;
+  layers: number;
+  accuracy: number | null;
+  epoch: number;
 }
 
 export interface VariantEntry {
