@@ -398,7 +398,8 @@ class SessionSearch:
                 finished.score, self._best.score, self._spec.objective)):
             self._best = finished
         self.send(protocol.SearchTrialMessage(
-            search=number, trial=finished.number, config=r.config, seed=r.seed,
+            search=number, trial=finished.number,
+            config=protocol.TrialFields.model_validate(r.config), seed=r.seed,
             epochs=r.epochs, val_loss=r.val_loss, val_accuracy=r.val_accuracy,
             train_loss=r.train_loss, train_accuracy=r.train_accuracy,
             score=None if r.diverged else finished.score, diverged=r.diverged,

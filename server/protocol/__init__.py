@@ -153,6 +153,7 @@ from server.protocol.search import (
     SearchTrialMessage,
     SearchValue,
     SearchValues,
+    TrialFields,
 )
 from server.protocol.session import (
     AckMessage,
@@ -374,6 +375,7 @@ __all__ = [
     "SearchStopMessage",
     "SearchLoadMessage",
     "SearchTrialMessage",
+    "TrialFields",
     "SearchBest",
     "SearchProgressMessage",
     "ROOM_CODE_ALPHABET",

@@ -108,13 +108,30 @@ class SearchLoadMessage(ClientModel):
     trial: Int = Field(ge=0, le=limits.MAX_ID_INT)
 
 
+class TrialFields(ServerModel):
+    """Everything a trial trained with, the data and the epochs aside: every field a search
+    space may vary (engine.search.space.TrialConfig)."""
+
+    learning_rate: float
+    optimizer: str
+    batch_size: int
+    layers: int = Field(description="hidden layers")
+    units: int = Field(description="neurons in each hidden layer")
+    activation: str = Field(description="the hidden layers' activation")
+    init: str
+    regularization: str
+    reg_rate: float
+    features: list[str]
+    seed: int = Field(description="the initial weights' seed")
+
+
 class SearchTrialMessage(ServerModel):
     """One finished trial (in the order they finish, which may differ from `trial`)."""
 
     type: Literal["search_trial"] = "search_trial"
     search: int = Field(description="the session's search number (1, 2, ...)")
     trial: int
-    config: dict[str, Any] = Field(description="the trial's fields, as in a search space")
+    config: TrialFields
     seed: int
     epochs: int = Field(description="epochs trained (fewer when it diverged)")
     val_loss: float | None

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from server import limits
+from engine.search.space import TrialConfig
+from server import limits, protocol
 from server.protocol import Config, SearchStartMessage
 from server.search import base_config, session_config
 from tests.server.conftest import Peer
@@ -138,3 +139,12 @@ def test_a_search_from_the_wide_layer_lesson_starts_at_the_usual_width() -> None
     assert (trial.layers, trial.units) == (1, limits.MAX_UNITS)
     deeper = dataclasses.replace(trial, layers=3)
     Config.model_validate(session_config(wide, deeper).model_dump())
+
+
+def test_a_trial_message_publishes_every_field_of_a_trial_config() -> None:
+    """The published TrialFields, the search space's fields and the engine's TrialConfig are
+    one list: a field added to one and not the others fails here, not in a finished search."""
+    engine_fields = [field.name for field in dataclasses.fields(TrialConfig)]
+    assert list(protocol.TrialFields.model_fields) == engine_fields
+    assert list(protocol.SEARCH_FIELDS) == engine_fields
+    protocol.TrialFields.model_validate(TrialConfig().as_dict())

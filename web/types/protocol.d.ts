@@ -1107,8 +1107,7 @@ export interface SearchTrialMessage {
   /** the session's search number (1, 2, ...) */
   search: number;
   trial: number;
-  /** the trial's fields, as in a search space */
-  config: Record<string, unknown>;
+  config: TrialFields;
   seed: number;
   /** epochs trained (fewer when it diverged) */
   epochs: number;
@@ -1205,6 +1204,28 @@ export interface TimeForwardMessage {
   type: "time_forward";
   /** echoed in every reply: a string of at most 200 characters or an integer of at most 9007199254740992 in size */
   id: string | number | null;
+}
+
+/**
+ * Everything a trial trained with, the data and the epochs aside: every field a search
+ * space may vary (engine.search.space.TrialConfig).
+ */
+export interface TrialFields {
+  learning_rate: number;
+  optimizer: string;
+  batch_size: number;
+  /** hidden layers */
+  layers: number;
+  /** neurons in each hidden layer */
+  units: number;
+  /** the hidden layers' activation */
+  activation: string;
+  init: string;
+  regularization: string;
+  reg_rate: number;
+  features: string[];
+  /** the initial weights' seed */
+  seed: number;
 }
 
 export interface UnderfittingAdvice {
