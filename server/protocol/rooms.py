@@ -463,7 +463,9 @@ class RoomRecordReply(ServerModel):
     id: MessageId = None
     code: str
     title: str
-    roster: str = Field(description="CSV: name, joined, left (UTC, ISO 8601), minutes")
+    roster: str = Field(description="CSV: name, joined, left (UTC, ISO 8601; empty while in, "
+                        "`unknown` when the student left while the teacher's page was closed), "
+                        "minutes")
     standings: str = Field(description="CSV: challenge, metric, rank, name, score, params, "
                            "epoch, eligible (each challenge's final standings)")
     networks: list[RecordNetwork] = Field(description="the best networks, best first")

@@ -40,17 +40,27 @@ def _table(header: list[str], rows: list[list[Any]]) -> str:
     return out.getvalue()
 
 
+UNKNOWN = "unknown"
+"""The roster's `left` of a student who left while the teacher's page was closed."""
+
+
 def roster_csv(roster: list[dict[str, Any]], present: list[Student],
                now: float | None = None) -> str:
     """One row per stay in the class: name, joined, left (empty while in), minutes. A student
-    in the room that the roster missed (its teacher was away) is listed from its join."""
+    in the room that the roster missed (its teacher was away) is listed from its join; one
+    that left while the teacher was away has `unknown` for its departure and no minutes."""
     now = time.time() if now is None else now
-    known = {entry["id"] for entry in roster}
+    known, here = {entry["id"] for entry in roster}, {s.id for s in present}
     stays = [*roster, *({"id": s.id, "name": s.name, "joined": s.joined, "left": None}
                         for s in present if s.id not in known)]
-    rows = [[stay["name"], _when(stay["joined"]), _when(stay["left"]),
-             f"{((stay['left'] or now) - stay['joined']) / 60:.1f}"]
-            for stay in sorted(stays, key=lambda stay: stay["joined"])]
+    rows = []
+    for stay in sorted(stays, key=lambda stay: stay["joined"]):
+        left = stay["left"]
+        if left is None and stay["id"] not in here:
+            rows.append([stay["name"], _when(stay["joined"]), UNKNOWN, ""])
+        else:
+            rows.append([stay["name"], _when(stay["joined"]), _when(left),
+                         f"{((left or now) - stay['joined']) / 60:.1f}"])
     return _table(["name", "joined", "left", "minutes"], rows)
 
 

@@ -248,12 +248,15 @@ def test_a_malformed_channel_message_is_dropped_and_the_member_carries_on(
 
 def test_the_records_roster_lists_every_stay_and_the_students_it_missed() -> None:
     roster = [{"id": "a", "name": "Ada", "joined": 0.0, "left": 600.0},
-              {"id": "b", "name": "Bo, \"the\" second", "joined": 60.0, "left": None}]
+              {"id": "b", "name": "Bo, \"the\" second", "joined": 60.0, "left": None},
+              {"id": "d", "name": "Di", "joined": 90.0, "left": None}]
     present = [Student("b", "Bo, \"the\" second", 60.0), Student("c", "Cy", 120.0)]
     rows = list(csv.reader(io.StringIO(record.roster_csv(roster, present, now=1260.0))))
+    # Di left while the teacher's page was closed: when is unknown, so are her minutes.
     assert rows == [["name", "joined", "left", "minutes"],
                     ["Ada", "1970-01-01T00:00:00Z", "1970-01-01T00:10:00Z", "10.0"],
                     ["Bo, \"the\" second", "1970-01-01T00:01:00Z", "", "20.0"],
+                    ["Di", "1970-01-01T00:01:30Z", "unknown", ""],
                     ["Cy", "1970-01-01T00:02:00Z", "", "19.0"]]
 
 

@@ -914,7 +914,7 @@ export interface RoomRecordReply {
   id: string | number | null;
   code: string;
   title: string;
-  /** CSV: name, joined, left (UTC, ISO 8601), minutes */
+  /** CSV: name, joined, left (UTC, ISO 8601; empty while in, `unknown` when the student left while the teacher's page was closed), minutes */
   roster: string;
   /** CSV: challenge, metric, rank, name, score, params, epoch, eligible (each challenge's final standings) */
   standings: string;
