@@ -28,9 +28,10 @@ endif
 # Debian packages the tests need and this machine lacks: installed by one apt-get run.
 MISSING := $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(wildcard $(REDIS)),,redis-server) \
            $(if $(wildcard $(TSC)),,node-typescript)
-# The whole pytest run stops after 30 minutes (it takes about 11): a hang outside any one test
-# (a test stuck past 5 minutes already stops the run, with every thread's stack: tests/conftest.py)
-# fails CI in time to say so.
+# The whole pytest run stops after 30 minutes (it takes about 8 on two cores, its two workers
+# set in pyproject.toml; about 12 in one process): a hang outside any one test (a test stuck
+# past 5 minutes already fails the run, with every thread's stack: tests/conftest.py) fails CI
+# in time to say so.
 PYTEST_DEADLINE := timeout --kill-after=30 1800
 N    ?= 10
 HOG  ?= 0

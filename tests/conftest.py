@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import fcntl
 import gc
 import io
 import os
@@ -13,14 +14,21 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.installed import Installed, install
+from tests.installed import Installed, install_once
 from tests.server_process import STARTED, kill_started
 
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """The wheel installed into a fresh venv outside the clone (built once per test run)."""
-    return install(tmp_path_factory.mktemp("installed"))
+    """The wheel installed into a fresh venv outside the clone, built once per test run: the
+    run's workers (pytest-xdist) share it, the first to need it builds it while the others
+    wait (two builds of one clone at once would trip over each other's build/ directory)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's directory, above each worker's own
+    with open(base / "installed.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return install_once(base / "installed")
 
 
 WATCHDOG_SECONDS = 300

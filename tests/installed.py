@@ -81,3 +81,15 @@ def install(home: Path) -> Installed:
     run_checked([str(installed.bin / "python"), "-m", "pip", "install", "--quiet",
                  "--disable-pip-version-check", str(installed.wheel)], cwd=home, timeout=600)
     return installed
+
+
+def install_once(home: Path) -> Installed:
+    """install(home), unless an earlier call (another process of the same test run) finished
+    it: then that install, with its build's log. The caller keeps two from running at once."""
+    log = home / "build.log"
+    if log.exists():
+        return Installed(dist=home / "dist", build_log=log.read_text(), home=home)
+    home.mkdir(parents=True, exist_ok=True)
+    installed = install(home)
+    log.write_text(installed.build_log)  # written last: its presence says the install is whole
+    return installed

@@ -21,13 +21,20 @@ def alive(pid: int) -> bool:
 
 
 def test_kill_started_ends_a_started_process_and_its_children() -> None:
-    # A shell that starts a child and prints its pid, like a server and its workers.
-    process = spawn(["sh", "-c", "sleep 60 & echo $!; wait"], stdout=subprocess.PIPE,
-                    text=True)
-    child = int(process.stdout.readline())
-    assert process in STARTED and alive(child)
-    assert os.getpgid(process.pid) == process.pid != os.getpgid(0)
-    kill_started()
+    # The processes other tests of this worker still use (its redis-server) are put aside:
+    # kill_started ends every process in STARTED.
+    others = set(STARTED)
+    STARTED.clear()
+    try:
+        # A shell that starts a child and prints its pid, like a server and its workers.
+        process = spawn(["sh", "-c", "sleep 60 & echo $!; wait"], stdout=subprocess.PIPE,
+                        text=True)
+        child = int(process.stdout.readline())
+        assert process in STARTED and alive(child)
+        assert os.getpgid(process.pid) == process.pid != os.getpgid(0)
+        kill_started()
+    finally:
+        STARTED.update(others)
     process.wait(timeout=10)
     deadline = time.monotonic() + 10
     while alive(child) and time.monotonic() < deadline:

@@ -54,9 +54,21 @@ async def classroom(teacher_url: str, student_url: str) -> None:
             joined = await ask(ws, "room_join", id, code=room["code"], name=name)
             assert joined["type"] == "room_joined", joined
             ids[name] = joined["student"]
+        # The students' pages draw (and acknowledge) their frames meanwhile: a session whose
+        # frames wait unacknowledged stops, and its card may never get its thumbnail.
+        drawing = [asyncio.create_task(_read_forever(ws)) for ws in (first, second)]
+        # A card carries its thumbnail once, then null while it is unchanged: the two may come
+        # in two galleries (on a busy machine the two students' first cards land in two ticks).
+        thumbs: set[str] = set()
         gallery = await next_of(teacher, "room_gallery")
-        while gallery["count"] < 2 or any(c["thumb"] is None for c in gallery["students"]):
+        while True:
+            thumbs |= {c["id"] for c in gallery["students"] if c["thumb"] is not None}
+            if gallery["count"] >= 2 and {c["id"] for c in gallery["students"]} <= thumbs:
+                break
             gallery = await next_of(teacher, "room_gallery")
+        for task in drawing:
+            task.cancel()
+        await asyncio.gather(*drawing, return_exceptions=True)
         assert sorted(c["name"] for c in gallery["students"]) == ["Ann", "Ben"]
         ack = await ask(teacher, "room_push", 4, key=room["key"],
                         config={"dataset": {"name": "xor"}})
