@@ -85,6 +85,8 @@ def test_a_hidden_student_is_hidden_again_when_the_room_comes_back(
         room = create(teacher)
         hidden = join(ada, room["code"], "Ada")["student"]
         shown = join(bo, room["code"], "Bo")["student"]
+        for student in (ada, bo):
+            student.request("play", "status")
         gallery_with(teacher, 2)
         assert ask(teacher, "room_hide", key=room["key"], student=hidden,
                    hidden=True)["type"] == "room_ack"
@@ -94,6 +96,8 @@ def test_a_hidden_student_is_hidden_again_when_the_room_comes_back(
 
         redis.stop()
         outage_told(teacher)
+        for student in (ada, bo):  # the students' pages draw their frames meanwhile
+            frames(student, 10)
         redis.start()  # on the same port, empty
         back = gallery_with(teacher, 2)
         assert {card["id"]: card["hidden"] for card in back["students"]} == \
