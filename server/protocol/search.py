@@ -25,9 +25,28 @@ from server.protocol.common import (
 
 SEARCH_METHODS = ("grid", "random", "local", "bayesian")
 SEARCH_PRESETS = ("course-grid", "seeds", "same-start", "same-start-optimizers")
-SEARCH_FIELDS = ("learning_rate", "optimizer", "batch_size", "layers", "units", "activation",
-                 "init", "regularization", "reg_rate", "features", "seed")
 
+
+class TrialFields(ServerModel):
+    """Everything a trial trained with, the data and the epochs aside: every field a search
+    space may vary (engine.search.space.TrialConfig)."""
+
+    learning_rate: float
+    optimizer: str
+    batch_size: int
+    layers: int = Field(description="hidden layers")
+    units: int = Field(description="neurons in each hidden layer")
+    activation: str = Field(description="the hidden layers' activation")
+    init: str
+    regularization: str
+    reg_rate: float
+    features: list[str]
+    seed: int = Field(description="the initial weights' seed")
+
+
+SEARCH_FIELDS = tuple(TrialFields.model_fields)
+"""The fields a search space may vary: a trial's, in its order (SearchField names them again
+for the type checker; a test holds the two to the engine's TrialConfig)."""
 
 SearchField = Literal["learning_rate", "optimizer", "batch_size", "layers", "units",
                       "activation", "init", "regularization", "reg_rate", "features", "seed"]
@@ -106,23 +125,6 @@ class SearchLoadMessage(ClientModel):
     type: Literal["search_load"]
     id: MessageId = None
     trial: Int = Field(ge=0, le=limits.MAX_ID_INT)
-
-
-class TrialFields(ServerModel):
-    """Everything a trial trained with, the data and the epochs aside: every field a search
-    space may vary (engine.search.space.TrialConfig)."""
-
-    learning_rate: float
-    optimizer: str
-    batch_size: int
-    layers: int = Field(description="hidden layers")
-    units: int = Field(description="neurons in each hidden layer")
-    activation: str = Field(description="the hidden layers' activation")
-    init: str
-    regularization: str
-    reg_rate: float
-    features: list[str]
-    seed: int = Field(description="the initial weights' seed")
 
 
 class SearchTrialMessage(ServerModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import typing
 from typing import Any
 
 import pytest
@@ -147,4 +148,5 @@ def test_a_trial_message_publishes_every_field_of_a_trial_config() -> None:
     engine_fields = [field.name for field in dataclasses.fields(TrialConfig)]
     assert list(protocol.TrialFields.model_fields) == engine_fields
     assert list(protocol.SEARCH_FIELDS) == engine_fields
+    assert list(typing.get_args(protocol.SearchField)) == engine_fields
     protocol.TrialFields.model_validate(TrialConfig().as_dict())
