@@ -674,6 +674,11 @@ def test_the_wide_layer_lesson_trains_sixty_four_neurons_and_says_why_eight_else
     expect(page.get_by_test_id("neuron-1-63")).to_be_visible()
     stage = page.locator(".net-stage").bounding_box()
     assert stage is not None and stage["height"] < 1000
+    # On a phone the network's section has a fixed height: the layer fits in it, not cut off.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("""() => { const s = document.querySelector('.net-stage');
+        return document.body.dataset.section && s.scrollHeight <= s.clientHeight + 1; }""")
+    page.set_viewport_size({"width": 1280, "height": 720})
     train(app, page)
     app.wait("s => s.frame.header.epoch >= 200 && s.history.length > 0")
     page.get_by_test_id("variant-2neurons").click()

@@ -10,9 +10,11 @@ export const PITCH_BASE = 52;
 const HEAD_REM = 6.4;
 /** A layer taller than this many neurons (the wide-layer lesson's 64) gets a smaller row
  * pitch, down to WIDE_PITCH: the diagram stays about as tall as this many rows at the usual
- * pitch, every neuron still drawn. */
+ * pitch, every neuron still drawn. A fitted stage (a phone's section) takes a smaller pitch
+ * still, down to FITTED_WIDE_PITCH, rather than cut the layer off. */
 const TALL_ROWS = 12;
 const WIDE_PITCH = 10;
+const FITTED_WIDE_PITCH = 2;
 
 /**
  * Where everything goes, in px, for layer sizes n and an output header outWidth wide and
@@ -50,7 +52,7 @@ export function geometry(stage, n, outWidth, outHeight = 0) {
   head += lift;
   const wide = tallest > TALL_ROWS;
   const pitch = fit
-    ? Math.max(wide ? WIDE_PITCH : minPitch,
+    ? Math.max(wide ? FITTED_WIDE_PITCH : minPitch,
       Math.min(1.8 * PITCH_BASE, Math.floor((stage.clientHeight - head - 12) / tallest)))
     : wide ? Math.max(WIDE_PITCH, Math.floor((TALL_ROWS * PITCH_BASE) / tallest)) : PITCH_BASE;
   const height = head + tallest * pitch + 12;
